@@ -1,0 +1,143 @@
+"""The ``beskgraph`` command line: build, validate, export and serve."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rdflib import Dataset, Graph
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from .build import (
+    BuildFailed,
+    BuildResult,
+    build,
+    find_sources,
+    format_for,
+    serialise,
+    write_atomically,
+)
+from .config import PROJECT_ROOT, SEEDS_DIR
+from .validate import check
+
+app = typer.Typer(help="beskgraph: a knowledge graph of Danish employment policy.",
+                  no_args_is_help=True, add_completion=False)
+console = Console(stderr=True)
+DEFAULT_OUTPUT = PROJECT_ROOT / "out" / "beskgraph.trig"
+SOURCES_HELP = "Source files or folders (default: seeds/)."
+OUTPUT_HELP = "Output file; format from its suffix (.trig .ttl .nq .jsonld)."
+INPUT_HELP = "A built graph; default: build from seeds/."
+
+
+class ExportFormat(str, Enum):
+    turtle = "turtle"
+    trig = "trig"
+    nquads = "nquads"
+    jsonld = "jsonld"
+
+
+def run_build(sources: list[Path], *, strict: bool = False, quiet: bool = False) -> BuildResult:
+    """Build with a progress bar over documents, then print the summary."""
+    paths = find_sources(sources)
+    with Progress(TextColumn("[bold]building"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.description}"), console=console, disable=quiet) as bar:
+        task = bar.add_task("", total=len(paths))
+        result = build(paths, strict=strict,
+                       progress=lambda name: bar.update(task, advance=1, description=name))
+    if not quiet:
+        print_summary(result)
+    return result
+
+
+def print_summary(result: BuildResult) -> None:
+    table = Table(title="beskgraph build", show_header=True)
+    table.add_column("document")
+    table.add_column("kind")
+    table.add_column("triples", justify="right")
+    table.add_column("warnings", justify="right")
+    for doc in result.documents:
+        table.add_row(doc.name, doc.kind or "[red]left out[/red]", str(doc.triples),
+                      str(len(doc.warnings)))
+    console.print(table)
+    kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(result.kinds().items()))
+    warnings = sum(len(d.warnings) for d in result.documents)
+    console.print(f"documents: {kinds or 'none'}; left out: {len(result.failed)}; "
+                  f"triples: {result.triples}; warnings: {warnings}")
+    for doc in result.documents:
+        for warning in doc.warnings:
+            console.print(f"[yellow]warning[/yellow] {warning}")
+        if doc.error:
+            console.print(f"[red]left out[/red] {doc.error}")
+
+
+@app.command("build")
+def build_command(
+    sources: Annotated[list[Path] | None, typer.Argument(help=SOURCES_HELP)] = None,
+    output: Annotated[Path, typer.Option("-o", "--output", help=OUTPUT_HELP)] = DEFAULT_OUTPUT,
+    strict: Annotated[bool, typer.Option(help="Fail if any document cannot be parsed.")] = False,
+) -> None:
+    """Build the graph from source documents, validate it with SHACL and write it."""
+    try:
+        fmt = format_for(output)
+        result = run_build(sources or [SEEDS_DIR], strict=strict)
+        write_atomically(output, serialise(result.dataset, fmt))
+    except (BuildFailed, OSError) as error:
+        console.print(f"[red]build failed[/red] (previous output left untouched): {error}")
+        raise typer.Exit(1) from None
+    console.print(f"wrote {output}")
+
+
+def load_dataset(path: Path) -> Dataset:
+    dataset = Dataset()
+    dataset.parse(path, format=format_for(path) if path.suffix != ".ttl" else "turtle")
+    return dataset
+
+
+def union(dataset: Dataset) -> Graph:
+    graph = Graph()
+    for named in dataset.graphs():
+        graph += named
+    return graph
+
+
+@app.command("validate")
+def validate_command(
+    graph: Annotated[Path, typer.Argument(help="A built graph (.trig, .ttl, .nq).")] = DEFAULT_OUTPUT,
+) -> None:
+    """Validate a built graph against the SHACL shapes; list every violation."""
+    try:
+        violations = check(union(load_dataset(graph)))
+    except (OSError, ValueError, SyntaxError) as error:
+        console.print(f"[red]cannot read {graph}[/red]: {error}")
+        raise typer.Exit(2) from None
+    for violation in violations:
+        console.print(str(violation), highlight=False)
+    if violations:
+        console.print(f"[red]{len(violations)} violation(s)[/red]")
+        raise typer.Exit(1)
+    console.print(f"{graph}: conforms")
+
+
+@app.command("export")
+def export_command(
+    format: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.turtle,
+    graph: Annotated[Path | None, typer.Option("--input", "-i", help=INPUT_HELP)] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File; default stdout.")] = None,
+) -> None:
+    """Export the graph as Turtle, TriG, N-Quads or JSON-LD."""
+    fmt = {"turtle": "turtle", "trig": "trig", "nquads": "nquads", "jsonld": "json-ld"}[format.value]
+    dataset = load_dataset(graph) if graph else run_build([SEEDS_DIR], quiet=True).dataset
+    data = serialise(dataset, fmt)
+    if output:
+        write_atomically(output, data)
+    else:
+        sys.stdout.buffer.write(data)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,1 @@
+"""Typed records the parsers produce: plain data with source spans, no RDF."""

@@ -1,0 +1,1 @@
+"""Records to RDF: vocabulary, IRI minting and the mapping of each document kind."""

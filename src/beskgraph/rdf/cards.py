@@ -1,0 +1,123 @@
+"""A parsed catalogue card as RDF: intervention, target groups, tests, answers, criteria."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
+
+from ..model.card import Answer, Assessment, Card, Section, TargetGroupKind, TestKind, TestResult
+from ..parse.criteria import CriterionCluster
+from ..reference import TARGET_GROUP_ACT
+from . import iris
+from .legal import add_provision
+from .namespaces import BG
+from .provenance import derive
+
+SECTION_PROPERTIES = {
+    Section.DESCRIPTION: DCTERMS.description,
+    Section.EXPERIENCES: BG.experiences,
+    Section.ORGANISATION: BG.organisationRequirements,
+    Section.ADVICE: BG.advice,
+    Section.MANAGEMENT: BG.managementRecommendation,
+}
+TEST_KINDS = {TestKind.EVIDENCE: BG.EvidenceTest, TestKind.GOOD_PRACTICE: BG.GoodPracticeTest}
+ANSWERS = {Answer.YES: BG.Yes, Answer.PARTIAL: BG.Partial, Answer.NO: BG.No}
+TARGET_GROUP_KINDS = {
+    TargetGroupKind.BROAD: BG.BroadGroup,
+    TargetGroupKind.LEGAL: BG.LegalTargetGroup,
+    TargetGroupKind.SEGMENT: BG.Segment,
+    TargetGroupKind.CATCH_ALL: BG.CatchAll,
+}
+
+CriterionIndex = dict[tuple[str, str], CriterionCluster]
+
+
+def card_to_rdf(card: Card, graph: Graph, criteria: CriterionIndex) -> URIRef:
+    """Add one card to ``graph`` (its document's named graph); returns the intervention."""
+    node = iris.intervention(card.municipality_code, card.title.value)
+    graph.add((node, RDF.type, BG.Intervention))
+    graph.add((node, DCTERMS.title, Literal(card.title.value, lang="da")))
+    graph.add((node, BG.municipality, iris.municipality(card.municipality_code)))
+    derive(graph, node, card, card.title.span)
+    for section, text in sorted(card.sections.items(), key=lambda item: item[0].name):
+        graph.add((node, SECTION_PROPERTIES[section], Literal(text.value, lang="da")))
+        _field_span(graph, node, card, text.span, SECTION_PROPERTIES[section])
+    for group in card.target_groups:
+        graph.add((node, BG.targetGroup, _target_group(graph, card, group)))
+    for test in card.tests:
+        graph.add((node, BG.testResult, _test_result(graph, card, node, test, criteria)))
+    return node
+
+
+def _field_span(graph: Graph, node: URIRef, card: Card, span, prop: URIRef) -> None:
+    """A span that holds one property's value: the span says which property it backs."""
+    derive(graph, node, card, span)
+    graph.add((iris.span(iris.source_document(card.source.name), span), BG.forProperty, prop))
+
+
+def _target_group(graph: Graph, card: Card, group) -> URIRef:
+    node = iris.target_group(group.label)
+    graph.add((node, RDF.type, SKOS.Concept))
+    graph.add((node, RDF.type, BG.TargetGroup))
+    graph.add((node, SKOS.inScheme, iris.target_group_scheme()))
+    graph.add((node, BG.targetGroupKind, TARGET_GROUP_KINDS[group.kind]))
+    if group.kind is TargetGroupKind.LEGAL:
+        name = re.sub(r"^§\s*[\d.,\s]+(?:nr\.\s*\d+\s*)?", "", group.label).strip()
+        graph.add((node, SKOS.prefLabel, Literal(name, lang="da")))
+        graph.add((node, SKOS.altLabel, Literal(group.label, lang="da")))
+        graph.add((node, SKOS.notation, Literal(group.notation)))
+        year, number = TARGET_GROUP_ACT
+        provision = add_provision(graph, year, number, group.paragraph, None, group.item)
+        graph.add((node, BG.legalProvision, provision))
+    else:
+        graph.add((node, SKOS.prefLabel, Literal(group.label, lang="da")))
+    derive(graph, node, card, group.span)
+    return node
+
+
+def _decimal(value: float) -> Literal:
+    return Literal(Decimal(f"{value:.1f}"), datatype=XSD.decimal)
+
+
+def _test_result(graph: Graph, card: Card, intervention: URIRef, test: TestResult,
+                 criteria: CriterionIndex) -> URIRef:
+    node = iris.test_result(intervention, test.kind.value)
+    graph.add((node, RDF.type, BG.TestResult))
+    graph.add((node, BG.testKind, TEST_KINDS[test.kind]))
+    graph.add((node, BG.publishedScore, _decimal(test.score)))
+    computed = test.computed_score
+    if computed is not None:
+        graph.add((node, BG.computedScore, _decimal(computed)))
+        graph.add((node, BG.scoreReproduces, Literal(round(computed, 1) == round(test.score, 1))))
+    if test.scope is not None:
+        graph.add((node, BG.scope, Literal(test.scope.value, lang="da")))
+        _field_span(graph, node, card, test.scope.span, BG.scope)
+    graph.add((node, BG.answerCount, Literal(len(test.assessments), datatype=XSD.integer)))
+    derive(graph, node, card, test.score_text.span)
+    for assessment in test.assessments:
+        cluster = criteria[(test.kind.value, assessment.criterion_key)]
+        graph.add((node, BG.assessment,
+                   _assessment(graph, card, node, test.kind, assessment, cluster)))
+    return node
+
+
+def _assessment(graph: Graph, card: Card, test_node: URIRef, kind: TestKind,
+                assessment: Assessment, cluster: CriterionCluster) -> URIRef:
+    node = iris.assessment(test_node, assessment.position)
+    graph.add((node, RDF.type, BG.Assessment))
+    graph.add((node, BG.answer, ANSWERS[assessment.answer]))
+    graph.add((node, BG.text, Literal(assessment.text, lang="da")))
+    graph.add((node, BG.position, Literal(assessment.position, datatype=XSD.integer)))
+    graph.add((node, BG.inferred, Literal(assessment.inferred)))
+    if assessment.threshold is not None:
+        graph.add((node, BG.threshold, Literal(assessment.threshold, datatype=XSD.integer)))
+    criterion = iris.criterion(kind.value, cluster.representative)
+    graph.add((criterion, RDF.type, BG.Criterion))
+    graph.add((criterion, BG.testKind, TEST_KINDS[kind]))
+    graph.add((criterion, BG.statement, Literal(cluster.statement, lang="da")))
+    graph.add((node, BG.criterion, criterion))
+    derive(graph, node, card, assessment.span)
+    return node

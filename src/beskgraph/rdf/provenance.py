@@ -1,0 +1,55 @@
+"""Provenance: every extracted node points to its source document and the span it came from.
+
+A span is an RFC 5147 fragment of the document IRI (``…/source/x#char=10,52``) typed as a
+W3C Web Annotation ``oa:TextPositionSelector`` (start, end) and ``oa:TextQuoteSelector``
+(the exact text), with the 1-based line it starts on so errors can name file and line.
+"""
+
+from __future__ import annotations
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+
+from ..model.common import ParsedDocument
+from ..text import Span
+from . import iris
+from .namespaces import BG, OA
+
+
+def add_source_document(graph: Graph, document: ParsedDocument) -> URIRef:
+    """Describe the source document (a prov:Entity) in its own named graph."""
+    node = iris.source_document(document.source.name)
+    graph.add((node, RDF.type, BG.SourceDocument))
+    graph.add((node, DCTERMS.identifier, Literal(document.source.name)))
+    graph.add((node, BG.documentKind, BG[_kind_term(document.kind.value)]))
+    graph.add((node, BG.characterCount, Literal(len(document.source.text), datatype=XSD.integer)))
+    graph.add((node, BG.namedGraph, iris.named_graph(document.source.name)))
+    return node
+
+
+def _kind_term(kind: str) -> str:
+    return "".join(part.capitalize() for part in kind.split("-"))
+
+
+def derive(graph: Graph, node: URIRef, document: ParsedDocument, at: Span | None) -> None:
+    """Say ``node`` was extracted from ``document``, from the characters ``at``."""
+    source = iris.source_document(document.source.name)
+    graph.add((node, PROV.wasDerivedFrom, source))
+    if at is None:
+        return
+    selector = iris.span(source, at)
+    graph.add((node, BG.sourceSpan, selector))
+    if (selector, RDF.type, OA.TextPositionSelector) in graph:
+        return
+    text = document.source
+    graph.add((selector, RDF.type, OA.TextPositionSelector))
+    graph.add((selector, RDF.type, OA.TextQuoteSelector))
+    graph.add((selector, DCTERMS.isPartOf, source))
+    graph.add((selector, OA.start, Literal(at.start, datatype=XSD.nonNegativeInteger)))
+    graph.add((selector, OA.end, Literal(at.end, datatype=XSD.nonNegativeInteger)))
+    graph.add((selector, OA.exact, Literal(text.slice(at))))
+    graph.add((selector, BG.line, Literal(text.line_of(at.start), datatype=XSD.positiveInteger)))
+
+
+def label(graph: Graph, node: URIRef, text: str, lang: str = "da") -> None:
+    graph.add((node, RDFS.label, Literal(text, lang=lang)))

@@ -1,0 +1,39 @@
+"""The reference graph: all municipalities with their regions, the acts, the scheme."""
+
+from __future__ import annotations
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+
+from .. import reference
+from . import iris
+from .legal import add_act
+from .namespaces import BG, SCHEMA, WD
+
+
+def reference_graph() -> Graph:
+    """Municipalities (by kommunekode), regions, acts and the target-group scheme."""
+    graph = Graph(identifier=iris.reference_graph())
+    for municipality in reference.municipalities():
+        add_municipality(graph, municipality)
+    for act in reference.acts():
+        add_act(graph, act)
+    scheme = iris.target_group_scheme()
+    graph.add((scheme, RDF.type, SKOS.ConceptScheme))
+    graph.add((scheme, SKOS.prefLabel, Literal("Målgrupper", lang="da")))
+    graph.add((scheme, SKOS.prefLabel, Literal("Target groups", lang="en")))
+    return graph
+
+
+def add_municipality(graph: Graph, municipality: reference.Municipality) -> URIRef:
+    node = iris.municipality(municipality.code)
+    region = iris.region(municipality.region)
+    graph.add((node, RDF.type, BG.Municipality))
+    graph.add((node, BG.kommunekode, Literal(municipality.code.zfill(3))))
+    graph.add((node, RDFS.label, Literal(municipality.name, lang="da")))
+    graph.add((node, BG.region, region))
+    graph.add((region, RDF.type, BG.Region))
+    graph.add((region, RDFS.label, Literal(municipality.region, lang="da")))
+    if municipality.wikidata:
+        graph.add((node, SCHEMA.sameAs, WD[municipality.wikidata]))
+    return node

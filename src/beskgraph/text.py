@@ -1,0 +1,149 @@
+"""Source text with character offsets: spans, lines and normalisation helpers.
+
+Every record a parser produces carries a :class:`Span` into the original text, so
+any fact in the graph can be traced back to the exact characters it came from.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """Half-open character range ``[start, end)`` in a source document."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"bad span {self.start}..{self.end}")
+
+    def cover(self, other: Span) -> Span:
+        """The smallest span holding both."""
+        return Span(min(self.start, other.start), max(self.end, other.end))
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a source: its 1-based number, span and text (no newline)."""
+
+    number: int
+    span: Span
+    text: str
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip()
+
+
+@dataclass
+class SourceText:
+    """A source document's text with a line index for offset <-> line lookups."""
+
+    path: Path
+    text: str
+    _line_starts: list[int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+
+    @classmethod
+    def read(cls, path: Path) -> SourceText:
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = raw[: error.start].count(b"\n") + 1
+            raise SourceError(path, line, f"not UTF-8 text ({error.reason})") from error
+        return cls(path, text.replace("\r\n", "\n").replace("\r", "\n"))
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def lines(self) -> list[Line]:
+        """Every line with its span; the span excludes the line break."""
+        out = []
+        for number, start in enumerate(self._line_starts, 1):
+            end = self.text.find("\n", start)
+            end = len(self.text) if end < 0 else end
+            out.append(Line(number, Span(start, end), self.text[start:end]))
+        return out
+
+    def line_of(self, offset: int) -> int:
+        """1-based line number holding ``offset``."""
+        return bisect.bisect_right(self._line_starts, offset)
+
+    def slice(self, span: Span) -> str:
+        return self.text[span.start : span.end]
+
+    def strip_span(self, span: Span) -> Span:
+        """Shrink a span so it holds no leading or trailing white space."""
+        start, end = span.start, span.end
+        while start < end and self.text[start].isspace():
+            start += 1
+        while end > start and self.text[end - 1].isspace():
+            end -= 1
+        return Span(start, end)
+
+
+class SourceError(Exception):
+    """A problem in a source document, located by file and line."""
+
+    def __init__(self, path: Path | str, line: int | None, reason: str) -> None:
+        self.path = Path(path)
+        self.line = line
+        self.reason = reason
+        where = f"{self.path.name}:{line}" if line else self.path.name
+        super().__init__(f"{where}: {reason}")
+
+
+_DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00ad": ""})
+
+
+def normalise(text: str) -> str:
+    """NFC, one kind of dash and quote, single spaces: the form every matcher compares."""
+    text = unicodedata.normalize("NFC", text).translate(_DASHES)
+    text = re.sub("[\u201c\u201d\u201e\u00ab\u00bb]", '"', text)
+    text = re.sub("[\u2018\u2019\u00b4]", "'", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def collapse(text: str) -> str:
+    """White space folded to single spaces; every other character kept as written."""
+    return " ".join(text.split())
+
+
+_FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "é": "e", "ü": "u", "ö": "oe", "ä": "ae"})
+
+
+def slugify(text: str, max_length: int = 60) -> str:
+    """A readable, stable IRI segment: ``"Skærpet fokus på …"`` -> ``skaerpet-fokus-paa-…``."""
+    folded = normalise(text).lower().translate(_FOLD)
+    folded = unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
+    if len(slug) > max_length:
+        slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
+    return slug or "x"
+
+
+def short_hash(text: str, length: int = 12) -> str:
+    """A stable hex digest of normalised text, for IRIs minted from content."""
+    return hashlib.sha256(normalise(text).encode()).hexdigest()[:length]
+
+
+def parse_decimal(text: str) -> float:
+    """Danish decimal: ``"4,3"`` -> 4.3, ``"1.160"`` -> 1160."""
+    cleaned = text.strip().replace(" ", "")
+    if "," in cleaned:
+        cleaned = cleaned.replace(".", "").replace(",", ".")
+    elif re.fullmatch(r"\d{1,3}(\.\d{3})+", cleaned):
+        cleaned = cleaned.replace(".", "")
+    return float(cleaned)

@@ -1,0 +1,109 @@
+"""SHACL validation with a readable report: focus node, path, message, file and line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from pyshacl import validate as shacl_validate
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF
+
+from .config import ONTOLOGY_DIR, SHAPES_DIR
+from .rdf.namespaces import BG, SH
+
+
+@dataclass(frozen=True)
+class Violation:
+    focus: str
+    path: str | None
+    message: str
+    severity: str
+    source: str | None  # file name of the document the focus node came from
+    line: int | None
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.source and self.line else (self.source or "?")
+        path = f" [{self.path}]" if self.path else ""
+        return f"{where}: {self.severity}: <{self.focus}>{path}: {self.message}"
+
+
+class ValidationFailed(Exception):
+    """The graph violates the shapes; ``violations`` says where and why."""
+
+    def __init__(self, violations: list[Violation]) -> None:
+        self.violations = violations
+        lines = "\n".join(f"  {v}" for v in violations[:50])
+        more = f"\n  … and {len(violations) - 50} more" if len(violations) > 50 else ""
+        super().__init__(f"SHACL validation failed with {len(violations)} violation(s):\n{lines}{more}")
+
+
+def _load_turtle_dir(directory: Path) -> Graph:
+    graph = Graph()
+    for path in sorted(directory.glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    return graph
+
+
+@cache
+def shapes_graph() -> Graph:
+    """Every shape in shapes/."""
+    return _load_turtle_dir(SHAPES_DIR)
+
+
+@cache
+def ontology_graph() -> Graph:
+    """Every declaration in ontology/."""
+    return _load_turtle_dir(ONTOLOGY_DIR)
+
+
+def check(data: Graph) -> list[Violation]:
+    """Validate ``data`` against the project's shapes; return the violations (none: valid)."""
+    conforms, results, _ = shacl_validate(
+        data, shacl_graph=shapes_graph(), inference="none", abort_on_first=False,
+        allow_warnings=True, advanced=True,
+    )
+    if conforms:
+        return []
+    return sorted(_violations(results, data), key=lambda v: (v.source or "", v.line or 0, v.focus,
+                                                             v.path or "", v.message))
+
+
+def validate(data: Graph) -> None:
+    """Raise :class:`ValidationFailed` if ``data`` violates a shape."""
+    if violations := check(data):
+        raise ValidationFailed(violations)
+
+
+def _violations(results: Graph, data: Graph) -> list[Violation]:
+    found = []
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        focus = results.value(result, SH.focusNode)
+        path = results.value(result, SH.resultPath)
+        message = results.value(result, SH.resultMessage)
+        severity = results.value(result, SH.resultSeverity)
+        source, line = locate(data, focus) if isinstance(focus, URIRef) else (None, None)
+        found.append(Violation(
+            focus=str(focus), path=str(path) if isinstance(path, URIRef) else None,
+            message=str(message or "violates a shape"),
+            severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+            source=source, line=line,
+        ))
+    return found
+
+
+def locate(data: Graph, node: URIRef) -> tuple[str | None, int | None]:
+    """The source file and first line a node was extracted from, as far as the graph says."""
+    spans = list(data.objects(node, BG.sourceSpan))
+    if (node, BG.line, None) in data:
+        spans.append(node)
+    lines = [int(line) for span in spans for line in data.objects(span, BG.line)]
+    documents = list(data.objects(node, PROV.wasDerivedFrom)) + list(data.objects(node, DCTERMS.isPartOf))
+    names = sorted(str(name) for doc in documents for name in data.objects(doc, DCTERMS.identifier))
+    if not names:
+        # a node extracted without its own provenance: name whichever node points at it
+        for subject in data.subjects(None, node):
+            if isinstance(subject, URIRef) and subject != node and (subject, BG.sourceSpan, None) in data:
+                return locate(data, subject)
+    return (names[0] if names else None), (min(lines) if lines else None)

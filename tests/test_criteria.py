@@ -1,0 +1,73 @@
+"""Criteria matching: near-identical wordings merge, distinct criteria stay apart."""
+
+from __future__ import annotations
+
+from beskgraph.parse.criteria import cluster_criteria, criterion_key, neutral_statement
+
+THIRTY_YES = ("I mindst 9 ud af 10 samtaler er der afsat mindst 30 minutter til at afholde "
+              "samtaler med hver borger i jobkonsulentens kalender")
+FIFTEEN_YES = ("I mindst 9 ud af 10 samtaler er der afsat mindst 15 minutters målrettet "
+               "forberedelsestid i jobkonsulentens kalender på dagen for mødet eller dagen før mødet")
+FIFTEEN_NO = ("I færre end 7 ud af 10 samtaler er der afsat mindst 15 minutters målrettet "
+              "forberedelsestid til hver borger i jobkonsulentens kalender på dagen for mødet "
+              "eller dagen før mødet")
+FOLLOW_UP_YES = ("Jobcenteret har en fast praksis, der sikrer at mindst 9 ud af 10 jobkonsulenter/"
+                 "virksomhedskonsulenter, altid følger op på de fastlagte mål og mulighederne for "
+                 "ordinær ansættelse, med både borger og virksomhed, i god tid inden forløbets afslutning.")
+FOLLOW_UP_NO = ("Jobcenteret har ikke en fast praksis, der sikrer at mindst 7 ud af 10 jobkonsulenter/"
+                "virksomhedskonsulenter, altid følger op på de fastlagte mål og mulighederne for "
+                "ordinær ansættelse, med både borger og virksomhed, i god tid inden forløbets afslutning.")
+BAROMETER_PREPARE = ("Færre end 7 ud af 10 jobkonsulenter bruger Jobbarometer, Virksomhedsoverblik og "
+                     "Arbejdsmarkedsbalancen, i forberedelsen til samtalen, med borgeren.")
+BAROMETER_FIRMS = ("Færre end 7 ud af 10 jobkonsulenter/virksomhedskonsulenter bruger systematisk "
+                   "it-værktøjerne Jobbarometer, Virksomhedsoverblik og Arbejds-markedsbalancen til at "
+                   "udsøge virksomheder, der er relevante at samarbejde med")
+TRAINED = "Mindst 9 ud af 10 jobkonsulenter uddannes systematisk i at bruge Jobnet CV, Joblog og Min Plan"
+USE_TOOLS = ("Jobcenteret har en fast praksis, som sikrer at mindst 9 ud af 10 jobkonsulenter, altid "
+             "bruger it-værktøjerne Jobnet CV, Joblog og Min Plan, i deres forberedelse af samtaler med borgerne")
+
+
+def clusters(*texts: str, kind: str = "evidence"):
+    index = cluster_criteria((kind, criterion_key(t)) for t in texts)
+    return [index[(kind, criterion_key(t))] for t in texts]
+
+
+def test_threshold_wordings_of_one_criterion_merge():
+    yes, no = clusters(FIFTEEN_YES, FIFTEEN_NO)
+    assert yes is no
+    positive, negative = clusters(FOLLOW_UP_YES, FOLLOW_UP_NO)
+    assert positive is negative
+
+
+def test_key_drops_threshold_negation_and_scaffolding():
+    assert criterion_key(FOLLOW_UP_YES) == criterion_key(FOLLOW_UP_NO)
+    assert "9" not in criterion_key(THIRTY_YES).split()
+    assert criterion_key(BAROMETER_FIRMS).count("arbejdsmarkedsbalancen") == 1
+
+
+def test_distinct_criteria_stay_apart_even_when_they_share_words():
+    thirty, fifteen = clusters(THIRTY_YES, FIFTEEN_YES)
+    assert thirty is not fifteen
+    prepare, firms = clusters(BAROMETER_PREPARE, BAROMETER_FIRMS)
+    assert prepare is not firms
+    trained, tools = clusters(TRAINED, USE_TOOLS)
+    assert trained is not tools
+
+
+def test_same_wording_in_different_tests_is_two_criteria():
+    index = cluster_criteria([("evidence", criterion_key(TRAINED)),
+                              ("good-practice", criterion_key(TRAINED))])
+    assert index[("evidence", criterion_key(TRAINED))] is not index[("good-practice", criterion_key(TRAINED))]
+
+
+def test_clustering_does_not_depend_on_input_order():
+    texts = [FIFTEEN_NO, THIRTY_YES, FIFTEEN_YES, BAROMETER_FIRMS, BAROMETER_PREPARE]
+    forward = cluster_criteria(("evidence", criterion_key(t)) for t in texts)
+    backward = cluster_criteria(("evidence", criterion_key(t)) for t in reversed(texts))
+    assert {k: v.representative for k, v in forward.items()} == {
+        k: v.representative for k, v in backward.items()}
+
+
+def test_neutral_statement_leaves_the_threshold_open():
+    assert neutral_statement(THIRTY_YES).startswith("I x ud af 10 samtaler er der afsat mindst 30 minutter")
+    assert neutral_statement(FOLLOW_UP_NO).startswith("Jobcenteret har en fast praksis, der sikrer at x ud af 10")
