@@ -1,11 +1,23 @@
-"""Shared fixtures: the graph built once from seeds/."""
+"""Shared fixtures: the graph built once from seeds/; stores and live HTTP servers."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator
+
+import httpx
 import pytest
+import uvicorn
+from starlette.applications import Starlette
 
 from beskgraph.build import BuildResult, build
 from beskgraph.config import SEEDS_DIR
+from beskgraph.store import EmbeddedStore, Store, open_store
 
 
 @pytest.fixture(scope="session")
@@ -13,3 +25,137 @@ def seed_build() -> BuildResult:
     """The seeds built and validated once per test session."""
     return build([SEEDS_DIR])
 
+
+# ---------------------------------------------------------------------------
+# Stores and live HTTP servers (store / SPARQL endpoint / dumps suites; reusable by
+# the GraphQL suite). ``any_store`` runs a test against the embedded store and a real
+# ``oxigraph serve`` (or the server at env BESKGRAPH_TEST_REMOTE).
+
+SAMPLE_TRIG = b"""
+@prefix ex: <http://example.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix schema: <https://schema.org/> .
+
+ex:graph1 {
+  ex:alice a schema:Person ; schema:name "Alice" ; ex:age 42 ; ex:score 2.5 ;
+      ex:active true ; ex:born "1980-05-17"^^xsd:date ; schema:knows ex:bob .
+  ex:card1 a ex:Card ; schema:name "Kort 1"@da ; ex:note [ schema:name "anonymous note" ] .
+}
+ex:graph2 {
+  ex:bob a schema:Person ; schema:name "Bob" ; ex:age 7 .
+}
+"""
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def serve_app() -> Iterator[Callable[[Starlette], str]]:
+    """Factory: run an ASGI app with uvicorn on a free loopback port; returns its base URL."""
+    servers: list[tuple[uvicorn.Server, threading.Thread]] = []
+
+    def start(app: Starlette) -> str:
+        port = free_port()
+        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+        server = uvicorn.Server(config)
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 10
+        while not server.started:
+            if time.monotonic() > deadline or not thread.is_alive():
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.01)
+        servers.append((server, thread))
+        return f"http://127.0.0.1:{port}"
+
+    yield start
+    for server, thread in servers:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def oxigraph_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of a real Oxigraph server (union default graph) for the session."""
+    external = os.environ.get("BESKGRAPH_TEST_REMOTE")
+    if external:
+        yield external.rstrip("/")
+        return
+    binary = shutil.which("oxigraph")
+    if binary is None:
+        pytest.skip("the oxigraph server binary is not installed (pip install oxigraph)")
+    port = free_port()
+    location = tmp_path_factory.mktemp("oxigraph")
+    proc = subprocess.Popen(
+        [
+            binary,
+            "serve",
+            "--location",
+            str(location),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            if httpx.get(f"{url}/query", params={"query": "ASK {}"}, timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline or proc.poll() is not None:
+            proc.kill()
+            raise RuntimeError("oxigraph serve did not start")
+        time.sleep(0.05)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(params=["embedded", "remote"])
+def store_factory(request: pytest.FixtureRequest) -> Iterator[Callable[[bytes], Store]]:
+    """Factory ``(trig_bytes) -> Store``: a fresh store of the parametrised kind, loaded.
+
+    The remote kind shares one server per session and is emptied before each load.
+    """
+    opened: list[Store] = []
+
+    def make(trig: bytes) -> Store:
+        if request.param == "embedded":
+            store: Store = EmbeddedStore()
+        else:
+            store = open_store(request.getfixturevalue("oxigraph_url"))
+            for graph in store.graphs():
+                store.drop_graph(graph)
+        opened.append(store)
+        if trig:
+            store.load_dataset(trig, "application/trig")
+        return store
+
+    yield make
+    for store in opened:
+        store.close()
+
+
+@pytest.fixture
+def store_trig() -> bytes:
+    """The TriG ``any_store`` is loaded with; override in a test module for other data."""
+    return SAMPLE_TRIG
+
+
+@pytest.fixture
+def any_store(store_factory: Callable[[bytes], Store], store_trig: bytes) -> Store:
+    """A store (embedded, then remote) loaded with ``store_trig``."""
+    return store_factory(store_trig)

@@ -139,5 +139,13 @@ def export_command(
         sys.stdout.buffer.write(data)
 
 
+@app.command("serve", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def serve_command(ctx: typer.Context) -> None:
+    """Build (or load) the graph and serve GraphQL, SPARQL and dumps (see --help of server.py)."""
+    from .launch import main
+
+    main(ctx.args)
+
+
 if __name__ == "__main__":
     app()

@@ -1,0 +1,31 @@
+"""Errors raised by every store implementation (the API maps them to HTTP statuses)."""
+
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """The store refused or failed an operation (bad request, bad data, 4xx from a server)."""
+
+
+class StoreUnavailable(StoreError):
+    """The store is down, unreachable or did not answer in time."""
+
+
+class QuerySyntaxError(StoreError):
+    """The SPARQL query (or update) is not valid."""
+
+
+class NotAcceptable(StoreError):
+    """No result format matching the requested media types exists for this query form."""
+
+
+class QueryLimitExceeded(StoreError):
+    """A query was stopped by a resource limit (base of the two below)."""
+
+
+class QueryTimeout(QueryLimitExceeded):
+    """A query ran longer than its time limit and was stopped."""
+
+
+class ResultTooLarge(QueryLimitExceeded):
+    """A query result grew beyond the byte limit and was stopped."""

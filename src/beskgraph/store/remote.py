@@ -1,0 +1,278 @@
+"""Any SPARQL 1.1 Protocol + Graph Store Protocol server as a store (over httpx).
+
+The server must answer queries over the union of its named graphs as the default graph:
+
+- Oxigraph: ``oxigraph serve --union-default-graph`` (add ``--timeout-s N`` so the
+  server itself stops queries the client gave up on);
+- Apache Jena Fuseki (TDB2): ``tdb2:unionDefaultGraph true`` on the dataset;
+- GraphDB: the default graph already is the union of all graphs.
+
+Reads retry (bounded, with backoff) on connection errors and 5xx; a read timeout is
+never retried. Down/slow servers raise ``StoreUnavailable``, refusals ``StoreError``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterator, Sequence
+
+import httpx
+import pyoxigraph as ox
+
+from beskgraph.store.base import (
+    SPARQL_JSON,
+    binding_term,
+    binding_value,
+    note_query,
+    rdf_format,
+    sparql_iri,
+)
+from beskgraph.store.errors import (
+    NotAcceptable,
+    QuerySyntaxError,
+    ResultTooLarge,
+    StoreError,
+    StoreUnavailable,
+)
+from beskgraph.store.serialize import dump_quads
+
+_RETRY_STATUSES = {500, 502, 503, 504}
+
+
+class RemoteStore:
+    """A store behind SPARQL 1.1 Protocol (query, update) and Graph Store Protocol URLs."""
+
+    def __init__(
+        self,
+        query_url: str,
+        *,
+        update_url: str | None = None,
+        gsp_url: str | None = None,
+        user: str | None = None,
+        password: str | None = None,
+        connect_timeout: float = 3.0,
+        read_timeout: float = 30.0,
+        retries: int = 2,
+        backoff: float = 0.2,
+    ) -> None:
+        self.query_url, self.update_url, self.gsp_url = query_url, update_url, gsp_url
+        self.retries, self.backoff = retries, backoff
+        self.connect_timeout, self.read_timeout = connect_timeout, read_timeout
+        auth = httpx.BasicAuth(user, password or "") if user else None
+        self._client = httpx.Client(
+            auth=auth,
+            timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
+            headers={"User-Agent": "beskgraph"},
+        )
+        self.description = f"sparql {query_url}"
+
+    # -- HTTP ------------------------------------------------------------------------
+
+    def _send(
+        self, method: str, url: str, *, retry: bool, timeout: float | None = None, **kwargs
+    ) -> httpx.Response:
+        """One request with bounded retries; maps failures to store errors."""
+        if timeout is not None:
+            kwargs["timeout"] = httpx.Timeout(timeout, connect=self.connect_timeout)
+        attempts = self.retries + 1 if retry else 1
+        for attempt in range(attempts):
+            last = attempt == attempts - 1
+            try:
+                response = self._client.request(method, url, **kwargs)
+            except httpx.TimeoutException as exc:
+                kind = "connect" if isinstance(exc, httpx.ConnectTimeout) else "answer"
+                raise StoreUnavailable(
+                    f"SPARQL store at {url} did not {kind} in time ({type(exc).__name__})"
+                ) from exc
+            except httpx.TransportError as exc:
+                if last:
+                    raise StoreUnavailable(
+                        f"SPARQL store at {url} is unreachable: {type(exc).__name__}: {exc}"
+                    ) from exc
+            else:
+                if response.status_code in _RETRY_STATUSES and not last:
+                    response.close()
+                elif response.status_code >= 500:
+                    raise StoreUnavailable(
+                        f"SPARQL store at {url} failed: HTTP {response.status_code}: {response.text[:500]}"
+                    )
+                else:
+                    return _check(response, url)
+            time.sleep(self.backoff * 2**attempt)
+        raise AssertionError("unreachable")
+
+    def _query(
+        self,
+        query: str,
+        accept: str,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+        timeout: float | None = None,
+    ) -> httpx.Response:
+        note_query(query)
+        form: dict[str, str | list[str]] = {"query": query}
+        if default_graph_uris:
+            form["default-graph-uri"] = list(default_graph_uris)
+        if named_graph_uris:
+            form["named-graph-uri"] = list(named_graph_uris)
+        return self._send(
+            "POST",
+            self.query_url,
+            retry=True,
+            timeout=timeout,
+            data=form,
+            headers={"Accept": accept},
+        )
+
+    def _json(self, query: str) -> dict:
+        response = self._query(query, SPARQL_JSON)
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise StoreError(f"store answered with invalid JSON: {exc}") from exc
+
+    def _update(self, update: str) -> None:
+        if not self.update_url:
+            raise StoreError("no SPARQL Update URL configured for this store")
+        self._send(
+            "POST",
+            self.update_url,
+            retry=False,
+            content=update.encode(),
+            headers={"Content-Type": "application/sparql-update"},
+        )
+
+    # -- queries -----------------------------------------------------------------------
+
+    def select(self, query: str) -> list[dict[str, object]]:
+        """Rows of a SELECT; IRIs as str, literals as Python values."""
+        data = self._json(query)
+        return [
+            {name: binding_value(b) for name, b in row.items()}
+            for row in data.get("results", {}).get("bindings", [])
+        ]
+
+    def ask(self, query: str) -> bool:
+        """The answer of an ASK query."""
+        data = self._json(query)
+        if "boolean" not in data:
+            raise StoreError("ask() needs an ASK query")
+        return bool(data["boolean"])
+
+    def construct(self, query: str) -> bytes:
+        """CONSTRUCT/DESCRIBE result as N-Triples."""
+        return self._query(query, "application/n-triples").content
+
+    def query_raw(
+        self,
+        query: str,
+        accept: str,
+        *,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+        timeout: float | None = None,
+        max_bytes: int | None = None,
+        base_iri: str | None = None,
+    ) -> tuple[bytes, str]:
+        """Forward the query; ``timeout`` bounds the wait (``base_iri``: the server's own)."""
+        response = self._query(query, accept, default_graph_uris, named_graph_uris, timeout)
+        body = response.content
+        if max_bytes is not None and len(body) > max_bytes:
+            raise ResultTooLarge(f"query result exceeded {max_bytes} bytes")
+        media = response.headers.get("content-type", "application/octet-stream")
+        return body, media.split(";", 1)[0].strip()
+
+    # -- writes (Graph Store Protocol, or SPARQL Update when no GSP URL) ---------------
+
+    def replace_graph(self, graph: str, data: bytes, format: str) -> None:
+        """Atomically replace one graph: GSP ``PUT ?graph=`` (one request)."""
+        fmt = rdf_format(format)
+        if self.gsp_url:
+            self._send(
+                "PUT",
+                self.gsp_url,
+                retry=False,
+                params={"graph": graph},
+                content=data,
+                headers={"Content-Type": fmt.media_type},
+            )
+            return
+        triples = [q.triple for q in ox.parse(data, format=fmt)]
+        nt = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode()
+        iri = sparql_iri(graph)
+        self._update(
+            f"DROP SILENT GRAPH {iri} ; CREATE SILENT GRAPH {iri} ; INSERT DATA {{ GRAPH {iri} {{\n{nt}}} }}"
+        )
+
+    def load_dataset(self, data: bytes, format: str) -> None:
+        """Replace each named graph of a TriG / N-Quads document (each graph atomically)."""
+        groups: dict[str, list[ox.Triple]] = {}
+        try:
+            quads = list(ox.parse(data, format=rdf_format(format)))
+        except (SyntaxError, ValueError) as exc:
+            raise StoreError(f"invalid {format} data: {exc}") from exc
+        for quad in quads:
+            if not isinstance(quad.graph_name, ox.NamedNode):
+                raise StoreError(f"beskgraph keeps every triple in a named graph (got {quad})")
+            groups.setdefault(quad.graph_name.value, []).append(quad.triple)
+        for graph, triples in groups.items():
+            nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+            self.replace_graph(graph, nt, "application/n-triples")
+
+    def drop_graph(self, graph: str) -> None:
+        """Remove a named graph (no error when absent)."""
+        if self.gsp_url:
+            with contextlib.suppress(_NotFound):
+                self._send("DELETE", self.gsp_url, retry=False, params={"graph": graph})
+            return
+        self._update(f"DROP SILENT GRAPH {sparql_iri(graph)}")
+
+    # -- inspection --------------------------------------------------------------------
+
+    def graphs(self) -> list[str]:
+        """The named graphs, sorted."""
+        rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+        return sorted(str(row["g"]) for row in rows if "g" in row)
+
+    def count(self) -> int:
+        """Number of quads in the named graphs."""
+        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return int(rows[0]["n"]) if rows else 0  # type: ignore[call-overload]
+
+    def dump(self, format: str) -> Iterator[bytes]:
+        """Deterministic dump of the named graphs (fetched with one SELECT)."""
+        data = self._json("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        quads = [
+            ox.Quad(
+                binding_term(row["s"]),
+                binding_term(row["p"]),  # type: ignore[arg-type]
+                binding_term(row["o"]),
+                binding_term(row["g"]),  # type: ignore[arg-type]
+            )
+            for row in data.get("results", {}).get("bindings", [])
+        ]
+        return dump_quads(quads, format)
+
+    def close(self) -> None:
+        """Close the HTTP connection pool."""
+        self._client.close()
+
+
+class _NotFound(StoreError):
+    """HTTP 404 from the store."""
+
+
+def _check(response: httpx.Response, url: str) -> httpx.Response:
+    """Raise the store error matching a 4xx response."""
+    status = response.status_code
+    if status < 400:
+        return response
+    message = f"SPARQL store at {url} refused the request: HTTP {status}: {response.text[:1000]}"
+    if status == 400:
+        raise QuerySyntaxError(message)
+    if status == 404:
+        raise _NotFound(message)
+    if status == 406:
+        raise NotAcceptable(message)
+    raise StoreError(message)
