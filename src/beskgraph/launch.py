@@ -61,5 +61,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 def extra_routes(store: Store) -> list:
-    """Routes beyond SPARQL and dumps: the GraphQL endpoint."""
-    return []
+    """Routes beyond SPARQL and dumps: the GraphQL endpoint (it reaches the store via the app)."""
+    from .api.graphql import graphql_routes
+
+    return graphql_routes()

@@ -1,0 +1,141 @@
+"""Per-request data loading: every store query of a GraphQL request goes through here.
+
+Records (the scalar and to-one fields of nodes) are loaded with one query per type and
+tree level (a DataLoader batches all nodes requested together); nested lists with one
+query per relation and level; top-level lists with one keyset page query (plus one
+count when ``totalCount`` is asked for). So a request costs a number of queries
+bounded by its shape, never by the number of nodes. The SPARQL text of each query is
+kept for ``explain``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import Sequence
+
+import anyio
+from graphql import GraphQLError
+from strawberry.dataloader import DataLoader
+
+from beskgraph.api.graphql import queries
+from beskgraph.api.graphql.mapping import ENTITIES, RDF_TYPE, EntityMap, Prop
+from beskgraph.api.graphql.pagination import Page, PageRequest, Row, finish_page
+from beskgraph.api.graphql.queries import Listing
+from beskgraph.store import Store, StoreError, StoreUnavailable
+
+
+class Record:
+    """The values of one node's record fields (lists; IRIs as str)."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, list[object]] = defaultdict(list)
+        self.types: set[str] = set()
+
+    def one(self, field: str) -> object | None:
+        values = self.fields.get(field)
+        return values[0] if values else None
+
+    def all(self, field: str) -> list[object]:
+        return sorted(self.fields.get(field, ()), key=str)
+
+
+class Loader:
+    """Batching loaders of one request over one store."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.queries: list[str] = []
+        self._records: dict[str, DataLoader[str, Record]] = {}
+        self._relations: dict[tuple[Prop, Listing], DataLoader[str, list[Row]]] = {}
+
+    async def select(self, query: str) -> list[dict[str, object]]:
+        """Run a SELECT off the event loop; store failures become GraphQL errors."""
+        self.queries.append(query)
+        try:
+            return await anyio.to_thread.run_sync(self.store.select, query)
+        except StoreUnavailable as exc:
+            raise GraphQLError(
+                f"the triple store is unavailable: {exc}",
+                original_error=exc,
+                extensions={"code": "STORE_UNAVAILABLE"},
+            ) from exc
+        except StoreError as exc:
+            raise GraphQLError(
+                f"the triple store failed: {exc}", original_error=exc, extensions={"code": "STORE_ERROR"}
+            ) from exc
+
+    # -- records -------------------------------------------------------------------
+
+    async def record(self, type_name: str, node: str) -> Record:
+        loader = self._records.get(type_name)
+        if loader is None:
+            entity = ENTITIES[type_name]
+
+            async def load(nodes: Sequence[str]) -> list[Record]:
+                return await self._load_records(entity, nodes)
+
+            loader = self._records[type_name] = DataLoader(load_fn=load)
+        return await loader.load(node)
+
+    async def records(self, type_name: str, nodes: Sequence[str]) -> list[Record]:
+        """Records of several nodes, in the same batch as every other load of this tick."""
+        return list(await asyncio.gather(*(self.record(type_name, n) for n in nodes)))
+
+    async def _load_records(self, entity: EntityMap, nodes: Sequence[str]) -> list[Record]:
+        by_predicate: dict[tuple[str, bool], list[str]] = defaultdict(list)
+        for prop in entity.record_props:
+            by_predicate[(prop.predicate, prop.inverse)].append(prop.field)
+        records = {node: Record() for node in nodes}
+        for row in await self.select(queries.record_query(entity, nodes)):
+            record = records[str(row["s"])]
+            predicate, value = str(row["p"]), row["o"]
+            inverse = bool(row.get("inv", False))
+            if predicate == RDF_TYPE and not inverse:
+                record.types.add(str(value))
+            for field in by_predicate.get((predicate, inverse), ()):
+                record.fields[field].append(value)
+        return [records[node] for node in nodes]
+
+    async def exists(self, type_name: str, node: str) -> bool:
+        return ENTITIES[type_name].rdf_class in (await self.record(type_name, node)).types
+
+    # -- nested lists ----------------------------------------------------------------
+
+    async def related(self, prop: Prop, listing: Listing, parent: str) -> list[Row]:
+        """All (key, child) rows of ``parent`` along ``prop``, batched over parents."""
+        key = (prop, listing)
+        loader = self._relations.get(key)
+        if loader is None:
+
+            async def load(parents: Sequence[str]) -> list[list[Row]]:
+                rows = await self.select(queries.relation_query(listing, prop.sparql_path, parents))
+                grouped: dict[str, list[Row]] = defaultdict(list)
+                for row in rows:
+                    grouped[str(row["parent"])].append((_key(row["k"]), str(row["s"])))
+                return [grouped.get(p, []) for p in parents]
+
+            loader = self._relations[key] = DataLoader(load_fn=load)
+        return await loader.load(parent)
+
+    # -- top-level lists -----------------------------------------------------------------
+
+    async def page(self, listing: Listing, request: PageRequest) -> Page:
+        descending = listing.sort.descending != request.backward
+        query = queries.page_query(listing, request.size + 1, request.cursor, descending)
+        rows = await self.select(query)
+        return finish_page([(_key(r["k"]), str(r["s"])) for r in rows], request)
+
+    async def count(self, listing: Listing) -> int:
+        rows = await self.select(queries.count_query(listing))
+        return int(rows[0]["n"]) if rows else 0  # type: ignore[call-overload]
+
+    async def lookup(self, type_name: str, field: str, value: str) -> str | None:
+        rows = await self.select(queries.lookup_query(ENTITIES[type_name], field, value))
+        return str(rows[0]["s"]) if rows else None
+
+
+def _key(value: object) -> queries.Key:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    return str(value)

@@ -1,0 +1,105 @@
+"""Relay pagination with keyset cursors.
+
+A cursor is base64url of the JSON ``[sort key, IRI]`` of the row it points at: a page
+after it is "rows ordered after (key, IRI)", so it stays valid (and never skips or
+repeats a row) when nodes are added or removed elsewhere in the list.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+
+from graphql import GraphQLError
+
+from beskgraph.api.graphql.limits import MAX_PAGE_SIZE
+from beskgraph.api.graphql.queries import Key
+
+DEFAULT_PAGE_SIZE = 20
+
+Row = tuple[Key, str]  # (sort key, IRI)
+
+
+def encode_cursor(row: Row) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(row)).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> Row:
+    """The (key, IRI) of a cursor; a GraphQL error when it is not one of ours."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        key, node = json.loads(raw)
+    except (binascii.Error, ValueError, TypeError) as exc:
+        raise GraphQLError(f"invalid cursor: {cursor!r}", extensions={"code": "BAD_CURSOR"}) from exc
+    if not isinstance(node, str) or not isinstance(key, (int, float, str)) or isinstance(key, bool):
+        raise GraphQLError(f"invalid cursor: {cursor!r}", extensions={"code": "BAD_CURSOR"})
+    return key, node
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """Validated ``first/after/last/before``: which way to read and how many."""
+
+    size: int
+    backward: bool
+    cursor: Row | None
+
+    @classmethod
+    def of(cls, first: int | None, after: str | None, last: int | None, before: str | None) -> PageRequest:
+        if first is not None and last is not None:
+            raise _page_error("give either `first` or `last`, not both")
+        for name, value in (("first", first), ("last", last)):
+            if value is not None and value < 0:
+                raise _page_error(f"`{name}` must not be negative")
+            if value is not None and value > MAX_PAGE_SIZE:
+                raise _page_error(f"`{name}` is {value}; the maximum page size is {MAX_PAGE_SIZE}")
+        if last is not None or (before is not None and first is None):
+            return cls(
+                last if last is not None else DEFAULT_PAGE_SIZE,
+                True,
+                decode_cursor(before) if before else None,
+            )
+        return cls(
+            first if first is not None else DEFAULT_PAGE_SIZE, False, decode_cursor(after) if after else None
+        )
+
+
+def _page_error(message: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": "BAD_PAGE_ARGUMENTS"})
+
+
+@dataclass(frozen=True)
+class Page:
+    """Rows of one page in listing order, and whether more exist either way."""
+
+    rows: list[Row]
+    has_previous: bool
+    has_next: bool
+
+
+def finish_page(fetched: list[Row], request: PageRequest) -> Page:
+    """Turn ``size + 1`` rows read in reading direction into a page in listing order."""
+    more = len(fetched) > request.size
+    rows = fetched[: request.size]
+    if request.backward:
+        rows.reverse()
+        return Page(rows, has_previous=more, has_next=request.cursor is not None)
+    return Page(rows, has_previous=request.cursor is not None, has_next=more)
+
+
+def slice_rows(rows: list[Row], request: PageRequest, descending: bool) -> Page:
+    """Page through rows already in memory (nested lists), with the same keyset rules."""
+    reverse = descending != request.backward
+    ordered = sorted(rows, key=_sort_key, reverse=reverse)
+    if request.cursor is not None:
+        pivot = _sort_key(request.cursor)
+        ordered = [r for r in ordered if (_sort_key(r) < pivot if reverse else _sort_key(r) > pivot)]
+    return finish_page(ordered[: request.size + 1], request)
+
+
+def _sort_key(row: Row) -> tuple[int, float | str, str]:
+    key, node = row
+    # Numbers before strings, as SPARQL orders them; never compare a number with a string.
+    return (0, key, node) if isinstance(key, (int, float)) else (1, key, node)

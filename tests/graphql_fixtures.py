@@ -1,0 +1,103 @@
+"""Fixtures and helpers of the GraphQL suites (import the fixtures into a test module).
+
+``gql_store`` is the real seed build loaded into each store kind of ``store_factory``
+(embedded, then a real ``oxigraph serve``); ``gql_client`` is httpx (Starlette's
+TestClient) against the ASGI app with /graphql wired in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from beskgraph.api.app import create_app
+from beskgraph.api.graphql import graphql_routes
+from beskgraph.build import BuildResult, serialise
+from beskgraph.store import Store
+
+BASE = "https://w3id.org/beskgraph/"
+BG = "https://w3id.org/beskgraph/ontology#"
+
+
+@pytest.fixture(scope="session")
+def seed_trig(seed_build: BuildResult) -> bytes:
+    """The seed build as TriG, the data every GraphQL test starts from."""
+    trig = serialise(seed_build.dataset, "trig")
+    return trig.encode() if isinstance(trig, str) else trig
+
+
+@pytest.fixture
+def gql_store(store_factory: Callable[[bytes], Store], seed_trig: bytes) -> Store:
+    """A store of each kind (embedded, remote) loaded with the seed build."""
+    return store_factory(seed_trig)
+
+
+def graphql_app(store: Store) -> Starlette:
+    return create_app(store, extra_routes=graphql_routes())
+
+
+@pytest.fixture
+def gql_client(gql_store: Store) -> Iterator[TestClient]:
+    with TestClient(graphql_app(gql_store)) as client:
+        yield client
+
+
+def run(client: TestClient, query: str, variables: dict[str, Any] | None = None,
+        *, explain: bool = False) -> dict[str, Any]:
+    """POST a query; assert it succeeded without errors; return the whole response body."""
+    payload: dict[str, Any] = {"query": query, "variables": variables or {}}
+    if explain:
+        payload["extensions"] = {"explain": True}
+    response = client.post("/graphql", json=payload)
+    body = response.json()
+    assert response.status_code == 200, str(body)[:500]
+    assert "errors" not in body, body["errors"][:3]
+    return body
+
+
+def data(client: TestClient, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+    return run(client, query, variables)["data"]
+
+
+def errors(client: TestClient, query: str, variables: dict[str, Any] | None = None) -> list[dict]:
+    """POST a query that must fail; return its errors."""
+    body = client.post("/graphql", json={"query": query, "variables": variables or {}}).json()
+    assert body.get("errors"), str(body)[:500]
+    return body["errors"]
+
+
+def synthetic_interventions(count: int, offset: int = 0) -> bytes:
+    """TriG of ``count`` extra interventions, each with an evidence test of 3 answers.
+
+    They reuse Middelfart and the seed's criteria pattern, so nested queries reach
+    every level (municipality -> interventions -> tests -> assessments -> criterion).
+    """
+    lines = []
+    for n in range(offset, offset + count):
+        node = f"<{BASE}intervention/410-synthetic-{n:05d}>"
+        test = f"<{BASE}intervention/410-synthetic-{n:05d}/test/evidence>"
+        lines.append(
+            f"{node} a <{BG}Intervention> ; <http://purl.org/dc/terms/title> \"Syntetisk {n}\"@da ; "
+            f"<{BG}municipality> <{BASE}municipality/410> ; <{BG}testResult> {test} ."
+        )
+        lines.append(
+            f"{test} a <{BG}TestResult> ; <{BG}testKind> <{BG}EvidenceTest> ; "
+            f"<{BG}publishedScore> {n % 50 / 10:.1f} ."
+        )
+        for position in (1, 2, 3):
+            answer = f"<{BASE}intervention/410-synthetic-{n:05d}/test/evidence/answer/{position}>"
+            lines.append(
+                f"{test} <{BG}assessment> {answer} . {answer} a <{BG}Assessment> ; "
+                f"<{BG}answer> <{BG}Yes> ; <{BG}position> {position} ; "
+                f"<{BG}criterion> <{BASE}criterion/evidence/synthetic-{position}> ."
+            )
+            lines.append(
+                f"<{BASE}criterion/evidence/synthetic-{position}> a <{BG}Criterion> ; "
+                f"<{BG}statement> \"Syntetisk kriterium {position}\"@da ; <{BG}testKind> <{BG}EvidenceTest> ."
+            )
+    body = "\n".join(lines)
+    return f"<{BASE}graph/synthetic-{offset}> {{\n{body}\n}}\n".encode()

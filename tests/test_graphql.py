@@ -1,0 +1,351 @@
+"""The GraphQL API over HTTP (httpx against the ASGI app), on the embedded and remote stores."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import graphql_fixtures as fx
+import pytest
+from graphql_fixtures import BASE, data, errors, run, synthetic_interventions
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF, SH
+from starlette.testclient import TestClient
+
+from beskgraph.api.graphql.ids import encode_id
+from beskgraph.api.graphql.limits import MAX_DEPTH, MAX_PAGE_SIZE
+from beskgraph.api.graphql.mapping import BG, ENTITIES
+from beskgraph.api.graphql.schema import schema
+from beskgraph.store import Store
+
+# fixtures shared with the other GraphQL suites
+gql_client, gql_store, seed_trig = fx.gql_client, fx.gql_store, fx.seed_trig
+
+ROOT = Path(__file__).resolve().parents[1]
+MIDDELFART = f"{BASE}intervention/410-skaerpet-fokus-paa-langtidsledighed-ved-24-ugers-ledighed"
+
+INTERVENTION_TESTS = """
+query ($code: String) {
+  municipality(code: $code) {
+    name
+    interventions { totalCount nodes {
+      title
+      evidenceTest { kind score computedScore assessments { answer threshold inferred } }
+      goodPracticeTest { kind score assessments { answer threshold inferred } }
+    } }
+  }
+}"""
+
+
+def _answers(test: dict) -> list[str]:
+    return [a["answer"] for a in test["assessments"]]
+
+
+def test_municipality_list_has_98_entries(gql_client: TestClient) -> None:
+    result = data(gql_client, "{ municipalities(first: 5) { totalCount nodes { code name } } }")
+    assert result["municipalities"]["totalCount"] == 98
+    assert [n["code"] for n in result["municipalities"]["nodes"]] == ["101", "147", "151", "153", "155"]
+
+
+def test_middelfart_evidence_test(gql_client: TestClient) -> None:
+    municipality = data(gql_client, INTERVENTION_TESTS, {"code": "410"})["municipality"]
+    assert municipality["name"] == "Middelfart"
+    [card] = municipality["interventions"]["nodes"]
+    evidence = card["evidenceTest"]
+    assert (evidence["kind"], evidence["score"]) == ("EVIDENCE", 4.3)
+    assert sorted(_answers(evidence)) == ["PARTIAL"] * 2 + ["YES"] * 5
+
+
+def test_taarnby_has_threshold_6_and_skanderborg_one_inferred_no(gql_client: TestClient) -> None:
+    taarnby = data(gql_client, INTERVENTION_TESTS, {"code": "185"})["municipality"]
+    thresholds = {
+        a["threshold"]
+        for card in taarnby["interventions"]["nodes"]
+        for test in (card["evidenceTest"], card["goodPracticeTest"])
+        for a in test["assessments"]
+    }
+    assert 6 in thresholds
+    skanderborg = data(gql_client, INTERVENTION_TESTS, {"code": "746"})["municipality"]
+    inferred = [
+        a["answer"]
+        for card in skanderborg["interventions"]["nodes"]
+        for a in card["goodPracticeTest"]["assessments"]
+        if a["inferred"]
+    ]
+    assert inferred == ["NO"]
+
+
+def test_criterion_mindst_30_minutter(gql_client: TestClient) -> None:
+    query = """{ criteria(filter: {text: "mindst 30 minutter"}) { nodes { id statement testKind
+        assessments { totalCount nodes { answer intervention { municipality { code } } } } } } }"""
+    [criterion] = data(gql_client, query)["criteria"]["nodes"]
+    assert criterion["testKind"] == "EVIDENCE"
+    assessments = criterion["assessments"]
+    assert assessments["totalCount"] == 3
+    assert {a["answer"] for a in assessments["nodes"]} == {"YES"}
+    codes = sorted(a["intervention"]["municipality"]["code"] for a in assessments["nodes"])
+    assert codes == ["326", "410", "746"]
+    # the same criterion by ID, its assessments paged one at a time with nested cursors
+    page_query = """query ($id: ID!, $after: String) { criterion(id: $id) {
+        assessments(first: 1, after: $after) { pageInfo { hasNextPage endCursor } nodes { iri } } } }"""
+    seen, after = [], None
+    while True:
+        page = data(gql_client, page_query, {"id": criterion["id"], "after": after})
+        connection = page["criterion"]["assessments"]
+        seen += [n["iri"] for n in connection["nodes"]]
+        if not connection["pageInfo"]["hasNextPage"]:
+            break
+        after = connection["pageInfo"]["endCursor"]
+    assert len(seen) == len(set(seen)) == 3
+
+
+@pytest.mark.parametrize(("direction", "expected"), [("DESC", ["410", "185"]), ("ASC", ["185", "410"])])
+def test_filter_min_evidence_score_ordered_by_score(
+    gql_client: TestClient, direction: str, expected: list[str]
+) -> None:
+    query = """query ($direction: Direction!) { interventions(
+        filter: {minScore: [{testKind: EVIDENCE, score: 3.0}]},
+        orderBy: {field: SCORE, direction: $direction, testKind: EVIDENCE}) {
+        totalCount nodes { municipality { code name } evidenceTest { score } } } }"""
+    result = data(gql_client, query, {"direction": direction})["interventions"]
+    assert [n["municipality"]["code"] for n in result["nodes"]] == expected
+    assert result["totalCount"] == 2
+    scores = [n["evidenceTest"]["score"] for n in result["nodes"]]
+    assert scores == sorted(scores, reverse=direction == "DESC")
+    assert all(score >= 3.0 for score in scores)
+
+
+def test_intervention_filters(gql_client: TestClient) -> None:
+    def codes(filter_: str) -> list[str]:
+        query = f"{{ interventions(filter: {filter_}, orderBy: {{field: TITLE}}) {{ nodes {{ municipality {{ code }} }} }} }}"
+        return sorted(n["municipality"]["code"] for n in data(gql_client, query)["interventions"]["nodes"])
+
+    everything = codes("{}")
+    assert len(everything) == 4
+    assert codes('{municipality: "410"}') == ["410"]
+    assert codes('{text: "langtidsledighed"}') == ["410"]
+    group = encode_id("TargetGroup", f"{BASE}target-group/6-1-dagpengemodtagere")
+    with_group = codes(f'{{targetGroup: "{group}"}}')
+    assert with_group and set(with_group) <= set(everything)
+    provision = f"{BASE}provision/2019-548/p6/nr1"
+    assert codes(f'{{legalProvision: "{provision}"}}') == with_group
+
+
+def test_criteria_filter_by_test_kind(gql_client: TestClient) -> None:
+    query = """{ e: criteria(filter: {testKind: EVIDENCE}) { totalCount nodes { testKind } }
+                 g: criteria(filter: {testKind: GOOD_PRACTICE}) { totalCount }
+                 all: criteria { totalCount } }"""
+    result = data(gql_client, query)
+    assert {n["testKind"] for n in result["e"]["nodes"]} == {"EVIDENCE"}
+    assert result["e"]["totalCount"] + result["g"]["totalCount"] == result["all"]["totalCount"] > 0
+
+
+def _page_through(client: TestClient, size: int) -> list[str]:
+    query = """query ($after: String, $size: Int) { municipalities(first: $size, after: $after) {
+        pageInfo { hasNextPage endCursor } edges { cursor node { code } } } }"""
+    codes, after = [], None
+    while True:
+        connection = data(client, query, {"after": after, "size": size})["municipalities"]
+        codes += [edge["node"]["code"] for edge in connection["edges"]]
+        if not connection["pageInfo"]["hasNextPage"]:
+            return codes
+        after = connection["pageInfo"]["endCursor"]
+
+
+def test_keyset_pagination_visits_every_municipality_once(gql_client: TestClient) -> None:
+    codes = _page_through(gql_client, 10)
+    assert len(codes) == len(set(codes)) == 98
+    assert codes == sorted(codes)
+
+
+def test_backward_pagination_mirrors_forward(gql_client: TestClient) -> None:
+    forward = data(gql_client, "{ municipalities(first: 12) { edges { cursor node { code } } } }")
+    edges = forward["municipalities"]["edges"]
+    query = """query ($before: String) { municipalities(last: 5, before: $before) {
+        pageInfo { hasPreviousPage hasNextPage } nodes { code } } }"""
+    back = data(gql_client, query, {"before": edges[11]["cursor"]})["municipalities"]
+    assert [n["code"] for n in back["nodes"]] == [e["node"]["code"] for e in edges[6:11]]
+    assert back["pageInfo"] == {"hasPreviousPage": True, "hasNextPage": True}
+
+
+def test_cursor_stays_valid_when_a_municipality_is_added(gql_client: TestClient, gql_store: Store) -> None:
+    query = """query ($after: String) { municipalities(first: 10, after: $after) {
+        totalCount pageInfo { endCursor } nodes { code } } }"""
+    first = data(gql_client, query)["municipalities"]
+    expected_next = data(gql_client, query, {"after": first["pageInfo"]["endCursor"]})["municipalities"]
+    # a new municipality-like node sorting before the cursor, and one inside the next page
+    added = (
+        f"<{BASE}graph/test-added> {{ "
+        f"<{BASE}municipality/100> a <{BG}Municipality> ; <{BG}kommunekode> \"100\" . "
+        f"<{BASE}municipality/999> a <{BG}Municipality> ; <{BG}kommunekode> \"999\" . }}"
+    ).encode()
+    gql_store.load_dataset(added, "application/trig")
+    after = data(gql_client, query, {"after": first["pageInfo"]["endCursor"]})["municipalities"]
+    assert after["totalCount"] == 100
+    assert after["nodes"] == expected_next["nodes"]
+
+
+def test_node_and_lookup_by_id(gql_client: TestClient) -> None:
+    card = data(gql_client, "query ($id: ID!) { intervention(id: $id) { id iri title } }", {"id": MIDDELFART})
+    assert card["intervention"]["iri"] == MIDDELFART
+    node = data(gql_client, "query ($id: ID!) { node(id: $id) { __typename iri ... on Intervention { title } } }",
+                {"id": card["intervention"]["id"]})["node"]
+    assert node == {"__typename": "Intervention", "iri": MIDDELFART, "title": card["intervention"]["title"]}
+    missing = encode_id("Intervention", f"{BASE}intervention/nowhere")
+    assert data(gql_client, "query ($id: ID!) { node(id: $id) { iri } }", {"id": missing})["node"] is None
+    [error] = errors(gql_client, '{ node(id: "%%%") { iri } }')
+    assert error["extensions"]["code"] == "BAD_ID"
+
+
+def test_municipality_by_name_and_fields(gql_client: TestClient) -> None:
+    query = '{ municipality(name: "Middelfart") { id code region { name } wikidata interventions { nodes { iri } } } }'
+    municipality = data(gql_client, query)["municipality"]
+    assert municipality["code"] == "410"
+    assert municipality["region"]["name"] == "Region Syddanmark"
+    assert municipality["interventions"]["nodes"] == [{"iri": MIDDELFART}]
+
+
+def test_source_spans_and_target_groups(gql_client: TestClient) -> None:
+    query = """query ($id: ID!) { intervention(id: $id) { title document
+        source { document start end text }
+        targetGroups { label kind notation legalProvision { citation eli } }
+        evidenceTest { scope assessments { text source { text } } } } }"""
+    card = data(gql_client, query, {"id": MIDDELFART})["intervention"]
+    assert card["source"]["text"] == card["title"]
+    assert card["source"]["document"] == card["document"] == "000_2ad044e4a048410a.txt"
+    assert card["source"]["end"] - card["source"]["start"] == len(card["title"])
+    legal = [g for g in card["targetGroups"] if g["kind"] == "LEGAL"]
+    assert legal and legal[0]["legalProvision"]["citation"] == "§ 6, nr. 1"
+    assert legal[0]["legalProvision"]["eli"].startswith("https://www.retsinformation.dk/eli/lta/")
+    first = card["evidenceTest"]["assessments"][0]
+    assert first["source"]["text"].startswith("I mindst 9 ud af 10")
+
+
+def test_search(gql_client: TestClient) -> None:
+    result = data(gql_client, '{ search(text: "Middelfart") { totalCount nodes { __typename iri } } }')["search"]
+    assert {n["__typename"] for n in result["nodes"]} >= {"Municipality"}
+    assert result["totalCount"] == len(result["nodes"])
+
+
+def test_letters_query_runs_against_the_mapped_vocabulary(gql_client: TestClient) -> None:
+    query = """{ letters(filter: {dateFrom: "2018-01-01", municipality: "410"}, orderBy: {field: DATE, direction: DESC}) {
+        totalCount nodes { date subject sender { name } recipients { name } commitments { nodes { text deadline } } } } }"""
+    result = data(gql_client, query)["letters"]
+    assert result["totalCount"] == len(result["nodes"])
+
+
+# ---------------------------------------------------------------------------
+# No N+1, explain
+
+
+NESTED = """{ municipalities(first: 100) { nodes { code
+    interventions(first: 100) { nodes { title
+        evidenceTest { score assessments { answer criterion { statement } } } } } } } }"""
+
+
+def _query_count(client: TestClient) -> tuple[int, int]:
+    body = run(client, NESTED, explain=True)
+    interventions = sum(
+        len(m["interventions"]["nodes"]) for m in body["data"]["municipalities"]["nodes"]
+    )
+    return len(body["extensions"]["explain"]["sparql"]), interventions
+
+
+def test_nested_query_cost_does_not_grow_with_data(gql_client: TestClient, gql_store: Store) -> None:
+    small, small_cards = _query_count(gql_client)
+    gql_store.load_dataset(synthetic_interventions(60), "application/trig")
+    large, large_cards = _query_count(gql_client)
+    assert large_cards == small_cards + 60
+    assert large == small
+    assert small <= 12
+
+
+def test_explain_returns_the_sparql(gql_client: TestClient) -> None:
+    query = '{ municipality(code: "410") { name } }'
+    explained = gql_client.post("/graphql", json={"query": query}, headers={"X-Beskgraph-Explain": "1"}).json()
+    sparql = explained["extensions"]["explain"]["sparql"]
+    assert len(sparql) == 2 and all("SELECT" in q for q in sparql)
+    assert '"410"' in sparql[0]
+    plain = gql_client.post("/graphql", json={"query": query}).json()
+    assert "extensions" not in plain
+
+
+# ---------------------------------------------------------------------------
+# Limits
+
+
+def test_page_size_limit(gql_client: TestClient) -> None:
+    [error] = errors(gql_client, f"{{ municipalities(first: {MAX_PAGE_SIZE + 1}) {{ totalCount }} }}")
+    assert error["extensions"]["code"] == "BAD_PAGE_ARGUMENTS"
+    assert error["path"] == ["municipalities"]
+
+
+def test_depth_alias_and_token_limits(gql_client: TestClient) -> None:
+    levels = MAX_DEPTH // 3 + 1
+    deep = "{ criteria { nodes { " + "assessments { nodes { criterion { " * levels + "statement" + " } } }" * levels + " } } }"
+    assert "exceeds maximum operation depth" in errors(gql_client, deep)[0]["message"]
+    aliases = "{ " + " ".join(f"a{i}: __typename" for i in range(40)) + " }"
+    assert "aliases" in errors(gql_client, aliases)[0]["message"]
+    tokens = "{ " + " ".join("__typename" for _ in range(2100)) + " }"
+    assert "token" in errors(gql_client, tokens)[0]["message"].lower()
+
+
+def test_bad_cursor_is_a_graphql_error(gql_client: TestClient) -> None:
+    [error] = errors(gql_client, '{ municipalities(after: "not-a-cursor") { totalCount } }')
+    assert error["extensions"]["code"] == "BAD_CURSOR"
+
+
+# ---------------------------------------------------------------------------
+# Schema <-> shapes <-> ontology drift
+
+COMPUTED_FIELDS = {"id", "iri", "evidenceTest", "goodPracticeTest", "__typename"}
+COMPUTED_BY_TYPE = {("Assessment", "intervention")}  # testResult/intervention, two hops
+STANDARD_VOCABULARIES = (
+    "http://www.w3.org/2000/01/rdf-schema#", "http://purl.org/dc/terms/",
+    "http://www.w3.org/2004/02/skos/core#", "https://schema.org/", "http://www.w3.org/ns/oa#",
+    "http://data.europa.eu/eli/ontology#", "http://www.w3.org/ns/prov#",
+)
+
+
+def _graph(folder: str) -> Graph:
+    graph = Graph()
+    for path in sorted((ROOT / folder).glob("*.ttl")):
+        graph.parse(path)
+    return graph
+
+
+def test_every_shape_property_of_an_exposed_class_has_a_field() -> None:
+    shapes = _graph("shapes")
+    by_class = {URIRef(e.rdf_class): e for e in ENTITIES.values()}
+    checked = 0
+    for shape, cls in shapes.subject_objects(SH.targetClass):
+        entity = by_class.get(cls)
+        if entity is None:
+            continue
+        for prop_shape in shapes.objects(shape, SH.property):
+            path = shapes.value(prop_shape, SH.path)
+            inverse = shapes.value(path, SH.inversePath)
+            predicate, is_inverse = (str(inverse), True) if inverse is not None else (str(path), False)
+            fields = [p.field for p in entity.props if (p.predicate, p.inverse) == (predicate, is_inverse)]
+            assert fields, f"{entity.name}: shape property {predicate} (inverse={is_inverse}) has no field"
+            checked += 1
+    assert checked >= 30
+
+
+def test_every_mapped_field_is_in_the_schema_and_the_ontology() -> None:
+    ontology = _graph("ontology")
+    declared = {str(s) for s in ontology.subjects(RDF.type, None)
+                if (s, RDF.type, OWL.ObjectProperty) in ontology or (s, RDF.type, OWL.DatatypeProperty) in ontology}
+    graphql_types = {t.name: t for t in schema._schema.type_map.values() if hasattr(t, "fields")}
+    for entity in ENTITIES.values():
+        fields = graphql_types[entity.name].fields
+        for prop in entity.props:
+            assert prop.field in fields, f"{entity.name}.{prop.field} is mapped but not in the schema"
+            if prop.predicate.startswith(BG) and entity.name not in {"Letter", "Party", "Commitment", "Initiative"}:
+                assert prop.predicate in declared, f"{prop.predicate} is not declared in the ontology"
+            elif not prop.predicate.startswith(BG):
+                assert prop.predicate.startswith(STANDARD_VOCABULARIES), prop.predicate
+        mapped = {p.field for p in entity.props}
+        for name in fields:
+            assert name in mapped or name in COMPUTED_FIELDS or (entity.name, name) in COMPUTED_BY_TYPE, (
+                f"{entity.name}.{name} has no predicate in mapping.py"
+            )
