@@ -146,3 +146,13 @@ def test_iris_are_readable_and_follow_the_configured_base(monkeypatch):
         "/intervention/185-projekt-flere-skal-med-2")
     monkeypatch.setenv("BESKGRAPH_BASE", "http://example.org/bg")
     assert str(iris.municipality(410)) == "http://example.org/bg/municipality/410"
+
+
+def test_case_loads_on_the_cards_are_observations_about_their_municipality(graph):
+    result = rows(graph, """SELECT ?code ?value ?unit ?exact {
+        ?o a schema:Observation ; schema:value ?value ; schema:unitText ?unit ;
+           schema:observationAbout/bg:kommunekode ?code ; bg:statedIn/a bg:Intervention ;
+           bg:sourceSpan/oa:exact ?exact }""")
+    assert sorted((str(c), float(v), str(u)) for c, v, u, _ in result) == [
+        ("185", 35.0, "sager pr. jobformidler"), ("326", 120.0, "sager pr. rådgiver")]
+    assert all(str(int(float(v))) in str(e) for _, v, _, e in result)

@@ -55,7 +55,7 @@ def test_server_py_builds_the_seeds_and_serves_on_the_port_from_env():
 
 def test_persistent_store_is_served_without_rebuilding(tmp_path: Path):
     store = EmbeddedStore(str(tmp_path / "store"))
-    assert fill_store(store).startswith("built 4 documents")
+    assert fill_store(store).startswith("built 5 documents")
     count = store.count()
     store.close()
     del store

@@ -18,10 +18,12 @@ from rdflib import Dataset, Graph, URIRef
 
 from .model.card import Answer, Card
 from .model.common import ParsedDocument
+from .model.correspondence import Correspondence
 from .parse import parse_document
 from .parse.criteria import cluster_criteria
 from .rdf import iris
 from .rdf.cards import card_to_rdf
+from .rdf.letters import correspondence_to_rdf
 from .rdf.namespaces import bind_prefixes
 from .rdf.provenance import add_source_document
 from .rdf.reference import reference_graph
@@ -155,6 +157,8 @@ def document_graph(document: ParsedDocument, criteria) -> Graph:
     add_source_document(graph, document)
     if isinstance(document, Card):
         card_to_rdf(document, graph, criteria)
+    elif isinstance(document, Correspondence):
+        correspondence_to_rdf(document, graph)
     return graph
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from ..model.common import DocumentKind, ParsedDocument
 from ..text import SourceError, SourceText
 from .card import looks_like_card, parse_card
+from .letters import looks_like_correspondence, parse_correspondence
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class DocumentParser:
 
 PARSERS: list[DocumentParser] = [
     DocumentParser(DocumentKind.CATALOGUE_CARD, looks_like_card, parse_card),
+    DocumentParser(DocumentKind.CORRESPONDENCE, looks_like_correspondence, parse_correspondence),
 ]
 
 

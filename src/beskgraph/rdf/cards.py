@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from decimal import Decimal
 
@@ -10,9 +11,11 @@ from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
 from ..model.card import Answer, Assessment, Card, Section, TargetGroupKind, TestKind, TestResult
 from ..parse.criteria import CriterionCluster
+from ..parse.figures import case_load_figures
 from ..reference import TARGET_GROUP_ACT
 from . import iris
 from .legal import add_provision
+from .letter_facts import observation_to_rdf
 from .namespaces import BG
 from .provenance import derive
 
@@ -45,6 +48,9 @@ def card_to_rdf(card: Card, graph: Graph, criteria: CriterionIndex) -> URIRef:
     for section, text in sorted(card.sections.items(), key=lambda item: item[0].name):
         graph.add((node, SECTION_PROPERTIES[section], Literal(text.value, lang="da")))
         _field_span(graph, node, card, text.span, SECTION_PROPERTIES[section])
+        for figure in case_load_figures(card.source.slice(text.span), text.span):
+            figure = dataclasses.replace(figure, municipality_code=card.municipality_code)
+            graph.add((observation_to_rdf(card, figure, graph), BG.statedIn, node))
     for group in card.target_groups:
         graph.add((node, BG.targetGroup, _target_group(graph, card, group)))
     for test in card.tests:

@@ -1,0 +1,217 @@
+"""Danish dates and periods in letters, as ISO dates, tolerant of common OCR slips.
+
+Dates: ``31. august 2018``, ``06-07-2018``, ``09.07.2018``, ``2/3-2022``, ``2018-08-31``.
+Periods: ``maj 2018``, ``2. halvår 2018``, ``3. kvartal 2018``, ``ultimo/medio/primo
+august 2018``, ``udgangen af september måned``, ``1. juli – 15. august 2018``, and
+``senest om 6 måneder`` counted from an anchor date (the letter's). A missing year is
+taken from the anchor.
+"""
+
+from __future__ import annotations
+
+import calendar
+import difflib
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+
+MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
+          "september", "oktober", "november", "december")
+_ABBREVIATIONS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8,
+                  "sep": 9, "sept": 9, "okt": 10, "nov": 11, "dec": 12}
+_WORD = r"[A-Za-zÆØÅæøå]{3,10}"
+_YEAR = r"(?:19|20)\d\d"
+_DAY_MONTH = rf"(?P<day>\d{{1,2}})\.?\s*(?P<month>{_WORD})\.?(?:\s+(?P<year>{_YEAR}))?"
+_RANGE = re.compile(
+    rf"\b(?P<d1>\d{{1,2}})\.\s*(?P<m1>{_WORD})\s*(?:-|til|–)\s*(?:den\s+)?"
+    rf"(?P<d2>\d{{1,2}})\.\s*(?P<m2>{_WORD})(?:\s+(?P<year>{_YEAR}))?", re.IGNORECASE)
+_NUMERIC = re.compile(
+    rf"\b(?:(?P<iso>{_YEAR})-(?P<im>\d\d)-(?P<id>\d\d)"
+    rf"|(?P<d>\d{{1,2}})[-./](?P<m>\d{{1,2}})[-./](?P<y>{_YEAR}))\b")
+_TEXTUAL = re.compile(rf"\b{_DAY_MONTH}", re.IGNORECASE)
+_PART = re.compile(rf"\b(?P<n>[1-4])\.\s*(?P<unit>halvår|kvartal)\s+(?P<year>{_YEAR})",
+                   re.IGNORECASE)
+_MONTH_PERIOD = re.compile(
+    rf"\b(?:(?P<pos>ultimo|medio|primo|udgangen\s+af|slutningen\s+af)\s+)?(?P<month>{_WORD})"
+    rf"(?:\s+måned)?(?:\s+(?P<year>{_YEAR}))?\b", re.IGNORECASE)
+_RELATIVE = re.compile(
+    r"\b(?:senest\s+om|senest|om)\s+(?P<n>\d{1,2})\s+"
+    r"(?P<unit>måneder|måned|uger|uge|dage|dag|år)\b(?!\s+efter)", re.IGNORECASE)
+_ONWARDS = re.compile(r"\bfra(?:\s+og\s+med)?\s+(?:den\s+)?$", re.IGNORECASE)
+_OCR_DIGITS = re.compile(r"(?<=\d)[OoIl]|[OoIl](?=\d)")
+
+
+@dataclass(frozen=True)
+class Temporal:
+    """A date or period found in text, with its character range in that text."""
+
+    start: date
+    end: date
+    kind: str  # "date" | "period"
+    text: str
+    begin: int
+    finish: int
+    onwards: bool = False
+    relative: str | None = None
+
+
+@cache
+def month_number(word: str) -> int | None:
+    """``"august"`` -> 8; abbreviations; OCR slips such as ``"augnst"`` for words of 5+ letters."""
+    key = word.lower().rstrip(".")
+    if key in MONTHS:
+        return MONTHS.index(key) + 1
+    if key in _ABBREVIATIONS:
+        return _ABBREVIATIONS[key]
+    if len(key) >= 5:
+        close = difflib.get_close_matches(key, MONTHS, n=1, cutoff=0.75)
+        if close:
+            return MONTHS.index(close[0]) + 1
+    return None
+
+
+def _deocr(text: str) -> str:
+    """Map O/I/l next to digits onto 0/1 (same length, so offsets hold)."""
+    return _OCR_DIGITS.sub(lambda m: "0" if m.group(0) in "Oo" else "1", text)
+
+
+def _day(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def add_months(anchor: date, months: int) -> date:
+    """``anchor`` plus whole months, clamped to the month's last day."""
+    index = anchor.month - 1 + months
+    year, month = anchor.year + index // 12, index % 12 + 1
+    return date(year, month, min(anchor.day, calendar.monthrange(year, month)[1]))
+
+
+def parse_date(text: str, anchor: date | None = None) -> date | None:
+    """The date ``text`` consists of (one date and nothing else), if any."""
+    text = _deocr(text.strip()).rstrip(".")
+    found = find_dates(text, anchor)
+    if len(found) == 1 and found[0].kind == "date" and found[0].finish - found[0].begin >= \
+            len(text) - 1 and found[0].begin <= 1:
+        return found[0].start
+    return None
+
+
+def find_dates(text: str, anchor: date | None = None) -> list[Temporal]:
+    """Every date and period in ``text``, in order, without overlaps."""
+    clean = _deocr(text)
+    found: list[Temporal] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(item: Temporal | None) -> None:
+        if item is None or any(item.begin < e and s < item.finish for s, e in taken):
+            return
+        if _is_onwards(clean, item):
+            item = Temporal(item.start, item.end, item.kind, item.text, item.begin,
+                            item.finish, onwards=True, relative=item.relative)
+        found.append(item)
+        taken.append((item.begin, item.finish))
+
+    def year_of(written: str | None) -> int | None:
+        return int(written) if written else (anchor.year if anchor else None)
+
+    for m in _RANGE.finditer(clean):
+        add(_range(m, text, year_of(m.group("year"))))
+    for m in _NUMERIC.finditer(clean):
+        if m.group("iso"):
+            day = _day(int(m.group("iso")), int(m.group("im")), int(m.group("id")))
+        else:
+            day = _day(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+        add(_single(day, m, text))
+    for m in _TEXTUAL.finditer(clean):
+        month, year = month_number(m.group("month")), year_of(m.group("year"))
+        day = _day(year, month, int(m.group("day"))) if month and year else None
+        add(_single(day, m, text))
+    for m in _PART.finditer(clean):
+        add(_part(m, text))
+    for m in _MONTH_PERIOD.finditer(clean):
+        add(_month_period(m, text, year_of(m.group("year"))))
+    if anchor is not None:
+        for m in _RELATIVE.finditer(clean):
+            add(_relative(m, text, anchor))
+    return sorted(found, key=lambda t: t.begin)
+
+
+def _is_onwards(text: str, item: Temporal) -> bool:
+    """``fra oktober 2018``, ``fra 2. halvår 2018 og frem``: from then on (not a range)."""
+    if re.search(r"\s(?:-|–|til)\s", item.text):
+        return False
+    after = text[item.finish : item.finish + 10].lower()
+    return bool(_ONWARDS.search(text[max(0, item.begin - 16) : item.begin])) \
+        or after.lstrip().startswith("og frem")
+
+
+def _single(day: date | None, m: re.Match[str], text: str) -> Temporal | None:
+    if day is None:
+        return None
+    return Temporal(day, day, "date", text[m.start() : m.end()], m.start(), m.end())
+
+
+def _range(m: re.Match[str], text: str, year: int | None) -> Temporal | None:
+    m1, m2 = month_number(m.group("m1")), month_number(m.group("m2"))
+    if not (m1 and m2 and year):
+        return None
+    first = _day(year if m1 <= m2 else year - 1, m1, int(m.group("d1")))
+    last = _day(year, m2, int(m.group("d2")))
+    if first is None or last is None:
+        return None
+    return Temporal(first, last, "period", text[m.start() : m.end()], m.start(), m.end())
+
+
+def _part(m: re.Match[str], text: str) -> Temporal:
+    n, year = int(m.group("n")), int(m.group("year"))
+    months = 6 if m.group("unit").lower() == "halvår" else 3
+    first_month = (n - 1) * months + 1
+    return Temporal(date(year, first_month, 1), _month_end(year, first_month + months - 1),
+                    "period", text[m.start() : m.end()], m.start(), m.end())
+
+
+_POSITIONS = {"primo": (1, 10), "medio": (11, 20), "ultimo": (21, 31)}
+
+
+def _month_period(m: re.Match[str], text: str, year: int | None) -> Temporal | None:
+    month = month_number(m.group("month"))
+    word = m.group("month").lower()
+    if month is None or year is None or (word not in MONTHS and not m.group("year")):
+        return None  # a bare abbreviation or a fuzzy word needs a year to count as a month
+    if not m.group("year") and not m.group("pos") and "måned" not in m.group(0).lower() \
+            and not re.search(r"\b(?:i|fra|pr\.|for|til|siden|af)\s*$", text[: m.start()]):
+        return None
+    last = _month_end(year, month)
+    span = text[m.start() : m.end()]
+    position = (m.group("pos") or "").split()[0].lower() if m.group("pos") else ""
+    if position in ("udgangen", "slutningen"):
+        return Temporal(last, last, "date", span, m.start(), m.end())
+    low, high = _POSITIONS.get(position, (1, 31))
+    return Temporal(date(year, month, low), min(last, date(year, month, min(high, last.day))),
+                    "period", span, m.start(), m.end())
+
+
+def _relative(m: re.Match[str], text: str, anchor: date) -> Temporal:
+    n, unit = int(m.group("n")), m.group("unit").lower()
+    if unit.startswith("måned"):
+        end, duration = add_months(anchor, n), f"P{n}M"
+    elif unit.startswith("uge"):
+        end, duration = anchor + timedelta(weeks=n), f"P{n}W"
+    elif unit.startswith("dag"):
+        end, duration = anchor + timedelta(days=n), f"P{n}D"
+    else:
+        end, duration = add_months(anchor, 12 * n), f"P{n}Y"
+    return Temporal(end, end, "date", text[m.start() : m.end()], m.start(), m.end(),
+                    relative=duration)
+
+
+def iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None

@@ -1,0 +1,201 @@
+"""Senders, recipients and signatories of a letter, and the people named with a role.
+
+The ministry writes on a letterhead (``Beskæftigelsesministeren`` above its address) or
+signs as minister; otherwise the sender is the municipality whose unit, letterhead,
+signature or text names it. The recipient is the other side: a committee, the
+municipality's office holders (``Til borgmester, … og jobcenterchef``), or the minister.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..model.correspondence import Party, Side
+from ..reference import find_municipality, municipality_by_code, municipality_name_pattern
+from ..text import SourceText, Span
+from .layout import COMMITTEE, MINISTRY, UNIT, Classified, Kind
+from .letter_parts import ROLE_WORD, Draft
+
+PERSON_WITH_ROLE = re.compile(
+    rf"\b(?P<role>{ROLE_WORD})\s+(?P<name>[A-ZÆØÅ][a-zæøåé]+(?:[ -](?:[A-ZÆØÅ]\.|[A-ZÆØÅ][a-zæøåé]+"
+    r")){1,3})")
+ROLE_LIST = re.compile(rf"^(?:Til|Kære)\s+(?P<roles>{ROLE_WORD}(?:\s*(?:,|og)\s*{ROLE_WORD})*)$",
+                       re.IGNORECASE)
+COMMITTEE_MEMBERS = re.compile(r"medlemmer(?:ne)? af (?P<name>[A-ZÆØÅ][\wæøå-]*udvalget)")
+
+
+def ministry_name(office: str) -> str:
+    """``Beskæftigelsesministeren`` / ``beskæftigelsesminister`` -> ``Beskæftigelsesministeriet``."""
+    stem = re.sub(r"(?:en|iet)$", "", office.strip(), flags=re.IGNORECASE)
+    return stem[0].upper() + stem[1:].lower() + "iet"
+
+
+def minister_role(office: str) -> str:
+    return re.sub(r"(?:en|iet)$", "", office.strip(), flags=re.IGNORECASE).lower()
+
+
+def people(drafts: list[Draft]) -> dict[str, str]:
+    """Person name -> role, from "<role> <Name>" in any letter and from signatures."""
+    found: dict[str, str] = {}
+    for draft in drafts:
+        for signature in draft.signatures:
+            if signature.role:
+                found.setdefault(signature.name, signature.role)
+        texts = [draft.body.text] + [c.text for c in draft.lines if c.kind == Kind.PARTY]
+        for text in texts:
+            for match in PERSON_WITH_ROLE.finditer(text):
+                found.setdefault(match.group("name"), match.group("role").lower())
+    return found
+
+
+def municipality_code(name: str) -> str | None:
+    found = find_municipality(re.sub(r"\s+Kommune$", "", name))
+    return found.code if found else None
+
+
+def canonical(code: str) -> str:
+    """``"259"`` -> ``"Køge Kommune"``."""
+    found = municipality_by_code(code)
+    return f"{found.name} Kommune" if found else code
+
+
+def named_municipalities(text: str) -> list[str]:
+    """Codes of the municipalities named in ``text``, in order of first mention."""
+    codes: list[str] = []
+    for match in municipality_name_pattern().finditer(text):
+        code = municipality_code(match.group(0))
+        if code and code not in codes:
+            codes.append(code)
+    return codes
+
+
+def _most_named(draft: Draft) -> str | None:
+    counts = Counter(code for match in municipality_name_pattern().finditer(draft.body.text)
+                     if (code := municipality_code(match.group(0))))
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def ministry_letterhead(draft: Draft) -> Classified | None:
+    """A ministry line with no person, directly above an address: the sender's letterhead."""
+    lines = [c for c in draft.lines if c.kind not in (Kind.BLANK,)]
+    for index, item in enumerate(lines[:-1]):
+        match = MINISTRY.match(item.text)
+        if match and not match.group("person") and not item.text.startswith("Til") \
+                and lines[index + 1].kind == Kind.CONTACT:
+            return item
+    return None
+
+
+def concerned_municipality(draft: Draft) -> str | None:
+    """The municipality a letter is about: its subject's, a letterhead's, else the most named."""
+    if draft.subject and (codes := named_municipalities(draft.subject)):
+        return codes[0]
+    for item in draft.party_lines():
+        if item.text.endswith("Kommune") and (code := municipality_code(item.text)):
+            return code
+    return _most_named(draft)
+
+
+def assign(source: SourceText, draft: Draft, known: dict[str, str]
+           ) -> tuple[Party | None, list[Party], list[Party], str | None]:
+    """Sender, recipients, signatories and the municipality the letter concerns."""
+    head = ministry_letterhead(draft)
+    roles = [s.role or known.get(s.name) for s in draft.signatures]
+    if head is not None or any(r and "minister" in r for r in roles):
+        return _from_ministry(source, draft, head, known)
+    return _from_municipality(draft, known)
+
+
+def _from_ministry(source: SourceText, draft: Draft, head: Classified | None,
+                   known: dict[str, str]) -> tuple[Party, list[Party], list[Party], str | None]:
+    office = head.text if head else next(
+        (r for s in draft.signatures if (r := s.role or known.get(s.name, ""))
+         and "minister" in r), "minister")
+    signature = draft.signatures[0] if draft.signatures else None
+    at = signature.span if signature else source.strip_span(head.line.span) if head else draft.span
+    sender = Party(Side.MINISTRY, ministry_name(office), at,
+                   person=signature.name if signature else None, role=minister_role(office))
+    signatories = [Party(Side.MINISTRY, sender.organisation, s.span, person=s.name,
+                         role=s.role or known.get(s.name) or sender.role)
+                   for s in draft.signatures]
+    committee = _committee(draft)
+    if committee is not None:
+        return sender, [committee], signatories, None
+    code = concerned_municipality(draft)
+    recipients = []
+    if code is not None:
+        roles, where = _addressed_roles(source, draft)
+        recipients = [Party(Side.MUNICIPALITY, canonical(code), where, municipality_code=code,
+                            role=role, person=_holder(role, draft))
+                      for role in roles or [None]]
+    return sender, recipients, signatories, code
+
+
+def _committee(draft: Draft) -> Party | None:
+    for item in draft.letterhead():
+        if (match := COMMITTEE.match(item.text)) is not None:
+            return Party(Side.PARLIAMENT, match.group("name"), item.line.span)
+    if draft.salutation and (match := COMMITTEE_MEMBERS.search(draft.salutation)):
+        assert draft.salutation_span is not None
+        return Party(Side.PARLIAMENT, match.group("name"), draft.salutation_span)
+    return None
+
+
+def _addressed_roles(source: SourceText, draft: Draft) -> tuple[list[str], Span]:
+    for item in draft.lines:
+        if item.kind in (Kind.PARTY, Kind.TEXT) and (match := ROLE_LIST.match(item.text)):
+            roles = [r.strip().lower() for r in re.split(r",|\bog\b", match.group("roles"))]
+            return [r for r in roles if r], source.strip_span(item.line.span)
+    return [], draft.span
+
+
+def _holder(role: str | None, draft: Draft) -> str | None:
+    """The person a letter names as holding ``role`` in the municipality (``borgmester X``)."""
+    if role is None:
+        return None
+    for match in PERSON_WITH_ROLE.finditer(draft.body.text):
+        if match.group("role").lower() == role:
+            return match.group("name")
+    return None
+
+
+def _from_municipality(draft: Draft, known: dict[str, str]
+                       ) -> tuple[Party | None, list[Party], list[Party], str | None]:
+    code = None
+    unit = draft.signature_unit[0] if draft.signature_unit else None
+    if draft.signature_unit:
+        code = municipality_code(draft.signature_unit[1])
+    code = code or concerned_municipality(draft)
+    if unit is None:
+        unit = next((c.text for c in draft.letterhead() + draft.party_lines()
+                     if UNIT.match(c.text)), None)
+    signature = draft.signatures[0] if draft.signatures else None
+    organisation = canonical(code) if code else None
+    sender = Party(Side.MUNICIPALITY, organisation, signature.span if signature else draft.span,
+                   unit=unit, municipality_code=code,
+                   person=signature.name if signature else None,
+                   role=(signature.role or known.get(signature.name)) if signature else None)
+    signatories = [Party(Side.MUNICIPALITY, organisation, s.span, unit=unit,
+                         municipality_code=code, person=s.name, role=s.role or known.get(s.name))
+                   for s in draft.signatures]
+    return sender, [_minister(draft, known)], signatories, code
+
+
+def _minister(draft: Draft, known: dict[str, str]) -> Party:
+    """The minister addressed: a ``[Til] <x>minister <Name>`` line, else one named in the text."""
+    office_line = next((c for c in draft.letterhead() if (m := MINISTRY.match(c.text))
+                        and not m.group("person") and c.text.endswith("iet")), None)
+    for item in draft.lines:
+        match = MINISTRY.match(item.text)
+        if match and match.group("person") and item.kind == Kind.PARTY:
+            office = office_line.text if office_line else match.group("office")
+            return Party(Side.MINISTRY, ministry_name(office), item.line.span,
+                         person=match.group("person").strip(),
+                         role=minister_role(match.group("office")))
+    for match in PERSON_WITH_ROLE.finditer(draft.body.text):
+        if "minister" in match.group("role").lower():
+            return Party(Side.MINISTRY, ministry_name(match.group("role")),
+                         draft.body.span(match.start(), match.end()),
+                         person=match.group("name"), role=match.group("role").lower())
+    return Party(Side.MINISTRY, None, draft.span)

@@ -1,0 +1,180 @@
+"""Tables flattened column by column by the PDF extraction, rebuilt into rows.
+
+The extraction prints a table as its header words (``Tilbud``, ``Formål``, ``Status``),
+each followed by that column's lines. The first column's lines are the row names; every
+other column is cut into cells where a line starts with a capital letter. Where that
+gives too many cells, the cut that best matches each cell to its row (shared words with
+the row's name and its other cells) wins. A table running onto the next page continues
+there without its header: its row names first, then each column's cells in turn.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from ..text import Span
+from .layout import Classified, Kind
+from .stitch import stitch
+
+HEADER_WORDS = {"tilbud", "formål", "status", "indsats", "målgruppe", "beskrivelse", "tidsplan",
+                "frist", "ansvarlig", "aktivitet", "periode", "bemærkninger", "initiativ", "tiltag"}
+SECTION = re.compile(r"^[A-H]\)\s")
+_STOP = {"og", "til", "der", "som", "for", "med", "fra", "har", "at", "af", "en", "et", "de",
+         "den", "det", "er", "på", "i", "om", "eller"}
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Row:
+    name: Cell
+    cells: dict[str, Cell]  # by lower-cased column header
+
+    @property
+    def span(self) -> Span:
+        span = self.name.span
+        for cell in self.cells.values():
+            span = span.cover(cell.span)
+        return span
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: tuple[str, ...]
+    rows: tuple[Row, ...]
+    span: Span
+
+
+def _cell(lines: list[Classified]) -> Cell:
+    text = stitch([c.line for c in lines], 10**6)
+    return Cell(text.text.replace("\n", " "), text.span(0, len(text.text)))
+
+
+def _words(text: str) -> set[str]:
+    return {w[:6] for w in re.findall(r"[a-zæøå0-9]+", text.lower()) if w not in _STOP}
+
+
+def _starts(lines: list[Classified]) -> list[int]:
+    return [i for i, c in enumerate(lines) if re.match(r"[A-ZÆØÅ\"']", c.text)] or [0]
+
+
+def _refers_back(previous: str, text: str) -> bool:
+    """Does ``text`` open with the definite form of a noun just used (``Tilbud`` ->
+    ``Tilbuddet bruges …``)? Then it continues the cell before it."""
+    first = re.match(r"[A-ZÆØÅ][a-zæøå]+", text)
+    if first is None or not re.search(r"(?:et|en)$", first.group(0)):
+        return False
+    stem = first.group(0)[:-2].lower()
+    stem = stem[:-1] if len(stem) > 3 and stem[-1] == stem[-2] else stem
+    return bool(re.search(rf"\b{re.escape(stem)}\b", previous.lower()))
+
+
+def split_cells(lines: list[Classified], count: int, anchors: list[str]) -> list[Cell]:
+    """Cut ``lines`` into ``count`` cells at capitalised lines, best matching ``anchors``."""
+    starts = _starts(lines)
+    if starts[0] != 0:
+        starts = [0, *starts]
+    if len(starts) <= count:
+        cells = [lines[a:b] for a, b in itertools.pairwise([*starts, len(lines)])]
+        return [_cell(c) for c in cells]
+    best: tuple[int, list[list[Classified]]] | None = None
+    for cut in itertools.combinations(starts[1:], count - 1):
+        bounds = [0, *cut, len(lines)]
+        cells = [lines[a:b] for a, b in itertools.pairwise(bounds)]
+        texts = [" ".join(c.text for c in cell) for cell in cells]
+        score = sum(len(_words(text) & _words(anchor))
+                    for text, anchor in zip(texts, anchors, strict=False))
+        score -= sum(_refers_back(texts[k - 1], texts[k]) for k in range(1, len(texts)))
+        if best is None or score > best[0]:
+            best = (score, cells)
+    assert best is not None
+    return [_cell(c) for c in best[1]]
+
+
+def find_tables(lines: list[Classified]) -> list[Table]:
+    """Tables among a letter's lines (noise lines mark page ends)."""
+    tables, index = [], 0
+    while index < len(lines):
+        table, index = _table_at(lines, index)
+        if table is not None:
+            tables.append(table)
+    return tables
+
+
+def _is_header(item: Classified) -> bool:
+    return item.kind == Kind.TEXT and item.text.lower() in HEADER_WORDS
+
+
+def _table_at(lines: list[Classified], index: int) -> tuple[Table | None, int]:
+    if not _is_header(lines[index]):
+        return None, index + 1
+    columns: list[tuple[str, list[Classified]]] = []
+    at = index
+    while at < len(lines) and lines[at].kind in (Kind.TEXT, Kind.BLANK):
+        if _is_header(lines[at]) and (not columns or columns[-1][1]):
+            columns.append((lines[at].text, []))
+        elif lines[at].kind == Kind.TEXT:
+            columns[-1][1].append(lines[at])
+        at += 1
+    names = columns[0][1]
+    if len(columns) < 2 or len(names) < 2 or any(c.text.endswith(".") for c in names):
+        return None, index + 1
+    rows = _rows(columns, names)
+    more, at = _continuation(lines, at, [h for h, _ in columns])
+    rows += more
+    span = lines[index].line.span.cover(rows[-1].span)
+    return Table(tuple(h for h, _ in columns), tuple(rows), span), at
+
+
+def _rows(columns: list[tuple[str, list[Classified]]], names: list[Classified]) -> list[Row]:
+    """Cut the columns whose cells are plain first, so they help to cut the others."""
+    name_cells = [_cell([n]) for n in names]
+    anchors = [n.text for n in name_cells]
+    per_column: list[list[Cell]] = [[] for _ in columns[1:]]
+    order = sorted(range(len(columns) - 1),
+                   key=lambda k: len(_starts(columns[k + 1][1])) > len(names))
+    for k in order:
+        column = columns[k + 1][1]
+        cells = split_cells(column, len(names), anchors) if column else []
+        per_column[k] = cells
+        anchors = [f"{a} {c.text}" for a, c in zip(anchors, cells, strict=False)]
+    return [Row(name, {columns[k + 1][0].lower(): cells[i]
+                       for k, cells in enumerate(per_column) if i < len(cells)})
+            for i, name in enumerate(name_cells)]
+
+
+def _continuation(lines: list[Classified], at: int, headers: list[str]
+                  ) -> tuple[list[Row], int]:
+    """Rows continued on the next page: names, then each further column's cells."""
+    while at < len(lines) and lines[at].kind != Kind.TEXT:
+        at += 1
+    block: list[Classified] = []
+    while at < len(lines) and lines[at].kind in (Kind.TEXT, Kind.BLANK):
+        item = lines[at]
+        if item.kind == Kind.TEXT and (SECTION.match(item.text) or len(item.text) > 60):
+            break
+        if item.kind == Kind.TEXT:
+            block.append(item)
+        at += 1
+    names = []
+    for item in block:
+        if item.text.endswith((".", ",", ":")) or not re.match(r"[A-ZÆØÅ]", item.text):
+            break
+        names.append(item)
+    rest = block[len(names):]
+    starts = _starts(rest)
+    expected = len(names) * (len(headers) - 1)
+    if not names or not rest or len(starts) != expected:
+        return [], at
+    cells = [_cell(rest[a:b]) for a, b in itertools.pairwise([*starts, len(rest)])]
+    rows = []
+    for i, name in enumerate(names):
+        rows.append(Row(_cell([name]), {headers[k + 1].lower(): cells[k * len(names) + i]
+                                        for k in range(len(headers) - 1)}))
+    return rows, at

@@ -1,0 +1,161 @@
+"""What letters state, to RDF: mentions, commitments, initiatives, legal provisions and
+figures. Legal provisions are ``eli:LegalResourceSubdivision`` nodes (the same IRIs the
+catalogue cards use) that are ``eli:is_part_of`` the act's ELI; figures are
+``schema:Observation`` with ``schema:value`` and ``schema:unitText``."""
+
+from __future__ import annotations
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
+
+from ..model.correspondence import (
+    Commitment,
+    Correspondence,
+    Figure,
+    Initiative,
+    LegalCitation,
+    MentionKind,
+)
+from ..parse.citations import provision_label
+from ..reference import find_act
+from ..text import short_hash, slugify
+from . import iris
+from .legal import add_act, add_provision
+from .namespaces import BG, ELI, OA, ORG, SCHEMA
+from .provenance import derive
+
+
+def facts_to_rdf(doc: Correspondence, graph: Graph) -> None:
+    for index, mention in enumerate(doc.mentions):
+        letter = iris.letter(doc.source.name, mention.letter)
+        entity = mentioned(graph, mention.kind, mention.label, mention.municipality_code)
+        graph.add((letter, SCHEMA.mentions, entity))
+        node = URIRef(f"{letter}/mention/{index}")
+        graph.add((node, RDF.type, BG.Mention))
+        graph.add((node, OA.hasBody, entity))
+        graph.add((node, OA.hasTarget, letter))
+        graph.add((node, BG.surfaceForm, Literal(mention.surface)))
+        derive(graph, node, doc, mention.span)
+    for commitment in doc.commitments:
+        commitment_to_rdf(doc, commitment, graph)
+    for initiative in doc.initiatives:
+        initiative_to_rdf(doc, initiative, graph)
+    for citation in doc.citations:
+        node = provision(graph, citation)
+        derive(graph, node, doc, citation.span)
+        if citation.letter:
+            graph.add((iris.letter(doc.source.name, citation.letter), DCTERMS.references, node))
+    for figure in doc.figures:
+        observation_to_rdf(doc, figure, graph)
+
+
+def _segment(doc: Correspondence) -> str:
+    return slugify(doc.source.name.rsplit(".", 1)[0], 30)
+
+
+def mentioned(graph: Graph, kind: MentionKind, label: str, code: str | None) -> URIRef:
+    if kind == MentionKind.MUNICIPALITY and code:
+        return iris.municipality(code)
+    if kind == MentionKind.IT_SYSTEM:
+        node = iris.concept("it-system", label)
+        graph.add((node, RDF.type, SCHEMA.SoftwareApplication))
+        graph.add((node, SCHEMA.name, Literal(label)))
+        return node
+    node = iris.iri("organisation", slugify(label))
+    graph.add((node, RDF.type, ORG.Organization))
+    graph.add((node, SKOS.prefLabel, Literal(label, lang="da")))
+    return node
+
+
+def commitment_to_rdf(doc: Correspondence, commitment: Commitment, graph: Graph) -> URIRef:
+    deadline = commitment.deadline
+    node = iris.iri("commitment", _segment(doc), short_hash(
+        f"{commitment.letter} {commitment.text} {deadline.text} {deadline.start}"))
+    graph.add((node, RDF.type, BG.Commitment))
+    graph.add((node, BG.committedBy, iris.municipality(commitment.municipality_code)))
+    graph.add((node, BG.statedIn, iris.letter(doc.source.name, commitment.letter)))
+    graph.add((node, SCHEMA.text, Literal(commitment.text, lang="da")))
+    graph.add((node, BG.deadlineStart, Literal(deadline.start, datatype=XSD.date)))
+    graph.add((node, BG.deadlineEnd, Literal(deadline.end, datatype=XSD.date)))
+    graph.add((node, BG.deadlineKind, Literal(deadline.kind)))
+    graph.add((node, BG.deadlineText, Literal(deadline.text, lang="da")))
+    if deadline.onwards:
+        graph.add((node, BG.openEnded, Literal(True)))
+    if deadline.relative:
+        graph.add((node, BG.relativeDeadline, Literal(deadline.relative,
+                                                      datatype=XSD.duration)))
+    if commitment.acknowledged_by:
+        graph.add((node, BG.acknowledgedIn,
+                   iris.letter(doc.source.name, commitment.acknowledged_by)))
+    derive(graph, node, doc, commitment.span)
+    return node
+
+
+def initiative_to_rdf(doc: Correspondence, initiative: Initiative, graph: Graph) -> URIRef:
+    name = initiative.label or initiative.title
+    node = iris.iri("initiative", _segment(doc), f"{initiative.municipality_code or 'x'}-"
+                    f"{slugify(name, 40)}-{short_hash(initiative.letter + initiative.title, 6)}")
+    graph.add((node, RDF.type, BG.Initiative))
+    graph.add((node, DCTERMS.title, Literal(initiative.title, lang="da")))
+    graph.add((node, BG.describedIn, iris.letter(doc.source.name, initiative.letter)))
+    if initiative.municipality_code:
+        graph.add((node, BG.municipality, iris.municipality(initiative.municipality_code)))
+    for predicate, value in ((SCHEMA.description, initiative.description),
+                             (BG.focus, initiative.focus), (BG.purpose, initiative.purpose),
+                             (BG.status, initiative.status)):
+        if value:
+            graph.add((node, predicate, Literal(value, lang="da")))
+    if initiative.label:
+        graph.add((node, SKOS.notation, Literal(initiative.label)))
+    if initiative.week_deadline is not None:
+        graph.add((node, BG.weekDeadline, Literal(initiative.week_deadline,
+                                                  datatype=XSD.integer)))
+    derive(graph, node, doc, initiative.span)
+    return node
+
+
+def provision(graph: Graph, citation: LegalCitation) -> URIRef:
+    """The cited provision (or the act itself when no § is given), linked to the act's ELI;
+    the citation as written is kept beside the canonical one."""
+    act = find_act(citation.year, citation.number)
+    if act is not None:
+        act_node = add_act(graph, act)
+    else:  # an act the reference list lacks: its ELI and its name as cited
+        act_node = iris.act_eli(citation.year, citation.number)
+        graph.add((act_node, RDF.type, ELI.LegalResource))
+        graph.add((act_node, ELI.id_local, Literal(
+            f"{citation.act_type} nr. {citation.number} af {citation.date_text}")))
+    if citation.paragraph is None:
+        graph.add((act_node, BG.citedAs, Literal(citation.text)))
+        return act_node
+    node = add_provision(graph, citation.year, citation.number, citation.paragraph,
+                         citation.subsection, citation.item)
+    graph.add((node, ELI.id_local, Literal(provision_label(citation))))
+    graph.add((node, BG.citedAs, Literal(citation.text)))
+    return node
+
+
+def observation_to_rdf(doc: Correspondence, figure: Figure, graph: Graph) -> URIRef:
+    node = iris.iri("observation", _segment(doc), short_hash(
+        f"{figure.letter} {figure.span.start} {figure.value} {figure.measure} {figure.subject}"))
+    graph.add((node, RDF.type, SCHEMA.Observation))
+    graph.add((node, SCHEMA.value, Literal(str(figure.value), datatype=XSD.decimal)))
+    graph.add((node, SCHEMA.unitText, Literal(figure.unit)))
+    graph.add((node, SCHEMA.variableMeasured, Literal(figure.measure, lang="da")))
+    if figure.municipality_code:
+        graph.add((node, SCHEMA.observationAbout, iris.municipality(figure.municipality_code)))
+    elif figure.subject:
+        area = iris.concept("area", figure.subject)
+        graph.add((area, RDF.type, SKOS.Concept))
+        graph.add((area, SKOS.prefLabel, Literal(figure.subject, lang="da")))
+        graph.add((node, SCHEMA.observationAbout, area))
+    if figure.period:
+        graph.add((node, BG.period, Literal(figure.period, lang="da")))
+    for predicate, value in ((BG.periodStart, figure.period_start),
+                             (BG.periodEnd, figure.period_end)):
+        if value:
+            graph.add((node, predicate, Literal(value, datatype=XSD.date)))
+    if figure.letter:
+        graph.add((node, BG.statedIn, iris.letter(doc.source.name, figure.letter)))
+    derive(graph, node, doc, figure.span)
+    return node

@@ -1,0 +1,199 @@
+"""Correspondence to RDF: the appendix, its letters, their parties and the reply chain.
+
+Letters are ``schema:Message`` (and ``bg:Letter``) with ``schema:dateSent``,
+``schema:sender`` / ``schema:recipient`` (organisations, units, posts, persons),
+``schema:author`` and ``bg:signatory`` (persons), ``schema:headline`` (subject),
+``schema:text`` and ``schema:identifier`` (``schema:PropertyValue`` nodes). Organisations
+and units follow ORG (``org:OrganizationalUnit``/``org:unitOf``, ``org:Post`` with
+``org:role`` and ``org:heldBy``). Facts stated in letters are mapped in
+:mod:`.letter_facts`. Every node extracted from the text is derived from its span.
+"""
+
+from __future__ import annotations
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
+
+from ..model.correspondence import Appendix, Correspondence, Letter, Party
+from ..text import slugify
+from . import iris
+from .letter_facts import facts_to_rdf
+from .namespaces import BG, ORG, SCHEMA
+from .provenance import add_source_document, derive
+
+
+def correspondence_to_rdf(doc: Correspondence, graph: Graph) -> None:
+    """Add everything ``doc`` holds to ``graph``."""
+    add_source_document(graph, doc)
+    appendix = appendix_to_rdf(doc, doc.appendix, graph) if doc.appendix else None
+    for letter in doc.letters:
+        letter_to_rdf(doc, letter, graph, appendix)
+    facts_to_rdf(doc, graph)
+
+
+def letter_iri(doc: Correspondence, key: str) -> URIRef:
+    return iris.letter(doc.source.name, key)
+
+
+def appendix_to_rdf(doc: Correspondence, appendix: Appendix, graph: Graph) -> URIRef:
+    label = " ".join(str(p) for p in (appendix.abbreviation, appendix.collection, "Bilag",
+                                       appendix.number) if p)
+    node = iris.iri("appendix", slugify(f"{label} {appendix.session or ''}"))
+    graph.add((node, RDF.type, BG.ParliamentaryAppendix))
+    graph.add((node, SKOS.notation, Literal(label)))
+    for predicate, value in ((DCTERMS.title, appendix.title), (BG.session, appendix.session),
+                             (BG.collection, appendix.collection),
+                             (BG.publicStatus, appendix.public_status)):
+        if value:
+            graph.add((node, predicate, Literal(value, lang="da") if predicate == DCTERMS.title
+                       else Literal(value)))
+    if appendix.number is not None:
+        graph.add((node, BG.appendixNumber, Literal(appendix.number, datatype=XSD.integer)))
+    if appendix.committee:
+        committee = organisation(graph, appendix.committee)
+        graph.add((node, BG.committee, committee))
+    derive(graph, node, doc, appendix.span)
+    for marker in appendix.pages:
+        page = URIRef(f"{node}/page/{marker.page}")
+        graph.add((page, RDF.type, BG.Page))
+        graph.add((page, BG.pageNumber, Literal(marker.page, datatype=XSD.positiveInteger)))
+        graph.add((page, BG.pageImage, Literal(marker.name)))
+        graph.add((page, DCTERMS.isPartOf, node))
+        derive(graph, page, doc, marker.span)
+    return node
+
+
+def letter_to_rdf(doc: Correspondence, letter: Letter, graph: Graph,
+                  appendix: URIRef | None) -> URIRef:
+    node = letter_iri(doc, letter.key)
+    graph.add((node, RDF.type, BG.Letter))
+    graph.add((node, RDF.type, SCHEMA.Message))
+    graph.add((node, BG.referredOnly, Literal(letter.referred_only)))
+    if letter.date:
+        graph.add((node, SCHEMA.dateSent, Literal(letter.date, datatype=XSD.date)))
+    if letter.period:
+        graph.add((node, BG.periodStart, Literal(letter.period[0], datatype=XSD.date)))
+        graph.add((node, BG.periodEnd, Literal(letter.period[1], datatype=XSD.date)))
+    if letter.date_text:
+        graph.add((node, BG.dateText, Literal(letter.date_text)))
+    if letter.received:
+        graph.add((node, BG.dateReceived, Literal(letter.received, datatype=XSD.date)))
+    if letter.subject:
+        graph.add((node, SCHEMA.headline, Literal(letter.subject, lang="da")))
+    if letter.text:
+        graph.add((node, SCHEMA.text, Literal(letter.text, lang="da")))
+    if letter.municipality_code:
+        graph.add((node, BG.municipality, iris.municipality(letter.municipality_code)))
+    if appendix is not None and not letter.referred_only:
+        graph.add((node, DCTERMS.isPartOf, appendix))
+        graph.add((appendix, DCTERMS.hasPart, node))
+    if letter.sender:
+        for target in party(doc, graph, letter.sender, person_too=False):
+            graph.add((node, SCHEMA.sender, target))
+        if letter.sender.person:
+            graph.add((node, SCHEMA.author, person(doc, graph, letter.sender)))
+    for recipient in letter.recipients:
+        for target in party(doc, graph, recipient, person_too=True):
+            graph.add((node, SCHEMA.recipient, target))
+    for signatory in letter.signatories:
+        graph.add((node, BG.signatory, person(doc, graph, signatory)))
+    for identifier in letter.identifiers:
+        id_node = URIRef(f"{node}/identifier/{identifier.scheme}-{slugify(identifier.value)}")
+        graph.add((id_node, RDF.type, SCHEMA.PropertyValue))
+        graph.add((id_node, RDF.type, BG.Identifier))
+        graph.add((id_node, SCHEMA.propertyID, Literal(identifier.scheme)))
+        graph.add((id_node, SCHEMA.value, Literal(identifier.value)))
+        graph.add((id_node, BG.identifierScheme, scheme_concept(graph, identifier.scheme)))
+        graph.add((node, SCHEMA.identifier, id_node))
+        derive(graph, id_node, doc, identifier.span)
+    for key in letter.in_reply_to:
+        graph.add((node, BG.inReplyTo, letter_iri(doc, key)))
+    for key in letter.encloses:
+        graph.add((node, BG.encloses, letter_iri(doc, key)))
+    derive(graph, node, doc, letter.span)
+    return node
+
+
+def organisation(graph: Graph, name: str) -> URIRef:
+    node = iris.iri("organisation", slugify(name))
+    graph.add((node, RDF.type, ORG.Organization))
+    named(graph, node, name)
+    return node
+
+
+def named(graph: Graph, node: URIRef, name: str) -> None:
+    """skos:prefLabel for ORG, schema:name for the API's parties."""
+    graph.add((node, SKOS.prefLabel, Literal(name, lang="da")))
+    graph.add((node, SCHEMA.name, Literal(name)))
+
+
+def _organisation_of(graph: Graph, who: Party) -> URIRef | None:
+    if who.municipality_code:
+        return iris.municipality(who.municipality_code)
+    return organisation(graph, who.organisation) if who.organisation else None
+
+
+def party(doc: Correspondence, graph: Graph, who: Party, person_too: bool) -> list[URIRef]:
+    """The nodes a party stands for: its unit or organisation, its post, its person."""
+    org = _organisation_of(graph, who)
+    out: list[URIRef] = []
+    if org is not None and who.unit:
+        unit = iris.iri("organisation", slugify(f"{who.municipality_code or who.organisation} "
+                                                f"{who.unit}"))
+        graph.add((unit, RDF.type, ORG.OrganizationalUnit))
+        named(graph, unit, who.unit)
+        graph.add((unit, ORG.unitOf, org))
+        if who.municipality_code:
+            graph.add((unit, BG.municipality, org))
+        derive(graph, unit, doc, who.span)
+        out.append(unit)
+    elif org is not None:
+        out.append(org)
+    if who.role and org is not None and (person_too or who.person is None):
+        out.append(post(graph, org, who))
+    if person_too and who.person:
+        out.append(person(doc, graph, who))
+    return out
+
+
+def post(graph: Graph, org: URIRef, who: Party) -> URIRef:
+    assert who.role is not None
+    owner = who.municipality_code or slugify(who.organisation or "x", 30)
+    node = iris.iri("post", owner, slugify(who.role))
+    role = iris.concept("role", who.role)
+    graph.add((role, RDF.type, ORG.Role))
+    graph.add((role, RDF.type, SKOS.Concept))
+    graph.add((role, SKOS.prefLabel, Literal(who.role, lang="da")))
+    graph.add((node, RDF.type, ORG.Post))
+    graph.add((node, ORG.postIn, org))
+    graph.add((node, ORG.role, role))
+    where = who.organisation or ""
+    graph.add((node, SKOS.prefLabel, Literal(f"{who.role}, {where}".rstrip(", "), lang="da")))
+    return node
+
+
+def person(doc: Correspondence, graph: Graph, who: Party) -> URIRef:
+    assert who.person is not None
+    node = iris.iri("person", slugify(who.person))
+    graph.add((node, RDF.type, SCHEMA.Person))
+    graph.add((node, SCHEMA.name, Literal(who.person)))
+    org = _organisation_of(graph, who)
+    if who.role:
+        graph.add((node, SCHEMA.jobTitle, Literal(who.role, lang="da")))
+        if org is not None:
+            held = post(graph, org, who)
+            graph.add((node, ORG.holds, held))
+            graph.add((held, ORG.heldBy, node))
+    if org is not None:
+        graph.add((node, SCHEMA.worksFor, org))
+    if who.municipality_code:
+        graph.add((node, BG.municipality, iris.municipality(who.municipality_code)))
+    derive(graph, node, doc, who.span)
+    return node
+
+
+def scheme_concept(graph: Graph, scheme: str) -> URIRef:
+    node = iris.concept("identifier-scheme", scheme)
+    graph.add((node, RDF.type, SKOS.Concept))
+    graph.add((node, SKOS.notation, Literal(scheme)))
+    return node
