@@ -415,10 +415,6 @@ class Party(Node):
     municipality = link("municipality", "Municipality")
 
 
-
-
-
-
 @strawberry.type(description="An identifier of a letter (journal number, ...).")
 class Identifier(Node, Sourced):
     scheme = value("scheme", "str | None")
