@@ -233,6 +233,60 @@ def test_letters_query_runs_against_the_mapped_vocabulary(gql_client: TestClient
     assert result["totalCount"] == len(result["nodes"])
 
 
+BROENDBY_REPLY = f"{BASE}letter/003-aec37f0f2b66ca76/2018-07-05-broendby-til-beskaeftigelsesministeriet"
+
+LETTER_PARTIES = """query ($id: ID!) { letter(id: $id) {
+    sender { id name kind municipality { code } }
+    recipients { name kind }
+    signatories { name kind role organisation { name kind } }
+    mentions { __typename ... on Municipality { code } ... on Party { name kind } ... on Software { name } }
+    mentionsInText(first: 50) { totalCount nodes { surfaceForm source { text document } about { __typename } } }
+} }"""
+
+
+def test_letter_parties_have_names_and_kinds(gql_client: TestClient) -> None:
+    letter = data(gql_client, LETTER_PARTIES, {"id": encode_id("Letter", BROENDBY_REPLY)})["letter"]
+    assert letter["sender"]["name"] == "Brøndby"
+    assert letter["sender"]["kind"] == "MUNICIPALITY"
+    assert letter["sender"]["municipality"] == {"code": "153"}
+    recipients = {(r["kind"], r["name"]) for r in letter["recipients"]}
+    assert {("ORGANISATION", "Beskæftigelsesministeriet"), ("PERSON", "Troels Lund Poulsen")} <= recipients
+    assert {kind for kind, _ in recipients} == {"ORGANISATION", "POST", "PERSON"}
+    by_sender = data(gql_client, '{ letters(filter: {sender: "brøndby"}) { nodes { iri } } }')["letters"]
+    assert BROENDBY_REPLY in {n["iri"] for n in by_sender["nodes"]}
+    every = data(gql_client, "{ letters(first: 100) { nodes { sender { name } recipients { name } } } }")
+    parties = [p for n in every["letters"]["nodes"] for p in [n["sender"], *n["recipients"]] if p]
+    assert len(parties) > 20 and all(p["name"] for p in parties)
+
+
+def test_letter_mentions_municipalities_organisations_and_systems(gql_client: TestClient) -> None:
+    letter = data(gql_client, LETTER_PARTIES, {"id": encode_id("Letter", BROENDBY_REPLY)})["letter"]
+    mentioned = {(m["__typename"], m.get("code") or m.get("name"), m.get("kind")) for m in letter["mentions"]}
+    assert ("Municipality", "153", None) in mentioned
+    assert ("Software", "Jobnet", None) in mentioned
+    assert ("Party", "Jobcenter Brøndby", "ORGANISATION") in mentioned
+    in_text = letter["mentionsInText"]
+    assert in_text["totalCount"] == len(in_text["nodes"]) >= len(letter["mentions"])
+    for mention in in_text["nodes"]:
+        assert mention["source"]["text"] == mention["surfaceForm"]
+        assert mention["source"]["document"] == "003_aec37f0f2b66ca76.txt"
+    assert {m["about"]["__typename"] for m in in_text["nodes"]} == {"Municipality", "Party", "Software"}
+
+
+def test_a_mentioned_organisation_is_a_node(gql_client: TestClient) -> None:
+    letter = data(gql_client, LETTER_PARTIES, {"id": encode_id("Letter", BROENDBY_REPLY)})["letter"]
+    party = data(gql_client, "query ($id: ID!) { node(id: $id) { ... on Party { name kind } } }",
+                 {"id": letter["sender"]["id"]})["node"]
+    assert party == {"name": "Brøndby", "kind": "MUNICIPALITY"}
+    software = data(gql_client, "{ letters(first: 100) { nodes { mentions { ... on Software { id name } } } } }")
+    systems = {m["name"]: m["id"] for n in software["letters"]["nodes"] for m in n["mentions"] if m}
+    assert {"Jobnet", "Min Plan", "Workbase"} <= set(systems)
+    found = data(gql_client, """query ($id: ID!) { node(id: $id) { ... on Software {
+        name mentionedIn { totalCount nodes { iri } } } } }""", {"id": systems["Min Plan"]})["node"]
+    assert found["name"] == "Min Plan" and found["mentionedIn"]["totalCount"] == 2
+    assert BROENDBY_REPLY in {n["iri"] for n in found["mentionedIn"]["nodes"]}
+
+
 # ---------------------------------------------------------------------------
 # No N+1, explain
 
@@ -298,11 +352,14 @@ def test_bad_cursor_is_a_graphql_error(gql_client: TestClient) -> None:
 # Schema <-> shapes <-> ontology drift
 
 COMPUTED_FIELDS = {"id", "iri", "evidenceTest", "goodPracticeTest", "__typename"}
-COMPUTED_BY_TYPE = {("Assessment", "intervention")}  # testResult/intervention, two hops
+COMPUTED_BY_TYPE = {
+    ("Assessment", "intervention"),  # testResult/intervention, two hops
+    ("Party", "kind"),  # from the party's rdf:types
+}
 STANDARD_VOCABULARIES = (
     "http://www.w3.org/2000/01/rdf-schema#", "http://purl.org/dc/terms/",
     "http://www.w3.org/2004/02/skos/core#", "https://schema.org/", "http://www.w3.org/ns/oa#",
-    "http://data.europa.eu/eli/ontology#", "http://www.w3.org/ns/prov#",
+    "http://data.europa.eu/eli/ontology#", "http://www.w3.org/ns/prov#", "http://www.w3.org/ns/org#",
 )
 
 

@@ -29,6 +29,15 @@ class TargetGroupKind(Enum):
     CATCH_ALL = "CATCH_ALL"
 
 
+@strawberry.enum(description="What a party of a letter is.")
+class PartyKind(Enum):
+    MUNICIPALITY = "MUNICIPALITY"
+    ORGANISATION = "ORGANISATION"
+    UNIT = "UNIT"
+    POST = "POST"
+    PERSON = "PERSON"
+
+
 @strawberry.enum
 class Direction(Enum):
     ASC = "ASC"

@@ -112,7 +112,7 @@ def letters(filter: inputs.LetterFilter | None, order: inputs.LetterOrder | None
         if filter.municipality:
             code = lit(filter.municipality)
             about = _path("Letter", "municipality", "code")
-            mentions = _path("Letter", "mentions", "code")
+            mentions = f"{_path('Letter', 'mentions')}/{_path('Municipality', 'code')}"
             patterns.append(f"FILTER EXISTS {{ ?s {about}|{mentions} {code} }}")
         date = _path("Letter", "date")
         for bound, op in ((filter.date_from, ">="), (filter.date_to, "<=")):

@@ -26,18 +26,30 @@ from beskgraph.store import Store, StoreError, StoreUnavailable
 
 
 class Record:
-    """The values of one node's record fields (lists; IRIs as str)."""
+    """The values of one node's record fields (lists; IRIs as str).
+
+    A field without a value of its own predicate takes those of its first fallback
+    predicate that has some (``Prop.fallbacks``).
+    """
 
     def __init__(self) -> None:
         self.fields: dict[str, list[object]] = defaultdict(list)
+        self.fallbacks: dict[str, list[tuple[int, object]]] = defaultdict(list)
         self.types: set[str] = set()
 
-    def one(self, field: str) -> object | None:
-        values = self.fields.get(field)
-        return values[0] if values else None
-
     def all(self, field: str) -> list[object]:
-        return sorted(self.fields.get(field, ()), key=str)
+        own = self.fields.get(field)
+        if own:
+            return sorted(own, key=str)
+        ranked = self.fallbacks.get(field)
+        if not ranked:
+            return []
+        best = min(rank for rank, _ in ranked)
+        return sorted((v for rank, v in ranked if rank == best), key=str)
+
+    def one(self, field: str) -> object | None:
+        values = self.all(field)
+        return values[0] if values else None
 
 
 class Loader:
@@ -48,6 +60,7 @@ class Loader:
         self.queries: list[str] = []
         self._records: dict[str, DataLoader[str, Record]] = {}
         self._relations: dict[tuple[Prop, Listing], DataLoader[str, list[Row]]] = {}
+        self._types: DataLoader[str, set[str]] | None = None
 
     async def select(self, query: str) -> list[dict[str, object]]:
         """Run a SELECT off the event loop; store failures become GraphQL errors."""
@@ -83,9 +96,10 @@ class Loader:
         return list(await asyncio.gather(*(self.record(type_name, n) for n in nodes)))
 
     async def _load_records(self, entity: EntityMap, nodes: Sequence[str]) -> list[Record]:
-        by_predicate: dict[tuple[str, bool], list[str]] = defaultdict(list)
+        by_predicate: dict[tuple[str, bool], list[tuple[str, int]]] = defaultdict(list)
         for prop in entity.record_props:
-            by_predicate[(prop.predicate, prop.inverse)].append(prop.field)
+            for rank, predicate in enumerate((prop.predicate, *prop.fallbacks)):
+                by_predicate[(predicate, prop.inverse)].append((prop.field, rank))
         records = {node: Record() for node in nodes}
         for row in await self.select(queries.record_query(entity, nodes)):
             record = records[str(row["s"])]
@@ -93,12 +107,29 @@ class Loader:
             inverse = bool(row.get("inv", False))
             if predicate == RDF_TYPE and not inverse:
                 record.types.add(str(value))
-            for field in by_predicate.get((predicate, inverse), ()):
-                record.fields[field].append(value)
+            for field, rank in by_predicate.get((predicate, inverse), ()):
+                if rank:
+                    record.fallbacks[field].append((rank, value))
+                else:
+                    record.fields[field].append(value)
         return [records[node] for node in nodes]
 
+    async def types(self, node: str) -> set[str]:
+        """The rdf:types of a node (batched with every other node asked in this tick)."""
+        if self._types is None:
+
+            async def load(nodes: Sequence[str]) -> list[set[str]]:
+                found: dict[str, set[str]] = defaultdict(set)
+                for row in await self.select(queries.types_query(nodes)):
+                    found[str(row["s"])].add(str(row["t"]))
+                return [found.get(n, set()) for n in nodes]
+
+            self._types = DataLoader(load_fn=load)
+        return await self._types.load(node)
+
     async def exists(self, type_name: str, node: str) -> bool:
-        return ENTITIES[type_name].rdf_class in (await self.record(type_name, node)).types
+        types = (await self.record(type_name, node)).types
+        return not types.isdisjoint(ENTITIES[type_name].classes)
 
     # -- nested lists ----------------------------------------------------------------
 

@@ -18,6 +18,7 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 SCHEMA = "https://schema.org/"
 OA = "http://www.w3.org/ns/oa#"
 ELI = "http://data.europa.eu/eli/ontology#"
+ORG = "http://www.w3.org/ns/org#"
 PROV = "http://www.w3.org/ns/prov#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -34,10 +35,15 @@ class Prop:
     many: bool = False
     inverse: bool = False
     relation: bool = False  # a (possibly large) list loaded page-wise, not with the record
+    fallbacks: tuple[str, ...] = ()  # predicates read, in order, when ``predicate`` has no value
 
     @property
     def sparql_path(self) -> str:
-        return f"^<{self.predicate}>" if self.inverse else f"<{self.predicate}>"
+        """The property path (fallbacks as alternatives: filters look in each)."""
+        path = "|".join(f"<{p}>" for p in (self.predicate, *self.fallbacks))
+        if self.fallbacks:
+            path = f"({path})"
+        return f"^{path}" if self.inverse else path
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,11 @@ class EntityMap:
     name: str
     rdf_class: str
     props: tuple[Prop, ...]
+    other_classes: tuple[str, ...] = ()  # further classes whose nodes are of this type
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        return (self.rdf_class, *self.other_classes)
 
     def prop(self, field: str) -> Prop:
         for prop in self.props:
@@ -60,8 +71,8 @@ class EntityMap:
         return tuple(p for p in self.props if not p.relation)
 
 
-def _entity(name: str, rdf_class: str, *props: Prop) -> EntityMap:
-    return EntityMap(name, rdf_class, props)
+def _entity(name: str, rdf_class: str, *props: Prop, other_classes: tuple[str, ...] = ()) -> EntityMap:
+    return EntityMap(name, rdf_class, props, other_classes)
 
 
 ENTITIES: dict[str, EntityMap] = {
@@ -186,7 +197,8 @@ ENTITIES: dict[str, EntityMap] = {
             Prop("identifiers", SCHEMA + "identifier", node="Identifier", many=True),
             Prop("inReplyTo", BG + "inReplyTo", node="Letter", many=True),
             Prop("replies", BG + "inReplyTo", "Letter", True, True, True),
-            Prop("mentions", SCHEMA + "mentions", node="Municipality", many=True),
+            Prop("mentions", SCHEMA + "mentions", node="Mentionable", many=True),
+            Prop("mentionsInText", OA + "hasTarget", "Mention", True, True, True),
             Prop("municipality", BG + "municipality", node="Municipality"),
             Prop("commitments", BG + "statedIn", "Commitment", True, True, True),
             Prop("initiatives", BG + "describedIn", "Initiative", True, True, True),
@@ -205,10 +217,29 @@ ENTITIES: dict[str, EntityMap] = {
         ),
         _entity(
             "Party", SCHEMA + "Person",
-            Prop("name", SCHEMA + "name"),
+            # Municipalities are named by rdfs:label, ORG organisations and posts by skos:prefLabel.
+            Prop("name", SCHEMA + "name", fallbacks=(RDFS + "label", SKOS + "prefLabel")),
             Prop("role", SCHEMA + "jobTitle"),
             Prop("organisation", SCHEMA + "worksFor", node="Party"),
+            Prop("unitOf", ORG + "unitOf", node="Party"),
+            Prop("postIn", ORG + "postIn", node="Party"),
             Prop("municipality", BG + "municipality", node="Municipality"),
+            other_classes=(
+                ORG + "Organization", ORG + "OrganizationalUnit", ORG + "Post", BG + "Municipality",
+            ),
+        ),
+        _entity(
+            "Software", SCHEMA + "SoftwareApplication",
+            Prop("name", SCHEMA + "name"),
+            Prop("mentionedIn", SCHEMA + "mentions", "Letter", True, True, True),
+        ),
+        _entity(
+            "Mention", BG + "Mention",
+            Prop("surfaceForm", BG + "surfaceForm"),
+            Prop("about", OA + "hasBody", node="Mentionable"),
+            Prop("letter", OA + "hasTarget", node="Letter"),
+            Prop("source", BG + "sourceSpan", node="Source", many=True),
+            Prop("document", PROV + "wasDerivedFrom", node="Document"),
         ),
         _entity(
             "Commitment", BG + "Commitment",
@@ -234,6 +265,26 @@ ENTITIES: dict[str, EntityMap] = {
             Prop("document", PROV + "wasDerivedFrom", node="Document"),
         ),
     )
+}
+
+# Union types: a node is the first member whose classes it has.
+UNIONS: dict[str, tuple[str, ...]] = {"Mentionable": ("Municipality", "Software", "Party")}
+
+
+def union_member(union: str, types: set[str]) -> str | None:
+    """The GraphQL type of a node of the union with these rdf:types."""
+    for name in UNIONS[union]:
+        if types.intersection(ENTITIES[name].classes):
+            return name
+    return None
+
+
+PARTY_KINDS = {
+    BG + "Municipality": "MUNICIPALITY",
+    ORG + "OrganizationalUnit": "UNIT",
+    ORG + "Post": "POST",
+    SCHEMA + "Person": "PERSON",
+    ORG + "Organization": "ORGANISATION",
 }
 
 # Controlled values: node IRI -> GraphQL enum value name.

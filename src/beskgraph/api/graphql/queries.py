@@ -133,12 +133,18 @@ def relation_query(listing: Listing, path: str, parents: Sequence[str]) -> str:
 
 def record_query(entity: EntityMap, nodes: Sequence[str]) -> str:
     """Every record field (and rdf:type) of a batch of nodes: rows ``?s ?p ?o ?inv``."""
-    forward = [p.predicate for p in entity.record_props if not p.inverse] + [RDF_TYPE]
-    inverse = sorted({p.predicate for p in entity.record_props if p.inverse})
+    forward = [q for p in entity.record_props if not p.inverse for q in (p.predicate, *p.fallbacks)]
+    forward.append(RDF_TYPE)
+    inverse = sorted({q for p in entity.record_props if p.inverse for q in (p.predicate, *p.fallbacks)})
     parts = [f"{{ {values('p', dict.fromkeys(forward))} ?s ?p ?o }}"]
     if inverse:
         parts.append(f"{{ {values('p', inverse)} ?o ?p ?s BIND(true AS ?inv) }}")
     return f"SELECT ?s ?p ?o ?inv WHERE {{\n  {values('s', nodes)}\n  {' UNION '.join(parts)}\n}}"
+
+
+def types_query(nodes: Sequence[str]) -> str:
+    """The rdf:types of a batch of nodes: rows ``?s ?t``."""
+    return f"SELECT ?s ?t WHERE {{ {values('s', nodes)} ?s <{RDF_TYPE}> ?t }}"
 
 
 def search_query(text: str, limit: int | None, after: str | None) -> str:

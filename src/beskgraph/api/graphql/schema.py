@@ -7,10 +7,11 @@ siblings into one query per type and level. Field names and predicates come from
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 from strawberry.types import Info
@@ -27,12 +28,20 @@ from beskgraph.api.graphql.inputs import (
     LetterOrder,
     MunicipalityFilter,
     MunicipalityOrder,
+    PartyKind,
     TargetGroupKind,
     TestKind,
 )
 from beskgraph.api.graphql.limits import limit_extensions
 from beskgraph.api.graphql.loaders import Loader, Record
-from beskgraph.api.graphql.mapping import ANSWERS, ENTITIES, TARGET_GROUP_KINDS, TEST_KINDS
+from beskgraph.api.graphql.mapping import (
+    ANSWERS,
+    ENTITIES,
+    PARTY_KINDS,
+    TARGET_GROUP_KINDS,
+    TEST_KINDS,
+    union_member,
+)
 from beskgraph.api.graphql.pagination import Page, PageRequest, encode_cursor, finish_page, slice_rows
 from beskgraph.api.graphql.queries import Listing, search_query
 
@@ -104,6 +113,21 @@ def link(field: str, type_name: str, *, many: bool = False, description: str | N
         resolver=_resolver(field, returns, lambda iri: make(type_name, str(iri)), many),
         description=description,
     )
+
+
+def union_link(field: str, union: str, *, many: bool = False) -> Any:
+    """A field whose values are nodes of several types, told apart by their rdf:types."""
+
+    async def resolve(root: Node, info: Info) -> Any:
+        record = await record_of(root, info)
+        iris = [str(v) for v in record.all(field)]
+        loader = _loader(info)
+        types = await asyncio.gather(*(loader.types(i) for i in iris))
+        found = [make(m, i) for i, t in zip(iris, types, strict=True) if (m := union_member(union, t))]
+        return found if many else (found[0] if found else None)
+
+    resolve.__annotations__ = {"info": Info, "return": f"list[{union}]" if many else f"{union} | None"}
+    return strawberry.field(resolver=resolve)
 
 
 def enum(field: str, enum_type: type, table: dict[str, str]) -> Any:
@@ -407,12 +431,42 @@ class LegalProvision(Node, Sourced):
     local_id = value("localId", "str | None", description="e.g. LOV nr. 548 af 07/05/2019 § 6.")
 
 
-@strawberry.type(description="A sender, recipient or signatory of a letter.")
+@strawberry.type(description="A sender, recipient or signatory of a letter, or an organisation it mentions.")
 class Party(Node):
     name = value("name", "str | None")
-    role = value("role", "str | None")
-    organisation = link("organisation", "Party")
-    municipality = link("municipality", "Municipality")
+    role = value("role", "str | None", description="A person's job title.")
+    organisation = link("organisation", "Party", description="The organisation a person works for.")
+    unit_of = link("unitOf", "Party", description="The organisation a unit is part of.")
+    post_in = link("postIn", "Party", description="The organisation a post is in.")
+
+    @strawberry.field(description="What the party is; a municipality is a party in its own right.")
+    async def kind(self, info: Info) -> PartyKind | None:
+        types = (await record_of(self, info)).types
+        return next((PartyKind[name] for iri, name in PARTY_KINDS.items() if iri in types), None)
+
+    @strawberry.field(description="The municipality the party is, or belongs to.")
+    async def municipality(self, info: Info) -> Municipality | None:
+        record = await record_of(self, info)
+        if ENTITIES["Municipality"].rdf_class in record.types:
+            return make("Municipality", self.node_iri)
+        found = record.one("municipality")
+        return None if found is None else make("Municipality", str(found))
+
+
+@strawberry.type(description="An IT system a letter mentions.")
+class Software(Node):
+    name = value("name", "str | None")
+    mentioned_in = relation("mentionedIn", "Letter", "date")
+
+
+Mentionable = Annotated[Municipality | Party | Software, strawberry.union("Mentionable")]
+
+
+@strawberry.type(description="A place in a letter's text naming a municipality, organisation or system.")
+class Mention(Node, Sourced):
+    surface_form = value("surfaceForm", "str | None", description="The words as written.")
+    about = union_link("about", "Mentionable")
+    letter = link("letter", "Letter")
 
 
 @strawberry.type(description="An identifier of a letter (journal number, ...).")
@@ -433,7 +487,8 @@ class Letter(Node, Sourced):
     identifiers = link("identifiers", "Identifier", many=True)
     in_reply_to = link("inReplyTo", "Letter", many=True)
     replies = relation("replies", "Letter", "date")
-    mentions = link("mentions", "Municipality", many=True)
+    mentions = union_link("mentions", "Mentionable", many=True)
+    mentions_in_text = relation("mentionsInText", "Mention", "surfaceForm")
     municipality = link("municipality", "Municipality")
     commitments = relation("commitments", "Commitment", "deadline")
     initiatives = relation("initiatives", "Initiative", "title")
@@ -465,7 +520,8 @@ class Initiative(Node, Sourced):
 TYPES.update(
     (cls.__name__, cls)
     for cls in (Municipality, Region, Source, Document, Intervention, TestResult, Assessment, Criterion,
-                TargetGroup, LegalProvision, Party, Identifier, Letter, Commitment, Initiative)
+                TargetGroup, LegalProvision, Party, Software, Mention, Identifier, Letter, Commitment,
+                Initiative)
 )
 
 
