@@ -11,6 +11,7 @@ import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
+import beskgraph.build as build_module
 from beskgraph.build import serialise
 from beskgraph.config import SEEDS_DIR
 
@@ -112,3 +113,25 @@ def test_export_formats_parse(fmt, tmp_path: Path):
     assert run_cli("export", "--format", fmt, "-o", str(target)).returncode == 0
     graph = Graph().parse(target, format="json-ld" if fmt == "jsonld" else "turtle")
     assert len(graph) > 3000
+
+
+def test_parallel_build_gives_the_same_bytes_as_one_process(seed_build, monkeypatch):
+    monkeypatch.setattr(build_module, "MIN_ITEMS_PER_WORKER", 1)  # fork even for five documents
+    parallel = build_module.build([SEEDS_DIR], workers=2)
+    for fmt in ("trig", "nquads"):
+        assert parallel.serialise(fmt) == seed_build.serialise(fmt)
+    assert parallel.serialise("trig") == serialise(seed_build.dataset, "trig")
+    assert [d.name for d in parallel.documents] == [d.name for d in seed_build.documents]
+    assert parallel.triples == seed_build.triples == len(seed_build.serialise("nquads").splitlines())
+
+
+def test_parallel_build_still_fails_on_a_violation_with_file_and_line(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(build_module, "MIN_ITEMS_PER_WORKER", 1)
+    for seed in sorted(SEEDS_DIR.glob("*.txt")):
+        text = seed.read_text(encoding="utf-8")
+        (tmp_path / seed.name).write_text(text.replace("\n3,1\nGod praksis test", "\n7,5\nGod praksis test"),
+                                          encoding="utf-8")
+    with pytest.raises(build_module.BuildFailed) as error:
+        build_module.build([tmp_path], workers=2)
+    assert "000_2ad044e4a048410a.txt:55" in str(error.value)
+    assert "published score in [0, 5]" in str(error.value)

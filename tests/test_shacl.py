@@ -78,3 +78,12 @@ def test_negative_recomputed_score_is_caught(graph):
     result = next(graph.subjects(BG.computedScore, None))
     graph.set((result, BG.computedScore, Literal(Decimal("-1.0"))))
     assert [v.path for v in check(graph)] == [str(BG.computedScore)]
+
+
+def test_focus_nodes_limit_what_is_validated(graph):
+    intervention = next(s for s in graph.subjects(BG.municipality, None) if "/410-" in str(s))
+    graph.remove((intervention, DCTERMS.title, None))
+    (violation,) = check(graph, focus={intervention})
+    assert violation.focus == str(intervention)
+    others = {s for s in graph.subjects(BG.municipality, None) if s != intervention}
+    assert others and check(graph, focus=others) == []

@@ -85,7 +85,7 @@ def build_command(
     try:
         fmt = format_for(output)
         result = run_build(sources or [SEEDS_DIR], strict=strict)
-        write_atomically(output, serialise(result.dataset, fmt))
+        write_atomically(output, result.serialise(fmt))
     except (BuildFailed, OSError) as error:
         console.print(f"[red]build failed[/red] (previous output left untouched): {error}")
         raise typer.Exit(1) from None
@@ -131,8 +131,7 @@ def export_command(
 ) -> None:
     """Export the graph as Turtle, TriG, N-Quads or JSON-LD."""
     fmt = {"turtle": "turtle", "trig": "trig", "nquads": "nquads", "jsonld": "json-ld"}[format.value]
-    dataset = load_dataset(graph) if graph else run_build([SEEDS_DIR], quiet=True).dataset
-    data = serialise(dataset, fmt)
+    data = serialise(load_dataset(graph), fmt) if graph else run_build([SEEDS_DIR], quiet=True).serialise(fmt)
     if output:
         write_atomically(output, data)
     else:

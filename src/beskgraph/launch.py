@@ -12,7 +12,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from .build import build, format_for, serialise
+from .build import build, format_for
 from .config import SEEDS_DIR
 from .store import Store, open_store
 
@@ -33,7 +33,7 @@ def fill_store(store: Store, *, graph: Path | None = None, sources: Sequence[Pat
     for outcome in result.documents:
         if outcome.error:
             log.warning("left out %s", outcome.error)
-    store.load_dataset(serialise(result.dataset, "nquads"), MEDIA_TYPES["nquads"])
+    store.load_dataset(result.serialise("nquads"), MEDIA_TYPES["nquads"])
     return f"built {len(result.documents) - len(result.failed)} documents, {result.triples} triples"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -58,11 +59,16 @@ def ontology_graph() -> Graph:
     return _load_turtle_dir(ONTOLOGY_DIR)
 
 
-def check(data: Graph) -> list[Violation]:
-    """Validate ``data`` against the project's shapes; return the violations (none: valid)."""
+def check(data: Graph, focus: Iterable[URIRef] | None = None) -> list[Violation]:
+    """Validate ``data`` against the project's shapes; return the violations (none: valid).
+
+    ``focus``: validate only these nodes (each against the shapes that target it), e.g. one
+    document's nodes while the reference nodes they point at are in ``data`` too.
+    """
     conforms, results, _ = shacl_validate(
         data, shacl_graph=shapes_graph(), inference="none", abort_on_first=False,
-        allow_warnings=True, advanced=True,
+        allow_warnings=True, advanced=True, inplace=True,
+        focus_nodes=sorted(focus) if focus is not None else None,
     )
     if conforms:
         return []
