@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ class DocumentOutcome:
     triples: int = 0
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
+    seconds: dict[str, float] = field(default_factory=dict)  # per stage: parse, map, validate, serialise
 
     @property
     def ok(self) -> bool:
@@ -118,20 +120,30 @@ Progress = Callable[[str], None]
 
 
 def parse_all(paths: list[Path], progress: Progress | None = None, workers: int | None = None
-              ) -> tuple[list[ParsedDocument], list[DocumentOutcome]]:
-    """Parse every file; failures become outcomes with file, line and reason."""
-    parsed, failures = [], []
-    for path, outcome in zip(paths, parallel_map(_parse, paths, workers), strict=True):
+              ) -> tuple[list[ParsedDocument], list[DocumentOutcome], dict[str, float]]:
+    """Parse every file; failures become outcomes with file, line and reason.
+
+    Also returns the seconds each parsed file took, by file name.
+    """
+    parsed, failures, seconds = [], [], {}
+    for path, (outcome, took) in zip(paths, parallel_map(_parse, paths, workers), strict=True):
         if isinstance(outcome, DocumentOutcome):
             failures.append(outcome)
         else:
             parsed.append(outcome)
+            seconds[path.name] = took
         if progress:
             progress(path.name)
-    return parsed, failures
+    return parsed, failures, seconds
 
 
-def _parse(path: Path) -> ParsedDocument | DocumentOutcome:
+def _parse(path: Path) -> tuple[ParsedDocument | DocumentOutcome, float]:
+    started = time.perf_counter()
+    outcome = _parse_or_fail(path)
+    return outcome, time.perf_counter() - started
+
+
+def _parse_or_fail(path: Path) -> ParsedDocument | DocumentOutcome:
     try:
         return parse_document(path)
     except SourceError as error:
@@ -148,11 +160,11 @@ def build(paths: Iterable[Path], *, strict: bool = False, validate: bool = True,
     ``workers`` processes (default: one per core); criteria are matched corpus-wide in
     between, so the result does not depend on the number of workers.
     """
-    parsed, failures = parse_all(find_sources(paths), progress, workers)
+    parsed, failures, parse_seconds = parse_all(find_sources(paths), progress, workers)
     if strict and failures:
         raise BuildFailed("strict build: " + "; ".join(f.error or f.name for f in failures))
     reference = reference_graph()
-    job = _DocumentJob(parsed, _criteria_index(parsed), reference, validate)
+    job = _DocumentJob(parsed, _criteria_index(parsed), reference, validate, parse_seconds)
     chunks = [graph_chunk(reference), graph_chunk(_ontology_named_graph())]
     outcomes, violations = list(failures), []
     for chunk, outcome, found in parallel_map(job, range(len(parsed)), workers):
@@ -174,15 +186,27 @@ class _DocumentJob:
     criteria: Any
     reference: Graph
     validate: bool
+    parse_seconds: dict[str, float]
 
     def __call__(self, index: int) -> tuple[GraphChunk, DocumentOutcome, list[Violation]]:
         document = self.documents[index]
+        clock = [time.perf_counter()]
+
+        def lap() -> float:
+            clock.append(time.perf_counter())
+            return clock[-1] - clock[-2]
+
         graph = document_graph(document, self.criteria)
+        seconds = {"map": lap()}
         found = check(self.reference + graph, focus=set(graph.subjects())) if self.validate else []
+        seconds["validate"] = lap()
+        chunk = graph_chunk(graph)
+        seconds["serialise"] = lap()
         name = document.source.name
-        outcome = DocumentOutcome(name, document.kind.value, len(graph),
-                                  [f"{name}:{w.line}: {w.message}" for w in document.warnings])
-        return graph_chunk(graph), outcome, found
+        seconds["parse"] = self.parse_seconds.get(name, 0.0)
+        warnings = [f"{name}:{w.line}: {w.message}" for w in document.warnings]
+        outcome = DocumentOutcome(name, document.kind.value, len(graph), warnings, seconds=seconds)
+        return chunk, outcome, found
 
 
 T = TypeVar("T")

@@ -1,0 +1,80 @@
+"""Run the benchmark at each corpus size; print and write docs/benchmarks.{json,md}.
+
+    python -m bench                      # 10, 100, 1 000 and 10 000 documents
+    python -m bench --sizes 10 100 --load-seconds 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from bench.load import measure_load
+from bench.report import markdown
+from bench.requests import Request
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("beskgraph", "rdflib", "pyoxigraph", "pyshacl", "strawberry-graphql", "graphql-core",
+            "starlette", "uvicorn", "httpx")
+
+
+def machine() -> dict[str, Any]:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() \
+        else platform.processor()
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(memory, 1),
+            "python": platform.python_version(), "system": f"{platform.system()} {platform.release()}",
+            "versions": {name: metadata.version(name) for name in PACKAGES}}
+
+
+def run_size(size: int, work: Path, repeat: int, clients: int, seconds: float) -> dict[str, Any]:
+    """Build, queries and export in a fresh process (its own peak memory); then the load."""
+    print(f"[bench] {size} documents: build, store, queries, export …", file=sys.stderr, flush=True)
+    command = [sys.executable, "-m", "bench.stage", "--size", str(size), "--work", str(work),
+               "--repeat", str(repeat)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise SystemExit(f"bench stage {size} failed:\n{done.stderr[-3000:]}")
+    result = json.loads(done.stdout)
+    print(f"[bench] {size} documents: server load, {clients} clients, {seconds:g} s …", file=sys.stderr,
+          flush=True)
+    mix = [Request(**r) for r in result["requests"]]
+    result["load"] = measure_load(work / "graph.nq", mix, clients, seconds)
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    args.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000, 10000])
+    args.add_argument("--repeat", type=int, default=30, help="timed runs of each request (default 30)")
+    args.add_argument("--clients", type=int, default=16)
+    args.add_argument("--load-seconds", type=float, default=30)
+    args.add_argument("--out", type=Path, default=ROOT / "docs", help="where benchmarks.json/.md go")
+    options = args.parse_args(argv)
+    report: dict[str, Any] = {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                              "machine": machine(), "settings": {k: v for k, v in vars(options).items()
+                                                                 if k != "out"}, "sizes": []}
+    with tempfile.TemporaryDirectory(prefix="beskgraph-bench-") as scratch:
+        for size in options.sizes:
+            report["sizes"].append(run_size(size, Path(scratch) / str(size), options.repeat,
+                                            options.clients, options.load_seconds))
+    text = markdown(report)
+    options.out.mkdir(parents=True, exist_ok=True)
+    (options.out / "benchmarks.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n",
+                                                 encoding="utf-8")
+    (options.out / "benchmarks.md").write_text(text, encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
