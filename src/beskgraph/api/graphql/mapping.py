@@ -75,6 +75,15 @@ def _entity(name: str, rdf_class: str, *props: Prop, other_classes: tuple[str, .
     return EntityMap(name, rdf_class, props, other_classes)
 
 
+# A party's classes, most specific first -> its PartyKind (the Party type covers them all).
+PARTY_KINDS = {
+    BG + "Municipality": "MUNICIPALITY",
+    ORG + "OrganizationalUnit": "UNIT",
+    ORG + "Post": "POST",
+    SCHEMA + "Person": "PERSON",
+    ORG + "Organization": "ORGANISATION",
+}
+
 ENTITIES: dict[str, EntityMap] = {
     e.name: e
     for e in (
@@ -224,9 +233,7 @@ ENTITIES: dict[str, EntityMap] = {
             Prop("unitOf", ORG + "unitOf", node="Party"),
             Prop("postIn", ORG + "postIn", node="Party"),
             Prop("municipality", BG + "municipality", node="Municipality"),
-            other_classes=(
-                ORG + "Organization", ORG + "OrganizationalUnit", ORG + "Post", BG + "Municipality",
-            ),
+            other_classes=tuple(c for c in PARTY_KINDS if c != SCHEMA + "Person"),
         ),
         _entity(
             "Software", SCHEMA + "SoftwareApplication",
@@ -278,14 +285,6 @@ def union_member(union: str, types: set[str]) -> str | None:
             return name
     return None
 
-
-PARTY_KINDS = {
-    BG + "Municipality": "MUNICIPALITY",
-    ORG + "OrganizationalUnit": "UNIT",
-    ORG + "Post": "POST",
-    SCHEMA + "Person": "PERSON",
-    ORG + "Organization": "ORGANISATION",
-}
 
 # Controlled values: node IRI -> GraphQL enum value name.
 TEST_KINDS = {BG + "EvidenceTest": "EVIDENCE", BG + "GoodPracticeTest": "GOOD_PRACTICE"}
