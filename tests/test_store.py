@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import anyio
+import pyoxigraph as ox
 import pytest
 from conftest import SAMPLE_TRIG, free_port
 from rdflib import Dataset, Graph
@@ -239,6 +240,54 @@ def test_embedded_errors_from_the_child_process(big_store: EmbeddedStore) -> Non
         big_store.query_raw("SELECT * {", "*/*", timeout=5)
     with pytest.raises(NotAcceptable):
         big_store.query_raw("ASK {}", "text/csv", timeout=5)
+
+
+SHARED = f"<{EX}c> <{EX}p> \"shared\" "
+
+
+def _union(store: EmbeddedStore) -> list[dict[str, object]]:
+    """The store's own default graph (the materialised union), read without the API."""
+    return [{"s": s.subject.value, "o": s.object.value}
+            for s in store._store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
+
+
+def test_embedded_union_follows_every_write() -> None:
+    store = EmbeddedStore()
+    store.load_dataset(f"{SHARED}<{EX}g1> .\n{SHARED}<{EX}g2> .\n".encode(), "application/n-quads")
+    assert _union(store) == [{"s": EX + "c", "o": "shared"}]  # stated twice, kept once
+    assert store.count() == 2
+    store.drop_graph(EX + "g1")
+    assert len(_union(store)) == 1  # g2 still states it
+    store.replace_graph(EX + "g2", f'<{EX}d> <{EX}p> "new" .'.encode(), "application/n-triples")
+    assert _union(store) == [{"s": EX + "d", "o": "new"}]
+    store.load_dataset(f"{SHARED}<{EX}g3> .\n".encode(), "application/n-quads")
+    assert sorted(r["o"] for r in _union(store)) == ["new", "shared"]
+    assert store.count() == 2
+    store.drop_graph(EX + "g3")
+    store.drop_graph(EX + "g2")
+    assert _union(store) == [] and store.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [(b"<http://a/s> <http://a/p> <http://a/o> .", "named graph"),
+     (f"{SHARED}<{EX}g1> .\nthis is not N-Quads\n".encode(), "invalid")],
+)
+def test_embedded_failed_first_load_leaves_it_empty(data: bytes, reason: str) -> None:
+    store = EmbeddedStore()
+    with pytest.raises(StoreError, match=reason):
+        store.load_dataset(data, "application/n-quads")
+    assert len(store._store) == 0 and store.graphs() == []
+
+
+def test_embedded_store_written_without_a_union_gets_one(tmp_path: Path) -> None:
+    old = ox.Store(str(tmp_path / "db"))
+    old.add(ox.Quad(ox.NamedNode(EX + "c"), ox.NamedNode(EX + "p"), ox.Literal("shared"), ox.NamedNode(EX + "g")))
+    old.flush()
+    del old
+    store = EmbeddedStore(tmp_path / "db")
+    assert _union(store) == [{"s": EX + "c", "o": "shared"}]
+    assert store.count() == 1
 
 
 def test_embedded_on_disk_persists(tmp_path: Path) -> None:

@@ -21,18 +21,22 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 """
+# DISTINCT where a path passes a node restated in several graphs (a criterion's statement,
+# a target group's notation): `oxigraph serve --union-default-graph` gives a row per graph
+# restating it; the embedded store's materialised union states it once, as the RDF merge
+# of the graphs should.
 SPARQL = {
     "municipalities with intervention counts": """SELECT ?code ?name (COUNT(?i) AS ?n) {
         ?m bg:kommunekode ?code ; rdfs:label ?name . OPTIONAL { ?i bg:municipality ?m }
         } GROUP BY ?code ?name ORDER BY ?code""",
-    "one intervention with its answers": """SELECT ?position ?answer ?threshold ?statement {
+    "one intervention with its answers": """SELECT DISTINCT ?position ?answer ?threshold ?statement {
         ?i bg:municipality/bg:kommunekode "410" ; bg:testResult ?t . ?t bg:assessment ?a .
         ?a bg:position ?position ; bg:answer ?answer ; bg:criterion/bg:statement ?statement .
         OPTIONAL { ?a bg:threshold ?threshold } } ORDER BY ?t ?position""",
-    "filter by target group and score": """SELECT ?title ?score {
+    "filter by target group and score": """SELECT DISTINCT ?title ?score {
         ?i dcterms:title ?title ; bg:targetGroup/skos:notation "§6.1" ; bg:testResult ?t .
         ?t bg:testKind bg:EvidenceTest ; bg:publishedScore ?score FILTER(?score >= 2.0)
-        } ORDER BY DESC(?score) LIMIT 20""",
+        } ORDER BY DESC(?score) ?title LIMIT 20""",
     "text search": """SELECT ?i ?title { ?i dcterms:title ?title
         FILTER(CONTAINS(LCASE(?title), "samtale")) } ORDER BY ?i""",
     "ask": 'ASK { ?c a bg:Criterion ; bg:statement ?s FILTER(CONTAINS(?s, "mindst 30 minutter")) }',

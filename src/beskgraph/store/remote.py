@@ -7,6 +7,11 @@ The server must answer queries over the union of its named graphs as the default
 - Apache Jena Fuseki (TDB2): ``tdb2:unionDefaultGraph true`` on the dataset;
 - GraphDB: the default graph already is the union of all graphs.
 
+Oxigraph's union mode deduplicates every triple pattern across graphs at query time.
+beskgraph restates shared nodes (criteria, target groups) in every card's graph, so on
+a large corpus its joins are slow, and property paths can return a row per restating
+graph. The embedded store keeps a materialised union instead (see ``embedded``).
+
 Reads retry (bounded, with backoff) on connection errors and 5xx; a read timeout is
 never retried. Down/slow servers raise ``StoreUnavailable``, refusals ``StoreError``.
 """
@@ -35,7 +40,7 @@ from beskgraph.store.errors import (
     StoreError,
     StoreUnavailable,
 )
-from beskgraph.store.serialize import dump_quads
+from beskgraph.store.serialize import dump_nquads, quads_nquads
 
 _RETRY_STATUSES = {500, 502, 503, 504}
 
@@ -252,7 +257,7 @@ class RemoteStore:
             )
             for row in data.get("results", {}).get("bindings", [])
         ]
-        return dump_quads(quads, format)
+        return dump_nquads(quads_nquads(quads), format)
 
     def close(self) -> None:
         """Close the HTTP connection pool."""

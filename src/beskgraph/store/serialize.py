@@ -1,10 +1,13 @@
 """Deterministic dataset dumps shared by every store.
 
-pyoxigraph does not promise an iteration order (and blank-node labels change on every
-load), so a dump is made deterministic by (1) canonicalising blank-node labels with
-RDFC-1.0 when there are blank nodes and (2) sorting: quads by graph, then by their
-N-Triples text. Same data therefore gives byte-identical output. The quads are held
-in memory while sorting (fine for beskgraph's size); the bytes are streamed in chunks.
+Every store hands over its named graphs as N-Quads text (pyoxigraph's serialiser). A
+dump is made deterministic by (1) canonicalising blank-node labels with RDFC-1.0 when
+there are blank nodes (pyoxigraph relabels them on every load) and (2) sorting the
+lines as bytes: N-Quads and N-Triples are sorted distinct lines; TriG and JSON-LD are
+grouped by graph, then in line order; Turtle is the sorted distinct triples of all
+graphs. Sorting bytes, not Python term objects, keeps a dump within a small factor of
+the store's own serialiser. The lines are held in memory while sorting; the output is
+streamed in chunks.
 """
 
 from __future__ import annotations
@@ -33,15 +36,19 @@ def jsonld_context() -> dict[str, object]:
     return {"@context": dict(prefixes())}
 
 
-def canonical_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
-    """Named-graph quads with canonical blank-node labels, sorted by graph then triple."""
-    items = [q for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)]
-    if any(isinstance(t, ox.BlankNode) for q in items for t in (q.subject, q.object, q.graph_name)):
-        dataset = ox.Dataset(items)
+def canonical_lines(nquads: bytes) -> list[bytes]:
+    """Distinct N-Quads lines, sorted, with canonical blank-node labels."""
+    if b"_:" in nquads:  # maybe a blank node (or just text in a literal: harmless)
+        dataset = ox.Dataset(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
         dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-        items = list(dataset)
-    items.sort(key=lambda q: (str(q.graph_name), str(q.triple)))
-    return items
+        nquads = ox.serialize(dataset, format=ox.RdfFormat.N_QUADS) or b""
+    return sorted({line + b"\n" for line in nquads.split(b"\n") if line.strip()})
+
+
+def _split(line: bytes) -> tuple[bytes, bytes]:
+    """An N-Quads line as (N-Triples line, graph term); IRIs and labels hold no spaces."""
+    triple, _, graph = line.rstrip()[:-1].rstrip().rpartition(b" ")
+    return triple + b" .\n", graph
 
 
 def _chunks(data: bytes) -> Iterator[bytes]:
@@ -49,25 +56,36 @@ def _chunks(data: bytes) -> Iterator[bytes]:
         yield data[start : start + CHUNK]
 
 
-def dump_quads(quads: Iterable[ox.Quad], format: str) -> Iterator[bytes]:
-    """Serialise quads deterministically in one of DUMP_FORMATS, in chunks."""
+def quads_nquads(quads: Iterable[ox.Quad]) -> bytes:
+    """N-Quads text of quads (for stores that hand over term objects)."""
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+
+
+def dump_nquads(nquads: bytes, format: str) -> Iterator[bytes]:
+    """Serialise named-graph quads (N-Quads text) deterministically in one of DUMP_FORMATS."""
     if format not in DUMP_FORMATS:
         raise StoreError(f"unknown dump format {format!r}; use one of {sorted(DUMP_FORMATS)}")
-    items = canonical_quads(quads)
-    rdf_format = DUMP_FORMATS[format][0]
+    lines = canonical_lines(nquads)
+    if format == "nquads":
+        yield from _chunks(b"".join(lines))
+        return
+    if format in ("turtle", "ntriples"):
+        triples = b"".join(sorted({_split(line)[0] for line in lines}))
+        if format == "ntriples":
+            yield from _chunks(triples)
+        else:
+            parsed = ox.parse(triples, format=ox.RdfFormat.N_TRIPLES)
+            yield from _chunks(_serialize(parsed, ox.RdfFormat.TURTLE))
+        return
+    lines.sort(key=lambda line: (_split(line)[1], line))
+    quads = ox.parse(b"".join(lines), format=ox.RdfFormat.N_QUADS)
     if format == "jsonld":
-        yield from _jsonld(items)
-    elif format in ("turtle", "ntriples"):
-        seen: dict[str, ox.Triple] = {}
-        for quad in items:
-            seen.setdefault(str(quad.triple), quad.triple)
-        triples = [seen[key] for key in sorted(seen)]
-        yield from _chunks(_serialize(triples, rdf_format))
+        yield from _jsonld(list(quads))
     else:
-        yield from _chunks(_serialize(items, rdf_format))
+        yield from _chunks(_serialize(quads, ox.RdfFormat.TRIG))
 
 
-def _serialize(items: list[ox.Quad] | list[ox.Triple], rdf_format: ox.RdfFormat) -> bytes:
+def _serialize(items: Iterable[ox.Quad] | Iterable[ox.Triple], rdf_format: ox.RdfFormat) -> bytes:
     """pyoxigraph serialisation with the @prefix header rewritten in sorted order."""
     data = ox.serialize(items, format=rdf_format, prefixes=prefixes()) or b""
     lines = data.split(b"\n")
