@@ -1,4 +1,10 @@
-"""Filters and orderings of the GraphQL lists, turned into SPARQL listings."""
+"""Filters and orderings of the GraphQL lists, turned into SPARQL listings.
+
+Filters are plain joins on ``?s``, not ``FILTER EXISTS``: the listing queries select
+DISTINCT nodes, so a node matched twice still counts once, and the engine can start
+from the most selective pattern. With ``FILTER EXISTS`` pyoxigraph ran each filter
+once per node of the class (2 s for a filtered page of 1 000 cards; 0.1 s as joins).
+"""
 
 from __future__ import annotations
 
@@ -45,7 +51,7 @@ def municipalities(
     patterns = []
     if filter and filter.region:
         region = _path("Municipality", "region", "name")
-        patterns.append(f"FILTER EXISTS {{ ?s {region} ?_r . {contains('_r', filter.region)} }}")
+        patterns.append(f"?s {region} ?_r . {contains('_r', filter.region)}")
     if filter and filter.text:
         patterns.append(text_pattern(MUNICIPALITY, filter.text))
     order = order or inputs.MunicipalityOrder(field=inputs.MunicipalityOrderField.CODE)
@@ -63,11 +69,11 @@ def interventions(
             patterns.append(f"?s {code} {lit(filter.municipality)} .")
         if filter.target_group:
             group = iri(node_iri(filter.target_group, "TargetGroup"))
-            patterns.append(f"FILTER EXISTS {{ ?s {_path('Intervention', 'targetGroups')} {group} }}")
+            patterns.append(f"?s {_path('Intervention', 'targetGroups')} {group} .")
         if filter.legal_provision:
             provision = iri(node_iri(filter.legal_provision, "LegalProvision"))
             path = _path("Intervention", "targetGroups", "legalProvision")
-            patterns.append(f"FILTER EXISTS {{ ?s {path} {provision} }}")
+            patterns.append(f"?s {path} {provision} .")
         for index, minimum in enumerate(filter.min_score or ()):
             patterns.append(_min_score(index, minimum))
         if filter.text:
@@ -88,8 +94,8 @@ def _min_score(index: int, minimum: inputs.MinScore) -> str:
     kind_path, score_path = _path("TestResult", "kind"), _path("TestResult", "score")
     value = f'"{float(minimum.score)!r}"^^<{XSD}double>'
     return (
-        f"FILTER EXISTS {{ ?s {tests} ?_t{index} . ?_t{index} {kind_path} {kind} ; "
-        f"{score_path} ?_s{index} . FILTER(?_s{index} >= {value}) }}"
+        f"?s {tests} ?_t{index} . ?_t{index} {kind_path} {kind} ; "
+        f"{score_path} ?_s{index} . FILTER(?_s{index} >= {value})"
     )
 
 
@@ -113,15 +119,15 @@ def letters(filter: inputs.LetterFilter | None, order: inputs.LetterOrder | None
             code = lit(filter.municipality)
             about = _path("Letter", "municipality", "code")
             mentions = f"{_path('Letter', 'mentions')}/{_path('Municipality', 'code')}"
-            patterns.append(f"FILTER EXISTS {{ ?s {about}|{mentions} {code} }}")
+            patterns.append(f"?s {about}|{mentions} {code} .")
         date = _path("Letter", "date")
-        for bound, op in ((filter.date_from, ">="), (filter.date_to, "<=")):
+        for index, (bound, op) in enumerate(((filter.date_from, ">="), (filter.date_to, "<="))):
             if bound:
-                check = f"FILTER(STR(?_d) {op} {lit(bound.isoformat())})"
-                patterns.append(f"FILTER EXISTS {{ ?s {date} ?_d . {check} }}")
+                check = f"FILTER(STR(?_d{index}) {op} {lit(bound.isoformat())})"
+                patterns.append(f"?s {date} ?_d{index} . {check}")
         if filter.sender:
             sender = _path("Letter", "sender", "name")
-            patterns.append(f"FILTER EXISTS {{ ?s {sender} ?_n . {contains('_n', filter.sender)} }}")
+            patterns.append(f"?s {sender} ?_n . {contains('_n', filter.sender)}")
         if filter.text:
             patterns.append(text_pattern(LETTER, filter.text))
     sort = BY_IRI

@@ -47,7 +47,7 @@ def contains(var: str, text: str) -> str:
 def text_pattern(entity: EntityMap, text: str) -> str:
     """``?s`` has one of its searchable fields containing ``text``."""
     paths = "|".join(entity.prop(f).sparql_path for f in SEARCH_FIELDS[entity.name])
-    return f"FILTER EXISTS {{ ?s {paths} ?_text . {contains('_text', text)} }}"
+    return f"?s {paths} ?_text . {contains('_text', text)}"
 
 
 # ---------------------------------------------------------------------------
