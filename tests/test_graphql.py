@@ -313,6 +313,22 @@ def test_nested_query_cost_does_not_grow_with_data(gql_client: TestClient, gql_s
     assert small <= 12
 
 
+COUNTS = """{ municipalities(first: 100) { nodes { code interventions { %s } } } }"""
+
+
+def test_a_nested_count_alone_is_one_grouped_count(gql_client: TestClient) -> None:
+    only = run(gql_client, COUNTS % "totalCount", explain=True)
+    full = run(gql_client, COUNTS % "totalCount nodes { iri }", explain=True)
+    counts = {m["code"]: m["interventions"]["totalCount"] for m in only["data"]["municipalities"]["nodes"]}
+    listed = {m["code"]: len(m["interventions"]["nodes"]) for m in full["data"]["municipalities"]["nodes"]}
+    assert counts == listed and counts["410"] == 1 and sum(counts.values()) == 4
+    assert any("GROUP BY ?parent" in q for q in only["extensions"]["explain"]["sparql"])
+    assert not any("GROUP BY ?parent" in q for q in full["extensions"]["explain"]["sparql"])
+    # a fragment is not looked into: the connection is built as usual
+    fragment = COUNTS % "...on InterventionConnection { totalCount }"
+    assert data(gql_client, fragment)["municipalities"] == only["data"]["municipalities"]
+
+
 def test_explain_returns_the_sparql(gql_client: TestClient) -> None:
     query = '{ municipality(code: "410") { name } }'
     explained = gql_client.post("/graphql", json={"query": query}, headers={"X-Beskgraph-Explain": "1"}).json()

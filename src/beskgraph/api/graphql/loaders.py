@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
 import anyio
 from graphql import GraphQLError
@@ -59,7 +60,7 @@ class Loader:
         self.store = store
         self.queries: list[str] = []
         self._records: dict[str, DataLoader[str, Record]] = {}
-        self._relations: dict[tuple[Prop, Listing], DataLoader[str, list[Row]]] = {}
+        self._relations: dict[tuple[object, ...], DataLoader[str, Any]] = {}
         self._types: DataLoader[str, set[str]] | None = None
 
     async def select(self, query: str) -> list[dict[str, object]]:
@@ -135,19 +136,33 @@ class Loader:
 
     async def related(self, prop: Prop, listing: Listing, parent: str) -> list[Row]:
         """All (key, child) rows of ``parent`` along ``prop``, batched over parents."""
-        key = (prop, listing)
+
+        async def load(parents: Sequence[str]) -> list[list[Row]]:
+            rows = await self.select(queries.relation_query(listing, prop.sparql_path, parents))
+            grouped: dict[str, list[Row]] = defaultdict(list)
+            for row in rows:
+                grouped[str(row["parent"])].append((_key(row["k"]), str(row["s"])))
+            return [grouped.get(p, []) for p in parents]
+
+        return await self._batched(("rows", prop, listing), load).load(parent)
+
+    async def related_count(self, prop: Prop, listing: Listing, parent: str) -> int:
+        """How many children ``parent`` has along ``prop`` (batched; no rows fetched)."""
+
+        async def load(parents: Sequence[str]) -> list[int]:
+            rows = await self.select(queries.relation_count_query(listing, prop.sparql_path, parents))
+            counts = {str(row["parent"]): int(row["n"]) for row in rows}  # type: ignore[call-overload]
+            return [counts.get(p, 0) for p in parents]
+
+        return await self._batched(("count", prop, listing), load).load(parent)
+
+    def _batched(self, key: tuple[object, ...], load: Callable[[Sequence[str]], Awaitable[list[Any]]]
+                 ) -> DataLoader[str, Any]:
+        """The request's DataLoader for ``key``, made with ``load`` on first use."""
         loader = self._relations.get(key)
         if loader is None:
-
-            async def load(parents: Sequence[str]) -> list[list[Row]]:
-                rows = await self.select(queries.relation_query(listing, prop.sparql_path, parents))
-                grouped: dict[str, list[Row]] = defaultdict(list)
-                for row in rows:
-                    grouped[str(row["parent"])].append((_key(row["k"]), str(row["s"])))
-                return [grouped.get(p, []) for p in parents]
-
             loader = self._relations[key] = DataLoader(load_fn=load)
-        return await loader.load(parent)
+        return loader
 
     # -- top-level lists -----------------------------------------------------------------
 

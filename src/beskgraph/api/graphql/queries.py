@@ -131,6 +131,14 @@ def relation_query(listing: Listing, path: str, parents: Sequence[str]) -> str:
     )
 
 
+def relation_count_query(listing: Listing, path: str, parents: Sequence[str]) -> str:
+    """How many children each of a batch of parents has along a relation: rows ``?parent ?n``."""
+    return (
+        f"SELECT ?parent (COUNT(DISTINCT ?s) AS ?n) WHERE {{\n  {values('parent', parents)}\n"
+        f"  ?parent {path} ?s .\n  {listing.where()}\n}} GROUP BY ?parent"
+    )
+
+
 def record_query(entity: EntityMap, nodes: Sequence[str]) -> str:
     """Every record field (and rdf:type) of a batch of nodes: rows ``?s ?p ?o ?inv``.
 

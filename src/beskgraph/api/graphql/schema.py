@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 from strawberry.types import Info
+from strawberry.types.nodes import SelectedField
 
 from beskgraph.api.graphql import listings
 from beskgraph.api.graphql.ids import decode_id, encode_id, node_iri
@@ -42,7 +44,7 @@ from beskgraph.api.graphql.mapping import (
     TEST_KINDS,
     union_member,
 )
-from beskgraph.api.graphql.pagination import Page, PageRequest, encode_cursor, finish_page, slice_rows
+from beskgraph.api.graphql.pagination import Page, PageRequest, Row, encode_cursor, finish_page, slice_rows
 from beskgraph.api.graphql.queries import Listing, search_query
 
 T = TypeVar("T")
@@ -177,49 +179,73 @@ class Edge(Generic[T]):
 
 @strawberry.type(description="A page of a list, with keyset cursors.")
 class Connection(Generic[T]):
-    edges: list[Edge[T]]
-    page_info: PageInfo
+    """Built lazily: a client asking only ``totalCount`` pays for no page, edge or cursor."""
+
+    rows: strawberry.Private[Callable[[], Page]]
+    type_name: strawberry.Private[str | None]  # None: rows are (type, IRI) (search)
     total: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    def _node(self, row: Row) -> Any:
+        return make(self.type_name or str(row[0]), row[1])
+
+    @strawberry.field
+    def edges(self) -> list[Edge[T]]:
+        return [Edge(cursor=encode_cursor(row), node=self._node(row)) for row in self.rows().rows]
 
     @strawberry.field
     def nodes(self) -> list[T]:
-        return [edge.node for edge in self.edges]
+        return [self._node(row) for row in self.rows().rows]
+
+    @strawberry.field
+    def page_info(self) -> PageInfo:
+        page = self.rows()
+        return PageInfo(
+            has_next_page=page.has_next,
+            has_previous_page=page.has_previous,
+            start_cursor=encode_cursor(page.rows[0]) if page.rows else None,
+            end_cursor=encode_cursor(page.rows[-1]) if page.rows else None,
+        )
 
     @strawberry.field(description="Number of items in the whole list (all pages).")
     async def total_count(self) -> int:
         return await self.total()
 
 
-def connection(page: Page, type_name: str | None, total: Callable[[], Awaitable[int]]) -> Any:
-    """A Connection of a page; ``type_name`` None: rows are (type, IRI) (search)."""
-    edges = [
-        Edge(cursor=encode_cursor(row), node=make(type_name or str(row[0]), row[1]))
-        for row in page.rows
-    ]
-    info = PageInfo(
-        has_next_page=page.has_next,
-        has_previous_page=page.has_previous,
-        start_cursor=edges[0].cursor if edges else None,
-        end_cursor=edges[-1].cursor if edges else None,
-    )
-    return Connection(edges=edges, page_info=info, total=total)
+def connection(page: Callable[[], Page], type_name: str | None, total: Callable[[], Awaitable[int]]) -> Any:
+    """A Connection of a page (made on first use); ``type_name`` None: rows are (type, IRI)."""
+    return Connection(rows=functools.cache(page), type_name=type_name, total=total)
 
 
 async def top_level(info: Info, listing: Listing, request: PageRequest) -> Any:
     loader = _loader(info)
     page = await loader.page(listing, request)
-    return connection(page, listing.entity.name, lambda: loader.count(listing))
+    return connection(lambda: page, listing.entity.name, lambda: loader.count(listing))
 
 
 async def nested(root: Node, info: Info, field: str, listing: Listing, request: PageRequest) -> Any:
     prop = ENTITIES[type(root).__name__].prop(field)
-    rows = await _loader(info).related(prop, listing, root.node_iri)
-    page = slice_rows(rows, request, listing.sort.descending)
+    loader = _loader(info)
+    if _only_total(info):
+        count = await loader.related_count(prop, listing, root.node_iri)
+        return connection(lambda: Page([], False, False), listing.entity.name, _constant(count))
+    rows = await loader.related(prop, listing, root.node_iri)
+    return connection(lambda: slice_rows(rows, request, listing.sort.descending), listing.entity.name,
+                      _constant(len(rows)))
 
+
+def _only_total(info: Info) -> bool:
+    """The client asks this connection for its ``totalCount`` and nothing else."""
+    selections = [s for field in info.selected_fields for s in field.selections]
+    return bool(selections) and all(
+        isinstance(s, SelectedField) and s.name in ("totalCount", "__typename") for s in selections
+    )
+
+
+def _constant(value: int) -> Callable[[], Awaitable[int]]:
     async def total() -> int:
-        return len(rows)
+        return value
 
-    return connection(page, listing.entity.name, total)
+    return total
 
 
 def relation(field: str, type_name: str, sort_field: str | None = None, *, numeric: bool = False) -> Any:
@@ -627,7 +653,7 @@ class Query:
         async def total() -> int:
             return len(await loader.select(search_query(text, None, None)))
 
-        return connection(page, None, total)
+        return connection(lambda: page, None, total)
 
 
 schema = strawberry.Schema(
