@@ -327,8 +327,8 @@ class EmbeddedStore:
     def _graph_nquads(self, graph: ox.NamedNode | ox.BlankNode) -> bytes:
         """One named graph as N-Quads: the store's N-Triples with the graph put in."""
         ntriples = self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
-        suffix = f" {graph} .\n".encode()
-        return b"".join(line[:-3] + suffix for line in ntriples.splitlines(keepends=True))
+        # N-Triples escapes newlines in literals: " .\n" only ends a line.
+        return ntriples.replace(b" .\n", f" {graph} .\n".encode())
 
     def close(self) -> None:
         """Flush an on-disk store; the in-memory one is freed with the object."""

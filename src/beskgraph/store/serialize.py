@@ -37,18 +37,24 @@ def jsonld_context() -> dict[str, object]:
 
 
 def canonical_lines(nquads: bytes) -> list[bytes]:
-    """Distinct N-Quads lines, sorted, with canonical blank-node labels."""
+    """Distinct N-Quads lines (without their newline), sorted, with canonical blank-node labels."""
     if b"_:" in nquads:  # maybe a blank node (or just text in a literal: harmless)
         dataset = ox.Dataset(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
         dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
         nquads = ox.serialize(dataset, format=ox.RdfFormat.N_QUADS) or b""
-    return sorted({line + b"\n" for line in nquads.split(b"\n") if line.strip()})
+    lines = set(nquads.split(b"\n"))  # N-Quads escapes newlines inside literals
+    lines.discard(b"")
+    return sorted(lines)
+
+
+def _lines(lines: list[bytes]) -> bytes:
+    return b"\n".join(lines) + b"\n" if lines else b""
 
 
 def _split(line: bytes) -> tuple[bytes, bytes]:
     """An N-Quads line as (N-Triples line, graph term); IRIs and labels hold no spaces."""
     triple, _, graph = line.rstrip()[:-1].rstrip().rpartition(b" ")
-    return triple + b" .\n", graph
+    return triple + b" .", graph
 
 
 def _chunks(data: bytes) -> Iterator[bytes]:
@@ -67,10 +73,10 @@ def dump_nquads(nquads: bytes, format: str) -> Iterator[bytes]:
         raise StoreError(f"unknown dump format {format!r}; use one of {sorted(DUMP_FORMATS)}")
     lines = canonical_lines(nquads)
     if format == "nquads":
-        yield from _chunks(b"".join(lines))
+        yield from _chunks(_lines(lines))
         return
     if format in ("turtle", "ntriples"):
-        triples = b"".join(sorted({_split(line)[0] for line in lines}))
+        triples = _lines(sorted({_split(line)[0] for line in lines}))
         if format == "ntriples":
             yield from _chunks(triples)
         else:
@@ -78,7 +84,7 @@ def dump_nquads(nquads: bytes, format: str) -> Iterator[bytes]:
             yield from _chunks(_serialize(parsed, ox.RdfFormat.TURTLE))
         return
     lines.sort(key=lambda line: (_split(line)[1], line))
-    quads = ox.parse(b"".join(lines), format=ox.RdfFormat.N_QUADS)
+    quads = ox.parse(_lines(lines), format=ox.RdfFormat.N_QUADS)
     if format == "jsonld":
         yield from _jsonld(list(quads))
     else:
