@@ -81,18 +81,18 @@ def dump_nquads(nquads: bytes, format: str) -> Iterator[bytes]:
             yield from _chunks(triples)
         else:
             parsed = ox.parse(triples, format=ox.RdfFormat.N_TRIPLES)
-            yield from _chunks(_serialize(parsed, ox.RdfFormat.TURTLE))
+            yield from _chunks(serialize_rdf(parsed, ox.RdfFormat.TURTLE))
         return
     lines.sort(key=lambda line: (_split(line)[1], line))
     quads = ox.parse(_lines(lines), format=ox.RdfFormat.N_QUADS)
     if format == "jsonld":
         yield from _jsonld(list(quads))
     else:
-        yield from _chunks(_serialize(quads, ox.RdfFormat.TRIG))
+        yield from _chunks(serialize_rdf(quads, ox.RdfFormat.TRIG))
 
 
-def _serialize(items: Iterable[ox.Quad] | Iterable[ox.Triple], rdf_format: ox.RdfFormat) -> bytes:
-    """pyoxigraph serialisation with the @prefix header rewritten in sorted order."""
+def serialize_rdf(items: Iterable[ox.Quad] | Iterable[ox.Triple], rdf_format: ox.RdfFormat) -> bytes:
+    """pyoxigraph's serialisation with the project prefixes, the @prefix lines sorted."""
     data = ox.serialize(items, format=rdf_format, prefixes=prefixes()) or b""
     lines = data.split(b"\n")
     count = 0
