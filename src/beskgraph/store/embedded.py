@@ -60,7 +60,7 @@ from beskgraph.store.errors import (
     ResultTooLarge,
     StoreError,
 )
-from beskgraph.store.serialize import dump_nquads
+from beskgraph.store.serialize import dump_dataset
 
 Isolation = Literal["fork", "thread"]
 
@@ -321,8 +321,14 @@ class EmbeddedStore:
 
     def dump(self, format: str) -> Iterator[bytes]:
         """Deterministic dump of the named graphs (see beskgraph.store.serialize)."""
-        nquads = b"".join(self._graph_nquads(graph) for graph in self._store.named_graphs())
-        return dump_nquads(nquads, format)
+
+        def nquads() -> bytes:
+            return b"".join(self._graph_nquads(graph) for graph in self._store.named_graphs())
+
+        def union() -> bytes:
+            return self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
+
+        return dump_dataset(format, nquads, union)
 
     def _graph_nquads(self, graph: ox.NamedNode | ox.BlankNode) -> bytes:
         """One named graph as N-Quads: the store's N-Triples with the graph put in."""

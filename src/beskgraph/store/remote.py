@@ -40,7 +40,7 @@ from beskgraph.store.errors import (
     StoreError,
     StoreUnavailable,
 )
-from beskgraph.store.serialize import dump_nquads, quads_nquads
+from beskgraph.store.serialize import dump_dataset, quads_nquads
 
 _RETRY_STATUSES = {500, 502, 503, 504}
 
@@ -257,7 +257,7 @@ class RemoteStore:
             )
             for row in data.get("results", {}).get("bindings", [])
         ]
-        return dump_nquads(quads_nquads(quads), format)
+        return dump_dataset(format, lambda: quads_nquads(quads))
 
     def close(self) -> None:
         """Close the HTTP connection pool."""

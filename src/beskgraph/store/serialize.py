@@ -13,7 +13,7 @@ streamed in chunks.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -37,7 +37,7 @@ def jsonld_context() -> dict[str, object]:
 
 
 def canonical_lines(nquads: bytes) -> list[bytes]:
-    """Distinct N-Quads lines (without their newline), sorted, with canonical blank-node labels."""
+    """Distinct N-Quads (or N-Triples) lines without their newline, sorted, blank nodes canonical."""
     if b"_:" in nquads:  # maybe a blank node (or just text in a literal: harmless)
         dataset = ox.Dataset(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
         dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
@@ -67,21 +67,31 @@ def quads_nquads(quads: Iterable[ox.Quad]) -> bytes:
     return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
 
 
-def dump_nquads(nquads: bytes, format: str) -> Iterator[bytes]:
-    """Serialise named-graph quads (N-Quads text) deterministically in one of DUMP_FORMATS."""
+def dump_dataset(
+    format: str, nquads: Callable[[], bytes], union: Callable[[], bytes] | None = None
+) -> Iterator[bytes]:
+    """Serialise the named graphs deterministically in one of DUMP_FORMATS.
+
+    ``nquads`` gives the named graphs as N-Quads; ``union``, when the store keeps one,
+    their union as N-Triples, which Turtle and N-Triples then take as it is.
+    """
     if format not in DUMP_FORMATS:
         raise StoreError(f"unknown dump format {format!r}; use one of {sorted(DUMP_FORMATS)}")
-    lines = canonical_lines(nquads)
-    if format == "nquads":
-        yield from _chunks(_lines(lines))
-        return
     if format in ("turtle", "ntriples"):
-        triples = _lines(sorted({_split(line)[0] for line in lines}))
+        triples = union() if union else b"_:"
+        if b"_:" in triples:  # labels made canonical with their graphs, as in the other formats
+            triples = _lines(sorted({_split(line)[0] for line in canonical_lines(nquads())}))
+        else:
+            triples = _lines(canonical_lines(triples))
         if format == "ntriples":
             yield from _chunks(triples)
         else:
             parsed = ox.parse(triples, format=ox.RdfFormat.N_TRIPLES)
             yield from _chunks(serialize_rdf(parsed, ox.RdfFormat.TURTLE))
+        return
+    lines = canonical_lines(nquads())
+    if format == "nquads":
+        yield from _chunks(_lines(lines))
         return
     lines.sort(key=lambda line: (_split(line)[1], line))
     quads = ox.parse(_lines(lines), format=ox.RdfFormat.N_QUADS)
