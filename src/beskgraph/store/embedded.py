@@ -95,7 +95,11 @@ class EmbeddedStore:
         forkable = hasattr(os, "fork") and self.path is None
         self.isolation: Isolation = isolation or ("fork" if forkable else "thread")
         self.description = f"oxigraph:{self.path}" if self.path else "oxigraph (in memory)"
-        if self._store.named_graphs() and not self._default_graph_size():
+        # Quads in the named graphs, cached per write generation: counting the union takes
+        # seconds at millions of triples, and /health and VoID ask for it.
+        self._generation = 0
+        self._named_count: tuple[int, int] | None = None  # (generation, count)
+        if next(iter(self._store.named_graphs()), None) is not None and self._default_graph_empty():
             self._update(_FILL_DEFAULT)  # written by a version that did not keep it
 
     # -- queries -----------------------------------------------------------------
@@ -266,6 +270,7 @@ class EmbeddedStore:
     # -- updates -------------------------------------------------------------------
 
     def _update(self, update: str) -> None:
+        self._generation += 1
         try:
             self._store.update(update)
         except SyntaxError as exc:
@@ -287,12 +292,14 @@ class EmbeddedStore:
         if len(self._store):
             self._update(_replace_update(_group_by_graph(_parse(data, format))))
             return
+        self._generation += 1
         try:
             self._store.bulk_load(data, format=rdf_format(format))
             graphs = self._store.named_graphs()
-            if self._default_graph_size() or any(isinstance(g, ox.BlankNode) for g in graphs):
+            if not self._default_graph_empty() or any(isinstance(g, ox.BlankNode) for g in graphs):
                 raise StoreError(_NAMED_ONLY)
             self._update(_FILL_DEFAULT)
+            self.count()  # counted now, while loading, not by the first /health probe
         except (SyntaxError, ValueError) as exc:
             self._store.clear()
             raise StoreError(f"invalid {format} data: {exc}") from exc
@@ -305,9 +312,8 @@ class EmbeddedStore:
         iri = sparql_iri(graph)
         self._update(f"{_UNSHARE.format(graph=iri)} ;\nDROP SILENT GRAPH {iri}")
 
-    def _default_graph_size(self) -> int:
-        solutions = self._store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-        return int(next(iter(solutions))["n"].value)  # type: ignore[arg-type, index, union-attr]
+    def _default_graph_empty(self) -> bool:
+        return next(iter(self._store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is None
 
     # -- inspection ------------------------------------------------------------------
 
@@ -317,7 +323,14 @@ class EmbeddedStore:
 
     def count(self) -> int:
         """Number of quads in the named graphs (not their materialised union)."""
-        return len(self._store) - self._default_graph_size()
+        generation, cached = self._generation, self._named_count
+        if cached is not None and cached[0] == generation:
+            return cached[1]
+        solutions = self._store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        count = int(next(iter(solutions))["n"].value)  # type: ignore[arg-type, index, union-attr]
+        if generation == self._generation:  # no write while counting
+            self._named_count = (generation, count)
+        return count
 
     def dump(self, format: str) -> Iterator[bytes]:
         """Deterministic dump of the named graphs (see beskgraph.store.serialize)."""
