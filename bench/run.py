@@ -64,16 +64,20 @@ def main(argv: list[str] | None = None) -> None:
     report: dict[str, Any] = {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                               "machine": machine(), "settings": {k: v for k, v in vars(options).items()
                                                                  if k != "out"}, "sizes": []}
+    options.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="beskgraph-bench-") as scratch:
         for size in options.sizes:
             report["sizes"].append(run_size(size, Path(scratch) / str(size), options.repeat,
                                             options.clients, options.load_seconds))
-    text = markdown(report)
-    options.out.mkdir(parents=True, exist_ok=True)
-    (options.out / "benchmarks.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n",
-                                                 encoding="utf-8")
-    (options.out / "benchmarks.md").write_text(text, encoding="utf-8")
-    print(text)
+            write(report, options.out)  # after each size: a failure later keeps what was measured
+    print(markdown(report))
+
+
+def write(report: dict[str, Any], out: Path) -> None:
+    """docs/benchmarks.json and .md for the sizes measured so far."""
+    (out / "benchmarks.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n",
+                                         encoding="utf-8")
+    (out / "benchmarks.md").write_text(markdown(report), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from rdflib import Graph, Literal
 from rdflib.namespace import RDF
 
 from bench.corpus import generate
+from bench.report import verdict
 from bench.stats import growth_exponent, percentile
 from beskgraph.build import build
 from beskgraph.config import SEEDS_DIR
@@ -74,3 +75,9 @@ def test_percentile_and_growth_exponent() -> None:
     assert growth_exponent(sizes, [2 * n for n in sizes]) == pytest.approx(1.0)
     assert growth_exponent(sizes, [n * n for n in sizes]) == pytest.approx(2.0)
     assert math.isnan(growth_exponent([100], [1.0]))
+
+
+def test_verdicts_say_by_how_much_and_when_nothing_was_measured() -> None:
+    assert verdict(1.0, 1.1) == "met (1.00 ≤ 1.1)"
+    assert verdict(50.0, 25.0, " ms") == "**missed** (50.00 ms > 25 ms, 2.0× the target)"
+    assert verdict(math.nan, 1.1).startswith("not measured")
