@@ -22,9 +22,9 @@ once in the store's default graph, and every write keeps the two in step in the 
 transaction. Queries read that default graph directly. pyoxigraph's
 ``use_default_graph_as_union`` mode gives the same answers, but it deduplicates every
 triple pattern across graphs. Criteria and target groups are restated in every card's
-graph, so joins over them got very slow: at 1 000 cards a filtered listing took minutes,
-against 85 ms on the materialised graph. The cost is about twice the memory, and a
-load that copies the named graphs into the default graph.
+graph, so joins over them got very slow: at 1 000 cards the page query of a filtered
+listing took 445 s, against 2 s on the materialised graph. The cost is about twice the
+memory, and a load that copies the named graphs into the default graph.
 """
 
 from __future__ import annotations
@@ -289,7 +289,7 @@ class EmbeddedStore:
         Into an empty store the document is bulk-loaded instead (several times faster);
         if it turns out unusable the store is emptied again, so it is all or nothing.
         """
-        if len(self._store):
+        if next(iter(self._store.quads_for_pattern(None, None, None, None)), None) is not None:
             self._update(_replace_update(_group_by_graph(_parse(data, format))))
             return
         self._generation += 1
