@@ -173,7 +173,11 @@ class Loader:
         return finish_page([(_key(r["k"]), str(r["s"])) for r in rows], request)
 
     async def count(self, listing: Listing) -> int:
-        rows = await self.select(queries.count_query(listing))
+        return await self.number(queries.count_query(listing))
+
+    async def number(self, query: str) -> int:
+        """The ``?n`` of a one-row COUNT query."""
+        rows = await self.select(query)
         return int(rows[0]["n"]) if rows else 0  # type: ignore[call-overload]
 
     async def lookup(self, type_name: str, field: str, value: str) -> str | None:

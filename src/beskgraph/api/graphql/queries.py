@@ -166,8 +166,8 @@ def types_query(nodes: Sequence[str]) -> str:
     return f"SELECT DISTINCT ?s ?t WHERE {{ {values('s', nodes)} ?s <{RDF_TYPE}> ?t }}"
 
 
-def search_query(text: str, limit: int | None, after: str | None) -> str:
-    """Nodes of the searchable types whose text fields contain ``text``, by IRI."""
+def _search_where(text: str) -> str:
+    """``?s`` (with its ``?type``) of the searchable types has a text field containing ``text``."""
     branches = []
     for name in SEARCH_FIELDS:
         entity = ENTITIES[name]
@@ -175,12 +175,22 @@ def search_query(text: str, limit: int | None, after: str | None) -> str:
         branches.append(
             f"{{ ?s <{RDF_TYPE}> {iri(entity.rdf_class)} ; {paths} ?_text . BIND({string(name)} AS ?type) }}"
         )
+    return f"{' UNION '.join(branches)}\n  {contains('_text', text)}"
+
+
+def search_query(text: str, limit: int, after: str | None) -> str:
+    """A page of nodes of the searchable types containing ``text``, by IRI."""
     keyset = f"FILTER(STR(?s) > {string(after)})" if after is not None else ""
-    limit_clause = f"\nLIMIT {limit}" if limit else ""
     return (
-        f"SELECT DISTINCT ?s ?type WHERE {{\n  {' UNION '.join(branches)}\n"
-        f"  {contains('_text', text)}\n  {keyset}\n}}\nORDER BY STR(?s){limit_clause}"
+        f"SELECT DISTINCT ?s ?type WHERE {{\n  {_search_where(text)}\n  {keyset}\n}}\n"
+        f"ORDER BY STR(?s)\nLIMIT {limit}"
     )
+
+
+def search_count_query(text: str) -> str:
+    """How many (node, type) rows the search for ``text`` has in all: one row ``?n``."""
+    rows = f"SELECT DISTINCT ?s ?type WHERE {{\n  {_search_where(text)}\n}}"
+    return f"SELECT (COUNT(*) AS ?n) WHERE {{ {rows} }}"
 
 
 def lookup_query(entity: EntityMap, field_name: str, value: str) -> str:

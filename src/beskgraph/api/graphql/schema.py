@@ -45,7 +45,7 @@ from beskgraph.api.graphql.mapping import (
     union_member,
 )
 from beskgraph.api.graphql.pagination import Page, PageRequest, Row, encode_cursor, finish_page, slice_rows
-from beskgraph.api.graphql.queries import Listing, search_query
+from beskgraph.api.graphql.queries import Listing, search_count_query, search_query
 
 T = TypeVar("T")
 
@@ -650,10 +650,7 @@ class Query:
         rows = await loader.select(search_query(text, request.size + 1, after_iri))
         page = finish_page([(str(r["type"]), str(r["s"])) for r in rows], request)
 
-        async def total() -> int:
-            return len(await loader.select(search_query(text, None, None)))
-
-        return connection(lambda: page, None, total)
+        return connection(lambda: page, None, lambda: loader.number(search_count_query(text)))
 
 
 schema = strawberry.Schema(
