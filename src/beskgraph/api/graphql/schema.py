@@ -248,21 +248,50 @@ def _constant(value: int) -> Callable[[], Awaitable[int]]:
     return total
 
 
+PageResolver = Callable[[Any, Info, PageRequest, Any, Any], Awaitable[Any]]
+_PAGE_ARGS = {"first": int | None, "after": str | None, "last": int | None, "before": str | None}
+
+
+def connection_field(type_name: str, page: PageResolver, filter_type: type | None = None,
+                     order_type: type | None = None, *, description: str | None = None) -> Any:
+    """A connection field with ``first/after/last/before`` (and ``filter``/``orderBy``
+    when given their input types); ``page(root, info, request, filter, order)`` answers it."""
+    if filter_type is None or order_type is None:
+
+        async def resolve(root: Any, info: Info, first: int | None = None, after: str | None = None,
+                          last: int | None = None, before: str | None = None) -> Any:
+            return await page(root, info, PageRequest.of(first, after, last, before), None, None)
+
+        extra: dict[str, object] = {}
+    else:
+
+        async def resolve(root: Any, info: Info, first: int | None = None, after: str | None = None,
+                          last: int | None = None, before: str | None = None, filter: Any = None,
+                          order_by: Any = None) -> Any:
+            return await page(root, info, PageRequest.of(first, after, last, before), filter, order_by)
+
+        extra = {"filter": f"{filter_type.__name__} | None", "order_by": f"{order_type.__name__} | None"}
+    resolve.__annotations__ = {"info": Info, **_PAGE_ARGS, **extra, "return": f"Connection[{type_name}]"}
+    return strawberry.field(resolver=resolve, description=description)
+
+
+def listed(listing: Callable[[Any, Any], Listing]) -> PageResolver:
+    """A top-level list: ``listing(filter, order)`` paged with one keyset query."""
+
+    async def page(root: Any, info: Info, request: PageRequest, filter: Any, order: Any) -> Any:
+        return await top_level(info, listing(filter, order), request)
+
+    return page
+
+
 def relation(field: str, type_name: str, sort_field: str | None = None, *, numeric: bool = False) -> Any:
     """A nested connection along a relation field (keyset cursors, batched per level)."""
     listing = listings.by_field(type_name, sort_field, numeric=numeric)
 
-    async def resolve(
-        root: Node, info: Info, first: int | None = None, after: str | None = None,
-        last: int | None = None, before: str | None = None,
-    ) -> Any:
-        return await nested(root, info, field, listing, PageRequest.of(first, after, last, before))
+    async def page(root: Node, info: Info, request: PageRequest, filter: Any, order: Any) -> Any:
+        return await nested(root, info, field, listing, request)
 
-    resolve.__annotations__ = {
-        "info": Info, "first": int | None, "after": str | None, "last": int | None,
-        "before": str | None, "return": f"Connection[{type_name}]",
-    }
-    return strawberry.field(resolver=resolve)
+    return connection_field(type_name, page)
 
 
 # ---------------------------------------------------------------------------
@@ -280,14 +309,13 @@ class Municipality(Node):
     commitments = relation("commitments", "Commitment", "deadline")
     initiatives = relation("initiatives", "Initiative", "title")
 
-    @strawberry.field(description="The municipality's interventions in the catalogue.")
-    async def interventions(
-        self, info: Info, first: int | None = None, after: str | None = None,
-        last: int | None = None, before: str | None = None,
-        filter: InterventionFilter | None = None, order_by: InterventionOrder | None = None,
-    ) -> Connection[Intervention]:
-        listing = listings.interventions(filter, order_by)
-        return await nested(self, info, "interventions", listing, PageRequest.of(first, after, last, before))
+    interventions = connection_field(
+        "Intervention",
+        lambda root, info, request, filter, order: nested(
+            root, info, "interventions", listings.interventions(filter, order), request),
+        InterventionFilter, InterventionOrder,
+        description="The municipality's interventions in the catalogue.",
+    )
 
 
 @strawberry.type
@@ -561,14 +589,8 @@ async def _one(info: Info, type_name: str, iri: str) -> Any:
 
 @strawberry.type
 class Query:
-    @strawberry.field
-    async def municipalities(
-        self, info: Info, first: int | None = None, after: str | None = None,
-        last: int | None = None, before: str | None = None,
-        filter: MunicipalityFilter | None = None, order_by: MunicipalityOrder | None = None,
-    ) -> Connection[Municipality]:
-        listing = listings.municipalities(filter, order_by)
-        return await top_level(info, listing, PageRequest.of(first, after, last, before))
+    municipalities = connection_field("Municipality", listed(listings.municipalities), MunicipalityFilter,
+                                      MunicipalityOrder)
 
     @strawberry.field(description="A municipality by kommunekode or by name.")
     async def municipality(
@@ -580,60 +602,30 @@ class Query:
         found = await _loader(info).lookup("Municipality", field, wanted)
         return None if found is None else make("Municipality", found)
 
-    @strawberry.field
-    async def interventions(
-        self, info: Info, first: int | None = None, after: str | None = None,
-        last: int | None = None, before: str | None = None,
-        filter: InterventionFilter | None = None, order_by: InterventionOrder | None = None,
-    ) -> Connection[Intervention]:
-        listing = listings.interventions(filter, order_by)
-        return await top_level(info, listing, PageRequest.of(first, after, last, before))
+    interventions = connection_field("Intervention", listed(listings.interventions), InterventionFilter,
+                                     InterventionOrder)
 
     @strawberry.field(description="An intervention by global ID or IRI.")
     async def intervention(self, info: Info, id: strawberry.ID) -> Intervention | None:
         return await _one(info, "Intervention", node_iri(id, "Intervention"))
 
-    @strawberry.field
-    async def criteria(
-        self, info: Info, first: int | None = None, after: str | None = None,
-        last: int | None = None, before: str | None = None,
-        filter: CriterionFilter | None = None, order_by: CriterionOrder | None = None,
-    ) -> Connection[Criterion]:
-        listing = listings.criteria(filter, order_by)
-        return await top_level(info, listing, PageRequest.of(first, after, last, before))
+    criteria = connection_field("Criterion", listed(listings.criteria), CriterionFilter, CriterionOrder)
 
     @strawberry.field
     async def criterion(self, info: Info, id: strawberry.ID) -> Criterion | None:
         return await _one(info, "Criterion", node_iri(id, "Criterion"))
 
-    @strawberry.field
-    async def letters(
-        self, info: Info, first: int | None = None, after: str | None = None,
-        last: int | None = None, before: str | None = None,
-        filter: LetterFilter | None = None, order_by: LetterOrder | None = None,
-    ) -> Connection[Letter]:
-        listing = listings.letters(filter, order_by)
-        return await top_level(info, listing, PageRequest.of(first, after, last, before))
+    letters = connection_field("Letter", listed(listings.letters), LetterFilter, LetterOrder)
 
     @strawberry.field
     async def letter(self, info: Info, id: strawberry.ID) -> Letter | None:
         return await _one(info, "Letter", node_iri(id, "Letter"))
 
-    @strawberry.field
-    async def target_groups(
-        self, info: Info, first: int | None = None, after: str | None = None,
-        last: int | None = None, before: str | None = None,
-    ) -> Connection[TargetGroup]:
-        listing = listings.by_field("TargetGroup", "label")
-        return await top_level(info, listing, PageRequest.of(first, after, last, before))
+    target_groups = connection_field(
+        "TargetGroup", listed(lambda filter, order: listings.by_field("TargetGroup", "label")))
 
-    @strawberry.field
-    async def legal_provisions(
-        self, info: Info, first: int | None = None, after: str | None = None,
-        last: int | None = None, before: str | None = None,
-    ) -> Connection[LegalProvision]:
-        listing = listings.by_field("LegalProvision", "citation")
-        return await top_level(info, listing, PageRequest.of(first, after, last, before))
+    legal_provisions = connection_field(
+        "LegalProvision", listed(lambda filter, order: listings.by_field("LegalProvision", "citation")))
 
     @strawberry.field(description="Any object by its global ID.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
@@ -649,7 +641,6 @@ class Query:
         after_iri = request.cursor[1] if request.cursor else None
         rows = await loader.select(search_query(text, request.size + 1, after_iri))
         page = finish_page([(str(r["type"]), str(r["s"])) for r in rows], request)
-
         return connection(lambda: page, None, lambda: loader.number(search_count_query(text)))
 
 
