@@ -6,9 +6,11 @@ from collections.abc import Sequence
 
 import anyio
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
 from beskgraph.api import description, dumps, sparql
+from beskgraph.api.refusals import RefusalLog
 from beskgraph.api.settings import Settings
 from beskgraph.store import Store
 
@@ -25,7 +27,10 @@ def create_app(
     handlers reach the store as ``request.app.state.store``.
     """
     settings = settings or Settings.from_env()
-    app = Starlette(routes=[*sparql.routes(), *dumps.routes(), *description.routes(), *extra_routes])
+    app = Starlette(
+        routes=[*sparql.routes(), *dumps.routes(), *description.routes(), *extra_routes],
+        middleware=[Middleware(RefusalLog)],
+    )
     app.state.store = store
     app.state.settings = settings
     app.state.query_limiter = anyio.CapacityLimiter(settings.max_concurrent_queries)

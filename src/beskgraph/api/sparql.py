@@ -33,6 +33,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from beskgraph.api.description import SD, public_base, rdf_response
+from beskgraph.api.refusals import refuse
 from beskgraph.api.settings import Settings
 from beskgraph.store import (
     NotAcceptable,
@@ -235,6 +236,7 @@ async def sparql(request: Request) -> Response:
                 run, limiter=request.app.state.query_limiter, abandon_on_cancel=True
             )
     except ProtocolError as exc:
+        refuse(request, exc.message)
         return PlainTextResponse(exc.message, status_code=exc.status)
     except QuerySyntaxError as exc:
         return PlainTextResponse(f"SPARQL syntax error: {exc}", status_code=400)
