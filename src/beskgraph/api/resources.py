@@ -154,9 +154,11 @@ async def resource(request: Request) -> Response:
     path = request.url.path
     store: Store = request.app.state.store
     try:
-        found = await to_thread.run_sync(describe, store, node_iri(path))
+        iri = ox.NamedNode(node_iri(path)).value
     except ValueError:
-        return PlainTextResponse(f"not an IRI of this dataset: {path}", status_code=404)
+        return await render_missing(request, path)
+    try:
+        found = await to_thread.run_sync(describe, store, iri)
     except StoreUnavailable as exc:
         return PlainTextResponse(f"store unavailable: {exc}", status_code=503)
     except StoreError as exc:

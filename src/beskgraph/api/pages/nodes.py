@@ -73,22 +73,39 @@ def fetch_labels(store: Store, iris: Iterable[str]) -> dict[str, str]:
     if not wanted:
         return names
     best: dict[str, tuple[int, int]] = {}
-    dates: dict[str, str] = {}
     for row in store.select(q.labels_query(wanted)):
         node, rank = str(row["x"]), int(row["rank"])  # type: ignore[call-overload]
         key = (rank, LANGUAGE_ORDER.get(str(row.get("lang", "")), 3))
         if node not in best or key < best[node]:
             best[node], names[node] = key, shorten(str(row["label"]))
-        if "date" in row:
-            dates[node] = da_date(row["date"])
-        elif "dateText" in row:
-            dates.setdefault(node, str(row["dateText"]))
-    for node, date in dates.items():
-        names[node] = f"{names[node]}, {date}" if node in names else f"Brev, {date}"
+    names.update(letter_labels(store, wanted))
     for node in wanted:
         if node not in names:
             known = term(node)
             names[node] = known.da if known.da != known.curie else fallback_label(node)
+    return names
+
+
+def letter_labels(store: Store, iris: list[str]) -> dict[str, str]:
+    """``Borgmesterkontoret (Rudersdal) til Beskæftigelsesministeriet, 9. juli 2018``."""
+    parts: dict[str, dict[str, str]] = {}
+    for row in store.select(q.letter_labels_query(iris)):
+        found = parts.setdefault(str(row["x"]), {})
+        for key in ("sender", "unitOf", "recipient"):
+            if key in row and (key not in found or str(row[key]) < found[key]):
+                found[key] = str(row[key])
+        if "date" in row:
+            found["date"] = da_date(row["date"])
+        elif "dateText" in row:
+            found.setdefault("date", str(row["dateText"]))
+    names = {}
+    for iri, found in parts.items():
+        label = found.get("sender", "Brev")
+        if "unitOf" in found:
+            label += f" ({found['unitOf']})"
+        if "recipient" in found:
+            label += f" til {found['recipient']}"
+        names[iri] = f"{label}, {found['date']}" if "date" in found else label
     return names
 
 

@@ -42,25 +42,34 @@ LABEL_RULES = (
     "skos:notation",
     "dcterms:identifier",
 )
-# A letter is named by its sender and date.
 LABELS = """
-SELECT ?x ?rank ?label (LANG(?label) AS ?lang) ?date ?dateText WHERE {{
+SELECT ?x ?rank ?label (LANG(?label) AS ?lang) WHERE {{
   VALUES ?x {{ {nodes} }}
   {rules}
-  OPTIONAL {{ ?x a bg:Letter OPTIONAL {{ ?x schema:dateSent|bg:dateReceived ?date }}
-              OPTIONAL {{ ?x bg:dateText ?dateText }} }}
 }}
 """
-LETTER_SENDER_RULE = (
-    "{ ?x a bg:Letter ; schema:sender ?s . ?s skos:prefLabel|rdfs:label|schema:name ?label BIND(0 AS ?rank) }"
-)
+# A letter is named by who wrote to whom, and when.
+LETTER_LABELS = """
+SELECT ?x ?sender ?unitOf ?recipient ?date ?dateText WHERE {{
+  VALUES ?x {{ {nodes} }}
+  ?x a bg:Letter .
+  OPTIONAL {{ ?x schema:sender ?s . ?s skos:prefLabel|rdfs:label|schema:name ?sender
+             OPTIONAL {{ ?s org:unitOf/rdfs:label ?unitOf }} }}
+  OPTIONAL {{ ?x schema:recipient ?r . ?r a ?kind ; skos:prefLabel|rdfs:label|schema:name ?recipient
+             FILTER(?kind IN (bg:Municipality, org:Organization, org:OrganizationalUnit)) }}
+  OPTIONAL {{ ?x schema:dateSent|bg:dateReceived ?date }}
+  OPTIONAL {{ ?x bg:dateText ?dateText }}
+}}
+"""
 
 
 def labels_query(nodes: Iterable[str]) -> str:
-    rules = [LETTER_SENDER_RULE] + [
-        f"{{ ?x {path} ?label BIND({rank} AS ?rank) }}" for rank, path in enumerate(LABEL_RULES, start=1)
-    ]
+    rules = [f"{{ ?x {path} ?label BIND({rank} AS ?rank) }}" for rank, path in enumerate(LABEL_RULES, start=1)]
     return PROLOGUE + LABELS.format(nodes=values(nodes), rules="\n  UNION ".join(rules))
+
+
+def letter_labels_query(nodes: Iterable[str]) -> str:
+    return PROLOGUE + LETTER_LABELS.format(nodes=values(nodes))
 
 
 SPANS = """
@@ -182,9 +191,9 @@ SELECT ?l ?date ?dateText ?referred ?sender ?doc WHERE {{
 ALL_LETTERS = "?l a bg:Letter ."
 LETTERS_OF_MUNICIPALITY = """?l a bg:Letter .
   {{ ?l bg:municipality {node} }} UNION {{ ?l schema:sender|schema:recipient {node} }}"""
-# The letter's conversation: every letter linked to it by replies or enclosures, either way.
+# The letter's conversation: the chain of replies it is part of, and what it encloses or is enclosed in.
 THREAD = """?l a bg:Letter .
-  {node} (bg:inReplyTo|^bg:inReplyTo|bg:encloses|^bg:encloses)* ?l ."""
+  {{ {node} (bg:inReplyTo|^bg:inReplyTo)* ?l }} UNION {{ {node} bg:encloses|^bg:encloses ?l }}"""
 LETTER_LINKS = """
 SELECT ?relation ?other WHERE {{
   {{ {node} bg:inReplyTo ?other BIND("answers" AS ?relation) }}
