@@ -7,7 +7,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
-import pytest
 import rdflib
 import rdflib.compare
 from pages_fixtures import BASE, BG, BROWSER_ACCEPT, seed_app, seed_store, site

@@ -64,7 +64,7 @@ SELECT ?x ?sender ?unitOf ?recipient ?date ?dateText WHERE {{
 
 
 def labels_query(nodes: Iterable[str]) -> str:
-    rules = [f"{{ ?x {path} ?label BIND({rank} AS ?rank) }}" for rank, path in enumerate(LABEL_RULES, start=1)]
+    rules = [f"{{ ?x {path} ?label BIND({rank} AS ?rank) }}" for rank, path in enumerate(LABEL_RULES, 1)]
     return PROLOGUE + LABELS.format(nodes=values(nodes), rules="\n  UNION ".join(rules))
 
 
