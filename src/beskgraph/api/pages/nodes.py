@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -190,23 +190,34 @@ def group_facts(triples: Iterable[ox.Triple], labels: dict[str, str], spans: lis
                 *, inbound: bool = False, node: str) -> list[Fact]:
     """Facts of ``node`` (or, ``inbound``, the facts that point to it) grouped by property."""
     grouped: dict[str, list[Value]] = {}
-    for triple in triples:
+    for triple in shown(triples, node, inbound=inbound):
         prop = triple.predicate.value
-        if inbound:
-            if triple.object != ox.NamedNode(node) or prop in HIDDEN:
-                continue
-            grouped.setdefault(prop, []).append(to_value(triple.subject, labels, spans, prop))
-        elif triple.subject == ox.NamedNode(node) and prop not in HIDDEN:
-            grouped.setdefault(prop, []).append(to_value(triple.object, labels, spans, prop))
+        neighbour = triple.subject if inbound else triple.object
+        grouped.setdefault(prop, []).append(to_value(neighbour, labels, spans, prop))
     facts = [Fact(term(prop), sorted(vals, key=lambda v: v.text)) for prop, vals in grouped.items()]
     return sorted(facts, key=lambda f: f.property.da.lower())
 
 
-def neighbours(triples: Iterable[ox.Triple]) -> set[str]:
-    """Every IRI in the triples (to name them all in one query)."""
-    found = set()
+def shown(triples: Iterable[ox.Triple], node: str, *, inbound: bool) -> Iterator[ox.Triple]:
+    """The triples a page lists: the node's own facts, or the links to it (not from its own hash IRIs)."""
+    me = ox.NamedNode(node)
     for triple in triples:
-        for item in (triple.subject, triple.object):
+        if triple.predicate.value in HIDDEN:
+            continue
+        if inbound:
+            own_hash = triple.subject.value.startswith(node + "#")  # type: ignore[union-attr]
+            if triple.object == me and not own_hash:
+                yield triple
+        elif triple.subject == me:
+            yield triple
+
+
+def neighbours(triples: Iterable[ox.Triple], node: str) -> set[str]:
+    """Every IRI the page's fact tables show (to name them all in one query)."""
+    found = set()
+    for inbound in (False, True):
+        for triple in shown(triples, node, inbound=inbound):
+            item = triple.subject if inbound else triple.object
             if isinstance(item, ox.NamedNode):
                 found.add(item.value)
     return found

@@ -114,7 +114,7 @@ def node_page(store: Store, found: Description, texts: SourceTexts, query: dict[
     """The page of the node ``found`` describes."""
     iri = found.iri
     spans = [] if found.is_graph else fetch_spans(store, iri)
-    labels = fetch_labels(store, neighbours(found.triples) | {iri, *found.types})
+    labels = fetch_labels(store, neighbours(found.triples, iri) | {iri, *found.types})
     context: dict[str, Any] = {
         "iri": iri,
         "path": local_path(iri),
