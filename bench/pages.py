@@ -18,12 +18,12 @@ import httpx
 import uvicorn
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from bench.stats import summary
 from beskgraph.api.app import create_app
 from beskgraph.api.graphql import graphql_routes
 from beskgraph.build import build, serialise
 from beskgraph.config import SEEDS_DIR
 from beskgraph.store import EmbeddedStore
-from bench.stats import summary
 
 TARGET_MS = 100.0
 MIDDELFART = "/intervention/410-skaerpet-fokus-paa-langtidsledighed-ved-24-ugers-ledighed"
