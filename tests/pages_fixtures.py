@@ -5,26 +5,26 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from graphql_fixtures import seed_trig
 from starlette.applications import Starlette
 
 from beskgraph.api.app import create_app
 from beskgraph.api.graphql import graphql_routes
 from beskgraph.api.settings import Settings
-from beskgraph.build import BuildResult, serialise
 from beskgraph.store import EmbeddedStore
 
 BASE = "https://w3id.org/beskgraph/"
 BG = "https://w3id.org/beskgraph/ontology#"
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+__all__ = ["seed_trig"]  # a fixture this module's fixtures use
 MIDDELFART = "intervention/410-skaerpet-fokus-paa-langtidsledighed-ved-24-ugers-ledighed"
 
 
 @pytest.fixture(scope="module")
-def seed_store(seed_build: BuildResult) -> EmbeddedStore:
+def seed_store(seed_trig: bytes) -> EmbeddedStore:
     """An embedded store holding the seed build (pages read it only)."""
-    trig = serialise(seed_build.dataset, "trig")
     store = EmbeddedStore()
-    store.load_dataset(trig.encode() if isinstance(trig, str) else trig, "application/trig")
+    store.load_dataset(seed_trig, "application/trig")
     return store
 
 

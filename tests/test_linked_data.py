@@ -9,13 +9,13 @@ from pathlib import Path
 import httpx
 import rdflib
 import rdflib.compare
-from pages_fixtures import BASE, BG, BROWSER_ACCEPT, seed_app, seed_store, site
+from pages_fixtures import BASE, BG, BROWSER_ACCEPT, seed_app, seed_store, seed_trig, site
 from starlette.applications import Starlette
 
 from beskgraph.config import SEEDS_DIR
 from beskgraph.store import EmbeddedStore
 
-__all__ = ["seed_store", "site"]  # fixtures
+__all__ = ["seed_store", "seed_trig", "site"]  # fixtures
 
 STRUCTURAL = {"test", "answer", "mention", "identifier", "page"}  # fixed words inside minted paths
 FORMATS = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt"}

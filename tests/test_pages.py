@@ -7,12 +7,12 @@ import re
 
 import httpx
 import pytest
-from pages_fixtures import BASE, BROWSER_ACCEPT, MIDDELFART, seed_store, site
+from pages_fixtures import BASE, BROWSER_ACCEPT, MIDDELFART, seed_store, seed_trig, site
 
 from beskgraph.api.pages.search import search
 from beskgraph.store import EmbeddedStore
 
-__all__ = ["seed_store", "site"]  # fixtures
+__all__ = ["seed_store", "seed_trig", "site"]  # fixtures
 
 
 def get(site: str, path: str, **params: str) -> str:

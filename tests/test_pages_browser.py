@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from pages_fixtures import MIDDELFART, seed_app, seed_store
+from pages_fixtures import MIDDELFART, seed_app, seed_store, seed_trig
 from starlette.applications import Starlette
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
@@ -23,7 +23,7 @@ from beskgraph.store import EmbeddedStore
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
-__all__ = ["seed_store"]  # fixture
+__all__ = ["seed_store", "seed_trig"]  # fixtures
 
 CHROMIUM = Path(os.environ.get("BESKGRAPH_CHROMIUM", "/usr/bin/chromium"))
 AXE = Path(__file__).resolve().parent / "browser" / "node_modules" / "axe-core" / "axe.min.js"

@@ -150,6 +150,7 @@ OF_TEST = "BIND({node} AS ?test) ?i bg:testResult ?test ."
 OF_MUNICIPALITY = "?i a bg:Intervention ; bg:municipality {node} ."
 ALL_INTERVENTIONS = "?i a bg:Intervention ."
 OF_TARGET_GROUP = "?i a bg:Intervention ; bg:targetGroup {node} ."
+ASKED = "?i bg:testResult/bg:assessment/bg:criterion {node} ."
 TARGET_GROUPS_OF = """
 SELECT ?g ?provision WHERE {{
   {node} bg:targetGroup ?g . OPTIONAL {{ ?g bg:legalProvision ?provision }}
@@ -162,18 +163,6 @@ SELECT DISTINCT ?g WHERE { ?i a bg:Intervention ; bg:testResult ?t ; bg:targetGr
 # ---------------------------------------------------------------------------
 # Criteria
 
-CRITERION_ANSWERS = """
-SELECT ?i ?title ?m ?test ?a ?answer ?threshold ?text ?span WHERE {{
-  ?a bg:criterion {node} .
-  ?test bg:assessment ?a . ?i bg:testResult ?test .
-  OPTIONAL {{ ?a bg:answer ?answer }}
-  OPTIONAL {{ ?a bg:threshold ?threshold }}
-  OPTIONAL {{ ?a bg:text ?text }}
-  OPTIONAL {{ ?a bg:sourceSpan ?span }}
-  OPTIONAL {{ ?i dcterms:title ?title }}
-  OPTIONAL {{ ?i bg:municipality ?m }}
-}} ORDER BY ?title
-"""
 
 # ---------------------------------------------------------------------------
 # Letters, commitments, the timeline

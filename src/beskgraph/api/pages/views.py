@@ -18,7 +18,7 @@ from beskgraph.api.pages.nodes import (
     neighbours,
     span_href,
 )
-from beskgraph.api.pages.scores import Answer, fetch_tests, optional
+from beskgraph.api.pages.scores import fetch_tests
 from beskgraph.api.pages.terms import term
 from beskgraph.api.paths import local_path
 from beskgraph.api.source_texts import SourceTexts
@@ -159,11 +159,9 @@ def test_result(store: Store, iri: str, context: dict[str, Any], *_: object) -> 
 
 
 def criterion(store: Store, iri: str, context: dict[str, Any], *_: object) -> str:
-    rows = store.select(q.fill(q.CRITERION_ANSWERS, node=iri))
-    context["labels"].update(fetch_labels(store, {str(r["m"]) for r in rows if "m" in r}))
-    for row in rows:
-        row["view"] = Answer(str(row["a"]), value=optional(row, "answer"), span=optional(row, "span"))
-    context["answers"] = rows
+    tests = fetch_tests(store, q.ASKED, node=iri)
+    context["labels"].update(fetch_labels(store, {t.municipality for t in tests if t.municipality}))
+    context["answers"] = [(t, answer) for t in tests for answer in t.answers if answer.criterion == iri]
     context["row_id"] = row_id(iri)
     return "criterion.html"
 
