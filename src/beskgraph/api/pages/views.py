@@ -29,6 +29,9 @@ if TYPE_CHECKING:
     from beskgraph.api.resources import Description
 
 
+Builder = Callable[..., str]
+
+
 @dataclass
 class Page:
     template: str
@@ -153,9 +156,14 @@ def intervention(store: Store, iri: str, context: dict[str, Any], *_: object) ->
     return "intervention.html"
 
 
-def test_result(store: Store, iri: str, context: dict[str, Any], *_: object) -> str:
-    context["tests"] = fetch_tests(store, q.OF_TEST, node=iri)
-    return "test_result.html"
+def with_tests(where: str, template: str) -> Builder:
+    """A page that lists the test results of the interventions ``where`` selects."""
+
+    def build(store: Store, iri: str, context: dict[str, Any], *_: object) -> str:
+        context["tests"] = fetch_tests(store, where, node=iri)
+        return template
+
+    return build
 
 
 def criterion(store: Store, iri: str, context: dict[str, Any], *_: object) -> str:
@@ -164,11 +172,6 @@ def criterion(store: Store, iri: str, context: dict[str, Any], *_: object) -> st
     context["answers"] = [(t, answer) for t in tests for answer in t.answers if answer.criterion == iri]
     context["row_id"] = row_id(iri)
     return "criterion.html"
-
-
-def target_group(store: Store, iri: str, context: dict[str, Any], *_: object) -> str:
-    context["tests"] = fetch_tests(store, q.OF_TARGET_GROUP, node=iri)
-    return "target_group.html"
 
 
 def letter(store: Store, iri: str, context: dict[str, Any], *_: object) -> str:
@@ -235,13 +238,12 @@ def row_id(criterion_iri: str) -> str:
     return "kriterium-" + criterion_iri.rstrip("/").rsplit("/", 1)[-1]
 
 
-Builder = Callable[..., str]
 KINDS: list[tuple[str, Builder]] = [
     (str(BG.Municipality), municipality),
     (str(BG.Intervention), intervention),
-    (str(BG.TestResult), test_result),
+    (str(BG.TestResult), with_tests(q.OF_TEST, "test_result.html")),
     (str(BG.Criterion), criterion),
-    (str(BG.TargetGroup), target_group),
+    (str(BG.TargetGroup), with_tests(q.OF_TARGET_GROUP, "target_group.html")),
     (str(BG.Letter), letter),
     (str(BG.SourceDocument), source_document),
 ]
