@@ -60,10 +60,15 @@ def shorten(text: str, limit: int = MAX_LABEL) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+PATH_WORDS = {"answer": "svar", "mention": "omtale", "page": "side", "identifier": "identifikator"}
+
+
 def fallback_label(iri: str) -> str:
-    """A readable name from the IRI itself, for nodes the graph names nowhere."""
+    """A name from the IRI itself (``…/answer/1`` → ``svar 1``), for nodes the graph names nowhere."""
     tail = iri.rstrip("/").rsplit("/", 2)
-    return " ".join(tail[-2:]) if len(tail) > 1 else iri
+    if len(tail) < 2:
+        return iri
+    return f"{PATH_WORDS.get(tail[-2], tail[-2])} {tail[-1]}"
 
 
 def fetch_labels(store: Store, iris: Iterable[str]) -> dict[str, str]:
