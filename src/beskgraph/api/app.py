@@ -1,4 +1,4 @@
-"""The Starlette application: /sparql, dumps, description, health and extra routes."""
+"""The Starlette application: pages, /sparql, dumps, description, health, extra routes, linked data."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from collections.abc import Sequence
 import anyio
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import BaseRoute
 
-from beskgraph.api import description, dumps, sparql
+from beskgraph.api import description, dumps, pages, resources, sparql
 from beskgraph.api.refusals import RefusalLog
 from beskgraph.api.settings import Settings
 from beskgraph.store import Store
@@ -23,13 +24,22 @@ def create_app(
 ) -> Starlette:
     """Build the API around ``store`` (not closed by the app; the caller owns it).
 
-    ``extra_routes`` (e.g. the GraphQL endpoint) are mounted after the built-in ones;
-    handlers reach the store as ``request.app.state.store``.
+    ``extra_routes`` (e.g. the GraphQL endpoint) are mounted after the built-in ones and
+    before the catch-all that serves every minted IRI's path; handlers reach the store as
+    ``request.app.state.store``. The pages come first: their ``GET /sparql`` answers a
+    browser without a query with the editor and hands everything else to the endpoint.
+    Every endpoint reads only, so CORS allows ``settings.cors_origins`` (default ``*``).
     """
     settings = settings or Settings.from_env()
     app = Starlette(
-        routes=[*sparql.routes(), *dumps.routes(), *description.routes(), *extra_routes],
-        middleware=[Middleware(RefusalLog)],
+        routes=[*pages.routes(), *sparql.routes(), *dumps.routes(), *description.routes(), *extra_routes,
+                *resources.routes()],
+        middleware=[
+            Middleware(RefusalLog),
+            Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
+                       allow_methods=["GET", "POST"], allow_headers=["*"],
+                       expose_headers=["Link", "Content-Disposition", "Vary"], max_age=600),
+        ],
     )
     app.state.store = store
     app.state.settings = settings

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 
+from beskgraph.config import SEEDS_DIR
+
 CC_BY_4 = "https://creativecommons.org/licenses/by/4.0/"
 
 
@@ -24,6 +26,8 @@ class Settings:
     max_result_bytes: int = 50_000_000  # serialised /sparql result size limit
     max_query_bytes: int = 1_000_000  # request body size limit
     max_concurrent_queries: int = 4  # /sparql queries running at once; others wait
+    cors_origins: tuple[str, ...] = ("*",)  # origins a browser may read the API from
+    sources: tuple[str, ...] = (str(SEEDS_DIR),)  # folders holding the source texts (/source/…)
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -39,5 +43,10 @@ class Settings:
             values["max_result_bytes"] = int(env["BESKGRAPH_MAX_RESULT_BYTES"])
         if "BESKGRAPH_MAX_CONCURRENT_QUERIES" in env:
             values["max_concurrent_queries"] = int(env["BESKGRAPH_MAX_CONCURRENT_QUERIES"])
+        if "BESKGRAPH_CORS_ORIGINS" in env:
+            origins = env["BESKGRAPH_CORS_ORIGINS"].split(",")
+            values["cors_origins"] = tuple(o.strip() for o in origins if o.strip())
+        if "BESKGRAPH_SOURCES" in env:
+            values["sources"] = tuple(d for d in env["BESKGRAPH_SOURCES"].split(os.pathsep) if d)
         values.update(overrides)
         return replace(settings, **values)  # type: ignore[arg-type]

@@ -1,0 +1,131 @@
+"""Pages for people: server-rendered HTML (Jinja2) over the same store the API serves.
+
+``/`` home, ``/compare``, ``/timeline``, ``/search``, the SPARQL editor at ``/sparql`` (for
+browsers: text/html without a query), the ontology and shapes pages, and the page of every
+minted IRI (reached through :mod:`beskgraph.api.resources`, which negotiates). Every asset
+is served from ``/assets``; no page loads anything from another origin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph as ox
+from anyio import to_thread
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from beskgraph.api import sparql
+from beskgraph.api.pages import overviews, views
+from beskgraph.api.pages.documentation import shapes_context, vocabulary_context
+from beskgraph.api.pages.examples import examples
+from beskgraph.api.pages.render import page
+from beskgraph.api.pages.search import search
+from beskgraph.api.source_texts import source_texts
+from beskgraph.store import StoreError, StoreUnavailable
+from beskgraph.store.base import parse_accept
+
+if TYPE_CHECKING:
+    from beskgraph.api.resources import Description
+
+ASSETS = "/assets"
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+async def _run(build: Callable[[], Any]) -> Any:
+    """Run a page's queries in a worker thread."""
+    return await to_thread.run_sync(build)
+
+
+def _store_error(request: Request, exc: StoreError) -> Response:
+    status = 503 if isinstance(exc, StoreUnavailable) else 500
+    return page(request, "error.html", status=status, title="Lageret svarer ikke",
+                message=f"Grafens lager svarer ikke lige nu: {exc}")
+
+
+async def render_resource(request: Request, found: Description) -> Response:
+    """The HTML page of a node."""
+    store = request.app.state.store
+    build = partial(views.node_page, store, found, source_texts(request), dict(request.query_params))
+    try:
+        result: views.Page = await _run(build)
+    except StoreError as exc:
+        return _store_error(request, exc)
+    return page(request, result.template, **result.context)
+
+
+def render_missing_page(request: Request, path: str) -> Response:
+    return page(request, "error.html", status=404, title="Ikke fundet",
+                message=f"Grafen har intet med adressen {path}.")
+
+
+def render_vocabulary(request: Request, triples: tuple[ox.Triple, ...]) -> Response:
+    return page(request, "ontology.html", **vocabulary_context(triples))
+
+
+def render_shapes(request: Request, triples: tuple[ox.Triple, ...]) -> Response:
+    return page(request, "shapes.html", **shapes_context(triples))
+
+
+async def _overview(request: Request, template: str, build: Callable[[], dict[str, Any]],
+                    **extra: Any) -> Response:
+    try:
+        context = await _run(build)
+    except StoreError as exc:
+        return _store_error(request, exc)
+    return page(request, template, **context, **extra)
+
+
+async def home(request: Request) -> Response:
+    return await _overview(request, "home.html", partial(overviews.home, request.app.state.store))
+
+
+async def compare(request: Request) -> Response:
+    params = request.query_params
+    store = request.app.state.store
+    build = partial(overviews.compare, store, params.get("test"), params.get("group") or None)
+    return await _overview(request, "compare.html", build)
+
+
+async def timeline(request: Request) -> Response:
+    return await _overview(request, "timeline.html", partial(overviews.timeline, request.app.state.store))
+
+
+async def search_page(request: Request) -> Response:
+    text = request.query_params.get("q", "").strip()
+    build = partial(lambda: {"hits": search(request.app.state.store, text) if text else []})
+    return await _overview(request, "search.html", build, query=text)
+
+
+def wants_html(request: Request) -> bool:
+    """True when the client's most preferred media type is HTML (a browser)."""
+    ranges = parse_accept(request.headers.get("accept"))
+    return bool(ranges) and ranges[0][0] in HTML_TYPES
+
+
+async def sparql_or_editor(request: Request) -> Response:
+    """GET /sparql: the editor for a browser that sends no query; the protocol endpoint for all else."""
+    params = request.query_params
+    if not any(key in params for key in ("query", "update")) and wants_html(request):
+        return page(request, "sparql.html", title="SPARQL", examples=examples())
+    return await sparql.sparql(request)
+
+
+def routes() -> list[BaseRoute]:
+    """Page routes; register them before the API's (the /sparql GET wrapper must win)."""
+    return [
+        Route("/", home, methods=["GET"]),
+        Route("/compare", compare, methods=["GET"]),
+        Route("/timeline", timeline, methods=["GET"]),
+        Route("/search", search_page, methods=["GET"]),
+        Route("/sparql", sparql_or_editor, methods=["GET"]),
+        Mount(ASSETS, StaticFiles(packages=[("beskgraph.api.pages", "static")]), name="assets"),
+    ]
+
+
+__all__ = ["render_missing_page", "render_resource", "render_shapes",
+           "render_vocabulary", "routes"]

@@ -1,0 +1,230 @@
+"""Linked data: every IRI the graph mints is served at its own path, by content negotiation.
+
+``https://w3id.org/beskgraph/municipality/410`` is ``/municipality/410`` here: HTML for
+people, Turtle, JSON-LD and N-Triples for machines, always 200 with ``Vary: Accept`` (no
+303: the IRIs name records of a document graph, and the representation is about them).
+``?format=`` (html, ttl, jsonld, nt, txt) picks a representation where a link cannot send
+an Accept header. A node's description is its own triples, the triples that point to it,
+and those of its hash IRIs (a source document's ``#char=a,b`` spans). The source document
+itself is also ``text/plain``: the text that its RFC 5147 fragments address. ``/ontology``
+and ``/shapes`` are the vocabulary and the SHACL shapes, read from ``ontology/`` and
+``shapes/``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+import rdflib
+from anyio import to_thread
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from beskgraph.api.pages import render_missing_page, render_resource, render_shapes, render_vocabulary
+from beskgraph.api.paths import node_iri
+from beskgraph.api.source_texts import source_texts
+from beskgraph.api.vocabulary import ONTOLOGY_IRI, ontology_modules, ontology_triples, shapes_triples
+from beskgraph.rdf.namespaces import BG
+from beskgraph.store import Store, StoreError, StoreUnavailable
+from beskgraph.store.base import parse_accept, sparql_iri
+from beskgraph.store.serialize import jsonld_context, serialize_rdf
+
+
+@dataclass(frozen=True)
+class Format:
+    """One representation of a resource."""
+
+    name: str  # the ?format= value
+    media: str
+
+
+HTML = Format("html", "text/html")
+TURTLE = Format("ttl", "text/turtle")
+JSONLD = Format("jsonld", "application/ld+json")
+NTRIPLES = Format("nt", "application/n-triples")
+TEXT = Format("txt", "text/plain")
+RDF_FORMATS = (TURTLE, JSONLD, NTRIPLES)
+# Server preference for */*: machines asking for anything get Turtle; browsers ask for HTML.
+OFFERS = (TURTLE, HTML, JSONLD, NTRIPLES)
+ALIASES = {"application/xhtml+xml": HTML.media, "application/x-turtle": TURTLE.media,
+           "application/turtle": TURTLE.media, "application/json": JSONLD.media}
+SOURCE_DOCUMENT = str(BG.SourceDocument)
+Renderer = Callable[[Request, tuple[ox.Triple, ...]], Response]
+
+DESCRIBE = """
+CONSTRUCT {{ ?s ?p ?o }} WHERE {{
+  {{ {node} ?p ?o BIND({node} AS ?s) }}
+  UNION {{ ?s ?p {node} BIND({node} AS ?o) }}
+  UNION {{ ?s <http://purl.org/dc/terms/isPartOf> {node} ; ?p ?o FILTER(STRSTARTS(STR(?s), "{hash}")) }}
+}}
+"""
+GRAPH_CONTENT = "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
+TYPES = "SELECT ?type WHERE {{ {node} a ?type }}"
+EXISTS = "ASK {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} }}"
+
+
+# ---------------------------------------------------------------------------
+# Negotiation and serialisation
+
+
+def choose(request: Request, offers: Iterable[Format]) -> Format | None:
+    """The representation ``?format=`` or the Accept header asks for; None if none fits."""
+    offers = list(offers)
+    wanted = request.query_params.get("format")
+    if wanted is not None:
+        return next((f for f in offers if wanted in (f.name, f.media)), None)
+    for media, _q in parse_accept(request.headers.get("accept")):
+        media = ALIASES.get(media, media)
+        for offer in offers:
+            if media in (offer.media, "*/*") or (media.endswith("/*") and offer.media.startswith(media[:-1])):
+                return offer
+    return None
+
+
+def sorted_triples(ntriples: bytes) -> list[ox.Triple]:
+    """Triples of N-Triples text, in a stable order."""
+    return sorted(set(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)), key=str)  # type: ignore[arg-type]
+
+
+def serialise(triples: list[ox.Triple], fmt: Format) -> bytes:
+    """Turtle and N-Triples by pyoxigraph (project prefixes); JSON-LD compacted with the dumps' context."""
+    if fmt is TURTLE:
+        return serialize_rdf(triples, ox.RdfFormat.TURTLE)
+    nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    if fmt is NTRIPLES:
+        return nt
+    graph = rdflib.Graph()
+    graph.parse(data=nt.decode("utf-8"), format="nt")
+    return graph.serialize(format="json-ld", context=jsonld_context()["@context"], auto_compact=True,
+                           encoding="utf-8")
+
+
+def rdf_response(triples: list[ox.Triple], fmt: Format, path: str) -> Response:
+    headers = {"Vary": "Accept", "Link": alternates(path)}
+    if fmt is JSONLD:
+        headers["Content-Type"] = JSONLD.media
+    else:
+        headers["Content-Type"] = f"{fmt.media}; charset=utf-8"
+    return Response(serialise(triples, fmt), headers=headers)
+
+
+def alternates(path: str) -> str:
+    """``Link`` header value listing the representations of the resource at ``path``."""
+    return ", ".join(f'<{path}?format={f.name}>; rel="alternate"; type="{f.media}"' for f in OFFERS)
+
+
+def not_acceptable(offers: Iterable[Format]) -> Response:
+    media = ", ".join(f.media for f in offers)
+    return PlainTextResponse(f"not acceptable; this resource is offered as {media}", status_code=406,
+                             headers={"Vary": "Accept"})
+
+
+# ---------------------------------------------------------------------------
+# Graph resources
+
+
+@dataclass
+class Description:
+    """What the store says about one IRI."""
+
+    iri: str
+    types: list[str]
+    triples: list[ox.Triple]
+    is_graph: bool = False
+
+
+def describe(store: Store, iri: str) -> Description | None:
+    """The node's description, or None when the store never mentions it."""
+    node = sparql_iri(iri)
+    types = [str(row["type"]) for row in store.select(TYPES.format(node=node))]
+    if iri in store.graphs():
+        content = store.construct(GRAPH_CONTENT.format(graph=node))
+        return Description(iri, types, sorted_triples(content), is_graph=True)
+    if not types and not store.ask(EXISTS.format(node=node)):
+        return None
+    query = DESCRIBE.format(node=node, hash=iri.replace("\\", "\\\\").replace('"', '\\"') + "#")
+    return Description(iri, types, sorted_triples(store.construct(query)))
+
+
+async def resource(request: Request) -> Response:
+    """GET any minted IRI's path."""
+    path = request.url.path
+    store: Store = request.app.state.store
+    try:
+        iri = ox.NamedNode(node_iri(path)).value
+    except ValueError:
+        return await render_missing(request, path)
+    try:
+        found = await to_thread.run_sync(describe, store, iri)
+    except StoreUnavailable as exc:
+        return PlainTextResponse(f"store unavailable: {exc}", status_code=503)
+    except StoreError as exc:
+        return PlainTextResponse(f"store error: {exc}", status_code=500)
+    if found is None:
+        return await render_missing(request, path)
+    offers = [*OFFERS, TEXT] if SOURCE_DOCUMENT in found.types else OFFERS
+    fmt = choose(request, offers)
+    if fmt is None:
+        return not_acceptable(offers)
+    if fmt is HTML:
+        return await render_resource(request, found)
+    if fmt is TEXT:
+        return await source_text_response(request, found.iri)
+    return rdf_response(found.triples, fmt, path)
+
+
+async def render_missing(request: Request, path: str) -> Response:
+    """404, as a page for people and as plain text for machines."""
+    if choose(request, [HTML, TEXT]) is HTML:
+        return render_missing_page(request, path)
+    return PlainTextResponse(f"nothing in this dataset is named {node_iri(path)}", status_code=404)
+
+
+async def source_text_response(request: Request, document: str) -> Response:
+    text = await to_thread.run_sync(source_texts(request).text, request.app.state.store, document)
+    if text is None:
+        return PlainTextResponse(
+            "the text of this source document is not on this server (or is not the text the "
+            "graph was built from); its quoted spans are in the Turtle description",
+            status_code=404,
+        )
+    return PlainTextResponse(text, headers={"Vary": "Accept", "Link": alternates(request.url.path)})
+
+
+# ---------------------------------------------------------------------------
+# The ontology and the shapes, from their Turtle files
+
+
+async def ontology(request: Request) -> Response:
+    """GET /ontology (and each module's IRI under it): the vocabulary."""
+    module = ONTOLOGY_IRI + request.url.path[len("/ontology") :].rstrip("/")
+    if module not in ontology_modules():
+        return await render_missing(request, request.url.path)
+    return await vocabulary(request, ontology_triples(), render_vocabulary)
+
+
+async def shapes(request: Request) -> Response:
+    """GET /shapes: the SHACL shapes every build is validated with."""
+    return await vocabulary(request, shapes_triples(), render_shapes)
+
+
+async def vocabulary(request: Request, triples: tuple[ox.Triple, ...], render: Renderer) -> Response:
+    fmt = choose(request, OFFERS)
+    if fmt is None:
+        return not_acceptable(OFFERS)
+    if fmt is HTML:
+        return render(request, triples)
+    return rdf_response(list(triples), fmt, request.url.path)
+
+
+def routes() -> list[BaseRoute]:
+    """The vocabulary routes and, last, the catch-all for minted IRIs (register after all others)."""
+    return [
+        Route("/ontology", ontology, methods=["GET"]),
+        Route("/ontology/{module:path}", ontology, methods=["GET"]),
+        Route("/shapes", shapes, methods=["GET"]),
+        Route("/{kind}/{rest:path}", resource, methods=["GET"]),
+    ]

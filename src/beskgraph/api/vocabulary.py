@@ -1,0 +1,38 @@
+"""The ontology and the shapes as published: read from the Turtle files of ``ontology/`` and ``shapes/``."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from beskgraph.config import ONTOLOGY_DIR, SHAPES_DIR
+from beskgraph.rdf.namespaces import BG
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+OWL_ONTOLOGY = "http://www.w3.org/2002/07/owl#Ontology"
+ONTOLOGY_IRI = str(BG).rstrip("#")
+
+
+@functools.cache
+def turtle_triples(folder: Path) -> tuple[ox.Triple, ...]:
+    """Every triple of the Turtle files in ``folder``, sorted."""
+    triples: set[ox.Triple] = set()
+    for path in sorted(folder.glob("*.ttl")):
+        triples.update(ox.parse(path=path, format=ox.RdfFormat.TURTLE))  # type: ignore[arg-type]
+    return tuple(sorted(triples, key=str))
+
+
+def ontology_triples() -> tuple[ox.Triple, ...]:
+    return turtle_triples(ONTOLOGY_DIR)
+
+
+def shapes_triples() -> tuple[ox.Triple, ...]:
+    return turtle_triples(SHAPES_DIR)
+
+
+def ontology_modules() -> set[str]:
+    """The owl:Ontology IRIs declared in ontology/."""
+    return {t.subject.value for t in ontology_triples()  # type: ignore[union-attr]
+            if t.predicate.value == RDF_TYPE and t.object.value == OWL_ONTOLOGY}  # type: ignore[union-attr]
