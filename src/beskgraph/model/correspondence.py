@@ -57,6 +57,8 @@ class Party:
     municipality_code: str | None = None
     person: str | None = None
     role: str | None = None
+    person_span: Span | None = None  # where the person is named, when not at ``span``
+    match_score: float | None = None  # how closely a municipality's name matched (OCR), 0-1
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,9 @@ class Initiative:
     focus: str | None = None
     purpose: str | None = None
     status: str | None = None
+    purpose_span: Span | None = None  # a table row's cells have spans of their own
+    status_span: Span | None = None
+    position: int | None = None  # order in its letter, from 1
 
 
 @dataclass(frozen=True)

@@ -86,7 +86,7 @@ def _nearest_noun(sentence: str, found: Temporal) -> str | None:
 def _refer(referred: dict[tuple[str, str, str], Letter], ministry: Party | None, noun: str,
            code: str, found: Temporal, span: Span) -> None:
     municipality = Party(Side.MUNICIPALITY, canonical(code), span, municipality_code=code)
-    minister = replace(ministry, span=span) if ministry else Party(Side.MINISTRY, None, span)
+    minister = ministry or Party(Side.MINISTRY, None, span)  # named where it signed
     sender, recipient = (minister, municipality) if noun == "ministry" else (municipality, minister)
     when = found.start.isoformat()
     key = (noun, code, when)
@@ -125,7 +125,8 @@ def _received(doc: Correspondence, written: list[tuple[Letter, Draft]], letter: 
                                        role=match.group("role").lower()))
     if reply.sender and reply.sender.person is None and reply.signatories:
         first = reply.signatories[0]
-        reply.sender = replace(reply.sender, person=first.person, role=first.role)
+        reply.sender = replace(reply.sender, person=first.person, role=first.role,
+                               person_span=first.span)
 
 
 def _chain(doc: Correspondence) -> None:

@@ -17,7 +17,9 @@ from .stitch import Stitched, line_width, stitch
 
 SALUTATION = re.compile(r"^K(?:æ|ae|a|e)re\s+(?P<whom>\S.*)$", re.IGNORECASE)
 CLOSINGS = ("venlig hilsen", "med venlig hilsen", "med venlige hilsner", "venlige hilsner",
-            "de bedste hilsner", "med venlig hilsen og tak")
+            "de bedste hilsner", "bedste hilsner", "mange hilsner")
+# Digits a scanner reads for the letters of a word (``hi1sen``, ``Venl0g``).
+_LETTER_FOR_DIGIT = str.maketrans("1|05", "llos")
 SUBJECT = re.compile(r"^(?:Vedrørende|Vedr\.|Ang\.|Angående|Emne:|Om:|Re:"
                      r"|(?:Uddybende |Opfølgende |Supplerende )?[Rr]edegørelse (?:for|fra|om)\b)")
 NAME = re.compile(r"^[A-ZÆØÅ][a-zæøåé]+(?:[ -](?:[A-ZÆØÅ]\.|[A-ZÆØÅ][a-zæøåé]+)){1,3}"
@@ -54,6 +56,12 @@ class Draft:
     signature_unit: tuple[str, str, Span] | None = None  # unit, organisation, span
     body_lines: list[Classified] = field(default_factory=list)
     body: Stitched = field(default_factory=lambda: Stitched("", ()))
+    content: Stitched = field(default_factory=lambda: Stitched("", ()))
+
+    def paragraphs(self) -> list[tuple[str, Span]]:
+        """The paragraphs of the letter's content, each with its source span."""
+        text = self.content.text
+        return [(text[a:b].strip(), self.content.span(a, b)) for a, b in self.content.paragraphs()]
 
     def party_lines(self) -> list[Classified]:
         return [c for c in self.lines if c.kind == Kind.PARTY]
@@ -64,30 +72,55 @@ class Draft:
         return [c for c in self.lines if c.line.number < first]
 
 
+def _letters(text: str) -> str:
+    """Only the letters of ``text``, lower-cased, digits read as the letters they mimic."""
+    return re.sub(r"[^a-zæøåéü]", "", normalise(text).lower().translate(_LETTER_FOR_DIGIT))
+
+
+_CLOSING_KEYS = tuple(_letters(c) for c in CLOSINGS)
+
+
 @cache
 def is_closing(text: str) -> bool:
-    """``Venlig hilsen`` and its variants, allowing an OCR slip or two."""
-    key = normalise(text).lower().rstrip(",.")
-    if not 8 <= len(key) <= 30 or key[0] not in "mvd":
+    """``Venlig hilsen`` and its variants (``Med venlig hilsen og på forhånd tak``),
+    allowing OCR slips: split words (``Venl ig``), digits for letters (``hi1sen``)."""
+    if not 1 <= len(text.split()) <= 8:
         return False
-    return max(difflib.SequenceMatcher(None, key, c).ratio() for c in CLOSINGS) >= 0.85
+    key = _letters(text)
+    if len(key) < 8 or key[0] not in "mvdb":
+        return False
+    for closing in _CLOSING_KEYS:
+        tail = key[len(closing):]
+        if difflib.SequenceMatcher(None, key[: len(closing)], closing).ratio() >= 0.85 and (
+                not tail or (tail.startswith("og") and len(tail) <= 20)):
+            return True
+    return False
 
 
 def is_salutation(text: str) -> bool:
     return bool(SALUTATION.match(normalise(text)))
 
 
+# What a page carries around a letter: not part of the letter's own span.
+_MARGIN = {Kind.BLANK, Kind.HEADER, Kind.PAGE_IMAGE, Kind.COUNTER}
+
+
 def read_draft(source: SourceText, lines: list[Classified]) -> Draft:
     """Read one letter's lines (noise included) into a :class:`Draft`."""
-    span = lines[0].line.span.cover(lines[-1].line.span)
+    own = [i for i, c in enumerate(lines) if c.kind not in _MARGIN] or [0, len(lines) - 1]
+    span = lines[own[0]].line.span.cover(lines[own[-1]].line.span)
     lines = _dates_in_text(lines)
     draft = Draft(lines=lines, span=source.strip_span(span))
     _read_metadata(source, draft)
     start = _read_opening(source, draft)
     _read_closing(source, draft)
     body = [c for c in lines[start:] if c.kind == Kind.TEXT]
+    width = line_width([c.line for c in lines])
     draft.body_lines = body
-    draft.body = stitch([c.line for c in body], line_width([c.line for c in lines]))
+    draft.body = stitch([c.line for c in body], width)
+    first = start + 1 if draft.salutation is not None else start
+    last = draft.closing if draft.closing is not None and draft.closing >= first else len(lines)
+    draft.content = stitch([c.line for c in lines[first:last] if c.kind == Kind.TEXT], width)
     return draft
 
 

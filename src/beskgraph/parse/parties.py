@@ -125,10 +125,13 @@ def _from_ministry(source: SourceText, draft: Draft, head: Classified | None,
     code = concerned_municipality(draft)
     recipients = []
     if code is not None:
-        roles, where = _addressed_roles(source, draft)
-        recipients = [Party(Side.MUNICIPALITY, canonical(code), where, municipality_code=code,
-                            role=role, person=_holder(role, draft))
-                      for role in roles or [None]]
+        roles = _addressed_roles(source, draft) or [(None, draft.span)]
+        for role, where in roles:
+            holder = _holder(role, draft)
+            recipients.append(Party(Side.MUNICIPALITY, canonical(code), where,
+                                    municipality_code=code, role=role,
+                                    person=holder[0] if holder else None,
+                                    person_span=holder[1] if holder else None))
     return sender, recipients, signatories, code
 
 
@@ -142,21 +145,28 @@ def _committee(draft: Draft) -> Party | None:
     return None
 
 
-def _addressed_roles(source: SourceText, draft: Draft) -> tuple[list[str], Span]:
+def _addressed_roles(source: SourceText, draft: Draft) -> list[tuple[str, Span]]:
+    """The office holders a letter is addressed to, in the order written, each with the
+    span of its own word (``Til borgmester, beskæftigelsesudvalgsformand og jobcenterchef``)."""
     for item in draft.lines:
-        if item.kind in (Kind.PARTY, Kind.TEXT) and (match := ROLE_LIST.match(item.text)):
-            roles = [r.strip().lower() for r in re.split(r",|\bog\b", match.group("roles"))]
-            return [r for r in roles if r], source.strip_span(item.line.span)
-    return [], draft.span
+        if item.kind in (Kind.PARTY, Kind.TEXT) and ROLE_LIST.match(item.text):
+            return [(m.group(0).lower(), _in_line(source, item, m.group(0), m.start()))
+                    for m in re.finditer(rf"\b{ROLE_WORD}\b", item.line.text)]
+    return []
 
 
-def _holder(role: str | None, draft: Draft) -> str | None:
-    """The person a letter names as holding ``role`` in the municipality (``borgmester X``)."""
+def _in_line(source: SourceText, item: Classified, text: str, at: int) -> Span:
+    return source.strip_span(Span(item.line.span.start + at, item.line.span.start + at + len(text)))
+
+
+def _holder(role: str | None, draft: Draft) -> tuple[str, Span] | None:
+    """The person a letter names as holding ``role`` in the municipality (``borgmester X``),
+    with the span of the name."""
     if role is None:
         return None
     for match in PERSON_WITH_ROLE.finditer(draft.body.text):
         if match.group("role").lower() == role:
-            return match.group("name")
+            return match.group("name"), draft.body.span(*match.span("name"))
     return None
 
 
