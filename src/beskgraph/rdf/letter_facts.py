@@ -22,7 +22,7 @@ from ..text import short_hash, slugify
 from . import iris
 from .legal import add_act, add_provision
 from .namespaces import BG, ELI, OA, ORG, SCHEMA
-from .provenance import derive
+from .provenance import derive, derive_field
 
 
 def facts_to_rdf(doc: Correspondence, graph: Graph) -> None:
@@ -110,7 +110,15 @@ def initiative_to_rdf(doc: Correspondence, initiative: Initiative, graph: Graph)
     if initiative.week_deadline is not None:
         graph.add((node, BG.weekDeadline, Literal(initiative.week_deadline,
                                                   datatype=XSD.integer)))
+    if initiative.position is not None:
+        graph.add((node, BG.position, Literal(initiative.position, datatype=XSD.integer)))
     derive(graph, node, doc, initiative.span)
+    if initiative.purpose_span is not None:
+        properties = [BG.purpose] + ([SCHEMA.description]
+                                     if initiative.description == initiative.purpose else [])
+        derive_field(graph, node, doc, initiative.purpose_span, *properties)
+    if initiative.status_span is not None:
+        derive_field(graph, node, doc, initiative.status_span, BG.status)
     return node
 
 

@@ -15,11 +15,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
 from ..model.correspondence import Appendix, Correspondence, Letter, Party
-from ..text import slugify
+from ..text import Span, slugify
 from . import iris
 from .letter_facts import facts_to_rdf
 from .namespaces import BG, ORG, SCHEMA
-from .provenance import add_source_document, derive
+from .provenance import add_source_document, derive, derive_field
 
 
 def correspondence_to_rdf(doc: Correspondence, graph: Graph) -> None:
@@ -92,11 +92,19 @@ def letter_to_rdf(doc: Correspondence, letter: Letter, graph: Graph,
             graph.add((node, SCHEMA.sender, target))
         if letter.sender.person:
             graph.add((node, SCHEMA.author, person(doc, graph, letter.sender)))
-    for recipient in letter.recipients:
-        for target in party(doc, graph, recipient, person_too=True):
+    for position, recipient in enumerate(letter.recipients, 1):
+        targets = party(doc, graph, recipient, person_too=True)
+        for target in targets:
             graph.add((node, SCHEMA.recipient, target))
-    for signatory in letter.signatories:
-        graph.add((node, BG.signatory, person(doc, graph, signatory)))
+        list_item(doc, graph, node, BG.recipientItem, position, targets, recipient.span)
+    for position, signatory in enumerate(letter.signatories, 1):
+        target = person(doc, graph, signatory)
+        graph.add((node, BG.signatory, target))
+        list_item(doc, graph, node, BG.signatoryItem, position, [target], signatory.span)
+    if letter.subject and letter.subject_span:
+        derive_field(graph, node, doc, letter.subject_span, SCHEMA.headline)
+    if letter.date_text and letter.date_span:
+        derive_field(graph, node, doc, letter.date_span, BG.dateText)
     for identifier in letter.identifiers:
         id_node = URIRef(f"{node}/identifier/{identifier.scheme}-{slugify(identifier.value)}")
         graph.add((id_node, RDF.type, SCHEMA.PropertyValue))
@@ -111,6 +119,22 @@ def letter_to_rdf(doc: Correspondence, letter: Letter, graph: Graph,
     for key in letter.encloses:
         graph.add((node, BG.encloses, letter_iri(doc, key)))
     derive(graph, node, doc, letter.span)
+    return node
+
+
+def list_item(doc: Correspondence, graph: Graph, letter: URIRef, link: URIRef, position: int,
+              targets: list[URIRef], at: Span) -> URIRef:
+    """The ``position``-th party of ``link`` as written (a ``schema:ListItem`` whose items
+    are the party's nodes: organisation, post, person): the order of a letter's
+    recipients and signatories, which their shared nodes cannot hold."""
+    name = link.rsplit("#", 1)[-1].removesuffix("Item")
+    node = URIRef(f"{letter}/{name}/{position}")
+    graph.add((letter, link, node))
+    graph.add((node, RDF.type, SCHEMA.ListItem))
+    for target in targets:
+        graph.add((node, SCHEMA.item, target))
+    graph.add((node, BG.position, Literal(position, datatype=XSD.integer)))
+    derive(graph, node, doc, at)
     return node
 
 
@@ -188,7 +212,7 @@ def person(doc: Correspondence, graph: Graph, who: Party) -> URIRef:
         graph.add((node, SCHEMA.worksFor, org))
     if who.municipality_code:
         graph.add((node, BG.municipality, iris.municipality(who.municipality_code)))
-    derive(graph, node, doc, who.span)
+    derive(graph, node, doc, who.person_span or who.span)
     return node
 
 
