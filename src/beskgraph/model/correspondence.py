@@ -58,7 +58,6 @@ class Party:
     person: str | None = None
     role: str | None = None
     person_span: Span | None = None  # where the person is named, when not at ``span``
-    match_score: float | None = None  # how closely a municipality's name matched (OCR), 0-1
 
 
 @dataclass(frozen=True)
@@ -94,6 +93,7 @@ class Letter:
     encloses: list[str] = field(default_factory=list)
     referred_only: bool = False
     municipality_code: str | None = None  # the municipality the letter concerns
+    municipality_score: float = 1.0  # how closely its name matched (below 1: read through OCR slips)
 
     @property
     def sort_date(self) -> str:
@@ -116,6 +116,7 @@ class Mention:
     surface: str
     span: Span
     municipality_code: str | None = None
+    score: float = 1.0  # how closely the surface matched the name (below 1: read through OCR slips)
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,8 @@ def _read_sentence(doc: Correspondence, written: list[tuple[Letter, Draft]],
         if writer_is_ministry and RECEIVED.search(sentence) and noun == "reply":
             _received(doc, written, letter, draft, sentence, found, start)
             continue
-        codes = named_municipalities(sentence) if noun == "ministry" and writer_is_ministry \
+        codes = [m.municipality.code for m in named_municipalities(sentence)] \
+            if noun == "ministry" and writer_is_ministry \
             else []
         for code in codes or ([letter.municipality_code] if letter.municipality_code else []):
             _refer(referred, ministry, noun, code, found, span)
@@ -110,8 +111,9 @@ def _received(doc: Correspondence, written: list[tuple[Letter, Draft]], letter: 
     if not replies:
         return
     reply = max(replies, key=lambda lt: lt.sort_date)
-    reply.received = found.start.isoformat()
-    reply.received_span = draft.body.span(offset + found.begin, offset + found.finish)
+    if reply.received is None:  # a stamp on the reply itself says it first
+        reply.received = found.start.isoformat()
+        reply.received_span = draft.body.span(offset + found.begin, offset + found.finish)
     signed = SIGNED.search(sentence)
     if signed is None or reply.signatories:
         return

@@ -15,7 +15,9 @@ Every cell keeps the span of its own lines.
 from __future__ import annotations
 
 import itertools
+import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..text import Span
@@ -25,6 +27,7 @@ from .stitch import stitch
 HEADER_WORDS = {"tilbud", "formål", "status", "indsats", "målgruppe", "beskrivelse", "tidsplan",
                 "frist", "ansvarlig", "aktivitet", "periode", "bemærkninger", "initiativ", "tiltag"}
 SECTION = re.compile(r"^[A-H]\)\s")
+MAX_CUTS = 20_000  # ways of cutting a column weighed at most
 _STOP = {"og", "til", "der", "som", "for", "med", "fra", "har", "at", "af", "en", "et", "de",
          "den", "det", "er", "på", "i", "om", "eller"}
 
@@ -82,31 +85,42 @@ def _refers_back(previous: str, text: str) -> bool:
     return bool(re.search(rf"\b{re.escape(stem)}\b", previous.lower()))
 
 
-def split_cells(lines: list[Classified], count: int, anchors: list[str]) -> list[Cell]:
-    """Cut ``lines`` into ``count`` cells at capitalised lines, best matching ``anchors``."""
-    starts = _starts(lines)
+def _best_cut(lines: list[Classified], count: int,
+              score: Callable[[list[list[Classified]]], int]) -> list[list[Classified]] | None:
+    """``lines`` cut into ``count`` cells at lines that may open one, every forced start
+    among the cuts (unless there are more of them than cuts), the best by ``score``; None
+    when the lines cannot make ``count`` cells or there are too many ways to weigh."""
+    starts, forced = _starts(lines), set(_forced(lines))
     if starts[0] != 0:
         starts = [0, *starts]
-    if len(starts) <= count:
-        cells = [lines[a:b] for a, b in itertools.pairwise([*starts, len(lines)])]
-        return [_cell(c) for c in cells]
+    if not 0 < count <= len(starts) or math.comb(len(starts) - 1, count - 1) > MAX_CUTS:
+        return None
+    if len(forced) > count - 1:
+        forced = set()
     best: tuple[int, list[list[Classified]]] | None = None
-    forced = set(_forced(lines))
     for cut in itertools.combinations(starts[1:], count - 1):
-        if not forced <= set(cut):
-            continue
-        bounds = [0, *cut, len(lines)]
-        cells = [lines[a:b] for a, b in itertools.pairwise(bounds)]
+        if forced <= set(cut):
+            cells = [lines[a:b] for a, b in itertools.pairwise([0, *cut, len(lines)])]
+            value = score(cells)
+            if best is None or value > best[0]:
+                best = (value, cells)
+    return best[1] if best else None
+
+
+def split_cells(lines: list[Classified], count: int, anchors: list[str]) -> list[Cell]:
+    """Cut ``lines`` into ``count`` cells at capitalised lines, best matching ``anchors``."""
+    def score(cells: list[list[Classified]]) -> int:
         texts = [" ".join(c.text for c in cell) for cell in cells]
-        score = sum(len(_words(text) & _words(anchor))
-                    for text, anchor in zip(texts, anchors, strict=False))
-        score -= sum(_refers_back(texts[k - 1], texts[k]) for k in range(1, len(texts)))
-        if best is None or score > best[0]:
-            best = (score, cells)
-    if best is None:  # more forced starts than cells: the first ones open the cells
-        return split_cells(lines[: starts[count]], count, anchors) if count < len(starts) \
-            else [_cell(lines)]
-    return [_cell(c) for c in best[1]]
+        return sum(len(_words(text) & _words(anchor))
+                   for text, anchor in zip(texts, anchors, strict=False)) \
+            - sum(_refers_back(texts[k - 1], texts[k]) for k in range(1, len(texts)))
+
+    starts = _starts(lines)
+    if len(starts) + (starts[0] != 0) <= count:
+        return [_cell(c) for c in (lines[a:b] for a, b in
+                                   itertools.pairwise([*sorted({0, *starts}), len(lines)]))]
+    cells = _best_cut(lines, count, score)
+    return [_cell(c) for c in cells] if cells else [_cell(lines)]
 
 
 def find_tables(lines: list[Classified]) -> list[Table]:
@@ -200,17 +214,12 @@ def _column_cells(lines: list[Classified], count: int, vocabularies: list[set[st
                   ) -> list[Cell] | None:
     """``lines`` cut into ``count`` cells per column, columns in turn, each cell sharing
     the most words with the column it falls in; None when no cut fits."""
-    wanted = count * len(vocabularies)
-    starts, forced = _starts(lines), set(_forced(lines))
-    if not lines or starts[0] != 0 or len(starts) < wanted:
+    if not lines or _starts(lines)[0] != 0:
         return None
-    best: tuple[int, list[Cell]] | None = None
-    for cut in itertools.combinations(starts[1:], wanted - 1):
-        if not forced <= set(cut):
-            continue
-        cells = [_cell(lines[a:b]) for a, b in itertools.pairwise([0, *cut, len(lines)])]
-        score = sum(len(_words(cell.text) & vocabularies[k // count])
-                    for k, cell in enumerate(cells))
-        if best is None or score > best[0]:
-            best = (score, cells)
-    return best[1] if best else None
+
+    def score(cells: list[list[Classified]]) -> int:
+        return sum(len(_words(" ".join(c.text for c in cell)) & vocabularies[k // count])
+                   for k, cell in enumerate(cells))
+
+    cells = _best_cut(lines, count * len(vocabularies), score)
+    return [_cell(c) for c in cells] if cells else None

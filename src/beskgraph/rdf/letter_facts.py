@@ -35,6 +35,8 @@ def facts_to_rdf(doc: Correspondence, graph: Graph) -> None:
         graph.add((node, OA.hasBody, entity))
         graph.add((node, OA.hasTarget, letter))
         graph.add((node, BG.surfaceForm, Literal(mention.surface)))
+        if mention.score < 1:
+            graph.add((node, BG.matchScore, Literal(f"{mention.score:.2f}", datatype=XSD.decimal)))
         derive(graph, node, doc, mention.span)
     for commitment in doc.commitments:
         commitment_to_rdf(doc, commitment, graph)

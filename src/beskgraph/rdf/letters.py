@@ -84,6 +84,7 @@ def letter_to_rdf(doc: Correspondence, letter: Letter, graph: Graph,
         graph.add((node, SCHEMA.text, Literal(letter.text, lang="da")))
     if letter.municipality_code:
         graph.add((node, BG.municipality, iris.municipality(letter.municipality_code)))
+        match_score(graph, node, letter.municipality_score)
     if appendix is not None and not letter.referred_only:
         graph.add((node, DCTERMS.isPartOf, appendix))
         graph.add((appendix, DCTERMS.hasPart, node))
@@ -120,6 +121,13 @@ def letter_to_rdf(doc: Correspondence, letter: Letter, graph: Graph,
         graph.add((node, BG.encloses, letter_iri(doc, key)))
     derive(graph, node, doc, letter.span)
     return node
+
+
+def match_score(graph: Graph, node: URIRef, score: float) -> None:
+    """How closely the name ``node`` was read from matched the reference it was taken as,
+    when it took OCR repairs (below 1)."""
+    if score < 1:
+        graph.add((node, BG.matchScore, Literal(f"{score:.2f}", datatype=XSD.decimal)))
 
 
 def list_item(doc: Correspondence, graph: Graph, letter: URIRef, link: URIRef, position: int,
