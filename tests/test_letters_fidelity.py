@@ -19,6 +19,7 @@ from beskgraph.parse.dates import find_dates
 from beskgraph.parse.letter_parts import is_closing
 from beskgraph.parse.letters import parse_correspondence
 from beskgraph.parse.stitch import Stitched
+from beskgraph.rdf import iris
 from beskgraph.rdf.letters import correspondence_to_rdf
 from beskgraph.rdf.namespaces import BG, SCHEMA
 from beskgraph.text import SourceText
@@ -124,9 +125,7 @@ def graph() -> Graph:
 
 
 def _in_order(letter: Letter, link) -> list[list[str]]:
-    from beskgraph.rdf.letters import letter_iri
-
-    node = letter_iri(doc(), letter.key)
+    node = iris.letter(letter.key)
     items = sorted(graph().objects(node, link), key=lambda i: int(graph().value(i, BG.position)))
     return [sorted(str(graph().value(t, SCHEMA.name) or graph().value(t, DCTERMS.title) or t)
                    for t in graph().objects(item, SCHEMA.item)) for item in items]

@@ -14,7 +14,8 @@ from beskgraph.model.correspondence import Correspondence, Side
 from beskgraph.parse.dates import parse_date
 from beskgraph.parse.layout import Kind, classify
 from beskgraph.parse.letters import parse_correspondence
-from beskgraph.rdf.letters import correspondence_to_rdf, letter_iri
+from beskgraph.rdf import iris
+from beskgraph.rdf.letters import correspondence_to_rdf
 from beskgraph.rdf.namespaces import BG
 from beskgraph.reference import find_municipalities, match_municipality
 from beskgraph.text import SourceText
@@ -100,7 +101,7 @@ def test_a_scanned_letter(tmp_path: Path) -> None:
     graph = Graph()
     correspondence_to_rdf(doc, graph)
     assert (None, BG.matchScore, Literal("0.89", datatype=XSD.decimal)) in graph
-    assert (letter_iri(doc, letter.key), BG.matchScore, None) not in graph
+    assert (iris.letter(letter.key), BG.matchScore, None) not in graph
 
 
 def test_a_misread_recipient_keeps_its_score(tmp_path: Path) -> None:
@@ -109,7 +110,7 @@ def test_a_misread_recipient_keeps_its_score(tmp_path: Path) -> None:
     assert (letter.municipality_code, letter.municipality_score) == ("607", 0.9)
     graph = Graph()
     correspondence_to_rdf(doc, graph)
-    assert (letter_iri(doc, letter.key), BG.matchScore, Literal("0.90", datatype=XSD.decimal)) in graph
+    assert (iris.letter(letter.key), BG.matchScore, Literal("0.90", datatype=XSD.decimal)) in graph
 
 
 def test_stamps_addresses_and_blank_fields_are_letterhead(tmp_path: Path) -> None:

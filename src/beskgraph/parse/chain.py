@@ -17,7 +17,7 @@ from datetime import date
 from ..model.correspondence import Correspondence, Letter, Party, Side
 from ..text import Span
 from .dates import Temporal, find_dates
-from .keys import unique_key
+from .keys import letter_key
 from .letter_parts import Draft
 from .parties import PERSON_WITH_ROLE, canonical, named_municipalities
 
@@ -33,15 +33,16 @@ RANGE = re.compile(r"\s(?:-|–|til)\s")
 
 def link(doc: Correspondence, written: list[tuple[Letter, Draft]]) -> None:
     """Add referred letters, receipts, reply links and enclosures to ``doc``."""
-    ministry = next((lt.sender for lt, _ in written
-                     if lt.sender and lt.sender.side == Side.MINISTRY), None)
+    parties = [p for lt, _ in written for p in (lt.sender, *lt.recipients) if p is not None]
+    ministry = next((p for p in parties if p.side == Side.MINISTRY and p.organisation), None)
     referred: dict[tuple[str, str, str], Letter] = {}
     for letter, draft in written:
         for start, end in draft.body.sentences():
             _read_sentence(doc, written, referred, ministry, letter, draft, start, end)
     for _, letter in sorted(referred.items()):
-        letter.key = unique_key(letter, {lt.key for lt in doc.letters})
-        doc.letters.append(letter)
+        letter.key = letter_key(letter)
+        if letter.key not in {lt.key for lt in doc.letters}:  # else it is that letter
+            doc.letters.append(letter)
     _chain(doc)
     for letter, _ in written:
         if any(r.side == Side.PARLIAMENT for r in letter.recipients):

@@ -20,7 +20,7 @@ from .chain import link
 from .commitments import find_commitments
 from .figures import find_figures
 from .initiatives import find_initiatives
-from .keys import unique_key
+from .keys import assign_keys
 from .layout import HEADER, PAGE_IMAGE, Classified, Kind, classify
 from .letter_parts import Draft, is_closing, is_salutation, read_draft
 from .mentions import find_citations_in, find_mentions
@@ -72,9 +72,8 @@ def parse_correspondence(source: SourceText) -> Correspondence:
         if sender is None or sender.organisation is None:
             doc.warn(draft.span.start, "letter without a known sender")
         written.append((letter, draft))
-    for letter, _ in written:
-        letter.key = unique_key(letter, {lt.key for lt in doc.letters})
-        doc.letters.append(letter)
+    assign_keys([letter for letter, _ in written])
+    doc.letters.extend(letter for letter, _ in written)
     link(doc, written)
     doc.mentions = find_mentions(written)
     doc.citations = find_citations_in(written)

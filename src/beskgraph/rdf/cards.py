@@ -12,6 +12,7 @@ from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 from ..model.card import Answer, Assessment, Card, Section, TargetGroupKind, TestKind, TestResult
 from ..parse.criteria import CriterionCluster
 from ..parse.figures import case_load_figures
+from ..parse.keys import distinct
 from ..reference import TARGET_GROUP_ACT
 from . import iris
 from .legal import add_provision
@@ -50,7 +51,7 @@ def card_to_rdf(card: Card, graph: Graph, criteria: CriterionIndex) -> URIRef:
         derive_field(graph, node, card, text.span, SECTION_PROPERTIES[section])
         for figure in case_load_figures(card.source.slice(text.span), text.span):
             figure = dataclasses.replace(figure, municipality_code=card.municipality_code)
-            graph.add((observation_to_rdf(card, figure, graph), BG.statedIn, node))
+            observation_to_rdf(card, figure, graph, node)
     for group in card.target_groups:
         graph.add((node, BG.targetGroup, _target_group(graph, card, group)))
     for test in card.tests:
@@ -97,16 +98,18 @@ def _test_result(graph: Graph, card: Card, intervention: URIRef, test: TestResul
         derive_field(graph, node, card, test.scope.span, BG.scope)
     graph.add((node, BG.answerCount, Literal(len(test.assessments), datatype=XSD.integer)))
     derive(graph, node, card, test.score_text.span)
-    for assessment in test.assessments:
-        cluster = criteria[(test.kind.value, assessment.criterion_key)]
+    clusters = [criteria[(test.kind.value, a.criterion_key)] for a in test.assessments]
+    keys = distinct([iris.answer_key(c.representative) for c in clusters],
+                    [a.text for a in test.assessments])
+    for assessment, cluster, key in zip(test.assessments, clusters, keys, strict=True):
         graph.add((node, BG.assessment,
-                   _assessment(graph, card, node, test.kind, assessment, cluster)))
+                   _assessment(graph, card, iris.assessment(node, key), test.kind, assessment,
+                               cluster)))
     return node
 
 
-def _assessment(graph: Graph, card: Card, test_node: URIRef, kind: TestKind,
+def _assessment(graph: Graph, card: Card, node: URIRef, kind: TestKind,
                 assessment: Assessment, cluster: CriterionCluster) -> URIRef:
-    node = iris.assessment(test_node, assessment.position)
     graph.add((node, RDF.type, BG.Assessment))
     graph.add((node, BG.answer, ANSWERS[assessment.answer]))
     graph.add((node, BG.text, Literal(assessment.text, lang="da")))

@@ -31,10 +31,6 @@ def correspondence_to_rdf(doc: Correspondence, graph: Graph) -> None:
     facts_to_rdf(doc, graph)
 
 
-def letter_iri(doc: Correspondence, key: str) -> URIRef:
-    return iris.letter(doc.source.name, key)
-
-
 def appendix_to_rdf(doc: Correspondence, appendix: Appendix, graph: Graph) -> URIRef:
     label = " ".join(str(p) for p in (appendix.abbreviation, appendix.collection, "Bilag",
                                        appendix.number) if p)
@@ -65,7 +61,7 @@ def appendix_to_rdf(doc: Correspondence, appendix: Appendix, graph: Graph) -> UR
 
 def letter_to_rdf(doc: Correspondence, letter: Letter, graph: Graph,
                   appendix: URIRef | None) -> URIRef:
-    node = letter_iri(doc, letter.key)
+    node = iris.letter(letter.key)
     graph.add((node, RDF.type, BG.Letter))
     graph.add((node, RDF.type, SCHEMA.Message))
     graph.add((node, BG.referredOnly, Literal(letter.referred_only)))
@@ -116,9 +112,9 @@ def letter_to_rdf(doc: Correspondence, letter: Letter, graph: Graph,
         graph.add((node, SCHEMA.identifier, id_node))
         derive(graph, id_node, doc, identifier.span)
     for key in letter.in_reply_to:
-        graph.add((node, BG.inReplyTo, letter_iri(doc, key)))
+        graph.add((node, BG.inReplyTo, iris.letter(key)))
     for key in letter.encloses:
-        graph.add((node, BG.encloses, letter_iri(doc, key)))
+        graph.add((node, BG.encloses, iris.letter(key)))
     derive(graph, node, doc, letter.span)
     return node
 
@@ -188,10 +184,14 @@ def party(doc: Correspondence, graph: Graph, who: Party, person_too: bool) -> li
     return out
 
 
+def _owner(who: Party) -> str | None:
+    """The organisation a party belongs to, as an IRI segment: its kommunekode or slug."""
+    return who.municipality_code or (slugify(who.organisation, 30) if who.organisation else None)
+
+
 def post(graph: Graph, org: URIRef, who: Party) -> URIRef:
     assert who.role is not None
-    owner = who.municipality_code or slugify(who.organisation or "x", 30)
-    node = iris.iri("post", owner, slugify(who.role))
+    node = iris.iri("post", _owner(who) or "x", slugify(who.role))
     role = iris.concept("role", who.role)
     graph.add((role, RDF.type, ORG.Role))
     graph.add((role, RDF.type, SKOS.Concept))
@@ -206,7 +206,7 @@ def post(graph: Graph, org: URIRef, who: Party) -> URIRef:
 
 def person(doc: Correspondence, graph: Graph, who: Party) -> URIRef:
     assert who.person is not None
-    node = iris.iri("person", slugify(who.person))
+    node = iris.person(who.person, _owner(who))
     graph.add((node, RDF.type, SCHEMA.Person))
     graph.add((node, SCHEMA.name, Literal(who.person)))
     org = _organisation_of(graph, who)
