@@ -8,6 +8,7 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF
+from union_graph import union
 
 from beskgraph.build import build
 from beskgraph.config import SEEDS_DIR
@@ -22,13 +23,6 @@ APPENDIX = "003_aec37f0f2b66ca76.txt"
 RENAMED = {"000_2ad044e4a048410a.txt": "kort-middelfart.txt", "001_0790efc861254765.txt": "kort-taarnby.txt",
            "002_d90a65f16f5ed762.txt": "card-skanderborg.txt", APPENDIX: "a-bilag-243.txt",
            "004_730bd07cf616a49a.txt": "b-kalundborg.txt"}
-
-
-def union(result) -> Graph:
-    graph = Graph()
-    for named in result.dataset.graphs():
-        graph += named
-    return graph
 
 
 def nquads(result) -> set[str]:

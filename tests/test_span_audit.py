@@ -7,6 +7,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 from span_audit import audit, contains
+from union_graph import union
 
 from beskgraph.rdf.namespaces import BG, OA, SCHEMA
 
@@ -18,10 +19,7 @@ LONGEST = {"Letter": 9500, "Initiative": 1300, "Commitment": 400, "ListItem": 30
 
 @pytest.fixture(scope="module")
 def graph(seed_build) -> Graph:
-    union = Graph()
-    for named in seed_build.dataset.graphs():
-        union += named
-    return union
+    return union(seed_build)
 
 
 def test_seed_graph_passes_the_span_audit(graph: Graph) -> None:
