@@ -128,3 +128,27 @@ def test_fuzzy_reading_changes_nothing_in_the_clean_seed() -> None:
     assert {lt.municipality_score for lt in doc.letters} == {1.0}
     for letter in doc.letters:
         assert all(m.score == 1.0 for m, _, _ in find_municipalities(letter.text))
+
+
+HEADER_DATE = """\
+Vejle Kommune
+Jobcenter og Borgerservice
+Modtaget 23.03.2018
+Beskæftigelsesminister Troels Lund Poulsen
+Vejle, den 14. september 2018
+Sag: 18/33012
+Kære Troels Lund Poulsen
+Vejle Kommune vil fra 1. oktober 2018 give alle nyledige en samtale i første uge.
+Med venlig hilsen og på forhånd tak
+Jens Ejner Christensen
+Borgmester
+"""
+
+
+def test_a_date_anywhere_in_the_header_and_a_stamp_on_one_line(tmp_path: Path) -> None:
+    letter = parse(HEADER_DATE, tmp_path).letters[0]
+    assert (letter.date, letter.date_text) == ("2018-09-14", "14. september 2018")
+    assert letter.received == "2018-03-23"
+    assert letter.sender.municipality_code == "630"
+    assert [(s.person, s.role) for s in letter.signatories] == [("Jens Ejner Christensen", "borgmester")]
+    assert "Vejle, den" not in letter.text and "Modtaget" not in letter.text
