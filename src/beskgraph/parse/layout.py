@@ -1,6 +1,8 @@
 """What each line of an extracted letter is: running header, page image, page counter,
 letterhead (address, phone, CVR, e-mail), a labelled case number or date, a party line
-(ministry, committee, municipality, unit, addressee), or text.
+(ministry, committee, municipality, unit, addressee), a received-stamp, or text. Lines
+are recognised through OCR slips too: look-alike digits (``5agsnr.``, ``2 3 MAR. 2O18``),
+a misread municipality or ministry name, obfuscated addresses (``post(at)bm.dk``).
 
 PDF extraction leaves the letterhead's side column in the middle of the body; these
 lines are recognised by their form wherever they occur, so no text value carries them.
@@ -27,7 +29,7 @@ class Kind(str, Enum):
     CONTACT = "contact"        # address, phone, fax, e-mail, web, CVR, return address
     LABEL = "label"            # Dato / J.nr. / Sag ... with or without value
     VALUE = "value"            # the value line after a label
-    DATE = "date"              # a line that is only a date
+    DATE = "date"              # a line that is only a date (or a place and a date)
     PARTY = "party"            # ministry, committee, municipality, unit, "Til ..."
     STAMP = "stamp"            # a received-stamp (MODTAGET and its date)
     TEXT = "text"

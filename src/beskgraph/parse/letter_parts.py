@@ -19,8 +19,6 @@ from .stitch import Stitched, line_width, stitch
 SALUTATION = re.compile(r"^K(?:æ|ae|a|e)re\s+(?P<whom>\S.*)$", re.IGNORECASE)
 CLOSINGS = ("venlig hilsen", "med venlig hilsen", "med venlige hilsner", "venlige hilsner",
             "de bedste hilsner", "bedste hilsner", "mange hilsner")
-# Digits a scanner reads for the letters of a word (``hi1sen``, ``Venl0g``).
-_LETTER_FOR_DIGIT = str.maketrans("1|05", "llos")
 SUBJECT = re.compile(r"^(?:Vedrørende|Vedr\.|Ang\.|Angående|Emne:|Om:|Re:"
                      r"|(?:Uddybende |Opfølgende |Supplerende )?[Rr]edegørelse (?:for|fra|om)\b)")
 NAME = re.compile(r"^[A-ZÆØÅ][a-zæøåé]+(?:[ -](?:[A-ZÆØÅ]\.|[A-ZÆØÅ][a-zæøåé]+)){1,3}"
@@ -76,12 +74,7 @@ class Draft:
         return [c for c in self.lines if c.line.number < first]
 
 
-def _letters(text: str) -> str:
-    """Only the letters of ``text``, lower-cased, digits read as the letters they mimic."""
-    return re.sub(r"[^a-zæøåéü]", "", normalise(text).lower().translate(_LETTER_FOR_DIGIT))
-
-
-_CLOSING_KEYS = tuple(_letters(c) for c in CLOSINGS)
+_CLOSING_KEYS = tuple(fold(c) for c in CLOSINGS)
 
 
 @cache
@@ -90,7 +83,7 @@ def is_closing(text: str) -> bool:
     allowing OCR slips: split words (``Venl ig``), digits for letters (``hi1sen``)."""
     if not 1 <= len(text.split()) <= 8:
         return False
-    key = _letters(text)
+    key = fold(text)
     if len(key) < 8 or key[0] not in "mvdb":
         return False
     for closing in _CLOSING_KEYS:
@@ -169,9 +162,8 @@ def _date_of(item: Classified) -> tuple[date, str, int, int] | None:
         match = read_label(text)
         text = match.group("value") if match else ""
     elif item.kind == Kind.STAMP and is_stamp(text) and len(text.split()) > 1:
-        first = text.split()[0]
-        found = read_date(text[text.index(first) + len(first):])
-        shift = text.index(first) + len(first)
+        shift = text.index(text.split()[0]) + len(text.split()[0])  # past the stamp's word
+        found = read_date(text[shift:])
         return (found[0], found[1], found[2] + shift, found[3] + shift) if found else None
     elif item.kind not in (Kind.VALUE, Kind.DATE, Kind.STAMP):
         return None
