@@ -58,7 +58,8 @@ def survives(name: str, clean: object, noisy: object) -> bool:
 def test_the_noise_generator_is_deterministic_and_damages_text() -> None:
     text = letters()[1]
     assert corrupt(text, 7) == corrupt(text, 7) != corrupt(text, 8)
-    assert corrupt(text, 7, Noise(0, 0, 0, 0, 0, 0, 0)) == text
+    quiet = Noise(confusable=0, diacritic=0, split=0, join=0, line_break=0, date=0, stamp=0)
+    assert corrupt(text, 7, quiet) == text
     damaged = sum(a != b for a, b in zip(text.split(), corrupt(text, 7).split(), strict=False))
     assert damaged > 5
 
