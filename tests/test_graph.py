@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from rdflib import Graph, Literal, URIRef
+from union_graph import union
 
 from beskgraph.rdf import iris
 
@@ -23,10 +24,7 @@ PREFIX schema: <https://schema.org/>
 
 @pytest.fixture(scope="module")
 def graph(seed_build) -> Graph:
-    union = Graph()
-    for named in seed_build.dataset.graphs():
-        union += named
-    return union
+    return union(seed_build)
 
 
 def rows(graph: Graph, query: str) -> list[tuple]:

@@ -233,7 +233,7 @@ def test_letters_query_runs_against_the_mapped_vocabulary(gql_client: TestClient
     assert result["totalCount"] == len(result["nodes"])
 
 
-BROENDBY_REPLY = f"{BASE}letter/003-aec37f0f2b66ca76/2018-07-05-broendby-til-beskaeftigelsesministeriet"
+BROENDBY_REPLY = f"{BASE}letter/2018-07-05-broendby-til-beskaeftigelsesministeriet"
 
 LETTER_PARTIES = """query ($id: ID!) { letter(id: $id) {
     sender { id name kind municipality { code } }

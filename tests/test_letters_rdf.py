@@ -34,7 +34,7 @@ def graph() -> Graph:
 
 
 def letter(key: str) -> URIRef:
-    return iris.letter(SEED, key)
+    return iris.letter(key)
 
 
 HILLEROD = letter("2018-07-06-hilleroed-til-beskaeftigelsesministeriet")

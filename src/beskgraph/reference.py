@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 
 from .config import REFERENCE_DIR
+from .fuzzy import close
 from .text import normalise
 
 
@@ -74,6 +75,56 @@ def find_municipality(name: str) -> Municipality | None:
     return _by_name().get(_name_key(name))
 
 
+@dataclass(frozen=True)
+class NameMatch:
+    """A name read as a municipality: how closely it matched (1.0: as written, 0-1: the
+    OCR slips it took to read it so)."""
+
+    municipality: Municipality
+    score: float
+
+
+def match_municipality(name: str) -> NameMatch | None:
+    """The municipality ``name`` denotes, read through OCR slips (case, diacritics, an edit
+    per five letters: ``Siikeborg`` -> Silkeborg); None when none or two are as close."""
+    exact = find_municipality(name)
+    if exact is not None:
+        return NameMatch(exact, 1.0)
+    key = re.sub(r"\s+kommunes?$", "", normalise(name), flags=re.IGNORECASE)
+    scored = sorted(((score, m.code) for m in municipalities()
+                     if (score := close(key, m.name)) is not None), reverse=True)
+    if not scored or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return None
+    found = municipality_by_code(scored[0][1])
+    return NameMatch(found, scored[0][0]) if found else None
+
+
+_KOMMUNE = re.compile(r"\bKommunes?\b")
+_WORD = re.compile(r"[^\s,;:()\"']+")
+
+
+def find_municipalities(text: str) -> list[tuple[NameMatch, int, int]]:
+    """The municipalities ``text`` names, with where: every name as written, and before
+    ``Kommune`` one to three capitalised words read through OCR slips (``Siikeborg
+    Kommune``, ``Fre dericia Kommune``). In order; none overlap."""
+    found = [(NameMatch(m, 1.0), match.start(), match.end())
+             for match in municipality_name_pattern().finditer(text)
+             if (m := find_municipality(match.group(0)))]
+    for kommune in _KOMMUNE.finditer(text):
+        words = list(_WORD.finditer(text, max(0, kommune.start() - 60), kommune.start()))[-3:]
+        best: tuple[NameMatch, int, int] | None = None
+        for first in range(len(words)):
+            start, end = words[first].start(), words[-1].end()
+            if not text[start].isupper() or any(s < end and start < e for _, s, e in found):
+                continue
+            match = match_municipality(text[start:end])
+            if match and (best is None or match.score > best[0].score):
+                best = (match, start, end)
+        if best is not None:
+            found.append(best)
+    return sorted(found, key=lambda item: item[1])
+
+
 def municipality_by_code(code: str | int) -> Municipality | None:
     wanted = str(int(code))
     return next((m for m in municipalities() if m.code == wanted), None)
@@ -84,6 +135,19 @@ def municipality_name_pattern() -> re.Pattern[str]:
     names = sorted((m.name for m in municipalities()), key=len, reverse=True)
     alternatives = "|".join(re.escape(n) for n in names)
     return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+
+
+@cache
+def ministries() -> tuple[str, ...]:
+    """The ministries known from their letterheads (``reference/ministries.csv``)."""
+    return tuple(r["name"].strip() for r in _rows(REFERENCE_DIR / "ministries.csv"))
+
+
+def match_ministry(name: str) -> str | None:
+    """The known ministry ``name`` denotes, read through OCR slips, if any."""
+    scored = sorted((score, known) for known in ministries()
+                    if (score := close(name, known)) is not None)
+    return scored[-1][1] if scored else None
 
 
 @cache

@@ -57,6 +57,7 @@ class Party:
     municipality_code: str | None = None
     person: str | None = None
     role: str | None = None
+    person_span: Span | None = None  # where the person is named, when not at ``span``
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ class Letter:
     encloses: list[str] = field(default_factory=list)
     referred_only: bool = False
     municipality_code: str | None = None  # the municipality the letter concerns
+    municipality_score: float = 1.0  # how closely its name matched (below 1: read through OCR slips)
 
     @property
     def sort_date(self) -> str:
@@ -114,6 +116,7 @@ class Mention:
     surface: str
     span: Span
     municipality_code: str | None = None
+    score: float = 1.0  # how closely the surface matched the name (below 1: read through OCR slips)
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,9 @@ class Initiative:
     focus: str | None = None
     purpose: str | None = None
     status: str | None = None
+    purpose_span: Span | None = None  # a table row's cells have spans of their own
+    status_span: Span | None = None
+    position: int | None = None  # order in its letter, from 1
 
 
 @dataclass(frozen=True)

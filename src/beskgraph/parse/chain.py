@@ -17,7 +17,7 @@ from datetime import date
 from ..model.correspondence import Correspondence, Letter, Party, Side
 from ..text import Span
 from .dates import Temporal, find_dates
-from .keys import unique_key
+from .keys import letter_key
 from .letter_parts import Draft
 from .parties import PERSON_WITH_ROLE, canonical, named_municipalities
 
@@ -33,15 +33,16 @@ RANGE = re.compile(r"\s(?:-|–|til)\s")
 
 def link(doc: Correspondence, written: list[tuple[Letter, Draft]]) -> None:
     """Add referred letters, receipts, reply links and enclosures to ``doc``."""
-    ministry = next((lt.sender for lt, _ in written
-                     if lt.sender and lt.sender.side == Side.MINISTRY), None)
+    parties = [p for lt, _ in written for p in (lt.sender, *lt.recipients) if p is not None]
+    ministry = next((p for p in parties if p.side == Side.MINISTRY and p.organisation), None)
     referred: dict[tuple[str, str, str], Letter] = {}
     for letter, draft in written:
         for start, end in draft.body.sentences():
             _read_sentence(doc, written, referred, ministry, letter, draft, start, end)
     for _, letter in sorted(referred.items()):
-        letter.key = unique_key(letter, {lt.key for lt in doc.letters})
-        doc.letters.append(letter)
+        letter.key = letter_key(letter)
+        if letter.key not in {lt.key for lt in doc.letters}:  # else it is that letter
+            doc.letters.append(letter)
     _chain(doc)
     for letter, _ in written:
         if any(r.side == Side.PARLIAMENT for r in letter.recipients):
@@ -67,7 +68,8 @@ def _read_sentence(doc: Correspondence, written: list[tuple[Letter, Draft]],
         if writer_is_ministry and RECEIVED.search(sentence) and noun == "reply":
             _received(doc, written, letter, draft, sentence, found, start)
             continue
-        codes = named_municipalities(sentence) if noun == "ministry" and writer_is_ministry \
+        codes = [m.municipality.code for m in named_municipalities(sentence)] \
+            if noun == "ministry" and writer_is_ministry \
             else []
         for code in codes or ([letter.municipality_code] if letter.municipality_code else []):
             _refer(referred, ministry, noun, code, found, span)
@@ -86,7 +88,7 @@ def _nearest_noun(sentence: str, found: Temporal) -> str | None:
 def _refer(referred: dict[tuple[str, str, str], Letter], ministry: Party | None, noun: str,
            code: str, found: Temporal, span: Span) -> None:
     municipality = Party(Side.MUNICIPALITY, canonical(code), span, municipality_code=code)
-    minister = replace(ministry, span=span) if ministry else Party(Side.MINISTRY, None, span)
+    minister = ministry or Party(Side.MINISTRY, None, span)  # named where it signed
     sender, recipient = (minister, municipality) if noun == "ministry" else (municipality, minister)
     when = found.start.isoformat()
     key = (noun, code, when)
@@ -110,8 +112,9 @@ def _received(doc: Correspondence, written: list[tuple[Letter, Draft]], letter: 
     if not replies:
         return
     reply = max(replies, key=lambda lt: lt.sort_date)
-    reply.received = found.start.isoformat()
-    reply.received_span = draft.body.span(offset + found.begin, offset + found.finish)
+    if reply.received is None:  # a stamp on the reply itself says it first
+        reply.received = found.start.isoformat()
+        reply.received_span = draft.body.span(offset + found.begin, offset + found.finish)
     signed = SIGNED.search(sentence)
     if signed is None or reply.signatories:
         return
@@ -125,7 +128,8 @@ def _received(doc: Correspondence, written: list[tuple[Letter, Draft]], letter: 
                                        role=match.group("role").lower()))
     if reply.sender and reply.sender.person is None and reply.signatories:
         first = reply.signatories[0]
-        reply.sender = replace(reply.sender, person=first.person, role=first.role)
+        reply.sender = replace(reply.sender, person=first.person, role=first.role,
+                               person_span=first.span)
 
 
 def _chain(doc: Correspondence) -> None:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
+from ..fuzzy import repair
+
 MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
           "september", "oktober", "november", "december")
 _ABBREVIATIONS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8,
@@ -39,7 +41,7 @@ _RELATIVE = re.compile(
     r"\b(?:senest\s+om|senest|om)\s+(?P<n>\d{1,2})\s+"
     r"(?P<unit>måneder|måned|uger|uge|dage|dag|år)\b(?!\s+efter)", re.IGNORECASE)
 _ONWARDS = re.compile(r"\bfra(?:\s+og\s+med)?\s+(?:den\s+)?$", re.IGNORECASE)
-_OCR_DIGITS = re.compile(r"(?<=\d)[OoIl]|[OoIl](?=\d)")
+_OCR_DIGITS = re.compile(r"(?<=\d)[OoIli]|[OoIli](?=\d)")
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ def month_number(word: str) -> int | None:
 
 
 def _deocr(text: str) -> str:
-    """Map O/I/l next to digits onto 0/1 (same length, so offsets hold)."""
+    """Map O/I/l/i next to digits onto 0/1 (same length, so offsets hold)."""
     return _OCR_DIGITS.sub(lambda m: "0" if m.group(0) in "Oo" else "1", text)
 
 
@@ -95,13 +97,27 @@ def add_months(anchor: date, months: int) -> date:
 
 
 def parse_date(text: str, anchor: date | None = None) -> date | None:
-    """The date ``text`` consists of (one date and nothing else), if any."""
-    text = _deocr(text.strip()).rstrip(".")
-    found = find_dates(text, anchor)
-    if len(found) == 1 and found[0].kind == "date" and found[0].finish - found[0].begin >= \
-            len(text) - 1 and found[0].begin <= 1:
-        return found[0].start
+    """The date ``text`` consists of (one date and nothing else), if any; a date as OCR
+    reads a stamp (``2 3 MAR. 2O18``, ``i2 MAJ 2018``, ``3l. AU6UST 2018``) too."""
+    for attempt in (text, repair(text)):
+        attempt = _deocr(attempt.strip()).rstrip(".")
+        found = find_dates(attempt, anchor)
+        if len(found) == 1 and found[0].kind == "date" and found[0].finish - found[0].begin >= \
+                len(attempt) - 1 and found[0].begin <= 1:
+            return found[0].start
     return None
+
+
+def read_date(text: str, anchor: date | None = None) -> tuple[date, str, int, int] | None:
+    """The first date in a line of a letterhead: the day, the words it was read from and
+    where they are in ``text``; read through OCR slips when it must (then the words are
+    the whole line)."""
+    day = parse_date(text, anchor)
+    if day is not None:
+        start = len(text) - len(text.lstrip())
+        return day, text.strip(), start, start + len(text.strip())
+    found = [f for f in find_dates(text, anchor) if f.kind == "date" and not f.relative]
+    return (found[0].start, found[0].text, found[0].begin, found[0].finish) if found else None
 
 
 def find_dates(text: str, anchor: date | None = None) -> list[Temporal]:

@@ -93,7 +93,7 @@ def _sentence_figures(letter: Letter, draft: Draft) -> list[Figure]:
             out.append(figure(m.group("low"), "pladser", f"antal {m.group('unit')} før",
                               m.start(), m.end("low"), None))
             out.append(figure(m.group("high"), "pladser", f"antal {m.group('unit')}",
-                              m.start(), m.end(), change))
+                              m.end("low"), m.end(), change))
     return out
 
 

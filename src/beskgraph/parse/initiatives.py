@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..model.correspondence import Initiative, Letter
 from ..text import SourceText, Span
@@ -35,7 +36,8 @@ STATUS = {"status", "tidsplan", "frist"}
 
 def find_initiatives(source: SourceText, written: list[tuple[Letter, Draft]]
                      ) -> tuple[list[Initiative], list[Span]]:
-    """Initiatives of every reply, and the spans of the tables they were read from."""
+    """Initiatives of every reply, numbered in the order the letter gives them, and the
+    spans of the tables they were read from."""
     out: list[Initiative] = []
     table_spans: list[Span] = []
     for letter, draft in written:
@@ -43,12 +45,9 @@ def find_initiatives(source: SourceText, written: list[tuple[Letter, Draft]]
         table_spans += [t.span for t in tables]
         found = _lettered(letter, draft, tables) + _lists(letter, draft) \
             + _headed(letter, draft) + _table_rows(letter, tables)
-        out += sorted(found, key=lambda i: i.span.start)
+        found.sort(key=lambda i: i.span.start)
+        out += [replace(initiative, position=n) for n, initiative in enumerate(found, 1)]
     return out, table_spans
-
-
-def _paragraphs(body: Stitched) -> list[tuple[str, Span, int, int]]:
-    return [(body.text[a:b].strip(), body.span(a, b), a, b) for a, b in body.paragraphs()]
 
 
 def _make(letter: Letter, title: str, span: Span, **extra) -> Initiative:
@@ -65,34 +64,41 @@ def _inside(span: Span, tables: list[Table]) -> bool:
 
 
 def _lettered(letter: Letter, draft: Draft, tables: list[Table]) -> list[Initiative]:
-    titles: dict[str, tuple[str, Span]] = {}
+    """``A: title`` lines of a table of contents, and the ``A) title`` sections they list.
+
+    A section runs from its heading to the next heading of the list, a table, or the end
+    of the letter's content (its closing); a contents line is a title, never a section."""
+    contents: dict[str, tuple[str, Span]] = {}
     sections: dict[str, list[tuple[str, Span]]] = {}
     current: str | None = None
-    for text, span, _, _ in _paragraphs(draft.body):
+    for text, span in draft.paragraphs():
         match = LETTERED.match(text)
-        if match and match.group("mark") == ":":
-            titles.setdefault(match.group("label"), (match.group("title"), span))
+        if match:
+            label = match.group("label")
+            if match.group("mark") == ":":
+                contents.setdefault(label, (match.group("title"), span))
+                current = None
+            elif label not in sections:
+                current = label
+                sections[label] = [(match.group("title"), span)]
+        elif current is not None and _inside(span, tables):
             current = None
-        elif match:
-            current = match.group("label")
-            titles.setdefault(current, (match.group("title"), span))
-            sections[current] = [(match.group("title"), span)]
-        elif current is not None and not _inside(span, tables):
+        elif current is not None:
             sections[current].append((text, span))
     out = []
-    for label, (title, span) in sorted(titles.items()):
-        parts = sections.get(label, [])
+    for label in sorted(set(contents) | set(sections)):
+        parts = sections.get(label) or [contents[label]]
+        title = contents[label][0] if label in contents else parts[0][0]
         description = " ".join(t for t, _ in parts[1:]) or None
-        if parts:
-            span = span.cover(parts[-1][1])
-        out.append(_make(letter, title, span, label=label, description=description))
+        out.append(_make(letter, title, parts[0][1].cover(parts[-1][1]), label=label,
+                         description=description))
     return out
 
 
 def _lists(letter: Letter, draft: Draft) -> list[Initiative]:
     out: list[Initiative] = []
     items: list[tuple[str, Span]] | None = None
-    for text, span, _, _ in [*_paragraphs(draft.body), ("", Span(0, 0), 0, 0)]:
+    for text, span in [*draft.paragraphs(), ("", Span(0, 0))]:
         ends = not text or text.endswith(":") or _is_heading(text) or CONNECTIVE.match(text) \
             or LETTERED.match(text)
         if items is not None and ends:
@@ -124,9 +130,7 @@ def _headed(letter: Letter, draft: Draft) -> list[Initiative]:
         if block is not None and block[2] and not block[2][0].endswith(":"):
             out.append(_block(letter, *block))
 
-    for text, span, _, _ in _paragraphs(draft.body):
-        if is_closing(text):
-            break
+    for text, span in draft.paragraphs():
         if _is_heading(text):
             close()
             block = None
@@ -154,11 +158,16 @@ def _block(letter: Letter, heading: str, span: Span, texts: list[str]) -> Initia
 
 
 def _table_rows(letter: Letter, tables: list[Table]) -> list[Initiative]:
+    """One initiative a row: its name cell is its span, its other cells back their fields."""
     out = []
     for table in tables:
         for row in table.rows:
-            purpose = next((c.text for h, c in row.cells.items() if h in PURPOSE), None)
-            status = next((c.text for h, c in row.cells.items() if h in STATUS), None)
-            out.append(_make(letter, row.name.text, row.span, purpose=purpose, status=status,
-                             description=purpose))
+            purpose = next((c for h, c in row.cells.items() if h in PURPOSE), None)
+            status = next((c for h, c in row.cells.items() if h in STATUS), None)
+            out.append(_make(letter, row.name.text, row.name.span,
+                             purpose=purpose.text if purpose else None,
+                             purpose_span=purpose.span if purpose else None,
+                             status=status.text if status else None,
+                             status_span=status.span if status else None,
+                             description=purpose.text if purpose else None))
     return out

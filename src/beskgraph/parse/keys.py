@@ -1,11 +1,21 @@
-"""Letter keys: readable, stable, unique within a document (date, sender, recipient)."""
+"""Letter keys: readable and derived from what a letter is (its date, sender and
+recipient), never from the file it came in or its place there, so the same letter gets
+the same key wherever it is read (docs/iris.md).
+
+Letters of one day between the same two parties are told apart by a hash of their
+subject, or of their opening words when they have none; an undated letter always
+carries that hash.
+"""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from ..model.correspondence import Letter, Party
-from ..text import slugify
+from ..text import short_hash, slugify
+
+UNDATED = "udateret"
 
 
 def party_slug(party: Party | None) -> str:
@@ -16,15 +26,39 @@ def party_slug(party: Party | None) -> str:
 
 def letter_key(letter: Letter) -> str:
     """``2018-08-31-beskaeftigelsesministeriet-til-hilleroed``: date, sender, recipient."""
-    when = letter.date or (letter.period[0][:7] if letter.period else "udateret")
+    when = letter.date or (letter.period[0][:7] if letter.period else UNDATED)
     to = party_slug(letter.recipients[0] if letter.recipients else None)
     return f"{when}-{party_slug(letter.sender)}-til-{to}"
 
 
-def unique_key(letter: Letter, taken: set[str]) -> str:
-    """``letter_key``, with ``-2``, ``-3`` … appended while it is taken."""
-    base = key = letter_key(letter)
-    n = 2
-    while key in taken:
-        key, n = f"{base}-{n}", n + 1
-    return key
+def _content(letter: Letter) -> str:
+    return letter.subject or " ".join(letter.text.split()[:40]) or letter.date_text or ""
+
+
+def distinct(keys: list[str], contents: list[str], always: bool = False) -> list[str]:
+    """``keys`` made unique among themselves: a key two items share gets a hash of each
+    one's content (every key does when ``always``); items alike in content too are
+    numbered in order, the last resort."""
+    shared = Counter(keys)
+    out: list[str] = []
+    for key, content in zip(keys, contents, strict=True):
+        if always or shared[key] > 1:
+            key = f"{key}-{short_hash(content, 6)}"
+        base, n = key, 2
+        while key in out:
+            key, n = f"{base}-{n}", n + 1
+        out.append(key)
+    return out
+
+
+def assign_keys(letters: list[Letter]) -> None:
+    """Give each letter of one document its key (see the module)."""
+    for letter in letters:
+        letter.key = letter_key(letter)
+    dated = [lt for lt in letters if not lt.key.startswith(UNDATED)]
+    undated = [lt for lt in letters if lt.key.startswith(UNDATED)]
+    for group, always in ((dated, False), (undated, True)):
+        for letter, key in zip(group, distinct([lt.key for lt in group],
+                                               [_content(lt) for lt in group], always),
+                               strict=True):
+            letter.key = key

@@ -20,7 +20,7 @@ from .chain import link
 from .commitments import find_commitments
 from .figures import find_figures
 from .initiatives import find_initiatives
-from .keys import unique_key
+from .keys import assign_keys
 from .layout import HEADER, PAGE_IMAGE, Classified, Kind, classify
 from .letter_parts import Draft, is_closing, is_salutation, read_draft
 from .mentions import find_citations_in, find_mentions
@@ -56,21 +56,24 @@ def parse_correspondence(source: SourceText) -> Correspondence:
     doc = Correspondence(source=source, kind=DocumentKind.CORRESPONDENCE, appendix=appendix)
     written: list[tuple[Letter, Draft]] = []
     for draft in drafts:
-        sender, recipients, signatories, code = assign(source, draft, known)
+        sender, recipients, signatories, concerned = assign(source, draft, known)
         letter = Letter(
             key="", span=draft.span, date=draft.date.isoformat() if draft.date else None,
             date_text=draft.date_text, date_span=draft.date_span, sender=sender,
+            received=draft.received.isoformat() if draft.received else None,
+            received_span=draft.received_span,
             recipients=recipients, signatories=signatories, subject=draft.subject,
             subject_span=draft.subject_span, identifiers=draft.identifiers,
-            text=draft.body.text, municipality_code=code)
+            text=draft.body.text,
+            municipality_code=concerned.municipality.code if concerned else None,
+            municipality_score=concerned.score if concerned else 1.0)
         if letter.date is None:
             doc.warn(draft.span.start, "letter without a date")
         if sender is None or sender.organisation is None:
             doc.warn(draft.span.start, "letter without a known sender")
         written.append((letter, draft))
-    for letter, _ in written:
-        letter.key = unique_key(letter, {lt.key for lt in doc.letters})
-        doc.letters.append(letter)
+    assign_keys([letter for letter, _ in written])
+    doc.letters.extend(letter for letter, _ in written)
     link(doc, written)
     doc.mentions = find_mentions(written)
     doc.citations = find_citations_in(written)

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 
 from ..model.correspondence import LegalCitation, Letter, Mention, MentionKind
-from ..reference import municipality_name_pattern
+from ..reference import find_municipalities
 from .citations import find_citations
 from .letter_parts import Draft
-from .parties import canonical, municipality_code
+from .parties import canonical
 
 # Organisation names by their form: (pattern, canonical label or None for the match itself).
 ORGANISATIONS: tuple[tuple[re.Pattern[str], str | None], ...] = (
@@ -54,20 +54,22 @@ def find_mentions(written: list[tuple[Letter, Draft]]) -> list[Mention]:
         for pattern, name in IT_SYSTEMS:
             for match in pattern.finditer(text):
                 _add(found, letter, draft, MentionKind.IT_SYSTEM, name, match)
-        for match in municipality_name_pattern().finditer(text):
-            inside = any(s < match.start() and match.end() <= e for s, e in organisations)
-            code = municipality_code(match.group(0))
-            if code and not inside:
-                _add(found, letter, draft, MentionKind.MUNICIPALITY, canonical(code), match, code)
+        for named, start, end in find_municipalities(text):
+            code = named.municipality.code
+            if not any(s < start and end <= e for s, e in organisations) \
+                    and (MentionKind.MUNICIPALITY, canonical(code)) not in found:
+                found[(MentionKind.MUNICIPALITY, canonical(code))] = Mention(
+                    letter.key, MentionKind.MUNICIPALITY, canonical(code), text[start:end],
+                    draft.body.span(start, end), code, named.score)
         out.extend(sorted(found.values(), key=lambda m: m.span.start))
     return out
 
 
 def _add(found: dict[tuple[MentionKind, str], Mention], letter: Letter, draft: Draft,
-         kind: MentionKind, label: str, match: re.Match[str], code: str | None = None) -> None:
+         kind: MentionKind, label: str, match: re.Match[str]) -> None:
     if (kind, label) not in found:
         found[(kind, label)] = Mention(letter.key, kind, label, match.group(0),
-                                       draft.body.span(match.start(), match.end()), code)
+                                       draft.body.span(match.start(), match.end()))
 
 
 def find_citations_in(written: list[tuple[Letter, Draft]]) -> list[LegalCitation]:

@@ -12,9 +12,16 @@ import re
 from collections import Counter
 
 from ..model.correspondence import Party, Side
-from ..reference import find_municipality, municipality_by_code, municipality_name_pattern
+from ..reference import (
+    NameMatch,
+    find_municipalities,
+    find_municipality,
+    match_ministry,
+    match_municipality,
+    municipality_by_code,
+)
 from ..text import SourceText, Span
-from .layout import COMMITTEE, MINISTRY, UNIT, Classified, Kind
+from .layout import COMMITTEE, UNIT, Classified, Kind, read_office
 from .letter_parts import ROLE_WORD, Draft
 
 PERSON_WITH_ROLE = re.compile(
@@ -26,13 +33,16 @@ COMMITTEE_MEMBERS = re.compile(r"medlemmer(?:ne)? af (?P<name>[A-ZÆØÅ][\wæø
 
 
 def ministry_name(office: str) -> str:
-    """``Beskæftigelsesministeren`` / ``beskæftigelsesminister`` -> ``Beskæftigelsesministeriet``."""
+    """``Beskæftigelsesministeren`` / ``beskæftigelsesminister`` -> ``Beskæftigelsesministeriet``;
+    a known ministry's name as it writes it, however OCR read it."""
     stem = re.sub(r"(?:en|iet)$", "", office.strip(), flags=re.IGNORECASE)
-    return stem[0].upper() + stem[1:].lower() + "iet"
+    name = stem[0].upper() + stem[1:].lower() + "iet"
+    return match_ministry(name) or name
 
 
 def minister_role(office: str) -> str:
-    return re.sub(r"(?:en|iet)$", "", office.strip(), flags=re.IGNORECASE).lower()
+    """``Beskæftigelsesministeren`` -> ``beskæftigelsesminister``."""
+    return ministry_name(office).removesuffix("iet").lower()
 
 
 def people(drafts: list[Draft]) -> dict[str, str]:
@@ -49,9 +59,18 @@ def people(drafts: list[Draft]) -> dict[str, str]:
     return found
 
 
+def municipality_match(name: str) -> NameMatch | None:
+    """The municipality ``name`` denotes: a bare name as written, ``<name> Kommune``
+    also through OCR slips."""
+    if re.search(r"\sKommunes?$", name):
+        return match_municipality(name)
+    found = find_municipality(name)
+    return NameMatch(found, 1.0) if found else None
+
+
 def municipality_code(name: str) -> str | None:
-    found = find_municipality(re.sub(r"\s+Kommune$", "", name))
-    return found.code if found else None
+    found = municipality_match(name)
+    return found.municipality.code if found else None
 
 
 def canonical(code: str) -> str:
@@ -60,46 +79,49 @@ def canonical(code: str) -> str:
     return f"{found.name} Kommune" if found else code
 
 
-def named_municipalities(text: str) -> list[str]:
-    """Codes of the municipalities named in ``text``, in order of first mention."""
-    codes: list[str] = []
-    for match in municipality_name_pattern().finditer(text):
-        code = municipality_code(match.group(0))
-        if code and code not in codes:
-            codes.append(code)
-    return codes
+def named_municipalities(text: str) -> list[NameMatch]:
+    """The municipalities named in ``text``, in order of first mention."""
+    found: dict[str, NameMatch] = {}
+    for match, _, _ in find_municipalities(text):
+        found.setdefault(match.municipality.code, match)
+    return list(found.values())
 
 
-def _most_named(draft: Draft) -> str | None:
-    counts = Counter(code for match in municipality_name_pattern().finditer(draft.body.text)
-                     if (code := municipality_code(match.group(0))))
-    return counts.most_common(1)[0][0] if counts else None
+def _most_named(draft: Draft) -> NameMatch | None:
+    matches = [m for m, _, _ in find_municipalities(draft.body.text)]
+    counts = Counter(m.municipality.code for m in matches)
+    if not counts:
+        return None
+    code = counts.most_common(1)[0][0]
+    return max((m for m in matches if m.municipality.code == code), key=lambda m: m.score)
 
 
 def ministry_letterhead(draft: Draft) -> Classified | None:
-    """A ministry line with no person, directly above an address: the sender's letterhead."""
-    lines = [c for c in draft.lines if c.kind not in (Kind.BLANK,)]
+    """A ministry line with no person, just above an address (OCR may break the address
+    line): the sender's letterhead, not an addressee."""
+    lines = [c for c in draft.lines if c.kind not in (Kind.BLANK, Kind.STAMP)]
     for index, item in enumerate(lines[:-1]):
-        match = MINISTRY.match(item.text)
-        if match and not match.group("person") and not item.text.startswith("Til") \
-                and lines[index + 1].kind == Kind.CONTACT:
+        office = read_office(item.text)
+        below = next((c.kind for c in lines[index + 1 : index + 4] if c.kind != Kind.TEXT), None)
+        if office and not office.person and not office.addressed and below == Kind.CONTACT:
             return item
     return None
 
 
-def concerned_municipality(draft: Draft) -> str | None:
+def concerned_municipality(draft: Draft) -> NameMatch | None:
     """The municipality a letter is about: its subject's, a letterhead's, else the most named."""
-    if draft.subject and (codes := named_municipalities(draft.subject)):
-        return codes[0]
+    if draft.subject and (named := named_municipalities(draft.subject)):
+        return named[0]
     for item in draft.party_lines():
-        if item.text.endswith("Kommune") and (code := municipality_code(item.text)):
-            return code
+        if item.text.endswith("Kommune") and (found := municipality_match(item.text)):
+            return found
     return _most_named(draft)
 
 
 def assign(source: SourceText, draft: Draft, known: dict[str, str]
-           ) -> tuple[Party | None, list[Party], list[Party], str | None]:
-    """Sender, recipients, signatories and the municipality the letter concerns."""
+           ) -> tuple[Party | None, list[Party], list[Party], NameMatch | None]:
+    """Sender, recipients, signatories and the municipality the letter concerns (with how
+    closely its name matched)."""
     head = ministry_letterhead(draft)
     roles = [s.role or known.get(s.name) for s in draft.signatures]
     if head is not None or any(r and "minister" in r for r in roles):
@@ -108,8 +130,9 @@ def assign(source: SourceText, draft: Draft, known: dict[str, str]
 
 
 def _from_ministry(source: SourceText, draft: Draft, head: Classified | None,
-                   known: dict[str, str]) -> tuple[Party, list[Party], list[Party], str | None]:
-    office = head.text if head else next(
+                   known: dict[str, str]) -> tuple[Party, list[Party], list[Party], NameMatch | None]:
+    head_office = read_office(head.text) if head else None
+    office = head_office.office if head_office else next(
         (r for s in draft.signatures if (r := s.role or known.get(s.name, ""))
          and "minister" in r), "minister")
     signature = draft.signatures[0] if draft.signatures else None
@@ -122,14 +145,18 @@ def _from_ministry(source: SourceText, draft: Draft, head: Classified | None,
     committee = _committee(draft)
     if committee is not None:
         return sender, [committee], signatories, None
-    code = concerned_municipality(draft)
+    concerned = concerned_municipality(draft)
+    if concerned is None:
+        return sender, [], signatories, None
+    code = concerned.municipality.code
     recipients = []
-    if code is not None:
-        roles, where = _addressed_roles(source, draft)
-        recipients = [Party(Side.MUNICIPALITY, canonical(code), where, municipality_code=code,
-                            role=role, person=_holder(role, draft))
-                      for role in roles or [None]]
-    return sender, recipients, signatories, code
+    for role, where in _addressed_roles(source, draft) or [(None, draft.span)]:
+        holder = _holder(role, draft)
+        recipients.append(Party(Side.MUNICIPALITY, canonical(code), where,
+                                municipality_code=code, role=role,
+                                person=holder[0] if holder else None,
+                                person_span=holder[1] if holder else None))
+    return sender, recipients, signatories, concerned
 
 
 def _committee(draft: Draft) -> Party | None:
@@ -142,31 +169,37 @@ def _committee(draft: Draft) -> Party | None:
     return None
 
 
-def _addressed_roles(source: SourceText, draft: Draft) -> tuple[list[str], Span]:
+def _addressed_roles(source: SourceText, draft: Draft) -> list[tuple[str, Span]]:
+    """The office holders a letter is addressed to, in the order written, each with the
+    span of its own word (``Til borgmester, beskæftigelsesudvalgsformand og jobcenterchef``)."""
     for item in draft.lines:
-        if item.kind in (Kind.PARTY, Kind.TEXT) and (match := ROLE_LIST.match(item.text)):
-            roles = [r.strip().lower() for r in re.split(r",|\bog\b", match.group("roles"))]
-            return [r for r in roles if r], source.strip_span(item.line.span)
-    return [], draft.span
+        if item.kind in (Kind.PARTY, Kind.TEXT) and ROLE_LIST.match(item.text):
+            return [(m.group(0).lower(), _in_line(source, item, m.group(0), m.start()))
+                    for m in re.finditer(rf"\b{ROLE_WORD}\b", item.line.text)]
+    return []
 
 
-def _holder(role: str | None, draft: Draft) -> str | None:
-    """The person a letter names as holding ``role`` in the municipality (``borgmester X``)."""
+def _in_line(source: SourceText, item: Classified, text: str, at: int) -> Span:
+    return source.strip_span(Span(item.line.span.start + at, item.line.span.start + at + len(text)))
+
+
+def _holder(role: str | None, draft: Draft) -> tuple[str, Span] | None:
+    """The person a letter names as holding ``role`` in the municipality (``borgmester X``),
+    with the span of the name."""
     if role is None:
         return None
     for match in PERSON_WITH_ROLE.finditer(draft.body.text):
         if match.group("role").lower() == role:
-            return match.group("name")
+            return match.group("name"), draft.body.span(*match.span("name"))
     return None
 
 
 def _from_municipality(draft: Draft, known: dict[str, str]
-                       ) -> tuple[Party | None, list[Party], list[Party], str | None]:
-    code = None
+                       ) -> tuple[Party | None, list[Party], list[Party], NameMatch | None]:
+    found = municipality_match(draft.signature_unit[1]) if draft.signature_unit else None
+    found = found or concerned_municipality(draft)
+    code = found.municipality.code if found else None
     unit = draft.signature_unit[0] if draft.signature_unit else None
-    if draft.signature_unit:
-        code = municipality_code(draft.signature_unit[1])
-    code = code or concerned_municipality(draft)
     if unit is None:
         unit = next((c.text for c in draft.letterhead() + draft.party_lines()
                      if UNIT.match(c.text)), None)
@@ -179,20 +212,18 @@ def _from_municipality(draft: Draft, known: dict[str, str]
     signatories = [Party(Side.MUNICIPALITY, organisation, s.span, unit=unit,
                          municipality_code=code, person=s.name, role=s.role or known.get(s.name))
                    for s in draft.signatures]
-    return sender, [_minister(draft, known)], signatories, code
+    return sender, [_minister(draft, known)], signatories, found
 
 
 def _minister(draft: Draft, known: dict[str, str]) -> Party:
     """The minister addressed: a ``[Til] <x>minister <Name>`` line, else one named in the text."""
-    office_line = next((c for c in draft.letterhead() if (m := MINISTRY.match(c.text))
-                        and not m.group("person") and c.text.endswith("iet")), None)
+    ministry = next((o for c in draft.letterhead() if (o := read_office(c.text))
+                     and not o.person and o.office.endswith("iet")), None)
     for item in draft.lines:
-        match = MINISTRY.match(item.text)
-        if match and match.group("person") and item.kind == Kind.PARTY:
-            office = office_line.text if office_line else match.group("office")
-            return Party(Side.MINISTRY, ministry_name(office), item.line.span,
-                         person=match.group("person").strip(),
-                         role=minister_role(match.group("office")))
+        office = read_office(item.text) if item.kind == Kind.PARTY else None
+        if office and office.person:
+            return Party(Side.MINISTRY, ministry_name((ministry or office).office), item.line.span,
+                         person=office.person, role=minister_role(office.office))
     for match in PERSON_WITH_ROLE.finditer(draft.body.text):
         if "minister" in match.group("role").lower():
             return Party(Side.MINISTRY, ministry_name(match.group("role")),

@@ -7,6 +7,7 @@ words hyphenated over a line break are re-joined ("ind-" + "sats" -> "indsats", 
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -55,6 +56,10 @@ class Stitched:
         if self.text[start:].strip():
             out.append((start, len(self.text)))
         return out
+
+    def index_at(self, source_offset: int) -> int:
+        """The first character of the text read from ``source_offset`` or later."""
+        return bisect.bisect_left(self.offsets, source_offset)
 
     def first_sentence(self) -> str:
         ranges = self.sentences()

@@ -12,12 +12,13 @@ from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 from ..model.card import Answer, Assessment, Card, Section, TargetGroupKind, TestKind, TestResult
 from ..parse.criteria import CriterionCluster
 from ..parse.figures import case_load_figures
+from ..parse.keys import distinct
 from ..reference import TARGET_GROUP_ACT
 from . import iris
 from .legal import add_provision
 from .letter_facts import observation_to_rdf
 from .namespaces import BG
-from .provenance import derive
+from .provenance import derive, derive_field
 
 SECTION_PROPERTIES = {
     Section.DESCRIPTION: DCTERMS.description,
@@ -47,21 +48,15 @@ def card_to_rdf(card: Card, graph: Graph, criteria: CriterionIndex) -> URIRef:
     derive(graph, node, card, card.title.span)
     for section, text in sorted(card.sections.items(), key=lambda item: item[0].name):
         graph.add((node, SECTION_PROPERTIES[section], Literal(text.value, lang="da")))
-        _field_span(graph, node, card, text.span, SECTION_PROPERTIES[section])
+        derive_field(graph, node, card, text.span, SECTION_PROPERTIES[section])
         for figure in case_load_figures(card.source.slice(text.span), text.span):
             figure = dataclasses.replace(figure, municipality_code=card.municipality_code)
-            graph.add((observation_to_rdf(card, figure, graph), BG.statedIn, node))
+            observation_to_rdf(card, figure, graph, node)
     for group in card.target_groups:
         graph.add((node, BG.targetGroup, _target_group(graph, card, group)))
     for test in card.tests:
         graph.add((node, BG.testResult, _test_result(graph, card, node, test, criteria)))
     return node
-
-
-def _field_span(graph: Graph, node: URIRef, card: Card, span, prop: URIRef) -> None:
-    """A span that holds one property's value: the span says which property it backs."""
-    derive(graph, node, card, span)
-    graph.add((iris.span(iris.source_document(card.source.name), span), BG.forProperty, prop))
 
 
 def _target_group(graph: Graph, card: Card, group) -> URIRef:
@@ -100,19 +95,21 @@ def _test_result(graph: Graph, card: Card, intervention: URIRef, test: TestResul
         graph.add((node, BG.scoreReproduces, Literal(round(computed, 1) == round(test.score, 1))))
     if test.scope is not None:
         graph.add((node, BG.scope, Literal(test.scope.value, lang="da")))
-        _field_span(graph, node, card, test.scope.span, BG.scope)
+        derive_field(graph, node, card, test.scope.span, BG.scope)
     graph.add((node, BG.answerCount, Literal(len(test.assessments), datatype=XSD.integer)))
     derive(graph, node, card, test.score_text.span)
-    for assessment in test.assessments:
-        cluster = criteria[(test.kind.value, assessment.criterion_key)]
+    clusters = [criteria[(test.kind.value, a.criterion_key)] for a in test.assessments]
+    keys = distinct([iris.answer_key(c.representative) for c in clusters],
+                    [a.text for a in test.assessments])
+    for assessment, cluster, key in zip(test.assessments, clusters, keys, strict=True):
         graph.add((node, BG.assessment,
-                   _assessment(graph, card, node, test.kind, assessment, cluster)))
+                   _assessment(graph, card, iris.assessment(node, key), test.kind, assessment,
+                               cluster)))
     return node
 
 
-def _assessment(graph: Graph, card: Card, test_node: URIRef, kind: TestKind,
+def _assessment(graph: Graph, card: Card, node: URIRef, kind: TestKind,
                 assessment: Assessment, cluster: CriterionCluster) -> URIRef:
-    node = iris.assessment(test_node, assessment.position)
     graph.add((node, RDF.type, BG.Assessment))
     graph.add((node, BG.answer, ANSWERS[assessment.answer]))
     graph.add((node, BG.text, Literal(assessment.text, lang="da")))

@@ -1,7 +1,9 @@
 """IRI minting: every node's IRI is derived from content, under one configurable base.
 
-Same content, same IRI: rebuilding never renames a node. Kinds of node live under
-their own path segment so an IRI says what it names.
+Same content, same IRI: rebuilding, renaming a file or reading the same letter in
+another appendix never renames a node (the rules: docs/iris.md). Only a source
+document, its named graph and the spans in it follow the file. Kinds of node live
+under their own path segment so an IRI says what it names.
 """
 
 from __future__ import annotations
@@ -57,8 +59,18 @@ def test_result(intervention_iri: URIRef, kind_slug: str) -> URIRef:
     return URIRef(f"{intervention_iri}/test/{kind_slug}")
 
 
-def assessment(test_result_iri: URIRef, position: int) -> URIRef:
-    return URIRef(f"{test_result_iri}/answer/{position}")
+def part(parent: URIRef, kind: str, key: str) -> URIRef:
+    """A node that exists only within ``parent`` (a letter's mention, a test's answer)."""
+    return URIRef(f"{parent}/{kind}/{key}")
+
+
+def assessment(test_result_iri: URIRef, key: str) -> URIRef:
+    """An answer, by the criterion it answers (``key``: see :func:`answer_key`)."""
+    return part(test_result_iri, "answer", key)
+
+
+def answer_key(criterion_key: str) -> str:
+    return short_hash(criterion_key)
 
 
 def criterion(kind_slug: str, key: str) -> URIRef:
@@ -92,8 +104,15 @@ def legal_provision(year: int, number: int, paragraph: str, subsection: str | No
     return iri(*parts)
 
 
-def letter(document_name: str, key: str) -> URIRef:
-    return iri("letter", slugify(document_name.rsplit(".", 1)[0], 30), slugify(key, 80))
+def letter(key: str) -> URIRef:
+    """A letter by its key (date, sender, recipient: ``parse.keys``), whatever file holds it."""
+    return iri("letter", slugify(key, 90))
+
+
+def person(name: str, organisation: str | None) -> URIRef:
+    """A person with the organisation they sign for (a kommunekode or an organisation's
+    slug): two people of one name in two organisations are two persons."""
+    return iri("person", *([organisation] if organisation else []), slugify(name))
 
 
 def concept(scheme: str, label: str) -> URIRef:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
+from ..model.common import ParsedDocument
 from ..model.correspondence import (
     Commitment,
     Correspondence,
@@ -17,40 +18,47 @@ from ..model.correspondence import (
     MentionKind,
 )
 from ..parse.citations import provision_label
+from ..parse.keys import distinct
 from ..reference import find_act
 from ..text import short_hash, slugify
 from . import iris
 from .legal import add_act, add_provision
 from .namespaces import BG, ELI, OA, ORG, SCHEMA
-from .provenance import derive
+from .provenance import derive, derive_field
 
 
 def facts_to_rdf(doc: Correspondence, graph: Graph) -> None:
-    for index, mention in enumerate(doc.mentions):
-        letter = iris.letter(doc.source.name, mention.letter)
+    for mention in doc.mentions:
+        letter = iris.letter(mention.letter)
         entity = mentioned(graph, mention.kind, mention.label, mention.municipality_code)
         graph.add((letter, SCHEMA.mentions, entity))
-        node = URIRef(f"{letter}/mention/{index}")
+        node = iris.part(letter, "mention", f"{mention.kind.value}-{slugify(mention.label)}")
         graph.add((node, RDF.type, BG.Mention))
         graph.add((node, OA.hasBody, entity))
         graph.add((node, OA.hasTarget, letter))
         graph.add((node, BG.surfaceForm, Literal(mention.surface)))
+        if mention.score < 1:
+            graph.add((node, BG.matchScore, Literal(f"{mention.score:.2f}", datatype=XSD.decimal)))
         derive(graph, node, doc, mention.span)
     for commitment in doc.commitments:
         commitment_to_rdf(doc, commitment, graph)
-    for initiative in doc.initiatives:
-        initiative_to_rdf(doc, initiative, graph)
+    for initiative, key in zip(doc.initiatives, _initiative_keys(doc.initiatives), strict=True):
+        initiative_to_rdf(doc, initiative, key, graph)
     for citation in doc.citations:
         node = provision(graph, citation)
         derive(graph, node, doc, citation.span)
         if citation.letter:
-            graph.add((iris.letter(doc.source.name, citation.letter), DCTERMS.references, node))
+            graph.add((iris.letter(citation.letter), DCTERMS.references, node))
     for figure in doc.figures:
-        observation_to_rdf(doc, figure, graph)
+        observation_to_rdf(doc, figure, graph, iris.letter(figure.letter or ""))
 
 
-def _segment(doc: Correspondence) -> str:
-    return slugify(doc.source.name.rsplit(".", 1)[0], 30)
+def _initiative_keys(initiatives: list[Initiative]) -> list[str]:
+    """Each initiative's key in its letter: its label or title, with a hash of its text
+    where two share one."""
+    keys = [f"{i.letter} {slugify(i.label or i.title, 50)}" for i in initiatives]
+    contents = [f"{i.title} {i.description or ''}" for i in initiatives]
+    return [key.split(" ", 1)[1] for key in distinct(keys, contents)]
 
 
 def mentioned(graph: Graph, kind: MentionKind, label: str, code: str | None) -> URIRef:
@@ -69,11 +77,12 @@ def mentioned(graph: Graph, kind: MentionKind, label: str, code: str | None) -> 
 
 def commitment_to_rdf(doc: Correspondence, commitment: Commitment, graph: Graph) -> URIRef:
     deadline = commitment.deadline
-    node = iris.iri("commitment", _segment(doc), short_hash(
-        f"{commitment.letter} {commitment.text} {deadline.text} {deadline.start}"))
+    letter = iris.letter(commitment.letter)
+    node = iris.part(letter, "commitment", short_hash(
+        f"{commitment.text} {deadline.text} {deadline.start}"))
     graph.add((node, RDF.type, BG.Commitment))
     graph.add((node, BG.committedBy, iris.municipality(commitment.municipality_code)))
-    graph.add((node, BG.statedIn, iris.letter(doc.source.name, commitment.letter)))
+    graph.add((node, BG.statedIn, letter))
     graph.add((node, SCHEMA.text, Literal(commitment.text, lang="da")))
     graph.add((node, BG.deadlineStart, Literal(deadline.start, datatype=XSD.date)))
     graph.add((node, BG.deadlineEnd, Literal(deadline.end, datatype=XSD.date)))
@@ -85,19 +94,18 @@ def commitment_to_rdf(doc: Correspondence, commitment: Commitment, graph: Graph)
         graph.add((node, BG.relativeDeadline, Literal(deadline.relative,
                                                       datatype=XSD.duration)))
     if commitment.acknowledged_by:
-        graph.add((node, BG.acknowledgedIn,
-                   iris.letter(doc.source.name, commitment.acknowledged_by)))
+        graph.add((node, BG.acknowledgedIn, iris.letter(commitment.acknowledged_by)))
     derive(graph, node, doc, commitment.span)
     return node
 
 
-def initiative_to_rdf(doc: Correspondence, initiative: Initiative, graph: Graph) -> URIRef:
-    name = initiative.label or initiative.title
-    node = iris.iri("initiative", _segment(doc), f"{initiative.municipality_code or 'x'}-"
-                    f"{slugify(name, 40)}-{short_hash(initiative.letter + initiative.title, 6)}")
+def initiative_to_rdf(doc: Correspondence, initiative: Initiative, key: str,
+                      graph: Graph) -> URIRef:
+    letter = iris.letter(initiative.letter)
+    node = iris.part(letter, "initiative", key)
     graph.add((node, RDF.type, BG.Initiative))
     graph.add((node, DCTERMS.title, Literal(initiative.title, lang="da")))
-    graph.add((node, BG.describedIn, iris.letter(doc.source.name, initiative.letter)))
+    graph.add((node, BG.describedIn, letter))
     if initiative.municipality_code:
         graph.add((node, BG.municipality, iris.municipality(initiative.municipality_code)))
     for predicate, value in ((SCHEMA.description, initiative.description),
@@ -110,7 +118,15 @@ def initiative_to_rdf(doc: Correspondence, initiative: Initiative, graph: Graph)
     if initiative.week_deadline is not None:
         graph.add((node, BG.weekDeadline, Literal(initiative.week_deadline,
                                                   datatype=XSD.integer)))
+    if initiative.position is not None:
+        graph.add((node, BG.position, Literal(initiative.position, datatype=XSD.integer)))
     derive(graph, node, doc, initiative.span)
+    if initiative.purpose_span is not None:
+        properties = [BG.purpose] + ([SCHEMA.description]
+                                     if initiative.description == initiative.purpose else [])
+        derive_field(graph, node, doc, initiative.purpose_span, *properties)
+    if initiative.status_span is not None:
+        derive_field(graph, node, doc, initiative.status_span, BG.status)
     return node
 
 
@@ -135,9 +151,12 @@ def provision(graph: Graph, citation: LegalCitation) -> URIRef:
     return node
 
 
-def observation_to_rdf(doc: Correspondence, figure: Figure, graph: Graph) -> URIRef:
-    node = iris.iri("observation", _segment(doc), short_hash(
-        f"{figure.letter} {figure.span.start} {figure.value} {figure.measure} {figure.subject}"))
+def observation_to_rdf(doc: ParsedDocument, figure: Figure, graph: Graph,
+                       parent: URIRef) -> URIRef:
+    """A figure as an observation within ``parent`` (the letter or intervention stating it),
+    keyed by what it says: value, unit, measure, subject and period."""
+    node = iris.part(parent, "observation", short_hash(
+        f"{figure.value} {figure.unit} {figure.measure} {figure.subject} {figure.period}"))
     graph.add((node, RDF.type, SCHEMA.Observation))
     graph.add((node, SCHEMA.value, Literal(str(figure.value), datatype=XSD.decimal)))
     graph.add((node, SCHEMA.unitText, Literal(figure.unit)))
@@ -155,7 +174,6 @@ def observation_to_rdf(doc: Correspondence, figure: Figure, graph: Graph) -> URI
                              (BG.periodEnd, figure.period_end)):
         if value:
             graph.add((node, predicate, Literal(value, datatype=XSD.date)))
-    if figure.letter:
-        graph.add((node, BG.statedIn, iris.letter(doc.source.name, figure.letter)))
+    graph.add((node, BG.statedIn, parent))
     derive(graph, node, doc, figure.span)
     return node

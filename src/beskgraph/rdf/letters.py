@@ -15,11 +15,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
 from ..model.correspondence import Appendix, Correspondence, Letter, Party
-from ..text import slugify
+from ..text import Span, slugify
 from . import iris
 from .letter_facts import facts_to_rdf
 from .namespaces import BG, ORG, SCHEMA
-from .provenance import add_source_document, derive
+from .provenance import add_source_document, derive, derive_field
 
 
 def correspondence_to_rdf(doc: Correspondence, graph: Graph) -> None:
@@ -29,10 +29,6 @@ def correspondence_to_rdf(doc: Correspondence, graph: Graph) -> None:
     for letter in doc.letters:
         letter_to_rdf(doc, letter, graph, appendix)
     facts_to_rdf(doc, graph)
-
-
-def letter_iri(doc: Correspondence, key: str) -> URIRef:
-    return iris.letter(doc.source.name, key)
 
 
 def appendix_to_rdf(doc: Correspondence, appendix: Appendix, graph: Graph) -> URIRef:
@@ -65,7 +61,7 @@ def appendix_to_rdf(doc: Correspondence, appendix: Appendix, graph: Graph) -> UR
 
 def letter_to_rdf(doc: Correspondence, letter: Letter, graph: Graph,
                   appendix: URIRef | None) -> URIRef:
-    node = letter_iri(doc, letter.key)
+    node = iris.letter(letter.key)
     graph.add((node, RDF.type, BG.Letter))
     graph.add((node, RDF.type, SCHEMA.Message))
     graph.add((node, BG.referredOnly, Literal(letter.referred_only)))
@@ -84,6 +80,7 @@ def letter_to_rdf(doc: Correspondence, letter: Letter, graph: Graph,
         graph.add((node, SCHEMA.text, Literal(letter.text, lang="da")))
     if letter.municipality_code:
         graph.add((node, BG.municipality, iris.municipality(letter.municipality_code)))
+        match_score(graph, node, letter.municipality_score)
     if appendix is not None and not letter.referred_only:
         graph.add((node, DCTERMS.isPartOf, appendix))
         graph.add((appendix, DCTERMS.hasPart, node))
@@ -92,11 +89,19 @@ def letter_to_rdf(doc: Correspondence, letter: Letter, graph: Graph,
             graph.add((node, SCHEMA.sender, target))
         if letter.sender.person:
             graph.add((node, SCHEMA.author, person(doc, graph, letter.sender)))
-    for recipient in letter.recipients:
-        for target in party(doc, graph, recipient, person_too=True):
+    for position, recipient in enumerate(letter.recipients, 1):
+        targets = party(doc, graph, recipient, person_too=True)
+        for target in targets:
             graph.add((node, SCHEMA.recipient, target))
-    for signatory in letter.signatories:
-        graph.add((node, BG.signatory, person(doc, graph, signatory)))
+        list_item(doc, graph, node, BG.recipientItem, position, targets, recipient.span)
+    for position, signatory in enumerate(letter.signatories, 1):
+        target = person(doc, graph, signatory)
+        graph.add((node, BG.signatory, target))
+        list_item(doc, graph, node, BG.signatoryItem, position, [target], signatory.span)
+    if letter.subject and letter.subject_span:
+        derive_field(graph, node, doc, letter.subject_span, SCHEMA.headline)
+    if letter.date_text and letter.date_span:
+        derive_field(graph, node, doc, letter.date_span, BG.dateText)
     for identifier in letter.identifiers:
         id_node = URIRef(f"{node}/identifier/{identifier.scheme}-{slugify(identifier.value)}")
         graph.add((id_node, RDF.type, SCHEMA.PropertyValue))
@@ -107,10 +112,33 @@ def letter_to_rdf(doc: Correspondence, letter: Letter, graph: Graph,
         graph.add((node, SCHEMA.identifier, id_node))
         derive(graph, id_node, doc, identifier.span)
     for key in letter.in_reply_to:
-        graph.add((node, BG.inReplyTo, letter_iri(doc, key)))
+        graph.add((node, BG.inReplyTo, iris.letter(key)))
     for key in letter.encloses:
-        graph.add((node, BG.encloses, letter_iri(doc, key)))
+        graph.add((node, BG.encloses, iris.letter(key)))
     derive(graph, node, doc, letter.span)
+    return node
+
+
+def match_score(graph: Graph, node: URIRef, score: float) -> None:
+    """How closely the name ``node`` was read from matched the reference it was taken as,
+    when it took OCR repairs (below 1)."""
+    if score < 1:
+        graph.add((node, BG.matchScore, Literal(f"{score:.2f}", datatype=XSD.decimal)))
+
+
+def list_item(doc: Correspondence, graph: Graph, letter: URIRef, link: URIRef, position: int,
+              targets: list[URIRef], at: Span) -> URIRef:
+    """The ``position``-th party of ``link`` as written (a ``schema:ListItem`` whose items
+    are the party's nodes: organisation, post, person): the order of a letter's
+    recipients and signatories, which their shared nodes cannot hold."""
+    name = link.rsplit("#", 1)[-1].removesuffix("Item")
+    node = URIRef(f"{letter}/{name}/{position}")
+    graph.add((letter, link, node))
+    graph.add((node, RDF.type, SCHEMA.ListItem))
+    for target in targets:
+        graph.add((node, SCHEMA.item, target))
+    graph.add((node, BG.position, Literal(position, datatype=XSD.integer)))
+    derive(graph, node, doc, at)
     return node
 
 
@@ -156,10 +184,14 @@ def party(doc: Correspondence, graph: Graph, who: Party, person_too: bool) -> li
     return out
 
 
+def _owner(who: Party) -> str | None:
+    """The organisation a party belongs to, as an IRI segment: its kommunekode or slug."""
+    return who.municipality_code or (slugify(who.organisation, 30) if who.organisation else None)
+
+
 def post(graph: Graph, org: URIRef, who: Party) -> URIRef:
     assert who.role is not None
-    owner = who.municipality_code or slugify(who.organisation or "x", 30)
-    node = iris.iri("post", owner, slugify(who.role))
+    node = iris.iri("post", _owner(who) or "x", slugify(who.role))
     role = iris.concept("role", who.role)
     graph.add((role, RDF.type, ORG.Role))
     graph.add((role, RDF.type, SKOS.Concept))
@@ -174,7 +206,7 @@ def post(graph: Graph, org: URIRef, who: Party) -> URIRef:
 
 def person(doc: Correspondence, graph: Graph, who: Party) -> URIRef:
     assert who.person is not None
-    node = iris.iri("person", slugify(who.person))
+    node = iris.person(who.person, _owner(who))
     graph.add((node, RDF.type, SCHEMA.Person))
     graph.add((node, SCHEMA.name, Literal(who.person)))
     org = _organisation_of(graph, who)
@@ -188,7 +220,7 @@ def person(doc: Correspondence, graph: Graph, who: Party) -> URIRef:
         graph.add((node, SCHEMA.worksFor, org))
     if who.municipality_code:
         graph.add((node, BG.municipality, iris.municipality(who.municipality_code)))
-    derive(graph, node, doc, who.span)
+    derive(graph, node, doc, who.person_span or who.span)
     return node
 
 

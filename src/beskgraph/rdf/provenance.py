@@ -51,5 +51,14 @@ def derive(graph: Graph, node: URIRef, document: ParsedDocument, at: Span | None
     graph.add((selector, BG.line, Literal(text.line_of(at.start), datatype=XSD.positiveInteger)))
 
 
+def derive_field(graph: Graph, node: URIRef, document: ParsedDocument, at: Span,
+                 *properties: URIRef) -> None:
+    """A span that holds the value of ``properties`` of ``node``: the span says so."""
+    derive(graph, node, document, at)
+    selector = iris.span(iris.source_document(document.source.name), at)
+    for prop in properties:
+        graph.add((selector, BG.forProperty, prop))
+
+
 def label(graph: Graph, node: URIRef, text: str, lang: str = "da") -> None:
     graph.add((node, RDFS.label, Literal(text, lang=lang)))

@@ -20,7 +20,7 @@ from graphql import GraphQLError
 from strawberry.dataloader import DataLoader
 
 from beskgraph.api.graphql import queries
-from beskgraph.api.graphql.mapping import ENTITIES, RDF_TYPE, EntityMap, Prop
+from beskgraph.api.graphql.mapping import ENTITIES, LIST_ITEM, POSITION, RDF_TYPE, EntityMap, Prop
 from beskgraph.api.graphql.pagination import Page, PageRequest, Row, finish_page
 from beskgraph.api.graphql.queries import Listing
 from beskgraph.store import Store, StoreError, StoreUnavailable
@@ -37,11 +37,13 @@ class Record:
         self.fields: dict[str, list[object]] = defaultdict(list)
         self.fallbacks: dict[str, list[tuple[int, object]]] = defaultdict(list)
         self.types: set[str] = set()
+        self.positions: dict[str, dict[str, int]] = defaultdict(dict)  # field -> value -> position
 
     def all(self, field: str) -> list[object]:
         own = self.fields.get(field)
         if own:
-            return sorted(own, key=str)
+            written = self.positions.get(field, {})
+            return sorted(own, key=lambda v: (written.get(str(v), len(written) + 1), str(v)))
         ranked = self.fallbacks.get(field)
         if not ranked:
             return []
@@ -113,6 +115,12 @@ class Loader:
                     record.fallbacks[field].append((rank, value))
                 else:
                     record.fields[field].append(value)
+        ordered = {p.order: p.field for p in entity.record_props if p.order}
+        if ordered:
+            for row in await self.select(_order_query(ordered, nodes)):
+                positions = records[str(row["s"])].positions[ordered[str(row["link"])]]
+                value, position = str(row["o"]), int(row["pos"])  # type: ignore[call-overload]
+                positions[value] = min(position, positions.get(value, position))
         return [records[node] for node in nodes]
 
     async def types(self, node: str) -> set[str]:
@@ -183,6 +191,15 @@ class Loader:
     async def lookup(self, type_name: str, field: str, value: str) -> str | None:
         rows = await self.select(queries.lookup_query(ENTITIES[type_name], field, value))
         return str(rows[0]["s"]) if rows else None
+
+
+def _order_query(links: dict[str, str], nodes: Sequence[str]) -> str:
+    """Rows ``?s ?link ?o ?pos``: each value's position in the order written."""
+    return (
+        f"SELECT DISTINCT ?s ?link ?o ?pos WHERE {{ {queries.values('s', nodes)} "
+        f"{queries.values('link', sorted(links))} ?s ?link ?_item . "
+        f"?_item <{LIST_ITEM}> ?o ; <{POSITION}> ?pos }}"
+    )
 
 
 def _key(value: object) -> queries.Key:

@@ -23,6 +23,8 @@ PROV = "http://www.w3.org/ns/prov#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 RDF_TYPE = RDF + "type"
+LIST_ITEM = SCHEMA + "item"  # a schema:ListItem's values, at its bg:position
+POSITION = BG + "position"
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class Prop:
     inverse: bool = False
     relation: bool = False  # a (possibly large) list loaded page-wise, not with the record
     fallbacks: tuple[str, ...] = ()  # predicates read, in order, when ``predicate`` has no value
+    order: str | None = None  # the link to ``schema:ListItem``s giving the values' order as written
 
     @property
     def sparql_path(self) -> str:
@@ -201,8 +204,8 @@ ENTITIES: dict[str, EntityMap] = {
             Prop("dateReceived", BG + "dateReceived"),
             Prop("subject", SCHEMA + "headline"),
             Prop("sender", SCHEMA + "sender", node="Party"),
-            Prop("recipients", SCHEMA + "recipient", node="Party", many=True),
-            Prop("signatories", BG + "signatory", node="Party", many=True),
+            Prop("recipients", SCHEMA + "recipient", node="Party", many=True, order=BG + "recipientItem"),
+            Prop("signatories", BG + "signatory", node="Party", many=True, order=BG + "signatoryItem"),
             Prop("identifiers", SCHEMA + "identifier", node="Identifier", many=True),
             Prop("inReplyTo", BG + "inReplyTo", node="Letter", many=True),
             Prop("replies", BG + "inReplyTo", "Letter", True, True, True),
@@ -268,6 +271,7 @@ ENTITIES: dict[str, EntityMap] = {
             Prop("municipality", BG + "municipality", node="Municipality"),
             Prop("letter", BG + "describedIn", node="Letter"),
             Prop("weekDeadline", BG + "weekDeadline"),
+            Prop("position", BG + "position"),
             Prop("source", BG + "sourceSpan", node="Source", many=True),
             Prop("document", PROV + "wasDerivedFrom", node="Document"),
         ),

@@ -545,7 +545,7 @@ class Letter(Node, Sourced):
     mentions_in_text = relation("mentionsInText", "Mention", "surfaceForm")
     municipality = link("municipality", "Municipality")
     commitments = relation("commitments", "Commitment", "deadline")
-    initiatives = relation("initiatives", "Initiative", "title")
+    initiatives = relation("initiatives", "Initiative", "position", numeric=True)
     legal_references = link("legalReferences", "LegalProvision", many=True)
     text = value("text", "str | None")
 
@@ -569,6 +569,7 @@ class Initiative(Node, Sourced):
     municipality = link("municipality", "Municipality")
     letter = link("letter", "Letter")
     week_deadline = value("weekDeadline", "int | None")
+    position = value("position", "int | None", description="Its place in the letter's order, from 1.")
 
 
 TYPES.update(
