@@ -17,7 +17,8 @@ from beskgraph.store import EmbeddedStore
 
 __all__ = ["seed_store", "seed_trig", "site"]  # fixtures
 
-STRUCTURAL = {"test", "answer", "mention", "identifier", "page"}  # fixed words inside minted paths
+STRUCTURAL = {"test", "answer", "mention", "identifier", "page", "commitment", "initiative", "observation",
+              "recipient", "signatory"}  # fixed words inside minted paths
 FORMATS = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt"}
 
 
@@ -49,7 +50,7 @@ def test_every_minted_kind_dereferences_in_four_formats(site: str, seed_store: E
     kinds = minted_by_kind(seed_store)
     assert len(kinds) >= 25, sorted(kinds)
     for kind in ("municipality", "intervention/test/answer", "criterion", "letter", "letter/mention",
-                 "provision", "source", "target-group", "graph", "person", "commitment"):
+                 "provision", "source", "target-group", "graph", "person", "letter/commitment"):
         assert kind in kinds, kind
     with httpx.Client(base_url=site, timeout=30) as client:
         for kind, iri in sorted(kinds.items()):

@@ -90,7 +90,7 @@ def test_compare_filters_by_test_and_target_group(site: str) -> None:
 
 
 def test_letter_shows_its_chain_parties_and_commitments(site: str) -> None:
-    page = get(site, "/letter/003-aec37f0f2b66ca76/2018-07-09-rudersdal-til-beskaeftigelsesministeriet")
+    page = get(site, "/letter/2018-07-09-rudersdal-til-beskaeftigelsesministeriet")
     words = text_of(page)
     assert "Beskæftigelsesministeriet til Rudersdal, 11. juni 2018 — dette brev svarer på det" in words
     assert "Beskæftigelsesministeriet til Rudersdal, 31. august 2018 — svar på dette brev" in words
@@ -102,10 +102,10 @@ def test_letter_shows_its_chain_parties_and_commitments(site: str) -> None:
 def test_timeline_orders_letters_and_deadlines(site: str) -> None:
     page = get(site, "/timeline")
     dates = re.findall(r'<time datetime="([0-9-]+)"', page)
-    assert len(dates) > 40 and dates == sorted(dates)
+    assert len(dates) > 35 and dates == sorted(dates)  # 28 letters (some undated) and 16 deadlines
     assert page.count('class="event deadline"') > 10
     words = text_of(page)
-    assert re.search(r"(\d+) af 18 tilsagn har ingen opfølgning", words)
+    assert re.search(r"(\d+) af 16 tilsagn har ingen opfølgning", words)
     assert "Frist for Rudersdal" in words
 
 

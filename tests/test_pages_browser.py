@@ -30,7 +30,7 @@ AXE = Path(__file__).resolve().parent / "browser" / "node_modules" / "axe-core" 
 ARTIFACTS = Path(__file__).resolve().parent / "browser" / "artifacts"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-RUDERSDAL = "/letter/003-aec37f0f2b66ca76/2018-07-09-rudersdal-til-beskaeftigelsesministeriet"
+RUDERSDAL = "/letter/2018-07-09-rudersdal-til-beskaeftigelsesministeriet"
 
 
 def required(present: bool, what: str) -> None:
@@ -173,7 +173,8 @@ PAGES = [
     "/", "/search?q=Middelfart", "/municipality/410", "/" + MIDDELFART, "/" + MIDDELFART + "/test/evidence",
     "/" + MIDDELFART + "/test/evidence/answer/1", "/criterion/evidence/096ff85d5495", "/compare",
     "/compare?test=god-praksis", "/timeline", RUDERSDAL, "/source/000-2ad044e4a048410a?char=2294,2450",
-    "/commitment/003-aec37f0f2b66ca76/003c6985ba09", "/person/birgitte-n-lundgren",
+    "/letter/2018-07-05-broendby-til-beskaeftigelsesministeriet/commitment/a9431d9b80a1",
+    "/person/230/birgitte-n-lundgren",
     "/target-group/6-1-dagpengemodtagere", "/provision/2019-548/p6/nr1", "/graph/reference", "/ontology",
     "/shapes", "/sparql", "/nothing/here",
 ]
