@@ -9,10 +9,12 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import httpx
 
@@ -28,33 +30,59 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@dataclass(frozen=True)
+class Server:
+    """A running ``server.py``: its base URL, process and log (stderr)."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+    log: IO[bytes]
+
+    def log_tail(self, size: int = 2000) -> str:
+        """The end of what the server wrote to stderr."""
+        self.log.seek(0, os.SEEK_END)
+        self.log.seek(max(0, self.log.tell() - size))
+        return self.log.read().decode(errors="replace")
+
+
 @contextlib.contextmanager
-def running_server(graph: Path, startup_timeout: float = 1800) -> Iterator[str]:
-    """``server.py --graph graph`` on a free loopback port, until the block ends."""
+def running_server(graph: Path, startup_timeout: float = 1800, *, source: Path = ROOT,
+                   env: dict[str, str] | None = None) -> Iterator[Server]:
+    """``server.py --graph graph`` on a free loopback port, until the block ends.
+
+    ``source`` is the checkout whose ``server.py`` and ``src/`` run (this one by default;
+    another to compare versions); ``env`` adds environment variables.
+    """
     port = _free_port()
-    command = [sys.executable, str(ROOT / "server.py"), "--graph", str(graph), "--host", "127.0.0.1",
+    command = [sys.executable, str(source / "server.py"), "--graph", str(graph), "--host", "127.0.0.1",
                "--port", str(port)]
-    server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              env={**os.environ, "BESKGRAPH_STORE": "memory"})
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + startup_timeout
-        while time.monotonic() < deadline:
-            if server.poll() is not None:
-                raise RuntimeError(f"server exited: {server.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            time.sleep(0.5)
-        else:
-            raise RuntimeError("server did not start in time")
-        yield url
-    finally:
-        server.terminate()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            server.wait(timeout=30)
-        if server.poll() is None:
-            server.kill()
+    variables = {**os.environ, "BESKGRAPH_STORE": "memory", **(env or {})}
+    if source != ROOT:
+        variables["PYTHONPATH"] = str(source / "src")
+    # stderr to a file, not a pipe: a server that logs a lot must never block on it
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(command, cwd=source, stdout=subprocess.DEVNULL, stderr=log,
+                                   env=variables)
+        server = Server(f"http://127.0.0.1:{port}", process, log)
+        try:
+            deadline = time.monotonic() + startup_timeout
+            while time.monotonic() < deadline:
+                if process.poll() is not None:
+                    raise RuntimeError(f"server exited: {server.log_tail()}")
+                with contextlib.suppress(httpx.HTTPError):
+                    if httpx.get(f"{server.url}/health", timeout=2).status_code == 200:
+                        break
+                time.sleep(0.5)
+            else:
+                raise RuntimeError("server did not start in time")
+            yield server
+        finally:
+            process.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=30)
+            if process.poll() is None:
+                process.kill()
+                process.wait()
 
 
 async def _client(client: httpx.AsyncClient, mix: list[Request], offset: int, stop: float,
@@ -91,7 +119,7 @@ async def _load(url: str, mix: list[Request], clients: int, seconds: float) -> d
 def measure_load(graph: Path, mix: list[Request], clients: int, seconds: float) -> dict[str, Any]:
     """Start the server on ``graph``, load it, stop it."""
     started = time.perf_counter()
-    with running_server(graph) as url:
+    with running_server(graph) as server:
         ready = time.perf_counter() - started
-        result = asyncio.run(_load(url, mix, clients, seconds))
+        result = asyncio.run(_load(server.url, mix, clients, seconds))
     return {"server_start_s": ready, **result}
