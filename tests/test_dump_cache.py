@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import stat
 import threading
 import time
@@ -16,6 +17,7 @@ from starlette.applications import Starlette
 
 from beskgraph.api.app import create_app
 from beskgraph.api.dump_cache import DumpCache
+from beskgraph.api.file_response import Unsatisfiable, byte_range
 from beskgraph.api.settings import Settings
 from beskgraph.store import EmbeddedStore, StoreError
 
@@ -139,15 +141,35 @@ def test_head_and_range_requests(serve_app: Callable[[Starlette], str]) -> None:
     assert part.headers["content-range"] == f"bytes 10-49/{size}"
     tail = httpx.get(url, headers={"Range": "bytes=-20"})
     assert tail.content == full.content[-20:]
-    assert httpx.get(url, headers={"Range": f"bytes={size + 10}-"}).status_code == 416
+    assert httpx.get(url, headers={"Range": f"bytes=20-{size + 99}"}).content == full.content[20:]
+    unsatisfiable = httpx.get(url, headers={"Range": f"bytes={size + 10}-"})
+    assert unsatisfiable.status_code == 416 and unsatisfiable.headers["content-range"] == f"bytes */{size}"
+    # several ranges, a malformed one or a stale If-Range: the whole file, as RFC 9110 allows
+    for headers in ({"Range": "bytes=0-1,5-6"}, {"Range": "bytes=x-y"}, {"Range": "lines=1-2"},
+                    {"Range": "bytes=0-9", "If-Range": '"stale"'}):
+        whole = httpx.get(url, headers=headers)
+        assert (whole.status_code, whole.content) == (200, full.content), headers
+    assert httpx.get(url, headers={"Range": "bytes=0-9", "If-Range": full.headers["etag"]}).status_code == 206
+
+
+def test_etag_is_the_content_hash_and_if_none_match_gives_304(serve_app: Callable[[Starlette], str]) -> None:
+    store = EmbeddedStore()
+    store.load_dataset(SAMPLE_TRIG, "application/trig")
+    url = serve_app(create_app(store)) + "/dump.nq"
+    full = httpx.get(url)
+    assert full.headers["etag"] == f'"{hashlib.sha256(full.content).hexdigest()}"'
+    cached = httpx.get(url, headers={"If-None-Match": f'"other", W/{full.headers["etag"]}'})
+    assert cached.status_code == 304 and cached.content == b""
+    assert httpx.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
 
 
 def test_files_live_in_a_private_directory_removed_with_the_cache(tmp_path: Path) -> None:
     store = EmbeddedStore()
     store.load_dataset(SAMPLE_TRIG, "application/trig")
     cache = DumpCache(store, tmp_path / "dumps", max_builds=1)
-    path, generation = asyncio.run(cache.path("nquads"))
-    assert generation == store.generation
+    file, generation = asyncio.run(cache.file("nquads"))
+    path = file.path
+    assert generation == store.generation and file.size == path.stat().st_size
     assert path.parent.parent == tmp_path / "dumps"
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
     assert path.read_bytes() == b"".join(store.dump("nquads"))
@@ -162,3 +184,28 @@ def test_dump_dir_and_build_limit_from_the_environment(monkeypatch: pytest.Monke
     assert (settings.dump_dir, settings.max_dump_builds) == (str(tmp_path), 3)
     app = create_app(EmbeddedStore(), settings=settings)
     assert app.state.dumps.directory.parent == tmp_path
+
+
+def test_byte_range() -> None:
+    assert byte_range("bytes=0-9", 100) == (0, 10)
+    assert byte_range("bytes=90-", 100) == (90, 100)
+    assert byte_range("bytes=-30", 100) == (70, 100)
+    assert byte_range("bytes=-300", 100) == (0, 100)
+    assert byte_range("bytes=95-200", 100) == (95, 100)
+    for whole in (None, "", "bytes=5-2", "bytes=1-2,4-5", "bytes=a-b", "bytes=-", "items=0-1", "bytes=0"):
+        assert byte_range(whole, 100) is None, whole
+    for beyond in ("bytes=100-", "bytes=-0"):
+        with pytest.raises(Unsatisfiable):
+            byte_range(beyond, 100)
+
+
+def test_a_client_leaving_mid_download_does_not_disturb_the_server(serve_app: Callable[[Starlette], str]) -> None:
+    store = EmbeddedStore()
+    data = "".join(f'<{EX}s{i}> <{EX}p> "value number {i}" .\n' for i in range(20000))
+    store.replace_graph(EX + "big", data.encode(), "application/n-triples")
+    url = serve_app(create_app(store)) + "/dump.nq"
+    size = len(httpx.get(url).content)
+    for _ in range(20):
+        with httpx.stream("GET", url) as response:
+            next(response.iter_raw(1024))  # then hang up
+    assert len(httpx.get(url).content) == size

@@ -13,6 +13,7 @@ cache or at exit. The file a newer generation replaces is kept until the one aft
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
 import tempfile
@@ -21,8 +22,11 @@ from pathlib import Path
 
 import anyio
 
+from beskgraph.api.file_response import CompleteFile
 from beskgraph.api.generations import PerGeneration, current
 from beskgraph.store import Store
+
+READERS = 8  # dump files read at once (each a chunk at a time)
 
 
 class DumpCache:
@@ -34,35 +38,39 @@ class DumpCache:
             Path(directory).mkdir(parents=True, exist_ok=True)
         self.directory = Path(tempfile.mkdtemp(prefix="beskgraph-dumps-", dir=directory))
         self._cleanup = weakref.finalize(self, shutil.rmtree, self.directory, ignore_errors=True)
-        self._files: PerGeneration[Path] = PerGeneration(anyio.CapacityLimiter(max_builds), self._retire)
+        self._files: PerGeneration[CompleteFile] = PerGeneration(anyio.CapacityLimiter(max_builds),
+                                                                 self._retire)
         self._retired: dict[str, Path] = {}
+        self.readers = anyio.CapacityLimiter(READERS)  # threads reading dump files for responses
 
-    async def path(self, format: str) -> tuple[Path, int]:
+    async def file(self, format: str) -> tuple[CompleteFile, int]:
         """The complete dump file of the current generation, and that generation."""
         generation = await current(self.store)
-        path = await self._files.get(format, generation, lambda: self._write(format, generation))
-        return path, generation
+        file = await self._files.get(format, generation, lambda: self._write(format, generation))
+        return file, generation
 
-    def _write(self, format: str, generation: int) -> Path:
+    def _write(self, format: str, generation: int) -> CompleteFile:
         """Write the dump to a temporary file, then rename it into place (worker thread)."""
         final = self.directory / f"{generation}.{format}"
         handle, partial = tempfile.mkstemp(dir=self.directory, prefix=f".{final.name}.", suffix=".partial")
+        digest = hashlib.sha256()
         try:
             with os.fdopen(handle, "wb") as out:
                 for chunk in self.store.dump(format):
+                    digest.update(chunk)
                     out.write(chunk)
             os.replace(partial, final)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(partial)
             raise
-        return final
+        return CompleteFile(final, final.stat().st_size, f'"{digest.hexdigest()}"')
 
-    def _retire(self, path: Path) -> None:
+    def _retire(self, file: CompleteFile) -> None:
         """Keep the file just replaced a while longer; delete the one replaced before it."""
-        older = self._retired.pop(path.suffix, None)
-        self._retired[path.suffix] = path
-        if older is not None and older != path:
+        older = self._retired.pop(file.path.suffix, None)
+        self._retired[file.path.suffix] = file.path
+        if older is not None and older != file.path:
             older.unlink(missing_ok=True)
 
     def close(self) -> None:

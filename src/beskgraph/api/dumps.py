@@ -2,20 +2,21 @@
 
 Dumps are deterministic (see ``beskgraph.store.serialize``); JSON-LD dumps are
 compacted with the context published at ``/context.jsonld``. Each is written to a file
-once per store generation and served from that file (``beskgraph.api.dump_cache``),
-with its Content-Length; HEAD and Range requests work as for any file.
+once per store generation and served from that file (``beskgraph.api.dump_cache``)
+with its Content-Length and ETag (the SHA-256 of its content); HEAD, a byte range and
+If-None-Match are answered as for any file (``beskgraph.api.file_response``).
 """
 
 from __future__ import annotations
 
-import os
 from email.utils import format_datetime
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from beskgraph.api.dump_cache import DumpCache
+from beskgraph.api.file_response import CompleteFileResponse
 from beskgraph.api.generations import LoadTimes, failure
 from beskgraph.api.links import public_base
 from beskgraph.api.refusals import refuse
@@ -27,7 +28,6 @@ EXTENSIONS = {"ttl": "turtle", "trig": "trig", "nq": "nquads", "nt": "ntriples",
 # /dump offers, best first: datasets before the (graph-less) union formats.
 NEGOTIATED = ["trig", "nquads", "jsonld", "turtle", "ntriples"]
 _MEDIA_TO_FORMAT = {DUMP_FORMATS[name][1]: name for name in NEGOTIATED}
-CHUNK = 1 << 20  # bytes read from the file at a time (each read is a hop to a worker thread)
 
 
 def extension(format: str) -> str:
@@ -39,24 +39,19 @@ async def _serve(request: Request, format: str) -> Response:
     """The dump file of the current generation (built first if need be)."""
     cache: DumpCache = request.app.state.dumps
     try:
-        path, generation = await cache.path(format)
+        file, generation = await cache.file(format)
     except (StoreError, OSError) as exc:
         return failure(exc)
     load_times: LoadTimes = request.app.state.load_times
-    headers = {"Vary": "Accept", "Last-Modified": format_datetime(load_times.of(generation), usegmt=True)}
+    headers = {
+        "Vary": "Accept",
+        "Last-Modified": format_datetime(load_times.of(generation), usegmt=True),
+        "Content-Disposition": f'inline; filename="beskgraph.{extension(format)}"',
+    }
     if format == "jsonld":
         context = public_base(request) + "/context.jsonld"
         headers["Link"] = f'<{context}>; rel="http://www.w3.org/ns/json-ld#context"'
-    response = FileResponse(
-        path,
-        media_type=DUMP_FORMATS[format][1],
-        headers=headers,
-        filename=f"beskgraph.{extension(format)}",
-        content_disposition_type="inline",
-        stat_result=os.stat(path),
-    )
-    response.chunk_size = CHUNK
-    return response
+    return CompleteFileResponse(file, DUMP_FORMATS[format][1], headers, cache.readers)
 
 
 async def dump_file(request: Request) -> Response:
