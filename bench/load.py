@@ -11,13 +11,15 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 import httpx
 
+from bench.calls import Call, graphql_calls
 from bench.requests import Request
 from bench.stats import summary
 
@@ -85,32 +87,61 @@ def running_server(graph: Path, startup_timeout: float = 1800, *, source: Path =
                 process.wait()
 
 
-async def _client(client: httpx.AsyncClient, mix: list[Request], offset: int, stop: float,
-                  latencies: list[float], errors: list[str]) -> None:
+KEEP = 1 << 20  # bytes of a body kept for its check; the rest is counted and dropped
+
+
+@dataclass
+class Tally:
+    """What the clients saw."""
+
+    latencies: dict[str, list[float]] = field(default_factory=dict)  # well-behaved, by kind
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    hostile: dict[str, Counter[str]] = field(default_factory=dict)  # by "kind: name", answers
+    hostile_latencies: dict[str, list[float]] = field(default_factory=dict)
+
+
+async def send(client: httpx.AsyncClient, call: Call) -> tuple[int, bytes, str | None]:
+    """Status, the body's start, and a transfer problem (a body shorter than announced)."""
+    kept = bytearray()
+    size = 0
+    async with client.stream(call.method, call.path, **call.options) as response:
+        async for chunk in response.aiter_raw():
+            size += len(chunk)
+            if len(kept) < KEEP:
+                kept += chunk
+    announced = response.headers.get("content-length")
+    problem = f"{size} bytes of {announced}" if announced and int(announced) != size else None
+    return response.status_code, bytes(kept), problem
+
+
+async def client_loop(client: httpx.AsyncClient, calls: list[Call], offset: int, stop: float,
+                      tally: Tally) -> None:
+    """One client sending ``calls`` in turn (from ``offset``) until ``stop``; each answer checked."""
     index = offset
     while time.monotonic() < stop:
-        request = mix[index % len(mix)]
+        call = calls[index % len(calls)]
         index += 1
         started = time.perf_counter()
         try:
-            response = await client.post("/graphql", json=request.payload())
-            body = response.json()
-            if response.status_code != 200 or body.get("errors"):
-                errors.append(f"{request.name}: {response.status_code} {str(body)[:200]}")
-        except (httpx.HTTPError, ValueError) as error:
-            errors.append(f"{request.name}: {error!r}")
-        latencies.append(time.perf_counter() - started)
+            status, body, problem = await send(client, call)
+            error = problem or call.check(status, body)  # type: ignore[misc]
+        except (httpx.HTTPError, ValueError) as exc:
+            error = f"{type(exc).__name__}: {exc}"
+        tally.latencies.setdefault(call.kind, []).append(time.perf_counter() - started)
+        if error:
+            tally.errors.setdefault(call.kind, []).append(f"{call.name}: {error}"[:300])
 
 
 async def _load(url: str, mix: list[Request], clients: int, seconds: float) -> dict[str, Any]:
-    latencies: list[float] = []
-    errors: list[str] = []
+    tally = Tally()
     limits = httpx.Limits(max_connections=clients)
+    calls = graphql_calls(mix)
     async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as client:
         started = time.monotonic()
         stop = started + seconds
-        await asyncio.gather(*(_client(client, mix, i, stop, latencies, errors) for i in range(clients)))
+        await asyncio.gather(*(client_loop(client, calls, i, stop, tally) for i in range(clients)))
         elapsed = time.monotonic() - started
+    latencies, errors = tally.latencies.get("graphql", []), tally.errors.get("graphql", [])
     return {"clients": clients, "seconds": elapsed, "requests": len(latencies),
             "requests_per_s": len(latencies) / elapsed, "latency_ms": summary(latencies),
             "errors": len(errors), "first_errors": errors[:3]}

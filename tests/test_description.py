@@ -14,23 +14,22 @@ from pathlib import Path
 import httpx
 import pytest
 from conftest import SAMPLE_TRIG, free_port
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF
 from starlette.applications import Starlette
 
 from beskgraph.api.app import create_app
+from beskgraph.api.description import SDNS
 from beskgraph.api.links import dataset_iri, listen_url
 from beskgraph.api.settings import CC_BY_4, Settings
 from beskgraph.config import PROJECT_ROOT
+from beskgraph.rdf.namespaces import DCAT, SCHEMA, VOID
 from beskgraph.store import EmbeddedStore, Store
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*(ConjunctiveGraph|default_context).*:DeprecationWarning")
 
 EX = "http://example.org/"
-VOID = Namespace("http://rdfs.org/ns/void#")
-DCAT = Namespace("http://www.w3.org/ns/dcat#")
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-SCHEMA = Namespace("https://schema.org/")
+SD = SDNS
 FORMATS = "http://www.w3.org/ns/formats/"
 FORGED = {
     "Host": "evil.example",
