@@ -22,7 +22,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from beskgraph.api.dumps import EXTENSIONS
-from beskgraph.api.generations import LoadTimes, PerGeneration, current, failure
+from beskgraph.api.generations import LoadTimes, PerGeneration, failure
 from beskgraph.api.links import dataset_iri, public_base
 from beskgraph.api.refusals import refuse
 from beskgraph.api.settings import Settings
@@ -73,7 +73,7 @@ async def described(request: Request, key: str, make: Callable[[int], Graph]) ->
         return PlainTextResponse(str(exc), status_code=406)
     cache: PerGeneration[Any] = request.app.state.descriptions
     try:
-        generation = await current(request.app.state.store)
+        generation = await cache.current(request.app.state.store)
         graph: Graph = await cache.get(key, generation, partial(make, generation))
         serialize = partial(graph.serialize, format=RDF_RESPONSE_FORMATS[media], encoding="utf-8")
         body: bytes = await cache.get(f"{key} {media}", generation, serialize)

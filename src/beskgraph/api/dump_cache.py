@@ -23,7 +23,7 @@ from pathlib import Path
 import anyio
 
 from beskgraph.api.file_response import CompleteFile
-from beskgraph.api.generations import PerGeneration, current
+from beskgraph.api.generations import PerGeneration
 from beskgraph.store import Store
 
 READERS = 8  # dump files read at once (each a chunk at a time)
@@ -45,7 +45,7 @@ class DumpCache:
 
     async def file(self, format: str) -> tuple[CompleteFile, int]:
         """The complete dump file of the current generation, and that generation."""
-        generation = await current(self.store)
+        generation = await self._files.current(self.store)
         file = await self._files.get(format, generation, lambda: self._write(format, generation))
         return file, generation
 

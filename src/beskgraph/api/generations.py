@@ -21,11 +21,7 @@ from starlette.responses import PlainTextResponse, Response
 from beskgraph.store import Store, StoreError, StoreUnavailable
 
 T = TypeVar("T")
-
-
-async def current(store: Store) -> int:
-    """The store's generation, read in a worker thread (a remote store may ask its server)."""
-    return await to_thread.run_sync(lambda: store.generation)
+PROBES = 8  # generations read at once
 
 
 def failure(exc: StoreError | OSError) -> Response:
@@ -76,6 +72,12 @@ class PerGeneration(Generic[T]):
         self._replaced = replaced or (lambda _value: None)
         self._values: dict[str, tuple[int, T]] = {}
         self._flights: dict[tuple[str, int], asyncio.Future[T]] = {}
+        self._probes = anyio.CapacityLimiter(PROBES)
+
+    async def current(self, store: Store) -> int:
+        """The store's generation, read in a worker thread (a remote store may ask its server)
+        of a limiter of its own: never waiting for the threads other requests hold."""
+        return await to_thread.run_sync(lambda: store.generation, limiter=self._probes)
 
     async def get(self, key: str, generation: int, compute: Callable[[], T]) -> T:
         """The value for ``key`` at ``generation``; ``compute`` runs only if none is kept or under way.
