@@ -101,14 +101,18 @@ class Tally:
 
 
 async def send(client: httpx.AsyncClient, call: Call) -> tuple[int, bytes, str | None]:
-    """Status, the body's start, and a transfer problem (a body shorter than announced)."""
+    """Status, the body's start, and a transfer problem (the body cut off, or shorter than
+    announced). A failure before the answer starts raises httpx.HTTPError."""
     kept = bytearray()
     size = 0
     async with client.stream(call.method, call.path, **call.options) as response:
-        async for chunk in response.aiter_raw():
-            size += len(chunk)
-            if len(kept) < KEEP:
-                kept += chunk
+        try:
+            async for chunk in response.aiter_raw():
+                size += len(chunk)
+                if len(kept) < KEEP:
+                    kept += chunk
+        except httpx.HTTPError as exc:
+            return response.status_code, bytes(kept), f"{type(exc).__name__} after {size} bytes of the body"
     announced = response.headers.get("content-length")
     problem = f"{size} bytes of {announced}" if announced and int(announced) != size else None
     return response.status_code, bytes(kept), problem
@@ -125,7 +129,9 @@ async def client_loop(client: httpx.AsyncClient, calls: list[Call], offset: int,
         try:
             status, body, problem = await send(client, call)
             error = problem or call.check(status, body)  # type: ignore[misc]
-        except (httpx.HTTPError, ValueError) as exc:
+        except httpx.HTTPError as exc:
+            error = f"{type(exc).__name__} before any answer: {exc}"
+        except ValueError as exc:
             error = f"{type(exc).__name__}: {exc}"
         tally.latencies.setdefault(call.kind, []).append(time.perf_counter() - started)
         if error:

@@ -1,10 +1,13 @@
-"""Resident memory of a process (Linux ``/proc``), sampled while a benchmark runs."""
+"""Resident memory, child processes and open files of a process (Linux ``/proc``), sampled
+while a benchmark runs."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 
 def rss_mib(pid: int) -> float:
@@ -29,30 +32,49 @@ def children(pid: int) -> int:
     return count
 
 
+def open_files(pid: int) -> int:
+    """How many file descriptors ``pid`` has open (-1 if it is gone)."""
+    try:
+        return len(os.listdir(f"/proc/{pid}/fd"))
+    except OSError:
+        return -1
+
+
+class Sample(NamedTuple):
+    seconds: float  # since sampling started
+    mib: float
+    children: int
+    files: int
+
+
 class Sampler:
-    """Samples a process's RSS (and its live children) every ``interval`` seconds in the event loop."""
+    """Samples a process every ``interval`` seconds in the event loop."""
 
     def __init__(self, pid: int, interval: float) -> None:
         self.pid, self.interval = pid, interval
-        self.samples: list[tuple[float, float, int]] = []  # (seconds since start, MiB, children)
+        self.samples: list[Sample] = []
         self._task: asyncio.Task[None] | None = None
+        self._started = time.monotonic()
+
+    def _sample(self) -> None:
+        self.samples.append(Sample(time.monotonic() - self._started, rss_mib(self.pid), children(self.pid),
+                                   open_files(self.pid)))
 
     async def _run(self) -> None:
-        started = time.monotonic()
         while True:
-            self.samples.append((time.monotonic() - started, rss_mib(self.pid), children(self.pid)))
+            self._sample()
             await asyncio.sleep(self.interval)
 
     def __enter__(self) -> Sampler:
+        self._started = time.monotonic()
         self._task = asyncio.get_running_loop().create_task(self._run())
         return self
 
     def __exit__(self, *_exc: object) -> None:
         if self._task is not None:
             self._task.cancel()
-        self.samples.append((self.samples[-1][0] if self.samples else 0.0, rss_mib(self.pid),
-                             children(self.pid)))
+        self._sample()
 
     def peak(self) -> float:
         """The highest RSS sampled, MiB."""
-        return max((mib for _, mib, _ in self.samples), default=float("nan"))
+        return max((sample.mib for sample in self.samples), default=float("nan"))

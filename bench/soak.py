@@ -91,9 +91,11 @@ async def soak(server: Server, polite_calls: list[Call], hostile_calls: list[Cal
                hostile_clients: int, seconds: float) -> tuple[Tally, Sampler, float]:
     """Run the clients for ``seconds``; RSS sampled every second meanwhile."""
     tally = Tally()
-    limits = httpx.Limits(max_connections=clients)
+    # idle connections are dropped before uvicorn's keep-alive timeout (5 s) could close one
+    # that is being reused (the client would see a ReadError that is no fault of the request)
+    limits = httpx.Limits(max_connections=clients, keepalive_expiry=2)
     async with httpx.AsyncClient(base_url=server.url, timeout=60, limits=limits) as client, \
-            httpx.AsyncClient(base_url=server.url, timeout=30) as rough:
+            httpx.AsyncClient(base_url=server.url, timeout=30, limits=limits) as rough:
         with Sampler(server.process.pid, 1.0) as sampler:
             started = time.monotonic()
             stop = started + seconds
@@ -109,13 +111,16 @@ async def soak(server: Server, polite_calls: list[Call], hostile_calls: list[Cal
 
 
 def memory(sampler: Sampler) -> dict[str, Any]:
-    """RSS figures; slopes in MiB per minute, over the whole run and its second half."""
-    points = [(t, mib) for t, mib, _ in sampler.samples]
+    """RSS figures, slopes in MiB per minute over the whole run and its second half; open files."""
+    samples = sampler.samples
+    points = [(sample.seconds, sample.mib) for sample in samples]
     half = [(t, mib) for t, mib in points if t >= points[-1][0] / 2]
-    return {"samples": [[round(t, 1), round(mib, 1), kids] for t, mib, kids in sampler.samples],
+    return {"samples": [[round(x.seconds, 1), round(x.mib, 1), x.children, x.files] for x in samples],
             "start_mib": points[0][1], "end_mib": points[-1][1], "max_mib": max(m for _, m in points),
             "slope_mib_per_min": slope(points) * 60, "second_half_slope_mib_per_min": slope(half) * 60,
-            "max_children": max(kids for _, _, kids in sampler.samples)}
+            "max_children": max(x.children for x in samples),
+            "open_files": {"start": samples[0].files, "end": samples[-1].files,
+                           "max": max(x.files for x in samples)}}
 
 
 def run(graph: Path, clients: int, seconds: float, hostile_kinds: list[str], hostile_clients: int
@@ -154,6 +159,7 @@ def run(graph: Path, clients: int, seconds: float, hostile_kinds: list[str], hos
         "server_alive": alive,
         "health_after": health,
         "refusals_logged": sum("refused" in line for line in log.splitlines()),
+        "server_errors": [line[:300] for line in log.splitlines() if "ASGI" in line],  # uvicorn's
     }
 
 
@@ -185,11 +191,15 @@ def markdown(result: dict[str, Any]) -> str:
             f"**{result['canary_requests']}** times (must be 0).",
             f"- Still running after the soak: {'yes' if result['server_alive'] else '**no**'}; "
             f"`/health` then: {result['health_after']}.",
-            f"- Refused requests logged: {result['refusals_logged']} lines.",
+            f"- Refused requests logged: {result['refusals_logged']} lines; unhandled exceptions: "
+            f"{len(result['server_errors'])}" + "".join(f"; `{e}`" for e in result["server_errors"][:3])
+            + ".",
             f"- RSS sampled every second: {m['start_mib']:.0f} MiB at the start, {m['end_mib']:.0f} at the "
             f"end, {m['max_mib']:.0f} at most; slope {m['slope_mib_per_min']:+.1f} MiB/min over the run, "
             f"{m['second_half_slope_mib_per_min']:+.1f} MiB/min over its second half; "
-            f"at most {m['max_children']} child processes (SPARQL queries run in forked children).", ""]
+            f"at most {m['max_children']} child processes (SPARQL queries run in forked children).",
+            f"- Open files: {m['open_files']['start']} at the start, {m['open_files']['end']} at the end, "
+            f"{m['open_files']['max']} at most.", ""]
     return "\n".join(out)
 
 

@@ -36,6 +36,8 @@ def test_a_short_soak_reports_every_kind(seed_graph: Path) -> None:
     memory = result["memory"]
     assert len(memory["samples"]) >= 2 and 0 < memory["start_mib"] <= memory["max_mib"]
     assert not math.isnan(memory["slope_mib_per_min"])
+    assert 0 < memory["open_files"]["start"] <= memory["open_files"]["max"]
+    assert result["server_errors"] == []
     assert result["graph"]["triples"] > 3000
     report = markdown(result)
     assert "| graphql |" in report and "MiB/min" in report and "canary" in report
