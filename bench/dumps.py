@@ -16,7 +16,6 @@ import http.client
 import json
 import socketserver
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +24,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from bench.load import ROOT, running_server
+from bench.load import ROOT, loopback_server, running_server
 from bench.memory import Sampler, rss_mib
 from bench.stats import summary
 
@@ -91,13 +90,8 @@ def sendfile_server(path: Path) -> Iterator[str]:
             with path.open("rb") as file:
                 self.connection.sendfile(file)
 
-    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler) as server:
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{server.server_address[1]}"
-        finally:
-            server.shutdown()
+    with loopback_server(Handler) as url:
+        yield url
 
 
 def serve_against_read(url: str, path: str, repeat: int) -> dict[str, Any]:

@@ -7,9 +7,11 @@ import asyncio
 import contextlib
 import os
 import socket
+import socketserver
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -85,6 +87,17 @@ def running_server(graph: Path, startup_timeout: float = 1800, *, source: Path =
             if process.poll() is None:
                 process.kill()
                 process.wait()
+
+
+@contextlib.contextmanager
+def loopback_server(handler: type[socketserver.BaseRequestHandler]) -> Iterator[str]:
+    """A threaded TCP server on a free loopback port with ``handler``; its http:// URL."""
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as listener:
+        threading.Thread(target=listener.serve_forever, daemon=True).start()
+        try:
+            yield f"http://127.0.0.1:{listener.server_address[1]}"
+        finally:
+            listener.shutdown()
 
 
 KEEP = 1 << 20  # bytes of a body kept for its check; the rest is counted and dropped

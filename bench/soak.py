@@ -19,7 +19,6 @@ import json
 import socketserver
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -29,7 +28,7 @@ from typing import Any
 import httpx
 
 from bench.calls import DEFAULT_HOSTILE, Call, hostile, polite
-from bench.load import ROOT, Server, Tally, client_loop, running_server, send
+from bench.load import ROOT, Server, Tally, client_loop, loopback_server, running_server, send
 from bench.memory import Sampler
 from bench.requests import typical_requests
 from bench.stats import slope, summary
@@ -78,13 +77,8 @@ def canary() -> Iterator[tuple[str, list[str]]]:
             self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
                              + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body)
 
-    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler) as listener:
-        thread = threading.Thread(target=listener.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{listener.server_address[1]}", seen
-        finally:
-            listener.shutdown()
+    with loopback_server(Handler) as url:
+        yield url, seen
 
 
 async def soak(server: Server, polite_calls: list[Call], hostile_calls: list[Call], clients: int,
