@@ -2,6 +2,7 @@
 
     python -m bench                      # 10, 100, 1 000 and 10 000 documents
     python -m bench --sizes 10 100 --load-seconds 5
+    python -m bench --sizes 100 --soak   # and the soak test on the last size's graph (bench.soak)
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from bench import soak
+from bench.calls import DEFAULT_HOSTILE
 from bench.load import measure_load
 from bench.report import markdown
 from bench.requests import Request
@@ -60,6 +63,8 @@ def main(argv: list[str] | None = None) -> None:
     args.add_argument("--clients", type=int, default=16)
     args.add_argument("--load-seconds", type=float, default=30)
     args.add_argument("--out", type=Path, default=ROOT / "docs", help="where benchmarks.json/.md go")
+    args.add_argument("--soak", action="store_true",
+                      help="then soak the last size's graph (64 clients, 60 s; docs/soak.md)")
     options = args.parse_args(argv)
     report: dict[str, Any] = {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                               "machine": machine(), "settings": {k: v for k, v in vars(options).items()
@@ -70,7 +75,13 @@ def main(argv: list[str] | None = None) -> None:
             report["sizes"].append(run_size(size, Path(scratch) / str(size), options.repeat,
                                             options.clients, options.load_seconds))
             write(report, options.out)  # after each size: a failure later keeps what was measured
-    print(markdown(report))
+        print(markdown(report))
+        if options.soak:
+            print(f"[bench] soak: {options.sizes[-1]} documents …", file=sys.stderr, flush=True)
+            soaked = soak.run(Path(scratch) / str(options.sizes[-1]) / "graph.nq", soak.CLIENTS,
+                              soak.SECONDS, DEFAULT_HOSTILE, soak.HOSTILE_CLIENTS)
+            soak.write(soaked, options.out)
+            print(soak.markdown(soaked))
 
 
 def write(report: dict[str, Any], out: Path) -> None:

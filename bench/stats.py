@@ -25,9 +25,16 @@ def summary(seconds: Sequence[float]) -> dict[str, float]:
 def growth_exponent(sizes: Sequence[float], values: Sequence[float]) -> float:
     """Least-squares slope of log(value) against log(size): 1.0 is linear."""
     points = [(math.log(s), math.log(v)) for s, v in zip(sizes, values, strict=True) if s > 0 and v > 0]
+    return slope(points)
+
+
+def slope(points: Sequence[tuple[float, float]]) -> float:
+    """Least-squares slope of y against x (nan for fewer than two distinct x)."""
     if len(points) < 2:
         return math.nan
     mean_x = sum(x for x, _ in points) / len(points)
     mean_y = sum(y for _, y in points) / len(points)
     spread = sum((x - mean_x) ** 2 for x, _ in points)
+    if not spread:
+        return math.nan
     return sum((x - mean_x) * (y - mean_y) for x, y in points) / spread

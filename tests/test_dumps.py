@@ -14,6 +14,7 @@ from rdflib.namespace import DCTERMS, RDF
 from starlette.applications import Starlette
 
 from beskgraph.api.app import create_app
+from beskgraph.api.links import dataset_iri
 from beskgraph.api.settings import CC_BY_4, Settings
 from beskgraph.rdf.namespaces import PREFIXES
 from beskgraph.store import EmbeddedStore, Store
@@ -25,6 +26,7 @@ EX = "http://example.org/"
 VOID = Namespace("http://rdfs.org/ns/void#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 SCHEMA = Namespace("https://schema.org/")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 
 
 def expected_dataset() -> Dataset:
@@ -88,16 +90,18 @@ def test_dumps_are_deterministic(serve_app: Callable[[Starlette], str]) -> None:
         assert len(bodies) == 1, path
 
 
-def test_large_dump_is_streamed_in_chunks(serve_app: Callable[[Starlette], str]) -> None:
+def test_large_dump_is_streamed_in_chunks_with_its_length(serve_app: Callable[[Starlette], str]) -> None:
+    # Served from the dump file: streamed in chunks, and its Content-Length is known.
     store = EmbeddedStore()
     data = "".join(f'<{EX}s{i}> <{EX}p> "value number {i}" .\n' for i in range(5000))
     store.replace_graph(EX + "big", data.encode(), "application/n-triples")
     url = serve_app(create_app(store)) + "/dump.nq"
     with httpx.stream("GET", url) as response:
-        assert "content-length" not in response.headers  # chunked, not buffered
         chunks = list(response.iter_raw())
     assert len(chunks) > 1
-    assert b"".join(chunks).count(b"\n") == 5000
+    body = b"".join(chunks)
+    assert body.count(b"\n") == 5000
+    assert int(response.headers["content-length"]) == len(body)
 
 
 @pytest.mark.parametrize(
@@ -137,7 +141,7 @@ def test_void_description(base: str, any_store: Store) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/turtle")
     g = Graph().parse(data=response.text, format="turtle")
-    dataset = URIRef(base + "/.well-known/void#dataset")
+    dataset = URIRef(dataset_iri())  # fixed, not under the server's address
     assert (dataset, RDF.type, VOID.Dataset) in g
     assert (dataset, DCTERMS.license, URIRef(CC_BY_4)) in g
     assert g.value(dataset, DCTERMS.title) is not None
@@ -150,13 +154,14 @@ def test_void_description(base: str, any_store: Store) -> None:
     assert classes == {SCHEMA.Person: 2, URIRef(EX + "Card"): 1}
     endpoints = {g.value(s, DCAT.endpointURL) for s in g.objects(dataset, DCAT.accessService)}
     assert endpoints == {URIRef(base + "/sparql"), URIRef(base + "/graphql")}
+    # each named graph: dataset sd:namedGraph [ sd:name G ; sd:graph S ], S a void:subset with its count
     per_graph = {
-        g.value(s, URIRef("http://www.w3.org/ns/sparql-service-description#name")): g.value(
-            s, VOID.triples
-        ).toPython()
-        for s in g.objects(dataset, VOID.subset)
+        g.value(named, SD.name): g.value(g.value(named, SD.graph), VOID.triples).toPython()
+        for named in g.objects(dataset, SD.namedGraph)
     }
     assert per_graph == {URIRef(EX + "graph1"): 11, URIRef(EX + "graph2"): 3}
+    subsets = {g.value(named, SD.graph) for named in g.objects(dataset, SD.namedGraph)}
+    assert subsets == set(g.objects(dataset, VOID.subset))
     same = httpx.get(base + "/description", headers={"Accept": "application/ld+json"})
     assert same.headers["content-type"] == "application/ld+json"
     assert isomorphic(Graph().parse(data=same.text, format="json-ld"), g)

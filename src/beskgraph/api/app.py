@@ -11,6 +11,8 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import BaseRoute
 
 from beskgraph.api import description, dumps, pages, resources, sparql
+from beskgraph.api.dump_cache import DumpCache
+from beskgraph.api.generations import LoadTimes, PerGeneration
 from beskgraph.api.refusals import RefusalLog
 from beskgraph.api.settings import Settings
 from beskgraph.store import Store
@@ -44,4 +46,7 @@ def create_app(
     app.state.store = store
     app.state.settings = settings
     app.state.query_limiter = anyio.CapacityLimiter(settings.max_concurrent_queries)
+    app.state.load_times = LoadTimes()
+    app.state.dumps = DumpCache(store, settings.dump_dir, settings.max_dump_builds)
+    app.state.descriptions = PerGeneration(anyio.CapacityLimiter(1))  # VoID, service description
     return app

@@ -1,24 +1,60 @@
-"""VoID/DCAT dataset description (``/.well-known/void``, ``/description``) and ``/health``."""
+"""VoID/DCAT dataset description (``/.well-known/void``, ``/description``), the SPARQL
+service description's graph, and ``/health``.
+
+Descriptions are built once per store generation (``beskgraph.api.generations``) and
+serialised once per media type. No IRI or link in them comes from the request: see
+``beskgraph.api.links``.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 from anyio import to_thread
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, XSD
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from beskgraph.api.dumps import EXTENSIONS
+from beskgraph.api.generations import LoadTimes, PerGeneration, failure
+from beskgraph.api.links import dataset_iri, public_base
+from beskgraph.api.refusals import refuse
 from beskgraph.api.settings import Settings
 from beskgraph.config import base_iri
-from beskgraph.rdf.namespaces import DCAT, VOID, bind_prefixes
-from beskgraph.store import NotAcceptable, Store, StoreError, StoreUnavailable
-from beskgraph.store.base import negotiate
+from beskgraph.rdf.namespaces import DCAT, PREFIXES, VOID, bind_prefixes
+from beskgraph.store import NotAcceptable, Store, StoreError
+from beskgraph.store.base import (
+    DUMP_FORMATS,
+    GRAPH_FORMATS,
+    RESULT_FORMATS,
+    SPARQL_JSON,
+    SPARQL_XML,
+    negotiate,
+)
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
+SDNS = Namespace(SD)
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+# The W3C's IRI for each format the API serves (https://www.w3.org/ns/formats/).
+FORMAT_IRIS = {
+    "text/turtle": FORMATS["Turtle"],
+    "application/trig": FORMATS["TriG"],
+    "application/n-quads": FORMATS["N-Quads"],
+    "application/n-triples": FORMATS["N-Triples"],
+    "application/ld+json": FORMATS["JSON-LD"],
+    "application/rdf+xml": FORMATS["RDF_XML"],
+    SPARQL_JSON: FORMATS["SPARQL_Results_JSON"],
+    SPARQL_XML: FORMATS["SPARQL_Results_XML"],
+    "text/csv": FORMATS["SPARQL_Results_CSV"],
+    "text/tab-separated-values": FORMATS["SPARQL_Results_TSV"],
+}
+IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 RDF_RESPONSE_FORMATS = {
     "text/turtle": "turtle",
     "application/ld+json": "json-ld",
@@ -27,55 +63,112 @@ RDF_RESPONSE_FORMATS = {
 }
 
 
-def public_base(request: Request) -> str:
-    """Absolute base URL of the API (``Settings.public_url`` or the request's)."""
-    settings: Settings = request.app.state.settings
-    return (settings.public_url or str(request.base_url)).rstrip("/")
-
-
-def rdf_response(graph: Graph, request: Request) -> Response:
-    """Serialise an rdflib graph in the format the Accept header asks for (Turtle default)."""
+async def described(request: Request, key: str, make: Callable[[int], Graph]) -> Response:
+    """An RDF description, built by ``make(generation)`` and serialised once per generation and
+    media type (Accept; Turtle by default)."""
     try:
         media = negotiate(request.headers.get("accept"), list(RDF_RESPONSE_FORMATS))
     except NotAcceptable as exc:
+        refuse(request, "no description format fits the Accept header")
         return PlainTextResponse(str(exc), status_code=406)
-    body = graph.serialize(format=RDF_RESPONSE_FORMATS[media], encoding="utf-8")
+    cache: PerGeneration[Any] = request.app.state.descriptions
+    try:
+        generation = await cache.current(request.app.state.store)
+        graph: Graph = await cache.get(key, generation, partial(make, generation))
+        serialize = partial(graph.serialize, format=RDF_RESPONSE_FORMATS[media], encoding="utf-8")
+        body: bytes = await cache.get(f"{key} {media}", generation, serialize)
+    except StoreError as exc:
+        return failure(exc)
     return Response(body, media_type=media, headers={"Vary": "Accept"})
 
 
-def void_graph(store: Store, settings: Settings, base: str) -> Graph:
-    """The dataset description; counts come from SPARQL on the store."""
+def _graph() -> Graph:
     g = Graph()
     bind_prefixes(g)
     g.bind("void", VOID)
     g.bind("dcat", DCAT)
     g.bind("sd", SD)
-    dataset = URIRef(base + "/.well-known/void#dataset")
+    g.bind("foaf", FOAF)
+    return g
+
+
+def void_graph(store: Store, settings: Settings, base: str, modified: dt.datetime) -> Graph:
+    """The dataset description; counts come from SPARQL on the store."""
+    g = _graph()
+    dataset = URIRef(dataset_iri())
     sparql = URIRef(base + "/sparql")
-    g.add((dataset, RDF.type, VOID.Dataset))
-    g.add((dataset, RDF.type, DCAT.Dataset))
+    for kind in (VOID.Dataset, DCAT.Dataset, SDNS.Dataset):
+        g.add((dataset, RDF.type, kind))
     g.add((dataset, DCTERMS.title, Literal(settings.title, lang="en")))
     g.add((dataset, DCTERMS.description, Literal(settings.description, lang="en")))
     g.add((dataset, DCTERMS.license, URIRef(settings.license)))
+    g.add((dataset, DCTERMS.modified, Literal(modified.isoformat(), datatype=XSD.dateTime)))
+    publisher = _bnode("publisher", settings.publisher)
+    g.add((dataset, DCTERMS.publisher, publisher))
+    g.add((publisher, RDF.type, FOAF.Agent))
+    g.add((publisher, FOAF.name, Literal(settings.publisher)))
     g.add((dataset, VOID.sparqlEndpoint, sparql))
     g.add((dataset, VOID.uriSpace, Literal(base_iri())))
     g.add((dataset, VOID.triples, Literal(store.count(), datatype=XSD.integer)))
     g.add((dataset, FOAF.homepage, URIRef(base + "/")))
-    for ext, media in (
-        ("trig", "application/trig"),
-        ("nq", "application/n-quads"),
-        ("ttl", "text/turtle"),
-        ("jsonld", "application/ld+json"),
-    ):
+    _dumps(g, dataset, base, settings)
+    _services(g, dataset, base, settings)
+    used: set[str] = set()
+    rows = store.select(
+        "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY ?class"
+    )
+    for row in rows:
+        part = _bnode("class", str(row["class"]))
+        g.add((dataset, VOID.classPartition, part))
+        g.add((part, VOID["class"], URIRef(str(row["class"]))))
+        g.add((part, VOID.entities, Literal(int(row["n"]), datatype=XSD.integer)))  # type: ignore[call-overload]
+        used.add(str(row["class"]))
+    rows = store.select("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY ?p")
+    for row in rows:
+        part = _bnode("property", str(row["p"]))
+        g.add((dataset, VOID.propertyPartition, part))
+        g.add((part, VOID.property, URIRef(str(row["p"]))))
+        g.add((part, VOID.triples, Literal(int(row["n"]), datatype=XSD.integer)))  # type: ignore[call-overload]
+        used.add(str(row["p"]))
+    for namespace in sorted({vocabulary(term) for term in used}):
+        g.add((dataset, VOID.vocabulary, URIRef(namespace)))
+    rows = store.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
+    for row in rows:
+        subset = _named_graph(g, dataset, str(row["g"]))
+        g.add((dataset, VOID.subset, subset))
+        g.add((subset, RDF.type, VOID.Dataset))
+        g.add((subset, VOID.triples, Literal(int(row["n"]), datatype=XSD.integer)))  # type: ignore[call-overload]
+    return g
+
+
+def vocabulary(term: str) -> str:
+    """The namespace of a class or property: a project prefix's, else up to its last '#' or '/'."""
+    known = [str(ns) for ns in PREFIXES.values() if term.startswith(str(ns))]
+    if known:
+        return max(known, key=len)
+    return term[: max(term.rfind("#"), term.rfind("/")) + 1] or term
+
+
+def _dumps(g: Graph, dataset: URIRef, base: str, settings: Settings) -> None:
+    """A void:dataDump and a dcat:Distribution for every dump format."""
+    for ext, format in EXTENSIONS.items():
+        media = DUMP_FORMATS[format][1]
         dump = URIRef(f"{base}/dump.{ext}")
         g.add((dataset, VOID.dataDump, dump))
         dist = _bnode("dist", ext)
         g.add((dataset, DCAT.distribution, dist))
         g.add((dist, RDF.type, DCAT.Distribution))
+        g.add((dist, DCTERMS.title, Literal(f"{FORMAT_IRIS[media].rsplit('/', 1)[1]} dump", lang="en")))
         g.add((dist, DCAT.downloadURL, dump))
-        g.add((dist, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{media}")))
+        g.add((dist, DCAT.accessURL, dump))
+        g.add((dist, DCAT.mediaType, URIRef(IANA_MEDIA_TYPES + media)))
+        g.add((dist, DCTERMS["format"], FORMAT_IRIS[media]))
         g.add((dist, DCTERMS.license, URIRef(settings.license)))
-    services = [(sparql, "SPARQL 1.1 endpoint", URIRef(SD + "SPARQL11Query"))]
+
+
+def _services(g: Graph, dataset: URIRef, base: str, settings: Settings) -> None:
+    """The SPARQL endpoint and, if mounted, the GraphQL endpoint as dcat:DataServices."""
+    services = [(URIRef(base + "/sparql"), "SPARQL 1.1 endpoint", SDNS.SPARQL11Query)]
     if settings.graphql_path:
         services.append((URIRef(base + settings.graphql_path), "GraphQL endpoint", None))
     for url, title, conforms in services:
@@ -86,22 +179,41 @@ def void_graph(store: Store, settings: Settings, base: str) -> Graph:
         g.add((service, DCAT.servesDataset, dataset))
         if conforms is not None:
             g.add((service, DCTERMS.conformsTo, conforms))
+            g.add((service, DCAT.endpointDescription, url))  # GET without a query: the service description
         g.add((dataset, DCAT.accessService, service))
-    rows = store.select(
-        "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY ?class"
-    )
-    for row in rows:
-        part = _bnode("class", str(row["class"]))
-        g.add((dataset, VOID.classPartition, part))
-        g.add((part, VOID["class"], URIRef(str(row["class"]))))
-        g.add((part, VOID.entities, Literal(int(row["n"]), datatype=XSD.integer)))  # type: ignore[call-overload]
-    rows = store.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
-    for row in rows:
-        subset = _bnode("graph", str(row["g"]))
-        g.add((dataset, VOID.subset, subset))
-        g.add((subset, RDF.type, VOID.Dataset))
-        g.add((subset, URIRef(SD + "name"), URIRef(str(row["g"]))))
-        g.add((subset, VOID.triples, Literal(int(row["n"]), datatype=XSD.integer)))  # type: ignore[call-overload]
+
+
+def _named_graph(g: Graph, dataset: URIRef, name: str) -> BNode:
+    """``dataset sd:namedGraph [ sd:name name ; sd:graph G ]``; returns G."""
+    named, graph = _bnode("named", name), _bnode("graph", name)
+    g.add((dataset, SDNS.namedGraph, named))
+    g.add((named, RDF.type, SDNS.NamedGraph))
+    g.add((named, SDNS.name, URIRef(name)))
+    g.add((named, SDNS.graph, graph))
+    g.add((graph, RDF.type, SDNS.Graph))
+    return graph
+
+
+def service_graph(store: Store, base: str) -> Graph:
+    """The SPARQL 1.1 Service Description of ``/sparql``, its dataset and named graphs."""
+    g = _graph()
+    service = _bnode("service", "sparql")
+    g.add((service, RDF.type, SDNS.Service))
+    g.add((service, SDNS.endpoint, URIRef(base + "/sparql")))
+    g.add((service, SDNS.supportedLanguage, SDNS.SPARQL11Query))
+    g.add((service, SDNS.feature, SDNS.UnionDefaultGraph))
+    for media in (*RESULT_FORMATS, *GRAPH_FORMATS):
+        g.add((service, SDNS.resultFormat, FORMAT_IRIS[media]))
+    g.add((service, DCTERMS.description,
+           Literal("Read-only; the default graph is the union of all named graphs.", lang="en")))
+    dataset = URIRef(dataset_iri())
+    g.add((service, SDNS.defaultDataset, dataset))
+    g.add((dataset, RDF.type, SDNS.Dataset))
+    default_graph = _bnode("graph", "default")
+    g.add((dataset, SDNS.defaultGraph, default_graph))
+    g.add((default_graph, RDF.type, SDNS.Graph))
+    for name in store.graphs():
+        _named_graph(g, dataset, name)
     return g
 
 
@@ -113,15 +225,14 @@ def _bnode(kind: str, key: str) -> BNode:
 async def void(request: Request) -> Response:
     """GET /.well-known/void and /description."""
     store: Store = request.app.state.store
-    try:
-        graph = await to_thread.run_sync(
-            partial(void_graph, store, request.app.state.settings, public_base(request))
-        )
-    except StoreUnavailable as exc:
-        return PlainTextResponse(f"store unavailable: {exc}", status_code=503)
-    except StoreError as exc:
-        return PlainTextResponse(f"store error: {exc}", status_code=500)
-    return rdf_response(graph, request)
+    settings: Settings = request.app.state.settings
+    load_times: LoadTimes = request.app.state.load_times
+    base = public_base(request)
+
+    def make(generation: int) -> Graph:
+        return void_graph(store, settings, base, load_times.of(generation))
+
+    return await described(request, f"void {base}", make)
 
 
 async def health(request: Request) -> Response:

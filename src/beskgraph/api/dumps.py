@@ -1,20 +1,26 @@
 """Dataset dumps (``/dump.ttl|trig|nq|nt|jsonld`` and ``/dump`` by content negotiation).
 
-Dumps are streamed and deterministic (see ``beskgraph.store.serialize``); JSON-LD
-dumps are compacted with the context published at ``/context.jsonld``.
+Dumps are deterministic (see ``beskgraph.store.serialize``); JSON-LD dumps are
+compacted with the context published at ``/context.jsonld``. Each is written to a file
+once per store generation and served from that file (``beskgraph.api.dump_cache``)
+with its Content-Length and ETag (the SHA-256 of its content); HEAD, a byte range and
+If-None-Match are answered as for any file (``beskgraph.api.file_response``).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from email.utils import format_datetime
 
-from anyio import to_thread
-from starlette.concurrency import iterate_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from beskgraph.store import NotAcceptable, Store, StoreError, StoreUnavailable
+from beskgraph.api.dump_cache import DumpCache
+from beskgraph.api.file_response import CompleteFileResponse
+from beskgraph.api.generations import LoadTimes, failure
+from beskgraph.api.links import public_base
+from beskgraph.api.refusals import refuse
+from beskgraph.store import NotAcceptable, StoreError
 from beskgraph.store.base import DUMP_FORMATS, negotiate
 from beskgraph.store.serialize import jsonld_context
 
@@ -24,39 +30,41 @@ NEGOTIATED = ["trig", "nquads", "jsonld", "turtle", "ntriples"]
 _MEDIA_TO_FORMAT = {DUMP_FORMATS[name][1]: name for name in NEGOTIATED}
 
 
-async def _stream(store: Store, format: str, request: Request) -> Response:
-    """Start the dump in a worker thread; store errors before the first byte become 503/500."""
+def extension(format: str) -> str:
+    """The file extension of a dump format ('nquads' -> 'nq')."""
+    return next(ext for ext, name in EXTENSIONS.items() if name == format)
+
+
+async def _serve(request: Request, format: str) -> Response:
+    """The dump file of the current generation (built first if need be)."""
+    cache: DumpCache = request.app.state.dumps
     try:
-        chunks: Iterator[bytes] = await to_thread.run_sync(store.dump, format)
-        first = await to_thread.run_sync(next, chunks, b"")
-    except StoreUnavailable as exc:
-        return PlainTextResponse(f"store unavailable: {exc}", status_code=503)
-    except StoreError as exc:
-        return PlainTextResponse(f"store error: {exc}", status_code=500)
-
-    async def body() -> AsyncIterator[bytes]:
-        yield first
-        async for chunk in iterate_in_threadpool(chunks):
-            yield chunk
-
-    ext = next(e for e, f in EXTENSIONS.items() if f == format)
-    headers = {"Content-Disposition": f'inline; filename="beskgraph.{ext}"', "Vary": "Accept"}
+        file, generation = await cache.file(format)
+    except (StoreError, OSError) as exc:
+        return failure(exc)
+    load_times: LoadTimes = request.app.state.load_times
+    headers = {
+        "Vary": "Accept",
+        "Last-Modified": format_datetime(load_times.of(generation), usegmt=True),
+        "Content-Disposition": f'inline; filename="beskgraph.{extension(format)}"',
+    }
     if format == "jsonld":
-        context = str(request.url_for("context"))
+        context = public_base(request) + "/context.jsonld"
         headers["Link"] = f'<{context}>; rel="http://www.w3.org/ns/json-ld#context"'
-    return StreamingResponse(body(), media_type=DUMP_FORMATS[format][1], headers=headers)
+    return CompleteFileResponse(file, DUMP_FORMATS[format][1], headers, cache.readers)
 
 
 async def dump_file(request: Request) -> Response:
     """GET /dump.{ext}."""
     format = EXTENSIONS.get(request.path_params["ext"])
     if format is None:
+        refuse(request, "no such dump format")
         return PlainTextResponse(
             f"no dump format .{request.path_params['ext']}; use one of "
             + ", ".join(f".{e}" for e in EXTENSIONS),
             status_code=404,
         )
-    return await _stream(request.app.state.store, format, request)
+    return await _serve(request, format)
 
 
 async def dump(request: Request) -> Response:
@@ -64,8 +72,9 @@ async def dump(request: Request) -> Response:
     try:
         media = negotiate(request.headers.get("accept"), list(_MEDIA_TO_FORMAT))
     except NotAcceptable as exc:
+        refuse(request, "no dump format fits the Accept header")
         return PlainTextResponse(str(exc), status_code=406)
-    return await _stream(request.app.state.store, _MEDIA_TO_FORMAT[media], request)
+    return await _serve(request, _MEDIA_TO_FORMAT[media])
 
 
 async def context(request: Request) -> Response:

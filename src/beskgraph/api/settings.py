@@ -20,7 +20,8 @@ class Settings:
         "linked data: one named graph per source document plus a reference graph."
     )
     license: str = CC_BY_4
-    public_url: str | None = None  # absolute base URL for links; default: from the request
+    publisher: str = "The beskgraph project"  # dcterms:publisher of the dataset (its foaf:name)
+    public_url: str | None = None  # absolute base URL for links; serve() sets the address it listens on
     graphql_path: str | None = "/graphql"  # advertised in the VoID/DCAT description
     query_timeout: float = 10.0  # seconds per /sparql query
     max_result_bytes: int = 50_000_000  # serialised /sparql result size limit
@@ -28,6 +29,8 @@ class Settings:
     max_concurrent_queries: int = 4  # /sparql queries running at once; others wait
     cors_origins: tuple[str, ...] = ("*",)  # origins a browser may read the API from
     sources: tuple[str, ...] = (str(SEEDS_DIR),)  # folders holding the source texts (/source/…)
+    dump_dir: str | None = None  # dump files go in a private directory made here (default: temp dir)
+    max_dump_builds: int = 1  # dumps being built at once; others wait (each holds the graph in memory)
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -48,5 +51,11 @@ class Settings:
             values["cors_origins"] = tuple(o.strip() for o in origins if o.strip())
         if "BESKGRAPH_SOURCES" in env:
             values["sources"] = tuple(d for d in env["BESKGRAPH_SOURCES"].split(os.pathsep) if d)
+        if "BESKGRAPH_DUMP_DIR" in env:
+            values["dump_dir"] = env["BESKGRAPH_DUMP_DIR"]
+        if "BESKGRAPH_MAX_DUMP_BUILDS" in env:
+            values["max_dump_builds"] = int(env["BESKGRAPH_MAX_DUMP_BUILDS"])
+        if "BESKGRAPH_PUBLISHER" in env:
+            values["publisher"] = env["BESKGRAPH_PUBLISHER"]
         values.update(overrides)
         return replace(settings, **values)  # type: ignore[arg-type]

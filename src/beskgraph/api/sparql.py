@@ -24,15 +24,13 @@ from urllib.parse import parse_qs
 
 import anyio
 from anyio import to_thread
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from beskgraph.api.description import SD, public_base, rdf_response
+from beskgraph.api.description import described, public_base, service_graph
 from beskgraph.api.refusals import refuse
 from beskgraph.api.settings import Settings
 from beskgraph.store import (
@@ -43,7 +41,6 @@ from beskgraph.store import (
     StoreError,
     StoreUnavailable,
 )
-from beskgraph.store.base import GRAPH_FORMATS, RESULT_FORMATS
 
 READ_ONLY = "This SPARQL endpoint is read-only: SPARQL Update is not accepted."
 _PARSER_LOCK = threading.Lock()  # pyparsing's packrat cache is not thread-safe
@@ -213,7 +210,7 @@ async def sparql(request: Request) -> Response:
     try:
         operation = await read_request(request, settings)
         if operation is None:
-            return service_description(request)
+            return await service_description(request)
         info = await to_thread.run_sync(inspect_query, operation.query)
         default: list[str] = []
         named: list[str] = []
@@ -257,33 +254,11 @@ async def sparql(request: Request) -> Response:
     return Response(body, headers={"Content-Type": media, "Vary": "Accept"})
 
 
-def service_description(request: Request) -> Response:
-    """The SPARQL 1.1 Service Description of this endpoint."""
-    sd = lambda name: URIRef(SD + name)  # noqa: E731
-    endpoint = URIRef(public_base(request) + "/sparql")
-    g = Graph()
-    g.bind("sd", SD)
-    service = BNode("service")
-    g.add((service, RDF.type, sd("Service")))
-    g.add((service, sd("endpoint"), endpoint))
-    g.add((service, sd("supportedLanguage"), sd("SPARQL11Query")))
-    g.add((service, sd("feature"), sd("UnionDefaultGraph")))
-    for fmt in (*RESULT_FORMATS.values(), *GRAPH_FORMATS.values()):
-        g.add((service, sd("resultFormat"), URIRef(fmt.iri)))
-    dataset = BNode("dataset")
-    g.add((service, sd("defaultDataset"), dataset))
-    g.add((dataset, RDF.type, sd("Dataset")))
-    default_graph = BNode("defaultGraph")
-    g.add((dataset, sd("defaultGraph"), default_graph))
-    g.add((default_graph, RDF.type, sd("Graph")))
-    g.add(
-        (
-            service,
-            URIRef("http://purl.org/dc/terms/description"),
-            Literal("Read-only; the default graph is the union of all named graphs.", lang="en"),
-        )
-    )
-    return rdf_response(g, request)
+async def service_description(request: Request) -> Response:
+    """The SPARQL 1.1 Service Description of this endpoint, with the store's named graphs."""
+    store: Store = request.app.state.store
+    base = public_base(request)
+    return await described(request, f"sd {base}", lambda _generation: service_graph(store, base))
 
 
 def routes() -> list[BaseRoute]:

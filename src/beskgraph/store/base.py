@@ -83,6 +83,16 @@ class Store(Protocol):
         """Number of quads in the named graphs."""
         ...
 
+    @property
+    def generation(self) -> int:
+        """A number that grows whenever the data may have changed; equal means unchanged.
+
+        Anything derived from the whole graph (dump files, the dataset description) is
+        computed once per generation. A read that overlapped a write must see the
+        generation change by its end.
+        """
+        ...
+
     def close(self) -> None:
         """Release resources."""
         ...

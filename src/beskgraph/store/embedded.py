@@ -277,6 +277,8 @@ class EmbeddedStore:
             raise StoreError(f"could not write data: {exc}") from exc
         except OSError as exc:
             raise StoreError(str(exc)) from exc
+        finally:
+            self._generation += 1  # again when done: a read that overlapped the write sees it changed
 
     def replace_graph(self, graph: str, data: bytes, format: str) -> None:
         """Atomically replace one graph (a single SPARQL Update transaction)."""
@@ -306,6 +308,8 @@ class EmbeddedStore:
         except BaseException:
             self._store.clear()
             raise
+        finally:
+            self._generation += 1
 
     def drop_graph(self, graph: str) -> None:
         """Remove a named graph (no error when absent)."""
@@ -316,6 +320,11 @@ class EmbeddedStore:
         return next(iter(self._store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is None
 
     # -- inspection ------------------------------------------------------------------
+
+    @property
+    def generation(self) -> int:
+        """Counts writes through this object, once as each starts and once as it ends."""
+        return self._generation
 
     def graphs(self) -> list[str]:
         """The named graphs (including empty ones created by replace_graph), sorted."""

@@ -71,6 +71,8 @@ class RemoteStore:
             headers={"User-Agent": "beskgraph"},
         )
         self.description = f"sparql {query_url}"
+        self._generation = 0  # see ``generation``
+        self._fingerprint: tuple[float, tuple[tuple[str, int], ...]] | None = None  # (checked at, value)
 
     # -- HTTP ------------------------------------------------------------------------
 
@@ -140,13 +142,14 @@ class RemoteStore:
     def _update(self, update: str) -> None:
         if not self.update_url:
             raise StoreError("no SPARQL Update URL configured for this store")
-        self._send(
-            "POST",
-            self.update_url,
-            retry=False,
-            content=update.encode(),
-            headers={"Content-Type": "application/sparql-update"},
-        )
+        with self._writing():
+            self._send(
+                "POST",
+                self.update_url,
+                retry=False,
+                content=update.encode(),
+                headers={"Content-Type": "application/sparql-update"},
+            )
 
     # -- queries -----------------------------------------------------------------------
 
@@ -194,14 +197,15 @@ class RemoteStore:
         """Atomically replace one graph: GSP ``PUT ?graph=`` (one request)."""
         fmt = rdf_format(format)
         if self.gsp_url:
-            self._send(
-                "PUT",
-                self.gsp_url,
-                retry=False,
-                params={"graph": graph},
-                content=data,
-                headers={"Content-Type": fmt.media_type},
-            )
+            with self._writing():
+                self._send(
+                    "PUT",
+                    self.gsp_url,
+                    retry=False,
+                    params={"graph": graph},
+                    content=data,
+                    headers={"Content-Type": fmt.media_type},
+                )
             return
         triples = [q.triple for q in ox.parse(data, format=fmt)]
         nt = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode()
@@ -228,7 +232,7 @@ class RemoteStore:
     def drop_graph(self, graph: str) -> None:
         """Remove a named graph (no error when absent)."""
         if self.gsp_url:
-            with contextlib.suppress(_NotFound):
+            with self._writing(), contextlib.suppress(_NotFound):
                 self._send("DELETE", self.gsp_url, retry=False, params={"graph": graph})
             return
         self._update(f"DROP SILENT GRAPH {sparql_iri(graph)}")
@@ -244,6 +248,36 @@ class RemoteStore:
         """Number of quads in the named graphs."""
         rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
         return int(rows[0]["n"]) if rows else 0  # type: ignore[call-overload]
+
+    generation_ttl = 30.0  # seconds the fingerprint of the server's data is trusted
+
+    @property
+    def generation(self) -> int:
+        """Grows with each write through this object, and when the server's data changed.
+
+        Others may write to the server, and SPARQL offers no change counter, so the
+        quads per named graph serve as a fingerprint, asked for again once it is older
+        than ``generation_ttl`` seconds (one aggregate query). A change that keeps every
+        graph's size is seen only through this object's own writes.
+        """
+        checked = self._fingerprint
+        if checked is None or time.monotonic() - checked[0] >= self.generation_ttl:
+            rows = self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+            fingerprint = tuple(sorted((str(r.get("g")), int(r.get("n", 0))) for r in rows))  # type: ignore[call-overload]
+            if checked is not None and fingerprint != checked[1]:
+                self._generation += 1
+            self._fingerprint = (time.monotonic(), fingerprint)
+        return self._generation
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Around a write: a new generation as it starts and as it ends; a new fingerprint then."""
+        self._generation += 1
+        try:
+            yield
+        finally:
+            self._generation += 1
+            self._fingerprint = None
 
     def dump(self, format: str) -> Iterator[bytes]:
         """Deterministic dump of the named graphs (fetched with one SELECT)."""
