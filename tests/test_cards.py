@@ -8,6 +8,7 @@ import pytest
 
 from beskgraph.config import SEEDS_DIR
 from beskgraph.model.card import Answer, Card, Section, TargetGroupKind, TestKind
+from beskgraph.model.common import DocumentKind
 from beskgraph.parse import detect_kind, parse_document
 from beskgraph.parse.card import parse_card
 from beskgraph.text import SourceError, SourceText
@@ -121,12 +122,13 @@ def test_appendix_is_not_a_card():
         parse_card(SourceText.read(SEEDS_DIR / APPENDIX))
 
 
-def test_unknown_document_is_reported_with_file_and_line(tmp_path: Path):
+def test_a_text_of_no_known_kind_is_read_as_other_text(tmp_path: Path):
+    # an unknown kind is no reason to drop a document: the generic reader takes it in
     path = tmp_path / "notes.txt"
     path.write_text("\n\nEn indkøbsliste\nmælk\n", encoding="utf-8")
-    with pytest.raises(SourceError) as error:
-        detect_kind(SourceText.read(path))
-    assert str(error.value).startswith("notes.txt:3: unknown kind of document")
+    assert detect_kind(SourceText.read(path)).kind is DocumentKind.OTHER
+    document = parse_document(path)
+    assert document.kind is DocumentKind.OTHER and document.title.value == "En indkøbsliste"
 
 
 def test_unknown_municipality_is_an_error_naming_the_line(tmp_path: Path):
