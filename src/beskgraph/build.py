@@ -37,7 +37,7 @@ from . import cache as build_cache
 from .cache import BuildCache
 from .changes import Changes
 from .clashes import duplicate_cards, name_clashes, qualified_name
-from .decoding import max_document_bytes
+from .decoding import too_large
 from .model.card import Answer, Card
 from .model.common import ParsedDocument, Problem, Severity, Stage, Status
 from .model.correspondence import Correspondence
@@ -232,7 +232,7 @@ class _Reader:
 
 def _read_bytes(path: Path) -> tuple[str, bytes | None]:
     """SHA-256 of the file and its bytes (None when over the size limit: hashed as a stream)."""
-    if path.stat().st_size <= max_document_bytes():
+    if too_large(path.stat().st_size) is None:
         raw = path.read_bytes()
         return hashlib.sha256(raw).hexdigest(), raw
     digest = hashlib.sha256()
@@ -244,13 +244,14 @@ def _read_bytes(path: Path) -> tuple[str, bytes | None]:
 
 def _parse(path: Path, raw: bytes | None, content_hash: str) -> ReadDocument:
     outcome = DocumentOutcome(path.name, None, content_hash=content_hash)
+    if raw is None:
+        reason = too_large(path.stat().st_size) or "document grew over the size limit while read"
+        outcome.problems.append(Problem(Severity.VIOLATION, Stage.READ, reason))
+        return ReadDocument(path, None, outcome)
     try:
-        source = SourceText.from_bytes(path, raw if raw is not None else b"")
+        source = SourceText.from_bytes(path, raw)
     except SourceError as error:
-        reason = error.reason if raw is not None else (
-            f"document of {path.stat().st_size:,} bytes is over the limit of {max_document_bytes():,} "
-            "(BESKGRAPH_MAX_DOCUMENT_BYTES)")
-        outcome.problems.append(Problem(Severity.VIOLATION, Stage.READ, reason, error.line))
+        outcome.problems.append(Problem(Severity.VIOLATION, Stage.READ, error.reason, error.line))
         return ReadDocument(path, None, outcome)
     outcome.encoding = source.encoding
     try:
@@ -289,8 +290,6 @@ def build(paths: Iterable[Path], *, strict: bool = False, validate: bool = True,
     left_out = [_corpus_clash(r, duplicates[r.outcome.name]) for r in reads if r.outcome.name in duplicates]
     left_out += [r for r in reads if r.document is None]
     left_out += [_name_clash(path, problem) for path, problem in clashing.items()]
-    if strict and left_out:
-        raise BuildFailed(_strict_message([r.outcome for r in left_out]))
     job = _DocumentJob([r.document for r in usable], [r.outcome for r in usable], _criteria_index(usable),
                        reference, validate, cache)
     chunks = [graph_chunk(reference), graph_chunk(_ontology_named_graph())]

@@ -44,12 +44,18 @@ def max_document_bytes() -> int:
     return int(os.environ.get("BESKGRAPH_MAX_DOCUMENT_BYTES", DEFAULT_MAX_BYTES))
 
 
+def too_large(size: int) -> str | None:
+    """Why a document of ``size`` bytes is not read, if it is too large."""
+    limit = max_document_bytes()
+    if size <= limit:
+        return None
+    return f"document of {size:,} bytes is over the limit of {limit:,} (BESKGRAPH_MAX_DOCUMENT_BYTES)"
+
+
 def decode(raw: bytes) -> Decoded:
     """The text ``raw`` holds, and the encoding it was read in."""
-    limit = max_document_bytes()
-    if len(raw) > limit:
-        raise DecodeError(None, f"document of {len(raw):,} bytes is over the limit of "
-                                      f"{limit:,} (BESKGRAPH_MAX_DOCUMENT_BYTES)")
+    if reason := too_large(len(raw)):
+        raise DecodeError(None, reason)
     decoded = _by_bom(raw) or _utf8(raw) or _detected(raw)
     _check_text(decoded.text)
     return decoded

@@ -96,6 +96,8 @@ def add_months(anchor: date, months: int) -> date:
 
 def parse_date(text: str, anchor: date | None = None) -> date | None:
     """The date ``text`` consists of (one date and nothing else), if any."""
+    if len(text) > 64:  # a date alone is short: never scan a long line (linear classify)
+        return None
     text = _deocr(text.strip()).rstrip(".")
     found = find_dates(text, anchor)
     if len(found) == 1 and found[0].kind == "date" and found[0].finish - found[0].begin >= \

@@ -45,7 +45,7 @@ def read_publication(source: SourceText, kind: DocumentKind) -> Publication:
     doc.title = _title(source, head)
     doc.published, doc.updated = _dates(source, [c.line for c in head])
     anchor = _anchor(doc)
-    doc.municipalities = _municipalities(source)
+    doc.municipalities = _municipalities(source, [c.line.span for c in head if c.kind == Kind.CONTACT])
     doc.letters = _letters(source, anchor)
     doc.citations = find_citations(source.text)
     doc.figures = _figures(source)
@@ -63,7 +63,8 @@ def _anchor(doc: Publication) -> date | None:
 def _title(source: SourceText, head: list[Classified]) -> Located | None:
     """A subject line or question heading; else the first heading-like text line that is
     not part of an address."""
-    lines = [(c, after) for c, after in zip(head, [*head[1:], None], strict=True) if c.kind == Kind.TEXT]
+    following: list[Classified | None] = [*head[1:], None]
+    lines = [(c, after) for c, after in zip(head, following, strict=False) if c.kind == Kind.TEXT]
     for classified, _ in lines:
         text = normalise(classified.line.text)
         if SUBJECT.match(text) or QUESTION.match(text):
@@ -118,10 +119,13 @@ def _dated(source: SourceText, line: Line, at: int) -> Dated | None:
     return Dated(None, rest.strip(), source.strip_span(Span(start, line.span.end)))
 
 
-def _municipalities(source: SourceText) -> list[MunicipalityMention]:
+def _municipalities(source: SourceText, addresses: list[Span]) -> list[MunicipalityMention]:
+    """The first mention of each municipality, but not a town in an address (``1240 København K``)."""
     found: dict[str, MunicipalityMention] = {}
     for match in municipality_name_pattern().finditer(source.text):
         code = municipality_code(match.group(0))
+        if any(a.start <= match.start() < a.end for a in addresses):
+            continue
         if code and code not in found:
             found[code] = MunicipalityMention(code, match.group(0), Span(*match.span()))
     return list(found.values())
@@ -157,24 +161,24 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 
 def _figures(source: SourceText) -> list[Figure]:
     """Counts, shares and amounts, each with what it measures, the municipality its
-    sentence names (whom it is about) and the year it names (when)."""
+    sentence names nearest before it (whom it is about) and the year it names (when)."""
     out: dict[tuple[int, str], Figure] = {}
     names = municipality_name_pattern()
     for start, end in _sentences(source.text):
         sentence = source.text[start : min(end, start + MAX_SENTENCE)]
-        about = next((code for m in names.finditer(sentence) if (code := municipality_code(m.group(0)))),
-                     None)
+        named = [(m.start(), code) for m in names.finditer(sentence)
+                 if (code := municipality_code(m.group(0)))]
         year = YEAR.search(sentence)
         when = (year.group("year"), f"{year.group('year')}-01-01", f"{year.group('year')}-12-31") \
             if year else (None, None, None)
 
         def add(value: str, unit: str, measure: str, span: tuple[int, int], sentence_start: int = start,
-                code: str | None = about, period: tuple = when) -> None:
+                named: list[tuple[int, str]] = named, period: tuple = when) -> None:
             at = Span(sentence_start + span[0], sentence_start + span[1])
             out.setdefault((at.start, unit), Figure(
                 value=parse_decimal(value), unit=unit, measure=" ".join(measure.split()) or unit,
                 span=at, period=period[0], period_start=period[1], period_end=period[2],
-                municipality_code=code))
+                municipality_code=_nearest(named, span[0])))
 
         for m in COUNT.finditer(sentence):
             add(m.group("value"), m.group("unit"), f"{m.group('unit')}{m.group('measure')}", m.span())
@@ -184,6 +188,12 @@ def _figures(source: SourceText) -> list[Figure]:
             unit = "mia. kr." if m.group("scale").lower().startswith(("mia", "milliard")) else "mio. kr."
             add(m.group("value"), unit, _clause(m.group("rest")).strip() or "beløb", m.span())
     return sorted(out.values(), key=lambda f: f.span.start)
+
+
+def _nearest(named: list[tuple[int, str]], at: int) -> str | None:
+    """The municipality named last before ``at`` in the sentence, else the first after it."""
+    before = [code for position, code in named if position < at]
+    return before[-1] if before else (named[0][1] if named else None)
 
 
 def _clause(rest: str) -> str:
