@@ -18,6 +18,7 @@ from rdflib.namespace import DCTERMS
 from .model.card import Card
 from .model.common import ParsedDocument, Problem, Severity, Stage
 from .rdf import iris
+from .text import normalise
 
 
 def name_clashes(paths: Iterable[Path]) -> dict[Path, Problem]:
@@ -48,9 +49,11 @@ def duplicate_cards(documents: Iterable[ParsedDocument]) -> dict[str, Problem]:
         node = str(iris.intervention(card.municipality_code, card.title.value))
         earlier = first.setdefault(node, card)
         if earlier is not card:
+            same = "title" if normalise(earlier.title.value) == normalise(card.title.value) else \
+                f"a title that gives the same IRI ({earlier.title.value!r})"
             found[card.source.name] = Problem(
                 Severity.VIOLATION, Stage.CORPUS,
-                f"duplicate card: same municipality ({card.municipality.value}) and title as "
+                f"duplicate card: same municipality ({card.municipality.value}) and {same} as "
                 f"{earlier.source.name}; left out so the two are not merged into one intervention",
                 card.source.line_of(card.title.span.start), node, str(DCTERMS.title))
     return found
