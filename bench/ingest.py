@@ -11,7 +11,6 @@ fresh load, and each parser's time at twice the size against its time at the siz
 from __future__ import annotations
 
 import argparse
-import gc
 import shutil
 import sys
 import tempfile
@@ -92,8 +91,6 @@ def store_sync(size: int, work: Path) -> dict[str, Any]:
     build([corpus], cache=cache)
     sync, message = timed(lambda: fill_store(store, sources=[corpus], rebuild=True, cache=cache))
     store.close()
-    del store
-    gc.collect()
     fresh = EmbeddedStore(str(work / "fresh"))
     reload, _ = timed(lambda: fill_store(fresh, sources=[corpus], cache=cache))
     fresh.close()
@@ -131,7 +128,8 @@ def markdown(report: dict[str, Any]) -> str:
         "# Ingestion benchmark", "",
         f"Generated corpus of {inc['documents']} documents (`python -m bench.ingest`).", "",
         "| build | seconds | parsed | validated | vs. from scratch |", "|---|---:|---:|---:|---:|",
-        f"| from scratch, no cache | {inc['scratch_s']:.1f} | {inc['documents']} | {inc['documents']} | 1.00 |",
+        f"| from scratch, no cache | {inc['scratch_s']:.1f} | {inc['documents']} | {inc['documents']} "
+        "| 1.00 |",
     ]
     for key, label in (("unchanged", "nothing changed"), ("one_text_changed", "one card's text changed"),
                        ("one_answer_changed", "one answer changed (shared criteria)")):
@@ -141,7 +139,8 @@ def markdown(report: dict[str, Any]) -> str:
     lines += ["", f"Same bytes as a build from scratch: {inc['same_bytes_as_scratch']}.", "",
               "| on-disk store | seconds |", "|---|---:|",
               f"| first fill ({sync['documents']} documents) | {sync['first_load_s']:.1f} |",
-              f"| `serve --rebuild` after one change ({sync['sync']}) | {sync['sync_after_one_change_s']:.1f} |",
+              f"| `serve --rebuild` after one change ({sync['sync']}) "
+              f"| {sync['sync_after_one_change_s']:.1f} |",
               f"| fresh load of the same build | {sync['fresh_load_s']:.1f} |", "",
               "| parser | MB | seconds | growth exponent (1 = linear) |", "|---|---|---|---:|"]
     for row in report["parsers"]:

@@ -160,3 +160,15 @@ def test_broken_reference_data_or_ontology_still_fails_the_build(tmp_path: Path)
     (home / "ontology" / "broken.ttl").write_text("bg:x a owl:Class ;;", encoding="utf-8")
     result = _cli(home, "build", "-o", str(out), "--no-cache")
     assert result.returncode == 1 and "the shapes or the ontology cannot be read" in result.stderr
+
+
+def test_two_files_with_one_graph_name_are_not_merged(tmp_path: Path):
+    for folder in ("2024", "2025"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "kort.txt").write_bytes((SEEDS_DIR / "000_2ad044e4a048410a.txt").read_bytes())
+    result = build([tmp_path / "2024", tmp_path / "2025"])
+    assert [(d.name, d.status) for d in result.documents] == [("2025/kort.txt", Status.LEFT_OUT),
+                                                             ("kort.txt", Status.OK)]
+    assert result.failed[0].error == (f"2025/kort.txt: 2025/kort.txt has the same graph name as 2024/kort.txt "
+                                      f"(<{iris.named_graph('kort.txt')}>); rename one of them")
+    assert str(iris.named_graph("2025/kort.txt")) in {c.name for c in result.chunks}

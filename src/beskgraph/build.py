@@ -216,7 +216,7 @@ class _Reader:
         try:
             content_hash, raw = _read_bytes(path)
         except OSError as error:
-            problem = Problem(Severity.VIOLATION, Stage.READ, f"cannot be read: {error.strerror}")
+            problem = Problem(Severity.VIOLATION, Stage.READ, f"cannot be read: {error.strerror or error}")
             return ReadDocument(path, None, DocumentOutcome(path.name, None, problems=[problem]))
         entry = build_cache.key("parse", path.name, content_hash)
         if self.cache is not None and (hit := self.cache.get("parse", entry)) is not None:
@@ -344,7 +344,10 @@ def _corpus_clash(read: ReadDocument, problem: Problem) -> ReadDocument:
 def _name_clash(path: Path, problem: Problem) -> ReadDocument:
     """A file whose graph name another file has: reported under its folder-qualified name."""
     name = qualified_name(path)
-    content_hash, _ = _read_bytes(path)
+    try:
+        content_hash: str | None = _read_bytes(path)[0]
+    except OSError:
+        content_hash = None
     outcome = DocumentOutcome(name, None, problems=[problem], content_hash=content_hash)
     return ReadDocument(path, None, outcome)
 

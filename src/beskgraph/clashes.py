@@ -29,7 +29,7 @@ def name_clashes(paths: Iterable[Path]) -> dict[Path, Problem]:
         graph = str(iris.named_graph(path.name))
         if graph in first:
             found[path] = Problem(Severity.VIOLATION, Stage.CORPUS, (
-                f"{path.parent.name}/{path.name} has the same graph name as {first[graph]} "
+                f"{qualified_name(path)} has the same graph name as {qualified_name(first[graph])} "
                 f"(<{graph}>); rename one of them"))
         else:
             first[graph] = path

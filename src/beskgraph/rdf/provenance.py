@@ -13,7 +13,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 from ..model.common import ParsedDocument
 from ..text import Span
 from . import iris
-from .namespaces import BG, OA
+from .namespaces import BG, OA, SCHEMA
 
 
 def add_source_document(graph: Graph, document: ParsedDocument) -> URIRef:
@@ -57,6 +57,19 @@ def derive(graph: Graph, node: URIRef, document: ParsedDocument, at: Span | None
     graph.add((selector, OA.end, Literal(at.end, datatype=XSD.nonNegativeInteger)))
     graph.add((selector, OA.exact, Literal(text.slice(at))))
     graph.add((selector, BG.line, Literal(text.line_of(at.start), datatype=XSD.positiveInteger)))
+
+
+def mention(graph: Graph, document: ParsedDocument, node: URIRef, target: URIRef, entity: URIRef,
+            surface: str, at: Span) -> URIRef:
+    """``target`` names ``entity``: ``schema:mentions``, and a ``bg:Mention`` annotation ``node``
+    with the words as written and their span."""
+    graph.add((target, SCHEMA.mentions, entity))
+    graph.add((node, RDF.type, BG.Mention))
+    graph.add((node, OA.hasBody, entity))
+    graph.add((node, OA.hasTarget, target))
+    graph.add((node, BG.surfaceForm, Literal(surface)))
+    derive(graph, node, document, at)
+    return node
 
 
 def label(graph: Graph, node: URIRef, text: str, lang: str = "da") -> None:

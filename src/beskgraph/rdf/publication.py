@@ -16,8 +16,8 @@ from ..text import Span, short_hash, slugify
 from . import iris
 from .letter_facts import observation_to_rdf, provision
 from .letters import person
-from .namespaces import BG, OA, SCHEMA
-from .provenance import derive
+from .namespaces import BG, SCHEMA
+from .provenance import derive, mention
 
 
 def publication_to_rdf(doc: Publication, graph: Graph) -> URIRef:
@@ -31,15 +31,9 @@ def publication_to_rdf(doc: Publication, graph: Graph) -> URIRef:
     derive(graph, node, doc, doc.title.span if doc.title else _first_line(doc))
     _date(graph, node, doc, SCHEMA.datePublished, doc.published)
     _date(graph, node, doc, SCHEMA.dateModified, doc.updated)
-    for mention in doc.municipalities:
-        municipality = iris.municipality(mention.code)
-        graph.add((node, SCHEMA.mentions, municipality))
-        at = URIRef(f"{node}/mention/{mention.code}")
-        graph.add((at, RDF.type, BG.Mention))
-        graph.add((at, OA.hasBody, municipality))
-        graph.add((at, OA.hasTarget, node))
-        graph.add((at, BG.surfaceForm, Literal(mention.surface)))
-        derive(graph, at, doc, mention.span)
+    for named in doc.municipalities:
+        mention(graph, doc, URIRef(f"{node}/mention/{named.code}"), node, iris.municipality(named.code),
+                named.surface, named.span)
     for reference in doc.letters:
         letter = URIRef(f"{node}/referred-letter/{reference.date}")
         graph.add((letter, RDF.type, BG.Letter))
