@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.corpus import generate
+from bench.run import machine
 from bench.stats import growth_exponent
 from beskgraph.build import BuildResult, build
 from beskgraph.cache import BuildCache
@@ -123,10 +124,11 @@ def parsers(largest_mb: float) -> list[dict[str, Any]]:
 
 
 def markdown(report: dict[str, Any]) -> str:
-    inc, sync = report["incremental"], report["store"]
+    inc, sync, box = report["incremental"], report["store"], report["machine"]
     lines = [
         "# Ingestion benchmark", "",
-        f"Generated corpus of {inc['documents']} documents (`python -m bench.ingest`).", "",
+        f"Generated corpus of {inc['documents']} documents (`python -m bench.ingest`); "
+        f"{box['cores']} cores, {box['cpu']}, Python {box['python']}.", "",
         "| build | seconds | parsed | validated | vs. from scratch |", "|---|---:|---:|---:|---:|",
         f"| from scratch, no cache | {inc['scratch_s']:.1f} | {inc['documents']} | {inc['documents']} "
         "| 1.00 |",
@@ -158,8 +160,8 @@ def main(argv: list[str] | None = None) -> None:
     options = args.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="beskgraph-ingest-"))
     try:
-        report = {"incremental": incremental(options.size, work), "store": store_sync(options.size, work),
-                  "parsers": parsers(options.largest_mb)}
+        report = {"machine": machine(), "incremental": incremental(options.size, work),
+                  "store": store_sync(options.size, work), "parsers": parsers(options.largest_mb)}
     finally:
         shutil.rmtree(work, ignore_errors=True)
     text = markdown(report)
