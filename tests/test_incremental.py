@@ -18,7 +18,7 @@ from beskgraph.cache import BuildCache
 from beskgraph.config import SEEDS_DIR
 from beskgraph.launch import fill_store
 from beskgraph.rdf import iris
-from beskgraph.store import EmbeddedStore
+from beskgraph.store import EmbeddedStore, open_store
 
 
 @pytest.fixture
@@ -109,3 +109,24 @@ def test_serve_rebuild_writes_only_the_changed_graphs_of_an_on_disk_store(corpus
     store.close()
     del store
     gc.collect()
+
+
+def test_a_remote_store_is_brought_in_line_graph_by_graph(tmp_path: Path, oxigraph_url: str):
+    sources = tmp_path / "sources"
+    shutil.copytree(SEEDS_DIR, sources)
+    cache = BuildCache(tmp_path / "cache")
+    store = open_store(oxigraph_url)
+    for graph in store.graphs():
+        store.drop_graph(graph)
+    try:
+        fill_store(store, sources=[sources], cache=cache)
+        edit(sources / "000_2ad044e4a048410a.txt", "\nGode råd\n\n", "\nGode råd\n\nHold fast i det.\n")
+        (sources / "001_0790efc861254765.txt").unlink()
+        message = fill_store(store, sources=[sources], rebuild=True, cache=cache)
+        assert "0 added, 1 changed, 1 removed, 3 unchanged" in message
+        assert message.endswith("1 graph(s) written, 1 dropped, 5 unchanged")
+        local = EmbeddedStore()
+        fill_store(local, sources=[sources], cache=cache)
+        assert b"".join(store.dump("nquads")) == b"".join(local.dump("nquads"))
+    finally:
+        store.close()
