@@ -136,7 +136,13 @@ def test_unknown_municipality_is_an_error_naming_the_line(tmp_path: Path):
     path = tmp_path / "atlantis.txt"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(SourceError, match=r"atlantis.txt:1: first line 'Atlantis'"):
-        parse_document(path)
+        parse_card(SourceText.read(path))
+    # the document is not lost: it is read as other text, and the warning says why
+    document = parse_document(path)
+    assert document.kind is DocumentKind.OTHER
+    assert (document.warnings[0].line, document.warnings[0].message) == (
+        1, "read as other text: as catalogue-card it could not be read: first line 'Atlantis' is not a known "
+           "municipality")
 
 
 def test_variant_without_header_noise_with_wrapped_bullet_and_management_text(tmp_path: Path):

@@ -12,6 +12,7 @@ is treated as missing. Entries unused for :data:`KEEP_DAYS` days are removed.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -74,9 +75,10 @@ class BuildCache:
         path = self._path(kind, name)
         try:
             value = pickle.loads(zlib.decompress(path.read_bytes()))
-            os.utime(path)  # used: keep it
         except Exception:  # missing, unreadable or written by another version: rebuild it
             return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # used: keep it
         return value
 
     def put(self, kind: str, name: str, value: Any) -> None:

@@ -59,6 +59,10 @@ class SourceText:
     def __post_init__(self) -> None:
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
 
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled (to the build cache, between processes) without the line caches."""
+        return {**self.__dict__, "_lines": None, "_normalised": None}
+
     @classmethod
     def read(cls, path: Path) -> SourceText:
         return cls.from_bytes(path, path.read_bytes())

@@ -3,7 +3,8 @@
 Catalogue cards and correspondence have parsers of their own; any other readable text is
 read by the generic reader (:mod:`.publication`) as the kind :mod:`.kinds` recognises, or
 as ``other``. A document is never dropped for its kind: only unreadable input (empty,
-binary, undecodable, too large) and a document its own parser rejects are left out.
+binary, undecodable, too large) is left out; a card or correspondence its own parser
+rejects is read as other text, with a warning that says why.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from ..model.common import DocumentKind, ParsedDocument
+from ..model.common import DocumentKind, ParsedDocument, Warning_
 from ..text import SourceError, SourceText
 from .card import looks_like_card, parse_card
 from .kinds import (
@@ -62,8 +63,23 @@ def detect_kind(source: SourceText) -> DocumentParser:
 
 
 def parse_source(source: SourceText) -> ParsedDocument:
-    """Parse decoded text; every failure is a SourceError naming file and line."""
+    """Parse decoded text. A card or correspondence its parser cannot read is read as other
+    text, with a warning saying why; a SourceError (naming file and line) only if even the
+    generic reader fails."""
     parser = detect_kind(source)
+    try:
+        return _parse(parser, source)
+    except SourceError as error:
+        if parser.kind not in (DocumentKind.CATALOGUE_CARD, DocumentKind.CORRESPONDENCE):
+            raise
+        failure = error
+    document = _parse(PARSERS[-1], source)
+    why = f"read as other text: as {parser.kind.value} it could not be read: {failure.reason}"
+    document.warnings.insert(0, Warning_(failure.line or 1, why))
+    return document
+
+
+def _parse(parser: DocumentParser, source: SourceText) -> ParsedDocument:
     kind = parser.kind.value
     try:
         return parser.parse(source)
