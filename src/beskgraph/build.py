@@ -1,6 +1,6 @@
 """The pipeline: source files -> parsed records -> one named graph each -> SHACL -> output.
 
-Quarantine, not failure. A document that cannot be read or parsed, that would merge
+Quarantine, not failure. A document that cannot be read (:mod:`.reading`), that would merge
 silently into another (:mod:`.clashes`), or whose graph violates a shape is left out
 *whole*: its named graph holds only its source node, its status and its problems (file,
 line, focus node, path, message), so what is served stays clean and a front-end can say
@@ -25,7 +25,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cached_property, partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -37,12 +37,10 @@ from . import cache as build_cache
 from .cache import BuildCache
 from .changes import Changes
 from .clashes import duplicate_cards, name_clashes, qualified_name
-from .decoding import too_large
 from .model.card import Answer, Card
 from .model.common import ParsedDocument, Problem, Severity, Stage, Status
 from .model.correspondence import Correspondence
 from .model.publication import Publication
-from .parse import parse_source
 from .parse.criteria import CriterionCluster, cluster_criteria
 from .rdf import iris
 from .rdf.cards import card_to_rdf
@@ -52,50 +50,12 @@ from .rdf.provenance import add_source_document
 from .rdf.publication import publication_to_rdf
 from .rdf.reference import reference_graph
 from .rdf.status import add_status, left_out_graph
+from .reading import DocumentOutcome, ReadDocument, Reader, read_bytes
 from .store.serialize import serialize_rdf
-from .text import SourceError, SourceText
 from .validate import check, ontology_graph, shapes_graph
 
 ONTOLOGY_GRAPH = "ontology"
 CriterionIndex = dict[tuple[str, str], CriterionCluster]
-
-
-@dataclass
-class DocumentOutcome:
-    """What became of one source file: its kind, its problems, and how the build got it."""
-
-    name: str
-    kind: str | None
-    triples: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    seconds: dict[str, float] = field(default_factory=dict)  # per stage: parse, map, validate, serialise
-    content_hash: str | None = None  # SHA-256 of the file's bytes
-    encoding: str | None = None
-    parsed: bool = False  # parsed in this build (not taken from the cache)
-    validated: bool = False  # mapped and validated in this build (not taken from the cache)
-
-    @property
-    def status(self) -> Status:
-        return Status.of(self.problems)
-
-    @property
-    def ok(self) -> bool:
-        """Built (possibly with warnings), not left out."""
-        return self.status is not Status.LEFT_OUT
-
-    @property
-    def error(self) -> str | None:
-        """Why the document was left out (its first violation), or None."""
-        return next((p.describe(self.name) for p in self.problems if p.severity is Severity.VIOLATION),
-                    None)
-
-    @property
-    def warnings(self) -> list[str]:
-        return [p.describe(self.name) for p in self.problems if p.severity is Severity.WARNING]
-
-    @property
-    def violations(self) -> list[str]:
-        return [p.describe(self.name) for p in self.problems if p.severity is Severity.VIOLATION]
 
 
 @dataclass(frozen=True)
@@ -185,88 +145,15 @@ def find_sources(paths: Iterable[Path]) -> list[Path]:
 Progress = Callable[[str], None]
 
 
-@dataclass
-class ReadDocument:
-    """A source file read and parsed (``document``), or not (its outcome says why)."""
-
-    path: Path
-    document: ParsedDocument | None
-    outcome: DocumentOutcome
-
-
 def parse_all(paths: list[Path], progress: Progress | None = None, workers: int | None = None,
               cache: BuildCache | None = None) -> list[ReadDocument]:
     """Read and parse every file (from the cache when its bytes are unchanged)."""
     out = []
-    for path, read in zip(paths, parallel_map(_Reader(cache), paths, workers), strict=True):
+    for path, read in zip(paths, parallel_map(Reader(cache), paths, workers), strict=True):
         out.append(replace(read, path=path))
         if progress:
             progress(path.name)
     return out
-
-
-@dataclass
-class _Reader:
-    """Read, decode and parse one file (run in a forked worker)."""
-
-    cache: BuildCache | None
-
-    def __call__(self, path: Path) -> ReadDocument:
-        started = time.perf_counter()
-        try:
-            content_hash, raw = _read_bytes(path)
-        except OSError as error:
-            problem = Problem(Severity.VIOLATION, Stage.READ, f"cannot be read: {error.strerror or error}")
-            return ReadDocument(path, None, DocumentOutcome(path.name, None, problems=[problem]))
-        entry = build_cache.key("parse", path.name, content_hash)
-        if self.cache is not None and (hit := self.cache.get("parse", entry)) is not None:
-            hit.outcome.parsed = False
-            return hit
-        read = _parse(path, raw, content_hash)
-        read.outcome.parsed = True
-        read.outcome.seconds["parse"] = time.perf_counter() - started
-        if self.cache is not None:
-            self.cache.put("parse", entry, read)
-        return read
-
-
-def _read_bytes(path: Path) -> tuple[str, bytes | None]:
-    """SHA-256 of the file and its bytes (None when over the size limit: hashed as a stream)."""
-    if too_large(path.stat().st_size) is None:
-        raw = path.read_bytes()
-        return hashlib.sha256(raw).hexdigest(), raw
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        while chunk := stream.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest(), None
-
-
-def _parse(path: Path, raw: bytes | None, content_hash: str) -> ReadDocument:
-    outcome = DocumentOutcome(path.name, None, content_hash=content_hash)
-    if raw is None:
-        reason = too_large(path.stat().st_size) or "document grew over the size limit while read"
-        outcome.problems.append(Problem(Severity.VIOLATION, Stage.READ, reason))
-        return ReadDocument(path, None, outcome)
-    try:
-        source = SourceText.from_bytes(path, raw)
-    except SourceError as error:
-        outcome.problems.append(Problem(Severity.VIOLATION, Stage.READ, error.reason, error.line))
-        return ReadDocument(path, None, outcome)
-    outcome.encoding = source.encoding
-    try:
-        document = parse_source(source)
-    except SourceError as error:
-        outcome.kind = error.kind
-        outcome.problems.append(Problem(Severity.VIOLATION, Stage.PARSE, error.reason, error.line))
-        return ReadDocument(path, None, outcome)
-    outcome.kind = document.kind.value
-    outcome.problems.extend(Problem(Severity.WARNING, Stage.PARSE, w.message, w.line)
-                            for w in document.warnings)
-    if document.more_warnings:
-        outcome.problems.append(Problem(Severity.WARNING, Stage.PARSE,
-                                        f"… and {document.more_warnings} more warnings"))
-    return ReadDocument(path, document, outcome)
 
 
 def build(paths: Iterable[Path], *, strict: bool = False, validate: bool = True,
@@ -345,7 +232,7 @@ def _name_clash(path: Path, problem: Problem) -> ReadDocument:
     """A file whose graph name another file has: reported under its folder-qualified name."""
     name = qualified_name(path)
     try:
-        content_hash: str | None = _read_bytes(path)[0]
+        content_hash: str | None = read_bytes(path)[0]
     except OSError:
         content_hash = None
     outcome = DocumentOutcome(name, None, problems=[problem], content_hash=content_hash)
