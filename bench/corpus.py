@@ -84,7 +84,8 @@ def vary_card(seed: Seed, rng: random.Random, places: list[Municipality], index:
     place = rng.choice(places)
     text = _whole_word(card.municipality.value).sub(place.name, seed.text)
     title = card.title.value.replace(card.municipality.value, place.name)
-    text = text.replace(title, f"{title} – {rng.choice(TITLE_ENDINGS)} {index}")
+    # the number first: an intervention's IRI keeps only the first 60 characters of its title
+    text = text.replace(title, f"{rng.choice(TITLE_ENDINGS).capitalize()} {index}: {title}")
     lines = text.split("\n")
     answers = _redraw_answers(lines, rng)
     return "\n".join(_rescore(lines, answers, rng))

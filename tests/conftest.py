@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -20,6 +21,16 @@ from starlette.applications import Starlette
 from beskgraph.build import BuildResult, build
 from beskgraph.config import SEEDS_DIR
 from beskgraph.store import EmbeddedStore, Store, open_store
+
+# Builds (also in the servers and CLIs the tests start) cache into a folder of this session.
+_CACHE = None if "BESKGRAPH_CACHE" in os.environ else tempfile.mkdtemp(prefix="beskgraph-test-cache-")
+if _CACHE:
+    os.environ["BESKGRAPH_CACHE"] = _CACHE
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if _CACHE:
+        shutil.rmtree(_CACHE, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ import pytest
 
 from beskgraph.config import SEEDS_DIR
 from beskgraph.model.card import Answer, Card, Section, TargetGroupKind, TestKind
+from beskgraph.model.common import DocumentKind
 from beskgraph.parse import detect_kind, parse_document
 from beskgraph.parse.card import parse_card
 from beskgraph.text import SourceError, SourceText
@@ -121,12 +122,13 @@ def test_appendix_is_not_a_card():
         parse_card(SourceText.read(SEEDS_DIR / APPENDIX))
 
 
-def test_unknown_document_is_reported_with_file_and_line(tmp_path: Path):
+def test_a_text_of_no_known_kind_is_read_as_other_text(tmp_path: Path):
+    # an unknown kind is no reason to drop a document: the generic reader takes it in
     path = tmp_path / "notes.txt"
     path.write_text("\n\nEn indkøbsliste\nmælk\n", encoding="utf-8")
-    with pytest.raises(SourceError) as error:
-        detect_kind(SourceText.read(path))
-    assert str(error.value).startswith("notes.txt:3: unknown kind of document")
+    assert detect_kind(SourceText.read(path)).kind is DocumentKind.OTHER
+    document = parse_document(path)
+    assert document.kind is DocumentKind.OTHER and document.title.value == "En indkøbsliste"
 
 
 def test_unknown_municipality_is_an_error_naming_the_line(tmp_path: Path):
@@ -134,7 +136,13 @@ def test_unknown_municipality_is_an_error_naming_the_line(tmp_path: Path):
     path = tmp_path / "atlantis.txt"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(SourceError, match=r"atlantis.txt:1: first line 'Atlantis'"):
-        parse_document(path)
+        parse_card(SourceText.read(path))
+    # the document is not lost: it is read as other text, and the warning says why
+    document = parse_document(path)
+    assert document.kind is DocumentKind.OTHER
+    assert (document.warnings[0].line, document.warnings[0].message) == (
+        1, "read as other text: as catalogue-card it could not be read: first line 'Atlantis' is not a known "
+           "municipality")
 
 
 def test_variant_without_header_noise_with_wrapped_bullet_and_management_text(tmp_path: Path):

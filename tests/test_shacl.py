@@ -33,16 +33,19 @@ def test_seed_graph_conforms(graph):
     assert check(graph) == []
 
 
-def test_score_of_7_5_fails_the_build_naming_file_and_line(tmp_path: Path):
+def test_score_of_7_5_leaves_the_card_out_and_fails_a_strict_build_naming_file_and_line(tmp_path: Path):
     text = (SEEDS_DIR / MIDDELFART).read_text(encoding="utf-8")
     broken = tmp_path / "middelfart.txt"
     broken.write_text(text.replace("\n3,1\nGod praksis test", "\n7,5\nGod praksis test"), encoding="utf-8")
     with pytest.raises(BuildFailed) as error:
-        build([broken])
+        build([broken], strict=True)
     message = str(error.value)
     assert "publishedScore" in message
     assert "published score in [0, 5]" in message
     assert "middelfart.txt:55" in message  # the line the score 7,5 stands on
+    # without --strict the card is left out (quarantined), and the build says why
+    (outcome,) = build([broken]).documents
+    assert not outcome.ok and outcome.error == message.splitlines()[1].strip()
 
 
 def test_card_without_title_is_caught(graph):

@@ -10,19 +10,16 @@ from typing import Annotated
 import typer
 from rdflib import Dataset, Graph
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from .build import (
-    BuildFailed,
-    BuildResult,
-    build,
-    find_sources,
-    format_for,
-    serialise,
-    write_atomically,
-)
+from .build import OX_FORMATS, BuildFailed, BuildResult, build, find_sources, format_for, serialise
+from .cache import BuildCache, default_cache
+from .changes import hashes_in_file
 from .config import PROJECT_ROOT, SEEDS_DIR
+from .model.common import Status
+from .output import Interrupted, write_atomically
 from .validate import check
 
 app = typer.Typer(help="beskgraph: a knowledge graph of Danish employment policy.",
@@ -32,6 +29,9 @@ DEFAULT_OUTPUT = PROJECT_ROOT / "out" / "beskgraph.trig"
 SOURCES_HELP = "Source files or folders (default: seeds/)."
 OUTPUT_HELP = "Output file; format from its suffix (.trig .ttl .nq .jsonld)."
 INPUT_HELP = "A built graph; default: build from seeds/."
+CACHE_HELP = "Build cache folder (default: $BESKGRAPH_CACHE, else ~/.cache/beskgraph)."
+STATUS_LABELS = {Status.OK: "ok", Status.WARNINGS: "[yellow]warnings[/yellow]",
+                 Status.LEFT_OUT: "[red]left out[/red]"}
 
 
 class ExportFormat(str, Enum):
@@ -41,13 +41,14 @@ class ExportFormat(str, Enum):
     jsonld = "jsonld"
 
 
-def run_build(sources: list[Path], *, strict: bool = False, quiet: bool = False) -> BuildResult:
+def run_build(sources: list[Path], *, strict: bool = False, quiet: bool = False,
+              cache: BuildCache | None = None, previous: dict[str, str] | None = None) -> BuildResult:
     """Build with a progress bar over documents, then print the summary."""
     paths = find_sources(sources)
     with Progress(TextColumn("[bold]building"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("{task.description}"), console=console, disable=quiet) as bar:
         task = bar.add_task("", total=len(paths))
-        result = build(paths, strict=strict,
+        result = build(paths, strict=strict, cache=cache, previous=previous,
                        progress=lambda name: bar.update(task, advance=1, description=name))
     if not quiet:
         print_summary(result)
@@ -56,39 +57,60 @@ def run_build(sources: list[Path], *, strict: bool = False, quiet: bool = False)
 
 def print_summary(result: BuildResult) -> None:
     table = Table(title="beskgraph build", show_header=True)
-    table.add_column("document")
-    table.add_column("kind")
-    table.add_column("triples", justify="right")
-    table.add_column("warnings", justify="right")
+    for column in ("document", "kind", "status", "triples", "problems"):
+        table.add_column(column, justify="right" if column in ("triples", "problems") else "left")
     for doc in result.documents:
-        table.add_row(doc.name, doc.kind or "[red]left out[/red]", str(doc.triples),
-                      str(len(doc.warnings)))
+        table.add_row(escape(doc.name), doc.kind or "-", STATUS_LABELS[doc.status], str(doc.triples),
+                      str(len(doc.problems)))
     console.print(table)
     kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(result.kinds().items()))
     warnings = sum(len(d.warnings) for d in result.documents)
     console.print(f"documents: {kinds or 'none'}; left out: {len(result.failed)}; "
                   f"triples: {result.triples}; warnings: {warnings}")
+    if result.changes is not None:
+        parsed = sum(d.parsed for d in result.documents)
+        validated = sum(d.validated for d in result.documents)
+        console.print(f"changes: {result.changes}; parsed {parsed}, validated {validated}")
     for doc in result.documents:
         for warning in doc.warnings:
-            console.print(f"[yellow]warning[/yellow] {warning}")
-        if doc.error:
-            console.print(f"[red]left out[/red] {doc.error}")
+            console.print(f"[yellow]warning[/yellow] {escape(warning)}", highlight=False)
+        for violation in doc.violations:
+            console.print(f"[red]left out[/red] {escape(violation)}", highlight=False)
+
+
+def _cache(folder: Path | None, off: bool) -> BuildCache | None:
+    if off:
+        return None
+    return BuildCache(folder) if folder else default_cache()
 
 
 @app.command("build")
 def build_command(
     sources: Annotated[list[Path] | None, typer.Argument(help=SOURCES_HELP)] = None,
     output: Annotated[Path, typer.Option("-o", "--output", help=OUTPUT_HELP)] = DEFAULT_OUTPUT,
-    strict: Annotated[bool, typer.Option(help="Fail if any document cannot be parsed.")] = False,
+    strict: Annotated[bool, typer.Option(help="Fail if any document is left out.")] = False,
+    cache: Annotated[Path | None, typer.Option(help=CACHE_HELP)] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Parse and validate everything.")] = False,
 ) -> None:
-    """Build the graph from source documents, validate it with SHACL and write it."""
+    """Build the graph from source documents, validate it with SHACL and write it.
+
+    Documents that cannot be used are left out and listed; the rest is built. The
+    previous output stays as it was if the build fails or uses no document at all.
+    """
     try:
         fmt = format_for(output)
-        result = run_build(sources or [SEEDS_DIR], strict=strict)
+        previous = hashes_in_file(output, OX_FORMATS[fmt]) if output.exists() else None
+        result = run_build(sources or [SEEDS_DIR], strict=strict, cache=_cache(cache, no_cache),
+                           previous=previous)
+        if len(result.failed) == len(result.documents):
+            raise BuildFailed("no document could be used")
         write_atomically(output, result.serialise(fmt))
     except (BuildFailed, OSError) as error:
-        console.print(f"[red]build failed[/red] (previous output left untouched): {error}")
+        console.print(f"[red]build failed[/red] (previous output left untouched): {escape(str(error))}")
         raise typer.Exit(1) from None
+    except (Interrupted, KeyboardInterrupt) as stop:
+        console.print("[red]interrupted[/red] (previous output left untouched)")
+        raise typer.Exit(128 + getattr(stop, "signum", 2)) from None
     console.print(f"wrote {output}")
 
 
@@ -109,18 +131,19 @@ def union(dataset: Dataset) -> Graph:
 def validate_command(
     graph: Annotated[Path, typer.Argument(help="A built graph (.trig, .ttl, .nq).")] = DEFAULT_OUTPUT,
 ) -> None:
-    """Validate a built graph against the SHACL shapes; list every violation."""
+    """Validate a built graph against the SHACL shapes; list every violation and warning."""
     try:
-        violations = check(union(load_dataset(graph)))
+        results = check(union(load_dataset(graph)))
     except (OSError, ValueError, SyntaxError) as error:
         console.print(f"[red]cannot read {graph}[/red]: {error}")
         raise typer.Exit(2) from None
-    for violation in violations:
-        console.print(str(violation), highlight=False)
+    for result in results:
+        console.print(escape(str(result)), highlight=False)
+    violations = sum(r.is_violation for r in results)
     if violations:
-        console.print(f"[red]{len(violations)} violation(s)[/red]")
+        console.print(f"[red]{violations} violation(s)[/red]")
         raise typer.Exit(1)
-    console.print(f"{graph}: conforms")
+    console.print(f"{graph}: conforms" + (f" ({len(results)} warning(s))" if results else ""))
 
 
 @app.command("export")
@@ -143,7 +166,11 @@ def serve_command(ctx: typer.Context) -> None:
     """Build (or load) the graph and serve GraphQL, SPARQL and dumps (see --help of server.py)."""
     from .launch import main
 
-    main(ctx.args)
+    try:
+        main(ctx.args)
+    except BuildFailed as error:
+        console.print(f"[red]cannot serve[/red]: {escape(str(error))}")
+        raise typer.Exit(1) from None
 
 
 if __name__ == "__main__":

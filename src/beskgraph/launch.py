@@ -1,7 +1,9 @@
 """Start the service: fill the store (build from sources, or load a built graph) and serve.
 
 Used by ``python server.py`` and ``beskgraph serve``. A persistent store that already
-holds a graph is served as it is unless ``--rebuild`` is given, so a restart is quick.
+holds a graph is served as it is unless ``--rebuild`` is given, so a restart is quick;
+``--rebuild`` brings it in line with the sources, writing only the graphs that changed.
+Documents that cannot be used are left out and logged; the service starts regardless.
 """
 
 from __future__ import annotations
@@ -12,29 +14,54 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from .build import build, format_for
+from .build import BuildResult, build, format_for
+from .cache import BuildCache, default_cache
 from .config import SEEDS_DIR
+from .model.common import Status
 from .store import Store, open_store
+from .sync import stored_hashes, sync
 
 log = logging.getLogger("beskgraph")
 MEDIA_TYPES = {"trig": "application/trig", "nquads": "application/n-quads", "turtle": "text/turtle",
                "nt": "application/n-triples"}
+LOGGED_WARNINGS = 20
 
 
 def fill_store(store: Store, *, graph: Path | None = None, sources: Sequence[Path] = (SEEDS_DIR,),
-               rebuild: bool = False) -> str:
-    """Put the graph into ``store``; returns what was done, for the log."""
+               rebuild: bool = False, cache: BuildCache | None = None) -> str:
+    """Put the graph into ``store``; returns what was done, for the log.
+
+    A store that holds a build is brought in line with the sources graph by graph: only
+    documents whose content changed are parsed and validated again (``cache``: default
+    location, see :mod:`beskgraph.cache`), and only their graphs are written.
+    """
     if graph is not None:
         store.load_dataset(graph.read_bytes(), MEDIA_TYPES[format_for(graph)])
         return f"loaded {graph}"
-    if store.count() and not rebuild:
-        return f"serving the {store.count()} quads already in the store"
-    result = build(list(sources))
-    for outcome in result.documents:
-        if outcome.error:
-            log.warning("left out %s", outcome.error)
-    store.load_dataset(result.serialise("nquads"), MEDIA_TYPES["nquads"])
-    return f"built {len(result.documents) - len(result.failed)} documents, {result.triples} triples"
+    held = store.count()
+    if held and not rebuild:
+        return f"serving the {held} quads already in the store"
+    result = build(list(sources), cache=cache or default_cache(),
+                   previous=stored_hashes(store) if held else None)
+    _log_problems(result)
+    synced = sync(store, result)
+    counts = result.statuses()
+    statuses = ", ".join(f"{counts[status]} {status.value}" for status in Status if counts[status])
+    changes = f"; {result.changes}" if result.changes else ""
+    return (f"built {len(result.documents) - len(result.failed)} documents ({statuses}), "
+            f"{result.triples} triples{changes}; {synced}")
+
+
+def _log_problems(result: BuildResult) -> None:
+    warnings = [w for outcome in result.documents for w in outcome.warnings]
+    for warning in warnings[:LOGGED_WARNINGS]:
+        log.info("warning %s", warning)
+    if len(warnings) > LOGGED_WARNINGS:
+        log.info("… and %d more warnings (see /health and the documents query)",
+                 len(warnings) - LOGGED_WARNINGS)
+    for outcome in result.failed:
+        for violation in outcome.violations:
+            log.warning("left out %s", violation)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -13,6 +13,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .decoding import DecodeError, decode
+
 
 @dataclass(frozen=True, order=True)
 class Span:
@@ -49,33 +51,51 @@ class SourceText:
 
     path: Path
     text: str
+    encoding: str = "utf-8"  # what the file was decoded from; spans count decoded characters
     _line_starts: list[int] = field(init=False, repr=False)
+    _lines: list[Line] | None = field(init=False, repr=False, default=None)
+    _normalised: list[str] | None = field(init=False, repr=False, default=None)
 
     def __post_init__(self) -> None:
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
 
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled (to the build cache, between processes) without the line caches."""
+        return {**self.__dict__, "_lines": None, "_normalised": None}
+
     @classmethod
     def read(cls, path: Path) -> SourceText:
-        raw = path.read_bytes()
+        return cls.from_bytes(path, path.read_bytes())
+
+    @classmethod
+    def from_bytes(cls, path: Path, raw: bytes) -> SourceText:
+        """Decode ``raw`` (see :mod:`beskgraph.decoding`); line ends become ``\\n``."""
         try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as error:
-            line = raw[: error.start].count(b"\n") + 1
-            raise SourceError(path, line, f"not UTF-8 text ({error.reason})") from error
-        return cls(path, text.replace("\r\n", "\n").replace("\r", "\n"))
+            decoded = decode(raw)
+        except DecodeError as error:
+            raise SourceError(path, error.line, error.reason) from error
+        text = decoded.text.replace("\r\n", "\n").replace("\r", "\n")
+        return cls(path, text, decoded.encoding)
 
     @property
     def name(self) -> str:
         return self.path.name
 
     def lines(self) -> list[Line]:
-        """Every line with its span; the span excludes the line break."""
-        out = []
-        for number, start in enumerate(self._line_starts, 1):
-            end = self.text.find("\n", start)
-            end = len(self.text) if end < 0 else end
-            out.append(Line(number, Span(start, end), self.text[start:end]))
-        return out
+        """Every line with its span; the span excludes the line break (a new list each
+        call, made once)."""
+        if self._lines is None:
+            ends = [start - 1 for start in self._line_starts[1:]] + [len(self.text)]
+            self._lines = [Line(number, Span(start, end), self.text[start:end])
+                           for number, (start, end) in enumerate(zip(self._line_starts, ends,
+                                                                     strict=True), 1)]
+        return list(self._lines)
+
+    def normalised_lines(self) -> list[str]:
+        """Every non-blank line, normalised (:func:`normalise`), in order (made once)."""
+        if self._normalised is None:
+            self._normalised = [normalise(line.text) for line in self.lines() if line.stripped]
+        return self._normalised
 
     def line_of(self, offset: int) -> int:
         """1-based line number holding ``offset``."""
@@ -97,10 +117,11 @@ class SourceText:
 class SourceError(Exception):
     """A problem in a source document, located by file and line."""
 
-    def __init__(self, path: Path | str, line: int | None, reason: str) -> None:
+    def __init__(self, path: Path | str, line: int | None, reason: str, kind: str | None = None) -> None:
         self.path = Path(path)
         self.line = line
         self.reason = reason
+        self.kind = kind  # the kind of document it was read as, if any
         where = f"{self.path.name}:{line}" if line else self.path.name
         super().__init__(f"{where}: {reason}")
 

@@ -12,12 +12,13 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF
 
 from .config import ONTOLOGY_DIR, SHAPES_DIR
+from .model.common import Problem, Severity, Stage
 from .rdf.namespaces import BG, SH
 
 
 @dataclass(frozen=True)
 class Violation:
-    focus: str
+    focus: str | None
     path: str | None
     message: str
     severity: str
@@ -28,6 +29,15 @@ class Violation:
         where = f"{self.source}:{self.line}" if self.source and self.line else (self.source or "?")
         path = f" [{self.path}]" if self.path else ""
         return f"{where}: {self.severity}: <{self.focus}>{path}: {self.message}"
+
+    @property
+    def is_violation(self) -> bool:
+        """A violation makes its node meaningless; a warning (or info) only incomplete."""
+        return self.severity == "Violation"
+
+    def problem(self) -> Problem:
+        return Problem(Severity.VIOLATION if self.is_violation else Severity.WARNING, Stage.VALIDATE,
+                       self.message, self.line, self.focus, self.path)
 
 
 class ValidationFailed(Exception):
@@ -60,25 +70,24 @@ def ontology_graph() -> Graph:
 
 
 def check(data: Graph, focus: Iterable[URIRef] | None = None) -> list[Violation]:
-    """Validate ``data`` against the project's shapes; return the violations (none: valid).
+    """Validate ``data`` against the project's shapes; return every result, violations and
+    warnings (none: valid and complete).
 
     ``focus``: validate only these nodes (each against the shapes that target it), e.g. one
     document's nodes while the reference nodes they point at are in ``data`` too.
     """
-    conforms, results, _ = shacl_validate(
+    _, results, _ = shacl_validate(
         data, shacl_graph=shapes_graph(), inference="none", abort_on_first=False,
         allow_warnings=True, advanced=True, inplace=True,
         focus_nodes=sorted(focus) if focus is not None else None,
     )
-    if conforms:
-        return []
-    return sorted(_violations(results, data), key=lambda v: (v.source or "", v.line or 0, v.focus,
+    return sorted(_violations(results, data), key=lambda v: (v.source or "", v.line or 0, v.focus or "",
                                                              v.path or "", v.message))
 
 
 def validate(data: Graph) -> None:
-    """Raise :class:`ValidationFailed` if ``data`` violates a shape."""
-    if violations := check(data):
+    """Raise :class:`ValidationFailed` if ``data`` violates a shape (warnings pass)."""
+    if violations := [v for v in check(data) if v.is_violation]:
         raise ValidationFailed(violations)
 
 
@@ -91,7 +100,8 @@ def _violations(results: Graph, data: Graph) -> list[Violation]:
         severity = results.value(result, SH.resultSeverity)
         source, line = locate(data, focus) if isinstance(focus, URIRef) else (None, None)
         found.append(Violation(
-            focus=str(focus), path=str(path) if isinstance(path, URIRef) else None,
+            focus=str(focus) if isinstance(focus, URIRef) else None,
+            path=str(path) if isinstance(path, URIRef) else None,
             message=str(message or "violates a shape"),
             severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
             source=source, line=line,

@@ -27,7 +27,7 @@ from beskgraph.api.links import dataset_iri, public_base
 from beskgraph.api.refusals import refuse
 from beskgraph.api.settings import Settings
 from beskgraph.config import base_iri
-from beskgraph.rdf.namespaces import DCAT, PREFIXES, VOID, bind_prefixes
+from beskgraph.rdf.namespaces import BG, DCAT, PREFIXES, SH, VOID, bind_prefixes
 from beskgraph.store import NotAcceptable, Store, StoreError
 from beskgraph.store.base import (
     DUMP_FORMATS,
@@ -235,8 +235,38 @@ async def void(request: Request) -> Response:
     return await described(request, f"void {base}", make)
 
 
+DOCUMENT_COUNTS = (
+    f"SELECT ?status (COUNT(DISTINCT ?d) AS ?n) WHERE {{ ?d a <{BG.SourceDocument}> ; "
+    f"<{BG.documentStatus}> ?status }} GROUP BY ?status"
+)
+LEFT_OUT = (
+    f"SELECT ?name ?line ?message WHERE {{ ?d <{BG.documentStatus}> <{BG.LeftOut}> ; "
+    f"<{DCTERMS.identifier}> ?name ; <{BG.problem}> ?p . ?p <{BG.severity}> <{SH.Violation}> ; "
+    f"<{BG.message}> ?message . OPTIONAL {{ ?p <{BG.atLine}> ?line }} }} ORDER BY ?name ?line ?message"
+)
+STATUS_KEYS = {str(BG.Valid): "ok", str(BG.ValidWithWarnings): "withWarnings", str(BG.LeftOut): "leftOut"}
+LISTED_LEFT_OUT = 100
+
+
+def document_health(store: Store) -> dict[str, object]:
+    """Counts of documents ok / with warnings / left out, and why each left-out one is
+    (its first violation; at most :data:`LISTED_LEFT_OUT` documents listed)."""
+    counts = {key: 0 for key in STATUS_KEYS.values()}
+    for row in store.select(DOCUMENT_COUNTS):
+        if (key := STATUS_KEYS.get(str(row["status"]))) is not None:
+            counts[key] = int(row["n"])  # type: ignore[call-overload]
+    reasons: dict[str, dict[str, object]] = {}
+    if counts["leftOut"]:
+        for row in store.select(LEFT_OUT):
+            name = str(row["name"])
+            if name not in reasons and len(reasons) < LISTED_LEFT_OUT:
+                reasons[name] = {"document": name, "line": row.get("line"), "reason": str(row["message"])}
+    return {**counts, "leftOutDocuments": list(reasons.values())}
+
+
 async def health(request: Request) -> Response:
-    """GET /health: ``{status, triples, graphs, store}``; 503 when the store is unavailable."""
+    """GET /health: ``{status, triples, graphs, store, documents}``; 503 when the store is
+    unavailable. ``documents`` counts the source documents ok / with warnings / left out."""
     store: Store = request.app.state.store
 
     def probe() -> dict[str, object]:
@@ -245,6 +275,7 @@ async def health(request: Request) -> Response:
             "triples": store.count(),
             "graphs": len(store.graphs()),
             "store": store.description,
+            "documents": document_health(store),
         }
 
     try:

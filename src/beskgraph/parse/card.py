@@ -56,32 +56,33 @@ def _is_noise(line: Line) -> bool:
 
 def _located(source: SourceText, lines: list[Line]) -> Located | None:
     """Join lines as written (bullets and paragraph breaks kept) into a located text."""
-    while lines and not lines[0].stripped:
-        lines = lines[1:]
-    while lines and not lines[-1].stripped:
-        lines = lines[:-1]
-    if not lines:
+    filled = [i for i, line in enumerate(lines) if line.stripped]
+    if not filled:
         return None
+    lines = lines[filled[0] : filled[-1] + 1]
     text = "\n".join(line.text.rstrip() for line in lines).strip()
     return Located(text, source.strip_span(lines[0].span.cover(lines[-1].span)))
 
 
 class _Cursor:
-    """Walks the non-blank lines of a source, with look-ahead."""
+    """Walks the non-blank lines of a source, with look-ahead in constant time."""
 
     def __init__(self, lines: list[Line]) -> None:
         self.lines = lines
         self.index = 0
+        # _filled[i]: index of the first non-blank line at or after i (len(lines) if none)
+        self._filled = [len(lines)] * (len(lines) + 1)
+        for i in range(len(lines) - 1, -1, -1):
+            self._filled[i] = i if lines[i].stripped else self._filled[i + 1]
 
     def peek(self, ahead: int = 0) -> Line | None:
         """The ``ahead``-th non-blank line from here."""
-        seen = -1
-        for line in self.lines[self.index :]:
-            if line.stripped:
-                seen += 1
-                if seen == ahead:
-                    return line
-        return None
+        at = self._filled[min(self.index, len(self.lines))]
+        for _ in range(ahead):
+            if at >= len(self.lines):
+                return None
+            at = self._filled[at + 1]
+        return self.lines[at] if at < len(self.lines) else None
 
     def next(self) -> Line | None:
         while self.index < len(self.lines):
@@ -179,15 +180,32 @@ def _read_sections(source: SourceText, cursor: _Cursor, card: Card) -> None:
 
 
 def _read_tests(source: SourceText, cursor: _Cursor, card: Card) -> None:
+    closed = False  # the page's "Dokumenter" heading follows the last test
     while (line := cursor.peek()) is not None:
         if cursor.at_test_block():
             card.tests.append(_read_test(source, cursor, card))
+            closed = False
         elif _is_noise(line):
             cursor.next()
         else:
             cursor.next()
             card.warn(line.span.start, f"unexpected line after the sections left out: "
                                        f"{line.stripped!r}")
+        closed = closed or _key(cursor.lines[cursor.index - 1]) == "dokumenter"
+    _check_complete(source, card, closed)
+
+
+def _check_complete(source: SourceText, card: Card, closed: bool) -> None:
+    """A card printed whole ends with its tests and the page's "Dokumenter" heading."""
+    end = len(source.text)
+    if not card.tests:
+        card.warn(end, "the card has no test results: it may be cut off before its tests")
+    elif not closed:
+        test = card.tests[-1]
+        name = next(n for n, k in TEST_NAMES.items() if k is test.kind).capitalize()
+        card.warn(test.span.end, f"the card ends inside the answers of its {name} (no "
+                                 f"'Dokumenter' after them): it may be cut off; "
+                                 f"{len(test.assessments)} answer(s) read")
 
 
 def _read_test(source: SourceText, cursor: _Cursor, card: Card) -> TestResult:

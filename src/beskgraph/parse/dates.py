@@ -99,6 +99,8 @@ def add_months(anchor: date, months: int) -> date:
 def parse_date(text: str, anchor: date | None = None) -> date | None:
     """The date ``text`` consists of (one date and nothing else), if any; a date as OCR
     reads a stamp (``2 3 MAR. 2O18``, ``i2 MAJ 2018``, ``3l. AU6UST 2018``) too."""
+    if len(text) > 64:  # a date alone is short: never scan a long line (linear classify)
+        return None
     for attempt in (text, repair(text)):
         attempt = _deocr(attempt.strip()).rstrip(".")
         found = find_dates(attempt, anchor)

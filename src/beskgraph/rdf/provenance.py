@@ -13,21 +13,29 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 from ..model.common import ParsedDocument
 from ..text import Span
 from . import iris
-from .namespaces import BG, OA
+from .namespaces import BG, OA, SCHEMA
 
 
 def add_source_document(graph: Graph, document: ParsedDocument) -> URIRef:
     """Describe the source document (a prov:Entity) in its own named graph."""
-    node = iris.source_document(document.source.name)
+    return source_node(graph, document.source.name, document.kind.value, len(document.source.text))
+
+
+def source_node(graph: Graph, name: str, kind: str | None, characters: int | None) -> URIRef:
+    """The source document node: file name, kind (when recognised), length (when read)."""
+    node = iris.source_document(name)
     graph.add((node, RDF.type, BG.SourceDocument))
-    graph.add((node, DCTERMS.identifier, Literal(document.source.name)))
-    graph.add((node, BG.documentKind, BG[_kind_term(document.kind.value)]))
-    graph.add((node, BG.characterCount, Literal(len(document.source.text), datatype=XSD.integer)))
-    graph.add((node, BG.namedGraph, iris.named_graph(document.source.name)))
+    graph.add((node, DCTERMS.identifier, Literal(name)))
+    if kind is not None:
+        graph.add((node, BG.documentKind, BG[kind_term(kind)]))
+    if characters is not None:
+        graph.add((node, BG.characterCount, Literal(characters, datatype=XSD.integer)))
+    graph.add((node, BG.namedGraph, iris.named_graph(name)))
     return node
 
 
-def _kind_term(kind: str) -> str:
+def kind_term(kind: str) -> str:
+    """``"catalogue-card"`` -> ``"CatalogueCard"``: the local name of a document kind."""
     return "".join(part.capitalize() for part in kind.split("-"))
 
 
@@ -58,6 +66,19 @@ def derive_field(graph: Graph, node: URIRef, document: ParsedDocument, at: Span,
     selector = iris.span(iris.source_document(document.source.name), at)
     for prop in properties:
         graph.add((selector, BG.forProperty, prop))
+
+
+def mention(graph: Graph, document: ParsedDocument, node: URIRef, target: URIRef, entity: URIRef,
+            surface: str, at: Span) -> URIRef:
+    """``target`` names ``entity``: ``schema:mentions``, and a ``bg:Mention`` annotation ``node``
+    with the words as written and their span."""
+    graph.add((target, SCHEMA.mentions, entity))
+    graph.add((node, RDF.type, BG.Mention))
+    graph.add((node, OA.hasBody, entity))
+    graph.add((node, OA.hasTarget, target))
+    graph.add((node, BG.surfaceForm, Literal(surface)))
+    derive(graph, node, document, at)
+    return node
 
 
 def label(graph: Graph, node: URIRef, text: str, lang: str = "da") -> None:

@@ -21,6 +21,7 @@ ELI = "http://data.europa.eu/eli/ontology#"
 ORG = "http://www.w3.org/ns/org#"
 PROV = "http://www.w3.org/ns/prov#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
+SH = "http://www.w3.org/ns/shacl#"
 
 RDF_TYPE = RDF + "type"
 LIST_ITEM = SCHEMA + "item"  # a schema:ListItem's values, at its bg:position
@@ -193,9 +194,23 @@ ENTITIES: dict[str, EntityMap] = {
             "Document",
             BG + "SourceDocument",
             Prop("name", DCT + "identifier"),
-            Prop("kind", BG + "documentKind", node="IRI"),
+            Prop("kind", BG + "documentKind", node="DocumentKind"),
             Prop("characterCount", BG + "characterCount"),
             Prop("namedGraph", BG + "namedGraph", node="IRI"),
+            Prop("status", BG + "documentStatus", node="DocumentStatus"),
+            Prop("contentHash", BG + "contentHash"),
+            Prop("problems", BG + "problem", node="Problem", many=True),
+        ),
+        _entity(
+            "Problem",
+            BG + "Problem",
+            Prop("severity", BG + "severity", node="Severity"),
+            Prop("stage", BG + "stage"),
+            Prop("message", BG + "message"),
+            Prop("line", BG + "atLine"),
+            Prop("focus", BG + "focusNode", node="IRI"),
+            Prop("path", BG + "resultPath", node="IRI"),
+            Prop("document", BG + "problem", node="Document", inverse=True),
         ),
         # Correspondence (ontology/correspondence.ttl).
         _entity(
@@ -300,6 +315,17 @@ TARGET_GROUP_KINDS = {
     BG + "CatchAll": "CATCH_ALL",
 }
 TEST_KIND_IRIS = {name: iri for iri, name in TEST_KINDS.items()}
+DOCUMENT_KINDS = {
+    BG + "CatalogueCard": "CATALOGUE_CARD",
+    BG + "Correspondence": "CORRESPONDENCE",
+    BG + "ParliamentaryAnswer": "PARLIAMENTARY_ANSWER",
+    BG + "PressRelease": "PRESS_RELEASE",
+    BG + "WebPage": "WEB_PAGE",
+    BG + "CommitteeLetter": "COMMITTEE_LETTER",
+    BG + "Other": "OTHER",
+}
+DOCUMENT_STATUSES = {BG + "Valid": "OK", BG + "ValidWithWarnings": "WARNINGS", BG + "LeftOut": "LEFT_OUT"}
+SEVERITIES = {SH + "Violation": "VIOLATION", SH + "Warning": "WARNING"}
 
 # Text fields ``search`` and the ``text`` filters look in, per type.
 SEARCH_FIELDS: dict[str, tuple[str, ...]] = {

@@ -19,6 +19,14 @@ from strawberry.types import Info
 from strawberry.types.nodes import SelectedField
 
 from beskgraph.api.graphql import listings
+from beskgraph.api.graphql.documents import (
+    DocumentFilter,
+    DocumentKind,
+    DocumentOrder,
+    DocumentStatus,
+    Severity,
+)
+from beskgraph.api.graphql.documents import documents as documents_listing
 from beskgraph.api.graphql.ids import decode_id, encode_id, node_iri
 from beskgraph.api.graphql.inputs import (
     Answer,
@@ -38,8 +46,11 @@ from beskgraph.api.graphql.limits import limit_extensions
 from beskgraph.api.graphql.loaders import Loader, Record
 from beskgraph.api.graphql.mapping import (
     ANSWERS,
+    DOCUMENT_KINDS,
+    DOCUMENT_STATUSES,
     ENTITIES,
     PARTY_KINDS,
+    SEVERITIES,
     TARGET_GROUP_KINDS,
     TEST_KINDS,
     union_member,
@@ -340,9 +351,30 @@ class Source(Node):
 @strawberry.type(description="A source file; what was read from it is in its own named graph.")
 class Document(Node):
     name = value("name", "str | None", description="The file name.")
-    kind = value("kind", "str | None")
+    kind = enum("kind", DocumentKind, DOCUMENT_KINDS)
+    status = enum("status", DocumentStatus, DOCUMENT_STATUSES)
+    content_hash = value("contentHash", "str | None", description="SHA-256 of the file's bytes.")
     character_count = value("characterCount", "int | None")
     named_graph = value("namedGraph", "str | None")
+
+    @strawberry.field(description="What is wrong with the document, by line.")
+    async def problems(self, info: Info) -> list[Problem]:
+        found = [str(p) for p in (await record_of(self, info)).all("problems")]
+        records = await _loader(info).records("Problem", found)
+        ranked = sorted(zip(found, records, strict=True),
+                        key=lambda pr: (int(pr[1].one("line") or 0), str(pr[1].one("message")), pr[0]))
+        return [make("Problem", iri) for iri, _ in ranked]
+
+
+@strawberry.type(description="A problem with a source document: how bad, where and why.")
+class Problem(Node):
+    severity = enum("severity", Severity, SEVERITIES)
+    stage = value("stage", "str | None", description="read, parse, corpus, map or validate.")
+    message = value("message", "str | None")
+    line = value("line", "int | None", description="The line of the source it is on.")
+    focus = value("focus", "str | None", description="IRI of the node it is about.")
+    path = value("path", "str | None", description="IRI of the property it is about.")
+    document = link("document", "Document")
 
 
 async def document_name(root: Node, info: Info) -> str | None:
@@ -574,9 +606,9 @@ class Initiative(Node, Sourced):
 
 TYPES.update(
     (cls.__name__, cls)
-    for cls in (Municipality, Region, Source, Document, Intervention, TestResult, Assessment, Criterion,
-                TargetGroup, LegalProvision, Party, Software, Mention, Identifier, Letter, Commitment,
-                Initiative)
+    for cls in (Municipality, Region, Source, Document, Problem, Intervention, TestResult, Assessment,
+                Criterion, TargetGroup, LegalProvision, Party, Software, Mention, Identifier, Letter,
+                Commitment, Initiative)
 )
 
 
@@ -627,6 +659,10 @@ class Query:
 
     legal_provisions = connection_field(
         "LegalProvision", listed(lambda filter, order: listings.by_field("LegalProvision", "citation")))
+
+    documents = connection_field(
+        "Document", listed(documents_listing), DocumentFilter, DocumentOrder,
+        description="Every source document with its kind, status and problems (left out ones too).")
 
     @strawberry.field(description="Any object by its global ID.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:

@@ -1,0 +1,108 @@
+"""The build cache: what a build made of each document, kept by content so the next build
+re-parses and re-validates only what changed.
+
+Entries are keyed by a digest of the *pipeline* (beskgraph's code, shapes, ontology,
+reference data and the RDF libraries' versions), the file name and the SHA-256 of the
+file's bytes; a document's graph also by everything it takes from the rest of the
+corpus (the criteria its answers were matched to). Change any of these and the key
+changes, so an entry is never stale: it is only unused. Entries are compressed pickles
+written atomically (several build processes may share a cache); one that cannot be read
+is treated as missing. Entries unused for :data:`KEEP_DAYS` days are removed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import tempfile
+import time
+import zlib
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from .config import ONTOLOGY_DIR, REFERENCE_DIR, SHAPES_DIR
+
+KEEP_DAYS = 30
+LIBRARIES = ("rdflib", "pyshacl", "pyoxigraph", "charset-normalizer")
+
+
+def default_location() -> Path | None:
+    """``$BESKGRAPH_CACHE`` (``off``: none), else ``$XDG_CACHE_HOME/beskgraph``, else
+    ``~/.cache/beskgraph``."""
+    if location := os.environ.get("BESKGRAPH_CACHE"):
+        return None if location == "off" else Path(location)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "beskgraph"
+
+
+def default_cache() -> BuildCache | None:
+    location = default_location()
+    return BuildCache(location) if location is not None else None
+
+
+@cache
+def pipeline_digest() -> str:
+    """A digest of everything besides a document that decides what the build makes of it."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    files = sorted(package.rglob("*.py")) + [p for d in (SHAPES_DIR, ONTOLOGY_DIR, REFERENCE_DIR)
+                                             for p in sorted(d.iterdir()) if p.is_file()]
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for library in LIBRARIES:
+        digest.update(f"{library}={metadata.version(library)}\0".encode())
+    return digest.hexdigest()
+
+
+def key(*parts: str) -> str:
+    """A cache key from its parts (the pipeline digest always among them)."""
+    return hashlib.sha256("\0".join((pipeline_digest(), *parts)).encode()).hexdigest()
+
+
+class BuildCache:
+    """Compressed pickles under ``root``, one file per key and kind of entry."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _path(self, kind: str, name: str) -> Path:
+        return self.root / kind / name[:2] / name
+
+    def get(self, kind: str, name: str) -> Any | None:
+        path = self._path(kind, name)
+        try:
+            value = pickle.loads(zlib.decompress(path.read_bytes()))
+        except Exception:  # missing, unreadable or written by another version: rebuild it
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # used: keep it
+        return value
+
+    def put(self, kind: str, name: str, value: Any) -> None:
+        """Store ``value``; a cache that cannot be written is only a slower build."""
+        path = self._path(kind, name)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+            with os.fdopen(handle, "wb") as out:
+                out.write(zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1))
+            os.replace(temporary, path)
+        except OSError:
+            return
+
+    def prune(self, days: float = KEEP_DAYS) -> int:
+        """Remove entries unused for ``days`` days (and stray temporary files); how many."""
+        cutoff = time.time() - days * 86400
+        removed = 0
+        for path in self.root.glob("*/*/*"):
+            try:
+                if path.stat().st_mtime < cutoff or (path.name.startswith(".tmp-")
+                                                      and path.stat().st_mtime < time.time() - 3600):
+                    path.unlink()
+                    removed += 1
+            except OSError:
+                continue
+        return removed

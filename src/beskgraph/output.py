@@ -1,0 +1,97 @@
+"""Writing an output file so that nothing is ever lost: readers see the old file or the new
+one, never half of one; the temporary file goes away whatever stops the write (an error,
+Ctrl-C, SIGTERM, SIGHUP; a SIGKILL's leftovers are swept by the next write); and the file
+gets the permissions the umask gives a new file, like any other tool's output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from types import FrameType
+
+SIGNALS = tuple(s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s)
+
+
+class Interrupted(BaseException):
+    """A signal stopped the write (raised so cleanup runs; exits like the signal would)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(f"stopped by signal {signal.Signals(signum).name}")
+        self.signum = signum
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside ``path`` and rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _sweep(path)
+    with _signals_raise():
+        handle, temporary = tempfile.mkstemp(prefix=_prefix(path), dir=path.parent)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(temporary, 0o666 & ~umask())
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+
+def umask() -> int:
+    """The process's umask (read without changing it where the system allows)."""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+def _prefix(path: Path) -> str:
+    return f".{path.name}.{os.getpid()}.tmp-"
+
+
+def _sweep(path: Path) -> None:
+    """Remove temporary files of earlier writes of ``path`` whose process is gone."""
+    pattern = re.compile(rf"^\.{re.escape(path.name)}\.(\d+)\.tmp-")
+    for stray in path.parent.iterdir():
+        match = pattern.match(stray.name)
+        if match and not _alive(int(match.group(1))):
+            stray.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextlib.contextmanager
+def _signals_raise() -> Iterator[None]:
+    """While writing, SIGTERM and SIGHUP raise :class:`Interrupted` (the main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise Interrupted(signum)
+
+    previous = {s: signal.signal(s, stop) for s in SIGNALS}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
