@@ -42,7 +42,9 @@ def test_renaming_every_file_renames_only_what_names_the_file(seed_build, tmp_pa
             line = line.replace(f'"{new}"', f'"{old}"')
         return line
 
-    before, after = nquads(seed_build), nquads(renamed)
+    # a graph's digest is a hash of its content, which names the file: it follows the file too
+    before, after = ({line for line in nquads(result) if "#graphDigest>" not in line}
+                     for result in (seed_build, renamed))
     assert len(after) == len(before) > 5000
     assert before != after  # the source documents, spans and graphs did follow the files
     assert {as_before(line) for line in after} == before

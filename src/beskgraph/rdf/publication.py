@@ -48,7 +48,7 @@ def publication_to_rdf(doc: Publication, graph: Graph) -> URIRef:
         derive(graph, cited, doc, citation.span)
         graph.add((node, DCTERMS.references, cited))
     for figure in doc.figures:
-        graph.add((observation_to_rdf(doc, figure, graph), BG.statedIn, node))
+        observation_to_rdf(doc, figure, graph, node)
     for named in doc.persons:
         who = Party(Side.OTHER, None, named.span, person=named.name, role=named.role)
         graph.add((node, SCHEMA.mentions, person(doc, graph, who)))
