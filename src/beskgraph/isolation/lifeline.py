@@ -68,10 +68,15 @@ def close_fds_except(keep: Iterable[int]) -> None:
     os.closerange(low, os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 1 << 16)
 
 
-def become_worker(parent_pid: int, *, name: str, backstop_seconds: float | None = None) -> None:
-    """Everything a freshly forked helper does first (see module doc)."""
+def bind_to_parent(parent_pid: int) -> None:
+    """Die with ``parent_pid`` and take default signal actions (a pool worker's initializer)."""
     die_with_parent(parent_pid)
     default_signals()
+
+
+def become_worker(parent_pid: int, *, name: str, backstop_seconds: float | None = None) -> None:
+    """Everything a freshly forked query process does first (see module doc)."""
+    bind_to_parent(parent_pid)
     _prctl(PR_SET_NAME, name.encode()[:15])
     if backstop_seconds is not None:
         backstop(backstop_seconds)
