@@ -52,6 +52,7 @@ WORKER_NAME = "bg-query"  # the children's ``comm`` (what ps shows)
 BACKSTOP_MARGIN = 2.0  # seconds the child's own alarm waits beyond the parent's deadlines
 POLL = 0.05  # seconds between looks at the cancel flag
 MAX_MESSAGE = 4000  # characters of an error message sent back
+FORK_SERVER_GONE = 255  # multiprocessing's exit code for a child whose fork server died
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,7 @@ class ForkedChild:
 
 
 class ServerChild:
-    """A child started by multiprocessing's fork server."""
+    """A child started by multiprocessing's fork server (exit code 255: the fork server is gone)."""
 
     def __init__(self, process: mp.process.BaseProcess) -> None:
         self.process = process
@@ -263,6 +264,8 @@ def _failure(meta: dict) -> Exception:
 
 
 def _ended(status: int) -> Exception:
+    if status == FORK_SERVER_GONE:
+        return StoreUnavailable("the query process was lost with its fork server; shutting down?")
     if status < 0:
         name = signal.Signals(-status).name
         if -status in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):

@@ -45,6 +45,7 @@ from typing import IO, Literal
 
 import pyoxigraph as ox
 
+from beskgraph.isolation import lifeline
 from beskgraph.store.base import (
     BOOLEAN_FORMATS,
     GRAPH_FORMATS,
@@ -328,7 +329,13 @@ def _default_isolation(path: Path | None) -> Isolation:
 
 
 def _disk_worker(job: QueryJob, budget: Budget, path: str, data: Connection, meta: Connection) -> None:
-    """Fork-server child: open the on-disk store read-only and serve ``job``."""
+    """Fork-server child: open the on-disk store read-only and serve ``job``.
+
+    Inherited descriptors are closed first: among them the fork server's "alive" pipe,
+    which would keep the fork server - and so, through PR_SET_PDEATHSIG, this child -
+    running after the server died.
+    """
+    lifeline.close_fds_except((data.fileno(), meta.fileno()))
     serve_job(job, budget, lambda: EmbeddedStore(path, read_only=True, isolation="thread"),
               data.fileno(), meta.fileno(), os.getppid())
 
