@@ -6,7 +6,7 @@ a parser or an engine will have to hold:
 
 - ``depth``: the deepest nesting of ``{ ( [`` (parsers recurse on it);
 - ``patterns``: graph patterns and the operators that chain them (triple patterns,
-  groups, UNION, OPTIONAL, MINUS, BIND, FILTER, VALUES, GRAPH, ``AS`` bindings,
+  groups, UNION, OPTIONAL, MINUS, FILTER, VALUES, GRAPH, ``AS`` in BIND and SELECT,
   DESCRIBE targets); an engine builds a tree as deep as such a chain is long;
 - ``tokens``: everything, so parse time is bounded;
 - ``service``: a word that any parser could read as the SERVICE keyword. Deliberately
@@ -60,10 +60,9 @@ _TOKEN = re.compile(
     re.DOTALL,
 )
 _OPEN, _CLOSE = "{([", "})]"
-# Keywords that add a graph pattern or bind a variable (each a node in the algebra).
-_PATTERN_WORDS = frozenset(
-    {"UNION", "OPTIONAL", "MINUS", "BIND", "FILTER", "VALUES", "GRAPH", "SERVICE", "AS"}
-)
+# Keywords that add a graph pattern or bind a variable (each a node in the algebra);
+# ``AS`` counts every BIND and every projected expression.
+_PATTERN_WORDS = frozenset({"UNION", "OPTIONAL", "MINUS", "FILTER", "VALUES", "GRAPH", "SERVICE", "AS"})
 _SEPARATORS = frozenset(".;,")  # between triple patterns, inside { } or [ ]
 
 

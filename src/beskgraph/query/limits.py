@@ -40,11 +40,12 @@ def check_shape(query: str, limits: QueryLimits) -> QueryShape:
     if shape.patterns > limits.max_query_patterns:
         raise QueryRefused(
             f"the query has {shape.patterns} graph patterns (triple patterns, groups, UNION, "
-            f"OPTIONAL, MINUS, BIND, FILTER, VALUES, AS), more than {limits.max_query_patterns}",
+            f"OPTIONAL, MINUS, FILTER, VALUES, BIND ... AS), more than {limits.max_query_patterns}",
             "max_query_patterns",
         )
     if shape.service:
-        raise QueryRefused(SERVICE_REFUSED)
+        raise QueryRefused(f"{SERVICE_REFUSED}; nor is any word or prefix name containing 'service' "
+                           "outside strings, IRIs and comments")
     return shape
 
 
