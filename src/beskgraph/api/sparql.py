@@ -187,7 +187,8 @@ async def _watch_disconnect(request: Request, cancel: threading.Event) -> None:
 async def answer(request: Request, job: QueryJob, settings: Settings) -> tuple[bytes, str]:
     """Run ``job`` in a worker thread, stopping it when the client goes."""
     answers = Answers.of(request.app)
-    budget = Budget(settings.query_timeout, settings.query_check_timeout, settings.max_result_bytes)
+    budget = Budget(settings.query_timeout, settings.query_check_timeout, settings.max_result_bytes,
+                    settings.max_query_memory)
     cancel = threading.Event()
     # A backstop only: the query process, or the remote store's read timeout, ends first.
     longest = settings.query_wait_timeout + budget.check_timeout + budget.timeout + BACKSTOP_MARGIN

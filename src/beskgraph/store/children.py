@@ -6,7 +6,7 @@ forked from a clean fork server for the on-disk one) that
 1. ties its life to its parent and takes default signal actions, with its own alarm
    as a backstop (``beskgraph.isolation.lifeline``);
 2. forbids itself the network (``beskgraph.isolation.seccomp``); where that is not
-   possible the job fails unless it does not require the sandbox;
+   possible the job fails unless it does not require the sandbox; caps its memory;
 3. for a query from a client, parses it with rdflib (the grammar check) and reports
    ``{"checked": ...}``;
 4. resolves the dataset, runs the query on a deep-stack thread and streams the
@@ -35,12 +35,14 @@ from dataclasses import asdict, dataclass
 from typing import IO, NoReturn, Protocol
 
 from beskgraph.isolation import lifeline
+from beskgraph.isolation.memory import cap_memory
 from beskgraph.isolation.seccomp import SandboxUnavailable, forbid_network
-from beskgraph.isolation.stack import call_with_stack
+from beskgraph.isolation.stack import DEEP_STACK, call_with_stack
 from beskgraph.query import GrammarError, QueryInfo, QueryRefused, inspect_query, resolve_dataset
 from beskgraph.store.errors import (
     NotAcceptable,
     QueryCancelled,
+    QueryLimitExceeded,
     QuerySyntaxError,
     QueryTimeout,
     ResultTooLarge,
@@ -81,7 +83,8 @@ class Budget:
 
     timeout: float  # seconds to run, counted from the end of the check
     check_timeout: float = 5.0  # seconds for the grammar check
-    max_bytes: int | None = None
+    max_bytes: int | None = None  # of serialised result
+    max_memory: int | None = None  # bytes the child may allocate beyond what it shares
 
     @property
     def backstop(self) -> float:
@@ -128,11 +131,14 @@ def serve_job(job: QueryJob, budget: Budget, open_store: Callable[[], ResultWrit
     try:
         lifeline.become_worker(parent_pid, name=WORKER_NAME, backstop_seconds=budget.backstop)
         gc.disable()  # the collector would touch (copy) pages shared with the server
+        _quiet()
         try:
             forbid_network()
         except SandboxUnavailable:
             if job.require_sandbox:
                 raise
+        if budget.max_memory is not None:
+            cap_memory(budget.max_memory + DEEP_STACK)  # the engine's thread stack is mapped whole
         info = None
         if job.check_depth is not None:
             info = inspect_query(job.text, job.check_depth)
@@ -160,6 +166,13 @@ def serve_job(job: QueryJob, budget: Budget, open_store: Callable[[], ResultWrit
         report({"error": "store", "message": f"{type(exc).__name__}: {exc}"[:MAX_MESSAGE]})
     finally:
         os._exit(0)
+
+
+def _quiet() -> None:
+    """Send the child's stderr nowhere: an engine that runs out of memory prints a backtrace."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
 
 
 # ---------------------------------------------------------------------------
@@ -263,7 +276,9 @@ def _failure(meta: dict) -> Exception:
     return _ERRORS.get(meta["error"], StoreError)(meta["message"])
 
 
-def _ended(status: int) -> Exception:
+def _ended(status: int, budget: Budget) -> Exception:
+    if status == -signal.SIGABRT and budget.max_memory is not None:
+        return QueryLimitExceeded(f"the query needed more than its {budget.max_memory >> 20} MB of memory")
     if status == FORK_SERVER_GONE:
         return StoreUnavailable("the query process was lost with its fork server; shutting down?")
     if status < 0:
@@ -330,7 +345,7 @@ def run_child(started: Started, job: QueryJob, budget: Budget,
         os.close(data_r)
         os.close(meta_r)
     if final is None:
-        raise _ended(reaped)
+        raise _ended(reaped, budget)
     if "error" in final:
         raise _failure(final)
     return ChildOutcome(b"".join(chunks), final.get("media_type"), info)
