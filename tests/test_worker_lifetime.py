@@ -9,6 +9,7 @@ left running a few seconds later, and SIGTERM must end it promptly and cleanly.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -69,10 +70,8 @@ class Server:
 
     def start_slow_queries(self, count: int) -> None:
         def run() -> None:
-            try:
+            with contextlib.suppress(httpx.HTTPError):  # the server goes away: that is the point
                 httpx.get(f"http://127.0.0.1:{self.port}/sparql", params={"query": SLOW}, timeout=60)
-            except httpx.HTTPError:
-                pass  # the server goes away: that is the point
 
         self.clients = [threading.Thread(target=run, daemon=True) for _ in range(count)]
         for client in self.clients:

@@ -5,8 +5,8 @@ handler only sets a flag, so the child ignored SIGTERM) and, on its own, outlive
 parent killed with SIGKILL or by the OOM killer. :func:`become_worker` undoes both:
 
 - ``prctl(PR_SET_PDEATHSIG, SIGKILL)`` (Linux): the kernel kills the child when the
-  thread that forked it ends; if the parent already died before that call (the child
-  was re-parented), the child exits at once;
+  *thread* that forked it ends (so fork from a thread that outlives the child); if the
+  parent already died before that call (the child was re-parented), it exits at once;
 - default actions for every signal a server or a terminal sends (SIGTERM, SIGINT,
   SIGHUP, SIGQUIT, SIGPIPE) and no blocked signals;
 - a backstop: SIGALRM with its default action (the process ends) after ``seconds``,
@@ -74,9 +74,14 @@ def bind_to_parent(parent_pid: int) -> None:
     default_signals()
 
 
+def name_process(name: str) -> None:
+    """Set this process's ``comm`` (what ps and /proc show; 15 bytes at most)."""
+    _prctl(PR_SET_NAME, name.encode()[:15])
+
+
 def become_worker(parent_pid: int, *, name: str, backstop_seconds: float | None = None) -> None:
     """Everything a freshly forked query process does first (see module doc)."""
     bind_to_parent(parent_pid)
-    _prctl(PR_SET_NAME, name.encode()[:15])
+    name_process(name)
     if backstop_seconds is not None:
         backstop(backstop_seconds)

@@ -1,7 +1,8 @@
 """Queries in child processes: bounded, sandboxed, and never outliving the server.
 
 A query runs in a child process (forked from the server for the in-memory store,
-forked from a clean fork server for the on-disk one) that
+forked from a clean fork server, ``beskgraph.store.fork_server``, for the on-disk one)
+that
 
 1. ties its life to its parent and takes default signal actions, with its own alarm
    as a backstop (``beskgraph.isolation.lifeline``);
@@ -24,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
-import multiprocessing as mp
 import os
 import selectors
 import signal
@@ -49,12 +49,12 @@ from beskgraph.store.errors import (
     StoreError,
     StoreUnavailable,
 )
+from beskgraph.store.fork_server import GONE
 
 WORKER_NAME = "bg-query"  # the children's ``comm`` (what ps shows)
 BACKSTOP_MARGIN = 2.0  # seconds the child's own alarm waits beyond the parent's deadlines
 POLL = 0.05  # seconds between looks at the cancel flag
 MAX_MESSAGE = 4000  # characters of an error message sent back
-FORK_SERVER_GONE = 255  # multiprocessing's exit code for a child whose fork server died
 
 
 @dataclass(frozen=True)
@@ -193,20 +193,6 @@ class ForkedChild:
         return os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
 
 
-class ServerChild:
-    """A child started by multiprocessing's fork server (exit code 255: the fork server is gone)."""
-
-    def __init__(self, process: mp.process.BaseProcess) -> None:
-        self.process = process
-
-    def kill(self) -> None:
-        self.process.kill()
-
-    def wait(self) -> int:
-        self.process.join()
-        return self.process.exitcode or 0
-
-
 Started = tuple[ChildProcess, int, int]  # the child, its data pipe and its report pipe
 
 
@@ -225,38 +211,6 @@ def fork_child(job: QueryJob, budget: Budget, store: ResultWriter | None) -> Sta
     os.close(data_w)
     os.close(meta_w)
     return ForkedChild(pid), data_r, meta_r
-
-
-_FORK_SERVER_LOCK = threading.Lock()
-
-
-def fork_server() -> mp.context.BaseContext:
-    """multiprocessing's fork server, preloaded with the store (a clean process to fork from)."""
-    with _FORK_SERVER_LOCK:
-        context = mp.get_context("forkserver")
-        context.set_forkserver_preload(["beskgraph.store.embedded"])
-        return context
-
-
-def spawn_child(target: Callable[..., None], *args: object) -> Started:
-    """Start ``target(*args, data, meta)`` in a child of the fork server.
-
-    ``data`` and ``meta`` are the write ends (multiprocessing Connections; the child
-    writes raw bytes to their ``fileno()``) of the pipes :func:`run_child` reads.
-    """
-    context = fork_server()
-    data_r, data_w = context.Pipe(duplex=False)
-    meta_r, meta_w = context.Pipe(duplex=False)
-    process = context.Process(target=target, args=(*args, data_w, meta_w), name=WORKER_NAME, daemon=True)
-    try:
-        process.start()
-    finally:
-        data_w.close()
-        meta_w.close()
-    fds = os.dup(data_r.fileno()), os.dup(meta_r.fileno())
-    data_r.close()
-    meta_r.close()
-    return ServerChild(process), *fds
 
 
 # ---------------------------------------------------------------------------
@@ -279,7 +233,7 @@ def _failure(meta: dict) -> Exception:
 def _ended(status: int, budget: Budget) -> Exception:
     if status == -signal.SIGABRT and budget.max_memory is not None:
         return QueryLimitExceeded(f"the query needed more than its {budget.max_memory >> 20} MB of memory")
-    if status == FORK_SERVER_GONE:
+    if status == GONE:
         return StoreUnavailable("the query process was lost with its fork server; shutting down?")
     if status < 0:
         name = signal.Signals(-status).name
@@ -312,7 +266,8 @@ def run_child(started: Started, job: QueryJob, budget: Budget,
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 if checking:
-                    raise QueryTimeout(f"the query was not checked within {budget.check_timeout:g} s")
+                    raise QueryRefused(f"the query could not be checked within {budget.check_timeout:g} s",
+                                       "query_check_timeout")
                 raise QueryTimeout(f"query exceeded its time limit of {budget.timeout:g} s")
             for key, _ in waiter.select(min(remaining, POLL)):
                 chunk = os.read(key.fd, 1 << 16)
