@@ -15,10 +15,11 @@ import pytest
 from conftest import SAMPLE_TRIG
 from processes import descendants
 from starlette.applications import Starlette
+from stores import KINDS, fresh_store
 
 from beskgraph.api.app import create_app
 from beskgraph.api.settings import Settings
-from beskgraph.store import EmbeddedStore, RemoteStore, Store, open_store
+from beskgraph.store import EmbeddedStore, RemoteStore, Store
 
 EX = "http://example.org/"
 BIG = "\n".join(f"<{EX}s{i}> <{EX}p> {i} ." for i in range(300)).encode()
@@ -38,14 +39,9 @@ def query_processes() -> list[int]:
     return [p.pid for p in descendants(os.getpid(), "bg-query")]
 
 
-@pytest.fixture(params=["memory", "disk", "remote"])
+@pytest.fixture(params=KINDS)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    if request.param == "remote":
-        opened: Store = open_store(request.getfixturevalue("oxigraph_url"))
-        for graph in opened.graphs():
-            opened.drop_graph(graph)
-    else:
-        opened = EmbeddedStore(tmp_path / "db" if request.param == "disk" else None)
+    opened = fresh_store(request.param, request, tmp_path)
     opened.load_dataset(SAMPLE_TRIG, "application/trig")
     opened.replace_graph(EX + "big", BIG, "text/turtle")
     yield opened

@@ -19,10 +19,11 @@ import pytest
 from canary import Canary
 from conftest import SAMPLE_TRIG
 from starlette.applications import Starlette
+from stores import KINDS, fresh_store
 
 from beskgraph.api.app import create_app
 from beskgraph.api.settings import Settings
-from beskgraph.store import EmbeddedStore, Store, open_store
+from beskgraph.store import EmbeddedStore, Store
 
 # {U}: the canary's URL; {H}: its host:port. Each of these must be refused.
 REFUSED = {
@@ -91,14 +92,9 @@ def canary() -> Iterator[Canary]:
         yield running
 
 
-@pytest.fixture(params=["memory", "disk", "remote"])
+@pytest.fixture(params=KINDS)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    if request.param == "remote":
-        opened: Store = open_store(request.getfixturevalue("oxigraph_url"))
-        for graph in opened.graphs():
-            opened.drop_graph(graph)
-    else:
-        opened = EmbeddedStore(tmp_path / "db" if request.param == "disk" else None)
+    opened = fresh_store(request.param, request, tmp_path)
     opened.load_dataset(SAMPLE_TRIG, "application/trig")
     yield opened
     opened.close()
