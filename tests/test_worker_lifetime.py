@@ -28,8 +28,8 @@ from beskgraph.config import PROJECT_ROOT
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux /proc and prctl")
 
-# On the seed graph (~7 000 triples): a sort over a 7 000^3 cross product, blocking for hours.
-SLOW = "SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i"
+# On the seed graph (~7 000 triples): 7 000^3 rows, none kept (hours, in constant memory).
+SLOW = "SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i FILTER(STRLEN(STR(?c)) + STRLEN(STR(?i)) < 0) }"
 
 
 def wait_until(condition, seconds: float) -> bool:  # type: ignore[no-untyped-def]
@@ -46,8 +46,7 @@ class Server:
 
     def __init__(self, tmp_path: Path, store: str) -> None:
         self.port = free_port()
-        env = {**os.environ, "PORT": str(self.port), "BESKGRAPH_QUERY_TIMEOUT": "600",
-               "BESKGRAPH_MAX_QUERY_MEMORY": "8000000000", "BESKGRAPH_STORE": store}
+        env = {**os.environ, "PORT": str(self.port), "BESKGRAPH_QUERY_TIMEOUT": "600", "BESKGRAPH_STORE": store}
         self.stderr = (tmp_path / "server.log").open("w+")
         self.process = subprocess.Popen([sys.executable, "server.py"], cwd=PROJECT_ROOT, env=env,
                                         start_new_session=True, stdout=self.stderr, stderr=self.stderr)

@@ -211,6 +211,13 @@ async def answer(request: Request, job: QueryJob, settings: Settings) -> tuple[b
     return outcome[0]
 
 
+def _read(query: str, settings: Settings) -> str:
+    """The query as every later reader gets it: escapes decoded, shape within the limits."""
+    text = decode_escapes(query)
+    check_shape(text, settings.query_limits)
+    return text
+
+
 def _with_setting(exc: QueryRefused) -> str:
     if exc.limit is None:
         return exc.message
@@ -229,8 +236,7 @@ async def sparql(request: Request) -> Response:
         operation = await read_request(request, settings)
         if operation is None:
             return service_description(request)
-        text = decode_escapes(operation.query)
-        await to_thread.run_sync(check_shape, text, settings.query_limits)
+        text = await to_thread.run_sync(_read, operation.query, settings)
         job = QueryJob(
             text,
             request.headers.get("accept", "*/*"),
