@@ -296,7 +296,8 @@ def test_embedded_on_disk_persists(tmp_path: Path) -> None:
     store.close()
     del store
     reopened = open_store(f"oxigraph:{tmp_path / 'db'}")
-    assert reopened.isolation == "thread"  # RocksDB does not survive fork
+    # RocksDB does not survive fork: queries run in fork-server children that open it read-only
+    assert reopened.isolation == "worker"
     assert EmbeddedStore().isolation == "fork"
     assert reopened.count() == 14
     assert reopened.query_raw("ASK { ?s ?p ?o }", "*/*", timeout=5)[0].endswith(b"true}")
@@ -381,3 +382,15 @@ def test_remote_store_refusal_is_store_error(oxigraph_url: str) -> None:
     with pytest.raises(StoreError) as info:
         store.select("SELECT * { ?s ?p ?o }")
     assert not isinstance(info.value, StoreUnavailable)
+
+
+def test_embedded_on_disk_queries_see_every_write_at_once(tmp_path: Path) -> None:
+    # Query processes open a snapshot per write generation: never a half-compacted store.
+    store = EmbeddedStore(tmp_path / "db")
+    count = "SELECT (COUNT(DISTINCT ?g) AS ?n) { GRAPH ?g { ?s ?p ?o } }"
+    for i in range(1, 8):
+        store.replace_graph(f"{EX}g{i}", BIG, "text/turtle")
+        body, _ = store.query_raw(count, "text/csv", timeout=10)
+        assert body.split() == [b"n", str(i).encode()]
+    store.close()
+    assert [p.name for p in tmp_path.iterdir()] == ["db"]  # the last snapshot is gone with the store

@@ -45,7 +45,6 @@ def create_app(
     )
     app.state.store = store
     app.state.settings = settings
-    app.state.query_limiter = anyio.CapacityLimiter(settings.max_concurrent_queries)
     app.state.load_times = LoadTimes()
     app.state.dumps = DumpCache(store, settings.dump_dir, settings.max_dump_builds)
     app.state.descriptions = PerGeneration(anyio.CapacityLimiter(1))  # VoID, service description

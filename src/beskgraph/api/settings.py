@@ -1,11 +1,17 @@
-"""Settings of the HTTP API (limits, dataset metadata), overridable from the environment."""
+"""Settings of the HTTP API (limits, dataset metadata), overridable from the environment.
+
+Every field can be set with ``BESKGRAPH_`` + its name in capitals (see :func:`env_name`),
+e.g. ``BESKGRAPH_QUERY_TIMEOUT=30``; booleans take 1/0, true/false, yes/no, on/off.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, fields, replace
+from typing import get_type_hints
 
 from beskgraph.config import SEEDS_DIR
+from beskgraph.query import QueryLimits
 
 CC_BY_4 = "https://creativecommons.org/licenses/by/4.0/"
 
@@ -23,39 +29,63 @@ class Settings:
     publisher: str = "The beskgraph project"  # dcterms:publisher of the dataset (its foaf:name)
     public_url: str | None = None  # absolute base URL for links; serve() sets the address it listens on
     graphql_path: str | None = "/graphql"  # advertised in the VoID/DCAT description
-    query_timeout: float = 10.0  # seconds per /sparql query
+    query_timeout: float = 10.0  # seconds per /sparql query, after its check
     max_result_bytes: int = 50_000_000  # serialised /sparql result size limit
     max_query_bytes: int = 1_000_000  # request body size limit
-    max_concurrent_queries: int = 4  # /sparql queries running at once; others wait
-    cors_origins: tuple[str, ...] = ("*",)  # origins a browser may read the API from
-    sources: tuple[str, ...] = (str(SEEDS_DIR),)  # folders holding the source texts (/source/…)
+    max_concurrent_queries: int = 4  # /sparql queries running at once (query processes)
+    max_waiting_queries: int = 16  # queries waiting for a slot; beyond: 503 + Retry-After
+    query_wait_timeout: float = 10.0  # seconds a query waits for a slot; then 503 + Retry-After
+    query_check_timeout: float = 5.0  # seconds for the grammar check of one query
+    max_query_memory: int = 1_000_000_000  # bytes a query process may allocate (in-process stores)
+    max_query_depth: int = QueryLimits.max_query_depth  # nesting of { } ( ) [ ]
+    max_query_patterns: int = QueryLimits.max_query_patterns  # graph patterns and bindings
+    max_query_tokens: int = QueryLimits.max_query_tokens
+    query_sandbox: bool = True  # query processes must forbid themselves the network (seccomp)
+    # origins a browser may read the API from (comma-separated in the environment)
+    cors_origins: tuple[str, ...] = field(default=("*",), metadata={"separator": ","})
+    # folders holding the source texts (/source/…; os.pathsep-separated in the environment)
+    sources: tuple[str, ...] = field(default=(str(SEEDS_DIR),), metadata={"separator": os.pathsep})
     dump_dir: str | None = None  # dump files go in a private directory made here (default: temp dir)
     max_dump_builds: int = 1  # dumps being built at once; others wait (each holds the graph in memory)
+
+    @property
+    def query_limits(self) -> QueryLimits:
+        return QueryLimits(self.max_query_depth, self.max_query_patterns, self.max_query_tokens)
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
         """Defaults, then ``BESKGRAPH_*`` environment variables, then ``overrides``."""
-        env = os.environ
-        settings = cls()
+        types = get_type_hints(cls)
         values: dict[str, object] = {}
-        if "BESKGRAPH_PUBLIC_URL" in env:
-            values["public_url"] = env["BESKGRAPH_PUBLIC_URL"].rstrip("/")
-        if "BESKGRAPH_QUERY_TIMEOUT" in env:
-            values["query_timeout"] = float(env["BESKGRAPH_QUERY_TIMEOUT"])
-        if "BESKGRAPH_MAX_RESULT_BYTES" in env:
-            values["max_result_bytes"] = int(env["BESKGRAPH_MAX_RESULT_BYTES"])
-        if "BESKGRAPH_MAX_CONCURRENT_QUERIES" in env:
-            values["max_concurrent_queries"] = int(env["BESKGRAPH_MAX_CONCURRENT_QUERIES"])
-        if "BESKGRAPH_CORS_ORIGINS" in env:
-            origins = env["BESKGRAPH_CORS_ORIGINS"].split(",")
-            values["cors_origins"] = tuple(o.strip() for o in origins if o.strip())
-        if "BESKGRAPH_SOURCES" in env:
-            values["sources"] = tuple(d for d in env["BESKGRAPH_SOURCES"].split(os.pathsep) if d)
-        if "BESKGRAPH_DUMP_DIR" in env:
-            values["dump_dir"] = env["BESKGRAPH_DUMP_DIR"]
-        if "BESKGRAPH_MAX_DUMP_BUILDS" in env:
-            values["max_dump_builds"] = int(env["BESKGRAPH_MAX_DUMP_BUILDS"])
-        if "BESKGRAPH_PUBLISHER" in env:
-            values["publisher"] = env["BESKGRAPH_PUBLISHER"]
+        for item in fields(cls):
+            raw = os.environ.get(env_name(item.name))
+            if raw is not None:
+                values[item.name] = _convert(raw, types[item.name], env_name(item.name),
+                                             item.metadata.get("separator"))
+        if isinstance(values.get("public_url"), str):
+            values["public_url"] = values["public_url"].rstrip("/")  # type: ignore[union-attr]
         values.update(overrides)
-        return replace(settings, **values)  # type: ignore[arg-type]
+        return replace(cls(), **values)  # type: ignore[arg-type]
+
+
+def env_name(setting: str) -> str:
+    """The environment variable of a setting: ``query_timeout`` -> ``BESKGRAPH_QUERY_TIMEOUT``."""
+    return "BESKGRAPH_" + setting.upper()
+
+
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+
+
+def _convert(raw: str, kind: object, name: str, separator: str | None) -> object:
+    if separator is not None:
+        return tuple(part.strip() for part in raw.split(separator) if part.strip())
+    if kind is bool:
+        if raw.strip().lower() not in _TRUE | _FALSE:
+            raise ValueError(f"{name}={raw!r}: expected one of {sorted(_TRUE | _FALSE)}")
+        return raw.strip().lower() in _TRUE
+    if kind in (int, float):
+        try:
+            return kind(raw)  # type: ignore[operator]
+        except ValueError as exc:
+            raise ValueError(f"{name}={raw!r}: expected a number") from exc
+    return raw

@@ -2,21 +2,25 @@
 
 - Query via GET ``?query=``, POST form (``application/x-www-form-urlencoded``) or POST
   ``application/sparql-query`` (UTF-8 only); results are content-negotiated.
-- The query is parsed (rdflib's SPARQL grammar, so comments and strings cannot hide
-  anything) before it runs: SERVICE is refused, and every graph named by FROM /
-  FROM NAMED / ``default-graph-uri`` / ``named-graph-uri`` must be a graph of the store
-  (400 otherwise). The server never dereferences anything. Protocol dataset
-  parameters override FROM clauses; FROM clauses are passed to the store as an explicit
-  dataset (the store's union-default-graph mode would otherwise ignore them).
+- The query is read once (``beskgraph.query``): codepoint escapes decoded, then a
+  linear pass refuses a query over a size limit or with SERVICE (400, naming the
+  setting) before anything parses it; the grammar check (rdflib: SERVICE in the
+  parse tree; FROM / FROM NAMED / ``default-graph-uri`` / ``named-graph-uri`` must be
+  graphs of the store) runs in the query's own process with its own time limit, and
+  the engine runs exactly the text that was checked. The in-process stores run it in
+  a process that cannot open a socket (seccomp); a remote store is only ever sent
+  checked queries. The server never dereferences anything.
 - SPARQL Update (``update=`` or ``application/sparql-update``) is refused with 403.
-- Queries run in a worker thread under a concurrency limit, with the store's own
-  timeout / result-size limit (503 on excess) plus an asyncio backstop, so the event
-  loop and other requests are never blocked.
+- At most ``max_concurrent_queries`` query processes run at once; others wait in a
+  bounded queue; a full queue or a long wait gets 503 with ``Retry-After``. A query
+  is stopped at its time limit and when its client goes, and its slot is freed only
+  once its process is gone. Every 4xx/5xx is logged as one line (``refusals``).
 - ``GET /sparql`` without a query returns the SPARQL Service Description.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 from dataclasses import dataclass, field
 from functools import partial
@@ -24,15 +28,15 @@ from urllib.parse import parse_qs
 
 import anyio
 from anyio import to_thread
-from rdflib.plugins.sparql.parser import parseQuery
-from rdflib.plugins.sparql.parserutils import CompValue
+from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from beskgraph.api.description import described, public_base, service_graph
 from beskgraph.api.refusals import refuse
-from beskgraph.api.settings import Settings
+from beskgraph.api.settings import Settings, env_name
+from beskgraph.query import QueryRefused, check_shape, decode_escapes
 from beskgraph.store import (
     NotAcceptable,
     QueryLimitExceeded,
@@ -41,9 +45,13 @@ from beskgraph.store import (
     StoreError,
     StoreUnavailable,
 )
+from beskgraph.store.children import Budget, QueryJob
+from beskgraph.store.errors import Busy, QueryCancelled
+from beskgraph.store.slots import QuerySlots
 
 READ_ONLY = "This SPARQL endpoint is read-only: SPARQL Update is not accepted."
-_PARSER_LOCK = threading.Lock()  # pyparsing's packrat cache is not thread-safe
+CLIENT_GONE = 499  # nginx's "client closed request": nobody reads it, the log line does
+BACKSTOP_MARGIN = 10.0  # seconds
 
 
 class ProtocolError(Exception):
@@ -61,15 +69,6 @@ class QueryRequest:
     query: str
     default_graphs: list[str] = field(default_factory=list)
     named_graphs: list[str] = field(default_factory=list)
-
-
-@dataclass
-class QueryInfo:
-    """What the endpoint needs to know about a parsed query."""
-
-    form: str  # SelectQuery | AskQuery | ConstructQuery | DescribeQuery
-    from_graphs: list[str]
-    from_named: list[str]
 
 
 # ---------------------------------------------------------------------------
@@ -147,108 +146,126 @@ async def read_request(request: Request, settings: Settings) -> QueryRequest | N
 
 
 # ---------------------------------------------------------------------------
-# Checking the query
+# Running the query
 
 
-def _walk(node: object) -> list[CompValue]:
-    """Every CompValue in a parse tree (iteratively; trees can be deep)."""
-    found, stack = [], [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, CompValue):
-            found.append(item)
-            stack.extend(item.values())
-        elif isinstance(item, (list, tuple)) or type(item).__name__ == "ParseResults":
-            stack.extend(item)  # type: ignore[arg-type]
-    return found
+class Answers:
+    """What runs client queries for one app: its store, slots and threads (made on first use)."""
+
+    def __init__(self, app: Starlette) -> None:
+        settings: Settings = app.state.settings
+        self.store = app.state.store
+        self.slots = QuerySlots(settings.max_concurrent_queries, settings.max_waiting_queries,
+                                settings.query_wait_timeout)
+        # Threads that wait for a slot or a query process; their own pool, so a crowd of
+        # queries never takes the threads /health, dumps and GraphQL need.
+        self.threads = anyio.CapacityLimiter(2 * settings.max_concurrent_queries
+                                             + settings.max_waiting_queries)
+
+    @classmethod
+    def of(cls, app: Starlette) -> Answers:
+        answers = getattr(app.state, "sparql_answers", None)
+        if answers is None:
+            answers = app.state.sparql_answers = cls(app)
+        return answers
+
+    def run(self, job: QueryJob, budget: Budget, cancel: threading.Event) -> tuple[bytes, str]:
+        """In a worker thread: take a slot, answer, give the slot back once the query is over."""
+        with self.slots.hold(cancel):
+            return self.store.answer(job, budget, cancel)
 
 
-def inspect_query(query: str) -> QueryInfo:
-    """Parse a query; refuse SERVICE; collect its form and FROM / FROM NAMED graphs."""
+async def _watch_disconnect(request: Request, cancel: threading.Event) -> None:
+    """Set ``cancel`` when the client goes (the request body has been read already)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
+    cancel.set()
+
+
+async def answer(request: Request, job: QueryJob, settings: Settings) -> tuple[bytes, str]:
+    """Run ``job`` in a worker thread, stopping it when the client goes."""
+    answers = Answers.of(request.app)
+    budget = Budget(settings.query_timeout, settings.query_check_timeout, settings.max_result_bytes,
+                    settings.max_query_memory)
+    cancel = threading.Event()
+    # A backstop only: the query process, or the remote store's read timeout, ends first.
+    longest = settings.query_wait_timeout + budget.check_timeout + budget.timeout + BACKSTOP_MARGIN
+    outcome: list[tuple[bytes, str] | Exception] = []
     try:
-        with _PARSER_LOCK:
-            tree = parseQuery(query)
-    except Exception as exc:  # pyparsing raises several types; all mean "not a query"
-        raise ProtocolError(400, f"SPARQL syntax error: {exc}") from exc
-    body = tree[1]
-    nodes = _walk(tree)
-    if any(n.name == "ServiceGraphPattern" for n in nodes):
-        raise ProtocolError(400, "SERVICE (federated query) is not allowed on this endpoint")
-    # CompValue.get() answers the key itself when absent, hence the ``in`` tests.
-    clauses = body["datasetClause"] if "datasetClause" in body else []  # noqa: SIM401
-    return QueryInfo(
-        form=body.name,
-        from_graphs=[str(c["default"]) for c in clauses if "default" in c],
-        from_named=[str(c["named"]) for c in clauses if "named" in c],
-    )
+        with anyio.fail_after(longest):
+            async with anyio.create_task_group() as tasks:
+                tasks.start_soon(_watch_disconnect, request, cancel)
+                try:
+                    outcome.append(await to_thread.run_sync(
+                        partial(answers.run, job, budget, cancel), limiter=answers.threads,
+                        abandon_on_cancel=True))
+                except Exception as exc:  # raised below, not wrapped in the task group's ExceptionGroup
+                    outcome.append(exc)
+                tasks.cancel_scope.cancel()
+    finally:
+        cancel.set()  # if this request was cancelled, its thread stops the query at once
+    if isinstance(outcome[0], Exception):
+        raise outcome[0]
+    return outcome[0]
 
 
-def resolve_dataset(request: QueryRequest, info: QueryInfo, known: set[str]) -> tuple[list[str], list[str]]:
-    """The explicit dataset (default, named) to query; empty lists mean the union."""
-    if request.default_graphs or request.named_graphs:
-        default, named = request.default_graphs, request.named_graphs
-    else:
-        default, named = info.from_graphs, info.from_named
-    unknown = sorted({*default, *named} - known)
-    if unknown:
-        raise ProtocolError(
-            400,
-            "not a graph of this dataset (the endpoint never fetches graphs): "
-            + ", ".join(f"<{g}>" for g in unknown),
-        )
-    return default, named
+def _read(query: str, settings: Settings) -> str:
+    """The query as every later reader gets it: escapes decoded, shape within the limits."""
+    text = decode_escapes(query)
+    check_shape(text, settings.query_limits)
+    return text
 
 
-# ---------------------------------------------------------------------------
-# The endpoint
+def _with_setting(exc: QueryRefused) -> str:
+    if exc.limit is None:
+        return exc.message
+    return f"{exc.message} (setting {exc.limit}, environment variable {env_name(exc.limit)})"
+
+
+def _error(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    refuse(request, message)
+    return PlainTextResponse(message, status_code=status, headers=headers)
 
 
 async def sparql(request: Request) -> Response:
     """GET/POST /sparql."""
-    store: Store = request.app.state.store
     settings: Settings = request.app.state.settings
     try:
         operation = await read_request(request, settings)
         if operation is None:
             return await service_description(request)
-        info = await to_thread.run_sync(inspect_query, operation.query)
-        default: list[str] = []
-        named: list[str] = []
-        explicit = operation.default_graphs + operation.named_graphs
-        if explicit or info.from_graphs or info.from_named:
-            known = set(await to_thread.run_sync(store.graphs))
-            default, named = resolve_dataset(operation, info, known)
-        run = partial(
-            store.query_raw,
-            operation.query,
+        text = await to_thread.run_sync(_read, operation.query, settings)
+        job = QueryJob(
+            text,
             request.headers.get("accept", "*/*"),
-            default_graph_uris=default,
-            named_graph_uris=named,
-            timeout=settings.query_timeout,
-            max_bytes=settings.max_result_bytes,
-            base_iri=public_base(request) + "/sparql",
+            tuple(operation.default_graphs),
+            tuple(operation.named_graphs),
+            public_base(request) + "/sparql",
+            check_depth=settings.max_query_depth,
+            require_sandbox=settings.query_sandbox,
         )
-        with anyio.fail_after(settings.query_timeout + 5):  # backstop if the store hangs
-            body, media = await to_thread.run_sync(
-                run, limiter=request.app.state.query_limiter, abandon_on_cancel=True
-            )
+        body, media = await answer(request, job, settings)
     except ProtocolError as exc:
-        refuse(request, exc.message)
-        return PlainTextResponse(exc.message, status_code=exc.status)
+        return _error(request, exc.status, exc.message)
+    except QueryRefused as exc:
+        return _error(request, 400, _with_setting(exc))
     except QuerySyntaxError as exc:
-        return PlainTextResponse(f"SPARQL syntax error: {exc}", status_code=400)
+        return _error(request, 400, f"SPARQL syntax error: {exc}")
     except NotAcceptable as exc:
-        return PlainTextResponse(str(exc), status_code=406)
+        return _error(request, 406, str(exc))
+    except Busy as exc:
+        retry = str(max(1, math.ceil(settings.query_timeout)))
+        return _error(request, 503, f"too many queries: {exc}; retry in {retry} s", {"Retry-After": retry})
+    except QueryCancelled as exc:
+        return _error(request, CLIENT_GONE, str(exc))
     except QueryLimitExceeded as exc:
-        return PlainTextResponse(f"query stopped: {exc}", status_code=503)
+        return _error(request, 503, f"query stopped: {exc}")
     except TimeoutError:
-        return PlainTextResponse(
-            f"query stopped: no answer within {settings.query_timeout:g} s", status_code=503
-        )
+        return _error(request, 503, "query stopped: the store did not answer in time")
     except StoreUnavailable as exc:
-        return PlainTextResponse(f"store unavailable: {exc}", status_code=503)
+        return _error(request, 503, f"store unavailable: {exc}")
     except StoreError as exc:
-        return PlainTextResponse(f"store error: {exc}", status_code=500)
+        return _error(request, 500, f"store error: {exc}")
     if media.startswith("text/"):
         media += "; charset=utf-8"
     return Response(body, headers={"Content-Type": media, "Vary": "Accept"})

@@ -29,3 +29,11 @@ class QueryTimeout(QueryLimitExceeded):
 
 class ResultTooLarge(QueryLimitExceeded):
     """A query result grew beyond the byte limit and was stopped."""
+
+
+class QueryCancelled(StoreError):
+    """A query was stopped because its caller gave up on it (the client went away)."""
+
+
+class Busy(StoreError):
+    """No query slot is free and the wait queue is full, or the wait for a slot timed out."""

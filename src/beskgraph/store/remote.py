@@ -14,17 +14,28 @@ graph. The embedded store keeps a materialised union instead (see ``embedded``).
 
 Reads retry (bounded, with backoff) on connection errors and 5xx; a read timeout is
 never retried. Down/slow servers raise ``StoreUnavailable``, refusals ``StoreError``.
+:meth:`RemoteStore.count` (what ``/health`` asks first) pings the server with a short
+timeout, so a frozen server is reported within seconds.
+
+A client's query (:meth:`RemoteStore.answer`) is checked in a child process first (the
+grammar check of ``beskgraph.query``, bounded in time); only a query that passes is
+sent, with a read timeout of its time limit plus a margin, so the server's own limit
+(``--timeout-s``) answers first. The answer is streamed and stopped at the byte limit,
+at the deadline, or when the client goes.
 """
 
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
 import httpx
 import pyoxigraph as ox
 
+from beskgraph.query import resolve_dataset
 from beskgraph.store.base import (
     SPARQL_JSON,
     binding_term,
@@ -33,9 +44,12 @@ from beskgraph.store.base import (
     rdf_format,
     sparql_iri,
 )
+from beskgraph.store.children import Budget, QueryJob, fork_child, run_child
 from beskgraph.store.errors import (
     NotAcceptable,
+    QueryCancelled,
     QuerySyntaxError,
+    QueryTimeout,
     ResultTooLarge,
     StoreError,
     StoreUnavailable,
@@ -43,6 +57,7 @@ from beskgraph.store.errors import (
 from beskgraph.store.serialize import dump_dataset, quads_nquads
 
 _RETRY_STATUSES = {500, 502, 503, 504}
+READ_MARGIN = 2.0  # seconds beyond a query's time limit before the client gives up waiting
 
 
 class RemoteStore:
@@ -58,12 +73,14 @@ class RemoteStore:
         password: str | None = None,
         connect_timeout: float = 3.0,
         read_timeout: float = 30.0,
+        probe_timeout: float = 3.0,
         retries: int = 2,
         backoff: float = 0.2,
     ) -> None:
         self.query_url, self.update_url, self.gsp_url = query_url, update_url, gsp_url
         self.retries, self.backoff = retries, backoff
         self.connect_timeout, self.read_timeout = connect_timeout, read_timeout
+        self.probe_timeout = probe_timeout
         auth = httpx.BasicAuth(user, password or "") if user else None
         self._client = httpx.Client(
             auth=auth,
@@ -77,16 +94,23 @@ class RemoteStore:
     # -- HTTP ------------------------------------------------------------------------
 
     def _send(
-        self, method: str, url: str, *, retry: bool, timeout: float | None = None, **kwargs
+        self, method: str, url: str, *, retry: bool, timeout: float | None = None, stream: bool = False,
+        **kwargs,
     ) -> httpx.Response:
-        """One request with bounded retries; maps failures to store errors."""
+        """One request with bounded retries; maps failures to store errors.
+
+        With ``stream`` the body of a successful response is left unread (close it).
+        """
         if timeout is not None:
             kwargs["timeout"] = httpx.Timeout(timeout, connect=self.connect_timeout)
         attempts = self.retries + 1 if retry else 1
         for attempt in range(attempts):
             last = attempt == attempts - 1
             try:
-                response = self._client.request(method, url, **kwargs)
+                request = self._client.build_request(method, url, **kwargs)
+                response = self._client.send(request, stream=stream)
+                if stream and response.status_code >= 400:
+                    response.read()
             except httpx.TimeoutException as exc:
                 kind = "connect" if isinstance(exc, httpx.ConnectTimeout) else "answer"
                 raise StoreUnavailable(
@@ -116,6 +140,7 @@ class RemoteStore:
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
         timeout: float | None = None,
+        stream: bool = False,
     ) -> httpx.Response:
         note_query(query)
         form: dict[str, str | list[str]] = {"query": query}
@@ -128,6 +153,7 @@ class RemoteStore:
             self.query_url,
             retry=True,
             timeout=timeout,
+            stream=stream,
             data=form,
             headers={"Accept": accept},
         )
@@ -184,12 +210,53 @@ class RemoteStore:
         base_iri: str | None = None,
     ) -> tuple[bytes, str]:
         """Forward the query; ``timeout`` bounds the wait (``base_iri``: the server's own)."""
-        response = self._query(query, accept, default_graph_uris, named_graph_uris, timeout)
-        body = response.content
-        if max_bytes is not None and len(body) > max_bytes:
-            raise ResultTooLarge(f"query result exceeded {max_bytes} bytes")
+        return self._forward(query, accept, default_graph_uris, named_graph_uris, timeout, max_bytes)
+
+    def answer(
+        self, job: QueryJob, budget: Budget, cancel: threading.Event | None = None
+    ) -> tuple[bytes, str]:
+        """Check a client's query in a child process, then forward exactly that text."""
+        check = replace(job, run=False)
+        outcome = run_child(fork_child(check, budget, None), check, budget, cancel)
+        default, named = list(job.default_graphs), list(job.named_graphs)
+        if outcome.info is not None:
+            default, named = resolve_dataset(outcome.info, default, named, self.graphs)
+        return self._forward(job.text, job.accept, default, named, budget.timeout, budget.max_bytes, cancel)
+
+    def _forward(
+        self,
+        query: str,
+        accept: str,
+        default_graph_uris: Sequence[str],
+        named_graph_uris: Sequence[str],
+        timeout: float | None,
+        max_bytes: int | None,
+        cancel: threading.Event | None = None,
+    ) -> tuple[bytes, str]:
+        """Send a query and read its answer as it streams, within time and byte limits."""
+        read_timeout = timeout + READ_MARGIN if timeout is not None else None
+        deadline = time.monotonic() + read_timeout if read_timeout is not None else None
+        response = self._query(query, accept, default_graph_uris, named_graph_uris, read_timeout, stream=True)
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if max_bytes is not None and size > max_bytes:
+                    raise ResultTooLarge(f"query result exceeded {max_bytes} bytes")
+                if deadline is not None and time.monotonic() > deadline:
+                    raise QueryTimeout(f"query exceeded its time limit of {timeout:g} s")
+                if cancel is not None and cancel.is_set():
+                    raise QueryCancelled("the client went away; query stopped")
+                chunks.append(chunk)
+        except httpx.TimeoutException as exc:
+            raise StoreUnavailable(f"SPARQL store at {self.query_url} did not answer in time") from exc
+        except httpx.TransportError as exc:
+            raise StoreUnavailable(f"SPARQL store at {self.query_url} failed: {exc}") from exc
+        finally:
+            response.close()
         media = response.headers.get("content-type", "application/octet-stream")
-        return body, media.split(";", 1)[0].strip()
+        return b"".join(chunks), media.split(";", 1)[0].strip()
 
     # -- writes (Graph Store Protocol, or SPARQL Update when no GSP URL) ---------------
 
@@ -245,7 +312,9 @@ class RemoteStore:
         return sorted(str(row["g"]) for row in rows if "g" in row)
 
     def count(self) -> int:
-        """Number of quads in the named graphs."""
+        """Number of quads in the named graphs (after a quick ping: a frozen store fails fast)."""
+        self._send("POST", self.query_url, retry=False, timeout=self.probe_timeout,
+                   data={"query": "ASK {}"}, headers={"Accept": SPARQL_JSON}).close()
         rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
         return int(rows[0]["n"]) if rows else 0  # type: ignore[call-overload]
 
