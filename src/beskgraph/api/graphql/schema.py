@@ -19,6 +19,7 @@ from strawberry.types import Info
 from strawberry.types.nodes import SelectedField
 
 from beskgraph.api.graphql import listings
+from beskgraph.api.graphql.execution import GuardedSchema
 from beskgraph.api.graphql.ids import decode_id, encode_id, node_iri
 from beskgraph.api.graphql.inputs import (
     Answer,
@@ -34,7 +35,6 @@ from beskgraph.api.graphql.inputs import (
     TargetGroupKind,
     TestKind,
 )
-from beskgraph.api.graphql.limits import limit_extensions
 from beskgraph.api.graphql.loaders import Loader, Record
 from beskgraph.api.graphql.mapping import (
     ANSWERS,
@@ -644,8 +644,4 @@ class Query:
         return connection(lambda: page, None, lambda: loader.number(search_count_query(text)))
 
 
-schema = strawberry.Schema(
-    query=Query,
-    types=list(TYPES.values()),
-    extensions=limit_extensions(),
-)
+schema = GuardedSchema(query=Query, types=list(TYPES.values()))
