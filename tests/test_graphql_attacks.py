@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import select
 import socket
 import threading
 import time
@@ -21,6 +20,7 @@ import pytest
 from graphql_fixtures import synthetic_interventions
 from starlette.applications import Starlette
 
+from bench.graphql_attacks import stream_until_answered
 from beskgraph.api.app import create_app
 from beskgraph.api.graphql import graphql_routes
 from beskgraph.api.graphql.limits import Limits
@@ -150,23 +150,22 @@ def test_responses_past_the_size_limit_are_refused(serve: Callable[[Limits], str
     assert len(small.json()["data"]["letters"]["nodes"]) == 3
 
 
+def test_responses_past_the_object_limit_are_stopped(serve: Callable[[Limits], str]) -> None:
+    url = serve(Limits(max_objects=200))
+    many = httpx.post(f"{url}/graphql", json={"query": HEAVY}, timeout=60)
+    [error] = many.json()["errors"]
+    assert error["extensions"]["code"] == "RESPONSE_TOO_LARGE" and "200 objects" in error["message"]
+    under = httpx.post(f"{url}/graphql", json={"query": "{ municipalities(first: 99) { nodes { code } } }"},
+                       timeout=60).json()
+    assert len(under["data"]["municipalities"]["nodes"]) == 98  # 98 municipalities and the connection
+
+
 def test_a_huge_body_is_refused_before_it_is_read(serve: Callable[[Limits], str]) -> None:
     url = serve(Limits())
     declared = _raw_request(url, "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                                  "Content-Length: 1073741824\r\n\r\n")
     assert _status(declared) == 413  # answered on the headers alone
     declared.close()
-    chunked = _raw_request(url, "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                                "Transfer-Encoding: chunked\r\n\r\n")
-    chunk = b"%x\r\n%s\r\n" % (65536, b" " * 65536)
-    sent = 0
-    try:
-        while sent < 1_073_741_824 and not select.select([chunked], [], [], 0)[0]:
-            chunked.sendall(chunk)
-            sent += 65536
-    except (BrokenPipeError, ConnectionResetError):
-        pass  # the server closed the connection after answering
-    status = _status(chunked)
-    chunked.close()
+    status, sent = stream_until_answered(url)
     assert status == 413
     assert sent < 8_000_000  # a 1 GB body was read whole (2.2 GB RSS) before the check

@@ -11,6 +11,7 @@ import base64
 import json
 import logging
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -373,3 +374,17 @@ def test_long_string_variables_are_refused(client: TestClient) -> None:
     [error] = body.json()["errors"]
     assert error["extensions"]["code"] == "BAD_USER_INPUT" and "200000" in error["message"]
 
+
+
+def test_limits_come_from_the_environment_and_the_readme_states_the_defaults(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BESKGRAPH_GRAPHQL_TIMEOUT", "2.5")
+    monkeypatch.setenv("BESKGRAPH_GRAPHQL_MAX_COST", "1000")
+    limits = Limits.from_env(max_concurrent=2)
+    assert (limits.timeout, limits.max_cost, limits.max_concurrent) == (2.5, 1000, 2)
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    defaults = Limits()
+    for stated in (f"past {defaults.max_cost:,}".replace(",", " "), f"after {defaults.timeout:g} s",
+                   f"pass {defaults.max_response_bytes // 1_000_000} MB", f"at most {defaults.max_concurrent} run",
+                   f"depth {MAX_DEPTH}", f"{MAX_ALIASES} aliases", f"{MAX_FIELDS} fields"):
+        assert stated in " ".join(readme.split()), stated

@@ -221,7 +221,7 @@ class GraphQLEndpoint:
                    variables: dict[str, Any] | None, operation: str | None, cost: dict[str, int],
                    explained: bool) -> Response:
         loader = Loader(request.app.state.store)
-        guard = Guard(self.limits.max_response_bytes)
+        guard = Guard(self.limits.max_response_bytes, self.limits.max_objects)
         started = time.monotonic()
         try:
             result = await run_guarded(
@@ -233,7 +233,7 @@ class GraphQLEndpoint:
             error = limit_error("OPERATION_RESOLUTION_FAILURE", exc.as_http_error_reason())
             return _refused(request, [error], 400, media)
         except Stopped as exc:
-            return self._stopped(request, media, exc.reason, time.monotonic() - started)
+            return self._stopped(request, media, exc.reason, time.monotonic() - started, guard.exceeded)
         errors = list(result.errors or [])
         body: dict[str, Any] = {}
         status, headers = 200, {}
@@ -252,17 +252,18 @@ class GraphQLEndpoint:
         try:
             content = await encode_limited(body, self.limits.max_response_bytes, guard.used)
         except TooLarge:
-            return self._stopped(request, media, Stop.TOO_LARGE, time.monotonic() - started)
+            return self._stopped(request, media, Stop.TOO_LARGE, time.monotonic() - started,
+                                 f"{self.limits.max_response_bytes} bytes")
         if errors:
             _report(request, status, summary(errors))
         return _respond(body, status, media, headers, content)
 
-    def _stopped(self, request: Request, media: str, reason: Stop, seconds: float) -> Response:
+    def _stopped(self, request: Request, media: str, reason: Stop, seconds: float,
+                 exceeded: str | None = None) -> Response:
         messages = {
             Stop.TIMEOUT: f"the query was stopped at the time limit of {self.limits.timeout:g} s",
             Stop.DISCONNECTED: f"the client disconnected; the query was stopped after {seconds:.1f} s",
-            Stop.TOO_LARGE: f"the response would exceed {self.limits.max_response_bytes} bytes; "
-                            "ask for fewer fields or smaller pages",
+            Stop.TOO_LARGE: f"the response would exceed {exceeded}; ask for fewer fields or smaller pages",
         }
         statuses = {Stop.TIMEOUT: 503 if media == GRAPHQL_RESPONSE else 200, Stop.DISCONNECTED: 499,
                     Stop.TOO_LARGE: 400 if media == GRAPHQL_RESPONSE else 200}

@@ -42,6 +42,7 @@ class Limits:
     timeout: float = 10.0  # seconds of execution (waiting for a turn included)
     max_concurrent: int = 4  # requests executing at once; others wait their turn
     max_response_bytes: int = 10_000_000  # serialised response
+    max_objects: int = 30_000  # objects in the response (each holds its node's record while it runs)
     max_explain_bytes: int = 200_000  # SPARQL text shown by ``explain``
 
     @classmethod
@@ -49,7 +50,7 @@ class Limits:
         """Defaults, then ``BESKGRAPH_GRAPHQL_*`` environment variables, then ``overrides``."""
         values: dict[str, object] = {}
         for name, kind in (("max_cost", int), ("timeout", float), ("max_response_bytes", int),
-                           ("max_concurrent", int)):
+                           ("max_objects", int), ("max_concurrent", int)):
             raw = os.environ.get(f"BESKGRAPH_GRAPHQL_{name.upper()}")
             if raw is not None:
                 values[name] = kind(raw)
