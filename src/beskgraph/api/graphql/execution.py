@@ -7,10 +7,11 @@ waits for the store, and on the server's loop that starved every other request
 (``/health`` waited 15 s behind one query); on its own loop it only shares the GIL.
 
 The :class:`GuardedSchema` takes the prepared document instead of parsing and
-validating again, and charges every leaf value to the request's :class:`Guard`. The
-guard cancels the run when the time limit passes, when the client disconnects, or when
-the response outgrows its budget, so the run stops at its next await and its memory
-is released.
+validating again, and charges every object and leaf value to the request's
+:class:`Guard`. The guard stops the run when the time limit passes, when the client
+disconnects, or when the response outgrows its budget: the run is cancelled at its next
+await, or aborted at the next object or value it completes, whichever comes first, and
+its memory is released.
 """
 
 from __future__ import annotations
