@@ -336,7 +336,8 @@ def test_explain_returns_the_sparql(gql_client: TestClient) -> None:
     assert len(sparql) == 2 and all("SELECT" in q for q in sparql)
     assert '"410"' in sparql[0]
     plain = gql_client.post("/graphql", json={"query": query}).json()
-    assert "extensions" not in plain
+    assert "explain" not in plain["extensions"]
+    assert plain["extensions"]["cost"]["requested"] == 2  # every response states its cost
 
 
 # ---------------------------------------------------------------------------

@@ -42,7 +42,9 @@ def test_get_and_post_answer_the_same(seeded_client: TestClient) -> None:
     by_post = seeded_client.post("/graphql", json={"query": QUERY})
     assert by_get.status_code == by_post.status_code == 200
     assert by_get.headers["content-type"].startswith("application/json")
-    assert by_get.json() == by_post.json() == {"data": {"municipality": {"name": "Middelfart"}}}
+    assert by_get.json() == by_post.json()
+    assert by_get.json()["data"] == {"municipality": {"name": "Middelfart"}}
+    assert by_get.json()["extensions"]["cost"]["requested"] == 2  # every response states its cost
 
 
 def test_graphql_response_media_type_and_variables_on_get(seeded_client: TestClient) -> None:

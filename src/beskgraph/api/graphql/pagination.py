@@ -10,14 +10,16 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 from dataclasses import dataclass
 
 from graphql import GraphQLError
 
-from beskgraph.api.graphql.limits import MAX_PAGE_SIZE
-from beskgraph.api.graphql.queries import Key
+from beskgraph.api.graphql.limits import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from beskgraph.api.graphql.queries import Key, iri
+from beskgraph.store import StoreError
 
-DEFAULT_PAGE_SIZE = 20
+MAX_CURSOR_CHARS = 4096  # ours are base64 of a sort key (a title at most) and an IRI
 
 Row = tuple[Key, str]  # (sort key, IRI)
 
@@ -27,15 +29,40 @@ def encode_cursor(row: Row) -> str:
 
 
 def decode_cursor(cursor: str) -> Row:
-    """The (key, IRI) of a cursor; a GraphQL error when it is not one of ours."""
+    """The (key, IRI) of a cursor; a ``BAD_CURSOR`` GraphQL error when it is not one of ours.
+
+    Whatever the client sends (huge or non-finite numbers, nested JSON, text that is not
+    base64 or not UTF-8), the answer is that error, never a Python message.
+    """
     try:
+        if len(cursor) > MAX_CURSOR_CHARS:
+            raise ValueError("too long")
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        key, node = json.loads(raw)
-    except (binascii.Error, ValueError, TypeError) as exc:
-        raise GraphQLError(f"invalid cursor: {cursor!r}", extensions={"code": "BAD_CURSOR"}) from exc
-    if not isinstance(node, str) or not isinstance(key, (int, float, str)) or isinstance(key, bool):
-        raise GraphQLError(f"invalid cursor: {cursor!r}", extensions={"code": "BAD_CURSOR"})
-    return key, node
+        row = json.loads(raw)
+        if not isinstance(row, list) or len(row) != 2:
+            raise ValueError("not a pair")
+        key, node = row
+        iri(node)  # a valid IRI, or StoreError
+        return _sort_value(key), node
+    except (binascii.Error, ValueError, TypeError, RecursionError, StoreError) as exc:
+        shown = cursor if len(cursor) <= 80 else cursor[:80] + "…"
+        raise GraphQLError(f"invalid cursor: {shown!r}", extensions={"code": "BAD_CURSOR"}) from exc
+
+
+def _sort_value(key: object) -> Key:
+    """A cursor's sort key: text, or a finite number (TypeError/ValueError otherwise)."""
+    if isinstance(key, str):
+        key.encode("utf-8")  # lone surrogates cannot go into a query
+        return key
+    if isinstance(key, bool) or not isinstance(key, (int, float)):
+        raise TypeError("not a sort key")
+    try:
+        finite = math.isfinite(float(key))
+    except OverflowError as exc:
+        raise ValueError("number out of range") from exc
+    if not finite:
+        raise ValueError("not a finite number")
+    return key
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from beskgraph.api.graphql.documents import (
     Severity,
 )
 from beskgraph.api.graphql.documents import documents as documents_listing
+from beskgraph.api.graphql.execution import GuardedSchema
 from beskgraph.api.graphql.ids import decode_id, encode_id, node_iri
 from beskgraph.api.graphql.inputs import (
     Answer,
@@ -42,7 +43,6 @@ from beskgraph.api.graphql.inputs import (
     TargetGroupKind,
     TestKind,
 )
-from beskgraph.api.graphql.limits import limit_extensions
 from beskgraph.api.graphql.loaders import Loader, Record
 from beskgraph.api.graphql.mapping import (
     ANSWERS,
@@ -681,8 +681,4 @@ class Query:
         return connection(lambda: page, None, lambda: loader.number(search_count_query(text)))
 
 
-schema = strawberry.Schema(
-    query=Query,
-    types=list(TYPES.values()),
-    extensions=limit_extensions(),
-)
+schema = GuardedSchema(query=Query, types=list(TYPES.values()))
