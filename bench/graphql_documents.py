@@ -16,8 +16,8 @@ from typing import Any
 from graphql import GraphQLObjectType, get_named_type, is_leaf_type, parse, specified_rules, validate
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 
-from beskgraph.api.graphql.preparation import prepare
 from beskgraph.api.graphql.limits import MAX_ALIASES, MAX_DEPTH, MAX_NESTING, MAX_TOKENS
+from beskgraph.api.graphql.preparation import prepare
 from beskgraph.api.graphql.schema import schema
 
 GRAPHQL = schema._schema

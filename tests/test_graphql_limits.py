@@ -22,7 +22,6 @@ from starlette.testclient import TestClient
 from beskgraph.api.app import create_app
 from beskgraph.api.graphql import graphql_routes
 from beskgraph.api.graphql.cost import operation_cost
-from beskgraph.api.graphql.preparation import DocumentCache, prepare
 from beskgraph.api.graphql.limits import (
     MAX_ALIASES,
     MAX_DEPTH,
@@ -31,6 +30,7 @@ from beskgraph.api.graphql.limits import (
     MAX_QUERY_CHARS,
     Limits,
 )
+from beskgraph.api.graphql.preparation import DocumentCache, prepare
 from beskgraph.api.graphql.schema import schema
 from beskgraph.build import BuildResult, serialise
 from beskgraph.store import EmbeddedStore

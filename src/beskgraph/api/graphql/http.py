@@ -39,12 +39,12 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError
 
 from beskgraph.api.body import BodyTooLarge, read_body
 from beskgraph.api.graphql.cost import operation_cost
-from beskgraph.api.graphql.preparation import DocumentCache, Prepared
 from beskgraph.api.graphql.encoding import TooLarge, encode, encode_limited, explain
 from beskgraph.api.graphql.errors import formatted, summary
 from beskgraph.api.graphql.execution import Guard, Run, Stop, Stopped, run_guarded
 from beskgraph.api.graphql.limits import MAX_VARIABLE_CHARS, Limits, limit_error
 from beskgraph.api.graphql.loaders import Loader
+from beskgraph.api.graphql.preparation import DocumentCache, Prepared
 from beskgraph.api.graphql.schema import Context, schema
 from beskgraph.api.refusals import refuse
 from beskgraph.store import Store
