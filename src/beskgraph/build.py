@@ -30,7 +30,7 @@ from .rdf import iris
 from .rdf.cards import card_to_rdf
 from .rdf.letters import correspondence_to_rdf
 from .rdf.namespaces import bind_prefixes
-from .rdf.provenance import add_source_document
+from .rdf.provenance import add_source_document, build_graph, build_time
 from .rdf.reference import reference_graph
 from .store.serialize import serialize_rdf
 from .text import SourceError
@@ -162,6 +162,7 @@ def build(paths: Iterable[Path], *, strict: bool = False, validate: bool = True,
     ``workers`` processes (default: one per core); criteria are matched corpus-wide in
     between, so the result does not depend on the number of workers.
     """
+    started = build_time()
     parsed, failures, parse_seconds = parse_all(find_sources(paths), progress, workers)
     if strict and failures:
         raise BuildFailed("strict build: " + "; ".join(f.error or f.name for f in failures))
@@ -175,6 +176,7 @@ def build(paths: Iterable[Path], *, strict: bool = False, validate: bool = True,
         violations.extend(found)
     if violations:
         raise BuildFailed(str(ValidationFailed(violations)))
+    chunks.append(graph_chunk(build_graph(parsed, started, build_time())))
     outcomes.sort(key=lambda o: o.name)
     chunks.sort(key=lambda c: c.name)
     return BuildResult(chunks, outcomes)
@@ -282,6 +284,9 @@ def serialise(dataset: Dataset, format: str) -> bytes:
         bind_prefixes(union)
         for graph in dataset.graphs():
             union += graph
+        if format == "turtle":  # pyoxigraph's writer keeps "35"^^xsd:decimal; rdflib's writes 35.0
+            chunk = graph_chunk(union)
+            return b"\n".join(sorted(chunk.prefixes)) + b"\n\n" + chunk.turtle + b"\n"
         data = union.serialize(format=format, encoding="utf-8")
     else:
         data = dataset.serialize(format=format, encoding="utf-8")

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 from pyshacl import validate as shacl_validate
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF
 
-from .config import ONTOLOGY_DIR, SHAPES_DIR
+from .config import SHAPES_DIR
 from .rdf.namespaces import BG, SH
+from .rdf.ontology import load_turtle, ontology_graph
 
 
 @dataclass(frozen=True)
@@ -40,31 +40,21 @@ class ValidationFailed(Exception):
         super().__init__(f"SHACL validation failed with {len(violations)} violation(s):\n{lines}{more}")
 
 
-def _load_turtle_dir(directory: Path) -> Graph:
-    graph = Graph()
-    for path in sorted(directory.glob("*.ttl")):
-        graph.parse(path, format="turtle")
-    return graph
-
-
 @cache
 def shapes_graph() -> Graph:
     """Every shape in shapes/."""
-    return _load_turtle_dir(SHAPES_DIR)
-
-
-@cache
-def ontology_graph() -> Graph:
-    """Every declaration in ontology/."""
-    return _load_turtle_dir(ONTOLOGY_DIR)
+    return load_turtle(SHAPES_DIR)
 
 
 def check(data: Graph, focus: Iterable[URIRef] | None = None) -> list[Violation]:
     """Validate ``data`` against the project's shapes; return the violations (none: valid).
 
     ``focus``: validate only these nodes (each against the shapes that target it), e.g. one
-    document's nodes while the reference nodes they point at are in ``data`` too.
+    document's nodes while the reference nodes they point at are in ``data`` too; the
+    ontology's own values (test kinds, answers, …) are then added to ``data`` as well.
     """
+    if focus is not None:
+        data = data + ontology_graph()
     conforms, results, _ = shacl_validate(
         data, shacl_graph=shapes_graph(), inference="none", abort_on_first=False,
         allow_warnings=True, advanced=True, inplace=True,
