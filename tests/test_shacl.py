@@ -75,7 +75,7 @@ def test_answer_with_two_values_and_a_bad_municipality_code_are_caught(graph):
 
 
 def test_negative_recomputed_score_is_caught(graph):
-    result = next(graph.subjects(BG.computedScore, None))
+    result = next(graph.subjects(BG.scoreReproduces, Literal(True)))
     graph.set((result, BG.computedScore, Literal(Decimal("-1.0"))))
     violations = check(graph)
     assert [v.path for v in violations if v.path] == [str(BG.computedScore)]

@@ -50,4 +50,5 @@ def duration(iso: str) -> Literal:
         parts = (f"{years}Y" if years else "") + (f"{months}M" if months else "")
     else:
         parts = f"{n}{unit}" if n else ""
-    return Literal(f"P{parts}" if parts else "PT0S", datatype=XSD.duration)
+    # written as is: rdflib would turn the store's zero, PT0S, into P0D
+    return Literal(f"P{parts}" if parts else "PT0S", datatype=XSD.duration, normalize=False)
