@@ -150,7 +150,10 @@ CORRUPTIONS: dict[str, tuple[Corruption, str]] = {
     # quotes and offsets against the source text
     "span quoting text that is not the source's": (quote_elsewhere, "quotes text that is not the source's"),
     "span shifted by one character": (shift_span, "quotes text that is not the source's"),
-    "span that ends where it starts": (end_before_start, "A span starts before it ends."),
+    "span that ends where it starts": (end_before_start, "does not start before it ends"),
+    "span that ends beyond the text": (
+        lambda graph: replace(graph, a_span(graph), OA.end, Literal(10**6, datatype=XSD.integer)) | {CARD},
+        "ends beyond the source text"),
     "source text edited after the build": (edit_source_text, "SHA-256 (schema:sha256) are the text's"),
     "two texts for one source": (second_source_text, "carries its text once"),
     "wrong character count": (
