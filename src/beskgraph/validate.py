@@ -133,6 +133,8 @@ def locate(data: Graph, node: URIRef) -> tuple[str | None, int | None]:
         spans.append(node)
     lines = [int(line) for span in spans for line in data.objects(span, BG.line)]
     documents = list(data.objects(node, PROV.wasDerivedFrom)) + list(data.objects(node, DCTERMS.isPartOf))
+    if (node, RDF.type, BG.SourceDocument) in data:  # a source document names itself
+        documents.append(node)
     names = sorted(str(name) for doc in documents for name in data.objects(doc, DCTERMS.identifier))
     if not names:
         # a node extracted without its own provenance: name whichever node points at it
