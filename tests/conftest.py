@@ -33,6 +33,16 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         shutil.rmtree(_CACHE, ignore_errors=True)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def pinned_build_time() -> Iterator[None]:
+    """Builds in the tests record one fixed build time (``SOURCE_DATE_EPOCH``, as reproducible
+    builds do), so two builds compare byte for byte; tests/test_publish_provenance.py builds
+    on the real clock."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
+        yield
+
+
 @pytest.fixture(scope="session")
 def seed_build() -> BuildResult:
     """The seeds built and validated once per test session."""

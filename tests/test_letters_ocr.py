@@ -110,7 +110,7 @@ def test_a_misread_recipient_keeps_its_score(tmp_path: Path) -> None:
     assert (letter.municipality_code, letter.municipality_score) == ("607", 0.9)
     graph = Graph()
     correspondence_to_rdf(doc, graph)
-    assert (iris.letter(letter.key), BG.matchScore, Literal("0.90", datatype=XSD.decimal)) in graph
+    assert (iris.letter(letter.key), BG.matchScore, Literal("0.9", datatype=XSD.decimal)) in graph
 
 
 def test_stamps_addresses_and_blank_fields_are_letterhead(tmp_path: Path) -> None:

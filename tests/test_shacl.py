@@ -78,9 +78,13 @@ def test_answer_with_two_values_and_a_bad_municipality_code_are_caught(graph):
 
 
 def test_negative_recomputed_score_is_caught(graph):
-    result = next(graph.subjects(BG.computedScore, None))
+    result = next(graph.subjects(BG.scoreReproduces, Literal(True)))
     graph.set((result, BG.computedScore, Literal(Decimal("-1.0"))))
-    assert [v.path for v in check(graph)] == [str(BG.computedScore)]
+    violations = check(graph)
+    assert [v.path for v in violations if v.path] == [str(BG.computedScore)]
+    # the result's bg:scoreReproduces no longer agrees with its scores either
+    [reproduces] = [v for v in violations if not v.path]
+    assert reproduces.focus == str(result) and "bg:scoreReproduces" in reproduces.message
 
 
 def test_focus_nodes_limit_what_is_validated(graph):

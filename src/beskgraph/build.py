@@ -46,7 +46,7 @@ from .rdf import iris
 from .rdf.cards import card_to_rdf
 from .rdf.letters import correspondence_to_rdf
 from .rdf.namespaces import BG, bind_prefixes
-from .rdf.provenance import add_source_document
+from .rdf.provenance import add_source_document, build_graph, build_time
 from .rdf.publication import publication_to_rdf
 from .rdf.reference import reference_graph
 from .rdf.status import add_status, left_out_graph
@@ -166,6 +166,7 @@ def build(paths: Iterable[Path], *, strict: bool = False, validate: bool = True,
     between, so the result does not depend on the number of workers. ``previous``
     (``{file name: content hash}`` of the last build) makes the result report changes.
     """
+    started = build_time()
     sources = find_sources(paths)
     reference = reference_graph()
     if validate:
@@ -184,6 +185,7 @@ def build(paths: Iterable[Path], *, strict: bool = False, validate: bool = True,
     for chunk, outcome in parallel_map(job, range(len(usable)), workers):
         chunks.append(chunk)
         outcomes.append(outcome)
+    built = [document for document, outcome in zip(job.documents, outcomes, strict=True) if outcome.ok]
     for read in left_out:
         chunks.append(graph_chunk(_left_out(read)))
         outcomes.append(read.outcome)
@@ -191,6 +193,7 @@ def build(paths: Iterable[Path], *, strict: bool = False, validate: bool = True,
         raise BuildFailed(_strict_message(failed))
     if cache is not None:
         cache.prune()
+    chunks.append(graph_chunk(build_graph(built, started, build_time())))
     outcomes.sort(key=lambda o: o.name)
     chunks.sort(key=lambda c: c.name)
     result = BuildResult(chunks, outcomes)
@@ -383,6 +386,9 @@ def serialise(dataset: Dataset, format: str) -> bytes:
         bind_prefixes(union)
         for graph in dataset.graphs():
             union += graph
+        if format == "turtle":  # pyoxigraph's writer keeps "35"^^xsd:decimal; rdflib's writes 35.0
+            chunk = graph_chunk(union)
+            return b"\n".join(sorted(chunk.prefixes)) + b"\n\n" + chunk.turtle + b"\n"
         data = union.serialize(format=format, encoding="utf-8")
     else:
         data = dataset.serialize(format=format, encoding="utf-8")

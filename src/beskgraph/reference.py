@@ -172,4 +172,11 @@ def legal_target_groups() -> tuple[LegalTargetGroup, ...]:
     )
 
 
+@cache
+def source_urls() -> dict[str, str]:
+    """The public page each known source text was taken from, by the text's SHA-256
+    (``reference/sources.csv``)."""
+    return {r["sha256"].strip(): r["url"].strip() for r in _rows(REFERENCE_DIR / "sources.csv")}
+
+
 TARGET_GROUP_ACT = (2019, 548)  # the catalogue's "§6.n" labels follow LOV nr. 548 af 07/05/2019

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
+from functools import cache, lru_cache
 
 from pyshacl import validate as shacl_validate
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
 
-from .config import ONTOLOGY_DIR, SHAPES_DIR
+from .config import SHAPES_DIR
 from .model.common import Problem, Severity, Stage
 from .rdf.namespaces import BG, SH
+from .rdf.ontology import load_turtle, ontology_graph
 
 
 @dataclass(frozen=True)
@@ -50,32 +52,29 @@ class ValidationFailed(Exception):
         super().__init__(f"SHACL validation failed with {len(violations)} violation(s):\n{lines}{more}")
 
 
-def _load_turtle_dir(directory: Path) -> Graph:
-    graph = Graph()
-    for path in sorted(directory.glob("*.ttl")):
-        graph.parse(path, format="turtle")
-    return graph
-
-
 @cache
 def shapes_graph() -> Graph:
     """Every shape in shapes/."""
-    return _load_turtle_dir(SHAPES_DIR)
-
-
-@cache
-def ontology_graph() -> Graph:
-    """Every declaration in ontology/."""
-    return _load_turtle_dir(ONTOLOGY_DIR)
+    return load_turtle(SHAPES_DIR)
 
 
 def check(data: Graph, focus: Iterable[URIRef] | None = None) -> list[Violation]:
     """Validate ``data`` against the project's shapes; return every result, violations and
     warnings (none: valid and complete).
 
-    ``focus``: validate only these nodes (each against the shapes that target it), e.g. one
-    document's nodes while the reference nodes they point at are in ``data`` too.
+    ``focus``: validate only these nodes and the nodes they link to (each against the shapes
+    that target it), e.g. one document's nodes while the reference nodes they point at are in
+    ``data`` too. The linked nodes are in focus because pyshacl evaluates a shape nested in a
+    constraint (``sh:or``, ``sh:node``) on a value only if that value is a focus node, and
+    passes it otherwise. The ontology's own values (test kinds, answers, their schemes) are
+    then added to ``data``, in place (as pyshacl's in-place mode adds to it).
     """
+    # the same triples, seen through a graph that parses each SPARQL constraint once
+    data = _PreparedQueries(store=data.store, identifier=data.identifier)
+    if focus is not None:
+        data.addN((*triple, data) for triple in ontology_values())
+        focus = set(focus)
+        focus |= {o for s in focus for o in data.objects(s) if isinstance(o, URIRef)}
     _, results, _ = shacl_validate(
         data, shacl_graph=shapes_graph(), inference="none", abort_on_first=False,
         allow_warnings=True, advanced=True, inplace=True,
@@ -83,6 +82,34 @@ def check(data: Graph, focus: Iterable[URIRef] | None = None) -> list[Violation]
     )
     return sorted(_violations(results, data), key=lambda v: (v.source or "", v.line or 0, v.focus or "",
                                                              v.path or "", v.message))
+
+
+ONTOLOGY_TERM_KINDS = {OWL.Ontology, OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty,
+                       OWL.AnnotationProperty}
+
+
+@cache
+def ontology_values() -> tuple[tuple[URIRef, URIRef, URIRef], ...]:
+    """What the ontology says of the values it defines (test kinds, answers, their schemes)."""
+    ontology = ontology_graph()
+    values = {s for s, o in ontology.subject_objects(RDF.type)
+              if isinstance(s, URIRef) and o not in ONTOLOGY_TERM_KINDS}
+    return tuple(sorted(t for value in values for t in ontology.triples((value, None, None))))  # type: ignore[misc]
+
+
+class _PreparedQueries(Graph):
+    """A graph whose SPARQL queries are parsed once per text: pyshacl asks a SPARQL-based
+    constraint's query anew for every focus node, and rdflib takes ~25 ms to parse one."""
+
+    def query(self, query_object, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+        if isinstance(query_object, str):
+            query_object = _prepared(query_object)
+        return super().query(query_object, *args, **kwargs)
+
+
+@lru_cache(maxsize=64)
+def _prepared(text: str) -> Query:
+    return prepareQuery(text)
 
 
 def validate(data: Graph) -> None:
@@ -116,6 +143,8 @@ def locate(data: Graph, node: URIRef) -> tuple[str | None, int | None]:
         spans.append(node)
     lines = [int(line) for span in spans for line in data.objects(span, BG.line)]
     documents = list(data.objects(node, PROV.wasDerivedFrom)) + list(data.objects(node, DCTERMS.isPartOf))
+    if (node, RDF.type, BG.SourceDocument) in data:  # a source document names itself
+        documents.append(node)
     names = sorted(str(name) for doc in documents for name in data.objects(doc, DCTERMS.identifier))
     if not names:
         # a node extracted without its own provenance: name whichever node points at it

@@ -12,6 +12,7 @@ from beskgraph.rdf.namespaces import BG
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 OWL_ONTOLOGY = "http://www.w3.org/2002/07/owl#Ontology"
+OWL_VERSION_IRI = "http://www.w3.org/2002/07/owl#versionIRI"
 ONTOLOGY_IRI = str(BG).rstrip("#")
 
 
@@ -33,6 +34,8 @@ def shapes_triples() -> tuple[ox.Triple, ...]:
 
 
 def ontology_modules() -> set[str]:
-    """The owl:Ontology IRIs declared in ontology/."""
-    return {t.subject.value for t in ontology_triples()  # type: ignore[union-attr]
-            if t.predicate.value == RDF_TYPE and t.object.value == OWL_ONTOLOGY}  # type: ignore[union-attr]
+    """The owl:Ontology IRIs declared in ontology/, and their version IRIs."""
+    modules = {t.subject.value for t in ontology_triples()  # type: ignore[union-attr]
+               if t.predicate.value == RDF_TYPE and t.object.value == OWL_ONTOLOGY}  # type: ignore[union-attr]
+    return modules | {t.object.value for t in ontology_triples()  # type: ignore[union-attr]
+                      if t.predicate.value == OWL_VERSION_IRI and t.subject.value in modules}  # type: ignore[union-attr]

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
+from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from ..model.card import Answer, Assessment, Card, Section, TargetGroupKind, TestKind, TestResult
 from ..parse.criteria import CriterionCluster
@@ -17,8 +16,11 @@ from ..reference import TARGET_GROUP_ACT
 from . import iris
 from .legal import add_provision
 from .letter_facts import observation_to_rdf
+from .literals import decimal, integer
 from .namespaces import BG
+from .ontology import materialise
 from .provenance import derive, derive_field
+from .schemes import add_concept
 
 SECTION_PROPERTIES = {
     Section.DESCRIPTION: DCTERMS.description,
@@ -56,31 +58,31 @@ def card_to_rdf(card: Card, graph: Graph, criteria: CriterionIndex) -> URIRef:
         graph.add((node, BG.targetGroup, _target_group(graph, card, group)))
     for test in card.tests:
         graph.add((node, BG.testResult, _test_result(graph, card, node, test, criteria)))
+    materialise(graph)
     return node
 
 
 def _target_group(graph: Graph, card: Card, group) -> URIRef:
     node = iris.target_group(group.label)
-    graph.add((node, RDF.type, SKOS.Concept))
     graph.add((node, RDF.type, BG.TargetGroup))
-    graph.add((node, SKOS.inScheme, iris.target_group_scheme()))
     graph.add((node, BG.targetGroupKind, TARGET_GROUP_KINDS[group.kind]))
     if group.kind is TargetGroupKind.LEGAL:
         name = re.sub(r"^§\s*[\d.,\s]+(?:nr\.\s*\d+\s*)?", "", group.label).strip()
-        graph.add((node, SKOS.prefLabel, Literal(name, lang="da")))
+        add_concept(graph, node, iris.TARGET_GROUP_SCHEME, name)
         graph.add((node, SKOS.altLabel, Literal(group.label, lang="da")))
         graph.add((node, SKOS.notation, Literal(group.notation)))
         year, number = TARGET_GROUP_ACT
         provision = add_provision(graph, year, number, group.paragraph, None, group.item)
         graph.add((node, BG.legalProvision, provision))
     else:
-        graph.add((node, SKOS.prefLabel, Literal(group.label, lang="da")))
+        add_concept(graph, node, iris.TARGET_GROUP_SCHEME, group.label)
     derive(graph, node, card, group.span)
     return node
 
 
-def _decimal(value: float) -> Literal:
-    return Literal(Decimal(f"{value:.1f}"), datatype=XSD.decimal)
+def _score(value: float) -> Literal:
+    """A 0-5 score to one decimal, as the card prints it."""
+    return decimal(f"{value:.1f}")
 
 
 def _test_result(graph: Graph, card: Card, intervention: URIRef, test: TestResult,
@@ -88,15 +90,15 @@ def _test_result(graph: Graph, card: Card, intervention: URIRef, test: TestResul
     node = iris.test_result(intervention, test.kind.value)
     graph.add((node, RDF.type, BG.TestResult))
     graph.add((node, BG.testKind, TEST_KINDS[test.kind]))
-    graph.add((node, BG.publishedScore, _decimal(test.score)))
+    graph.add((node, BG.publishedScore, _score(test.score)))
     computed = test.computed_score
     if computed is not None:
-        graph.add((node, BG.computedScore, _decimal(computed)))
+        graph.add((node, BG.computedScore, _score(computed)))
         graph.add((node, BG.scoreReproduces, Literal(round(computed, 1) == round(test.score, 1))))
     if test.scope is not None:
         graph.add((node, BG.scope, Literal(test.scope.value, lang="da")))
         derive_field(graph, node, card, test.scope.span, BG.scope)
-    graph.add((node, BG.answerCount, Literal(len(test.assessments), datatype=XSD.integer)))
+    graph.add((node, BG.answerCount, integer(len(test.assessments))))
     derive(graph, node, card, test.score_text.span)
     clusters = [criteria[(test.kind.value, a.criterion_key)] for a in test.assessments]
     keys = distinct([iris.answer_key(c.representative) for c in clusters],
@@ -113,14 +115,15 @@ def _assessment(graph: Graph, card: Card, node: URIRef, kind: TestKind,
     graph.add((node, RDF.type, BG.Assessment))
     graph.add((node, BG.answer, ANSWERS[assessment.answer]))
     graph.add((node, BG.text, Literal(assessment.text, lang="da")))
-    graph.add((node, BG.position, Literal(assessment.position, datatype=XSD.integer)))
+    graph.add((node, BG.position, integer(assessment.position)))
     graph.add((node, BG.inferred, Literal(assessment.inferred)))
     if assessment.threshold is not None:
-        graph.add((node, BG.threshold, Literal(assessment.threshold, datatype=XSD.integer)))
+        graph.add((node, BG.threshold, integer(assessment.threshold)))
     criterion = iris.criterion(kind.value, cluster.representative)
     graph.add((criterion, RDF.type, BG.Criterion))
     graph.add((criterion, BG.testKind, TEST_KINDS[kind]))
     graph.add((criterion, BG.statement, Literal(cluster.statement, lang="da")))
+    add_concept(graph, criterion, "criteria", cluster.statement)
     graph.add((node, BG.criterion, criterion))
     derive(graph, node, card, assessment.span)
     return node

@@ -80,8 +80,13 @@ def criterion(kind_slug: str, key: str) -> URIRef:
 TARGET_GROUP_SCHEME = "target-groups"
 
 
+def scheme(name: str) -> URIRef:
+    """One of the project's controlled lists (a ``skos:ConceptScheme``)."""
+    return iri("scheme", name)
+
+
 def target_group_scheme() -> URIRef:
-    return iri("scheme", TARGET_GROUP_SCHEME)
+    return scheme(TARGET_GROUP_SCHEME)
 
 
 def target_group(label: str) -> URIRef:
@@ -91,6 +96,12 @@ def target_group(label: str) -> URIRef:
 def act_eli(year: int, number: int) -> URIRef:
     """The ELI of a Danish act in Lovtidende A: the pattern covers LOV, LBK and BEK."""
     return URIRef(f"{ELI_LTA}{year}/{number}")
+
+
+def act_expression(year: int, number: int, language: str = "da") -> URIRef:
+    """The act's text in one language (an ELI ``LegalExpression``); retsinformation mints
+    none, so we do."""
+    return iri("act", f"{year}-{number}", language)
 
 
 def legal_provision(year: int, number: int, paragraph: str, subsection: str | None = None,
@@ -118,3 +129,20 @@ def person(name: str, organisation: str | None) -> URIRef:
 def concept(scheme: str, label: str) -> URIRef:
     """A node in one of the project's controlled lists (answers, test kinds, …)."""
     return iri(scheme, slugify(label))
+
+
+BUILD_GRAPH_NAME = "build"
+
+
+def build_graph() -> URIRef:
+    """The named graph holding the provenance of the build (its activity and times)."""
+    return iri("graph", BUILD_GRAPH_NAME)
+
+
+def build_activity(key: str) -> URIRef:
+    """A build, keyed by the software version and the inputs' checksums."""
+    return iri("build", key)
+
+
+def software(name: str, version: str) -> URIRef:
+    return iri("software", slugify(name), slugify(version))

@@ -1,25 +1,52 @@
-"""Acts and their subdivisions: ELI for the act, a minted IRI per §, stk. and nr."""
+"""Acts and their subdivisions, with ELI's properties where ELI puts them: the act (an
+``eli:LegalResource``) has its local identifier, number, type and date; its Danish text (an
+``eli:LegalExpression``) has the title and the language; each §, stk. and nr. is an
+``eli:LegalResourceSubdivision`` with a minted IRI."""
 
 from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, XSD
+from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from ..reference import Act
 from . import iris
 from .namespaces import BG, ELI
+from .schemes import add_concept
+
+DANISH = URIRef("http://publications.europa.eu/resource/authority/language/DAN")
+ACT_TYPES = {"LOV": "Lov", "LBK": "Lovbekendtgørelse", "BEK": "Bekendtgørelse"}
 
 
 def add_act(graph: Graph, act: Act) -> URIRef:
-    """An act of Lovtidende A, identified by its ELI."""
-    node = URIRef(act.eli)
-    day, month, year = act.date[8:10], act.date[5:7], act.date[:4]
-    graph.add((node, RDF.type, ELI.LegalResource))
-    graph.add((node, ELI.id_local, Literal(f"{act.type} nr. {act.number} af {day}/{month}/{year}")))
-    graph.add((node, ELI.title, Literal(act.title, lang="da")))
+    """An act of Lovtidende A from the reference list, identified by its ELI."""
+    node = add_cited_act(graph, act.type, act.year, act.number,
+                         f"{act.date[8:10]}/{act.date[5:7]}/{act.date[:4]}")
     graph.add((node, ELI.date_document, Literal(act.date, datatype=XSD.date)))
-    graph.add((node, BG.actType, Literal(act.type)))
-    graph.add((node, BG.actNumber, Literal(act.number, datatype=XSD.integer)))
+    expression = iris.act_expression(act.year, act.number)
+    graph.add((node, ELI.is_realized_by, expression))
+    graph.add((expression, RDF.type, ELI.LegalExpression))
+    graph.add((expression, ELI.realizes, node))
+    graph.add((expression, ELI.title, Literal(act.title, lang="da")))
+    graph.add((expression, ELI.language, DANISH))
+    return node
+
+
+def add_cited_act(graph: Graph, act_type: str, year: int, number: int,
+                  date_text: str | None) -> URIRef:
+    """An act as a citation names it (``LBK nr. 1342 af 20. november 2016``), by its ELI."""
+    node = iris.act_eli(year, number)
+    graph.add((node, RDF.type, ELI.LegalResource))
+    dated = f" af {date_text}" if date_text else ""
+    graph.add((node, ELI.id_local, Literal(f"{act_type} nr. {number}{dated}")))
+    graph.add((node, ELI.number, Literal(str(number))))
+    graph.add((node, ELI.type_document, _act_type(graph, act_type)))
+    return node
+
+
+def _act_type(graph: Graph, code: str) -> URIRef:
+    node = add_concept(graph, iris.concept("act-type", code), "act-types", ACT_TYPES.get(code, code))
+    graph.add((node, RDF.type, ELI.ResourceType))
+    graph.add((node, SKOS.notation, Literal(code)))
     return node
 
 

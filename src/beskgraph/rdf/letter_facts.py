@@ -22,9 +22,11 @@ from ..parse.keys import distinct
 from ..reference import find_act
 from ..text import short_hash, slugify
 from . import iris
-from .legal import add_act, add_provision
+from .legal import add_act, add_cited_act, add_provision
+from .literals import decimal, duration, integer
 from .namespaces import BG, ELI, OA, ORG, SCHEMA
 from .provenance import derive, derive_field
+from .schemes import add_concept
 
 
 def facts_to_rdf(doc: Correspondence, graph: Graph) -> None:
@@ -38,7 +40,7 @@ def facts_to_rdf(doc: Correspondence, graph: Graph) -> None:
         graph.add((node, OA.hasTarget, letter))
         graph.add((node, BG.surfaceForm, Literal(mention.surface)))
         if mention.score < 1:
-            graph.add((node, BG.matchScore, Literal(f"{mention.score:.2f}", datatype=XSD.decimal)))
+            graph.add((node, BG.matchScore, decimal(f"{mention.score:.2f}")))
         derive(graph, node, doc, mention.span)
     for commitment in doc.commitments:
         commitment_to_rdf(doc, commitment, graph)
@@ -91,8 +93,7 @@ def commitment_to_rdf(doc: Correspondence, commitment: Commitment, graph: Graph)
     if deadline.onwards:
         graph.add((node, BG.openEnded, Literal(True)))
     if deadline.relative:
-        graph.add((node, BG.relativeDeadline, Literal(deadline.relative,
-                                                      datatype=XSD.duration)))
+        graph.add((node, BG.relativeDeadline, duration(deadline.relative)))
     if commitment.acknowledged_by:
         graph.add((node, BG.acknowledgedIn, iris.letter(commitment.acknowledged_by)))
     derive(graph, node, doc, commitment.span)
@@ -116,10 +117,9 @@ def initiative_to_rdf(doc: Correspondence, initiative: Initiative, key: str,
     if initiative.label:
         graph.add((node, SKOS.notation, Literal(initiative.label)))
     if initiative.week_deadline is not None:
-        graph.add((node, BG.weekDeadline, Literal(initiative.week_deadline,
-                                                  datatype=XSD.integer)))
+        graph.add((node, BG.weekDeadline, integer(initiative.week_deadline)))
     if initiative.position is not None:
-        graph.add((node, BG.position, Literal(initiative.position, datatype=XSD.integer)))
+        graph.add((node, BG.position, integer(initiative.position)))
     derive(graph, node, doc, initiative.span)
     if initiative.purpose_span is not None:
         properties = [BG.purpose] + ([SCHEMA.description]
@@ -137,10 +137,8 @@ def provision(graph: Graph, citation: LegalCitation) -> URIRef:
     if act is not None:
         act_node = add_act(graph, act)
     else:  # an act the reference list lacks: its ELI and its name as cited
-        act_node = iris.act_eli(citation.year, citation.number)
-        graph.add((act_node, RDF.type, ELI.LegalResource))
-        graph.add((act_node, ELI.id_local, Literal(
-            f"{citation.act_type} nr. {citation.number} af {citation.date_text}")))
+        act_node = add_cited_act(graph, citation.act_type, citation.year, citation.number,
+                                 citation.date_text)
     if citation.paragraph is None:
         graph.add((act_node, BG.citedAs, Literal(citation.text)))
         return act_node
@@ -158,15 +156,13 @@ def observation_to_rdf(doc: ParsedDocument, figure: Figure, graph: Graph,
     node = iris.part(parent, "observation", short_hash(
         f"{figure.value} {figure.unit} {figure.measure} {figure.subject} {figure.period}"))
     graph.add((node, RDF.type, SCHEMA.Observation))
-    graph.add((node, SCHEMA.value, Literal(str(figure.value), datatype=XSD.decimal)))
+    graph.add((node, SCHEMA.value, decimal(figure.value)))
     graph.add((node, SCHEMA.unitText, Literal(figure.unit)))
     graph.add((node, SCHEMA.variableMeasured, Literal(figure.measure, lang="da")))
     if figure.municipality_code:
         graph.add((node, SCHEMA.observationAbout, iris.municipality(figure.municipality_code)))
     elif figure.subject:
-        area = iris.concept("area", figure.subject)
-        graph.add((area, RDF.type, SKOS.Concept))
-        graph.add((area, SKOS.prefLabel, Literal(figure.subject, lang="da")))
+        area = add_concept(graph, iris.concept("area", figure.subject), "areas", figure.subject)
         graph.add((node, SCHEMA.observationAbout, area))
     if figure.period:
         graph.add((node, BG.period, Literal(figure.period, lang="da")))

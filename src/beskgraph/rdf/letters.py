@@ -18,8 +18,11 @@ from ..model.correspondence import Appendix, Correspondence, Letter, Party
 from ..text import Span, slugify
 from . import iris
 from .letter_facts import facts_to_rdf
+from .literals import decimal, integer
 from .namespaces import BG, ORG, SCHEMA
+from .ontology import materialise
 from .provenance import add_source_document, derive, derive_field
+from .schemes import add_concept
 
 
 def correspondence_to_rdf(doc: Correspondence, graph: Graph) -> None:
@@ -29,6 +32,7 @@ def correspondence_to_rdf(doc: Correspondence, graph: Graph) -> None:
     for letter in doc.letters:
         letter_to_rdf(doc, letter, graph, appendix)
     facts_to_rdf(doc, graph)
+    materialise(graph)
 
 
 def appendix_to_rdf(doc: Correspondence, appendix: Appendix, graph: Graph) -> URIRef:
@@ -44,7 +48,7 @@ def appendix_to_rdf(doc: Correspondence, appendix: Appendix, graph: Graph) -> UR
             graph.add((node, predicate, Literal(value, lang="da") if predicate == DCTERMS.title
                        else Literal(value)))
     if appendix.number is not None:
-        graph.add((node, BG.appendixNumber, Literal(appendix.number, datatype=XSD.integer)))
+        graph.add((node, BG.appendixNumber, integer(appendix.number)))
     if appendix.committee:
         committee = organisation(graph, appendix.committee)
         graph.add((node, BG.committee, committee))
@@ -52,7 +56,7 @@ def appendix_to_rdf(doc: Correspondence, appendix: Appendix, graph: Graph) -> UR
     for marker in appendix.pages:
         page = URIRef(f"{node}/page/{marker.page}")
         graph.add((page, RDF.type, BG.Page))
-        graph.add((page, BG.pageNumber, Literal(marker.page, datatype=XSD.positiveInteger)))
+        graph.add((page, BG.pageNumber, integer(marker.page)))
         graph.add((page, BG.pageImage, Literal(marker.name)))
         graph.add((page, DCTERMS.isPartOf, node))
         derive(graph, page, doc, marker.span)
@@ -123,7 +127,7 @@ def match_score(graph: Graph, node: URIRef, score: float) -> None:
     """How closely the name ``node`` was read from matched the reference it was taken as,
     when it took OCR repairs (below 1)."""
     if score < 1:
-        graph.add((node, BG.matchScore, Literal(f"{score:.2f}", datatype=XSD.decimal)))
+        graph.add((node, BG.matchScore, decimal(f"{score:.2f}")))
 
 
 def list_item(doc: Correspondence, graph: Graph, letter: URIRef, link: URIRef, position: int,
@@ -137,7 +141,7 @@ def list_item(doc: Correspondence, graph: Graph, letter: URIRef, link: URIRef, p
     graph.add((node, RDF.type, SCHEMA.ListItem))
     for target in targets:
         graph.add((node, SCHEMA.item, target))
-    graph.add((node, BG.position, Literal(position, datatype=XSD.integer)))
+    graph.add((node, BG.position, integer(position)))
     derive(graph, node, doc, at)
     return node
 
@@ -192,10 +196,8 @@ def _owner(who: Party) -> str | None:
 def post(graph: Graph, org: URIRef, who: Party) -> URIRef:
     assert who.role is not None
     node = iris.iri("post", _owner(who) or "x", slugify(who.role))
-    role = iris.concept("role", who.role)
+    role = add_concept(graph, iris.concept("role", who.role), "roles", who.role)
     graph.add((role, RDF.type, ORG.Role))
-    graph.add((role, RDF.type, SKOS.Concept))
-    graph.add((role, SKOS.prefLabel, Literal(who.role, lang="da")))
     graph.add((node, RDF.type, ORG.Post))
     graph.add((node, ORG.postIn, org))
     graph.add((node, ORG.role, role))
@@ -224,8 +226,12 @@ def person(doc: Correspondence, graph: Graph, who: Party) -> URIRef:
     return node
 
 
+IDENTIFIER_SCHEMES = {"jnr": "Journalnummer", "sag": "Sag", "sagsnr": "Sagsnummer", "sagsid": "Sags-id",
+                      "dokumentnummer": "Dokumentnummer", "ref": "Reference"}
+
+
 def scheme_concept(graph: Graph, scheme: str) -> URIRef:
-    node = iris.concept("identifier-scheme", scheme)
-    graph.add((node, RDF.type, SKOS.Concept))
+    node = add_concept(graph, iris.concept("identifier-scheme", scheme), "identifier-schemes",
+                       IDENTIFIER_SCHEMES.get(scheme, scheme))
     graph.add((node, SKOS.notation, Literal(scheme)))
     return node

@@ -17,6 +17,7 @@ from . import iris
 from .letter_facts import observation_to_rdf, provision
 from .letters import person
 from .namespaces import BG, SCHEMA
+from .ontology import materialise
 from .provenance import derive, mention
 
 
@@ -52,6 +53,7 @@ def publication_to_rdf(doc: Publication, graph: Graph) -> URIRef:
     for named in doc.persons:
         who = Party(Side.OTHER, None, named.span, person=named.name, role=named.role)
         graph.add((node, SCHEMA.mentions, person(doc, graph, who)))
+    materialise(graph)
     return node
 
 

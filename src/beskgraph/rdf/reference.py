@@ -9,19 +9,19 @@ from .. import reference
 from . import iris
 from .legal import add_act
 from .namespaces import BG, SCHEMA, WD
+from .ontology import materialise
+from .schemes import add_schemes
 
 
 def reference_graph() -> Graph:
-    """Municipalities (by kommunekode), regions, acts and the target-group scheme."""
+    """Municipalities (by kommunekode), regions, acts and the concept schemes."""
     graph = Graph(identifier=iris.reference_graph())
     for municipality in reference.municipalities():
         add_municipality(graph, municipality)
     for act in reference.acts():
         add_act(graph, act)
-    scheme = iris.target_group_scheme()
-    graph.add((scheme, RDF.type, SKOS.ConceptScheme))
-    graph.add((scheme, SKOS.prefLabel, Literal("Målgrupper", lang="da")))
-    graph.add((scheme, SKOS.prefLabel, Literal("Target groups", lang="en")))
+    add_schemes(graph)
+    materialise(graph)
     return graph
 
 
@@ -31,6 +31,7 @@ def add_municipality(graph: Graph, municipality: reference.Municipality) -> URIR
     graph.add((node, RDF.type, BG.Municipality))
     graph.add((node, BG.kommunekode, Literal(municipality.code.zfill(3))))
     graph.add((node, RDFS.label, Literal(municipality.name, lang="da")))
+    graph.add((node, SKOS.prefLabel, Literal(municipality.name, lang="da")))  # as ORG names organisations
     graph.add((node, BG.region, region))
     graph.add((region, RDF.type, BG.Region))
     graph.add((region, RDFS.label, Literal(municipality.region, lang="da")))

@@ -10,11 +10,12 @@ named graph that holds only this, so what is served stays clean.
 from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import RDF
 
 from ..model.common import Problem, Severity, Status
 from ..text import short_hash
 from . import iris
+from .literals import integer
 from .namespaces import BG, SH
 from .provenance import source_node
 
@@ -42,7 +43,7 @@ def problem_node(graph: Graph, document: URIRef, problem: Problem) -> URIRef:
     graph.add((node, BG.stage, Literal(problem.stage.value)))
     graph.add((node, BG.message, Literal(problem.message)))
     if problem.line is not None:
-        graph.add((node, BG.atLine, Literal(problem.line, datatype=XSD.positiveInteger)))
+        graph.add((node, BG.atLine, integer(problem.line)))
     if problem.focus is not None:
         graph.add((node, BG.focusNode, URIRef(problem.focus)))
     if problem.path is not None:
