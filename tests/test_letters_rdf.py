@@ -45,8 +45,8 @@ ACK = letter("2018-08-31-beskaeftigelsesministeriet-til-hilleroed")
 def conforms(graph: Graph) -> tuple[bool, str]:
     """The document's nodes against every shape, with the reference data they point at (as
     the build validates a document: references must resolve)."""
-    violations = check(reference_graph() + graph, focus=set(graph.subjects()))
-    return not violations, "\n".join(str(v) for v in violations)
+    results = check(reference_graph() + graph, focus=set(graph.subjects()))
+    return not [r for r in results if r.is_violation], "\n".join(str(r) for r in results)
 
 
 def test_letter_triples(graph: Graph) -> None:
@@ -115,7 +115,7 @@ def test_letter_without_date_or_sender_is_incomplete_not_invalid(graph: Graph) -
     graph.remove((HILLEROD, SCHEMA.dateSent, None))
     graph.remove((ACK, SCHEMA.sender, None))
     _, text = conforms(graph)
-    assert "Severity: sh:Warning" in text and "Severity: sh:Violation" not in text
+    assert ": Warning: " in text and ": Violation: " not in text
     assert "The letter's date could not be read: its date is unknown" in text
     assert "The letter's sender is unknown" in text
 

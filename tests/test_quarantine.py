@@ -86,7 +86,7 @@ def test_a_left_out_document_is_served_as_its_status_only_in_a_graph_of_its_own(
     assert (source, BG.documentKind, BG.CatalogueCard) in graph
     (problem,) = graph.objects(source, BG.problem)
     assert (problem, BG.severity, SH.Violation) in graph
-    assert (problem, BG.atLine, Literal(46, datatype=XSD.positiveInteger)) in graph
+    assert (problem, BG.atLine, Literal(46, datatype=XSD.integer)) in graph
     assert (problem, BG.resultPath, BG.publishedScore) in graph
     assert not set(graph.subjects(RDF.type, BG.Intervention))  # nothing of the card itself
     everything = union(corpus_build)

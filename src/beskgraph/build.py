@@ -168,9 +168,7 @@ def build(paths: Iterable[Path], *, strict: bool = False, validate: bool = True,
     """
     started = build_time()
     sources = find_sources(paths)
-    reference = reference_graph()
-    if validate:
-        _check_foundations(reference, cache)
+    reference = _foundations(cache, validate)
     clashing = name_clashes(sources)
     reads = parse_all([p for p in sources if p not in clashing], progress, workers, cache)
     duplicates = duplicate_cards(r.document for r in reads if r.document is not None)
@@ -202,18 +200,27 @@ def build(paths: Iterable[Path], *, strict: bool = False, validate: bool = True,
     return result
 
 
-def _check_foundations(reference: Graph, cache: BuildCache | None) -> None:
-    """The shapes, the ontology and the reference data must hold, or nothing can be built
-    (checked once per pipeline digest when there is a cache)."""
+def _foundations(cache: BuildCache | None, validate: bool) -> Graph:
+    """The reference graph, once the shapes, the ontology and the reference data are known
+    to hold: without them nothing can be built (checked once per pipeline digest when there
+    is a cache)."""
     try:
         shapes_graph()
         ontology_graph()
     except Exception as error:
         raise BuildFailed(f"the shapes or the ontology cannot be read: {error}") from error
+    reference = reference_graph()
+    if validate:
+        _check_reference(reference, cache)
+    return reference
+
+
+def _check_reference(reference: Graph, cache: BuildCache | None) -> None:
     entry = build_cache.key("reference")
     if cache is not None and cache.get("checked", entry):
         return
-    violations = [v for v in check(reference, focus=set(reference.subjects())) if v.is_violation]
+    checked = Graph() + reference  # validation adds to the graph it checks: not to the output
+    violations = [v for v in check(checked, focus=set(reference.subjects())) if v.is_violation]
     if violations:
         listed = "\n".join(f"  {v}" for v in violations[:20])
         raise BuildFailed(f"the reference data (reference/) violates the shapes:\n{listed}")
@@ -387,8 +394,7 @@ def serialise(dataset: Dataset, format: str) -> bytes:
         for graph in dataset.graphs():
             union += graph
         if format == "turtle":  # pyoxigraph's writer keeps "35"^^xsd:decimal; rdflib's writes 35.0
-            chunk = graph_chunk(union)
-            return b"\n".join(sorted(chunk.prefixes)) + b"\n\n" + chunk.turtle + b"\n"
+            return _turtle(_sorted_ntriples(union))
         data = union.serialize(format=format, encoding="utf-8")
     else:
         data = dataset.serialize(format=format, encoding="utf-8")
@@ -414,18 +420,27 @@ def graph_chunk(graph: Graph) -> GraphChunk:
     name = str(graph.identifier)
     suffix = f" <{name}> .\n".encode()
     own_digest = f"<{name}> ".encode() + DIGEST + b" "
-    lines = graph.serialize(format="nt", encoding="utf-8").split(b"\n")
-    ntriples = sorted({t for line in lines if (t := line.rstrip()[:-1].rstrip())
-                       and not t.startswith(own_digest)})
+    ntriples = [t for t in _sorted_ntriples(graph) if not t.startswith(own_digest)]
     digest = hashlib.sha256(b"\n".join(ntriples)).hexdigest()
     if ntriples:
         ntriples = sorted([*ntriples, own_digest + f'"{digest}"'.encode()])
     nquads = tuple(line + suffix for line in ntriples)
-    triples = ox.parse(b"".join(line + b" .\n" for line in ntriples), format=ox.RdfFormat.N_TRIPLES)
-    text = serialize_rdf(triples, ox.RdfFormat.TURTLE)
+    text = _turtle(ntriples)
     head = [line for line in text.splitlines() if line.startswith(b"@prefix ")]
     body = text.split(b"\n", len(head))[-1] if head else text
     return GraphChunk(name, nquads, frozenset(head), body.strip(), digest)
+
+
+def _sorted_ntriples(graph: Graph) -> list[bytes]:
+    """The graph's distinct triples as N-Triples lines without their `` .``, sorted."""
+    lines = graph.serialize(format="nt", encoding="utf-8").split(b"\n")
+    return sorted({t for line in lines if (t := line.rstrip()[:-1].rstrip())})
+
+
+def _turtle(ntriples: list[bytes]) -> bytes:
+    """pyoxigraph's Turtle of sorted N-Triples lines (the project prefixes, sorted)."""
+    triples = ox.parse(b"".join(line + b" .\n" for line in ntriples), format=ox.RdfFormat.N_TRIPLES)
+    return serialize_rdf(triples, ox.RdfFormat.TURTLE)
 
 
 def join_trig(chunks: Iterable[GraphChunk]) -> bytes:
