@@ -94,9 +94,13 @@ def canonical_json(body: bytes) -> bytes | None:
         return None
 
 
-async def read_whole_body(receive: Receive, limit: int) -> tuple[list[Message], bytes | None]:
-    """The request's messages read so far, and its body if complete within ``limit`` bytes."""
+async def read_whole_body(scope: Scope, receive: Receive, limit: int) -> tuple[list[Message], bytes | None]:
+    """The request's messages read so far, and its body if complete within ``limit`` bytes;
+    nothing is read of a body whose Content-Length passes the limit (the endpoint refuses it)."""
     messages: list[Message] = []
+    declared = Headers(scope=scope).get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return messages, None
     size = 0
     while True:
         message = await receive()
@@ -138,13 +142,16 @@ class _Request:
     def refused(self) -> bool:
         return bool(self.scope.get("state", {}).get(REASON_KEY))
 
+    def freshness(self) -> str:
+        """The Cache-Control of a cacheable answer."""
+        age = self.settings.cache_max_age
+        return f"public, max-age={age}" if age > 0 else "no-cache"
+
     def validators(self) -> list[tuple[bytes, bytes]]:
-        """ETag, Cache-Control, Last-Modified and Vary of a cacheable answer (GET and HEAD)."""
+        """ETag, Cache-Control and Last-Modified of a cacheable answer (GET and HEAD)."""
         if not self.readable:
             return []
-        age = self.settings.cache_max_age
-        control = f"public, max-age={age}" if age > 0 else "no-cache"
-        return [(b"etag", self.etag.encode()), (b"cache-control", control.encode()),
+        return [(b"etag", self.etag.encode()), (b"cache-control", self.freshness().encode()),
                 (b"last-modified", self.last_modified.encode())]
 
 
@@ -178,7 +185,7 @@ class HttpCaching:
             request.key = _digest("GET", scope["path"], scope["query_string"],
                                   *(request.headers.get(h, "") for h in KEY_HEADERS))
         elif request.method == "POST" and scope["path"] == self.graphql_path:
-            messages, body = await read_whole_body(receive, settings.max_query_bytes)
+            messages, body = await read_whole_body(scope, receive, settings.max_query_bytes)
             receive = replaying(messages, receive)
             canonical = canonical_json(body) if body is not None else None
             if canonical is not None:
@@ -255,11 +262,23 @@ def _uncached(send: Send) -> Send:
     return marked
 
 
+Keep = Callable[[Entry], Awaitable[None]]
+
+
+def _storable(headers: MutableHeaders) -> bool:
+    """Whether the handler allows keeping its answer (no cookie, no private or no-store, and
+    varying on nothing but the request headers the key has)."""
+    vary = {name.strip().lower() for name in headers.get("vary", "").split(",") if name.strip()}
+    control = headers.get("cache-control", "")
+    return vary <= VARY_ALLOWED and "set-cookie" not in headers and "no-store" not in control \
+        and "private" not in control
+
+
 class _Compressing:
     """The send of one handled request: buffers the answer up to the entry limit, then adds
     validators, compresses, keeps it (``keep``) and sends it; a longer answer streams."""
 
-    def __init__(self, request: _Request, send: Send, keep: Callable[[Entry], Awaitable[None]] | None) -> None:
+    def __init__(self, request: _Request, send: Send, keep: Keep | None) -> None:
         self.request, self._send, self.keep = request, send, keep
         self.start: Message | None = None
         self.headers: MutableHeaders | None = None
@@ -289,15 +308,12 @@ class _Compressing:
         headers = self.headers = MutableHeaders(scope=message)
         if "etag" in headers or "content-encoding" in headers or "content-range" in headers:
             self.mode = "pass"  # a file with its own validator (a dump, an asset)
-            if self.request.readable and message["status"] in (200, 206, 304) and "cache-control" not in headers:
-                headers["cache-control"] = self.request.validators()[1][1].decode()
+            if self.request.readable and message["status"] in (200, 206, 304):
+                headers.setdefault("cache-control", self.request.freshness())
             await self._send(message)
             return
-        vary = {name.strip().lower() for name in headers.get("vary", "").split(",") if name.strip()}
         self.cacheable = (self.request.key is not None and message["status"] == 200
-                          and not self.request.refused() and vary <= VARY_ALLOWED
-                          and "set-cookie" not in headers
-                          and not any(word in headers.get("cache-control", "") for word in ("no-store", "private")))
+                          and not self.request.refused() and _storable(headers))
         if self.cacheable:
             for name, value in self.request.validators():
                 headers[name.decode()] = value.decode()

@@ -116,7 +116,7 @@ class PersistedQueries:
             if scope["method"] == "GET" and b"persistedQuery" in scope["query_string"]:
                 scope = self._rewrite_get(scope)
             elif scope["method"] == "POST":
-                messages, body = await read_whole_body(receive, settings.max_query_bytes)
+                messages, body = await read_whole_body(scope, receive, settings.max_query_bytes)
                 scope, messages = self._rewrite_post(scope, messages, body)
                 receive = replaying(messages, receive)
         except PersistedQueryError as exc:
@@ -155,7 +155,8 @@ class PersistedQueries:
         rewritten = json.dumps(params, ensure_ascii=False).encode("utf-8", "surrogatepass")
         headers = [(k, v) for k, v in scope["headers"] if k != b"content-length"]
         headers.append((b"content-length", str(len(rewritten)).encode()))
-        return {**scope, "headers": headers}, [{"type": "http.request", "body": rewritten, "more_body": False}]
+        message = {"type": "http.request", "body": rewritten, "more_body": False}
+        return {**scope, "headers": headers}, [message]
 
 
 def _wants_graphql_response(accept: str | None) -> bool:
@@ -166,7 +167,8 @@ def _wants_graphql_response(accept: str | None) -> bool:
 
 
 async def _error(scope: Scope, send: Send, error: PersistedQueryError) -> None:
-    media = GRAPHQL_RESPONSE if _wants_graphql_response(Headers(scope=scope).get("accept")) else "application/json"
+    wanted = _wants_graphql_response(Headers(scope=scope).get("accept"))
+    media = GRAPHQL_RESPONSE if wanted else "application/json"
     status = 400 if error.mistake or media == GRAPHQL_RESPONSE else 200
     if error.mistake:
         refuse(Request(scope), str(error))
