@@ -315,6 +315,7 @@ def _worker_main(supervisor: Supervisor, generation: int, ready: int, go: int, p
         _close(other)
     assert supervisor.opener is not None
     app = supervisor.make_app(supervisor.opener())
+    log.info("worker %d ready (generation %d)", os.getpid(), generation)
     os.write(ready, b"1")
     if os.read(go, 1) != b"1":
         return 0  # the supervisor gave up on this generation
