@@ -51,15 +51,16 @@ class Server:
 
 @contextlib.contextmanager
 def running_server(graph: Path, startup_timeout: float = 1800, *, source: Path = ROOT,
-                   env: dict[str, str] | None = None) -> Iterator[Server]:
+                   env: dict[str, str] | None = None, workers: int | None = None) -> Iterator[Server]:
     """``server.py --graph graph`` on a free loopback port, until the block ends.
 
     ``source`` is the checkout whose ``server.py`` and ``src/`` run (this one by default;
-    another to compare versions); ``env`` adds environment variables.
+    another to compare versions); ``env`` adds environment variables; ``workers`` is
+    ``--workers`` (default: the server's own).
     """
     port = _free_port()
     command = [sys.executable, str(source / "server.py"), "--graph", str(graph), "--host", "127.0.0.1",
-               "--port", str(port)]
+               "--port", str(port), *(["--workers", str(workers)] if workers else [])]
     variables = {**os.environ, "BESKGRAPH_STORE": "memory", **(env or {})}
     if source != ROOT:
         variables["PYTHONPATH"] = str(source / "src")

@@ -3,6 +3,7 @@ load (a write to the store) that must never be answered from what was cached bef
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import json
 from collections.abc import Callable
@@ -193,3 +194,18 @@ def test_the_cache_stays_within_its_bytes(store: EmbeddedStore, serve_app: Calla
     cache = app.state.response_cache
     assert 0 < cache.size <= 30_000
     assert 1 < len(cache) < 59
+
+
+def test_a_crowd_asking_the_same_costs_one_answer(served: tuple[str, Starlette]) -> None:
+    url, _app = served
+    # a query that takes a while (a cross product of 7 000 x 300 triples, counted)
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d <http://www.w3.org/2000/01/rdf-schema#label> ?f }"
+
+    async def crowd() -> list[httpx.Response]:
+        async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+            return await asyncio.gather(*(client.get("/sparql", params={"query": slow}) for _ in range(8)))
+
+    answers = asyncio.run(crowd())
+    assert [a.status_code for a in answers] == [200] * 8
+    assert len({a.content for a in answers}) == 1
+    assert sorted(a.headers["x-cache"] for a in answers) == ["HIT"] * 7 + ["MISS"]

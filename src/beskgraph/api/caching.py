@@ -22,7 +22,9 @@ The response cache (``beskgraph.api.response_cache``) keeps successful answers t
 and to GraphQL POST (keyed by the body's canonical JSON and its content type), up to
 ``Settings.response_cache_bytes``, and answers a repeat without touching the store
 (``X-Cache: HIT``; ``MISS`` otherwise). It never keeps an answer across generations,
-nor one made while the generation changed.
+nor one made while the generation changed. Requests that arrive while the same request
+is being answered wait for that answer instead of making their own (as nginx's
+``proxy_cache_lock`` and Varnish do): a crowd asking for the same thing costs one answer.
 
 Responses of at least 1 KB in a textual media type are compressed when the client
 accepts it (``beskgraph.api.compression``); a cached answer is compressed once per
@@ -32,11 +34,13 @@ compressed as they stream.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from collections.abc import Awaitable, Callable
 from email.utils import format_datetime, parsedate_to_datetime
 
+import anyio
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -55,6 +59,7 @@ VARY_ALLOWED = frozenset({"accept", "accept-encoding", "origin"})  # answers var
 VARY = "Accept, Accept-Encoding"
 NO_STORE = "no-store"
 DROPPED = (b"content-length", b"content-encoding")
+COLLAPSE_SECONDS = 15.0  # at most this long a request waits for the same one made before it
 
 
 def _matches(if_none_match: str, etag: str) -> bool:
@@ -163,6 +168,7 @@ class HttpCaching:
         self.graphql_path = graphql_path
         self.cache: ResponseCache | None = None
         self._version: GraphVersion | None = None
+        self._flights: dict[bytes, asyncio.Event] = {}  # requests being answered, by key and version
 
     def _setup(self, scope: Scope) -> tuple[Settings, GraphVersion, ResponseCache, LoadTimes]:
         state = scope["app"].state
@@ -206,12 +212,25 @@ class HttpCaching:
         if request.readable and _matches(request.headers.get("if-none-match", ""), request.etag):
             await _not_modified(request, send)
             return
+        flight_key = request.key + token.encode()
+        flight = self._flights.get(flight_key)
+        if flight is not None:  # the same request is being answered: wait for its answer
+            with anyio.move_on_after(COLLAPSE_SECONDS):
+                await flight.wait()
         entry = cache.get(request.version, request.key)
         if entry is not None:
             await self._send_entry(request, entry, send)
             return
         responder = _Compressing(request, send, lambda entry: self._keep(request, entry, versions))
-        await self.app(scope, receive, responder.send)
+        if flight is not None or request.head:
+            await self.app(scope, receive, responder.send)
+            return
+        self._flights[flight_key] = done = asyncio.Event()
+        try:
+            await self.app(scope, receive, responder.send)
+        finally:
+            del self._flights[flight_key]
+            done.set()
 
     async def _keep(self, request: _Request, entry: Entry, versions: GraphVersion) -> None:
         """Keep an answer if the graph did not change while it was made."""
