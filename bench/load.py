@@ -115,18 +115,19 @@ class Tally:
 
 
 async def send(client: httpx.AsyncClient, call: Call) -> tuple[int, bytes, str | None]:
-    """Status, the body's start, and a transfer problem (the body cut off, or shorter than
-    announced). A failure before the answer starts raises httpx.HTTPError."""
+    """Status, the body's start (decoded, if the server compressed it), and a transfer problem
+    (the body cut off, or shorter than announced). A failure before the answer starts raises
+    httpx.HTTPError."""
     kept = bytearray()
-    size = 0
     async with client.stream(call.method, call.path, **call.options) as response:
         try:
-            async for chunk in response.aiter_raw():
-                size += len(chunk)
+            async for chunk in response.aiter_bytes():
                 if len(kept) < KEEP:
                     kept += chunk
         except httpx.HTTPError as exc:
-            return response.status_code, bytes(kept), f"{type(exc).__name__} after {size} bytes of the body"
+            return (response.status_code, bytes(kept),
+                    f"{type(exc).__name__} after {response.num_bytes_downloaded} bytes of the body")
+    size = response.num_bytes_downloaded  # as sent, before decoding
     announced = response.headers.get("content-length")
     problem = f"{size} bytes of {announced}" if announced and int(announced) != size else None
     return response.status_code, bytes(kept), problem
