@@ -2,7 +2,8 @@
 (GraphQL, SPARQL, dumps, the description) with hostile ones mixed in. Reports errors and
 p50/p99 per kind of well-behaved request, the statuses the hostile ones got, whether a
 loopback canary was contacted (it must not be: no outbound requests), and the memory of the
-server's processes (PSS) sampled every second, with its slope. Prints the report and writes docs/soak.{md,json}.
+server's processes (PSS) sampled every second, with its slope. Prints the report and writes
+docs/soak.{md,json}.
 
     python -m bench.soak                              # 64 clients, 60 s, 100 generated documents
     python -m bench.soak --graph out/graph.nq --seconds 300
@@ -83,7 +84,7 @@ def canary() -> Iterator[tuple[str, list[str]]]:
 
 async def soak(server: Server, polite_calls: list[Call], hostile_calls: list[Call], clients: int,
                hostile_clients: int, seconds: float) -> tuple[Tally, Sampler, float]:
-    """Run the clients for ``seconds``; memory (PSS of the server's processes) sampled every second meanwhile."""
+    """Run the clients for ``seconds``; the server's memory (PSS of its processes) sampled every second."""
     tally = Tally()
     # idle connections are dropped before uvicorn's keep-alive timeout (5 s) could close one
     # that is being reused (the client would see a ReadError that is no fault of the request)
@@ -189,7 +190,8 @@ def markdown(result: dict[str, Any]) -> str:
             f"{len(result['server_errors'])}" + "".join(f"; `{e}`" for e in result["server_errors"][:3])
             + ".",
             f"- Memory (PSS of all the server's processes) sampled every second: {m['start_mib']:.0f} MiB "
-            f"at the start, {m['end_mib']:.0f} at the end, {m['max_mib']:.0f} at most; slope {m['slope_mib_per_min']:+.1f} MiB/min over the run, "
+            f"at the start, {m['end_mib']:.0f} at the end, {m['max_mib']:.0f} at most; "
+            f"slope {m['slope_mib_per_min']:+.1f} MiB/min over the run, "
             f"{m['second_half_slope_mib_per_min']:+.1f} MiB/min over its second half; "
             f"at most {m['max_children']} child processes of the server (its workers).",
             f"- Open files: {m['open_files']['start']} at the start, {m['open_files']['end']} at the end, "
