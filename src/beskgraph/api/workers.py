@@ -113,9 +113,14 @@ class Worker:
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
-    """A bound TCP socket, inheritable; it listens once the first worker serves."""
+    """A bound TCP socket, inheritable; it listens once the first worker serves.
+
+    Made with protocol TCP named, not 0: asyncio sets TCP_NODELAY on the connections of such
+    a socket only, and without it every answer waited ~40 ms for the client's delayed ACK
+    (330 requests/s at most, measured, against 4 000 with it).
+    """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     sock.set_inheritable(True)
