@@ -44,7 +44,7 @@ import anyio
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from beskgraph.api.compression import MIN_BYTES, STREAMS, chosen_coding, compress, compressible
+from beskgraph.api.compression import MIN_BYTES, STREAMS, Compressor, chosen_coding, compress, compressible
 from beskgraph.api.generations import LoadTimes
 from beskgraph.api.graph_version import GraphVersion
 from beskgraph.api.refusals import REASON_KEY
@@ -304,7 +304,7 @@ class _Compressing:
         self.chunks: list[bytes] = []
         self.size = 0
         self.mode = "buffer"  # then "stream" or "pass"
-        self.stream = None
+        self.stream: Compressor | None = None
         self.cacheable = False
 
     async def send(self, message: Message) -> None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable
-from typing import Protocol
+from dataclasses import dataclass
 
 import brotli
 import zstandard
@@ -36,48 +36,30 @@ COMPRESSIBLE = ("text/", "application/json", "application/graphql-response+json"
                 "image/svg+xml")
 
 
-class Compressor(Protocol):
+@dataclass(frozen=True)
+class Compressor:
     """A streaming compressor: bytes in, compressed bytes out, the rest at ``finish``."""
 
-    def compress(self, data: bytes) -> bytes: ...
-
-    def finish(self) -> bytes: ...
-
-
-class _Zlib:
-    def __init__(self) -> None:
-        self._raw = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 16 + zlib.MAX_WBITS)  # gzip framing
-
-    def compress(self, data: bytes) -> bytes:
-        return self._raw.compress(data)
-
-    def finish(self) -> bytes:
-        return self._raw.flush()
+    compress: Callable[[bytes], bytes]
+    finish: Callable[[], bytes]
 
 
-class _Brotli:
-    def __init__(self) -> None:
-        self._raw = brotli.Compressor(quality=BROTLI_QUALITY)
-
-    def compress(self, data: bytes) -> bytes:
-        return self._raw.process(data)
-
-    def finish(self) -> bytes:
-        return self._raw.finish()
+def _gzip() -> Compressor:
+    raw = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 16 + zlib.MAX_WBITS)  # gzip framing
+    return Compressor(raw.compress, raw.flush)
 
 
-class _Zstd:
-    def __init__(self) -> None:
-        self._raw = zstandard.ZstdCompressor(level=ZSTD_LEVEL).compressobj()
-
-    def compress(self, data: bytes) -> bytes:
-        return self._raw.compress(data)
-
-    def finish(self) -> bytes:
-        return self._raw.flush()
+def _brotli() -> Compressor:
+    raw = brotli.Compressor(quality=BROTLI_QUALITY)
+    return Compressor(raw.process, raw.finish)
 
 
-STREAMS: dict[str, Callable[[], Compressor]] = {"zstd": _Zstd, "br": _Brotli, "gzip": _Zlib}
+def _zstd() -> Compressor:
+    raw = zstandard.ZstdCompressor(level=ZSTD_LEVEL).compressobj()
+    return Compressor(raw.compress, raw.flush)
+
+
+STREAMS: dict[str, Callable[[], Compressor]] = {"zstd": _zstd, "br": _brotli, "gzip": _gzip}
 
 
 def compress(data: bytes, coding: str) -> bytes:
