@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from processes import Proc
+from processes import Proc, descendants
 from test_worker_lifetime import Server, wait_until
 
 from beskgraph.config import SEEDS_DIR
@@ -128,11 +128,20 @@ def test_sigterm_to_the_supervisor_ends_every_worker_and_query(tmp_path: Path) -
         server.stop()
 
 
-def test_a_worker_that_dies_is_replaced(tmp_path: Path) -> None:
+def test_a_worker_that_dies_is_replaced_and_its_queries_die_with_it(tmp_path: Path) -> None:
     server = Server(tmp_path, "memory", "--workers", "2")
     try:
-        victim = workers(server)[0].pid
+        server.start_slow_queries(4)
+        victim = max(workers(server), key=lambda w: len(descendants(w.pid, "bg-query"))).pid
+        assert descendants(victim, "bg-query")
         os.kill(victim, signal.SIGKILL)
+
+        def queries_of_living_workers() -> bool:
+            queries = {p.pid for p in server.members() if p.name == "bg-query"}
+            living = {q.pid for w in workers(server) for q in descendants(w.pid, "bg-query")}
+            return queries == living
+
+        assert wait_until(queries_of_living_workers, 5), server.members()
         assert wait_until(lambda: len(workers(server)) == 2 and victim not in {w.pid for w in workers(server)}, 30)
         assert f"worker {victim} ended (signal 9); starting another" in server.log()
         assert all(fresh(server, "/sparql", query=COUNT).status_code == 200 for _ in range(6))
