@@ -125,17 +125,20 @@ def targets(sizes: list[dict[str, Any]]) -> list[str]:
     out = ["## Server targets (wrk, 16 keep-alive clients, loopback, 2 cores shared with the client)", "",
            "New documents: the six typical requests in turn, each with a new alias, so no cache can "
            "answer; repeated: the first of them, the same each time. Memory is the PSS of all the "
-           "server's processes; client and server CPU in cores used.", ""]
+           "server's processes; client and server CPU in cores used, and the server's CPU time per "
+           "request, which other load on the machine does not change.", ""]
     rows = []
     for s in measured:
         for name, run in s["targets"]["runs"].items():
             m, lat = run["memory_mib"], run["latency_ms"]
             rows.append([f"{s['size']:,}", name, f"{run['requests_per_s']:,.0f}", f"{lat['p50']:.1f}",
                          f"{lat['p99']:.1f}", str(run["errors"]), f"{run['client_cpu_cores']:.2f}",
-                         f"{run['server_cpu_cores']:.2f}", f"{m['start']:,.0f} → {m['end']:,.0f}",
+                         f"{run['server_cpu_cores']:.2f}",
+                         f"{1000 * run['server_cpu_cores'] / run['requests_per_s']:.2f}",
+                         f"{m['start']:,.0f} → {m['end']:,.0f}",
                          f"{m['second_half_slope_per_min']:+.1f}"])
     out += _table(["documents", "run", "req/s", "p50 ms", "p99 ms", "errors", "client CPU", "server CPU",
-                   "memory MiB", "MiB/min (2nd half)"], rows)
+                   "server CPU ms/request", "memory MiB", "MiB/min (2nd half)"], rows)
     out.append("")
     for s in measured:
         out += _target_verdicts(s["size"], s["targets"]["runs"])
