@@ -140,11 +140,12 @@ class Supervisor:
         self.opener: Opener | None = None
         self._flags: set[int] = set()
         self._loading: _Loading | None = None
+        self._wake: tuple[int, ...] = ()  # the pipe signals wake the supervisor through
 
     def run(self) -> None:
         """Load, start the workers, and supervise them until SIGTERM or SIGINT."""
         self.opener = self.load(False)  # before the handlers: a signal during the first load ends it
-        wake_read, wake_write = os.pipe()
+        wake_read, wake_write = self._wake = os.pipe()
         os.set_blocking(wake_write, False)
         os.set_blocking(wake_read, False)
         signal.set_wakeup_fd(wake_write)
@@ -225,9 +226,11 @@ class Supervisor:
         if pid == 0:  # the worker
             code = 1
             try:
-                os.close(ready_read)
-                os.close(go_write)
+                for fd in (ready_read, go_write, *self._wake):
+                    os.close(fd)
                 code = _worker_main(self, generation, ready_write, go_read, parent)
+            except BaseException:
+                log.exception("worker %d failed", os.getpid())
             finally:
                 os._exit(code)
         os.close(ready_write)
