@@ -7,15 +7,20 @@ import os
 import shutil
 import signal
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from processes import Proc, descendants
+from starlette.applications import Starlette
 from test_worker_lifetime import Server, wait_until
 
+from beskgraph.api.app import create_app
+from beskgraph.api.workers import GenerationGate, SharedGeneration
+from beskgraph.build import BuildResult
 from beskgraph.config import SEEDS_DIR
+from beskgraph.store import EmbeddedStore
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or not os.path.exists("/proc/self/io"),
                                 reason="Linux: fork and /proc")
@@ -72,11 +77,22 @@ def test_every_worker_gives_the_same_answers(server: Server) -> None:
 def test_a_reload_reaches_every_worker_at_once(server: Server, tmp_path: Path) -> None:
     before = fresh(server, "/graphql", query=TITLES)
     assert OLD in before.text
+    kept = [httpx.Client(base_url=f"http://127.0.0.1:{server.port}", timeout=30) for _ in range(4)]
+    assert all(OLD in client.get("/graphql", params={"query": TITLES}).text for client in kept)
     card = tmp_path / "sources" / CARD
     card.write_text(card.read_text(encoding="utf-8").replace(OLD, NEW), encoding="utf-8")
     old_workers = {w.pid for w in workers(server)}
     os.kill(server.process.pid, signal.SIGHUP)
     assert wait_until(lambda: "generation 2 published to 2 workers" in server.log(), 120), server.log()
+    for client in kept:  # connections opened to the old workers: never an old answer again
+        try:
+            late = client.get("/graphql", params={"query": TITLES})
+        except httpx.TransportError:
+            continue  # the old worker closed the connection
+        finally:
+            client.close()
+        assert (late.status_code, late.headers.get("retry-after")) == (503, "0") or (
+            late.status_code == 200 and NEW in late.text), late.text
     answers = [fresh(server, "/graphql", query=TITLES) for _ in range(20)]
     assert all(a.status_code == 200 and NEW in a.text and OLD not in a.text for a in answers)
     assert {a.headers["etag"] for a in answers} != {before.headers["etag"]}
@@ -147,3 +163,19 @@ def test_a_worker_that_dies_is_replaced_and_its_queries_die_with_it(tmp_path: Pa
         assert all(fresh(server, "/sparql", query=COUNT).status_code == 200 for _ in range(6))
     finally:
         server.stop()
+
+
+def test_a_worker_of_an_older_generation_answers_nothing_from_it(
+        serve_app: Callable[[Starlette], str], seed_build: BuildResult) -> None:
+    store = EmbeddedStore()
+    store.load_dataset(seed_build.serialise("nquads"), "application/n-quads")
+    shared = SharedGeneration()
+    shared.publish(1)
+    url = serve_app(GenerationGate(create_app(store), shared, 1))  # type: ignore[arg-type]
+    with httpx.Client(base_url=url) as client:
+        assert client.get("/sparql", params={"query": COUNT}).status_code == 200
+        shared.publish(2)  # a reload published: this worker's graph is the old one
+        late = client.get("/sparql", params={"query": COUNT})
+    assert late.status_code == 503
+    assert late.headers["retry-after"] == "0" and late.headers["connection"] == "close"
+    assert late.headers["cache-control"] == "no-store"
