@@ -179,3 +179,12 @@ def test_a_worker_of_an_older_generation_answers_nothing_from_it(
     assert late.status_code == 503
     assert late.headers["retry-after"] == "0" and late.headers["connection"] == "close"
     assert late.headers["cache-control"] == "no-store"
+
+
+def test_the_workers_of_one_load_build_each_dump_once(server: Server) -> None:
+    before = {w.pid: writes(w.pid) for w in workers(server)}
+    answers = [fresh(server, "/dump.nt") for _ in range(12)]
+    assert all(writes(pid) - count >= 3 for pid, count in before.items())  # both workers answered
+    assert {a.status_code for a in answers} == {200}
+    assert len({a.headers["etag"] for a in answers}) == 1 and len({a.content for a in answers}) == 1
+    assert server.log().count(" written in ") == 1, server.log()  # one build for both workers

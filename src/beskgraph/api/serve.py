@@ -3,23 +3,28 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import logging
 import os
+import shutil
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from pathlib import Path
 
 import uvicorn
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute
 
 from beskgraph.api.app import create_app
+from beskgraph.api.dump_cache import DumpCache
 from beskgraph.api.generations import LoadTimes
 from beskgraph.api.graph_version import code_digest
 from beskgraph.api.links import listen_url
 from beskgraph.api.settings import Settings
 from beskgraph.api.workers import Load, Supervisor, listening_socket
-from beskgraph.store import Store
+from beskgraph.store import RemoteStore, Store
 
 log = logging.getLogger("beskgraph")
 
@@ -69,7 +74,8 @@ def serve_workers(
     log_level: str = "info",
 ) -> None:
     """Serve the graph ``load`` loads from ``workers`` processes (0: ``Settings.workers``, else
-    one per core) until SIGTERM or SIGINT; SIGHUP loads again (``load(True)``)."""
+    one per core) until SIGTERM or SIGINT; SIGHUP loads again (``load(True)``). The workers of
+    one load share their dump files (``DumpCache(shared=True)``)."""
     port = _port(port)
     settings = _settings(settings, host, port)
     count = workers or settings.workers or os.cpu_count() or 1
@@ -80,9 +86,21 @@ def serve_workers(
         loaded[:] = [dt.datetime.now(dt.UTC)]
         return opener
 
-    def make_app(store: Store) -> Starlette:
+    dumps = Path(tempfile.mkdtemp(prefix="beskgraph-dumps-", dir=settings.dump_dir))
+    atexit.register(shutil.rmtree, dumps, ignore_errors=True)  # the supervisor's (workers end with _exit)
+
+    def make_app(store: Store, generation: int) -> Starlette:
         app = create_app(store, extra_routes=extra_routes(), settings=settings)
         app.state.load_times = LoadTimes(loaded[0])  # the same Last-Modified in every worker
+        if isinstance(store, RemoteStore):
+            return app  # others may write to it: each worker sees the changes in its own time
+        # The workers of one load share their dump files; those of the load before last are gone.
+        for old in dumps.glob("generation-*"):
+            if int(old.name.removeprefix("generation-")) < generation - 1:
+                shutil.rmtree(old, ignore_errors=True)
+        app.state.dumps.close()
+        app.state.dumps = DumpCache(store, dumps / f"generation-{generation}", settings.max_dump_builds,
+                                    shared=True)
         return app
 
     code_digest()  # once, before the workers are forked (25 ms of reading files)

@@ -52,7 +52,7 @@ KILL_AFTER = 10.0  # seconds after SIGTERM a worker that has not ended is killed
 READY_TIMEOUT = 600.0  # seconds a worker may take to open the graph
 Opener = Callable[[], Store]  # run in a worker: the store it serves
 Load = Callable[[bool], Opener]  # run in the supervisor: (re)load, then how workers open the graph
-MakeApp = Callable[[Store], ASGIApp]
+MakeApp = Callable[[Store, int], ASGIApp]  # run in a worker: its app on that store, of that generation
 
 
 class SharedGeneration:
@@ -322,7 +322,7 @@ def _worker_main(supervisor: Supervisor, generation: int, ready: int, go: int, p
     for other in supervisor.workers.values():
         _close(other)
     assert supervisor.opener is not None
-    app = supervisor.make_app(supervisor.opener())
+    app = supervisor.make_app(supervisor.opener(), generation)
     log.info("worker %d ready (generation %d)", os.getpid(), generation)
     os.write(ready, b"1")
     if os.read(go, 1) != b"1":
