@@ -227,8 +227,9 @@ class EmbeddedStore:
         return outcome.body, outcome.media_type or ""
 
     def _start(self, job: QueryJob, budget: Budget) -> Started:
-        if self.isolation == "worker" and self._snapshots is not None:
-            snapshot = self._snapshots.current(self._generation)
+        if self.isolation == "worker" and self.path is not None:
+            # a read-only store is never written: its own files are a stable snapshot
+            snapshot = self._snapshots.current(self._generation) if self._snapshots else self.path
             return fork_server().fork(_disk_worker, job, budget, str(snapshot))
         return fork_child(job, budget, self)
 
@@ -325,6 +326,11 @@ class EmbeddedStore:
         ntriples = self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
         # N-Triples escapes newlines in literals: " .\n" only ends a line.
         return ntriples.replace(b" .\n", f" {graph} .\n".encode())
+
+    def backup(self, target: Path) -> None:
+        """A consistent copy of the on-disk store at ``target`` (hard links to its files), e.g. for
+        processes that open it read-only while this one writes."""
+        self._store.backup(str(target))
 
     def close(self) -> None:
         """Flush an on-disk store, drop its query snapshot; the in-memory one is freed with the object."""
