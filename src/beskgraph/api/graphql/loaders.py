@@ -1,31 +1,32 @@
 """Per-request data loading: every store query of a GraphQL request goes through here.
 
-Records (the values a node type declares) are loaded with one query per type and level,
-rdf:types of nodes whose type is to be told with one query per level, nested lists with
-one query per relation and level, top-level lists with one keyset page query (plus one
-count when ``totalCount`` is asked for). Keys asked for in the same turn of the event loop
-share a query (``batching.py``), and nothing is loaded twice in a request. So a request
-costs a number of queries bounded by its shape, never by the number of nodes. The
-SPARQL text of each query is kept for ``explain``.
+The planner asks for a level at once: records (the values a node type declares) with one
+query per type, rdf:types of nodes whose type is to be told with one query, nested lists
+with one query per relation, top-level lists with one keyset page query (plus one count
+when ``totalCount`` is asked for). No record or type is loaded twice in a request. So a
+request costs a number of queries bounded by its shape, never by the number of nodes.
+The SPARQL text of each query is kept for ``explain``.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
-from typing import Any
+import asyncio
+from collections.abc import Awaitable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
-import anyio
 from graphql import GraphQLError
 
 from beskgraph.api.graphql import queries
-from beskgraph.api.graphql.batching import Batcher
 from beskgraph.api.graphql.fields import Path
 from beskgraph.api.graphql.pagination import Page, PageRequest, Row, finish_page
 from beskgraph.api.graphql.queries import RDF_TYPE, Listing
 from beskgraph.api.graphql.records import Record
 from beskgraph.api.graphql.registry import TypeInfo
-from beskgraph.store import Store, StoreError, StoreUnavailable
+from beskgraph.store import EmbeddedStore, Store, StoreError, StoreUnavailable
+
+_POOL = ThreadPoolExecutor(max_workers=16, thread_name_prefix="beskgraph-graphql-store")
+T = TypeVar("T")
 
 
 class Loader:
@@ -34,13 +35,24 @@ class Loader:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.queries: list[str] = []
-        self._batchers: dict[tuple[object, ...], Batcher[Any, Any]] = {}
+        self.inline = isinstance(store, EmbeddedStore)  # see ``select``
+        self._records: dict[tuple[str, str], Record] = {}  # (type, node) -> record
+        self._types: dict[str, set[str]] = {}
 
     async def select(self, query: str) -> list[dict[str, object]]:
-        """Run a SELECT off the event loop; store failures become GraphQL errors."""
+        """Run a SELECT; store failures become GraphQL errors.
+
+        The embedded store answers in the request's own thread: a request runs on an event
+        loop of its own, off the server's (``execution.py``), and a thread hop costs more
+        than most of its queries (a fresh loop would start new worker threads, too). A
+        remote store is asked from a shared pool, so a level's queries wait for the
+        network together.
+        """
         self.queries.append(query)
         try:
-            return await anyio.to_thread.run_sync(self.store.select, query)
+            if self.inline:
+                return self.store.select(query)
+            return await asyncio.get_running_loop().run_in_executor(_POOL, self.store.select, query)
         except StoreUnavailable as exc:
             raise GraphQLError(
                 f"the triple store is unavailable: {exc}",
@@ -52,21 +64,22 @@ class Loader:
                 f"the triple store failed: {exc}", original_error=exc, extensions={"code": "STORE_ERROR"}
             ) from exc
 
-    def _batcher(self, key: tuple[object, ...], load: Any) -> Batcher[Any, Any]:
-        found = self._batchers.get(key)
-        if found is None:
-            found = self._batchers[key] = Batcher(load)
-        return found
+    async def each(self, loads: Sequence[Awaitable[T]]) -> list[T]:
+        """Await loads: one after the other on the embedded store (each answers without waiting),
+        all at once on a remote one."""
+        if self.inline or len(loads) < 2:
+            return [await load for load in loads]
+        return list(await asyncio.gather(*loads))
 
     # -- nodes ---------------------------------------------------------------------
 
     async def records(self, info: TypeInfo, nodes: Sequence[str]) -> dict[str, Record]:
         """The records of nodes as ``info`` declares them (every node gets one, maybe empty)."""
-
-        async def load(batch: list[str]) -> dict[str, Record]:
-            return await self._load_records(info, batch)
-
-        return await self._batcher(("records", info.name), load).get(nodes)
+        missing = [node for node in nodes if (info.name, node) not in self._records]
+        if missing:
+            for node, record in (await self._load_records(info, missing)).items():
+                self._records[(info.name, node)] = record
+        return {node: self._records[(info.name, node)] for node in nodes}
 
     async def _load_records(self, info: TypeInfo, nodes: list[str]) -> dict[str, Record]:
         records = {node: Record() for node in nodes}
@@ -86,38 +99,29 @@ class Loader:
 
     async def types(self, nodes: Sequence[str]) -> dict[str, set[str]]:
         """The rdf:types of nodes (a node without any is left out)."""
-
-        async def load(batch: list[str]) -> dict[str, set[str]]:
-            found: dict[str, set[str]] = defaultdict(set)
-            for row in await self.select(queries.types_query(batch)):
+        missing = [node for node in nodes if node not in self._types]
+        if missing:
+            found: dict[str, set[str]] = {node: set() for node in missing}
+            for row in await self.select(queries.types_query(missing)):
                 found[str(row["s"])].add(str(row["t"]))
-            return dict(found)
-
-        return await self._batcher(("types",), load).get(nodes)
+            self._types.update(found)
+        return {node: self._types[node] for node in nodes if self._types[node]}
 
     # -- nested lists ----------------------------------------------------------------
 
     async def related(self, path: Path, listing: Listing, parents: Sequence[str]) -> dict[str, list[Row]]:
-        """All (key, child) rows of each parent along ``path``, batched over parents."""
-
-        async def load(batch: list[str]) -> dict[str, list[Row]]:
-            grouped: dict[str, list[Row]] = {parent: [] for parent in batch}
-            for row in await self.select(queries.relation_query(listing, path, batch)):
-                grouped[str(row["parent"])].append((_key(row["k"]), str(row["s"])))
-            return grouped
-
-        return await self._batcher(("rows", path, listing), load).get(parents)
+        """All (key, child) rows of each parent along ``path``, for a batch of parents."""
+        grouped: dict[str, list[Row]] = {parent: [] for parent in parents}
+        for row in await self.select(queries.relation_query(listing, path, parents)):
+            grouped[str(row["parent"])].append((_key(row["k"]), str(row["s"])))
+        return grouped
 
     async def related_counts(self, path: Path, listing: Listing, parents: Sequence[str]) -> dict[str, int]:
         """How many children each parent has along ``path`` (no rows fetched)."""
-
-        async def load(batch: list[str]) -> dict[str, int]:
-            counts = dict.fromkeys(batch, 0)
-            for row in await self.select(queries.relation_count_query(listing, path, batch)):
-                counts[str(row["parent"])] = int(row["n"])  # type: ignore[call-overload]
-            return counts
-
-        return await self._batcher(("count", path, listing), load).get(parents)
+        counts = dict.fromkeys(parents, 0)
+        for row in await self.select(queries.relation_count_query(listing, path, parents)):
+            counts[str(row["parent"])] = int(row["n"])  # type: ignore[call-overload]
+        return counts
 
     # -- top-level lists -----------------------------------------------------------------
 

@@ -2,11 +2,12 @@
 
 A top-level field hands its selection to the planner, which reads it as graphql-core
 will (fragments, type conditions, ``@skip``/``@include``, aliases) and loads level by
-level: for every field returning nodes across all objects of a level, one query per
-relation and one per node type (``loaders.py`` batches and caches them). It builds each
-object with its scalar fields set from its record, and attaches what each field returns
-to its parent under the field's response key. graphql-core then walks plain objects; no
-resolver waits for the store.
+level. A level is loaded in three steps over all the fields of all its objects: the
+rows of each relation (one query each), the rdf:types of nodes whose type is to be told
+(one query), the records of the new nodes (one query per node type). Each object is
+built over its record, its scalars plain attributes, and what each field returns is
+attached to its parent under the field's response key. graphql-core then walks plain
+objects; no resolver waits for the store.
 
 A field the planner did not prefetch (it asks the planner itself, see ``fields.py``)
 is loaded the same way from where it stands, so the planner is an optimisation, never a
@@ -16,7 +17,6 @@ graphql-core reaches it, so it is reported at its own path.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,6 +40,7 @@ from strawberry.types.arguments import convert_arguments
 
 from beskgraph.api.graphql import listings
 from beskgraph.api.graphql.connections import Connection, Edge, PageInfo, new
+from beskgraph.api.graphql.execution import Guard, current_guard
 from beskgraph.api.graphql.fields import Failed, Link, Relation, read
 from beskgraph.api.graphql.loaders import Loader
 from beskgraph.api.graphql.pagination import Page, PageRequest, encode_cursor, slice_rows
@@ -74,6 +75,24 @@ class Work:
     definition: GraphQLField
     nodes: list[FieldNode]
     arguments: dict[str, Any]
+    listing: Listing | None = None  # a connection's, with its page request
+    request: PageRequest | None = None
+    linked: list[list[str]] = field(default_factory=list)  # a link's nodes, per object
+    pages: dict[str | None, Page] = field(default_factory=dict)  # a connection's, per parent (None: top)
+    counts: dict[str | None, int] = field(default_factory=dict)
+    selected: dict[str, list[FieldNode]] = field(default_factory=dict)  # what is asked of a connection
+    error: Exception | None = None
+
+    def fail(self, error: Exception) -> None:
+        """Keep the error for each object: graphql-core meets it at the field's own path."""
+        self.error = error
+        for obj in self.objects:
+            obj._prefetched[self.key] = Failed(error)
+
+    def children(self) -> list[str]:
+        if isinstance(self.field.spec, Relation):
+            return [iri for page in self.pages.values() for _, iri in page.rows]
+        return [iri for iris in self.linked for iri in iris]
 
 
 class Planner:
@@ -84,6 +103,7 @@ class Planner:
         self._info: Any = None  # graphql-core's resolve info of the operation (fragments, variables)
         self._strawberry: Any = None  # the strawberry schema (argument conversion)
         self._variables: VariableValues | None = None
+        self._guard: Guard | None = None  # charged for each node object before its record is read
 
     # -- entry points ---------------------------------------------------------------
 
@@ -96,43 +116,56 @@ class Planner:
         if field_info is None:
             raise RuntimeError(f"{raw.parent_type.name}.{raw.field_name} is answered by the planner only")
         definition = raw.parent_type.fields[raw.field_name]
-        work = Work(
-            parent_type, [holder], raw.path.key, field_info, definition, list(raw.field_nodes), arguments
+        await self._descend(
+            await self._level(
+                [
+                    Work(
+                        parent_type,
+                        [holder],
+                        raw.path.key,
+                        field_info,
+                        definition,
+                        list(raw.field_nodes),
+                        arguments,
+                    )
+                ]
+            )
         )
-        await self._descend(await self._load(work))
         return read(holder, raw.path.key)
 
     async def nodes(self, info: Info, cls: type, iris: Sequence[str]) -> list[Any]:
         """Objects of ``cls`` (a type or interface) for these IRIs, prefetched for the field's selection;
         an IRI that is no node of it is left out."""
         raw = self._setup(info)
-        found = await self._objects(cls, iris)
+        [found] = await self._objects([(cls, list(iris))])
         groups: dict[tuple[str, int], Group] = {}
         built = [self._build(*found[iri], iri, list(raw.field_nodes), groups) for iri in iris if iri in found]
         await self._descend(list(groups.values()))
         return built
 
-    async def connection(self, info: Info, cls: type, listing: Listing, request: PageRequest) -> Any:
-        """A top-level connection of ``listing`` (search), prefetched for the field's selection."""
+    async def connection(self, info: Info, listing: Listing, request: PageRequest) -> Any:
+        """A top-level connection of a given listing (search), prefetched for the field's selection."""
         raw = self._setup(info)
         holder = new(Holder)
-        field_info = root_info().fields[raw.field_name]
         work = Work(
             root_info(),
             [holder],
             raw.path.key,
-            field_info,
+            root_info().fields[raw.field_name],
             raw.parent_type.fields[raw.field_name],
             list(raw.field_nodes),
             {},
+            listing,
+            request,
         )
-        await self._descend(await self._connect(work, cls, listing, request))
+        await self._descend(await self._level([work]))
         return read(holder, raw.path.key)
 
     def _setup(self, info: Info) -> Any:
         raw = info._raw_info
         if self._info is None:
             self._info, self._strawberry = raw, info.schema
+            self._guard = current_guard()
             # strawberry gives resolvers the coerced dict; graphql-core's helpers want the container
             self._variables = VariableValues(sources={}, coerced=raw.variable_values)
         return raw
@@ -141,9 +174,7 @@ class Planner:
 
     async def _descend(self, groups: list[Group]) -> None:
         while groups:
-            works = [work for group in groups for work in self._works(group)]
-            loaded = await asyncio.gather(*(self._load(work) for work in works))
-            groups = [group for found in loaded for group in found]
+            groups = await self._level([work for group in groups for work in self._works(group)])
 
     def _works(self, group: Group) -> list[Work]:
         runtime = self._info.schema.get_type(group.info.name)
@@ -153,55 +184,97 @@ class Planner:
             if field_info is None or not isinstance(field_info.spec, (Link, Relation)):
                 continue
             definition = runtime.fields[nodes[0].name.value]
-            found.append(
-                Work(
-                    group.info,
-                    group.objects,
-                    key,
-                    field_info,
-                    definition,
-                    nodes,
-                    self._arguments(definition, field_info, nodes[0]),
-                )
-            )
+            arguments = self._arguments(definition, field_info, nodes[0])
+            found.append(Work(group.info, group.objects, key, field_info, definition, nodes, arguments))
         return found
 
-    async def _load(self, work: Work) -> list[Group]:
-        """Load one field for its objects; the next level's groups. A failure is kept per object."""
+    async def _level(self, works: list[Work]) -> list[Group]:
+        """Load the fields of one level (see the module doc); the next level's groups."""
+        for work in works:
+            try:
+                self._prepare(work)
+            except Exception as exc:  # reported where graphql-core meets the field
+                work.fail(exc)
+        await self.loader.each(
+            [self._rows(work) for work in works if work.error is None and work.listing is not None]
+        )
+        ready = [work for work in works if work.error is None]
         try:
-            if isinstance(work.field.spec, Relation):
-                spec = work.field.spec
-                listing = listings.listing(
-                    work.field.target,
-                    work.arguments.get("filter"),  # type: ignore[arg-type]
-                    work.arguments.get("order_by"),
-                    spec.order,
-                )
-                request = PageRequest.of(
-                    *(work.arguments.get(a) for a in ("first", "after", "last", "before"))
-                )
-                return await self._connect(work, work.field.target, listing, request)  # type: ignore[arg-type]
-            return await self._link(work)
-        except Exception as exc:  # reported where graphql-core meets the field (see ``read``)
-            for obj in work.objects:
-                obj._prefetched[work.key] = Failed(exc)
+            found = await self._objects([(work.field.target, work.children()) for work in ready])
+        except Exception as exc:
+            for work in ready:
+                work.fail(exc)
             return []
-
-    async def _link(self, work: Work) -> list[Group]:
-        spec: Link = work.field.spec  # type: ignore[assignment]
-        linked = [
-            [obj.iri] if spec.path is None else [str(v) for v in obj._record.along(spec.path)]
-            for obj in work.objects
-        ]
-        found = await self._objects(work.field.target, [iri for iris in linked for iri in iris])  # type: ignore[arg-type]
         groups: dict[tuple[str, int], Group] = {}
-        for obj, iris in zip(work.objects, linked, strict=True):
-            kept = [iri for iri in iris if iri in found and self._keeps(spec, work, found[iri][1])]
-            if spec.sort is not None:
-                kept.sort(key=lambda iri: spec.sort(found[iri][1]))  # type: ignore[misc]
-            built = [self._build(*found[iri], iri, work.nodes, groups) for iri in kept]
-            obj._prefetched[work.key] = built if work.field.many else (built[0] if built else None)
+        for work, children in zip(ready, found, strict=True):
+            if work.listing is not None:
+                self._connections(work, children, groups)
+            else:
+                self._links(work, children, groups)
         return list(groups.values())
+
+    def _prepare(self, work: Work) -> None:
+        """A link's nodes, or a connection's listing, page request and what is asked of it."""
+        spec = work.field.spec
+        if isinstance(spec, Link):
+            work.linked = [
+                [obj.iri] if spec.path is None else [str(v) for v in obj._record.along(spec.path)]
+                for obj in work.objects
+            ]
+            return
+        if work.listing is None:
+            work.listing = listings.listing(
+                work.field.target,
+                work.arguments.get("filter"),  # type: ignore[arg-type]
+                work.arguments.get("order_by"),
+                spec.order,
+            )  # type: ignore[union-attr]
+            work.request = PageRequest.of(
+                *(work.arguments.get(a) for a in ("first", "after", "last", "before"))
+            )
+        assert work.request is not None
+        work.request.position(work.listing.ordering)  # a cursor of another list is refused, rows or not
+        work.selected = self.collect(get_named_type(work.definition.type), work.nodes)  # type: ignore[arg-type]
+
+    async def _rows(self, work: Work) -> None:
+        """A connection's pages and counts (per parent along a relation; one for a top-level list)."""
+        assert work.listing is not None and work.request is not None
+        listing, request = work.listing, work.request
+        rows_needed = any(nodes[0].name.value not in ONLY_COUNTED for nodes in work.selected.values())
+        counted = any(nodes[0].name.value == "totalCount" for nodes in work.selected.values())
+        path = work.field.spec.path  # type: ignore[union-attr]
+        try:
+            if path is None:
+                found = await self.loader.each(
+                    [
+                        self.loader.page(listing, request) if rows_needed else _none(),
+                        self.loader.count(listing) if counted else _none(),
+                    ]
+                )
+                work.pages[None] = found[0] or Page([], False, False)
+                work.counts[None] = found[1] or 0
+            elif rows_needed:
+                related = await self.loader.related(path, listing, [obj.iri for obj in work.objects])
+                for parent, rows in related.items():
+                    work.pages[parent] = slice_rows(rows, request, listing.sort.descending, listing.ordering)
+                    work.counts[parent] = len(rows)
+            else:
+                work.counts.update(
+                    await self.loader.related_counts(path, listing, [o.iri for o in work.objects])
+                )
+        except Exception as exc:
+            work.fail(exc)
+
+    def _links(
+        self, work: Work, children: dict[str, tuple[TypeInfo, Record]], groups: dict[tuple[str, int], Group]
+    ) -> None:
+        spec: Link = work.field.spec  # type: ignore[assignment]
+        for obj, iris in zip(work.objects, work.linked, strict=True):
+            kept = [iri for iri in iris if iri in children and self._keeps(spec, work, children[iri][1])]
+            if spec.sort is not None:
+                kept.sort(key=lambda iri: spec.sort(children[iri][1]))  # type: ignore[misc]
+            built = [self._build(*children[iri], iri, work.nodes, groups) for iri in kept]
+            obj._prefetched[work.key] = built if work.field.many else (built[0] if built else None)
 
     @staticmethod
     def _keeps(spec: Link, work: Work, record: Record) -> bool:
@@ -209,40 +282,24 @@ class Planner:
             return False
         return spec.matches is None or spec.matches(work.arguments, record, work.parent)
 
-    async def _connect(self, work: Work, cls: type, listing: Listing, request: PageRequest) -> list[Group]:
-        """Connections of ``listing`` for the work's objects (along its relation, or top-level)."""
-        request.position(listing.ordering)  # a cursor of another list is refused even when no row is read
+    def _connections(
+        self, work: Work, children: dict[str, tuple[TypeInfo, Record]], groups: dict[tuple[str, int], Group]
+    ) -> None:
+        assert work.listing is not None
         runtime = get_named_type(work.definition.type)
-        selected = self.collect(runtime, work.nodes)  # type: ignore[arg-type]
-        rows_needed = any(nodes[0].name.value not in ONLY_COUNTED for nodes in selected.values())
-        counted = any(nodes[0].name.value == "totalCount" for nodes in selected.values())
-        path = work.field.spec.path if isinstance(work.field.spec, Relation) else None
-        pages: dict[str | None, Page] = {}
-        counts: dict[str | None, int] = {}
-        if path is None:
-            page, count = await asyncio.gather(
-                self.loader.page(listing, request) if rows_needed else _none(),
-                self.loader.count(listing) if counted else _none(),
-            )
-            pages[None], counts[None] = page or Page([], False, False), count or 0
-        else:
-            parents = [obj.iri for obj in work.objects]
-            if rows_needed:
-                rows = await self.loader.related(path, listing, parents)
-                for parent, found in rows.items():
-                    pages[parent] = slice_rows(found, request, listing.sort.descending, listing.ordering)
-                    counts[parent] = len(found)
-            else:
-                counts.update(await self.loader.related_counts(path, listing, parents))
-        children = await self._objects(cls, [iri for page in pages.values() for _, iri in page.rows])
-        groups: dict[tuple[str, int], Group] = {}
+        top = work.field.spec.path is None  # type: ignore[union-attr]
         for obj in work.objects:
-            key = obj.iri if path is not None else None
-            page = pages.get(key, Page([], False, False))
+            parent = None if top else obj.iri
+            page = work.pages.get(parent, Page([], False, False))
             obj._prefetched[work.key] = self._connection(
-                page, counts.get(key, 0), listing.ordering, children, runtime, selected, groups
+                page,
+                work.counts.get(parent, 0),
+                work.listing.ordering,
+                children,
+                runtime,
+                work.selected,
+                groups,
             )  # type: ignore[arg-type]
-        return list(groups.values())
 
     def _connection(
         self,
@@ -292,29 +349,42 @@ class Planner:
 
     # -- nodes ----------------------------------------------------------------------
 
-    async def _objects(self, cls: type, iris: Sequence[str]) -> dict[str, tuple[TypeInfo, Record]]:
-        """The type and record of each IRI that is a node of ``cls`` (a type or interface)."""
-        if not iris:
-            return {}
-        among = candidates(cls)
-        if len(among) == 1:
-            typed: dict[str, TypeInfo] = dict.fromkeys(iris, among[0])
-        else:
-            told = await self.loader.types(iris)
-            typed = {iri: found for iri, types in told.items() if (found := resolve(types, among))}
-        by_type: dict[str, list[str]] = {}
-        for iri, info in typed.items():
-            by_type.setdefault(info.name, []).append(iri)
-        loaded = await asyncio.gather(
-            *(self.loader.records(typed[batch[0]], batch) for batch in by_type.values())
+    async def _objects(
+        self, wanted: list[tuple[type, list[str]]]
+    ) -> list[dict[str, tuple[TypeInfo, Record]]]:
+        """For each (class, IRIs): the type and record of each IRI that is a node of the class (a type
+        or interface). One query tells the types of the nodes that need it, one per node type
+        reads the records. The nodes are charged to the run's guard first: past its budget the
+        run stops before their records are read."""
+        if self._guard is not None:
+            self._guard.charge_object(sum(len(iris) for _, iris in wanted))
+        among = [candidates(cls) for cls, _ in wanted]
+        untyped = sorted(
+            {iri for (_, iris), kinds in zip(wanted, among, strict=True) if len(kinds) > 1 for iri in iris}
         )
-        found = {}
-        for records in loaded:
-            for iri, record in records.items():
-                info = typed[iri]
-                if record.types.intersection(info.classes):
-                    found[iri] = (info, record)
-        return found
+        told = await self.loader.types(untyped) if untyped else {}
+        typed: list[dict[str, TypeInfo]] = []
+        by_type: dict[str, tuple[TypeInfo, set[str]]] = {}
+        for (_, iris), kinds in zip(wanted, among, strict=True):
+            if len(kinds) == 1:
+                found = dict.fromkeys(iris, kinds[0])
+            else:
+                found = {iri: kind for iri in iris if (kind := resolve(told.get(iri, ()), kinds)) is not None}
+            typed.append(found)
+            for iri, kind in found.items():
+                by_type.setdefault(kind.name, (kind, set()))[1].add(iri)
+        loaded = await self.loader.each(
+            [self.loader.records(kind, sorted(iris)) for kind, iris in by_type.values()]
+        )
+        records = {name: found for name, found in zip(by_type, loaded, strict=True)}
+        return [
+            {
+                iri: (kind, records[kind.name][iri])
+                for iri, kind in found.items()
+                if records[kind.name][iri].types.intersection(kind.classes)
+            }
+            for found in typed
+        ]
 
     @staticmethod
     def _build(

@@ -25,6 +25,8 @@ class Record:
         for predicate in path.predicates:
             found = self.values.get((predicate, path.inverse))
             if found:
+                if len(found) == 1:
+                    return found
                 written = self.positions.get(path.order, {}) if path.order else {}
                 return sorted(found, key=lambda v: (written.get(str(v), len(written) + 1), str(v)))
         return []

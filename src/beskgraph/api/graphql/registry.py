@@ -33,6 +33,7 @@ def node_type(*classes: str, description: str | None = None) -> Callable[[type[T
 
     def wrap(cls: type[T]) -> type[T]:
         done = strawberry.type(cls, description=description or describe(classes[0]))
+        done.__getattr__ = _scalar  # type: ignore[attr-defined]
         _DECLARED.append((done, tuple(str(c) for c in classes)))
         return done
 
@@ -66,16 +67,24 @@ class FieldInfo:
     target: type | None = None  # object, interface or enum class the field holds
     convert: Callable[[object], object] | None = None
 
+    members: tuple[tuple[str, Enum], ...] = ()  # a class value's (class IRI, member), in order
+
     def read(self, record: Record) -> object:
         """The value of a scalar field in ``record`` (unreadable values are left out)."""
-        if isinstance(self.spec, ClassValue):
-            enum: type[Enum] = self.target  # type: ignore[assignment]
-            return next((member for member in enum if member.value in record.types), None)
-        assert isinstance(self.spec, Value) and self.convert is not None
+        if self.members:
+            return next((member for iri, member in self.members if iri in record.types), None)
+        path: Path = self.spec.path  # type: ignore[union-attr]
+        if not self.many and not path.sequence and len(path.predicates) == 1:  # the common case, direct
+            raw = record.values.get((path.predicates[0], path.inverse))
+            if raw and len(raw) == 1:
+                try:
+                    return self.convert(raw[0])  # type: ignore[misc]
+                except (ValueError, KeyError):
+                    return None
         found = []
-        for raw in record.along(self.spec.path):
+        for value in record.along(path):
             try:
-                found.append(self.convert(raw))
+                found.append(self.convert(value))  # type: ignore[misc]
             except (ValueError, KeyError):
                 continue
         return found if self.many else (found[0] if found else None)
@@ -106,20 +115,29 @@ class TypeInfo:
         return [f.spec.path for f in self.values if isinstance(f.spec, Value) and f.spec.searchable]
 
     def build(self, iri: str, record: Record) -> Any:
-        """An object of this type with every scalar field set from ``record``."""
+        """An object of this type over ``record``: its scalar fields are plain attributes, each
+        read from the record the first time it is asked for (``_scalar``)."""
         obj = object.__new__(self.cls)
-        attrs = obj.__dict__
-        attrs["iri"] = iri
-        attrs["id"] = encode_id(self.name, iri)
-        attrs["_record"] = record
-        attrs["_prefetched"] = {}
-        for info in self.values:
-            attrs[info.python_name] = info.read(record)
+        obj.__dict__.update(iri=iri, _record=record, _prefetched={})
         return obj
 
 
 TYPES: dict[str, TypeInfo] = {}
 _BY_CLASS: dict[type, TypeInfo] = {}
+_SCALARS: dict[type, dict[str, FieldInfo]] = {}  # a node class's scalar fields, by Python name
+
+
+def _scalar(obj: Any, name: str) -> Any:
+    """A node object's scalar attribute not read yet: read from its record, and kept."""
+    if name == "id":
+        value: Any = encode_id(type(obj).__name__, obj.__dict__["iri"])
+    else:
+        field_info = _SCALARS.get(type(obj), {}).get(name)
+        if field_info is None or "_record" not in obj.__dict__:
+            raise AttributeError(name)
+        value = field_info.read(obj.__dict__["_record"])
+    obj.__dict__[name] = value
+    return value
 
 
 def info_of(cls: type) -> TypeInfo:
@@ -180,6 +198,8 @@ def _field_info(definition: StrawberryField, spec: Spec) -> FieldInfo:
         info.target = inner if isinstance(inner, type) else None
     else:
         info.target = inner  # type: ignore[assignment]
+    if isinstance(spec, ClassValue):
+        info.members = tuple((member.value, member) for member in inner)  # type: ignore[union-attr]
     return info
 
 
@@ -219,6 +239,7 @@ def finalise() -> None:
         if cls not in _BY_CLASS:
             info = type_info(cls, classes)
             TYPES[info.name] = _BY_CLASS[cls] = info
+            _SCALARS[cls] = {f.python_name: f for f in info.values}
 
 
 def declared() -> list[type]:

@@ -158,6 +158,5 @@ class Query:
         before: Annotated[str | None, _arg("Read before this cursor.")] = None,
     ) -> Connection[Node]:
         listing = listings.search(text, types)
-        return await info.context.planner.connection(
-            info, Node, listing, PageRequest.of(first, after, last, before)
+        return await info.context.planner.connection(info, listing, PageRequest.of(first, after, last, before)
         )

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from graphql import GraphQLObjectType, GraphQLSchema
+from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
 from beskgraph.api.graphql import planner, registry, types
 from beskgraph.api.graphql.connections import PAGE_ARGUMENTS
-from beskgraph.api.graphql.execution import GuardedSchema
-from beskgraph.api.graphql.fields import SPEC, Relation, argument
+from beskgraph.api.graphql.execution import PRECHARGED, GuardedSchema
+from beskgraph.api.graphql.fields import PREFETCHED, SPEC, Relation, argument, fast
 from beskgraph.api.graphql.listings import LISTS
 from beskgraph.api.graphql.loaders import Loader
 from beskgraph.api.graphql.planner import Planner
@@ -41,8 +43,22 @@ def _assemble() -> None:
     planner.ROOT.append(registry.type_info(Query, ()))
 
 
+def _fast(graphql: GraphQLSchema) -> None:
+    """Give every prefetched field graphql-core's plain resolver (``fields.fast``)."""
+    for named in graphql.type_map.values():
+        for graphql_field in (
+            getattr(named, "fields", {}).values() if isinstance(named, GraphQLObjectType) else ()
+        ):
+            definition = graphql_field.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
+            resolver = getattr(definition, "base_resolver", None)
+            if resolver is not None and resolver.wrapped_func in PREFETCHED:
+                graphql_field.resolve = fast(graphql_field.resolve)
+
+
 _assemble()
 schema = GuardedSchema(query=Query, types=registry.declared())
+_fast(schema._schema)
+PRECHARGED.update(registry.TYPES)
 
 
 @dataclass
