@@ -166,8 +166,8 @@ def report(rows: list[dict[str, Any]], top: int = 6) -> str:
              "|---|---|---|---|---|---|"]
     for row in rows:
         verdict = "met" if row["ratio"] <= TARGET else f"**missed** ({row['ratio'] / TARGET:.2f}x over)"
-        lines.append(f"| {row['request']} | {row['queries']} | {row['graphql_ms']:.2f} | {row['sparql_ms']:.2f} | "
-                     f"{row['ratio']:.2f} | ≤ {TARGET}: {verdict} |")
+        lines.append(f"| {row['request']} | {row['queries']} | {row['graphql_ms']:.2f} | "
+                     f"{row['sparql_ms']:.2f} | {row['ratio']:.2f} | ≤ {TARGET}: {verdict} |")
     lines.append("")
     for row in rows:
         timer: FieldTimer = row["fields"]

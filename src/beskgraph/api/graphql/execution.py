@@ -213,7 +213,8 @@ class GuardedExecutionContext(StrawberryGraphQLCoreExecutionContext):
                             serialized = None
                         if serialized is not None and serialized is not Undefined:
                             if guard is not None:
-                                guard.charge(LEAF_OVERHEAD + (len(serialized) if type(serialized) is str else 0))
+                                size = len(serialized) if type(serialized) is str else 0
+                                guard.charge(LEAF_OVERHEAD + size)
                             results[response_name] = serialized
                             continue
                 elif step is not None:
