@@ -128,7 +128,7 @@ class CriterionOrderField(Enum):
 
 @strawberry.enum(description="What assessments are ordered by.")
 class AssessmentOrderField(Enum):
-    POSITION = _by("position", "Place on the card, then IRI.")
+    POSITION = _by("position", "Place in its test.")
 
 
 @strawberry.enum(description="What letters are ordered by.")

@@ -321,10 +321,18 @@ LISTS: dict[type, ListSpec] = {
         inputs.RegionOrderField.NAME,
     ),
     types.Intervention: ListSpec(
-        inputs.InterventionFilter, inputs.InterventionOrder, _interventions, _intervention_sort
+        inputs.InterventionFilter,
+        inputs.InterventionOrder,
+        _interventions,
+        _intervention_sort,
+        inputs.InterventionOrderField.TITLE,
     ),
     types.Criterion: ListSpec(
-        inputs.CriterionFilter, inputs.CriterionOrder, _criteria, _sorted_by(types.Criterion)
+        inputs.CriterionFilter,
+        inputs.CriterionOrder,
+        _criteria,
+        _sorted_by(types.Criterion),
+        inputs.CriterionOrderField.STATEMENT,
     ),
     types.Assessment: ListSpec(
         inputs.AssessmentFilter,
@@ -332,7 +340,13 @@ LISTS: dict[type, ListSpec] = {
         _assessments,
         _sorted_by(types.Assessment, numeric=("position",)),
     ),
-    types.Letter: ListSpec(inputs.LetterFilter, inputs.LetterOrder, _letters, _sorted_by(types.Letter)),
+    types.Letter: ListSpec(
+        inputs.LetterFilter,
+        inputs.LetterOrder,
+        _letters,
+        _sorted_by(types.Letter),
+        inputs.LetterOrderField.DATE,
+    ),
     types.Commitment: ListSpec(
         inputs.CommitmentFilter,
         inputs.CommitmentOrder,

@@ -123,13 +123,16 @@ class Query:
         "The 98 municipalities (by kommunekode unless ordered)."
     )
     regions: Connection[Region] = listed("The five regions (by name).")
-    interventions: Connection[Intervention] = listed("The catalogue's interventions (by IRI unless ordered).")
-    criteria: Connection[Criterion] = listed("The tests' criteria (by IRI unless ordered).")
+    interventions: Connection[Intervention] = listed(
+        "The catalogue's interventions (by title unless ordered)."
+    )
+    criteria: Connection[Criterion] = listed("The tests' criteria (by statement unless ordered).")
     assessments: Connection[Assessment] = listed(
         "Every card's answers (by IRI unless ordered): with filters, a criterion x municipality matrix."
     )
     letters: Connection[Letter] = listed(
-        "The letters, those only referred to included (by IRI unless ordered)."
+        "The letters, those only referred to included (by date unless ordered; `referredOnly: false` "
+        "keeps those the documents hold)."
     )
     commitments: Connection[Commitment] = listed("The municipalities' commitments (by deadline).")
     initiatives: Connection[Initiative] = listed("The initiatives letters describe (by title).")
@@ -158,5 +161,6 @@ class Query:
         before: Annotated[str | None, _arg("Read before this cursor.")] = None,
     ) -> Connection[Node]:
         listing = listings.search(text, types)
-        return await info.context.planner.connection(info, listing, PageRequest.of(first, after, last, before)
+        return await info.context.planner.connection(
+            info, listing, PageRequest.of(first, after, last, before)
         )
