@@ -35,9 +35,8 @@ from graphql import execute, parse
 from bench.corpus import generate
 from bench.requests import Request, typical_requests
 from bench.stats import summary
-from beskgraph.api.graphql.execution import _RUN, Guard, Run
 from beskgraph.api.graphql.loaders import Loader
-from beskgraph.api.graphql.schema import Context, schema
+from beskgraph.api.graphql.schema import Context, execute_prepared, schema
 from beskgraph.build import build
 from beskgraph.config import SEEDS_DIR
 from beskgraph.store.embedded import EmbeddedStore
@@ -45,7 +44,6 @@ from beskgraph.store.embedded import EmbeddedStore
 TARGET = 1.3
 CLOCK = time.perf_counter  # --cpu: time.process_time (every thread's CPU time, blind to other processes)
 NQUADS = "application/n-quads"
-UNLIMITED = Guard(max_bytes=10**12, max_objects=10**9)
 
 
 def load(size: int) -> EmbeddedStore:
@@ -59,11 +57,9 @@ def load(size: int) -> EmbeddedStore:
 
 async def run_graphql(store: EmbeddedStore, request: Request, document: Any) -> tuple[float, list[str]]:
     """One run as the server runs it (prepared document); its time and the SPARQL it sent."""
-    _RUN.set(Run(document, UNLIMITED))
     loader = Loader(store)
     started = CLOCK()
-    result = await schema.execute(request.query, variable_values=request.variables,
-                                  context_value=Context(loader))
+    result = await execute_prepared(document, request.query, request.variables, loader)
     took = CLOCK() - started
     if result.errors:
         raise SystemExit(f"{request.name}: {result.errors[0]}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
+from typing import Any
 
 import strawberry
 from strawberry.types.enum import EnumValueDefinition
@@ -173,27 +174,36 @@ class MentionOrderField(Enum):
     SURFACE_FORM = _by("surface_form", "The words as written.")
 
 
-_DIRECTION = "Ascending unless DESC."
+def _what(default: Enum | None = None) -> Any:
+    """An order's ``field`` (given, or ``default``)."""
+    if default is None:
+        return strawberry.field(description="What to order by.")
+    return strawberry.field(default=default, description="What to order by.")
+
+
+def _direction() -> Any:
+    """An order's ``direction``."""
+    return strawberry.field(default=Direction.ASC, description="Ascending unless DESC.")
 
 
 @strawberry.input(description="The order of a list of municipalities.")
 class MunicipalityOrder:
-    field: MunicipalityOrderField = strawberry.field(description="What to order by.")
-    direction: Direction = strawberry.field(default=Direction.ASC, description=_DIRECTION)
+    field: MunicipalityOrderField = _what()
+    direction: Direction = _direction()
 
 
 @strawberry.input(description="The order of a list of regions.")
 class RegionOrder:
-    field: RegionOrderField = strawberry.field(default=RegionOrderField.NAME, description="What to order by.")
-    direction: Direction = strawberry.field(default=Direction.ASC, description=_DIRECTION)
+    field: RegionOrderField = _what(RegionOrderField.NAME)
+    direction: Direction = _direction()
 
 
 @strawberry.input(
     description="The order of a list of interventions: by title, or by the published score of one test."
 )
 class InterventionOrder:
-    field: InterventionOrderField = strawberry.field(description="What to order by.")
-    direction: Direction = strawberry.field(default=Direction.ASC, description=_DIRECTION)
+    field: InterventionOrderField = _what()
+    direction: Direction = _direction()
     test_kind: TestKind = strawberry.field(
         default=TestKind.EVIDENCE, description="The test whose score orders the list (with `field: SCORE`)."
     )
@@ -201,70 +211,62 @@ class InterventionOrder:
 
 @strawberry.input(description="The order of a list of criteria.")
 class CriterionOrder:
-    field: CriterionOrderField = strawberry.field(description="What to order by.")
-    direction: Direction = strawberry.field(default=Direction.ASC, description=_DIRECTION)
+    field: CriterionOrderField = _what()
+    direction: Direction = _direction()
 
 
 @strawberry.input(description="The order of a list of assessments.")
 class AssessmentOrder:
-    field: AssessmentOrderField = strawberry.field(description="What to order by.")
-    direction: Direction = strawberry.field(default=Direction.ASC, description=_DIRECTION)
+    field: AssessmentOrderField = _what()
+    direction: Direction = _direction()
 
 
 @strawberry.input(description="The order of a list of letters.")
 class LetterOrder:
-    field: LetterOrderField = strawberry.field(description="What to order by.")
-    direction: Direction = strawberry.field(default=Direction.ASC, description=_DIRECTION)
+    field: LetterOrderField = _what()
+    direction: Direction = _direction()
 
 
 @strawberry.input(description="The order of a list of commitments.")
 class CommitmentOrder:
-    field: CommitmentOrderField = strawberry.field(description="What to order by.")
-    direction: Direction = strawberry.field(default=Direction.ASC, description=_DIRECTION)
+    field: CommitmentOrderField = _what()
+    direction: Direction = _direction()
 
 
 @strawberry.input(description="The order of a list of initiatives.")
 class InitiativeOrder:
-    field: InitiativeOrderField = strawberry.field(description="What to order by.")
-    direction: Direction = strawberry.field(default=Direction.ASC, description=_DIRECTION)
+    field: InitiativeOrderField = _what()
+    direction: Direction = _direction()
 
 
 @strawberry.input(description="The order of a list of parties.")
 class PartyOrder:
-    field: PartyOrderField = strawberry.field(default=PartyOrderField.NAME, description="What to order by.")
-    direction: Direction = strawberry.field(default=Direction.ASC, description=_DIRECTION)
+    field: PartyOrderField = _what(PartyOrderField.NAME)
+    direction: Direction = _direction()
 
 
 @strawberry.input(description="The order of a list of target groups.")
 class TargetGroupOrder:
-    field: TargetGroupOrderField = strawberry.field(
-        default=TargetGroupOrderField.LABEL, description="What to order by."
-    )
-    direction: Direction = strawberry.field(default=Direction.ASC, description=_DIRECTION)
+    field: TargetGroupOrderField = _what(TargetGroupOrderField.LABEL)
+    direction: Direction = _direction()
 
 
 @strawberry.input(description="The order of a list of legal provisions.")
 class LegalProvisionOrder:
-    field: LegalProvisionOrderField = strawberry.field(
-        default=LegalProvisionOrderField.CITATION, description="What to order by."
-    )
-    direction: Direction = strawberry.field(default=Direction.ASC, description=_DIRECTION)
+    field: LegalProvisionOrderField = _what(LegalProvisionOrderField.CITATION)
+    direction: Direction = _direction()
 
 
 @strawberry.input(description="The order of a list of source documents.")
 class DocumentOrder:
-    field: DocumentOrderField = strawberry.field(
-        default=DocumentOrderField.NAME, description="What to order by."
-    )
-    direction: Direction = strawberry.field(default=Direction.ASC, description=_DIRECTION)
+    field: DocumentOrderField = _what(DocumentOrderField.NAME)
+    direction: Direction = _direction()
 
 
 @strawberry.input(description="The order of a list of mentions.")
 class MentionOrder:
-    field: MentionOrderField = strawberry.field(
-        default=MentionOrderField.SURFACE_FORM, description="What to order by."
-    )
-    direction: Direction = strawberry.field(default=Direction.ASC, description=_DIRECTION)
+    field: MentionOrderField = _what(MentionOrderField.SURFACE_FORM)
+    direction: Direction = _direction()
 
 
 # ---------------------------------------------------------------------------
