@@ -195,7 +195,7 @@ class GuardedExecutionContext(StrawberryGraphQLCoreExecutionContext):
                                           position_context)
         results: dict[str, Any] = {}
         awaitable_fields: list[str] = []
-        attributes, guard = source_value.__dict__, self.guard
+        attributes = source_value.__dict__
         try:
             for response_name, field_details_list, step in self._plan(parent_type, grouped_field_set):
                 if step is not None and step[0] is _LEAF:  # the common case, inline
@@ -207,14 +207,8 @@ class GuardedExecutionContext(StrawberryGraphQLCoreExecutionContext):
                             results[response_name] = None
                             continue
                     else:
-                        try:
-                            serialized = step[2](value)
-                        except Exception:
-                            serialized = None
-                        if serialized is not None and serialized is not Undefined:
-                            if guard is not None:
-                                size = len(serialized) if type(serialized) is str else 0
-                                guard.charge(LEAF_OVERHEAD + size)
+                        serialized = self._leaf(step[2], value)
+                        if serialized is not _SLOW:
                             results[response_name] = serialized
                             continue
                 elif step is not None:
@@ -252,7 +246,11 @@ class GuardedExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if step[0] is _TYPENAME:
             return parent_type.name
         value = prefetched.get(response_name, _SLOW)
-        if value is _SLOW or value is None or isinstance(value, Failed) or not _completable(value):
+        if value is _SLOW or value is None or isinstance(value, Failed):
+            return _SLOW
+        if step[2] is not None:  # a scalar the planner attached (a connection's totalCount)
+            return self._leaf(step[2], value)
+        if not _completable(value):
             return _SLOW
         field_type = step[1].type
         field_path = Path(path, response_name, parent_type.name)
@@ -272,6 +270,17 @@ class GuardedExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 return None
 
         return await_completed()
+
+    def _leaf(self, serialize: Any, value: Any) -> Any:
+        try:
+            serialized = serialize(value)
+        except Exception:
+            return _SLOW
+        if serialized is None or serialized is Undefined:
+            return _SLOW
+        if self.guard is not None:
+            self.guard.charge(LEAF_OVERHEAD + (len(serialized) if type(serialized) is str else 0))
+        return serialized
 
     def _complete(self, return_type: Any, field_details_list: Any, path: Path, value: Any,
                   position_context: Any) -> Any:
@@ -336,19 +345,20 @@ def _completable(value: Any) -> bool:
 
 def _step(parent_type: GraphQLObjectType, name: str) -> tuple[Any, ...] | None:
     """How to complete a field fast: ``(_TYPENAME,)``; ``(_LEAF, attribute, serialise, non-null)``
-    for a scalar or enum strawberry reads from a plain attribute; ``(_PREFETCHED, field)`` for a
-    field whose value the planner attaches; None for any other field."""
+    for a scalar or enum strawberry reads from a plain attribute; ``(_PREFETCHED, field, serialise
+    or None)`` for a field whose value the planner attaches; None for any other field."""
     if name == "__typename":
         return (_TYPENAME,)
     field = parent_type.fields.get(name)
     if field is None:
         return None
-    if getattr(field.resolve, "prefetched", False):
-        return (_PREFETCHED, field)
-    if not getattr(field.resolve, "_is_default", False) or field.args:
-        return None
     non_null = isinstance(field.type, GraphQLNonNull)
     named = field.type.of_type if non_null else field.type
+    if getattr(field.resolve, "prefetched", False):
+        leaf = isinstance(named, (GraphQLScalarType, GraphQLEnumType))
+        return (_PREFETCHED, field, named.serialize if leaf else None)
+    if not getattr(field.resolve, "_is_default", False) or field.args:
+        return None
     definition = field.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
     if not isinstance(named, (GraphQLScalarType, GraphQLEnumType)) or definition is None:
         return None

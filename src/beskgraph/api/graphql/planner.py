@@ -312,16 +312,18 @@ class Planner:
         groups: dict[tuple[str, int], Group],
     ) -> Any:
         rows = [(key, iri) for key, iri in page.rows if iri in children]
-        info = PageInfo(
-            has_next_page=page.has_next,
-            has_previous_page=page.has_previous,
-            start_cursor=encode_cursor(ordering, page.rows[0]) if page.rows else None,
-            end_cursor=encode_cursor(ordering, page.rows[-1]) if page.rows else None,
-        )
-        made = new(Connection, page_info=info)
+        made = new(Connection)
         for key, nodes in selected.items():
             name = nodes[0].name.value
-            if name == "totalCount":
+            if name == "pageInfo":  # a plain attribute: made only when asked for
+                made.page_info = new(
+                    PageInfo,
+                    has_next_page=page.has_next,
+                    has_previous_page=page.has_previous,
+                    start_cursor=encode_cursor(ordering, page.rows[0]) if page.rows else None,
+                    end_cursor=encode_cursor(ordering, page.rows[-1]) if page.rows else None,
+                )
+            elif name == "totalCount":
                 made._prefetched[key] = count
             elif name == "nodes":
                 made._prefetched[key] = [self._build(*children[iri], iri, nodes, groups) for _, iri in rows]
