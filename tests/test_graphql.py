@@ -359,3 +359,17 @@ def test_depth_alias_and_token_limits(gql_client: TestClient) -> None:
 def test_bad_cursor_is_a_graphql_error(gql_client: TestClient) -> None:
     [error] = errors(gql_client, '{ municipalities(after: "not-a-cursor") { totalCount } }')
     assert error["extensions"]["code"] == "BAD_CURSOR"
+
+
+def test_a_value_the_shapes_require_but_the_store_lacks_is_a_coded_error(gql_client: TestClient,
+                                                                         gql_store: Store) -> None:
+    """A store not built by beskgraph may lack a value the schema promises: the client gets a
+    coded error at the field's path (not an internal error), and the rest of its data."""
+    gql_store.load_dataset(f"<{BASE}graph/test-bare> {{ <{BASE}municipality/999> a <{BG}Municipality> ; "
+                           f"<{BG}kommunekode> \"999\" . }}".encode(), "application/trig")
+    body = gql_client.post("/graphql", json={"query": '{ a: municipality(code: "999") { code name } '
+                                                      'b: municipality(code: "410") { name } }'}).json()
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "INCOMPLETE_DATA" and error["path"] == ["a", "name"]
+    assert "non-nullable field Municipality.name" in error["message"]
+    assert body["data"] == {"a": None, "b": {"name": "Middelfart"}}
