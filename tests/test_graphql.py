@@ -373,3 +373,15 @@ def test_a_value_the_shapes_require_but_the_store_lacks_is_a_coded_error(gql_cli
     assert error["extensions"]["code"] == "INCOMPLETE_DATA" and error["path"] == ["a", "name"]
     assert "non-nullable field Municipality.name" in error["message"]
     assert body["data"] == {"a": None, "b": {"name": "Middelfart"}}
+
+
+def test_connections_of_one_relation_at_one_level_share_a_query(gql_client: TestClient) -> None:
+    """Both tests' assessments of every card: one query for the relation, one for the records."""
+    body = run(gql_client, INTERVENTION_TESTS, {"code": "185"}, explain=True)
+    sparql = body["extensions"]["explain"]["sparql"]
+    relation = [q for q in sparql if f"?parent <{BG}assessment> ?s" in q]
+    assert len(relation) == 1
+    cards = body["data"]["municipality"]["interventions"]["nodes"]
+    assert all(card["evidenceTest"]["assessments"]["nodes"] and card["goodPracticeTest"]["assessments"]["nodes"]
+               for card in cards)
+    assert len(sparql) <= 8

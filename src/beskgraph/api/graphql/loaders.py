@@ -84,12 +84,12 @@ class Loader:
     async def _load_records(self, info: TypeInfo, nodes: list[str]) -> dict[str, Record]:
         records = {node: Record() for node in nodes}
         query = queries.record_query(info.forward, info.inverse, info.sequences, nodes)
-        for row in await self.select(query):
-            record = records[str(row["s"])]
-            predicate, value = str(row["p"]), row["o"]
-            if predicate == RDF_TYPE and "inv" not in row:
-                record.types.add(str(value))
-            record.values[(predicate, bool(row.get("inv", False)))].append(value)
+        for row in await self.select(query):  # IRIs come as str (Store.select)
+            record, predicate, value = records[row["s"]], row["p"], row["o"]  # type: ignore[index]
+            inverse = "inv" in row
+            if not inverse and predicate == RDF_TYPE:
+                record.types.add(value)  # type: ignore[arg-type]
+            record.values[(predicate, inverse)].append(value)  # type: ignore[index]
         if info.orders:
             for row in await self.select(queries.order_query(info.orders, nodes)):
                 positions = records[str(row["s"])].positions[str(row["link"])]

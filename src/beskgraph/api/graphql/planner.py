@@ -49,6 +49,7 @@ from beskgraph.api.graphql.records import Record
 from beskgraph.api.graphql.registry import FieldInfo, TypeInfo, candidates, info_of, resolve
 
 ONLY_COUNTED = {"totalCount", "__typename"}  # a connection asked for these alone needs no rows
+NO_ROWS = Page([], False, False)
 
 
 class Holder:
@@ -195,9 +196,11 @@ class Planner:
                 self._prepare(work)
             except Exception as exc:  # reported where graphql-core meets the field
                 work.fail(exc)
-        await self.loader.each(
-            [self._rows(work) for work in works if work.error is None and work.listing is not None]
-        )
+        connections: dict[tuple[Any, ...], list[Work]] = {}  # one query for a relation and listing
+        for work in works:
+            if work.error is None and work.listing is not None:
+                connections.setdefault(self._rows_key(work), []).append(work)
+        await self.loader.each([self._rows(key, same) for key, same in connections.items()])
         ready = [work for work in works if work.error is None]
         try:
             found = await self._objects([(work.field.target, work.children()) for work in ready])
@@ -236,34 +239,51 @@ class Planner:
         work.request.position(work.listing.ordering)  # a cursor of another list is refused, rows or not
         work.selected = self.collect(get_named_type(work.definition.type), work.nodes)  # type: ignore[arg-type]
 
-    async def _rows(self, work: Work) -> None:
-        """A connection's pages and counts (per parent along a relation; one for a top-level list)."""
-        assert work.listing is not None and work.request is not None
-        listing, request = work.listing, work.request
-        rows_needed = any(nodes[0].name.value not in ONLY_COUNTED for nodes in work.selected.values())
-        counted = any(nodes[0].name.value == "totalCount" for nodes in work.selected.values())
+    @staticmethod
+    def _rows_key(work: Work) -> tuple[Any, ...]:
+        """What a connection's query depends on: its relation (none: a top-level list, its own
+        query), its listing, and whether rows or only counts are asked for."""
         path = work.field.spec.path  # type: ignore[union-attr]
+        rows = any(nodes[0].name.value not in ONLY_COUNTED for nodes in work.selected.values())
+        counted = any(nodes[0].name.value == "totalCount" for nodes in work.selected.values())
+        return (path, work.listing, rows, counted, id(work) if path is None else None)
+
+    async def _rows(self, key: tuple[Any, ...], works: list[Work]) -> None:
+        """The pages and counts of connections sharing a relation and listing, for all their
+        parents at once (one query); of a top-level list, its page and count."""
+        path, listing, rows_needed, counted, _ = key
         try:
             if path is None:
+                [work] = works
                 found = await self.loader.each(
                     [
-                        self.loader.page(listing, request) if rows_needed else _none(),
+                        self.loader.page(listing, work.request) if rows_needed else _none(),  # type: ignore[arg-type]
                         self.loader.count(listing) if counted else _none(),
                     ]
                 )
-                work.pages[None] = found[0] or Page([], False, False)
+                work.pages[None] = found[0] or NO_ROWS
                 work.counts[None] = found[1] or 0
-            elif rows_needed:
-                related = await self.loader.related(path, listing, [obj.iri for obj in work.objects])
-                for parent, rows in related.items():
-                    work.pages[parent] = slice_rows(rows, request, listing.sort.descending, listing.ordering)
-                    work.counts[parent] = len(rows)
-            else:
-                work.counts.update(
-                    await self.loader.related_counts(path, listing, [o.iri for o in work.objects])
-                )
+                return
+            parents = list(dict.fromkeys(obj.iri for work in works for obj in work.objects))
+            if not rows_needed:
+                counts = await self.loader.related_counts(path, listing, parents)
+                for work in works:
+                    work.counts.update(counts)
+                return
+            related = await self.loader.related(path, listing, parents)
+            for work in works:
+                for obj in work.objects:
+                    rows = related[obj.iri]
+                    work.pages[obj.iri] = slice_rows(
+                        rows,
+                        work.request,
+                        listing.sort.descending,  # type: ignore[arg-type]
+                        listing.ordering,
+                    )
+                    work.counts[obj.iri] = len(rows)
         except Exception as exc:
-            work.fail(exc)
+            for work in works:
+                work.fail(exc)
 
     def _links(
         self, work: Work, children: dict[str, tuple[TypeInfo, Record]], groups: dict[tuple[str, int], Group]
@@ -290,7 +310,7 @@ class Planner:
         top = work.field.spec.path is None  # type: ignore[union-attr]
         for obj in work.objects:
             parent = None if top else obj.iri
-            page = work.pages.get(parent, Page([], False, False))
+            page = work.pages.get(parent, NO_ROWS)
             obj._prefetched[work.key] = self._connection(
                 page,
                 work.counts.get(parent, 0),
