@@ -343,7 +343,18 @@ def _completable(value: Any) -> bool:
     return hasattr(value, "_prefetched")
 
 
+_STEPS: dict[tuple[GraphQLObjectType, str], tuple[Any, ...] | None] = {}  # fields of a schema, read once
+
+
 def _step(parent_type: GraphQLObjectType, name: str) -> tuple[Any, ...] | None:
+    """How to complete a field fast (see ``_read_step``), read once per field."""
+    key = (parent_type, name)
+    if key not in _STEPS:
+        _STEPS[key] = _read_step(parent_type, name)
+    return _STEPS[key]
+
+
+def _read_step(parent_type: GraphQLObjectType, name: str) -> tuple[Any, ...] | None:
     """How to complete a field fast: ``(_TYPENAME,)``; ``(_LEAF, attribute, serialise, non-null)``
     for a scalar or enum strawberry reads from a plain attribute; ``(_PREFETCHED, field, serialise
     or None)`` for a field whose value the planner attaches; None for any other field."""

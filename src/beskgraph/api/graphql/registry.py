@@ -103,13 +103,16 @@ class TypeInfo:
     inverse: tuple[str, ...] = ()
     sequences: tuple[Path, ...] = ()  # chained paths (read as one value each)
     orders: tuple[str, ...] = ()  # list-item links giving values' order as written
+    paths: dict[str, Path] = field(default_factory=dict)  # scalar and link fields' paths, by Python name
 
     def path(self, python_name: str) -> Path:
         """The RDF path of a scalar or link field, by its Python name."""
-        for info in self.fields.values():
-            if info.python_name == python_name and isinstance(info.spec, (Value, Link)) and info.spec.path:
-                return info.spec.path
-        raise KeyError(f"{self.name}.{python_name} has no RDF path")
+        if not self.paths:
+            self.paths.update((f.python_name, f.spec.path) for f in self.fields.values()
+                              if isinstance(f.spec, (Value, Link)) and f.spec.path)
+        if python_name not in self.paths:
+            raise KeyError(f"{self.name}.{python_name} has no RDF path")
+        return self.paths[python_name]
 
     def searchable(self) -> list[Path]:
         return [f.spec.path for f in self.values if isinstance(f.spec, Value) and f.spec.searchable]
@@ -146,7 +149,15 @@ def info_of(cls: type) -> TypeInfo:
 
 def candidates(cls: type) -> tuple[TypeInfo, ...]:
     """The node types an object field of type ``cls`` (a node type or an interface) may hold."""
-    return tuple(info for info in TYPES.values() if issubclass(info.cls, cls))
+    found = _CANDIDATES.get(cls)
+    if found is None:
+        found = tuple(info for info in TYPES.values() if issubclass(info.cls, cls))
+        if TYPES:  # read once the types are
+            _CANDIDATES[cls] = found
+    return found
+
+
+_CANDIDATES: dict[type, tuple[TypeInfo, ...]] = {}
 
 
 def resolve(types: Iterable[str], among: tuple[TypeInfo, ...]) -> TypeInfo | None:
