@@ -46,7 +46,7 @@ SPARQL = {
 GRAPHQL = {
     "nested": """{ interventions(first: 10, orderBy: {field: TITLE, direction: ASC}) { totalCount
         nodes { title municipality { code name region { name } } evidenceTest { score computedScore
-        assessments { answer threshold inferred criterion { statement } } } } } }""",
+        assessments { nodes { answer threshold inferred criterion { statement } } } } } } }""",
     "criteria": """{ criteria(first: 100, filter: {testKind: EVIDENCE}) { totalCount
         edges { cursor node { statement assessments(first: 10) { totalCount } } } } }""",
     "municipality": '{ municipality(code: "746") { name region { name } interventions(first: 5) { nodes { title } } } }',
