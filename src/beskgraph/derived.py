@@ -44,14 +44,20 @@ class GraphChanges:
     digests: dict[str, str | None]  # every source graph now, with its digest
 
     @property
-    def fingerprint(self) -> str:
-        """One digest of every source graph's digest (None: some graph has none)."""
+    def fingerprint(self) -> str | None:
+        """One digest over every source graph's digest; None when some graph has none."""
         return sources_fingerprint(self.digests)
 
+    @property
+    def any(self) -> bool:
+        return bool(self.changed or self.removed)
 
-def sources_fingerprint(digests: dict[str, str | None]) -> str:
-    """A digest over the source graphs' names and digests; ``?`` marks a graph without one."""
-    lines = "".join(f"{graph} {digests[graph] or '?'}\n" for graph in sorted(digests))
+
+def sources_fingerprint(digests: dict[str, str | None]) -> str | None:
+    """A digest over the source graphs' names and digests; None when some graph has none."""
+    if any(digest is None for digest in digests.values()):
+        return None
+    lines = "".join(f"{graph} {digests[graph]}\n" for graph in sorted(digests))
     return hashlib.sha256(lines.encode()).hexdigest()
 
 
