@@ -1,10 +1,12 @@
 """Aggregates and sort keys: the figures the corpus gives, the derived graph SPARQL sees, and
-both kept in step with writes, on the embedded store and on `oxigraph serve`."""
+both kept in step with writes, on the embedded store, `oxigraph serve` and Virtuoso."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
-from derived_helpers import BASE, BG, MIDDELFART_CARD, rewrite
+from derived_helpers import BASE, BG, KINDS, MIDDELFART_CARD, empty_store, rewrite
 from graphql_fixtures import seed_trig
 
 from beskgraph.aggregates import (
@@ -30,9 +32,13 @@ MIDDELFART, TAARNBY, AARHUS = BASE + "municipality/410", BASE + "municipality/18
 INTERVENTION = BASE + "intervention/410-skaerpet-fokus-paa-langtidsledighed-ved-24-ugers-ledighed"
 
 
-@pytest.fixture
-def store(store_factory, seed_trig: bytes) -> Store:
-    return store_factory(seed_trig)
+@pytest.fixture(params=KINDS)
+def store(request: pytest.FixtureRequest, seed_trig: bytes) -> Iterator[Store]:
+    """The seed build in each kind of store: embedded, `oxigraph serve`, Virtuoso."""
+    store = empty_store(request.param, request)
+    store.load_dataset(seed_trig, "application/trig")
+    yield store
+    store.close()
 
 
 def number(store: Store, query: str) -> int:

@@ -1,11 +1,21 @@
 """The search index: Danish stemming, ranking, classes, pages, snippets, and keeping in step
-with writes on the embedded store and on `oxigraph serve`."""
+with writes on the embedded store, `oxigraph serve` and Virtuoso."""
 
 from __future__ import annotations
 
-import httpx
+from collections.abc import Iterator
+
 import pytest
-from derived_helpers import BASE, BG, MIDDELFART_CARD, graph_ntriples, rewrite
+from derived_helpers import (
+    BASE,
+    BG,
+    KINDS,
+    MIDDELFART_CARD,
+    empty_store,
+    graph_ntriples,
+    put_as_another_program,
+    rewrite,
+)
 from graphql_fixtures import seed_trig
 
 from beskgraph.search import SearchIndex, search_index
@@ -14,10 +24,13 @@ from beskgraph.store import EmbeddedStore, Store
 __all__ = ["seed_trig"]  # a fixture
 
 
-@pytest.fixture
-def store(store_factory, seed_trig: bytes) -> Store:
-    """The seed build in each kind of store (embedded, remote)."""
-    return store_factory(seed_trig)
+@pytest.fixture(params=KINDS)
+def store(request: pytest.FixtureRequest, seed_trig: bytes) -> Iterator[Store]:
+    """The seed build in each kind of store: embedded, `oxigraph serve`, Virtuoso."""
+    store = empty_store(request.param, request)
+    store.load_dataset(seed_trig, "application/trig")
+    yield store
+    store.close()
 
 
 @pytest.fixture(scope="module")
@@ -118,18 +131,18 @@ def test_a_dropped_graph_takes_only_its_own_nodes(store: Store) -> None:
     assert [h.iri for h in still] == [criterion.iri]
 
 
-def test_graphs_written_by_others_are_read_again_at_each_new_generation(store: Store, oxigraph_url: str) -> None:
-    if isinstance(store, EmbeddedStore):
-        pytest.skip("only a remote store is written by others")
+def test_graphs_written_by_others_are_read_again_at_each_new_generation(
+        request: pytest.FixtureRequest, store: Store) -> None:
+    kind = request.node.callspec.params["store"]
+    if kind == "embedded":
+        pytest.skip("only a server is written by other programs")
     store.generation_ttl = 0  # type: ignore[attr-defined]  # ask the server every time
     index = SearchIndex(store)
     index.refresh()
     card = graph_ntriples(store, MIDDELFART_CARD).decode()
     foreign = "\n".join(line for line in card.splitlines() if "graphDigest" not in line)
     foreign = foreign.replace("Skærpet fokus", "Skærpet kompasindsats")
-    answer = httpx.put(f"{oxigraph_url}/store", params={"graph": BASE + "graph/foreign"},
-                       content=foreign.encode(), headers={"Content-Type": "application/n-triples"})
-    assert answer.status_code in (201, 204)
+    put_as_another_program(kind, request, BASE + "graph/foreign", foreign.encode())
     done = index.refresh()
     assert done is not None and done.graphs == 1  # the graph without a digest
     assert index.search("kompasindsats").total == 1

@@ -14,7 +14,7 @@ import logging
 import threading
 import time
 import weakref
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from beskgraph.aggregates.compute import Value, Values, compute, read_stored, write
 from beskgraph.derived import GraphWatch
@@ -67,6 +67,15 @@ class Aggregates:
         """``{node IRI: value}`` of one measure (a property IRI, e.g. ``INTERVENTION_COUNT``)."""
         self.refresh()
         return self._values.get(measure, {})
+
+    def ranked(self, nodes: Iterable[str], key: str, *, descending: bool = True,
+               minimum: float | None = None) -> list[tuple[Value, str]]:
+        """``nodes`` that have a value of ``key`` (at least ``minimum``), as (value, IRI) in the
+        listing order: by value, then by IRI in the same direction (keyset pages: slice after
+        a (value, IRI) cursor)."""
+        table = self.table(key)
+        found = [(table[n], n) for n in set(nodes) if n in table and (minimum is None or table[n] >= minimum)]
+        return sorted(found, reverse=descending)
 
     def get(self, measure: str, node: str) -> Value | None:
         """One node's value of a measure; None when the node has none (not of the counted class,
