@@ -15,17 +15,14 @@ figures. Then what each costs to build, and to keep in step after one graph chan
 from __future__ import annotations
 
 import argparse
-import json
-import shutil
 import sqlite3
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench.graphs import built_graph, loaded_store
+from bench.graphs import add_output_options, built_graph, loaded_store, publish, work_folder
 from bench.run import machine
 from bench.stats import summary
 from beskgraph.aggregates import CORRESPONDENCE_COUNT, EVIDENCE_SCORE, INTERVENTION_COUNT, Aggregates
@@ -214,23 +211,14 @@ def main(argv: list[str] | None = None) -> None:
     args = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     args.add_argument("--sizes", type=int, nargs="+", default=[1000])
     args.add_argument("--repeat", type=int, default=30)
-    args.add_argument("--work", type=Path, default=None, help="keep generated corpora and graphs here")
-    args.add_argument("--out", type=Path, default=None, help="write aggregates-benchmarks.json/.md here")
+    add_output_options(args, "aggregates-benchmarks")
     options = args.parse_args(argv)
-    work = options.work or Path(tempfile.mkdtemp(prefix="beskgraph-bench-aggregates-"))
     report: dict[str, Any] = {"machine": machine(), "sizes": []}
-    try:
+    with work_folder(options.work) as work:
         for size in options.sizes:
             print(f"[bench.aggregates] {size} documents …", file=sys.stderr, flush=True)
             report["sizes"].append(run_size(size, work, options.repeat))
-    finally:
-        if options.work is None:
-            shutil.rmtree(work, ignore_errors=True)
-    print(markdown(report))
-    if options.out:
-        (options.out / "aggregates-benchmarks.json").write_text(
-            json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        (options.out / "aggregates-benchmarks.md").write_text(markdown(report), encoding="utf-8")
+    publish(report, markdown(report), options.out, "aggregates-benchmarks")
 
 
 if __name__ == "__main__":

@@ -14,9 +14,7 @@ card's graph is replaced (only its nodes are read again) and a refresh with no c
 from __future__ import annotations
 
 import argparse
-import json
 import re
-import shutil
 import sys
 import tempfile
 import time
@@ -25,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.graphs import built_graph, loaded_store
+from bench.graphs import add_output_options, built_graph, loaded_store, publish, work_folder
 from bench.run import machine
 from bench.search_fts5 import Fts5Engine
 from bench.stats import summary
@@ -228,20 +226,11 @@ def main(argv: list[str] | None = None) -> None:
     args = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     args.add_argument("--sizes", type=int, nargs="+", default=[0, 1000], help="0 = the seeds")
     args.add_argument("--repeat", type=int, default=20)
-    args.add_argument("--work", type=Path, default=None, help="keep generated corpora and graphs here")
-    args.add_argument("--out", type=Path, default=None, help="write search-benchmarks.json/.md here")
+    add_output_options(args, "search-benchmarks")
     options = args.parse_args(argv)
-    work = options.work or Path(tempfile.mkdtemp(prefix="beskgraph-bench-search-"))
-    try:
+    with work_folder(options.work) as work:
         report = run(options.sizes, options.repeat, work)
-    finally:
-        if options.work is None:
-            shutil.rmtree(work, ignore_errors=True)
-    print(markdown(report))
-    if options.out:
-        (options.out / "search-benchmarks.json").write_text(
-            json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        (options.out / "search-benchmarks.md").write_text(markdown(report), encoding="utf-8")
+    publish(report, markdown(report), options.out, "search-benchmarks")
 
 
 if __name__ == "__main__":

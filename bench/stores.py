@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import re
-import shutil
 import sys
 import tempfile
 import time
@@ -28,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import indexed
-from bench.graphs import NQUADS, built_graph
+from bench.graphs import NQUADS, add_output_options, built_graph, publish, work_folder
 from bench.load import _free_port
 from bench.requests import Request, typical_requests
 from bench.run import machine
@@ -156,20 +154,11 @@ def main(argv: list[str] | None = None) -> None:
     args.add_argument("--store", default="virtuoso", help="virtuoso (started here) or a SPARQL server URL")
     args.add_argument("--size", type=int, default=1000)
     args.add_argument("--repeat", type=int, default=20)
-    args.add_argument("--work", type=Path, default=None, help="keep generated corpora and graphs here")
-    args.add_argument("--out", type=Path, default=None, help="write stores-benchmarks.json/.md here")
+    add_output_options(args, "stores-benchmarks")
     options = args.parse_args(argv)
-    work = options.work or Path(tempfile.mkdtemp(prefix="beskgraph-bench-stores-"))
-    try:
+    with work_folder(options.work) as work:
         report = run(options.size, options.store, options.repeat, work)
-    finally:
-        if options.work is None:
-            shutil.rmtree(work, ignore_errors=True)
-    print(markdown(report))
-    if options.out:
-        (options.out / "stores-benchmarks.json").write_text(
-            json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        (options.out / "stores-benchmarks.md").write_text(markdown(report), encoding="utf-8")
+    publish(report, markdown(report), options.out, "stores-benchmarks")
 
 
 if __name__ == "__main__":

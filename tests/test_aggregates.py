@@ -3,10 +3,7 @@ both kept in step with writes, on the embedded store, `oxigraph serve` and Virtu
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-from derived_helpers import BASE, BG, KINDS, MIDDELFART_CARD, empty_store, rewrite
+from derived_helpers import BASE, BG, MIDDELFART_CARD, rewrite, store
 from graphql_fixtures import seed_trig
 
 from beskgraph.aggregates import (
@@ -27,18 +24,9 @@ from beskgraph.aggregates import (
 )
 from beskgraph.store import Store, record_queries
 
-__all__ = ["seed_trig"]  # a fixture
+__all__ = ["seed_trig", "store"]  # fixtures
 MIDDELFART, TAARNBY, AARHUS = BASE + "municipality/410", BASE + "municipality/185", BASE + "municipality/751"
 INTERVENTION = BASE + "intervention/410-skaerpet-fokus-paa-langtidsledighed-ved-24-ugers-ledighed"
-
-
-@pytest.fixture(params=KINDS)
-def store(request: pytest.FixtureRequest, seed_trig: bytes) -> Iterator[Store]:
-    """The seed build in each kind of store: embedded, `oxigraph serve`, Virtuoso."""
-    store = empty_store(request.param, request)
-    store.load_dataset(seed_trig, "application/trig")
-    yield store
-    store.close()
 
 
 def number(store: Store, query: str) -> int:

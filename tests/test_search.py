@@ -3,34 +3,22 @@ with writes on the embedded store, `oxigraph serve` and Virtuoso."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from derived_helpers import (
     BASE,
     BG,
-    KINDS,
     MIDDELFART_CARD,
-    empty_store,
     graph_ntriples,
     put_as_another_program,
     rewrite,
+    store,
 )
 from graphql_fixtures import seed_trig
 
 from beskgraph.search import SearchIndex, search_index
 from beskgraph.store import EmbeddedStore, Store
 
-__all__ = ["seed_trig"]  # a fixture
-
-
-@pytest.fixture(params=KINDS)
-def store(request: pytest.FixtureRequest, seed_trig: bytes) -> Iterator[Store]:
-    """The seed build in each kind of store: embedded, `oxigraph serve`, Virtuoso."""
-    store = empty_store(request.param, request)
-    store.load_dataset(seed_trig, "application/trig")
-    yield store
-    store.close()
+__all__ = ["seed_trig", "store"]  # fixtures
 
 
 @pytest.fixture(scope="module")

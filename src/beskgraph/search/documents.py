@@ -52,17 +52,20 @@ def _values(var: str, iris: Iterable[str]) -> str:
 _PROPERTIES = _values("p", PROPERTIES)
 
 
-def _batches(items: Sequence[str]) -> Iterable[Sequence[str]]:
-    for start in range(0, len(items), BATCH):
-        yield items[start : start + BATCH]
+def _restrictions(var: str, iris: Sequence[str] | None) -> Iterable[str]:
+    """VALUES blocks naming ``iris`` a batch at a time (one empty restriction: everything)."""
+    if iris is None:
+        yield ""
+        return
+    ordered = sorted(iris)
+    for start in range(0, len(ordered), BATCH):
+        yield _values(var, ordered[start : start + BATCH])
 
 
 def read_documents(store: Store, nodes: Sequence[str] | None = None) -> dict[str, NodeDocument]:
     """The documents of ``nodes`` (every searchable node when None), sorted texts and types."""
     documents: dict[str, NodeDocument] = {}
-    groups = [None] if nodes is None else list(_batches(sorted(nodes)))
-    for group in groups:
-        only = _values("x", group) if group is not None else ""
+    for only in _restrictions("x", nodes):
         texts = (f"SELECT ?x ?p ?o (LANG(?o) AS ?lang) WHERE {{ {only} {_PROPERTIES} ?x ?p ?o . "
                  f"FILTER(isLiteral(?o)) {_searchable()} }}")
         for row in store.select(texts):
@@ -84,9 +87,7 @@ def read_documents(store: Store, nodes: Sequence[str] | None = None) -> dict[str
 def nodes_by_graph(store: Store, graphs: Sequence[str] | None = None) -> dict[str, set[str]]:
     """``{graph: searchable nodes it states a text of}`` for ``graphs`` (every graph when None)."""
     found: dict[str, set[str]] = defaultdict(set)
-    groups = [None] if graphs is None else list(_batches(sorted(graphs)))
-    for group in groups:
-        only = _values("g", group) if group is not None else ""
+    for only in _restrictions("g", graphs):
         query = (f"SELECT DISTINCT ?g ?x WHERE {{ {only} {_PROPERTIES} GRAPH ?g {{ ?x ?p ?o }} "
                  f"FILTER(isLiteral(?o)) {_searchable()} }}")
         for row in store.select(query):
