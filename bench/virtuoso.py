@@ -48,7 +48,7 @@ ServerRoot = {dir}
 ServerThreads = 10
 MaxKeepAlives = 10
 [SPARQL]
-ResultSetMaxRows = 100000000
+ResultSetMaxRows = 1000000
 MaxQueryExecutionTime = 60
 """
 
