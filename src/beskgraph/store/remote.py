@@ -22,7 +22,9 @@ Every answer is read in a format pyoxigraph parses (SPARQL XML results, N-Triple
 served re-serialised by pyoxigraph, as the embedded store serialises its own: the same
 query gives the same bytes whichever engine answered, and engines' quirks stay here
 (Virtuoso answers ASK as a one-row SELECT of ``__ASK_RETVAL``; its JSON writes booleans
-as ``1``; its ``GRAPH ?g {}`` binds nothing).
+as ``1``; its ``GRAPH ?g {}`` binds nothing; it names the column of a bare expression in
+the projection, its own extension, ``callret-1``, which no SPARQL parser reads, so it
+becomes ``callret_1``).
 
 Reads retry (bounded, with backoff) on connection errors and 5xx; a read timeout is
 never retried. Down/slow servers raise ``StoreUnavailable``, refusals ``StoreError``.
@@ -39,6 +41,7 @@ at the deadline, or when the client goes.
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
 import time
 from collections.abc import Generator, Iterator, Sequence
@@ -78,6 +81,7 @@ READ_MARGIN = 2.0  # seconds beyond a query's time limit before the client gives
 PARSED = {"SelectQuery": SPARQL_XML, "AskQuery": SPARQL_XML, "ConstructQuery": "application/n-triples",
           "DescribeQuery": "application/n-triples", None: f"{SPARQL_XML}, application/n-triples;q=0.9"}
 ASK_RETVAL = "__ASK_RETVAL"  # Virtuoso's one variable when it answers an ASK as a SELECT
+_NAME = re.compile(rb'<(?:variable|binding) name="[^"]*"')
 
 
 class ChallengeAuth(httpx.Auth):
@@ -467,7 +471,14 @@ def parse_results(body: bytes, media: str, form: str | None) -> ox.QuerySolution
     """SPARQL results in any format pyoxigraph reads; an ASK answered as Virtuoso does, as a boolean."""
     fmt = ox.QueryResultsFormat.from_media_type(media.split(";", 1)[0].strip()) or ox.QueryResultsFormat.XML
     try:
-        result = ox.parse_query_results(body, format=fmt)
+        try:
+            result = ox.parse_query_results(body, format=fmt)
+        except SyntaxError:
+            if fmt != ox.QueryResultsFormat.XML:
+                raise
+            # Virtuoso names the column of a bare expression ``callret-1``: not a SPARQL name
+            renamed = _NAME.sub(lambda m: m.group(0).replace(b"-", b"_"), body)
+            result = ox.parse_query_results(renamed, format=fmt)
     except (SyntaxError, ValueError) as exc:
         raise StoreError(f"the store's answer is not SPARQL results ({media}): {exc}") from exc
     if isinstance(result, ox.QuerySolutions) and [v.value for v in result.variables] == [ASK_RETVAL] and \
