@@ -76,7 +76,7 @@ def test_parties_by_kind_and_name_with_the_letters_they_sent_received_and_signed
       ministry: parties(filter: {name: "BESKÆFTIGELSESMINISTERIET"}) { nodes { __typename name
         lettersReceived { totalCount } lettersSent { totalCount } } }
       everyone: parties { totalCount } posts: parties(first: 100, filter: {partyKind: [POST]}) { totalCount
-        nodes { __typename partyKind ... on Post { postIn { name } municipality { code } } } }
+        nodes { __typename partyKind ... on Post { postIn { name } municipality { code } role } } }
       units: parties(filter: {partyKind: [UNIT, ORGANISATION]}) { totalCount } }"""
     result = data(gql_client, query)
     people = result["people"]["nodes"]
@@ -92,6 +92,7 @@ def test_parties_by_kind_and_name_with_the_letters_they_sent_received_and_signed
     assert result["posts"]["totalCount"] == len(posts) == 19
     assert {(p["__typename"], p["partyKind"]) for p in posts} == {("Post", "POST")}
     assert all(p["postIn"]["name"] for p in posts) and any(p["municipality"] for p in posts)
+    assert {p["role"].rsplit("/", 2)[-2] for p in posts} == {"role"} and len({p["role"] for p in posts}) > 3
     assert result["units"]["totalCount"] == 14
     assert result["everyone"]["totalCount"] == 98 + 14 + 19 + 7  # every municipality is a party
 

@@ -107,6 +107,24 @@ def _one_of(path: str, members: Iterable[Enum] | None, var: str) -> list[str]:
     return [f"?s {path} ?{var} . VALUES ?{var} {{ {' '.join(iri(v) for v in wanted)} }}"]
 
 
+def _class_kind(kinds: type[Enum], members: Iterable[Enum] | None) -> list[str]:
+    """Nodes whose kind (the first of ``kinds``' classes the node has, as :func:`class_value`
+    reads it) is one of ``members``: a municipality is also an org:Organization, but of kind
+    MUNICIPALITY only."""
+    wanted = set(members or ())
+    if not wanted:
+        return []
+    order = list(kinds)
+    branches = []
+    for member in (m for m in order if m in wanted):
+        earlier = " ".join(iri(m.value) for m in order[: order.index(member)])
+        exclude = ""
+        if earlier:
+            exclude = f" FILTER NOT EXISTS {{ ?s <{RDF_TYPE}> ?_k . VALUES ?_k {{ {earlier} }} }}"
+        branches.append(f"{{ ?s <{RDF_TYPE}> {iri(member.value)} .{exclude} }}")
+    return [" UNION ".join(branches)]
+
+
 def _node(value: str | None, cls: type, path: str) -> list[str]:
     if not value:
         return []
@@ -263,7 +281,7 @@ def _initiatives(f: inputs.InitiativeFilter | None) -> list[str]:
 def _parties(f: inputs.PartyFilter | None) -> list[str]:
     if f is None:
         return []
-    found = _one_of(f"<{RDF_TYPE}>", f.party_kind, "_kind")
+    found = _class_kind(inputs.PartyKind, f.party_kind)
     if f.name:
         found.append(f"?s {_name_path()} ?_n . {contains('_n', f.name)}")
     if f.municipality:

@@ -298,7 +298,7 @@ class Document(Node):
     status: DocumentStatus | None = value(BG.documentStatus)
     content_hash: str | None = value(BG.contentHash)
     character_count: int | None = value(BG.characterCount)
-    named_graph: str | None = value(
+    named_graph: str = value(
         BG.namedGraph, description="IRI of the named graph holding what was read."
     )
     problems: list[Problem] = link(
@@ -389,20 +389,21 @@ _NAME_PATHS = (SCHEMA.name, SKOS.prefLabel, RDFS.label)
     description="An organisation or a unit of one (a ministry, a committee, a job centre).",
 )
 class Organisation(Party, Sourced):
-    name: str | None = value(*_NAME_PATHS, searchable=True, description="Its name.")
+    name: str = value(*_NAME_PATHS, searchable=True, description="Its name.")
     unit_of: Party | None = link(ORG.unitOf, description="The organisation a unit is part of.")
     municipality: Municipality | None = link(BG.municipality, description="The municipality it belongs to.")
     source: Source | None = own_source()
-    document: Document | None = read_from()
+    document: Document = read_from()
 
 
 @node_type(ORG.Post, description="A post in an organisation (borgmester, jobcenterchef), whoever holds it.")
 class Post(Party):
-    name: str | None = value(
+    name: str = value(
         SKOS.prefLabel, searchable=True, description="The post and its organisation, as written."
     )
     post_in: Party | None = link(ORG.postIn, description="The organisation the post is in.")
     held_by: Person | None = link(ORG.heldBy, description="The person holding it.")
+    role: str = value(ORG.role, description="IRI of its role, a concept of the roles scheme.")
     municipality: Municipality | None = link(ORG.postIn, description="The municipality the post is in.")
 
 
@@ -421,7 +422,7 @@ class Person(Party, Sourced):
 
 @node_type(SCHEMA.SoftwareApplication, description="An IT system a letter mentions.")
 class Software(Mentionable):
-    name: str | None = value(SCHEMA.name, searchable=True, description="The system's name.")
+    name: str = value(SCHEMA.name, searchable=True, description="The system's name.")
 
 
 @node_type(BG.Mention)
