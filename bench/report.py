@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from bench import indexed
 from bench.stats import growth_exponent
 
 MAX_EXPONENT = 1.1
@@ -97,6 +98,7 @@ def markdown(report: dict[str, Any]) -> str:
     for q in largest["queries"]:
         out.append(f"- {q['request']}: GraphQL / raw {verdict(q['ratio_p50'], MAX_GRAPHQL_RATIO, '×')}; "
                    f"p50 {verdict(q['graphql_ms']['p50'], MAX_P50_MS, ' ms')}")
+    out += indexed.markdown(sizes)
     out += ["", "## Export (deterministic dump vs pyoxigraph's own serialiser of the same quads)", ""]
     out += _table(["documents", "format", "ours s", "store s", "ratio"],
                   [[f"{s['size']:,}", e["format"], f"{e['ours_s']:.2f}", f"{e['store_s']:.2f}",

@@ -19,10 +19,12 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 
+from .aggregates import materialise
 from .build import BuildResult, build, format_for
 from .cache import BuildCache, default_cache
 from .config import SEEDS_DIR
 from .model.common import Status
+from .search import search_index
 from .store import EmbeddedStore, RemoteStore, Store, open_store
 from .sync import stored_hashes, sync
 
@@ -38,8 +40,17 @@ def fill_store(store: Store, *, graph: Path | None = None, sources: Sequence[Pat
 
     A store that holds a build is brought in line with the sources graph by graph: only
     documents whose content changed are parsed and validated again (``cache``: default
-    location, see :mod:`beskgraph.cache`), and only their graphs are written.
+    location, see :mod:`beskgraph.cache`), and only their graphs are written. Then what
+    is derived from the graph (the aggregates graph, the search index) is brought in line.
     """
+    done = _fill(store, graph=graph, sources=sources, rebuild=rebuild, cache=cache)
+    materialise(store)
+    search_index(store).refresh()
+    return done
+
+
+def _fill(store: Store, *, graph: Path | None, sources: Sequence[Path], rebuild: bool,
+          cache: BuildCache | None) -> str:
     if graph is not None:
         store.load_dataset(graph.read_bytes(), MEDIA_TYPES[format_for(graph)])
         return f"loaded {graph}"

@@ -7,9 +7,10 @@ of the code (the installed package's files) and of the settings: servers (or wor
 that hold the same graph and run the same code compute the same token, and a restart on
 an unchanged graph keeps clients' and CDNs' validators valid. A store holding a named
 graph without a digest (data not written by a build) gets a random token per generation:
-never shared, so never wrong.
+never shared, so never wrong. Graphs derived from the others (aggregates) are left out: they
+are a function of the source graphs and the code.
 
-The token is computed again, with one SPARQL query, when the store's ``generation``
+The token is computed again, with two SPARQL queries, when the store's ``generation``
 changes. A token computed while the store was written (the generation moved meanwhile)
 is used for that request only.
 """
@@ -25,10 +26,8 @@ from importlib import resources
 from anyio import CapacityLimiter, to_thread
 
 from beskgraph.api.settings import Settings
-from beskgraph.rdf.namespaces import BG
+from beskgraph.derived import source_digests, sources_fingerprint
 from beskgraph.store import RemoteStore, Store
-
-DIGESTS = f"SELECT ?g ?d WHERE {{ GRAPH ?g {{ ?g <{BG.graphDigest}> ?d }} }}"
 
 
 @cache
@@ -50,10 +49,9 @@ def code_digest() -> str:
 
 def content_token(store: Store, salt: str) -> str:
     """The token of the store's current content (see module doc); blocking."""
-    digests = {str(row["g"]): str(row["d"]) for row in store.select(DIGESTS)}
-    if set(store.graphs()) - set(digests):
+    listed = sources_fingerprint(source_digests(store))
+    if listed is None:
         return secrets.token_hex(16)
-    listed = "\n".join(f"{graph} {digests[graph]}" for graph in sorted(digests))
     return hashlib.sha256(f"{salt}\n{listed}".encode()).hexdigest()[:32]
 
 
