@@ -34,10 +34,12 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from beskgraph.api.body import CLIENT_GONE, BodyTooLarge, ClientGone, read_body
 from beskgraph.api.description import described, public_base, service_graph
 from beskgraph.api.refusals import refuse
 from beskgraph.api.settings import Settings, env_name
 from beskgraph.query import QueryRefused, read_query
+from beskgraph.query.limits import SERVICE_REFUSED
 from beskgraph.store import (
     NotAcceptable,
     QueryLimitExceeded,
@@ -47,12 +49,10 @@ from beskgraph.store import (
     StoreUnavailable,
 )
 from beskgraph.store.children import Budget, QueryJob
-from beskgraph.query.limits import SERVICE_REFUSED
 from beskgraph.store.errors import Busy, NetworkRefused, QueryCancelled
 from beskgraph.store.slots import QuerySlots
 
 READ_ONLY = "This SPARQL endpoint is read-only: SPARQL Update is not accepted."
-CLIENT_GONE = 499  # nginx's "client closed request": nobody reads it, the log line does
 BACKSTOP_MARGIN = 10.0  # seconds
 
 
@@ -94,13 +94,12 @@ def _media_type(request: Request) -> tuple[str, dict[str, str]]:
 
 
 async def _body(request: Request, limit: int) -> bytes:
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise ProtocolError(413, f"request body larger than {limit} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
+    try:
+        return await read_body(request, limit)
+    except BodyTooLarge as exc:
+        raise ProtocolError(413, str(exc)) from exc
+    except ClientGone as exc:
+        raise ProtocolError(exc.status, str(exc)) from exc
 
 
 def _utf8(data: bytes) -> str:
