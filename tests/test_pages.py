@@ -89,6 +89,14 @@ def test_compare_filters_by_test_and_target_group(site: str) -> None:
     assert f'value="{group}" selected' in narrowed
 
 
+@pytest.mark.parametrize("group", ["x", "<script>alert(1)</script>"])
+def test_compare_refuses_a_target_group_that_is_no_iri(site: str, group: str) -> None:
+    response = httpx.get(site + "/compare", params={"group": group}, headers={"accept": BROWSER_ACCEPT},
+                         timeout=30)
+    assert response.status_code == 400
+    assert "Målgruppen skal være en IRI" in response.text and "<script>alert" not in response.text
+
+
 def test_letter_shows_its_chain_parties_and_commitments(site: str) -> None:
     page = get(site, "/letter/2018-07-09-rudersdal-til-beskaeftigelsesministeriet")
     words = text_of(page)

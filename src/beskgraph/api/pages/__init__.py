@@ -87,8 +87,20 @@ async def home(request: Request) -> Response:
 async def compare(request: Request) -> Response:
     params = request.query_params
     store = request.app.state.store
-    build = partial(overviews.compare, store, params.get("test"), params.get("group") or None)
+    group = params.get("group") or None
+    if group is not None and not _is_iri(group):  # the client's error, not the store's
+        return page(request, "error.html", status=400, title="Ugyldig målgruppe",
+                    message=f"Målgruppen skal være en IRI, ikke {group!r}.")
+    build = partial(overviews.compare, store, params.get("test"), group)
     return await _overview(request, "compare.html", build)
+
+
+def _is_iri(text: str) -> bool:
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
 
 
 async def timeline(request: Request) -> Response:
