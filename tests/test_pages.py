@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 
 import httpx
 import pytest
-from pages_fixtures import BASE, BROWSER_ACCEPT, MIDDELFART, seed_store, seed_trig, site
+from pages_fixtures import BASE, BROWSER_ACCEPT, MIDDELFART, seed_app, seed_store, seed_trig, site
+from starlette.applications import Starlette
 
 from beskgraph.api.pages.search import search
 from beskgraph.store import EmbeddedStore
@@ -95,6 +97,17 @@ def test_compare_refuses_a_target_group_that_is_no_iri(site: str, group: str) ->
                          timeout=30)
     assert response.status_code == 400
     assert "Målgruppen skal være en IRI" in response.text and "<script>alert" not in response.text
+
+
+def test_sparql_editor_shows_the_public_address_not_the_host_header(
+        serve_app: Callable[[Starlette], str], seed_store: EmbeddedStore) -> None:
+    public = serve_app(seed_app(seed_store, public_url="https://graph.example/beskgraph"))
+    local = serve_app(seed_app(seed_store))
+    for base, shown in ((public, "https://graph.example/beskgraph"), (local, local)):
+        response = httpx.get(base + "/sparql", headers={"accept": BROWSER_ACCEPT, "host": "evil.example"},
+                             timeout=30)
+        assert response.status_code == 200
+        assert f"curl -G {shown}/sparql" in response.text and "evil.example" not in response.text
 
 
 def test_letter_shows_its_chain_parties_and_commitments(site: str) -> None:

@@ -20,6 +20,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from beskgraph.api import sparql
+from beskgraph.api.links import public_base
 from beskgraph.api.pages import overviews, views
 from beskgraph.api.pages.documentation import shapes_context, vocabulary_context
 from beskgraph.api.pages.examples import examples
@@ -123,7 +124,7 @@ async def sparql_or_editor(request: Request) -> Response:
     """GET /sparql: the editor for a browser that sends no query; the protocol endpoint for all else."""
     params = request.query_params
     if not any(key in params for key in ("query", "update")) and wants_html(request):
-        return page(request, "sparql.html", title="SPARQL", examples=examples())
+        return page(request, "sparql.html", title="SPARQL", examples=examples(), base=public_base(request))
     return await sparql.sparql(request)
 
 
