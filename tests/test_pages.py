@@ -138,6 +138,7 @@ def test_search_ranks_the_municipality_first(site: str, seed_store: EmbeddedStor
     assert page.index('href="/municipality/410"') < page.index(f'href="/{MIDDELFART}"')
     assert "<mark>Middelfart</mark>" in page
     assert search(seed_store, "   ") == []
+    assert search(seed_store, "\x00\x01") == [] and search(seed_store, "\x00 \x7f\u200b") == []  # no words
     letters = search(seed_store, "jobklubber")
     assert letters and all("jobklubber" in (h.before + h.match + h.after).lower() for h in letters)
 

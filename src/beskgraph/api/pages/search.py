@@ -53,12 +53,14 @@ class Hit:
 
 
 def words(query: str) -> list[str]:
-    """The query's words, lower-cased, without characters that mean something in SPARQL strings."""
-    return [w for w in re.split(r"[\s\"'\\]+", query.lower()) if w][:MAX_WORDS]
+    """The query's words, lower-cased, without characters that mean something in SPARQL strings
+    or cannot be printed; a word left empty is no word (it would match every text)."""
+    printable = ("".join(c for c in w if c.isprintable()) for w in re.split(r"[\s\"'\\]+", query.lower()))
+    return [w for w in printable if w][:MAX_WORDS]
 
 
 def _string(word: str) -> str:
-    return '"' + "".join(c for c in word if c.isprintable()) + '"'
+    return f'"{word}"'
 
 
 def search(store: Store, query: str, limit: int = 50) -> list[Hit]:
