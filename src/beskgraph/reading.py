@@ -6,7 +6,10 @@ whose bytes (and the pipeline) are unchanged is not parsed again.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,12 +95,19 @@ class Reader:
 
 
 def read_bytes(path: Path) -> tuple[str, bytes | None]:
-    """SHA-256 of the file and its bytes (None when over the size limit: hashed as a stream)."""
-    if too_large(path.stat().st_size) is None:
-        raw = path.read_bytes()
-        return hashlib.sha256(raw).hexdigest(), raw
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
+    """SHA-256 of the file and its bytes (None when over the size limit: hashed as a stream).
+
+    Only a regular file is read: a device would be read for ever (``/dev/zero``) and a FIFO
+    waits for a writer, so either, given by name, is an :class:`OSError` saying so. The file
+    is opened without waiting (a FIFO's open would) and asked what it is once open."""
+    with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as stream:
+        info = os.fstat(stream.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (a device, FIFO or socket)")
+        if too_large(info.st_size) is None:
+            raw = stream.read()
+            return hashlib.sha256(raw).hexdigest(), raw
+        digest = hashlib.sha256()
         while chunk := stream.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest(), None
