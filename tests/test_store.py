@@ -6,6 +6,8 @@ import asyncio
 import datetime as dt
 import json
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -394,3 +396,19 @@ def test_embedded_on_disk_queries_see_every_write_at_once(tmp_path: Path) -> Non
         assert body.split() == [b"n", str(i).encode()]
     store.close()
     assert [p.name for p in tmp_path.iterdir()] == ["db"]  # the last snapshot is gone with the store
+
+
+def test_a_store_directory_in_use_is_named_in_one_line(tmp_path: Path) -> None:
+    first = EmbeddedStore(tmp_path / "store")
+    try:
+        with pytest.raises(StoreError, match=r"oxigraph:.*/store is in use by another process"):
+            EmbeddedStore(tmp_path / "store")
+        other = subprocess.run([sys.executable, "-c", "import sys; from beskgraph.store import EmbeddedStore\n"
+                                "EmbeddedStore(sys.argv[1])", str(tmp_path / "store")],
+                               capture_output=True, text=True, timeout=60)
+        assert other.returncode == 1
+        last = other.stderr.strip().splitlines()[-1]
+        assert last.startswith("beskgraph.store.errors.StoreError: oxigraph:") and "in use by another process" in last
+        assert "During handling" not in other.stderr  # no pyoxigraph traceback chained to it
+    finally:
+        first.close()
