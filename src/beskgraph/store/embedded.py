@@ -89,12 +89,17 @@ class _LimitedWriter:
 def _open(path: Path, read_only: bool) -> ox.Store:
     """The on-disk store at ``path``; one a process holds already is a StoreError saying so."""
     try:
-        return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+        store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
     except OSError as exc:
         if "LOCK" not in str(exc):
             raise
         raise StoreError(f"oxigraph:{path} is in use by another process (it holds the store's lock); "
                          "stop that process or give another directory") from None
+    if not read_only:  # the lock is ours: no loader is writing these any more
+        for stale in path.glob("bulk-*.sst"):  # a bulk load's batches, left by a killed load
+            with contextlib.suppress(OSError):
+                stale.unlink()
+    return store
 
 
 class EmbeddedStore:
