@@ -1,7 +1,8 @@
 """Reading one source file: its bytes (hashed), decoded, parsed; what became of it.
 
 Run in the build's worker processes; with a :class:`~beskgraph.cache.BuildCache` a file
-whose bytes (and the pipeline) are unchanged is not parsed again.
+whose bytes (and the pipeline) are unchanged is not parsed again. A parse that takes
+more CPU time than :mod:`.cpu_limit` allows leaves its document out.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from . import cache as build_cache
 from .cache import BuildCache
+from .cpu_limit import CpuLimitExceeded, cpu_limit, max_parse_seconds
 from .decoding import too_large
 from .model.common import ParsedDocument, Problem, Severity, Stage, Status
 from .parse import parse_source
@@ -86,7 +88,14 @@ class Reader:
         if self.cache is not None and (hit := self.cache.get("parse", entry)) is not None:
             hit.outcome.parsed = False
             return hit
-        read = read_document(path, raw, content_hash)
+        try:
+            with cpu_limit(max_parse_seconds()):
+                read = read_document(path, raw, content_hash)
+        except CpuLimitExceeded as over:  # not cached: another build may have more time
+            problem = Problem(Severity.VIOLATION, Stage.PARSE, over.reason)
+            outcome = DocumentOutcome(path.name, None, problems=[problem], content_hash=content_hash,
+                                      parsed=True)
+            return ReadDocument(path, None, outcome)
         read.outcome.parsed = True
         read.outcome.seconds["parse"] = time.perf_counter() - started
         if self.cache is not None:
