@@ -37,6 +37,8 @@ CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "corpus"
 PROSE = "Indsatsen er målrettet ledige, der af forskellige grunde ikke har en realistisk plan for job.\n"
 DATED = ("Den 9. april 2018 fik 120 borgere i Køge Kommune et tilbud, svarende til 42 % af de ledige, "
          "jf. LBK nr. 1342 af 20. november 2016 § 16a\n")
+ONE_DATE = "9. april 2018\n"  # a table of dates, one a line
+CLOSINGS = "Med venlig hilsen\nAnne Hansen\nKontorchef\n\nKære Odense Kommune\n"  # letter after letter
 
 
 def timed(function: Callable[[], Any]) -> tuple[float, Any]:
@@ -119,7 +121,10 @@ def parsers(largest_mb: float) -> list[dict[str, Any]]:
         growth("card", parse_card, card, PROSE, sizes),
         growth("generic reader", lambda s: read_publication(s, DocumentKind.OTHER), answer, DATED, sizes),
         growth("letters, plain prose", parse_correspondence, letters, PROSE, [s / 4 for s in sizes]),
-        growth("letters, dated prose", parse_correspondence, letters, DATED, [1 / 64, 1 / 32, 1 / 16]),
+        growth("letters, dated prose", parse_correspondence, letters, DATED, [s / 4 for s in sizes]),
+        growth("letters, one date a line", parse_correspondence, letters, ONE_DATE, [s / 4 for s in sizes]),
+        growth("letters, closings and greetings", parse_correspondence, letters, CLOSINGS,
+               [s / 16 for s in sizes]),
     ]
 
 

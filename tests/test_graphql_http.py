@@ -106,6 +106,10 @@ def test_mutation_over_get_is_405_and_unacceptable_accept_is_406(seeded_client: 
     assert response.status_code == 405
     assert response.headers["allow"] == "POST"
     assert seeded_client.post("/graphql", json={"query": QUERY}, headers={"accept": "image/png"}).status_code == 406
+    not_json = seeded_client.post("/graphql", json={"query": QUERY}, headers={"accept": "application/json;q=0, */*"})
+    assert not_json.headers["content-type"].startswith(GRAPHQL_RESPONSE)  # q=0 refuses JSON
+    neither = f"application/json;q=0, {GRAPHQL_RESPONSE};q=0, */*"
+    assert seeded_client.post("/graphql", json={"query": QUERY}, headers={"accept": neither}).status_code == 406
 
 
 def test_store_down_is_503_with_a_clear_error() -> None:

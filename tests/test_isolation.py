@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import socket
@@ -11,14 +12,20 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from canary import Canary
 from conftest import SAMPLE_TRIG
+from starlette.applications import Starlette
 
+from beskgraph.api.app import create_app
 from beskgraph.isolation import lifeline, seccomp
 from beskgraph.isolation.stack import call_with_stack
-from beskgraph.store import EmbeddedStore, StoreError, StoreUnavailable
+from beskgraph.query import decode_escapes
+from beskgraph.query.grammar import QueryInfo
+from beskgraph.store import EmbeddedStore, StoreUnavailable
 from beskgraph.store.children import Budget, QueryJob
+from beskgraph.store.errors import NetworkRefused
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux process controls")
 
@@ -106,11 +113,32 @@ def embedded(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Embedde
 
 
 def test_an_unchecked_service_query_cannot_reach_the_network(embedded: EmbeddedStore, canary: Canary) -> None:
-    with pytest.raises(StoreError, match="Operation not permitted"):
+    with pytest.raises(NetworkRefused, match="Operation not permitted"):
         embedded.query_raw(f"SELECT * {{ SERVICE <{canary.url}> {{ ?s ?p ?o }} }}", "*/*", timeout=10)
     body, _ = embedded.query_raw(f"ASK {{ SERVICE SILENT <{canary.url}> {{ ?s ?p ?o }} }}", "*/*", timeout=10)
     assert body.endswith(b"true}")  # SILENT: the failed service gives its one empty solution
     time.sleep(0.2)
+    assert canary.contacts == []
+
+
+def test_a_query_the_sandbox_stops_is_refused_and_logged(
+    serve_app: Callable[[Starlette], str], canary: Canary, caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # With both checks out of the way (as if a disguise got past them), the sandbox stops
+    # the SERVICE: the client gets the same refusal as from a check (it used to get 500
+    # "store error: PermissionError"), and the log line says which wall stopped it.
+    monkeypatch.setattr("beskgraph.api.sparql.read_query", lambda query, _limits: decode_escapes(query))
+    monkeypatch.setattr("beskgraph.store.children.inspect_query", lambda _text, _depth: QueryInfo("SelectQuery"))
+    store = EmbeddedStore()
+    store.load_dataset(SAMPLE_TRIG, "application/trig")
+    endpoint = serve_app(create_app(store)) + "/sparql"
+    with caplog.at_level(logging.WARNING, "beskgraph.refused"):
+        response = httpx.get(endpoint, params={"query": f"SELECT * {{ ?s ?p ?o SERVICE <{canary.url}> {{ }} }}"})
+    assert response.status_code == 400
+    assert response.text == "SERVICE (federated query) is not allowed on this endpoint"
+    lines = [r.getMessage() for r in caplog.records if r.name == "beskgraph.refused"]
+    assert len(lines) == 1 and "400" in lines[0] and "network sandbox stopped" in lines[0]
     assert canary.contacts == []
 
 

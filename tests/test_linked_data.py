@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import pytest
 import rdflib
 import rdflib.compare
 from pages_fixtures import BASE, BG, BROWSER_ACCEPT, seed_app, seed_store, seed_trig, site
@@ -92,6 +93,18 @@ def test_format_parameter_and_link_header(site: str) -> None:
     assert '</municipality/410?format=jsonld>; rel="alternate"; type="application/ld+json"' in response.headers["link"]
     # curl's */* gets Turtle; a browser gets HTML
     assert httpx.get(site + "/municipality/410").headers["content-type"].startswith("text/turtle")
+
+
+@pytest.mark.parametrize(("accept", "media"), [
+    ("text/turtle;q=0, */*", "text/html"),  # q=0: anything but Turtle
+    ("text/turtle;q=0, text/html;q=0, */*", "application/ld+json"),
+    ("application/x-turtle;q=0, text/*", "text/html"),  # an alias's q=0 refuses what it names
+    ("*/*;q=abc", "text/turtle"),  # a malformed q is ignored, not read as 0
+    ("text/turtle;q=1.5, application/ld+json;q=0.5", "text/turtle"),
+])
+def test_accept_weights_are_honoured(site: str, accept: str, media: str) -> None:
+    response = httpx.get(site + "/municipality/410", headers={"accept": accept})
+    assert response.status_code == 200 and response.headers["content-type"].startswith(media)
 
 
 def test_source_text_is_what_its_fragments_address(site: str, seed_store: EmbeddedStore) -> None:

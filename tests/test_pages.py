@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 
 import httpx
 import pytest
-from pages_fixtures import BASE, BROWSER_ACCEPT, MIDDELFART, seed_store, seed_trig, site
+from pages_fixtures import BASE, BROWSER_ACCEPT, MIDDELFART, seed_app, seed_store, seed_trig, site
+from starlette.applications import Starlette
 
 from beskgraph.api.pages.search import search
 from beskgraph.store import EmbeddedStore
@@ -89,6 +91,25 @@ def test_compare_filters_by_test_and_target_group(site: str) -> None:
     assert f'value="{group}" selected' in narrowed
 
 
+@pytest.mark.parametrize("group", ["x", "<script>alert(1)</script>"])
+def test_compare_refuses_a_target_group_that_is_no_iri(site: str, group: str) -> None:
+    response = httpx.get(site + "/compare", params={"group": group}, headers={"accept": BROWSER_ACCEPT},
+                         timeout=30)
+    assert response.status_code == 400
+    assert "Målgruppen skal være en IRI" in response.text and "<script>alert" not in response.text
+
+
+def test_sparql_editor_shows_the_public_address_not_the_host_header(
+        serve_app: Callable[[Starlette], str], seed_store: EmbeddedStore) -> None:
+    public = serve_app(seed_app(seed_store, public_url="https://graph.example/beskgraph"))
+    local = serve_app(seed_app(seed_store))
+    for base, shown in ((public, "https://graph.example/beskgraph"), (local, local)):
+        response = httpx.get(base + "/sparql", headers={"accept": BROWSER_ACCEPT, "host": "evil.example"},
+                             timeout=30)
+        assert response.status_code == 200
+        assert f"curl -G {shown}/sparql" in response.text and "evil.example" not in response.text
+
+
 def test_letter_shows_its_chain_parties_and_commitments(site: str) -> None:
     page = get(site, "/letter/2018-07-09-rudersdal-til-beskaeftigelsesministeriet")
     words = text_of(page)
@@ -118,6 +139,7 @@ def test_search_ranks_the_municipality_first(site: str, seed_store: EmbeddedStor
     assert page.index('href="/municipality/410"') < page.index(f'href="/{MIDDELFART}"')
     assert "<mark>Middelfart</mark>" in page
     assert search(seed_store, "   ").hits == []
+    assert search(seed_store, "\x00\x01").hits == [] and search(seed_store, "\x00 \x7f\u200b").hits == []  # no words
     letters = search(seed_store, "jobklubber").hits
     # every hit shows the word it matched, in whichever inflection it has there
     assert letters and all(any(marked and text.lower().startswith("jobklub") for text, marked in h.snippet.parts())

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
 from beskgraph.build import BuildFailed, BuildResult, build
+from beskgraph.cache import BuildCache
 from beskgraph.config import PROJECT_ROOT, SEEDS_DIR
 from beskgraph.model.common import Severity, Stage, Status
 from beskgraph.rdf import iris
@@ -172,3 +174,33 @@ def test_two_files_with_one_graph_name_are_not_merged(tmp_path: Path):
     assert result.failed[0].error == (f"2025/kort.txt: 2025/kort.txt has the same graph name as 2024/kort.txt "
                                       f"(<{iris.named_graph('kort.txt')}>); rename one of them")
     assert str(iris.named_graph("2025/kort.txt")) in {c.name for c in result.chunks}
+
+
+def test_a_device_or_fifo_given_by_name_is_left_out_not_read_for_ever(tmp_path: Path):
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)  # no writer: opening it to read would wait for one
+    card = tmp_path / "kort.txt"
+    card.write_bytes((SEEDS_DIR / "000_2ad044e4a048410a.txt").read_bytes())
+    done: list[BuildResult] = []
+    reading = threading.Thread(target=lambda: done.append(build([card, fifo, Path(os.devnull)])), daemon=True)
+    reading.start()
+    reading.join(timeout=120)
+    assert done, "the build waited on the FIFO"
+    left_out = {d.name: d.error for d in done[0].documents if d.status is Status.LEFT_OUT}
+    assert left_out == {name: f"{name}: cannot be read: not a regular file (a device, FIFO or socket)"
+                        for name in ("pipe.txt", Path(os.devnull).name)}
+    assert [d.name for d in done[0].documents if d.ok] == ["kort.txt"]
+
+
+def test_a_parse_over_its_cpu_limit_leaves_its_document_out_uncached(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch):
+    letters = tmp_path / "breve.txt"  # the seed letters take tenths of a second of CPU to parse
+    letters.write_bytes((SEEDS_DIR / "003_aec37f0f2b66ca76.txt").read_bytes())
+    cache = BuildCache(tmp_path / "cache")
+    monkeypatch.setenv("BESKGRAPH_MAX_PARSE_SECONDS", "0.01")
+    over = build([letters], cache=cache)
+    assert [(d.status, d.error) for d in over.documents] == [
+        (Status.LEFT_OUT, "breve.txt: parsing took over 0.01 s of CPU time (BESKGRAPH_MAX_PARSE_SECONDS)")]
+    monkeypatch.delenv("BESKGRAPH_MAX_PARSE_SECONDS")
+    again = build([letters], cache=cache)
+    assert [(d.name, d.status, d.parsed) for d in again.documents] == [("breve.txt", Status.OK, True)]

@@ -74,6 +74,8 @@ def test_works_on_any_store(serve_app: Callable[[Starlette], str], any_store: St
         ("text/tab-separated-values", "text/tab-separated-values"),
         ("application/json", "application/sparql-results+json"),
         ("text/html, */*;q=0.1", "application/sparql-results+json"),
+        ("application/json;q=0, */*", "application/sparql-results+xml"),  # q=0 refuses, through an alias
+        ("*/*;q=abc", "application/sparql-results+json"),  # a malformed q is ignored
     ],
 )
 def test_select_content_negotiation(endpoint: str, accept: str, media: str) -> None:

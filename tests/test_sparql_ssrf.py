@@ -66,7 +66,18 @@ REFUSED = {
     "FROM NAMED": "SELECT * FROM NAMED <{U}> { GRAPH ?g { ?s ?p ?o } }",
     "escaped FROM": "SELECT * FROM <http\\u003A//{H}/g> { ?s ?p ?o }",
     "surrogate escape": 'ASK { FILTER("\\uD800") SERVICE <{U}> { } }',
+    "less-than read as an IRI holding a quote":
+        "ASK { ?s ?p ?o FILTER(?o<STR('>')||true) SERVICE <{U}> { } FILTER('x'||true) }",
+    "less-than read as an IRI holding #": "ASK { ?s ?p ?o FILTER(?o<?p#>\n) SERVICE <{U}> { } }",
 }
+# The reported bypass: a name character the shape pass did not know ended a prefixed name
+# early, so the local-name escape \' opened a long string there; rdflib ended the comment
+# at LF only. Every mark SPARQL allows in names, typed and escaped, with CR and CR LF.
+_NAME_MARK = ("PREFIX ex: <http://e/> SELECT * {{ {{ ?s ex:a{mark}\\''' . # {end} }} UNION "
+              "{{ SERVICE <{{U}}> {{ ?leak ?y ?z }} }} {{ # '''\n }} }}")
+for _code in ("0300", "0301", "036F", "203F", "2040"):
+    REFUSED[f"U+{_code} ends a name early (reported)"] = _NAME_MARK.format(mark=chr(int(_code, 16)), end="\r")
+    REFUSED[f"escaped U+{_code} ends a name early"] = _NAME_MARK.format(mark=f"\\u{_code}", end="\r\n")
 # Answered normally, and still without a contact: naming a URL is not fetching it.
 ANSWERED = {
     "DESCRIBE a URL": "DESCRIBE <{U}>",

@@ -6,6 +6,8 @@ import asyncio
 import datetime as dt
 import json
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -394,3 +396,40 @@ def test_embedded_on_disk_queries_see_every_write_at_once(tmp_path: Path) -> Non
         assert body.split() == [b"n", str(i).encode()]
     store.close()
     assert [p.name for p in tmp_path.iterdir()] == ["db"]  # the last snapshot is gone with the store
+
+
+def test_a_store_directory_in_use_is_named_in_one_line(tmp_path: Path) -> None:
+    first = EmbeddedStore(tmp_path / "store")
+    try:
+        with pytest.raises(StoreError, match=r"oxigraph:.*/store is in use by another process"):
+            EmbeddedStore(tmp_path / "store")
+        other = subprocess.run([sys.executable, "-c", "import sys; from beskgraph.store import EmbeddedStore\n"
+                                "EmbeddedStore(sys.argv[1])", str(tmp_path / "store")],
+                               capture_output=True, text=True, timeout=60)
+        assert other.returncode == 1
+        last = other.stderr.strip().splitlines()[-1]
+        assert last.startswith("beskgraph.store.errors.StoreError: oxigraph:") and "in use by another process" in last
+        assert "During handling" not in other.stderr  # no pyoxigraph traceback chained to it
+    finally:
+        first.close()
+
+
+def test_a_killed_bulk_load_leaves_no_batch_files_once_the_store_is_opened_again(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    quads = "".join(f'<http://e/s{i}> <http://e/p> "{i}" <http://e/g{i % 3}> .\n' for i in range(1_100_000))
+    (tmp_path / "data.nq").write_text(quads, encoding="utf-8")
+    loader = subprocess.Popen([sys.executable, "-c", "import sys\nfrom pathlib import Path\n"
+                               "from beskgraph.store import EmbeddedStore\n"
+                               "EmbeddedStore(sys.argv[1]).load_dataset(Path(sys.argv[2]).read_bytes(), 'nquads')",
+                               str(store), str(tmp_path / "data.nq")])
+    try:
+        deadline = time.monotonic() + 120
+        while not list(store.glob("bulk-*.sst")) and loader.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert list(store.glob("bulk-*.sst")), "the load wrote no batch file before it ended"
+    finally:
+        loader.terminate()
+        loader.wait(timeout=60)
+    assert list(store.glob("bulk-*.sst"))  # left by the killed load
+    EmbeddedStore(store).close()
+    assert not list(store.glob("bulk-*.sst"))

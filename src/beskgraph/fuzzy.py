@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 from .text import normalise
 
@@ -44,6 +44,7 @@ def repair(text: str) -> str:
     return re.sub(r"(?<![\d.,])(\d) (\d)(?=\.?\s+\D)", r"\1\2", text)
 
 
+@lru_cache(maxsize=4096)  # names are folded again for every line compared with them
 def fold(text: str) -> str:
     """The comparison form: repaired, lower case, Danish letters spelt out, no accents,
     only letters and digits."""
@@ -73,6 +74,8 @@ def close(written: str, name: str) -> float | None:
     """How closely ``written`` (as OCR read it) matches ``name``, 0-1, if within the
     edits allowed for ``name``'s length; 1.0 only when equal but for case."""
     a, b = fold(written), fold(name)
+    if abs(len(a) - len(b)) > allowed_edits(len(b)):  # at least that many edits apart
+        return None
     distance = edit_distance(a, b)
     if distance > allowed_edits(len(b)):
         return None

@@ -1,18 +1,23 @@
 """Reading one source file: its bytes (hashed), decoded, parsed; what became of it.
 
 Run in the build's worker processes; with a :class:`~beskgraph.cache.BuildCache` a file
-whose bytes (and the pipeline) are unchanged is not parsed again.
+whose bytes (and the pipeline) are unchanged is not parsed again. A parse that takes
+more CPU time than :mod:`.cpu_limit` allows leaves its document out.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import cache as build_cache
 from .cache import BuildCache
+from .cpu_limit import CpuLimitExceeded, cpu_limit, max_parse_seconds
 from .decoding import too_large
 from .model.common import ParsedDocument, Problem, Severity, Stage, Status
 from .parse import parse_source
@@ -83,7 +88,14 @@ class Reader:
         if self.cache is not None and (hit := self.cache.get("parse", entry)) is not None:
             hit.outcome.parsed = False
             return hit
-        read = read_document(path, raw, content_hash)
+        try:
+            with cpu_limit(max_parse_seconds()):
+                read = read_document(path, raw, content_hash)
+        except CpuLimitExceeded as over:  # not cached: another build may have more time
+            problem = Problem(Severity.VIOLATION, Stage.PARSE, over.reason)
+            outcome = DocumentOutcome(path.name, None, problems=[problem], content_hash=content_hash,
+                                      parsed=True)
+            return ReadDocument(path, None, outcome)
         read.outcome.parsed = True
         read.outcome.seconds["parse"] = time.perf_counter() - started
         if self.cache is not None:
@@ -92,12 +104,19 @@ class Reader:
 
 
 def read_bytes(path: Path) -> tuple[str, bytes | None]:
-    """SHA-256 of the file and its bytes (None when over the size limit: hashed as a stream)."""
-    if too_large(path.stat().st_size) is None:
-        raw = path.read_bytes()
-        return hashlib.sha256(raw).hexdigest(), raw
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
+    """SHA-256 of the file and its bytes (None when over the size limit: hashed as a stream).
+
+    Only a regular file is read: a device would be read for ever (``/dev/zero``) and a FIFO
+    waits for a writer, so either, given by name, is an :class:`OSError` saying so. The file
+    is opened without waiting (a FIFO's open would) and asked what it is once open."""
+    with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as stream:
+        info = os.fstat(stream.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (a device, FIFO or socket)")
+        if too_large(info.st_size) is None:
+            raw = stream.read()
+            return hashlib.sha256(raw).hexdigest(), raw
+        digest = hashlib.sha256()
         while chunk := stream.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest(), None

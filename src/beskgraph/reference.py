@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import csv
 import re
 from dataclasses import dataclass
@@ -110,19 +111,41 @@ def find_municipalities(text: str) -> list[tuple[NameMatch, int, int]]:
     found = [(NameMatch(m, 1.0), match.start(), match.end())
              for match in municipality_name_pattern().finditer(text)
              if (m := find_municipality(match.group(0)))]
+    taken = _Disjoint([(s, e) for _, s, e in found])
     for kommune in _KOMMUNE.finditer(text):
         words = list(_WORD.finditer(text, max(0, kommune.start() - 60), kommune.start()))[-3:]
         best: tuple[NameMatch, int, int] | None = None
         for first in range(len(words)):
             start, end = words[first].start(), words[-1].end()
-            if not text[start].isupper() or any(s < end and start < e for _, s, e in found):
+            if not text[start].isupper() or taken.overlaps(start, end):
                 continue
             match = match_municipality(text[start:end])
             if match and (best is None or match.score > best[0].score):
                 best = (match, start, end)
         if best is not None:
             found.append(best)
+            taken.add(best[1], best[2])
     return sorted(found, key=lambda item: item[1])
+
+
+class _Disjoint:
+    """Spans none of which overlap, in order: whether a span overlaps one is a bisection,
+    where asking every span was quadratic in a text naming many municipalities."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self._starts = [s for s, _ in ordered]
+        self._ends = [e for _, e in ordered]  # in order too, as the spans are disjoint
+
+    def overlaps(self, start: int, end: int) -> bool:
+        at = bisect.bisect_right(self._ends, start)  # the first span ending after ``start``
+        return at < len(self._starts) and self._starts[at] < end
+
+    def add(self, start: int, end: int) -> None:
+        """Add a span overlapping none of them."""
+        at = bisect.bisect_left(self._starts, start)
+        self._starts.insert(at, start)
+        self._ends.insert(at, end)
 
 
 def municipality_by_code(code: str | int) -> Municipality | None:

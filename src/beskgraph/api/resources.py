@@ -29,7 +29,7 @@ from beskgraph.api.source_texts import source_texts
 from beskgraph.api.vocabulary import ONTOLOGY_IRI, ontology_modules, ontology_triples, shapes_triples
 from beskgraph.rdf.namespaces import BG
 from beskgraph.store import Store, StoreError, StoreUnavailable
-from beskgraph.store.base import parse_accept, sparql_iri
+from beskgraph.store.base import parse_accept, refuses, sparql_iri
 from beskgraph.store.serialize import jsonld_context, serialize_rdf
 
 
@@ -76,10 +76,12 @@ def choose(request: Request, offers: Iterable[Format]) -> Format | None:
     wanted = request.query_params.get("format")
     if wanted is not None:
         return next((f for f in offers if wanted in (f.name, f.media)), None)
-    for media, _q in parse_accept(request.headers.get("accept")):
+    accept = request.headers.get("accept")
+    for media, _q in parse_accept(accept):
         media = ALIASES.get(media, media)
         for offer in offers:
-            if media in (offer.media, "*/*") or (media.endswith("/*") and offer.media.startswith(media[:-1])):
+            if media == offer.media or (media.endswith("/*") and not refuses(accept, offer.media, ALIASES)
+                                        and (media == "*/*" or offer.media.startswith(media[:-1]))):
                 return offer
     return None
 

@@ -2,9 +2,10 @@
 
 - Query via GET ``?query=``, POST form (``application/x-www-form-urlencoded``) or POST
   ``application/sparql-query`` (UTF-8 only); results are content-negotiated.
-- The query is read once (``beskgraph.query``): codepoint escapes decoded, then a
-  linear pass refuses a query over a size limit or with SERVICE (400, naming the
-  setting) before anything parses it; the grammar check (rdflib: SERVICE in the
+- The query is read once (``beskgraph.query``): codepoint escapes decoded and line
+  ends normalised, then a linear pass with SPARQL's own terminals refuses a character
+  it cannot place, a query over a size limit or with SERVICE (400, naming the setting)
+  before anything parses it; the grammar check (rdflib: SERVICE in the
   parse tree; FROM / FROM NAMED / ``default-graph-uri`` / ``named-graph-uri`` must be
   graphs of the store) runs in the query's own process with its own time limit, and
   the engine runs exactly the text that was checked. The in-process stores run it in
@@ -33,10 +34,12 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from beskgraph.api.body import CLIENT_GONE, BodyTooLarge, ClientGone, read_body
 from beskgraph.api.description import described, public_base, service_graph
 from beskgraph.api.refusals import refuse
 from beskgraph.api.settings import Settings, env_name
-from beskgraph.query import QueryRefused, check_shape, decode_escapes
+from beskgraph.query import QueryRefused, read_query
+from beskgraph.query.limits import SERVICE_REFUSED
 from beskgraph.store import (
     NotAcceptable,
     QueryLimitExceeded,
@@ -46,11 +49,10 @@ from beskgraph.store import (
     StoreUnavailable,
 )
 from beskgraph.store.children import Budget, QueryJob
-from beskgraph.store.errors import Busy, QueryCancelled
+from beskgraph.store.errors import Busy, NetworkRefused, QueryCancelled
 from beskgraph.store.slots import QuerySlots
 
 READ_ONLY = "This SPARQL endpoint is read-only: SPARQL Update is not accepted."
-CLIENT_GONE = 499  # nginx's "client closed request": nobody reads it, the log line does
 BACKSTOP_MARGIN = 10.0  # seconds
 
 
@@ -92,13 +94,12 @@ def _media_type(request: Request) -> tuple[str, dict[str, str]]:
 
 
 async def _body(request: Request, limit: int) -> bytes:
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise ProtocolError(413, f"request body larger than {limit} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
+    try:
+        return await read_body(request, limit)
+    except BodyTooLarge as exc:
+        raise ProtocolError(413, str(exc)) from exc
+    except ClientGone as exc:
+        raise ProtocolError(exc.status, str(exc)) from exc
 
 
 def _utf8(data: bytes) -> str:
@@ -209,13 +210,6 @@ async def answer(request: Request, job: QueryJob, settings: Settings) -> tuple[b
     return outcome[0]
 
 
-def _read(query: str, settings: Settings) -> str:
-    """The query as every later reader gets it: escapes decoded, shape within the limits."""
-    text = decode_escapes(query)
-    check_shape(text, settings.query_limits)
-    return text
-
-
 def _with_setting(exc: QueryRefused) -> str:
     if exc.limit is None:
         return exc.message
@@ -234,7 +228,7 @@ async def sparql(request: Request) -> Response:
         operation = await read_request(request, settings)
         if operation is None:
             return await service_description(request)
-        text = await to_thread.run_sync(_read, operation.query, settings)
+        text = await to_thread.run_sync(read_query, operation.query, settings.query_limits)
         job = QueryJob(
             text,
             request.headers.get("accept", "*/*"),
@@ -258,6 +252,11 @@ async def sparql(request: Request) -> Response:
         return _error(request, 503, f"too many queries: {exc}; retry in {retry} s", {"Retry-After": retry})
     except QueryCancelled as exc:
         return _error(request, CLIENT_GONE, str(exc))
+    except NetworkRefused:
+        # The checks let it through; the sandbox did not. The log line says so, the client
+        # gets the plain refusal.
+        refuse(request, f"{SERVICE_REFUSED}: the network sandbox stopped a query that passed the checks")
+        return PlainTextResponse(SERVICE_REFUSED, status_code=400)
     except QueryLimitExceeded as exc:
         return _error(request, 503, f"query stopped: {exc}")
     except TimeoutError:

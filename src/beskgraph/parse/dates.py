@@ -12,11 +12,13 @@ from __future__ import annotations
 import calendar
 import difflib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
 from ..fuzzy import repair
+from .before import ends_with
 
 MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
           "september", "oktober", "november", "december")
@@ -42,6 +44,7 @@ _RELATIVE = re.compile(
     r"(?P<unit>måneder|måned|uger|uge|dage|dag|år)\b(?!\s+efter)", re.IGNORECASE)
 _ONWARDS = re.compile(r"\bfra(?:\s+og\s+med)?\s+(?:den\s+)?$", re.IGNORECASE)
 _OCR_DIGITS = re.compile(r"(?<=\d)[OoIli]|[OoIli](?=\d)")
+_MONTH_AFTER = re.compile(r"\b(?:i|fra|pr\.|for|til|siden|af)\s*$")  # a bare month after these
 
 
 @dataclass(frozen=True)
@@ -123,42 +126,52 @@ def read_date(text: str, anchor: date | None = None) -> tuple[date, str, int, in
 
 
 def find_dates(text: str, anchor: date | None = None) -> list[Temporal]:
-    """Every date and period in ``text``, in order, without overlaps."""
+    """Every date and period in ``text``, in order, without overlaps.
+
+    Each kind is looked for in one pass; a find that overlaps one of an earlier pass is
+    dropped. A pass's finds are in text order and never overlap one another, so each pass
+    is checked against what is taken in one walk (linear, where a check of every find
+    against every earlier one was quadratic: 16 million checks at 32 KB of dates)."""
     clean = _deocr(text)
     found: list[Temporal] = []
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = []  # sorted, disjoint
 
-    def add(item: Temporal | None) -> None:
-        if item is None or any(item.begin < e and s < item.finish for s, e in taken):
-            return
-        if _is_onwards(clean, item):
-            item = Temporal(item.start, item.end, item.kind, item.text, item.begin,
-                            item.finish, onwards=True, relative=item.relative)
-        found.append(item)
-        taken.append((item.begin, item.finish))
+    def add(items: Iterator[Temporal | None]) -> None:
+        kept, at = [], 0
+        for item in items:
+            if item is None:
+                continue
+            while at < len(taken) and taken[at][1] <= item.begin:
+                at += 1
+            if at < len(taken) and taken[at][0] < item.finish:
+                continue
+            if _is_onwards(clean, item):
+                item = Temporal(item.start, item.end, item.kind, item.text, item.begin,
+                                item.finish, onwards=True, relative=item.relative)
+            found.append(item)
+            kept.append((item.begin, item.finish))
+        taken.extend(kept)
+        taken.sort()  # two sorted runs: a linear merge
 
     def year_of(written: str | None) -> int | None:
         return int(written) if written else (anchor.year if anchor else None)
 
-    for m in _RANGE.finditer(clean):
-        add(_range(m, text, year_of(m.group("year"))))
-    for m in _NUMERIC.finditer(clean):
+    def numeric(m: re.Match[str]) -> Temporal | None:
         if m.group("iso"):
-            day = _day(int(m.group("iso")), int(m.group("im")), int(m.group("id")))
-        else:
-            day = _day(int(m.group("y")), int(m.group("m")), int(m.group("d")))
-        add(_single(day, m, text))
-    for m in _TEXTUAL.finditer(clean):
+            return _single(_day(int(m.group("iso")), int(m.group("im")), int(m.group("id"))), m, text)
+        return _single(_day(int(m.group("y")), int(m.group("m")), int(m.group("d"))), m, text)
+
+    def textual(m: re.Match[str]) -> Temporal | None:
         month, year = month_number(m.group("month")), year_of(m.group("year"))
-        day = _day(year, month, int(m.group("day"))) if month and year else None
-        add(_single(day, m, text))
-    for m in _PART.finditer(clean):
-        add(_part(m, text))
-    for m in _MONTH_PERIOD.finditer(clean):
-        add(_month_period(m, text, year_of(m.group("year"))))
+        return _single(_day(year, month, int(m.group("day"))) if month and year else None, m, text)
+
+    add(_range(m, text, year_of(m.group("year"))) for m in _RANGE.finditer(clean))
+    add(numeric(m) for m in _NUMERIC.finditer(clean))
+    add(textual(m) for m in _TEXTUAL.finditer(clean))
+    add(_part(m, text) for m in _PART.finditer(clean))
+    add(_month_period(m, text, year_of(m.group("year"))) for m in _MONTH_PERIOD.finditer(clean))
     if anchor is not None:
-        for m in _RELATIVE.finditer(clean):
-            add(_relative(m, text, anchor))
+        add(_relative(m, text, anchor) for m in _RELATIVE.finditer(clean))
     return sorted(found, key=lambda t: t.begin)
 
 
@@ -205,7 +218,7 @@ def _month_period(m: re.Match[str], text: str, year: int | None) -> Temporal | N
     if month is None or year is None or (word not in MONTHS and not m.group("year")):
         return None  # a bare abbreviation or a fuzzy word needs a year to count as a month
     if not m.group("year") and not m.group("pos") and "måned" not in m.group(0).lower() \
-            and not re.search(r"\b(?:i|fra|pr\.|for|til|siden|af)\s*$", text[: m.start()]):
+            and not ends_with(_MONTH_AFTER, text, m.start(), 1):
         return None
     last = _month_end(year, month)
     span = text[m.start() : m.end()]

@@ -3,6 +3,7 @@ tables of percentages, each with value, unit, what it measures, period and subje
 
 from __future__ import annotations
 
+import bisect
 import re
 from datetime import date
 
@@ -21,6 +22,7 @@ SHARE = re.compile(r"(?:svarende til|\bde|\baf)\s+(?P<value>\d+(?:,\d+)?)\s?%(?P
 RANGE = re.compile(rf"(?P<unit>[a-zæøå]+pladser|[a-zæøå]+stillinger)\s+fra\s+(?P<low>{NUMBER})"
                    rf"\s+til\s+(?P<high>{NUMBER})\b")
 YEAR = re.compile(r"\b[Ii]\s+(?P<year>(?:19|20)\d\d)\b")
+SINCE = re.compile(r"\b(?:siden|fra)\s+(?:den\s+)?")
 CASE_LOAD = re.compile(
     r"(?P<value>\d+)\s+(?:sager\s+)?pr\.?\s+(?P<per>rådgiver|jobformidler|sagsbehandler"
     r"|medarbejder|jobkonsulent|konsulent|fuldtidsstilling|årsværk)\b", re.IGNORECASE)
@@ -31,9 +33,20 @@ def case_load_figures(text: str, span: Span) -> list[Figure]:
     """Case loads (``Sagsnormen er 120 sager pr. rådgiver``, ``max 35 pr jobformidler``)
     in a text whose first character is at ``span.start`` of its source."""
     out = []
+    lower = text.lower()
+    same = len(lower) == len(text)  # lower() kept every offset (it mostly does)
+    sag = [m.start() for m in re.finditer("sag", lower)]
+    dot, read = -1, 0  # the last "." before the match, read from where the last match began
     for match in CASE_LOAD.finditer(text):
-        sentence = text[max(0, text.rfind(".", 0, match.start()) + 1) : match.end()]
-        if "sag" not in sentence.lower():
+        dot = max(dot, text.rfind(".", read, match.start()))
+        read = match.start()
+        begin = max(0, dot + 1)  # the match's sentence: text[begin:match.end()]
+        if same:
+            first = bisect.bisect_left(sag, begin)
+            named = first < len(sag) and sag[first] + 3 <= match.end()
+        else:
+            named = "sag" in text[begin : match.end()].lower()
+        if not named:
             continue
         per = match.group("per").lower()
         at = Span(min(span.start + match.start(), span.end), min(span.start + match.end(),
@@ -69,7 +82,8 @@ def _sentence_figures(letter: Letter, draft: Draft) -> list[Figure]:
     period: tuple[str, str, str | None] | None = None
     for start, end in draft.body.sentences():
         text = draft.body.text[start:end]
-        period = _period(text, anchor) or period
+        periods = _Periods(text, anchor)
+        period = periods.after(0) or period
 
         def figure(value: str, unit: str, measure: str, a: int, b: int,
                    when: tuple[str, str, str | None] | None = period,
@@ -89,7 +103,7 @@ def _sentence_figures(letter: Letter, draft: Draft) -> list[Figure]:
             measure = last_measure or m.group("rest").strip(" ,").removeprefix("der ")
             out.append(figure(m.group("value"), "%", f"andel {measure}".strip(), *m.span()))
         for m in RANGE.finditer(text):
-            change = _period(text[m.end():], anchor)
+            change = periods.after(m.end())
             out.append(figure(m.group("low"), "pladser", f"antal {m.group('unit')} før",
                               m.start(), m.end("low"), None))
             out.append(figure(m.group("high"), "pladser", f"antal {m.group('unit')}",
@@ -97,22 +111,44 @@ def _sentence_figures(letter: Letter, draft: Draft) -> list[Figure]:
     return out
 
 
-def _period(text: str, anchor: date | None) -> tuple[str, str, str | None] | None:
-    """``I 2017`` -> the year; ``siden 20. maj 2018`` -> from then to the letter's date."""
-    if year := YEAR.search(text):
-        y = year.group("year")
-        return f"{y}", f"{y}-01-01", f"{y}-12-31"
-    since = re.search(r"\b(?:siden|fra)\s+(?:den\s+)?", text)
-    for found in find_dates(text, anchor):
-        if since and since.end() == found.begin:
-            end = anchor.isoformat() if anchor and "siden" in since.group(0) else None
-            return f"{since.group(0)}{found.text}", found.start.isoformat(), end
-    return None
+class _Periods:
+    """The period a sentence, or the rest of it from a place on, states (read once)."""
+
+    def __init__(self, text: str, anchor: date | None) -> None:
+        self.anchor = anchor
+        self._years = list(YEAR.finditer(text))
+        self._year_starts = [m.start() for m in self._years]
+        self._sinces = list(SINCE.finditer(text))
+        self._since_starts = [m.start() for m in self._sinces]
+        self._dates = {found.begin: found for found in find_dates(text, anchor)}
+
+    def after(self, cut: int) -> tuple[str, str, str | None] | None:
+        """``I 2017`` -> the year; ``siden 20. maj 2018`` -> from then to the letter's date;
+        in the text from ``cut`` on.
+
+        The same as reading ``text[cut:]`` afresh when ``cut`` is 0 or the end of a range
+        of places (digits, then no letter): no year, ``siden``/``fra`` or date found there
+        can begin before ``cut`` and end after it. Read once, a sentence with many ranges
+        costs its length, not its length for each range."""
+        at = bisect.bisect_left(self._year_starts, cut)
+        if at < len(self._years):
+            y = self._years[at].group("year")
+            return f"{y}", f"{y}-01-01", f"{y}-12-31"
+        at = bisect.bisect_left(self._since_starts, cut)
+        if at == len(self._sinces):
+            return None
+        since = self._sinces[at]
+        found = self._dates.get(since.end())
+        if found is None:
+            return None
+        end = self.anchor.isoformat() if self.anchor and "siden" in since.group(0) else None
+        return f"{since.group(0)}{found.text}", found.start.isoformat(), end
 
 
 def _percent_tables(letter: Letter, draft: Draft) -> list[Figure]:
     """Row labels, then per column a header and one percentage per row (flattened)."""
     lines = [c for c in draft.lines if c.kind == Kind.TEXT]
+    captions = _Captions(lines)
     out: list[Figure] = []
     index = 0
     while index < len(lines):
@@ -128,7 +164,7 @@ def _percent_tables(letter: Letter, draft: Draft) -> list[Figure]:
         if header is None or any(PERCENT_LINE.match(c.text) for c in labels):
             index = run_end
             continue
-        caption = _caption(lines[: index - rows - 1])
+        caption = captions.above(index - rows - 1)
         columns = [(header, lines[index:run_end])]
         at = run_end
         while at + rows < len(lines) + 1 and at < len(lines) and all(
@@ -141,16 +177,29 @@ def _percent_tables(letter: Letter, draft: Draft) -> list[Figure]:
     return out
 
 
-def _caption(before: list[Classified]) -> str | None:
-    """The sentence ending in a colon above a table, over as many lines as it runs."""
-    at = next((i for i in range(len(before) - 1, -1, -1)
-               if before[i].text.endswith(":") and len(before[i].text.split()) > 3), None)
-    if at is None:
-        return None
-    start = at
-    while start > 0 and not before[start - 1].text.endswith((".", ":")):
-        start -= 1
-    return " ".join(c.text for c in before[start : at + 1])
+class _Captions:
+    """Captions of tables: the sentence ending in a colon above a place, over as many
+    lines as it runs (the lines read once, however many tables they hold)."""
+
+    def __init__(self, lines: list[Classified]) -> None:
+        self.lines = lines
+        self._last: list[int | None] = [None]  # per place: the last colon line above it
+        for index, item in enumerate(lines):
+            ends = item.text.endswith(":") and len(item.text.split()) > 3
+            self._last.append(index if ends else self._last[-1])
+        self._texts: dict[int, str] = {}
+
+    def above(self, place: int) -> str | None:
+        """The caption above ``lines[place]``, if any."""
+        at = self._last[place]
+        if at is None:
+            return None
+        if at not in self._texts:
+            start = at
+            while start > 0 and not self.lines[start - 1].text.endswith((".", ":")):
+                start -= 1
+            self._texts[at] = " ".join(c.text for c in self.lines[start : at + 1])
+        return self._texts[at]
 
 
 def _table_figures(letter: Letter, caption: str | None, labels: list[Classified],

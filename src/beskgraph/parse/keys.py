@@ -41,13 +41,20 @@ def distinct(keys: list[str], contents: list[str], always: bool = False) -> list
     numbered in order, the last resort."""
     shared = Counter(keys)
     out: list[str] = []
+    taken: set[str] = set()
+    numbered: dict[str, int] = {}  # per base, the number after the last one taken (all below are)
     for key, content in zip(keys, contents, strict=True):
         if always or shared[key] > 1:
             key = f"{key}-{short_hash(content, 6)}"
-        base, n = key, 2
-        while key in out:
-            key, n = f"{base}-{n}", n + 1
+        base, n = key, numbered.get(key, 2)
+        if key in taken:
+            key = f"{base}-{n}"
+            while key in taken:
+                n += 1
+                key = f"{base}-{n}"
+            numbered[base] = n + 1
         out.append(key)
+        taken.add(key)
     return out
 
 

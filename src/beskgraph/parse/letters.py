@@ -134,36 +134,52 @@ def _has(lines: list[Classified], test) -> bool:
 
 
 def segment(lines: list[Classified]) -> list[list[Classified]]:
-    """Group pages into letters; split a page where a closed letter is followed by another."""
+    """Group pages into letters; split a page where a closed letter is followed by another.
+
+    Whether the letter so far is closed or greets someone is kept as it grows, not read
+    again for every page added to it (quadratic in a long letter's pages)."""
     letters: list[list[Classified]] = []
+    closed = greets = False  # the last letter's
     for page in pages(lines):
         for part in _split_page(page):
             content = any(c.kind in (Kind.TEXT, Kind.PARTY, Kind.DATE) for c in part)
-            if not letters or (content and (_has(letters[-1], is_closing) or (
-                    _has(part, is_salutation) and _has(letters[-1], is_salutation)))):
+            part_greets = _has(part, is_salutation)
+            if not letters or (content and (closed or (part_greets and greets))):
                 letters.append(list(part))
+                closed = greets = False
             else:
                 letters[-1].extend(part)
+            closed = closed or _has(part, is_closing)
+            greets = greets or part_greets
     return [letter for letter in letters
             if any(c.kind == Kind.TEXT for c in letter)]
 
 
 def _split_page(page: list[Classified]) -> list[list[Classified]]:
-    """A closing, its signature (up to three short lines), then a new salutation: two letters."""
-    closing = next((i for i, c in enumerate(page) if c.kind == Kind.TEXT and is_closing(c.text)),
-                   None)
-    if closing is None:
-        return [page]
-    later = next((i for i in range(closing + 1, len(page))
-                  if page[i].kind == Kind.TEXT and is_salutation(page[i].text)), None)
-    if later is None:
-        return [page]
-    cut, signed = closing + 1, 0
-    while cut < later:
-        item = page[cut]
-        if item.kind == Kind.TEXT and signed < 3 and len(item.text.split()) <= 6:
-            signed += 1
-        elif item.kind not in (Kind.BLANK, Kind.LABEL, Kind.VALUE, Kind.COUNTER) or signed:
-            break
-        cut += 1
-    return [page[:cut], *_split_page(page[cut:])]
+    """A closing, its signature (up to three short lines), then a new salutation: two letters.
+
+    One walk over the page: each part is cut where the one before ended, and a salutation
+    found after one closing serves the closings before it too."""
+    def first(test, start: int, stop: int) -> int | None:
+        return next((i for i in range(start, stop)
+                     if page[i].kind == Kind.TEXT and test(page[i].text)), None)
+
+    parts: list[list[Classified]] = []
+    start, later = 0, None
+    while (closing := first(is_closing, start, len(page))) is not None:
+        if later is None or later <= closing:
+            later = first(is_salutation, closing + 1, len(page))
+            if later is None:
+                break
+        cut, signed = closing + 1, 0
+        while cut < later:
+            item = page[cut]
+            if item.kind == Kind.TEXT and signed < 3 and len(item.text.split()) <= 6:
+                signed += 1
+            elif item.kind not in (Kind.BLANK, Kind.LABEL, Kind.VALUE, Kind.COUNTER) or signed:
+                break
+            cut += 1
+        parts.append(page[start:cut])
+        start = cut
+    parts.append(page[start:])
+    return parts

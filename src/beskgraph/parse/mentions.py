@@ -8,6 +8,7 @@ import re
 from ..model.correspondence import LegalCitation, Letter, Mention, MentionKind
 from ..reference import find_municipalities
 from .citations import find_citations
+from .coverage import Coverage
 from .letter_parts import Draft
 from .parties import canonical
 
@@ -54,9 +55,10 @@ def find_mentions(written: list[tuple[Letter, Draft]]) -> list[Mention]:
         for pattern, name in IT_SYSTEMS:
             for match in pattern.finditer(text):
                 _add(found, letter, draft, MentionKind.IT_SYSTEM, name, match)
+        inside = Coverage(organisations).encloses
         for named, start, end in find_municipalities(text):
             code = named.municipality.code
-            if not any(s < start and end <= e for s, e in organisations) \
+            if not inside(start, end) \
                     and (MentionKind.MUNICIPALITY, canonical(code)) not in found:
                 found[(MentionKind.MUNICIPALITY, canonical(code))] = Mention(
                     letter.key, MentionKind.MUNICIPALITY, canonical(code), text[start:end],

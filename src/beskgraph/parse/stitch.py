@@ -45,8 +45,7 @@ class Stitched:
         out, start = [], 0
         for match in re.finditer(r"[.!?]\s+(?=[\"'(]?[A-ZÆØÅ0-9])|\n", self.text):
             if match.group(0) != "\n":
-                word = re.search(r"(\S+)$", self.text[start : match.start()])
-                token = word.group(1).lower().lstrip("(") if word else ""
+                token = _last_word(self.text, start, match.start()).lower().lstrip("(")
                 if token in ABBREVIATIONS or re.fullmatch(r"\d{1,2}|[a-zæøå]", token):
                     continue
             end = match.start() + (0 if match.group(0) == "\n" else 1)
@@ -74,6 +73,17 @@ class Stitched:
         if self.text[start:].strip():
             out.append((start, len(self.text)))
         return out
+
+
+def _last_word(text: str, start: int, end: int) -> str:
+    """``re.search(r"(\\S+)$", text[start:end])``'s word, or "": read backwards from ``end``,
+    so a sentence with many abbreviations is not re-read from its start at each one."""
+    if end > start and text[end - 1] == "\n":  # "$" also matches before a final newline
+        end -= 1
+    first = end
+    while first > start and not text[first - 1].isspace():
+        first -= 1
+    return text[first:end]
 
 
 def _tokens(line: Line) -> list[tuple[str, int]]:

@@ -8,6 +8,7 @@ the reference graph) and never uses the store's own default graph.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -264,8 +265,11 @@ def rdf_format(name: str) -> ox.RdfFormat:
     return fmt
 
 
-def parse_accept(accept: str | None) -> list[tuple[str, float]]:
-    """Media ranges of an Accept header, best first (stable for equal q)."""
+_QVALUE = re.compile(r"0(?:\.\d{0,3})?|1(?:\.0{0,3})?")  # RFC 9110's qvalue
+
+
+def _ranges(accept: str | None) -> list[tuple[str, float, int]]:
+    """Every media range of an Accept header with its q (a malformed q is ignored) and place."""
     ranges: list[tuple[str, float, int]] = []
     for index, part in enumerate((accept or "*/*").split(",")):
         fields = [f.strip() for f in part.split(";")]
@@ -273,25 +277,46 @@ def parse_accept(accept: str | None) -> list[tuple[str, float]]:
             continue
         q = 1.0
         for param in fields[1:]:
-            if param.lower().startswith("q="):
-                try:
-                    q = float(param[2:])
-                except ValueError:
-                    q = 0.0
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q" and _QVALUE.fullmatch(value.strip()):
+                q = float(value)
         ranges.append((fields[0].lower(), q, index))
-    ranges.sort(key=lambda r: (-r[1], r[2]))
+    return ranges
+
+
+def parse_accept(accept: str | None) -> list[tuple[str, float]]:
+    """Media ranges of an Accept header, best first (stable for equal q), without those of q=0."""
+    ranges = sorted(_ranges(accept), key=lambda r: (-r[1], r[2]))
     return [(media, q) for media, q, _ in ranges if q > 0]
+
+
+def refuses(accept: str | None, media: str, aliases: dict[str, str] | None = None) -> bool:
+    """Whether the Accept header gives ``media`` q=0 by its most specific range
+    (``text/turtle;q=0, */*``: anything but Turtle)."""
+    best: tuple[int, float] | None = None  # (how specific, q)
+    for given, q, _ in _ranges(accept):
+        given = (aliases or {}).get(given, given)
+        if given == media:
+            rank = 2
+        elif given == "*/*":
+            rank = 0
+        elif given.endswith("/*") and media.startswith(given[:-1]):
+            rank = 1
+        else:
+            continue
+        if best is None or rank > best[0]:
+            best = (rank, q)
+    return best is not None and best[1] == 0
 
 
 def negotiate(accept: str | None, offers: Sequence[str]) -> str:
     """The first offer (offers are in server preference order) the Accept header allows."""
     for media, _q in parse_accept(accept):
         media = MEDIA_ALIASES.get(media, media)
-        if media == "*/*":
-            return offers[0]
         if media.endswith("/*"):
             for offer in offers:
-                if offer.startswith(media[:-1]):
+                if (media == "*/*" or offer.startswith(media[:-1])) \
+                        and not refuses(accept, offer, MEDIA_ALIASES):
                     return offer
         elif media in offers:
             return media

@@ -23,6 +23,7 @@ counts child processes that really exist.
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import json
 import os
@@ -40,6 +41,7 @@ from beskgraph.isolation.seccomp import SandboxUnavailable, forbid_network
 from beskgraph.isolation.stack import DEEP_STACK, call_with_stack
 from beskgraph.query import GrammarError, QueryInfo, QueryRefused, inspect_query, resolve_dataset
 from beskgraph.store.errors import (
+    NetworkRefused,
     NotAcceptable,
     QueryCancelled,
     QueryLimitExceeded,
@@ -128,12 +130,14 @@ def serve_job(job: QueryJob, budget: Budget, open_store: Callable[[], ResultWrit
         while data:
             data = data[os.write(meta_fd, data):]
 
+    sandboxed = False
     try:
         lifeline.become_worker(parent_pid, name=WORKER_NAME, backstop_seconds=budget.backstop)
         gc.disable()  # the collector would touch (copy) pages shared with the server
         _quiet()
         try:
             forbid_network()
+            sandboxed = True
         except SandboxUnavailable:
             if job.require_sandbox:
                 raise
@@ -163,9 +167,26 @@ def serve_job(job: QueryJob, budget: Budget, open_store: Callable[[], ResultWrit
     except SandboxUnavailable as exc:
         report({"error": "sandbox", "message": f"no network sandbox for queries here: {exc}"[:MAX_MESSAGE]})
     except BaseException as exc:
-        report({"error": "store", "message": f"{type(exc).__name__}: {exc}"[:MAX_MESSAGE]})
+        if sandboxed and _stopped_by_sandbox(exc):
+            report({"error": "network", "message": f"the query tried to open a network connection, "
+                                                   f"which query processes may not ({exc})"[:MAX_MESSAGE]})
+        else:
+            report({"error": "store", "message": f"{type(exc).__name__}: {exc}"[:MAX_MESSAGE]})
     finally:
         os._exit(0)
+
+
+def _stopped_by_sandbox(exc: BaseException | None) -> bool:
+    """Whether ``exc`` or its cause is the sandbox's EPERM ("os error 1": pyoxigraph sets no errno).
+
+    Under the filter only ``socket``, ``connect`` and ``io_uring_setup`` answer EPERM; a
+    file the engine may not read is EACCES ("os error 13").
+    """
+    while exc is not None:
+        if isinstance(exc, PermissionError) and (exc.errno == errno.EPERM or "(os error 1)" in str(exc)):
+            return True
+        exc = exc.__cause__
+    return False
 
 
 def _quiet() -> None:
@@ -218,6 +239,7 @@ def fork_child(job: QueryJob, budget: Budget, store: ResultWriter | None) -> Sta
 
 _ERRORS: dict[str, Callable[[str], Exception]] = {
     "syntax": QuerySyntaxError,
+    "network": NetworkRefused,
     "not_acceptable": NotAcceptable,
     "sandbox": StoreUnavailable,
     "store": StoreError,

@@ -86,6 +86,22 @@ class _LimitedWriter:
         self.sink.flush()
 
 
+def _open(path: Path, read_only: bool) -> ox.Store:
+    """The on-disk store at ``path``; one a process holds already is a StoreError saying so."""
+    try:
+        store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+    except OSError as exc:
+        if "LOCK" not in str(exc):
+            raise
+        raise StoreError(f"oxigraph:{path} is in use by another process (it holds the store's lock); "
+                         "stop that process or give another directory") from None
+    if not read_only:  # the lock is ours: no loader is writing these any more
+        for stale in path.glob("bulk-*.sst"):  # a bulk load's batches, left by a killed load
+            with contextlib.suppress(OSError):
+                stale.unlink()
+    return store
+
+
 class EmbeddedStore:
     """pyoxigraph ``Store``; thread-safe for concurrent reads (repeatable-read snapshots)."""
 
@@ -100,7 +116,7 @@ class EmbeddedStore:
         if self.path is None:
             self._store = ox.Store()
         else:
-            self._store = ox.Store.read_only(str(self.path)) if read_only else ox.Store(str(self.path))
+            self._store = _open(self.path, read_only)
         self.isolation: Isolation = isolation or _default_isolation(self.path)
         self.description = f"oxigraph:{self.path}" if self.path else "oxigraph (in memory)"
         # Quads in the named graphs, cached per write generation: counting the union takes

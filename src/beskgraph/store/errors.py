@@ -31,6 +31,14 @@ class ResultTooLarge(QueryLimitExceeded):
     """A query result grew beyond the byte limit and was stopped."""
 
 
+class NetworkRefused(StoreError):
+    """The engine tried to open a network connection and the query process's sandbox refused it.
+
+    A client's query gets this far only past the checks: it is a refusal, and a sign
+    that a check has a gap.
+    """
+
+
 class QueryCancelled(StoreError):
     """A query was stopped because its caller gave up on it (the client went away)."""
 

@@ -48,7 +48,7 @@ from beskgraph.api.graphql.preparation import DocumentCache, Prepared
 from beskgraph.api.graphql.schema import Context, schema
 from beskgraph.api.refusals import refuse
 from beskgraph.store import Store
-from beskgraph.store.base import parse_accept
+from beskgraph.store.base import parse_accept, refuses
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
@@ -75,7 +75,7 @@ def _media_type(accept: str | None) -> str | None:
         if media in (GRAPHQL_RESPONSE, JSON):
             return media
         if media in ("*/*", "application/*"):
-            return JSON
+            return next((m for m in (JSON, GRAPHQL_RESPONSE) if not refuses(accept, m)), None)
     return None
 
 

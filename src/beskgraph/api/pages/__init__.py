@@ -20,6 +20,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from beskgraph.api import sparql
+from beskgraph.api.links import public_base
 from beskgraph.api.pages import overviews, views
 from beskgraph.api.pages.documentation import shapes_context, vocabulary_context
 from beskgraph.api.pages.examples import examples
@@ -87,8 +88,20 @@ async def home(request: Request) -> Response:
 async def compare(request: Request) -> Response:
     params = request.query_params
     store = request.app.state.store
-    build = partial(overviews.compare, store, params.get("test"), params.get("group") or None)
+    group = params.get("group") or None
+    if group is not None and not _is_iri(group):  # the client's error, not the store's
+        return page(request, "error.html", status=400, title="Ugyldig målgruppe",
+                    message=f"Målgruppen skal være en IRI, ikke {group!r}.")
+    build = partial(overviews.compare, store, params.get("test"), group)
     return await _overview(request, "compare.html", build)
+
+
+def _is_iri(text: str) -> bool:
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
 
 
 async def timeline(request: Request) -> Response:
@@ -111,7 +124,7 @@ async def sparql_or_editor(request: Request) -> Response:
     """GET /sparql: the editor for a browser that sends no query; the protocol endpoint for all else."""
     params = request.query_params
     if not any(key in params for key in ("query", "update")) and wants_html(request):
-        return page(request, "sparql.html", title="SPARQL", examples=examples())
+        return page(request, "sparql.html", title="SPARQL", examples=examples(), base=public_base(request))
     return await sparql.sparql(request)
 
 
