@@ -106,7 +106,7 @@ class Sourced(Node):
     "post, a person or an IT system."
 )
 class Mentionable(Node):
-    name: str | None = strawberry.field(description="Its name.")
+    name: str = strawberry.field(description="Its name.")
     mentioned_in: Connection[Letter] = relation(
         SCHEMA.mentions, inverse=True, description="The letters that mention it."
     )
