@@ -256,8 +256,9 @@ class RemoteStore:
         max_bytes: int | None = None,
         base_iri: str | None = None,
     ) -> tuple[bytes, str]:
-        """Forward the query; ``timeout`` bounds the wait (``base_iri``: the server's own)."""
-        return self._forward(query, accept, default_graph_uris, named_graph_uris, timeout, max_bytes, None)
+        """Forward the query (under ``base_iri``, see :func:`with_base`); ``timeout`` bounds the wait."""
+        return self._forward(with_base(query, base_iri), accept, default_graph_uris, named_graph_uris,
+                             timeout, max_bytes, None)
 
     def answer(
         self, job: QueryJob, budget: Budget, cancel: threading.Event | None = None
@@ -270,8 +271,8 @@ class RemoteStore:
         if outcome.info is not None:
             default, named = resolve_dataset(outcome.info, default, named, self.graphs)
             form = outcome.info.form
-        return self._forward(job.text, job.accept, default, named, budget.timeout, budget.max_bytes, form,
-                             cancel)
+        return self._forward(with_base(job.text, job.base_iri), job.accept, default, named, budget.timeout,
+                             budget.max_bytes, form, cancel)
 
     def _forward(
         self,
@@ -432,6 +433,16 @@ class RemoteStore:
     def close(self) -> None:
         """Close the HTTP connection pool."""
         self._client.close()
+
+
+def with_base(query: str, base_iri: str | None) -> str:
+    """``query`` with ``BASE <base_iri>`` before it (on its first line, so lines keep their numbers).
+
+    The server would resolve relative IRIs (``IRI("x")``, ``<x>``) against its own address,
+    which is no address of this service. A query's own ``BASE`` comes later in the prologue
+    and wins (a relative one resolves against this one, as RFC 3986 has it).
+    """
+    return query if base_iri is None else f"BASE {sparql_iri(base_iri)} {query}"
 
 
 def _batches(sizes: list[tuple[str, int]], limit: int) -> Iterator[list[str]]:
