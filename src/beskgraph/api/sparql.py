@@ -46,7 +46,7 @@ from beskgraph.store import (
     StoreUnavailable,
 )
 from beskgraph.store.children import Budget, QueryJob
-from beskgraph.store.errors import Busy, QueryCancelled
+from beskgraph.store.errors import Busy, QueryCancelled, StoreAnswerBroken
 from beskgraph.store.slots import QuerySlots
 
 READ_ONLY = "This SPARQL endpoint is read-only: SPARQL Update is not accepted."
@@ -262,6 +262,8 @@ async def sparql(request: Request) -> Response:
         return _error(request, 503, f"query stopped: {exc}")
     except TimeoutError:
         return _error(request, 503, "query stopped: the store did not answer in time")
+    except StoreAnswerBroken as exc:
+        return _error(request, 502, f"bad answer from the store: {exc}")
     except StoreUnavailable as exc:
         return _error(request, 503, f"store unavailable: {exc}")
     except StoreError as exc:
