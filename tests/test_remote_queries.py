@@ -3,6 +3,7 @@ the store breaks off mid-stream, and slots held for as long as the store works."
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 
 import httpx
@@ -60,3 +61,62 @@ def test_the_store_api_reports_a_broken_answer_as_the_store_failing(quick_store:
     with pytest.raises(StoreAnswerBroken, match=r"broke off.*The SPARQL operation has been cancelled"):
         quick_store.select(RUNAWAY)
     assert isinstance(StoreAnswerBroken("x"), StoreUnavailable)  # pages answer 503, GraphQL STORE_UNAVAILABLE
+
+
+# --- a query keeps its slot for as long as the store works on it ---------------------------
+
+STORE_LIMIT = 10  # seconds: the store's own --timeout-s
+
+
+@pytest.fixture(scope="module")
+def slow_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RemoteStore]:
+    with oxigraph_server(tmp_path_factory.mktemp("slow"), "--timeout-s", str(STORE_LIMIT)) as url:
+        store = open_store(url)
+        assert isinstance(store, RemoteStore)
+        store.replace_graph(EX + "rows", ROWS, "text/turtle")
+        yield store
+        store.close()
+
+
+def one_slot(serve_app: Callable[[Starlette], str], store: RemoteStore, ceiling: float) -> str:
+    settings = Settings(query_timeout=1.0, max_concurrent_queries=1, max_waiting_queries=4,
+                        query_wait_timeout=0.5, remote_query_ceiling=ceiling)
+    return serve_app(create_app(store, settings=settings)) + "/sparql"
+
+
+def first_answer(endpoint: str) -> float:
+    """Ask until a slot is free (503 with Retry-After meanwhile); when the answer came."""
+    deadline = time.monotonic() + 3 * STORE_LIMIT
+    while time.monotonic() < deadline:
+        response = post(endpoint, "ASK {}")
+        if response.status_code == 200:
+            assert response.json()["boolean"] is True
+            return time.monotonic()
+        assert response.status_code == 503 and "too many queries" in response.text, response.text
+        time.sleep(0.1)
+    raise AssertionError("no slot became free")
+
+
+def test_a_query_keeps_its_slot_until_the_store_has_finished_with_it(
+    serve_app: Callable[[Starlette], str], slow_store: RemoteStore
+) -> None:
+    endpoint = one_slot(serve_app, slow_store, ceiling=60)
+    started = time.monotonic()
+    response = post(endpoint, RUNAWAY)
+    assert response.status_code == 503 and "time" in response.text
+    assert time.monotonic() - started < STORE_LIMIT - 3  # the client is answered at its own limit
+    # The store still counts: its slot is taken (it was free again here, and a client could
+    # pile up four runaway queries on the store every 12 s).
+    busy = post(endpoint, "ASK {}")
+    assert busy.status_code == 503 and "too many queries" in busy.text and busy.headers["retry-after"] == "1"
+    assert first_answer(endpoint) - started >= STORE_LIMIT - 0.5  # when the store gave up
+
+
+def test_a_query_the_store_does_not_finish_keeps_its_slot_up_to_the_ceiling(
+    serve_app: Callable[[Starlette], str], slow_store: RemoteStore
+) -> None:
+    endpoint = one_slot(serve_app, slow_store, ceiling=4)
+    started = time.monotonic()
+    assert post(endpoint, RUNAWAY).status_code == 503
+    freed = first_answer(endpoint) - started
+    assert 4 <= freed < STORE_LIMIT - 0.5  # the connection closed at the ceiling, before the store gave up

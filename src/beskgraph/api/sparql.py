@@ -14,7 +14,8 @@
 - At most ``max_concurrent_queries`` query processes run at once; others wait in a
   bounded queue; a full queue or a long wait gets 503 with ``Retry-After``. A query
   is stopped at its time limit and when its client goes, and its slot is freed only
-  once its process is gone. Every 4xx/5xx is logged as one line (``refusals``).
+  once its process is gone (on a remote store, which cannot stop a query: once the
+  store has finished, or at ``remote_query_ceiling``). Every 4xx/5xx is logged as one line (``refusals``).
 - ``GET /sparql`` without a query returns the SPARQL Service Description.
 """
 
@@ -170,9 +171,10 @@ class Answers:
         return answers
 
     def run(self, job: QueryJob, budget: Budget, cancel: threading.Event) -> tuple[bytes, str]:
-        """In a worker thread: take a slot, answer, give the slot back once the query is over."""
-        with self.slots.hold(cancel):
-            return self.store.answer(job, budget, cancel)
+        """In a worker thread: take a slot, answer, give the slot back once the query is over
+        (a remote store's: once the store has finished with it, see ``store.exchange``)."""
+        with self.slots.hold(cancel) as held:
+            return self.store.answer(job, budget, cancel, held)
 
 
 async def _watch_disconnect(request: Request, cancel: threading.Event) -> None:
@@ -186,7 +188,7 @@ async def answer(request: Request, job: QueryJob, settings: Settings) -> tuple[b
     """Run ``job`` in a worker thread, stopping it when the client goes."""
     answers = Answers.of(request.app)
     budget = Budget(settings.query_timeout, settings.query_check_timeout, settings.max_result_bytes,
-                    settings.max_query_memory)
+                    settings.max_query_memory, settings.remote_query_ceiling)
     cancel = threading.Event()
     # A backstop only: the query process, or the remote store's read timeout, ends first.
     longest = settings.query_wait_timeout + budget.check_timeout + budget.timeout + BACKSTOP_MARGIN

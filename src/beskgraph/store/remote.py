@@ -76,7 +76,9 @@ from beskgraph.store.errors import (
     StoreError,
     StoreUnavailable,
 )
+from beskgraph.store.exchange import Exchange
 from beskgraph.store.serialize import dump_dataset, quads_nquads
+from beskgraph.store.slots import Held
 
 _RETRY_STATUSES = {500, 502, 503, 504}
 READ_MARGIN = 2.0  # seconds beyond a query's time limit before the client gives up waiting
@@ -262,9 +264,12 @@ class RemoteStore:
                              timeout, max_bytes, None)
 
     def answer(
-        self, job: QueryJob, budget: Budget, cancel: threading.Event | None = None
+        self, job: QueryJob, budget: Budget, cancel: threading.Event | None = None, held: Held | None = None
     ) -> tuple[bytes, str]:
-        """Check a client's query in a child process, then forward exactly that text."""
+        """Check a client's query in a child process, then forward exactly that text.
+
+        ``held``: the query's slot, kept until the store has finished (see ``exchange``).
+        """
         check = replace(job, run=False)
         outcome = run_child(fork_child(check, budget, None), check, budget, cancel)
         default, named = list(job.default_graphs), list(job.named_graphs)
@@ -273,7 +278,7 @@ class RemoteStore:
             default, named = resolve_dataset(outcome.info, default, named, self.graphs)
             form = outcome.info.form
         return self._forward(with_base(job.text, job.base_iri), job.accept, default, named, budget.timeout,
-                             budget.max_bytes, form, cancel)
+                             budget.max_bytes, form, cancel, held, budget.ceiling)
 
     def _forward(
         self,
@@ -285,32 +290,27 @@ class RemoteStore:
         max_bytes: int | None,
         form: str | None,
         cancel: threading.Event | None = None,
+        held: Held | None = None,
+        ceiling: float | None = None,
     ) -> tuple[bytes, str]:
         """Send a query, read its answer as it streams within time and byte limits, and serve it
-        re-serialised in the format ``accept`` asks for (``form``: the query form, if known)."""
+        re-serialised in the format ``accept`` asks for (``form``: the query form, if known).
+
+        Given up at the time limit or on ``cancel``; the slot ``held`` is kept until the store
+        has finished, for at most ``ceiling`` seconds (see ``exchange``).
+        """
         read_timeout = timeout + READ_MARGIN if timeout is not None else None
-        deadline = time.monotonic() + read_timeout if read_timeout is not None else None
-        response = self._query(query, PARSED.get(form, PARSED[None]), default_graph_uris, named_graph_uris,
-                               read_timeout, stream=True)
-        chunks: list[bytes] = []
-        size = 0
-        try:
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if max_bytes is not None and size > max_bytes:
-                    raise ResultTooLarge(f"query result exceeded {max_bytes} bytes")
-                if deadline is not None and time.monotonic() > deadline:
-                    raise QueryTimeout(f"query exceeded its time limit of {timeout:g} s")
-                if cancel is not None and cancel.is_set():
-                    raise QueryCancelled("the client went away; query stopped")
-                chunks.append(chunk)
-        except httpx.TimeoutException as exc:
-            raise StoreUnavailable(f"SPARQL store at {self.query_url} did not answer in time") from exc
-        except httpx.TransportError as exc:
-            raise StoreUnavailable(f"SPARQL store at {self.query_url} failed: {exc}") from exc
-        finally:
-            response.close()
-        body, media = reserialise(b"".join(chunks), response.headers.get("content-type", ""), accept, form)
+        send = partial(self._query, query, PARSED.get(form, PARSED[None]), default_graph_uris,
+                       named_graph_uris, stream=True)
+        exchange = Exchange(lambda limit: send(timeout=limit), self.query_url, max_bytes,
+                            read_timeout if ceiling is None else max(ceiling, read_timeout or 0.0))
+        received = exchange.wait(read_timeout, cancel)
+        if received is None:
+            exchange.abandon(held.keep() if held is not None else None)
+            if cancel is not None and cancel.is_set():
+                raise QueryCancelled("the client went away; the store's answer is dropped")
+            raise QueryTimeout(f"query exceeded its time limit of {timeout:g} s")
+        body, media = reserialise(*received, accept, form)
         if max_bytes is not None and len(body) > max_bytes:
             raise ResultTooLarge(f"query result exceeded {max_bytes} bytes")
         return body, media
