@@ -43,6 +43,9 @@ class Settings:
     max_query_depth: int = QueryLimits.max_query_depth  # nesting of { } ( ) [ ]
     max_query_patterns: int = QueryLimits.max_query_patterns  # graph patterns and bindings
     max_query_tokens: int = QueryLimits.max_query_tokens
+    max_concurrent_pages: int = 4  # HTML pages being built at once (each runs store queries)
+    max_waiting_pages: int = 16  # pages waiting for their turn; beyond: 503 + Retry-After
+    page_timeout: float = 10.0  # seconds to build a page, waiting included; then 503 + Retry-After
     query_sandbox: bool = True  # query processes must forbid themselves the network (seccomp)
     # origins a browser may read the API from (comma-separated in the environment)
     cors_origins: tuple[str, ...] = field(default=("*",), metadata={"separator": ","})
