@@ -11,11 +11,13 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 import uvicorn
+from processes import stop
 from starlette.applications import Starlette
 from virtuoso_server import virtuoso
 
@@ -105,13 +107,9 @@ def serve_app() -> Iterator[Callable[[Starlette], str]]:
         thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
-def oxigraph_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL of a real Oxigraph server (union default graph) for the session."""
-    external = os.environ.get("BESKGRAPH_TEST_REMOTE")
-    if external:
-        yield external.rstrip("/")
-        return
+@contextmanager
+def oxigraph_server(location: Path, *options: str) -> Iterator[str]:
+    """A real ``oxigraph serve --union-default-graph`` (plus ``options``) on a free port: its base URL."""
     # the venv's bin/ need not be on PATH (CI runs .venv/bin/pytest without activating)
     beside = Path(sys.executable).parent / "oxigraph"
     binary = str(beside) if beside.exists() else shutil.which("oxigraph")
@@ -120,17 +118,9 @@ def oxigraph_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             pytest.fail("CI must run the remote-store suite: `pip install oxigraph` (in .[test])")
         pytest.skip("the oxigraph server binary is not installed (pip install oxigraph)")
     port = free_port()
-    location = tmp_path_factory.mktemp("oxigraph")
     proc = subprocess.Popen(
-        [
-            binary,
-            "serve",
-            "--location",
-            str(location),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--union-default-graph",
-        ],
+        [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--union-default-graph",
+         *options],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -146,12 +136,21 @@ def oxigraph_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             proc.kill()
             raise RuntimeError("oxigraph serve did not start")
         time.sleep(0.05)
-    yield url
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        yield url
+    finally:
+        stop(proc)
+
+
+@pytest.fixture(scope="session")
+def oxigraph_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of a real Oxigraph server (union default graph) for the session."""
+    external = os.environ.get("BESKGRAPH_TEST_REMOTE")
+    if external:
+        yield external.rstrip("/")
+        return
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as url:
+        yield url
 
 
 @pytest.fixture(params=["embedded", "remote"])

@@ -1,8 +1,9 @@
-"""Living processes from /proc (Linux): descendants of a process, members of a process group."""
+"""Living processes from /proc (Linux): descendants of a process, members of a process group; stopping one."""
 
 from __future__ import annotations
 
 import os
+import subprocess
 from dataclasses import dataclass
 
 
@@ -50,3 +51,13 @@ def descendants(root: int, name: str | None = None) -> list[Proc]:
 def group(pgid: int) -> list[Proc]:
     """Living members of process group ``pgid``."""
     return [p for p in processes() if p.pgid == pgid]
+
+
+def stop(proc: subprocess.Popen, grace: float = 10) -> None:
+    """SIGTERM, and SIGKILL if ``proc`` has not ended within ``grace`` seconds; reaped either way."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()

@@ -172,3 +172,48 @@ def test_a_huge_body_is_refused_before_it_is_read(serve: Callable[[Limits], str]
     status, sent = stream_until_answered(url)
     assert status == 413
     assert sent < 8_000_000  # a 1 GB body was read whole (2.2 GB RSS) before the check
+
+
+# --- what the document itself carries is bounded like the variables ---------------------
+
+def _graphql(base: str, body: str) -> httpx.Response:
+    return httpx.post(base + "/graphql", content=body.encode(), timeout=60,
+                      headers={"Content-Type": "application/json", "Accept": GRAPHQL_RESPONSE})
+
+
+def _refused_as(response: httpx.Response, code: str, *words: str) -> None:
+    assert response.status_code == 400, response.text
+    body = response.json()
+    assert "data" not in body
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == code, error
+    assert all(word in error["message"] for word in words), error["message"]
+
+
+def test_long_strings_in_the_document_are_refused_like_long_variables(serve: Callable[[Limits], str]) -> None:
+    base = serve(UNLIMITED)
+    long = "x" * 95_000
+    fields = " ".join(f"a{i}: interventions(filter: {{text: $t}}) {{ totalCount }}" for i in range(30))
+    as_default = json.dumps({"query": f'query ($t: String = "{long}") {{ {fields} }}'})
+    as_literal = json.dumps({"query": f'{{ interventions(filter: {{text: "{long}"}}) {{ totalCount }} }}'})
+    as_block = json.dumps({"query": f'{{ interventions(filter: {{text: """{long}"""}}) {{ totalCount }} }}'})
+    for body in (as_default, as_literal, as_block):
+        _refused_as(_graphql(base, body), "BAD_USER_INPUT", "95000", "10000")
+    at_limit = json.dumps({"query": f'{{ interventions(filter: {{text: "{"x" * 10_000}"}}) {{ totalCount }} }}'})
+    assert _graphql(base, at_limit).json()["data"]["interventions"]["totalCount"] == 0
+
+
+def test_a_float_beyond_range_is_bad_user_input_wherever_it_is_written(serve: Callable[[Limits], str]) -> None:
+    base = serve(UNLIMITED)
+    listing = "interventions(filter: {minScore: [{testKind: EVIDENCE, score: %s}]}) { totalCount }"
+    literals = [listing % "1e400", listing % "-1e400", listing % ("9" * 400)]
+    for query in [f"{{ {text} }}" for text in literals] + [
+            f"query ($s: Float = 1e400) {{ {listing % '$s'} }}",
+            "query ($s: [MinScore!] = [{testKind: EVIDENCE, score: 1e999}]) { interventions(filter: "
+            "{minScore: $s}) { totalCount } }"]:
+        _refused_as(_graphql(base, json.dumps({"query": query})), "BAD_USER_INPUT", "Float")
+    # in the variables, as JSON text (Python's json reads 1e400 as inf)
+    variable = '{"query": "query ($s: Float!) { %s }", "variables": {"s": 1e400}}' % (listing % "$s")
+    _refused_as(_graphql(base, variable), "BAD_USER_INPUT", "Float")
+    finite = json.dumps({"query": f"{{ {listing % '1e300'} }}"})
+    assert _graphql(base, finite).json()["data"]["interventions"]["totalCount"] == 0

@@ -232,6 +232,21 @@ def test_relative_iris_resolve_against_the_endpoint(endpoint: str) -> None:
     assert response.json()["results"]["bindings"][0]["x"]["value"] == endpoint.rsplit("/", 1)[0] + "/x"
 
 
+def test_relative_iris_resolve_against_the_public_url_on_any_store(
+    serve_app: Callable[[Starlette], str], any_store: Store
+) -> None:
+    """A remote store is sent the public base: not its own address, which is none of this service's."""
+    base = serve_app(create_app(any_store))
+    query = 'SELECT (IRI("x") AS ?i) (<y> AS ?r) {}'
+    row = httpx.get(base + "/sparql", params={"query": query}).json()["results"]["bindings"][0]
+    assert (row["i"]["value"], row["r"]["value"]) == (base + "/x", base + "/y")
+    own = httpx.get(base + "/sparql", params={"query": "BASE <http://example.org/a/>\n" + query}).json()
+    row = own["results"]["bindings"][0]
+    assert (row["i"]["value"], row["r"]["value"]) == ("http://example.org/a/x", "http://example.org/a/y")
+    error = httpx.get(base + "/sparql", params={"query": "\n\nSELECT ?x {"})
+    assert error.status_code == 400 and "(line:3, col:12)" in error.text
+
+
 # --- limits: a runaway query does not stop the server --------------------------------
 
 

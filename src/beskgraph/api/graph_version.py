@@ -13,6 +13,11 @@ are a function of the source graphs and the code.
 The token is computed again, with two SPARQL queries, when the store's ``generation``
 changes. A token computed while the store was written (the generation moved meanwhile)
 is used for that request only.
+
+A remote store is asked in worker threads, within ``PROBE_TIMEOUT`` seconds (then
+``StoreUnavailable``: the request is answered uncached, by its handler and its own
+bounds) and at most ``PROBES`` at once, each counted until its thread is back: a frozen
+store used to hold every request here for its 30 s read timeout.
 """
 
 from __future__ import annotations
@@ -20,14 +25,22 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import secrets
+import threading
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
+from typing import TypeVar
 
-from anyio import CapacityLimiter, to_thread
+import anyio
+from anyio import to_thread
 
 from beskgraph.api.settings import Settings
 from beskgraph.derived import source_digests, sources_fingerprint
-from beskgraph.store import RemoteStore, Store
+from beskgraph.store import RemoteStore, Store, StoreUnavailable
+
+T = TypeVar("T")
+PROBES = 4  # questions to a remote store about its version at once
+PROBE_TIMEOUT = 3.0  # seconds (as /health's ping)
 
 
 @cache
@@ -62,7 +75,7 @@ class GraphVersion:
         self.store = store
         self._salt = hashlib.sha256(f"{code_digest()}\n{settings!r}".encode()).hexdigest()
         self._held: tuple[int, str] | None = None
-        self._probes = CapacityLimiter(4)
+        self._probes = threading.BoundedSemaphore(PROBES)  # held by the threads that ask
         self._computing = asyncio.Lock()  # one computation at a time; the others take its result
         # A remote store may ask its server for its generation; the others answer at once.
         self._slow = isinstance(store, RemoteStore)
@@ -77,7 +90,7 @@ class GraphVersion:
             held = self._held
             if held is not None and held[0] == generation:
                 return held
-            token = await to_thread.run_sync(content_token, self.store, self._salt, limiter=self._probes)
+            token = await self._ask(lambda: content_token(self.store, self._salt))
             if await self._generation() != generation:
                 return generation, secrets.token_hex(16)  # written meanwhile: this request's own
             if held is None or held[0] <= generation:
@@ -86,5 +99,22 @@ class GraphVersion:
 
     async def _generation(self) -> int:
         if self._slow:
-            return await to_thread.run_sync(lambda: self.store.generation, limiter=self._probes)
+            return await self._ask(lambda: self.store.generation)
         return self.store.generation
+
+    async def _ask(self, question: Callable[[], T]) -> T:
+        """``question()`` in a worker thread, within the bounds of the module doc."""
+
+        def ask() -> T:
+            if not self._probes.acquire(blocking=False):
+                raise StoreUnavailable(f"the store has not answered the last {PROBES} questions yet")
+            try:
+                return question()
+            finally:
+                self._probes.release()
+
+        try:
+            with anyio.fail_after(PROBE_TIMEOUT):
+                return await to_thread.run_sync(ask, abandon_on_cancel=True)
+        except TimeoutError:
+            raise StoreUnavailable(f"the store did not answer within {PROBE_TIMEOUT:g} s") from None

@@ -36,10 +36,16 @@ class Settings:
     max_waiting_queries: int = 16  # queries waiting for a slot; beyond: 503 + Retry-After
     query_wait_timeout: float = 10.0  # seconds a query waits for a slot; then 503 + Retry-After
     query_check_timeout: float = 5.0  # seconds for the grammar check of one query
+    # seconds a /sparql query keeps its slot on a remote store, which cannot stop a query: the
+    # slot is kept until the store has finished, at most this long; then the connection is closed
+    remote_query_ceiling: float = 300.0
     max_query_memory: int = 1_000_000_000  # bytes a query process may allocate (in-process stores)
     max_query_depth: int = QueryLimits.max_query_depth  # nesting of { } ( ) [ ]
     max_query_patterns: int = QueryLimits.max_query_patterns  # graph patterns and bindings
     max_query_tokens: int = QueryLimits.max_query_tokens
+    max_concurrent_pages: int = 4  # HTML pages being built at once (each runs store queries)
+    max_waiting_pages: int = 16  # pages waiting for their turn; beyond: 503 + Retry-After
+    page_timeout: float = 10.0  # seconds to build a page, waiting included; then 503 + Retry-After
     query_sandbox: bool = True  # query processes must forbid themselves the network (seccomp)
     # origins a browser may read the API from (comma-separated in the environment)
     cors_origins: tuple[str, ...] = field(default=("*",), metadata={"separator": ","})

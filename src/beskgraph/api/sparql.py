@@ -15,7 +15,8 @@
 - At most ``max_concurrent_queries`` query processes run at once; others wait in a
   bounded queue; a full queue or a long wait gets 503 with ``Retry-After``. A query
   is stopped at its time limit and when its client goes, and its slot is freed only
-  once its process is gone. Every 4xx/5xx is logged as one line (``refusals``).
+  once its process is gone (on a remote store, which cannot stop a query: once the
+  store has finished, or at ``remote_query_ceiling``). Every 4xx/5xx is logged as one line (``refusals``).
 - ``GET /sparql`` without a query returns the SPARQL Service Description.
 """
 
@@ -49,7 +50,7 @@ from beskgraph.store import (
     StoreUnavailable,
 )
 from beskgraph.store.children import Budget, QueryJob
-from beskgraph.store.errors import Busy, NetworkRefused, QueryCancelled
+from beskgraph.store.errors import Busy, NetworkRefused, QueryCancelled, StoreAnswerBroken
 from beskgraph.store.slots import QuerySlots
 
 READ_ONLY = "This SPARQL endpoint is read-only: SPARQL Update is not accepted."
@@ -171,9 +172,10 @@ class Answers:
         return answers
 
     def run(self, job: QueryJob, budget: Budget, cancel: threading.Event) -> tuple[bytes, str]:
-        """In a worker thread: take a slot, answer, give the slot back once the query is over."""
-        with self.slots.hold(cancel):
-            return self.store.answer(job, budget, cancel)
+        """In a worker thread: take a slot, answer, give the slot back once the query is over
+        (a remote store's: once the store has finished with it, see ``store.exchange``)."""
+        with self.slots.hold(cancel) as held:
+            return self.store.answer(job, budget, cancel, held)
 
 
 async def _watch_disconnect(request: Request, cancel: threading.Event) -> None:
@@ -187,7 +189,7 @@ async def answer(request: Request, job: QueryJob, settings: Settings) -> tuple[b
     """Run ``job`` in a worker thread, stopping it when the client goes."""
     answers = Answers.of(request.app)
     budget = Budget(settings.query_timeout, settings.query_check_timeout, settings.max_result_bytes,
-                    settings.max_query_memory)
+                    settings.max_query_memory, settings.remote_query_ceiling)
     cancel = threading.Event()
     # A backstop only: the query process, or the remote store's read timeout, ends first.
     longest = settings.query_wait_timeout + budget.check_timeout + budget.timeout + BACKSTOP_MARGIN
@@ -261,6 +263,8 @@ async def sparql(request: Request) -> Response:
         return _error(request, 503, f"query stopped: {exc}")
     except TimeoutError:
         return _error(request, 503, "query stopped: the store did not answer in time")
+    except StoreAnswerBroken as exc:
+        return _error(request, 502, f"bad answer from the store: {exc}")
     except StoreUnavailable as exc:
         return _error(request, 503, f"store unavailable: {exc}")
     except StoreError as exc:

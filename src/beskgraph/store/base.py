@@ -56,7 +56,7 @@ class Store(Protocol):
         ``accept`` is an HTTP Accept value; the format is negotiated once the query
         form is known (raises NotAcceptable). ``timeout``/``max_bytes`` stop runaway
         queries with QueryTimeout / ResultTooLarge. ``base_iri`` resolves relative IRIs
-        (a remote server uses its own base).
+        (a remote server is sent it as the query's first ``BASE``).
         """
         ...
 

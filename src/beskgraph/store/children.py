@@ -87,6 +87,7 @@ class Budget:
     check_timeout: float = 5.0  # seconds for the grammar check
     max_bytes: int | None = None  # of serialised result
     max_memory: int | None = None  # bytes the child may allocate beyond what it shares
+    ceiling: float | None = None  # seconds a remote store's query may keep its slot (it cannot be stopped)
 
     @property
     def backstop(self) -> float:

@@ -63,6 +63,7 @@ from beskgraph.store.errors import (
 )
 from beskgraph.store.fork_server import fork_server
 from beskgraph.store.serialize import dump_dataset
+from beskgraph.store.slots import Held
 from beskgraph.store.snapshots import Snapshots
 
 Isolation = Literal["fork", "worker", "thread"]
@@ -233,9 +234,10 @@ class EmbeddedStore:
         return buffer.getvalue(), media
 
     def answer(
-        self, job: QueryJob, budget: Budget, cancel: threading.Event | None = None
+        self, job: QueryJob, budget: Budget, cancel: threading.Event | None = None, held: Held | None = None
     ) -> tuple[bytes, str]:
-        """Check and run a client's query in a child process (see module doc)."""
+        """Check and run a client's query in a child process (see module doc); the child is
+        reaped before this returns, so the slot ``held`` is never kept."""
         if self.isolation == "thread":
             raise StoreUnavailable("this store runs no query processes: it takes no queries from clients")
         note_query(job.text)

@@ -11,6 +11,10 @@ class StoreUnavailable(StoreError):
     """The store is down, unreachable or did not answer in time."""
 
 
+class StoreAnswerBroken(StoreUnavailable):
+    """The store's answer is cut short or malformed (it failed after it had started to answer)."""
+
+
 class QuerySyntaxError(StoreError):
     """The SPARQL query (or update) is not valid."""
 

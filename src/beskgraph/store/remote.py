@@ -44,8 +44,11 @@ import contextlib
 import re
 import threading
 import time
-from collections.abc import Generator, Iterator, Sequence
+import traceback
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import replace
+from functools import partial
+from typing import TypeVar
 
 import httpx
 import pyoxigraph as ox
@@ -69,10 +72,13 @@ from beskgraph.store.errors import (
     QuerySyntaxError,
     QueryTimeout,
     ResultTooLarge,
+    StoreAnswerBroken,
     StoreError,
     StoreUnavailable,
 )
+from beskgraph.store.exchange import Exchange
 from beskgraph.store.serialize import dump_dataset, quads_nquads
+from beskgraph.store.slots import Held
 
 _RETRY_STATUSES = {500, 502, 503, 504}
 READ_MARGIN = 2.0  # seconds beyond a query's time limit before the client gives up waiting
@@ -82,6 +88,7 @@ PARSED = {"SelectQuery": SPARQL_XML, "AskQuery": SPARQL_XML, "ConstructQuery": "
           "DescribeQuery": "application/n-triples", None: f"{SPARQL_XML}, application/n-triples;q=0.9"}
 ASK_RETVAL = "__ASK_RETVAL"  # Virtuoso's one variable when it answers an ASK as a SELECT
 _NAME = re.compile(rb'<(?:variable|binding) name="[^"]*"')
+T = TypeVar("T")
 
 
 class ChallengeAuth(httpx.Auth):
@@ -226,11 +233,7 @@ class RemoteStore:
 
     def select(self, query: str) -> list[dict[str, object]]:
         """Rows of a SELECT; IRIs as str, literals as Python values."""
-        result = self._results(query)
-        if not isinstance(result, ox.QuerySolutions):
-            raise StoreError("select() needs a SELECT query")
-        names = [v.value for v in result.variables]
-        return [{name: term_value(row[name]) for name in names if row[name] is not None} for row in result]
+        return consumed(self._results(query), _rows, SPARQL_XML)
 
     def ask(self, query: str) -> bool:
         """The answer of an ASK query."""
@@ -256,13 +259,17 @@ class RemoteStore:
         max_bytes: int | None = None,
         base_iri: str | None = None,
     ) -> tuple[bytes, str]:
-        """Forward the query; ``timeout`` bounds the wait (``base_iri``: the server's own)."""
-        return self._forward(query, accept, default_graph_uris, named_graph_uris, timeout, max_bytes, None)
+        """Forward the query (under ``base_iri``, see :func:`with_base`); ``timeout`` bounds the wait."""
+        return self._forward(with_base(query, base_iri), accept, default_graph_uris, named_graph_uris,
+                             timeout, max_bytes, None)
 
     def answer(
-        self, job: QueryJob, budget: Budget, cancel: threading.Event | None = None
+        self, job: QueryJob, budget: Budget, cancel: threading.Event | None = None, held: Held | None = None
     ) -> tuple[bytes, str]:
-        """Check a client's query in a child process, then forward exactly that text."""
+        """Check a client's query in a child process, then forward exactly that text.
+
+        ``held``: the query's slot, kept until the store has finished (see ``exchange``).
+        """
         check = replace(job, run=False)
         outcome = run_child(fork_child(check, budget, None), check, budget, cancel)
         default, named = list(job.default_graphs), list(job.named_graphs)
@@ -270,8 +277,8 @@ class RemoteStore:
         if outcome.info is not None:
             default, named = resolve_dataset(outcome.info, default, named, self.graphs)
             form = outcome.info.form
-        return self._forward(job.text, job.accept, default, named, budget.timeout, budget.max_bytes, form,
-                             cancel)
+        return self._forward(with_base(job.text, job.base_iri), job.accept, default, named, budget.timeout,
+                             budget.max_bytes, form, cancel, held, budget.ceiling)
 
     def _forward(
         self,
@@ -283,32 +290,27 @@ class RemoteStore:
         max_bytes: int | None,
         form: str | None,
         cancel: threading.Event | None = None,
+        held: Held | None = None,
+        ceiling: float | None = None,
     ) -> tuple[bytes, str]:
         """Send a query, read its answer as it streams within time and byte limits, and serve it
-        re-serialised in the format ``accept`` asks for (``form``: the query form, if known)."""
+        re-serialised in the format ``accept`` asks for (``form``: the query form, if known).
+
+        Given up at the time limit or on ``cancel``; the slot ``held`` is kept until the store
+        has finished, for at most ``ceiling`` seconds (see ``exchange``).
+        """
         read_timeout = timeout + READ_MARGIN if timeout is not None else None
-        deadline = time.monotonic() + read_timeout if read_timeout is not None else None
-        response = self._query(query, PARSED.get(form, PARSED[None]), default_graph_uris, named_graph_uris,
-                               read_timeout, stream=True)
-        chunks: list[bytes] = []
-        size = 0
-        try:
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if max_bytes is not None and size > max_bytes:
-                    raise ResultTooLarge(f"query result exceeded {max_bytes} bytes")
-                if deadline is not None and time.monotonic() > deadline:
-                    raise QueryTimeout(f"query exceeded its time limit of {timeout:g} s")
-                if cancel is not None and cancel.is_set():
-                    raise QueryCancelled("the client went away; query stopped")
-                chunks.append(chunk)
-        except httpx.TimeoutException as exc:
-            raise StoreUnavailable(f"SPARQL store at {self.query_url} did not answer in time") from exc
-        except httpx.TransportError as exc:
-            raise StoreUnavailable(f"SPARQL store at {self.query_url} failed: {exc}") from exc
-        finally:
-            response.close()
-        body, media = reserialise(b"".join(chunks), response.headers.get("content-type", ""), accept, form)
+        send = partial(self._query, query, PARSED.get(form, PARSED[None]), default_graph_uris,
+                       named_graph_uris, stream=True)
+        exchange = Exchange(lambda limit: send(timeout=limit), self.query_url, max_bytes,
+                            read_timeout if ceiling is None else max(ceiling, read_timeout or 0.0))
+        received = exchange.wait(read_timeout, cancel)
+        if received is None:
+            exchange.abandon(held.keep() if held is not None else None)
+            if cancel is not None and cancel.is_set():
+                raise QueryCancelled("the client went away; the store's answer is dropped")
+            raise QueryTimeout(f"query exceeded its time limit of {timeout:g} s")
+        body, media = reserialise(*received, accept, form)
         if max_bytes is not None and len(body) > max_bytes:
             raise ResultTooLarge(f"query result exceeded {max_bytes} bytes")
         return body, media
@@ -422,16 +424,25 @@ class RemoteStore:
         sizes = self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
         quads: list[ox.Quad] = []
         for batch in _batches(sorted((str(r["g"]), int(r["n"])) for r in sizes), self.dump_batch):  # type: ignore[call-overload]
-            result = self._results("SELECT ?s ?p ?o ?g WHERE { VALUES ?g { "
-                                   + " ".join(sparql_iri(g) for g in batch) + " } GRAPH ?g { ?s ?p ?o } }")
-            if not isinstance(result, ox.QuerySolutions):
-                raise StoreError("the store answered a SELECT with a boolean")
-            quads += [ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in result]  # type: ignore[arg-type]
+            query = ("SELECT ?s ?p ?o ?g WHERE { VALUES ?g { " + " ".join(sparql_iri(g) for g in batch)
+                     + " } GRAPH ?g { ?s ?p ?o } }")
+            quads += [ox.Quad(row["s"], row["p"], row["o"], row["g"])  # type: ignore[arg-type]
+                      for row in consumed(self._results(query), _terms, SPARQL_XML)]
         return dump_dataset(format, lambda: quads_nquads(quads))
 
     def close(self) -> None:
         """Close the HTTP connection pool."""
         self._client.close()
+
+
+def with_base(query: str, base_iri: str | None) -> str:
+    """``query`` with ``BASE <base_iri>`` before it (on its first line, so lines keep their numbers).
+
+    The server would resolve relative IRIs (``IRI("x")``, ``<x>``) against its own address,
+    which is no address of this service. A query's own ``BASE`` comes later in the prologue
+    and wins (a relative one resolves against this one, as RFC 3986 has it).
+    """
+    return query if base_iri is None else f"BASE {sparql_iri(base_iri)} {query}"
 
 
 def _batches(sizes: list[tuple[str, int]], limit: int) -> Iterator[list[str]]:
@@ -467,10 +478,58 @@ def _check(response: httpx.Response, url: str) -> httpx.Response:
     raise StoreError(message)
 
 
+@contextlib.contextmanager
+def broken_answers(media: str) -> Iterator[None]:
+    """Around reading a store's answer: a parse error is the store failing, not the client.
+
+    A server that fails after its ``200 OK`` can only cut its answer short, or append its
+    error text to it (Oxigraph writes "The SPARQL operation has been cancelled").
+    """
+    try:
+        yield
+    except (SyntaxError, ValueError) as exc:
+        raise StoreAnswerBroken(f"the store's answer broke off or is not {media or 'RDF'}: {exc}") from exc
+
+
+Results = ox.QuerySolutions | ox.QueryBoolean
+
+
+def consumed(result: Results, use: Callable[[Results], T], media: str) -> T:
+    """``use(result)``, reading the rest of the answer, which pyoxigraph parses lazily.
+
+    pyoxigraph's results must be freed on the thread that made them: no frame that holds
+    them may travel with an exception to another thread, so they are let go first.
+    """
+    try:
+        with broken_answers(media):
+            return use(result)
+    except Exception as exc:  # re-raised below, without the frames that hold ``result``
+        failure = exc
+    del result
+    chained: BaseException | None = failure
+    while chained is not None:
+        traceback.clear_frames(chained.__traceback__)
+        chained = chained.__cause__ or chained.__context__
+    raise failure
+
+
+def _rows(result: Results) -> list[dict[str, object]]:
+    if not isinstance(result, ox.QuerySolutions):
+        raise StoreError("select() needs a SELECT query")
+    names = [v.value for v in result.variables]
+    return [{name: term_value(row[name]) for name in names if row[name] is not None} for row in result]
+
+
+def _terms(result: Results) -> list[ox.QuerySolution]:
+    if not isinstance(result, ox.QuerySolutions):
+        raise StoreError("the store answered a SELECT with a boolean")
+    return list(result)
+
+
 def parse_results(body: bytes, media: str, form: str | None) -> ox.QuerySolutions | ox.QueryBoolean:
     """SPARQL results in any format pyoxigraph reads; an ASK answered as Virtuoso does, as a boolean."""
     fmt = ox.QueryResultsFormat.from_media_type(media.split(";", 1)[0].strip()) or ox.QueryResultsFormat.XML
-    try:
+    with broken_answers(media):
         try:
             result = ox.parse_query_results(body, format=fmt)
         except SyntaxError:
@@ -479,11 +538,9 @@ def parse_results(body: bytes, media: str, form: str | None) -> ox.QuerySolution
             # Virtuoso names the column of a bare expression ``callret-1``: not a SPARQL name
             renamed = _NAME.sub(lambda m: m.group(0).replace(b"-", b"_"), body)
             result = ox.parse_query_results(renamed, format=fmt)
-    except (SyntaxError, ValueError) as exc:
-        raise StoreError(f"the store's answer is not SPARQL results ({media}): {exc}") from exc
     if isinstance(result, ox.QuerySolutions) and [v.value for v in result.variables] == [ASK_RETVAL] and \
             form in (None, "AskQuery"):
-        rows = list(result)
+        rows = consumed(result, list, media)
         answer = bool(rows) and str(rows[0][ASK_RETVAL].value) not in ("0", "false")  # type: ignore[union-attr]
         result = ox.parse_query_results(b'{"head":{},"boolean":%s}' % (b"true" if answer else b"false"),
                                         format=ox.QueryResultsFormat.JSON)
@@ -494,13 +551,15 @@ def reserialise(body: bytes, media: str, accept: str, form: str | None) -> tuple
     """The server's answer (results or a graph) in the format ``accept`` asks for, written by pyoxigraph."""
     graph = ox.RdfFormat.from_media_type(media.split(";", 1)[0].strip()) if media else None
     if graph is not None and form not in ("SelectQuery", "AskQuery"):
-        try:
+        with broken_answers(media):
             triples = [quad.triple for quad in ox.parse(body, format=graph)]
-        except (SyntaxError, ValueError) as exc:
-            raise StoreError(f"the store's answer is not {graph}: {exc}") from exc
         chosen = negotiate(accept, list(GRAPH_FORMATS))
         return ox.serialize(triples, format=GRAPH_FORMATS[chosen]) or b"", chosen
-    result = parse_results(body, media or SPARQL_XML, form)
+    return consumed(parse_results(body, media or SPARQL_XML, form), partial(_written, accept), media)
+
+
+def _written(accept: str, result: Results) -> tuple[bytes, str]:
+    """The results in the format ``accept`` asks for (parsed as they are written)."""
     formats = BOOLEAN_FORMATS if isinstance(result, ox.QueryBoolean) else RESULT_FORMATS
     chosen = negotiate(accept, list(formats))
     return result.serialize(format=formats[chosen]) or b"", chosen

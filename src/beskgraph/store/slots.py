@@ -1,8 +1,10 @@
 """At most N queries running at once, a bounded first-come queue, and no early release.
 
 A slot is taken by the thread that will start a query's child process and given back
-by that same thread once the child is reaped (or, for a remote store, the answer is
-in): a request whose client went away cannot free a slot while its query still runs.
+by that same thread once the child is reaped: a request whose client went away cannot
+free a slot while its query still runs. A remote store cannot stop a query, so the
+thread hands its slot on (:meth:`Held.keep`) to what reads the store's answer, which
+gives it back once the store has finished with the query.
 A request that finds every slot taken waits in a queue of bounded length for a bounded
 time; a full queue or a wait that times out raises :class:`Busy` (the API answers 503
 with Retry-After). A waiting request whose client goes leaves the queue at once.
@@ -13,7 +15,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from beskgraph.store.errors import Busy, QueryCancelled
@@ -42,13 +44,16 @@ class QuerySlots:
         return len(self._queue)
 
     @contextmanager
-    def hold(self, cancel: threading.Event | None = None) -> Iterator[None]:
-        """Hold a slot for the body of the ``with``; raises Busy or QueryCancelled."""
+    def hold(self, cancel: threading.Event | None = None) -> Iterator[Held]:
+        """Hold a slot for the body of the ``with`` (or longer: ``Held.keep``); raises Busy or
+        QueryCancelled."""
         self._acquire(cancel or threading.Event())
+        held = Held(self._release)
         try:
-            yield
+            yield held
         finally:
-            self._release()
+            if not held.kept:
+                self._release()
 
     def _acquire(self, cancel: threading.Event) -> None:
         with self._lock:
@@ -79,3 +84,22 @@ class QuerySlots:
                 self._queue.popleft().set()  # handed over: the count stays
             else:
                 self._free += 1
+
+
+class Held:
+    """One slot, held for the body of a ``with``, unless :meth:`keep` hands it on."""
+
+    def __init__(self, release: Callable[[], None]) -> None:
+        self._release = release
+        self.kept = False
+
+    def keep(self) -> Callable[[], None]:
+        """Keep the slot past the ``with``; the function returned gives it back (once, on any thread)."""
+        self.kept = True
+        once = threading.Lock()
+
+        def give_back() -> None:
+            if once.acquire(blocking=False):
+                self._release()
+
+        return give_back

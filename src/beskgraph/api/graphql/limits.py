@@ -21,7 +21,7 @@ MAX_DEPTH = 15  # levels of nested fields; connections add two (edges/node) per 
 MAX_ALIASES = 30  # aliases of an operation, fragments' counted as often as spread
 MAX_FIELDS = 2000  # field selections of the document once its fragments are inlined
 MAX_OVERLAPS = 1000  # pairs of selections of one response key at one place (checked to merge)
-MAX_VARIABLE_CHARS = 10_000  # characters of a string in the variables (each goes into SPARQL)
+MAX_VARIABLE_CHARS = 10_000  # characters of a string in the variables or the document (into SPARQL)
 
 # Lists (also used by the cost model)
 MAX_PAGE_SIZE = 100

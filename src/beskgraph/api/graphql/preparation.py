@@ -1,8 +1,9 @@
 """Query text -> a parsed, measured and validated document, with a cache of small ones.
 
 :func:`prepare` is all the work done on a document before it runs: the text's size,
-parsing under token/comment limits, bracket nesting, the shape limits (``shape.py``)
-and GraphQL validation, each refusal a coded error. It is pure and runs in a worker
+parsing under token/comment limits, bracket nesting, the length of its strings (as
+of the variables'), the shape limits (``shape.py``) and GraphQL validation (finite
+Floats too: ``finite.py``), each refusal a coded error. It is pure and runs in a worker
 thread. :class:`DocumentCache` keeps prepared documents within a budget of bytes (a
 parsed document holds about 450 bytes a token besides its text) as well as of entries.
 """
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse, specified_rules
 from strawberry.schema.schema import validate_document
 
+from beskgraph.api.graphql.finite import BAD_USER_INPUT, FiniteFloatsRule
 from beskgraph.api.graphql.limits import (
     BYTES_PER_TOKEN,
     CACHE_BYTES,
@@ -24,6 +26,7 @@ from beskgraph.api.graphql.limits import (
     MAX_NESTING,
     MAX_QUERY_CHARS,
     MAX_TOKENS,
+    MAX_VARIABLE_CHARS,
     limit_error,
 )
 from beskgraph.api.graphql.shape import (
@@ -55,21 +58,26 @@ def prepare(schema: GraphQLSchema, query: str) -> Prepared:
         document = parse(query, max_lexical_tokens=MAX_TOKENS, max_comments=MAX_COMMENTS)
     except GraphQLError as error:
         return Prepared(None, (_coded(error, PARSE_FAILED),), size=len(query))
-    tokens, nesting = token_measures(document)
+    tokens, nesting, longest = token_measures(document)
     size = len(query) + BYTES_PER_TOKEN * tokens
     if nesting > MAX_NESTING:
         return Prepared(None, (limit_error(PARSE_FAILED, f"the document nests brackets {nesting} deep; at "
                                            f"most {MAX_NESTING} are allowed", limit=MAX_NESTING),), size=size)
+    if longest > MAX_VARIABLE_CHARS:  # as in the variables: each string goes into SPARQL
+        return Prepared(None, (limit_error(BAD_USER_INPUT, f"a string in the document holds {longest} "
+                                           f"characters; at most {MAX_VARIABLE_CHARS} are allowed",
+                                           limit=MAX_VARIABLE_CHARS),), size=size)
     order, errors = fragment_order(document)
     errors = errors or shape_errors(document, order)
     if not errors:
-        found = validate_document(schema, document, tuple(specified_rules))
+        found = validate_document(schema, document, (*specified_rules, FiniteFloatsRule))
         errors = [_coded(error, VALIDATION_FAILED) for error in found]
     return Prepared(document, tuple(errors), tuple(order), size)
 
 
 def _coded(error: GraphQLError, code: str) -> GraphQLError:
-    error.extensions = {**(error.extensions or {}), "code": code}
+    """``error`` with ``code`` unless a rule of ours gave it one."""
+    error.extensions = {"code": code, **(error.extensions or {})}
     return error
 
 

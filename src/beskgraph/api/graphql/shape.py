@@ -35,6 +35,7 @@ from beskgraph.api.graphql.limits import (
 CAP = 10**9  # counts saturate here: a measure past every limit needs no exact value
 OPENING = {TokenKind.BRACE_L, TokenKind.BRACKET_L, TokenKind.PAREN_L}
 CLOSING = {TokenKind.BRACE_R, TokenKind.BRACKET_R, TokenKind.PAREN_R}
+STRINGS = {TokenKind.STRING, TokenKind.BLOCK_STRING}
 PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 
@@ -52,9 +53,10 @@ class Shape:
                      max(self.depth, other.depth))
 
 
-def token_measures(document: DocumentNode) -> tuple[int, int]:
-    """Tokens of a parsed document (comments too) and the most brackets open at once."""
-    count = depth = deepest = 0
+def token_measures(document: DocumentNode) -> tuple[int, int, int]:
+    """Tokens of a parsed document (comments too), the most brackets open at once, and the
+    characters of its longest string (a literal argument or a default value)."""
+    count = depth = deepest = longest = 0
     token = document.loc.start_token if document.loc else None
     while token is not None:
         count += 1
@@ -63,8 +65,10 @@ def token_measures(document: DocumentNode) -> tuple[int, int]:
             deepest = max(deepest, depth)
         elif token.kind in CLOSING:
             depth -= 1
+        elif token.kind in STRINGS:
+            longest = max(longest, len(token.value or ""))
         token = token.next
-    return count, deepest
+    return count, deepest, longest
 
 
 def fragment_order(document: DocumentNode) -> tuple[list[str], list[GraphQLError]]:

@@ -8,12 +8,12 @@ is served from ``/assets``; no page loads anything from another origin.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-from anyio import to_thread
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -22,6 +22,7 @@ from starlette.staticfiles import StaticFiles
 from beskgraph.api import sparql
 from beskgraph.api.links import public_base
 from beskgraph.api.pages import overviews, views
+from beskgraph.api.pages.bounds import bounded
 from beskgraph.api.pages.documentation import shapes_context, vocabulary_context
 from beskgraph.api.pages.examples import examples
 from beskgraph.api.pages.render import page
@@ -29,6 +30,7 @@ from beskgraph.api.pages.search import search
 from beskgraph.api.source_texts import source_texts
 from beskgraph.store import StoreError, StoreUnavailable
 from beskgraph.store.base import parse_accept
+from beskgraph.store.errors import Busy
 
 if TYPE_CHECKING:
     from beskgraph.api.resources import Description
@@ -37,9 +39,20 @@ ASSETS = "/assets"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
-async def _run(build: Callable[[], Any]) -> Any:
-    """Run a page's queries in a worker thread."""
-    return await to_thread.run_sync(build)
+async def _rendered(request: Request, build: Callable[[], Any],
+                    render: Callable[[Any], Response]) -> Response:
+    """``render(build())`` in a worker thread, within the pages' bounds (``bounds``)."""
+    try:
+        return await bounded(request, lambda: render(build()))
+    except (Busy, TimeoutError) as exc:
+        retry = str(max(1, math.ceil(request.app.state.settings.page_timeout)))
+        reason = "for mange sider bygges nu" if isinstance(exc, Busy) else "siden blev ikke færdig i tide"
+        response = page(request, "error.html", status=503, title="Prøv igen om lidt",
+                        message=f"Siden kan ikke vises lige nu: {reason}. Prøv igen om {retry} s.")
+        response.headers["Retry-After"] = retry
+        return response
+    except StoreError as exc:
+        return _store_error(request, exc)
 
 
 def _store_error(request: Request, exc: StoreError) -> Response:
@@ -52,11 +65,8 @@ async def render_resource(request: Request, found: Description) -> Response:
     """The HTML page of a node."""
     store = request.app.state.store
     build = partial(views.node_page, store, found, source_texts(request), dict(request.query_params))
-    try:
-        result: views.Page = await _run(build)
-    except StoreError as exc:
-        return _store_error(request, exc)
-    return page(request, result.template, **result.context)
+    return await _rendered(request, build,
+                           lambda result: page(request, result.template, **result.context))
 
 
 def render_missing_page(request: Request, path: str) -> Response:
@@ -74,11 +84,7 @@ def render_shapes(request: Request, triples: tuple[ox.Triple, ...]) -> Response:
 
 async def _overview(request: Request, template: str, build: Callable[[], dict[str, Any]],
                     **extra: Any) -> Response:
-    try:
-        context = await _run(build)
-    except StoreError as exc:
-        return _store_error(request, exc)
-    return page(request, template, **context, **extra)
+    return await _rendered(request, build, lambda context: page(request, template, **context, **extra))
 
 
 async def home(request: Request) -> Response:
