@@ -7,8 +7,9 @@
 - A connection asked only for its ``totalCount``, along a relation an aggregate counts
   (a municipality's interventions or letters, a criterion's answers...): the aggregate
   (:func:`counted`).
-- A top-level list ordered by score: its nodes from SPARQL without order or key, ranked by
-  the aggregate holding each intervention's score (:func:`ranked_page`).
+- A top-level list ordered by score: its nodes from SPARQL without order or key (and without
+  the minimum scores, which the aggregate checks), ranked by the aggregate holding each
+  intervention's score (:func:`ranked_page`).
 
 Each reads the index or the aggregates of the store, which follow its generation: they
 are in step with the graph the SPARQL reads. The gains are measured in docs/graphql.md.
@@ -37,7 +38,7 @@ def score_measure(test_kind: str) -> str | None:
 def counted(parent_classes: Sequence[str], path: Path, listing: Listing) -> str | None:
     """The aggregate counting the nodes of ``listing`` reached along ``path`` from a parent of
     these classes, if one does (an unfiltered listing of one class along an inverse link)."""
-    if listing.patterns or listing.text is not None or len(listing.classes) != 1:
+    if listing.patterns or listing.minimums or listing.text is not None or len(listing.classes) != 1:
         return None
     if not path.inverse or path.sequence:
         return None
@@ -62,12 +63,17 @@ def matching(store: Store, listing: Listing) -> list[str]:
     return [iri for _, iri in ranked.rows]
 
 
-def ranked_page(store: Store, listing: Listing, members: list[str], request: PageRequest) -> Page:
-    """A page of ``members`` in the listing's order by its aggregate (a node without a value
-    sorts as the SPARQL key does: first ascending, last descending)."""
-    table = aggregates(store).table(listing.sort.measure)  # type: ignore[arg-type]
+def ranked_page(store: Store, listing: Listing, members: list[str], request: PageRequest) -> tuple[Page, int]:
+    """A page of those of ``members`` at the listing's minimums, in its order by its aggregate
+    (a node without a value sorts as the SPARQL key does: first ascending, last descending);
+    and how many are at the minimums in all."""
+    figures = aggregates(store)
+    for minimum in listing.minimums:
+        table = figures.table(minimum.measure)
+        members = [node for node in members if table.get(node, NO_NUMBER) >= minimum.value]
+    table = figures.table(listing.sort.measure)  # type: ignore[arg-type]
     rows: list[Row] = [(table.get(node, NO_NUMBER), node) for node in members]
-    return slice_rows(rows, request, listing.sort.descending, listing.ordering)
+    return slice_rows(rows, request, listing.sort.descending, listing.ordering), len(rows)
 
 
 def search_page(store: Store, listing: Listing, request: PageRequest) -> tuple[Page, int]:

@@ -34,6 +34,7 @@ from beskgraph.api.graphql.queries import (
     RDF_TYPE,
     XSD,
     Listing,
+    Minimum,
     SortKey,
     by_iri,
     contains,
@@ -79,6 +80,7 @@ class ListSpec:
     sort: Callable[[Any], SortKey]  # the order's sort key
     default_order: Enum | None = None  # the order field when no order is given (None: by IRI)
     indexed_text: bool = True  # the filter's ``text`` is matched by the search index
+    minimums: Callable[[Any], tuple[Minimum, ...]] = lambda f: ()  # filters on an aggregate's values
 
 
 def _chain(cls: type, *names: str) -> str:
@@ -166,20 +168,24 @@ def _interventions(f: inputs.InterventionFilter | None) -> list[str]:
     cls = types.Intervention
     found = _code(cls, ("municipality", "code"), f.municipality)
     found += _node(f.target_group, types.TargetGroup, _chain(cls, "target_groups"))
-    found += _node(f.legal_provision, types.LegalProvision, _chain(cls, "target_groups", "legal_provision"))
-    for index, minimum in enumerate(f.min_score or ()):
-        found.append(_min_score(index, minimum))
-    return found
+    return found + _node(f.legal_provision, types.LegalProvision,
+                         _chain(cls, "target_groups", "legal_provision"))
 
 
-def _min_score(index: int, minimum: inputs.MinScore) -> str:
+def _min_scores(f: inputs.InterventionFilter | None) -> tuple[Minimum, ...]:
+    """Published scores at least these: the aggregate holding each score checks them as well."""
+    return tuple(_min_score(index, minimum) for index, minimum in enumerate(f.min_score or ())) if f else ()
+
+
+def _min_score(index: int, minimum: inputs.MinScore) -> Minimum:
     tests = _chain(types.Intervention, "tests")
     kind, score = _chain(types.TestResult, "test_kind"), _chain(types.TestResult, "score")
     value = f'"{float(minimum.score)!r}"^^<{XSD}double>'
-    return (
+    pattern = (
         f"?s {tests} ?_t{index} . ?_t{index} {kind} {iri(minimum.test_kind.value)} ; "
         f"{score} ?_s{index} . FILTER(?_s{index} >= {value})"
     )
+    return Minimum(score_measure(minimum.test_kind.value), float(minimum.score), pattern)  # type: ignore[arg-type]
 
 
 def _intervention_sort(order: inputs.InterventionOrder | None) -> SortKey:
@@ -325,6 +331,7 @@ LISTS: dict[type, ListSpec] = {
         _interventions,
         _intervention_sort,
         inputs.InterventionOrderField.TITLE,
+        minimums=_min_scores,
     ),
     types.Criterion: ListSpec(
         inputs.CriterionFilter,
@@ -410,7 +417,7 @@ def listing(cls: type, filter: Any, order: Any, default: Enum | None = None) -> 
         order = spec.order(field=default)
     text = getattr(filter, "text", None) if spec.indexed_text else None
     return Listing(_classes(among) or NONE, tuple(spec.patterns(filter)), spec.sort(order),
-                   text if text and text.strip() else None)
+                   text if text and text.strip() else None, minimums=spec.minimums(filter))
 
 
 NONE = ("urn:beskgraph:none",)  # the class of a listing that can have no node

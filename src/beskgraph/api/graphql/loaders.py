@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from graphql import GraphQLError
@@ -171,9 +172,9 @@ class Loader:
         if matched is None:
             return NO_ROWS, 0
         if rows and matched.sort.measure is not None:
-            members = [str(row["s"]) for row in await self.select(queries.members_query(matched))]
-            page = await self._call(indexes.ranked_page, self.store, matched, members, request)
-            return page, len(members)
+            query = queries.members_query(replace(matched, minimums=()))
+            members = [str(row["s"]) for row in await self.select(query)]
+            return await self._call(indexes.ranked_page, self.store, matched, members, request)
         found = await self.each([self.page(matched, request) if rows else _none(),
                                  self.count(matched) if count else _none()])
         return found[0] or NO_ROWS, found[1] or 0

@@ -87,6 +87,16 @@ def field_key(path: Path, name: str, *, numeric: bool = False, descending: bool 
 
 
 @dataclass(frozen=True)
+class Minimum:
+    """A node's value of an aggregate (``measure``) is at least ``value``; ``pattern`` says the
+    same on ``?s`` in SPARQL."""
+
+    measure: str
+    value: float
+    pattern: str
+
+
+@dataclass(frozen=True)
 class Listing:
     """What a connection lists: nodes of some classes matching patterns (and having every word of
     ``text`` in a searchable field), in one order; ``ranked``: in the search index's ranking of
@@ -97,6 +107,7 @@ class Listing:
     sort: SortKey
     text: str | None = None
     ranked: bool = False
+    minimums: tuple[Minimum, ...] = ()  # filters an aggregate can check too (patterns otherwise)
 
     @property
     def ordering(self) -> str:
@@ -113,7 +124,7 @@ class Listing:
             head = f"?s <{RDF_TYPE}> {iri(self.classes[0])} ."
         else:
             head = f"?s <{RDF_TYPE}> ?_class . {values('_class', self.classes)}"
-        return "\n  ".join((head, *self.patterns))
+        return "\n  ".join((head, *self.patterns, *(m.pattern for m in self.minimums)))
 
 
 def keyset_filter(after: tuple[Key, str], descending: bool) -> str:
