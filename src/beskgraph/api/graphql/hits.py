@@ -10,11 +10,11 @@ from beskgraph.api.graphql.fields import prefetched
 from beskgraph.api.graphql.types import Node
 from beskgraph.search import Snippet as IndexSnippet
 
+RANGE = ("A range of a text's characters, `start` up to but not including `end` (counted in Unicode "
+         "code points, as a span's offsets are).")
 
-@strawberry.type(
-    description="A range of a text's characters, `start` up to but not including `end` (counted in "
-    "Unicode code points, as a span's offsets are)."
-)
+
+@strawberry.type(description=RANGE)
 class TextRange:
     start: int = strawberry.field(description="Where the range starts.")
     end: int = strawberry.field(description="Where it ends (the first character after it).")
