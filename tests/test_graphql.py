@@ -312,13 +312,20 @@ def test_nested_query_cost_does_not_grow_with_data(gql_client: TestClient, gql_s
 COUNTS = """{ municipalities(first: 100) { nodes { code interventions { %s } } } }"""
 
 
-def test_a_nested_count_alone_is_one_grouped_count(gql_client: TestClient) -> None:
+def test_a_nested_count_alone_is_an_aggregate_or_one_grouped_count(gql_client: TestClient) -> None:
     only = run(gql_client, COUNTS % "totalCount", explain=True)
     full = run(gql_client, COUNTS % "totalCount nodes { iri }", explain=True)
     counts = {m["code"]: m["interventions"]["totalCount"] for m in only["data"]["municipalities"]["nodes"]}
     listed = {m["code"]: len(m["interventions"]["nodes"]) for m in full["data"]["municipalities"]["nodes"]}
     assert counts == listed and counts["410"] == 1 and sum(counts.values()) == 4
-    assert any("GROUP BY ?parent" in q for q in only["extensions"]["explain"]["sparql"])
+    # the aggregates count every municipality's interventions: no query reads them
+    assert not any(f"^<{BG}municipality>" in q for q in only["extensions"]["explain"]["sparql"])
+    # a filtered count has no aggregate: one grouped count for every municipality
+    filtered = (COUNTS % "totalCount").replace(
+        "interventions {", "interventions(filter: {minScore: [{testKind: EVIDENCE, score: 0}]}) {")
+    grouped = run(gql_client, filtered, explain=True)
+    assert {m["code"]: m["interventions"]["totalCount"] for m in grouped["data"]["municipalities"]["nodes"]} == counts
+    assert sum("GROUP BY ?parent" in q for q in grouped["extensions"]["explain"]["sparql"]) == 1
     assert not any("GROUP BY ?parent" in q for q in full["extensions"]["explain"]["sparql"])
     # a fragment is not looked into: the connection is built as usual
     fragment = COUNTS % "...on InterventionConnection { totalCount }"

@@ -358,9 +358,9 @@ def test_explain_output_is_capped(seed_build: BuildResult) -> None:
     store.load_dataset(trig.encode() if isinstance(trig, str) else trig, "application/trig")
     limits = Limits(max_explain_bytes=5000)
     with TestClient(create_app(store, extra_routes=graphql_routes(limits=limits))) as capped:
-        text = "ledighed " * 400  # 3.6 KB in every SPARQL query
+        text = "ledighed " * 400  # 3.6 KB in every SPARQL query (a sender's name: text goes to the index)
         query = "query ($t: String) { " + " ".join(
-            f"a{i}: interventions(filter: {{text: $t}}) {{ totalCount }}" for i in range(10)) + " }"
+            f"a{i}: letters(filter: {{sender: $t}}) {{ totalCount }}" for i in range(10)) + " }"
         body = capped.post("/graphql", json={"query": query, "variables": {"t": text},
                                               "extensions": {"explain": True}}).json()
     explained = body["extensions"]["explain"]

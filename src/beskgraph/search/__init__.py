@@ -9,6 +9,6 @@ See docs/search.md for what is indexed, how it ranks and how it stays in step wi
 """
 
 from beskgraph.search.engine import Hit, Snippet
-from beskgraph.search.index import Refreshed, SearchIndex, SearchPage, search_index
+from beskgraph.search.index import Ranked, Refreshed, SearchIndex, SearchPage, search_index
 
-__all__ = ["Hit", "Refreshed", "SearchIndex", "SearchPage", "Snippet", "search_index"]
+__all__ = ["Hit", "Ranked", "Refreshed", "SearchIndex", "SearchPage", "Snippet", "search_index"]

@@ -118,6 +118,9 @@ class Engine:
         self._all_words = _analyzer(stop_words=False)
         self._writer = self.index.writer(heap_size=WRITER_HEAP, num_threads=1)
         self._lock = threading.Lock()  # one change at a time
+        # each node's tie key -> its IRI, to read matches' IRIs without their documents; never
+        # shrunk (a key always names the same IRI), so a search racing a change reads no hole
+        self._iris: dict[int, str] = {}
 
     # -- writing ---------------------------------------------------------------------
 
@@ -128,6 +131,7 @@ class Engine:
                 self._writer.delete_documents_by_term("iri", iri)
             for document in documents:
                 self._writer.add_document(self._document(document))
+                self._iris[tie_key(document.iri)] = document.iri
             self._writer.commit()
             self.index.reload()
 
@@ -180,9 +184,10 @@ class Engine:
             for field in FIELDS
         ])
 
-    def matches(self, text: str, types: Sequence[str] | None,
-                limit: int) -> tuple[Matches, tantivy.Query | None]:
-        """The best ``limit`` matches (every word, else any word) and the query that found them."""
+    def matches(self, text: str, types: Sequence[str] | None, limit: int, *,
+                fallback: bool = True) -> tuple[Matches, tantivy.Query | None]:
+        """The best ``limit`` matches (every word, else, with ``fallback``, any word) and the query
+        that found them."""
         words = self.words(text)
         if not words:
             return Matches(0, [], True), None
@@ -190,13 +195,17 @@ class Engine:
         for every_word in (True, False):
             query = self.query(text, words, types, every_word=every_word)
             found = searcher.search(query, limit, count=True)
-            if found.count or not every_word or len(words) == 1:
+            if found.count or not every_word or len(words) == 1 or not fallback:
                 addresses = [address for _, address in found.hits]
                 keys = searcher.fast_field_values("key", addresses) if addresses else []
                 hits = [(score, key, address) for (score, address), key in zip(found.hits, keys, strict=True)]
                 hits.sort(key=lambda hit: (-hit[0], hit[1]))
                 return Matches(found.count, hits, every_word), query
         raise AssertionError("unreachable")
+
+    def iri(self, key: int) -> str:
+        """The IRI of the node with this tie key (a match's second member)."""
+        return self._iris[key]
 
     def hits(self, matches: Sequence[tuple[float, int, tantivy.DocAddress]],
              query: tantivy.Query) -> list[Hit]:

@@ -42,6 +42,26 @@ class SearchPage:
         return (self.hits[-1].score, self.hits[-1].iri) if self.hits else None
 
 
+def _position(row: tuple[float, str]) -> tuple[float, int]:
+    """Where a (score, IRI) stands in a ranking: best first, ties by the IRI's fixed key."""
+    return -row[0], tie_key(row[1])
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """Every node matching a query as (score, IRI), best first, and whether each has every word."""
+
+    rows: list[tuple[float, str]]
+    every_word: bool
+
+    def before(self, cursor: tuple[float, str] | None) -> list[tuple[float, str]]:
+        """The rows ranked strictly before ``cursor`` (a page's end cursor); all of them when None."""
+        if cursor is None:
+            return self.rows
+        at = _position(cursor)
+        return [row for row in self.rows if _position(row) < at]
+
+
 @dataclass(frozen=True)
 class Refreshed:
     """What one refresh did (for logs and benchmarks)."""
@@ -110,7 +130,7 @@ class SearchIndex:
         """
         self.refresh()
         first = max(0, min(first, MAX_FIRST))
-        cursor = (-after[0], tie_key(after[1])) if after is not None else None
+        cursor = _position(after) if after is not None else None
         limit = first * 2 + 8
         while True:
             matches, query = self.engine.matches(text, types, limit)
@@ -123,6 +143,14 @@ class SearchIndex:
         page = rest[:first]
         hits = self.engine.hits(page, query) if query is not None else []
         return SearchPage(hits, matches.total, len(rest) > first, matches.every_word)
+
+    def ranked(self, text: str, types: Sequence[str] | None = None, *, fallback: bool = True) -> Ranked:
+        """Every node matching ``text``, best first, without snippets: a filter's nodes, or a page
+        read backwards. ``fallback``: when no node has every word, those with any word (as
+        :meth:`search` does); without it, only nodes with every word."""
+        self.refresh()
+        matches, _ = self.engine.matches(text, types, max(1, self.engine.size()), fallback=fallback)
+        return Ranked([(score, self.engine.iri(key)) for score, key, _ in matches.hits], matches.every_word)
 
 
 _INDEXES: weakref.WeakKeyDictionary[Store, SearchIndex] = weakref.WeakKeyDictionary()

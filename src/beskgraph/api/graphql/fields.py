@@ -62,7 +62,6 @@ class Value:
     """A scalar (or list of scalars) read along a path."""
 
     path: Path
-    searchable: bool = False  # ``search`` and the ``text`` filters look in it
 
 
 @dataclass(frozen=True)
@@ -108,13 +107,12 @@ def value(
     *fallbacks: str,
     inverse: bool = False,
     order: str | None = None,
-    searchable: bool = False,
     description: str | None = None,
 ) -> Any:
     """A scalar field read along ``predicate`` (then ``fallbacks``, in turn, when it has no value)."""
     return strawberry.field(
         description=_described(predicate, inverse, description),
-        metadata={SPEC: Value(_path(predicate, fallbacks, inverse, order), searchable)},
+        metadata={SPEC: Value(_path(predicate, fallbacks, inverse, order))},
     )
 
 

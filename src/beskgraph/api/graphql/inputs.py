@@ -272,7 +272,10 @@ class MentionOrder:
 # ---------------------------------------------------------------------------
 # Filters (every condition given must hold; text matches ignore case)
 
-_TEXT = "Contains this text (any case) in a searchable field."
+_TEXT = (
+    "Has every word of this text in its names, titles, statements, descriptions or texts, by the "
+    "words' Danish stems (`samtaler` finds `samtale`), in any case."
+)
 _MUNICIPALITY = "The municipality's kommunekode, e.g. 410."
 
 
@@ -380,4 +383,4 @@ class DocumentFilter:
 
 @strawberry.input(description="Which mentions to list.")
 class MentionFilter:
-    text: str | None = _field(_TEXT)
+    text: str | None = _field("Part of the mention's surface form, any case.")

@@ -4,7 +4,11 @@ Each listable type has one :class:`ListSpec`: its filter and order inputs and ho
 become graph patterns and a sort key. Top-level lists and nested connections of a type
 take the same arguments. Paths come from the types' field declarations.
 
-Filters are plain joins on ``?s``, not ``FILTER EXISTS``: the listing queries select
+A ``text`` filter is the search index's: a node is kept when it has every word of the text
+(Danish stemming: ``samtaler`` finds ``samtale``) in a searchable field; the loader asks
+the index which nodes those are (``Listing.text``). Ordering interventions by score names
+the aggregate holding the same key (``SortKey.measure``). Other filters are plain joins on
+``?s``, not ``FILTER EXISTS``: the listing queries select
 DISTINCT nodes, so a node matched twice still counts once, and the engine can start
 from the most selective pattern. With ``FILTER EXISTS`` pyoxigraph ran each filter
 once per node of the class (2 s for a filtered page of 1 000 cards; 0.1 s as joins).
@@ -12,6 +16,7 @@ once per node of the class (2 s for a filtered page of 1 000 cards; 0.1 s as joi
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
@@ -23,16 +28,18 @@ from graphql import GraphQLError
 from beskgraph.api.graphql import inputs, types
 from beskgraph.api.graphql.fields import Path
 from beskgraph.api.graphql.ids import node_iri
+from beskgraph.api.graphql.indexes import score_measure
 from beskgraph.api.graphql.queries import (
+    NO_NUMBER,
     RDF_TYPE,
     XSD,
     Listing,
+    Minimum,
     SortKey,
     by_iri,
     contains,
     field_key,
     iri,
-    text_pattern,
 )
 from beskgraph.api.graphql.queries import string as lit
 from beskgraph.api.graphql.registry import TypeInfo, candidates, declared, info_of
@@ -72,6 +79,8 @@ class ListSpec:
     patterns: Callable[[Any], list[str]]  # the filter's graph patterns on ?s
     sort: Callable[[Any], SortKey]  # the order's sort key
     default_order: Enum | None = None  # the order field when no order is given (None: by IRI)
+    indexed_text: bool = True  # the filter's ``text`` is matched by the search index
+    minimums: Callable[[Any], tuple[Minimum, ...]] = lambda f: ()  # filters on an aggregate's values
 
 
 def _chain(cls: type, *names: str) -> str:
@@ -83,14 +92,6 @@ def _chain(cls: type, *names: str) -> str:
         if target in TYPE_CLASSES:
             info = info_of(target)  # type: ignore[arg-type]
     return "/".join(parts)
-
-
-def _text(cls: type | Iterable[TypeInfo], text: str | None) -> list[str]:
-    if not text:
-        return []
-    infos = [info_of(cls)] if isinstance(cls, type) else list(cls)
-    paths = [path for info in infos for path in info.searchable()]
-    return [text_pattern(paths, text)]
 
 
 def _code(cls: type, path_names: tuple[str, ...], code: str | None) -> list[str]:
@@ -176,7 +177,7 @@ def _municipalities(f: inputs.MunicipalityFilter | None) -> list[str]:
         if f.region
         else []
     )
-    return region + _text(types.Municipality, f.text)
+    return region
 
 
 def _interventions(f: inputs.InterventionFilter | None) -> list[str]:
@@ -185,20 +186,24 @@ def _interventions(f: inputs.InterventionFilter | None) -> list[str]:
     cls = types.Intervention
     found = _code(cls, ("municipality", "code"), f.municipality)
     found += _node(f.target_group, types.TargetGroup, _chain(cls, "target_groups"))
-    found += _node(f.legal_provision, types.LegalProvision, _chain(cls, "target_groups", "legal_provision"))
-    for index, minimum in enumerate(f.min_score or ()):
-        found.append(_min_score(index, minimum))
-    return found + _text(cls, f.text)
+    return found + _node(f.legal_provision, types.LegalProvision,
+                         _chain(cls, "target_groups", "legal_provision"))
 
 
-def _min_score(index: int, minimum: inputs.MinScore) -> str:
+def _min_scores(f: inputs.InterventionFilter | None) -> tuple[Minimum, ...]:
+    """Published scores at least these: the aggregate holding each score checks them as well."""
+    return tuple(_min_score(index, minimum) for index, minimum in enumerate(f.min_score or ())) if f else ()
+
+
+def _min_score(index: int, minimum: inputs.MinScore) -> Minimum:
     tests = _chain(types.Intervention, "tests")
     kind, score = _chain(types.TestResult, "test_kind"), _chain(types.TestResult, "score")
     value = f'"{float(minimum.score)!r}"^^<{XSD}double>'
-    return (
+    pattern = (
         f"?s {tests} ?_t{index} . ?_t{index} {kind} {iri(minimum.test_kind.value)} ; "
         f"{score} ?_s{index} . FILTER(?_s{index} >= {value})"
     )
+    return Minimum(score_measure(minimum.test_kind.value), float(minimum.score), pattern)  # type: ignore[arg-type]
 
 
 def _intervention_sort(order: inputs.InterventionOrder | None) -> SortKey:
@@ -210,16 +215,17 @@ def _intervention_sort(order: inputs.InterventionOrder | None) -> SortKey:
     kind, score = _chain(types.TestResult, "test_kind"), _chain(types.TestResult, "score")
     pattern = (
         f"OPTIONAL {{ ?s {tests} ?_t . ?_t {kind} {iri(order.test_kind.value)} ; {score} ?_v }} "
-        "BIND(COALESCE(?_v, -1) AS ?k)"
+        f"BIND(COALESCE(?_v, {NO_NUMBER}) AS ?k)"
     )
-    return SortKey(pattern, f"Intervention.score.{order.test_kind.name}", _descending(order))
+    return SortKey(pattern, f"Intervention.score.{order.test_kind.name}", _descending(order),
+                   score_measure(order.test_kind.value))
 
 
 def _criteria(f: inputs.CriterionFilter | None) -> list[str]:
     if f is None:
         return []
     kind = [f"?s {_chain(types.Criterion, 'test_kind')} {iri(f.test_kind.value)} ."] if f.test_kind else []
-    return kind + _text(types.Criterion, f.text)
+    return kind
 
 
 def _assessments(f: inputs.AssessmentFilter | None) -> list[str]:
@@ -250,7 +256,7 @@ def _letters(f: inputs.LetterFilter | None) -> list[str]:
         found.append(f"?s {_chain(cls, 'sender')}/{_name_path()} ?_n . {contains('_n', f.sender)}")
     if f.referred_only is not None:
         found.append(f"?s {_chain(cls, 'referred_only')} {'true' if f.referred_only else 'false'} .")
-    return found + _text(cls, f.text)
+    return found
 
 
 def _name_path() -> str:
@@ -265,8 +271,7 @@ def _commitments(f: inputs.CommitmentFilter | None) -> list[str]:
     cls = types.Commitment
     found = _code(cls, ("municipality", "code"), f.municipality)
     found += _node(f.letter, types.Letter, _chain(cls, "letter"))
-    found += _between(_chain(cls, "deadline"), f.deadline_from, f.deadline_to, "_d")
-    return found + _text(cls, f.text)
+    return found + _between(_chain(cls, "deadline"), f.deadline_from, f.deadline_to, "_d")
 
 
 def _initiatives(f: inputs.InitiativeFilter | None) -> list[str]:
@@ -274,8 +279,7 @@ def _initiatives(f: inputs.InitiativeFilter | None) -> list[str]:
         return []
     cls = types.Initiative
     found = _code(cls, ("municipality", "code"), f.municipality)
-    found += _node(f.letter, types.Letter, _chain(cls, "letter"))
-    return found + _text(cls, f.text)
+    return found + _node(f.letter, types.Letter, _chain(cls, "letter"))
 
 
 def _parties(f: inputs.PartyFilter | None) -> list[str]:
@@ -301,9 +305,7 @@ def _party_sort(order: inputs.PartyOrder | None) -> SortKey:
 def _target_groups(f: inputs.TargetGroupFilter | None) -> list[str]:
     if f is None:
         return []
-    return _one_of(_chain(types.TargetGroup, "target_group_kind"), f.target_group_kind, "_kind") + _text(
-        types.TargetGroup, f.text
-    )
+    return _one_of(_chain(types.TargetGroup, "target_group_kind"), f.target_group_kind, "_kind")
 
 
 def _documents(f: inputs.DocumentFilter | None) -> list[str]:
@@ -315,12 +317,15 @@ def _documents(f: inputs.DocumentFilter | None) -> list[str]:
     )
 
 
-def _text_only(cls: type) -> Callable[[Any], list[str]]:
-    return lambda f: [] if f is None else _text(cls, f.text)
+def _mentions(f: inputs.MentionFilter | None) -> list[str]:
+    """A mention's text is its surface form, a name as written: matched as a part of it."""
+    if f is None or not f.text:
+        return []
+    return [f"?s {_chain(types.Mention, 'surface_form')} ?_n . {contains('_n', f.text)}"]
 
 
-def _nodes(f: NodeFilter | None) -> list[str]:
-    return []  # the types are the listing's classes (see listing())
+def _no_patterns(f: Any) -> list[str]:
+    return []  # only a text (see listing()), or, for nodes, types: the listing's classes
 
 
 LISTS: dict[type, ListSpec] = {
@@ -334,7 +339,7 @@ LISTS: dict[type, ListSpec] = {
     types.Region: ListSpec(
         inputs.RegionFilter,
         inputs.RegionOrder,
-        _text_only(types.Region),
+        _no_patterns,
         _sorted_by(types.Region),
         inputs.RegionOrderField.NAME,
     ),
@@ -344,6 +349,7 @@ LISTS: dict[type, ListSpec] = {
         _interventions,
         _intervention_sort,
         inputs.InterventionOrderField.TITLE,
+        minimums=_min_scores,
     ),
     types.Criterion: ListSpec(
         inputs.CriterionFilter,
@@ -390,7 +396,7 @@ LISTS: dict[type, ListSpec] = {
     types.LegalProvision: ListSpec(
         inputs.LegalProvisionFilter,
         inputs.LegalProvisionOrder,
-        _text_only(types.LegalProvision),
+        _no_patterns,
         _sorted_by(types.LegalProvision),
         inputs.LegalProvisionOrderField.CITATION,
     ),
@@ -404,11 +410,12 @@ LISTS: dict[type, ListSpec] = {
     types.Mention: ListSpec(
         inputs.MentionFilter,
         inputs.MentionOrder,
-        _text_only(types.Mention),
+        _mentions,
         _sorted_by(types.Mention),
         inputs.MentionOrderField.SURFACE_FORM,
+        indexed_text=False,
     ),
-    types.Node: ListSpec(NodeFilter, None, _nodes, lambda order: by_iri("Node.iri")),
+    types.Node: ListSpec(NodeFilter, None, _no_patterns, lambda order: by_iri("Node.iri")),
 }
 
 
@@ -426,25 +433,21 @@ def listing(cls: type, filter: Any, order: Any, default: Enum | None = None) -> 
     default = default or spec.default_order
     if order is None and default is not None and spec.order is not None:
         order = spec.order(field=default)
-    return Listing(_classes(among) or ("urn:beskgraph:none",), tuple(spec.patterns(filter)), spec.sort(order))
+    text = getattr(filter, "text", None) if spec.indexed_text else None
+    return Listing(_classes(among) or NONE, tuple(spec.patterns(filter)), spec.sort(order),
+                   text if text and text.strip() else None, minimums=spec.minimums(filter))
+
+
+NONE = ("urn:beskgraph:none",)  # the class of a listing that can have no node
 
 
 def search(text: str, types_wanted: list[Enum] | None) -> Listing:
-    """Nodes of the searchable types with a searchable field containing ``text`` (any case), by IRI.
-
-    The one place search is defined: an index-backed search replaces this function.
-    """
+    """Nodes of these types (every type when None) matching ``text``, in the search index's
+    ranking, best first. The ordering's name is the query's own, so a cursor of one search is
+    refused by another."""
     if not text.strip():
         raise GraphQLError("give a text to search for (it is empty)", extensions={"code": "BAD_USER_INPUT"})
     wanted = {member.value for member in types_wanted or ()}
-    among = [
-        info for info in candidates(types.Node) if info.searchable() and (not wanted or info.name in wanted)
-    ]
-    if not among:
-        return Listing(("urn:beskgraph:none",), (), by_iri("search"))
-    branches = " UNION ".join(
-        f"{{ ?s a {iri(info.classes[0])} ; {'|'.join(p.sparql for p in info.searchable())} ?_text }}"
-        for info in among
-    )
-    pattern = f"{branches}\n  {contains('_text', text.strip())}"
-    return Listing(_classes(among), (pattern,), by_iri("search"))
+    classes = _classes(info for info in candidates(types.Node) if not wanted or info.name in wanted) or NONE
+    digest = hashlib.sha256("\n".join((text, *classes)).encode()).hexdigest()[:16]
+    return Listing(classes, (), SortKey("", f"relevance.{digest}", descending=True), text, ranked=True)

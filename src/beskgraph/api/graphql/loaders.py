@@ -6,20 +6,25 @@ with one query per relation, top-level lists with one keyset page query (plus on
 when ``totalCount`` is asked for). No record or type is loaded twice in a request. So a
 request costs a number of queries bounded by its shape, never by the number of nodes.
 The SPARQL text of each query is kept for ``explain``.
+
+What the search index and the aggregates answer is asked of them instead
+(``indexes.py``): a text filter's nodes, a search's hits (with their types, so they need
+no types query), counts along a relation an aggregate counts, a list ranked by score.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from dataclasses import replace
+from typing import Any, TypeVar
 
 from graphql import GraphQLError
 
-from beskgraph.api.graphql import queries
+from beskgraph.api.graphql import indexes, queries
 from beskgraph.api.graphql.fields import Path
-from beskgraph.api.graphql.pagination import Page, PageRequest, Row, finish_page
+from beskgraph.api.graphql.pagination import NO_ROWS, Page, PageRequest, Row, finish_page
 from beskgraph.api.graphql.queries import RDF_TYPE, Listing
 from beskgraph.api.graphql.records import Record
 from beskgraph.api.graphql.registry import TypeInfo
@@ -38,9 +43,16 @@ class Loader:
         self.inline = isinstance(store, EmbeddedStore)  # see ``select``
         self._records: dict[tuple[str, str], Record] = {}  # (type, node) -> record
         self._types: dict[str, set[str]] = {}
+        self._matches: dict[tuple[str, tuple[str, ...]], list[str]] = {}  # (text, classes) -> nodes
 
     async def select(self, query: str) -> list[dict[str, object]]:
-        """Run a SELECT; store failures become GraphQL errors.
+        """Run a SELECT; store failures become GraphQL errors (see ``_call``)."""
+        self.queries.append(query)
+        return await self._call(self.store.select, query)
+
+    async def _call(self, function: Callable[..., T], *arguments: Any) -> T:
+        """Call something that reads the store (a query, the search index, the aggregates);
+        store failures become GraphQL errors.
 
         The embedded store answers in the request's own thread: a request runs on an event
         loop of its own, off the server's (``execution.py``), and a thread hop costs more
@@ -48,11 +60,10 @@ class Loader:
         remote store is asked from a shared pool, so a level's queries wait for the
         network together.
         """
-        self.queries.append(query)
         try:
             if self.inline:
-                return self.store.select(query)
-            return await asyncio.get_running_loop().run_in_executor(_POOL, self.store.select, query)
+                return function(*arguments)
+            return await asyncio.get_running_loop().run_in_executor(_POOL, function, *arguments)
         except StoreUnavailable as exc:
             raise GraphQLError(
                 f"the triple store is unavailable: {exc}",
@@ -112,18 +123,61 @@ class Loader:
     async def related(self, path: Path, listing: Listing, parents: Sequence[str]) -> dict[str, list[Row]]:
         """All (key, child) rows of each parent along ``path``, for a batch of parents."""
         grouped: dict[str, list[Row]] = {parent: [] for parent in parents}
-        for row in await self.select(queries.relation_query(listing, path, parents)):
+        matched = await self._matched(listing)
+        if matched is None:
+            return grouped
+        for row in await self.select(queries.relation_query(matched, path, parents)):
             grouped[str(row["parent"])].append((_key(row["k"]), str(row["s"])))
         return grouped
 
-    async def related_counts(self, path: Path, listing: Listing, parents: Sequence[str]) -> dict[str, int]:
-        """How many children each parent has along ``path`` (no rows fetched)."""
+    async def related_counts(self, path: Path, listing: Listing, parents: Sequence[str],
+                             parent_classes: Sequence[str] = ()) -> dict[str, int]:
+        """How many children each parent (of these classes) has along ``path`` (no rows fetched):
+        from an aggregate when one counts them."""
+        measure = indexes.counted(parent_classes, path, listing)
+        if measure is not None:
+            found = await self._call(indexes.counts, self.store, measure, parents)
+            if found is not None:
+                return found
         counts = dict.fromkeys(parents, 0)
-        for row in await self.select(queries.relation_count_query(listing, path, parents)):
+        matched = await self._matched(listing)
+        if matched is None:
+            return counts
+        for row in await self.select(queries.relation_count_query(matched, path, parents)):
             counts[str(row["parent"])] = int(row["n"])  # type: ignore[call-overload]
         return counts
 
+    async def _matched(self, listing: Listing) -> Listing | None:
+        """The listing with its text replaced by the nodes that have its words (the search
+        index's answer); None when no node has them."""
+        if listing.text is None:
+            return listing
+        key = (listing.text, listing.classes)
+        if key not in self._matches:
+            self._matches[key] = await self._call(indexes.matching, self.store, listing)
+        return listing.matching(self._matches[key]) if self._matches[key] else None
+
     # -- top-level lists -----------------------------------------------------------------
+
+    async def listed(self, listing: Listing, request: PageRequest, *, rows: bool,
+                     count: bool) -> tuple[Page, int]:
+        """A top-level list's page (when ``rows``) and total (when ``count``): a search's from
+        the index; a list by score ranked by its aggregate (one query for its nodes); any other
+        from a page query and a count query."""
+        if listing.ranked:
+            page, total = await self._call(indexes.search_page, self.store, listing, request)
+            self._types.update((hit.iri, set(hit.types)) for hit in page.hits.values())
+            return page, total
+        matched = await self._matched(listing)
+        if matched is None:
+            return NO_ROWS, 0
+        if rows and matched.sort.measure is not None:
+            query = queries.members_query(replace(matched, minimums=()))
+            members = [str(row["s"]) for row in await self.select(query)]
+            return await self._call(indexes.ranked_page, self.store, matched, members, request)
+        found = await self.each([self.page(matched, request) if rows else _none(),
+                                 self.count(matched) if count else _none()])
+        return found[0] or NO_ROWS, found[1] or 0
 
     async def page(self, listing: Listing, request: PageRequest) -> Page:
         descending = listing.sort.descending != request.backward
@@ -145,3 +199,7 @@ def _key(value: object) -> queries.Key:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
     return str(value)
+
+
+async def _none() -> None:
+    return None

@@ -13,12 +13,14 @@ import base64
 import binascii
 import json
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from graphql import GraphQLError
 
 from beskgraph.api.graphql.limits import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from beskgraph.api.graphql.queries import Key, iri
+from beskgraph.search import Hit
 from beskgraph.store import StoreError
 
 MAX_CURSOR_CHARS = 4096  # ours are base64 of a sort key (a title at most) and an IRI
@@ -106,11 +108,17 @@ def _page_error(message: str) -> GraphQLError:
 
 @dataclass(frozen=True)
 class Page:
-    """Rows of one page in listing order, and whether more exist either way."""
+    """Rows of one page in listing order, and whether more exist either way; a search's page
+    also has its hits (score, snippet) by IRI, and whether they have every word."""
 
     rows: list[Row]
     has_previous: bool
     has_next: bool
+    hits: Mapping[str, Hit] = field(default_factory=dict)
+    every_word: bool = True
+
+
+NO_ROWS = Page([], False, False)
 
 
 def finish_page(fetched: list[Row], request: PageRequest) -> Page:

@@ -42,14 +42,15 @@ from beskgraph.api.graphql import listings
 from beskgraph.api.graphql.connections import Connection, Edge, PageInfo, new
 from beskgraph.api.graphql.execution import Guard, current_guard
 from beskgraph.api.graphql.fields import Failed, Link, Relation, read
+from beskgraph.api.graphql.hits import snippet
 from beskgraph.api.graphql.loaders import Loader
-from beskgraph.api.graphql.pagination import Page, PageRequest, encode_cursor, slice_rows
+from beskgraph.api.graphql.pagination import NO_ROWS, Page, PageRequest, encode_cursor, slice_rows
 from beskgraph.api.graphql.queries import Listing
 from beskgraph.api.graphql.records import Record
 from beskgraph.api.graphql.registry import FieldInfo, TypeInfo, candidates, info_of, resolve
+from beskgraph.search import Hit
 
 ONLY_COUNTED = {"totalCount", "__typename"}  # a connection asked for these alone needs no rows
-NO_ROWS = Page([], False, False)
 
 
 class Holder:
@@ -255,18 +256,15 @@ class Planner:
         try:
             if path is None:
                 [work] = works
-                found = await self.loader.each(
-                    [
-                        self.loader.page(listing, work.request) if rows_needed else _none(),  # type: ignore[arg-type]
-                        self.loader.count(listing) if counted else _none(),
-                    ]
+                work.pages[None], work.counts[None] = await self.loader.listed(
+                    listing, work.request, rows=rows_needed, count=counted  # type: ignore[arg-type]
                 )
-                work.pages[None] = found[0] or NO_ROWS
-                work.counts[None] = found[1] or 0
                 return
             parents = list(dict.fromkeys(obj.iri for work in works for obj in work.objects))
             if not rows_needed:
-                counts = await self.loader.related_counts(path, listing, parents)
+                kinds = {work.parent.classes for work in works}  # one, but for a field of an interface
+                classes = next(iter(kinds)) if len(kinds) == 1 else ()
+                counts = await self.loader.related_counts(path, listing, parents, classes)
                 for work in works:
                     work.counts.update(counts)
                 return
@@ -332,7 +330,7 @@ class Planner:
         groups: dict[tuple[str, int], Group],
     ) -> Any:
         rows = [(key, iri) for key, iri in page.rows if iri in children]
-        made = new(Connection)
+        made = new(Connection, every_word=page.every_word)
         for key, nodes in selected.items():
             name = nodes[0].name.value
             if name == "pageInfo":  # a plain attribute: made only when asked for
@@ -350,7 +348,9 @@ class Planner:
             elif name == "edges":
                 edge_type = get_named_type(runtime.fields["edges"].type)
                 made._prefetched[key] = [
-                    self._edge(ordering, row, children[row[1]], edge_type, nodes, groups) for row in rows
+                    self._edge(ordering, row, children[row[1]], edge_type, nodes, groups,
+                               page.hits.get(row[1]))
+                    for row in rows
                 ]
         return made
 
@@ -362,8 +362,11 @@ class Planner:
         runtime: Any,
         nodes: list[FieldNode],
         groups: dict[tuple[str, int], Group],
+        hit: Hit | None = None,
     ) -> Any:
         edge = new(Edge, cursor=encode_cursor(ordering, row))
+        if hit is not None:  # a search's: its score and snippet are plain attributes
+            edge.__dict__.update(score=hit.score, snippet=snippet(hit.snippet))
         for key, node_nodes in self.collect(runtime, nodes).items():
             if node_nodes[0].name.value == "node":
                 edge._prefetched[key] = self._build(*child, row[1], node_nodes, groups)
@@ -466,10 +469,6 @@ class Planner:
             scalar_registry=converter.scalar_registry,
             config=self._strawberry.config,
         )
-
-
-async def _none() -> None:
-    return None
 
 
 ROOT: list[TypeInfo] = []  # the Query type's declared fields, set when the schema is built

@@ -1,15 +1,16 @@
 """SPARQL builders: batched records, batched relations, keyset pages and counts.
 
 Every builder takes already-validated IRIs and escapes every literal it splices in.
-A *listing* is a set of classes, extra graph patterns on ``?s`` (filters) and a sort key
-bound to ``?k``; pages are ordered by ``(?k, STR(?s))`` so a cursor ``(k, iri)`` names an
-exact position that stays valid when nodes are added.
+A *listing* is a set of classes, extra graph patterns on ``?s`` (filters), maybe a text
+(the search index tells which nodes have its words: ``matching``) and a sort key bound to
+``?k``; pages are ordered by ``(?k, STR(?s))`` so a cursor ``(k, iri)`` names an exact
+position that stays valid when nodes are added.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from beskgraph.api.graphql.fields import Path
 from beskgraph.rdf.namespaces import SCHEMA
@@ -21,6 +22,7 @@ LIST_ITEM = str(SCHEMA.item)  # a schema:ListItem's values, at its bg:position
 POSITION = "https://w3id.org/beskgraph/ontology#position"
 
 Key = float | str
+NO_NUMBER = -1  # the numeric sort key of a node without a value: first ascending, last descending
 
 
 def iri(value: str) -> str:
@@ -50,11 +52,6 @@ def contains(var: str, text: str) -> str:
     return f"FILTER(CONTAINS(LCASE(STR(?{var})), {string(text.lower())}))"
 
 
-def text_pattern(paths: Sequence[Path], text: str) -> str:
-    """``?s`` has one of these fields containing ``text`` (any case)."""
-    return f"?s {'|'.join(p.sparql for p in paths)} ?_text . {contains('_text', text)}"
-
-
 # ---------------------------------------------------------------------------
 # Sort keys
 
@@ -62,11 +59,13 @@ def text_pattern(paths: Sequence[Path], text: str) -> str:
 @dataclass(frozen=True)
 class SortKey:
     """A pattern binding ``?k`` (exactly once per ``?s``), its direction, and the name of the
-    ordering (cursors carry it)."""
+    ordering (cursors carry it). ``measure``: an aggregate holding the same key per node
+    (``beskgraph.aggregates``), so a page can be ranked in memory instead."""
 
     pattern: str
     name: str
     descending: bool = False
+    measure: str | None = None
 
 
 def by_iri(name: str) -> SortKey:
@@ -79,7 +78,7 @@ def field_key(path: Path, name: str, *, numeric: bool = False, descending: bool 
     optionals = " ".join(f"OPTIONAL {{ ?s {step.sparql} ?_v{i} }}" for i, step in enumerate(steps))
     found = [f"?_v{i}" if numeric else f"STR(?_v{i})" for i in range(len(steps))]
     # the first predicate with a value gives the key, as it gives the field (Record.along)
-    default = "-1" if numeric else '""'
+    default = str(NO_NUMBER) if numeric else '""'
     return SortKey(f"{optionals} BIND(COALESCE({', '.join(found)}, {default}) AS ?k)", name, descending)
 
 
@@ -88,23 +87,44 @@ def field_key(path: Path, name: str, *, numeric: bool = False, descending: bool 
 
 
 @dataclass(frozen=True)
+class Minimum:
+    """A node's value of an aggregate (``measure``) is at least ``value``; ``pattern`` says the
+    same on ``?s`` in SPARQL."""
+
+    measure: str
+    value: float
+    pattern: str
+
+
+@dataclass(frozen=True)
 class Listing:
-    """What a connection lists: nodes of some classes matching patterns, in one order."""
+    """What a connection lists: nodes of some classes matching patterns (and having every word of
+    ``text`` in a searchable field), in one order; ``ranked``: in the search index's ranking of
+    ``text``, best first (the sort key then only names the ordering)."""
 
     classes: tuple[str, ...]
     patterns: tuple[str, ...]
     sort: SortKey
+    text: str | None = None
+    ranked: bool = False
+    minimums: tuple[Minimum, ...] = ()  # filters an aggregate can check too (patterns otherwise)
 
     @property
     def ordering(self) -> str:
         return self.sort.name + (":DESC" if self.sort.descending else ":ASC")
 
+    def matching(self, nodes: Sequence[str]) -> Listing:
+        """This listing with its text replaced by the nodes that have its words (not empty)."""
+        return replace(self, patterns=(values("s", sorted(nodes)), *self.patterns), text=None)
+
     def where(self) -> str:
+        if self.text is not None:
+            raise ValueError("a listing's text is matched by the search index (Listing.matching) first")
         if len(self.classes) == 1:
             head = f"?s <{RDF_TYPE}> {iri(self.classes[0])} ."
         else:
             head = f"?s <{RDF_TYPE}> ?_class . {values('_class', self.classes)}"
-        return "\n  ".join((head, *self.patterns))
+        return "\n  ".join((head, *self.patterns, *(m.pattern for m in self.minimums)))
 
 
 def keyset_filter(after: tuple[Key, str], descending: bool) -> str:
@@ -123,6 +143,11 @@ def page_query(listing: Listing, limit: int, after: tuple[Key, str] | None, desc
         f"SELECT DISTINCT ?s ?k WHERE {{\n  {listing.where()}\n  {listing.sort.pattern}\n  {keyset}\n}}\n"
         f"ORDER BY {order}(?k) {order}(STR(?s))\nLIMIT {limit}"
     )
+
+
+def members_query(listing: Listing) -> str:
+    """Every node of a listing, unordered (to be ranked by an aggregate)."""
+    return f"SELECT DISTINCT ?s WHERE {{\n  {listing.where()}\n}}"
 
 
 def count_query(listing: Listing) -> str:

@@ -114,9 +114,6 @@ class TypeInfo:
             raise KeyError(f"{self.name}.{python_name} has no RDF path")
         return self.paths[python_name]
 
-    def searchable(self) -> list[Path]:
-        return [f.spec.path for f in self.values if isinstance(f.spec, Value) and f.spec.searchable]
-
     def build(self, iri: str, record: Record) -> Any:
         """An object of this type over ``record``: its scalar fields are plain attributes, each
         read from the record the first time it is asked for (``_scalar``)."""

@@ -11,6 +11,7 @@ from strawberry.types import Info
 from beskgraph.api.graphql import listings
 from beskgraph.api.graphql.connections import Connection
 from beskgraph.api.graphql.fields import SPEC, Relation, listed
+from beskgraph.api.graphql.hits import SearchConnection
 from beskgraph.api.graphql.ids import decode_id, node_iri
 from beskgraph.api.graphql.limits import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from beskgraph.api.graphql.listings import NodeType
@@ -146,20 +147,22 @@ class Query:
     )
 
     @strawberry.field(
-        description="Nodes with a searchable field (title, name, statement, subject, text, ...) "
-        "containing a text, any case, by IRI.",
+        description="Nodes whose names, titles, statements, descriptions or texts have the words of a "
+        "text, best first, each with its score and a snippet with the words marked. Words match "
+        "by their Danish stem (`samtaler` finds `samtale`), in any case; "
+        "a node needs every word, or, when no node has every word, some (`everyWord` says which).",
         metadata={SPEC: Relation(None)},
     )
     async def search(
         self,
         info: Info,
-        text: Annotated[str, _arg("The text to look for (not empty).")],
+        text: Annotated[str, _arg("The words to look for (not empty; not a query language).")],
         types: Annotated[list[NodeType] | None, _arg("Only nodes of these types.")] = None,
         first: Annotated[int | None, _arg(f"Read this many forwards (default {DEFAULT_PAGE_SIZE}).")] = None,
         after: Annotated[str | None, _arg("Read after this cursor.")] = None,
         last: Annotated[int | None, _arg("Read this many backwards.")] = None,
         before: Annotated[str | None, _arg("Read before this cursor.")] = None,
-    ) -> Connection[Node]:
+    ) -> SearchConnection:
         listing = listings.search(text, types)
         return await info.context.planner.connection(
             info, listing, PageRequest.of(first, after, last, before)

@@ -138,8 +138,8 @@ class Party(Mentionable):
 
 @node_type(BG.Municipality)
 class Municipality(Party):
-    code: str = value(BG.kommunekode, searchable=True)
-    name: str = value(RDFS.label, searchable=True, description="The municipality's name, e.g. Middelfart.")
+    code: str = value(BG.kommunekode)
+    name: str = value(RDFS.label, description="The municipality's name, e.g. Middelfart.")
     region: Region = link(BG.region)
     wikidata: str | None = value(SCHEMA.sameAs, description="Its Wikidata entity IRI.")
     municipality: Municipality | None = link(None, description="The municipality itself.")
@@ -161,7 +161,7 @@ class Municipality(Party):
 
 @node_type(BG.Region)
 class Region(Node):
-    name: str = value(RDFS.label, searchable=True, description="The region's name, e.g. Region Syddanmark.")
+    name: str = value(RDFS.label, description="The region's name, e.g. Region Syddanmark.")
     municipalities: Connection[Municipality] = relation(
         BG.region, inverse=True, description="The municipalities in the region."
     )
@@ -169,11 +169,11 @@ class Region(Node):
 
 @node_type(BG.Intervention)
 class Intervention(Sourced):
-    title: str = value(DCTERMS.title, searchable=True, description="The card's title.")
+    title: str = value(DCTERMS.title, description="The card's title.")
     municipality: Municipality = link(BG.municipality, description="The municipality that runs it.")
     target_groups: list[TargetGroup] = link(BG.targetGroup, description="The target groups it addresses.")
     description: str | None = value(
-        DCTERMS.description, searchable=True, description="The card's description of the intervention."
+        DCTERMS.description, description="The card's description of the intervention."
     )
     experiences: str | None = value(BG.experiences)
     organisation_requirements: str | None = value(BG.organisationRequirements)
@@ -226,7 +226,7 @@ class Assessment(Sourced):
 
 @node_type(BG.Criterion)
 class Criterion(Node):
-    statement: str = value(BG.statement, searchable=True)
+    statement: str = value(BG.statement)
     test_kind: TestKind = value(BG.testKind, description="The test it belongs to.")
     assessments: Connection[Assessment] = relation(
         BG.criterion, inverse=True, description="Every card's answer to it."
@@ -235,7 +235,7 @@ class Criterion(Node):
 
 @node_type(BG.TargetGroup)
 class TargetGroup(Node):
-    label: str = value(SKOS.prefLabel, searchable=True, description="The target group's name.")
+    label: str = value(SKOS.prefLabel, description="The target group's name.")
     target_group_kind: TargetGroupKind = value(BG.targetGroupKind)
     notation: str | None = value(
         SKOS.notation, description="Its notation, e.g. §6.1 for a legal target group."
@@ -250,11 +250,11 @@ class TargetGroup(Node):
 @node_type(ELI.LegalResourceSubdivision, description="A provision (§, stk., nr.) of an act.")
 class LegalProvision(Sourced):
     eli: str = value(ELI.is_part_of, description="ELI of the act the provision is part of.")
-    citation: str = value(BG.citation, searchable=True)
+    citation: str = value(BG.citation)
     paragraph: str = value(BG.paragraph)
     subsection: str | None = value(BG.subsection)
     item: str | None = value(BG.item)
-    label: str | None = value(RDFS.label, searchable=True, description="The provision's name.")
+    label: str | None = value(RDFS.label, description="The provision's name.")
     local_id: str | None = value(
         ELI.id_local, description="The act's local identifier, e.g. LOV nr. 548 af 07/05/2019 § 6."
     )
@@ -337,7 +337,7 @@ class Letter(Sourced):
     date: dt.date | None = value(SCHEMA.dateSent, description="The day it was sent.")
     date_received: dt.date | None = value(BG.dateReceived)
     referred_only: bool = value(BG.referredOnly)
-    subject: str | None = value(SCHEMA.headline, searchable=True, description="Its subject line.")
+    subject: str | None = value(SCHEMA.headline, description="Its subject line.")
     sender: Party | None = link(SCHEMA.sender, description="Who sent it.")
     recipients: list[Party] = link(
         SCHEMA.recipient, order=BG.recipientItem, description="Whom it is addressed to, in the order written."
@@ -365,7 +365,7 @@ class Letter(Sourced):
         description="The initiatives it describes, in its order.",
     )
     legal_references: list[LegalProvision] = link(DCTERMS.references, description="The provisions it cites.")
-    text: str | None = value(SCHEMA.text, searchable=True, description="Its text as written.")
+    text: str | None = value(SCHEMA.text, description="Its text as written.")
     source: Source = own_source()
     document: Document = read_from()
 
@@ -389,7 +389,7 @@ _NAME_PATHS = (SCHEMA.name, SKOS.prefLabel, RDFS.label)
     description="An organisation or a unit of one (a ministry, a committee, a job centre).",
 )
 class Organisation(Party, Sourced):
-    name: str = value(*_NAME_PATHS, searchable=True, description="Its name.")
+    name: str = value(*_NAME_PATHS, description="Its name.")
     unit_of: Party | None = link(ORG.unitOf, description="The organisation a unit is part of.")
     municipality: Municipality | None = link(BG.municipality, description="The municipality it belongs to.")
     source: Source | None = own_source()
@@ -399,7 +399,7 @@ class Organisation(Party, Sourced):
 @node_type(ORG.Post, description="A post in an organisation (borgmester, jobcenterchef), whoever holds it.")
 class Post(Party):
     name: str = value(
-        SKOS.prefLabel, searchable=True, description="The post and its organisation, as written."
+        SKOS.prefLabel, description="The post and its organisation, as written."
     )
     post_in: Party | None = link(ORG.postIn, description="The organisation the post is in.")
     held_by: Person | None = link(ORG.heldBy, description="The person holding it.")
@@ -409,7 +409,7 @@ class Post(Party):
 
 @node_type(SCHEMA.Person, description="A person named in a letter.")
 class Person(Party, Sourced):
-    name: str = value(SCHEMA.name, searchable=True, description="The person's name.")
+    name: str = value(SCHEMA.name, description="The person's name.")
     role: str | None = value(SCHEMA.jobTitle, description="The person's job title, as written.")
     organisation: Party | None = link(SCHEMA.worksFor, description="The organisation the person works for.")
     posts: list[Post] = link(ORG.holds, description="The posts the person holds.")
@@ -422,7 +422,7 @@ class Person(Party, Sourced):
 
 @node_type(SCHEMA.SoftwareApplication, description="An IT system a letter mentions.")
 class Software(Mentionable):
-    name: str = value(SCHEMA.name, searchable=True, description="The system's name.")
+    name: str = value(SCHEMA.name, description="The system's name.")
 
 
 @node_type(BG.Mention)
@@ -437,7 +437,7 @@ class Mention(Sourced):
 
 @node_type(BG.Commitment)
 class Commitment(Sourced):
-    text: str = value(SCHEMA.text, searchable=True, description="The sentence it is stated in.")
+    text: str = value(SCHEMA.text, description="The sentence it is stated in.")
     deadline: dt.date = value(BG.deadlineStart, description="The (first) day of the deadline.")
     deadline_end: dt.date | None = value(BG.deadlineEnd)
     deadline_kind: str = value(BG.deadlineKind)
@@ -451,9 +451,9 @@ class Commitment(Sourced):
 
 @node_type(BG.Initiative)
 class Initiative(Sourced):
-    title: str = value(DCTERMS.title, searchable=True, description="The initiative's title.")
+    title: str = value(DCTERMS.title, description="The initiative's title.")
     description: str | None = value(
-        SCHEMA.description, searchable=True, description="What the letter says of it."
+        SCHEMA.description, description="What the letter says of it."
     )
     municipality: Municipality | None = link(BG.municipality, description="The municipality it is of.")
     letter: Letter = link(BG.describedIn)
@@ -465,7 +465,7 @@ class Initiative(Sourced):
 
 @node_type(BG.Publication)
 class Publication(Sourced):
-    title: str | None = value(DCTERMS.title, searchable=True, description="Its title.")
+    title: str | None = value(DCTERMS.title, description="Its title.")
     date_published: dt.date | None = value(SCHEMA.datePublished, description="The day it was published.")
     date_modified: dt.date | None = value(SCHEMA.dateModified, description="The day it was last updated.")
     mentions: list[Mentionable] = link(SCHEMA.mentions, description="What it mentions by name.")
