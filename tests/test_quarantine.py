@@ -15,7 +15,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
 from beskgraph.build import BuildFailed, BuildResult, build
-from beskgraph.config import PROJECT_ROOT, SEEDS_DIR
+from beskgraph.config import SEEDS_DIR, data_folder
 from beskgraph.model.common import Severity, Stage, Status
 from beskgraph.rdf import iris
 from beskgraph.rdf.namespaces import BG, SH
@@ -136,7 +136,7 @@ def test_warnings_alone_do_not_fail_a_strict_build():
 def _project_copy(tmp_path: Path) -> Path:
     home = tmp_path / "home"
     for folder in ("seeds", "reference", "shapes", "ontology"):
-        shutil.copytree(PROJECT_ROOT / folder, home / folder)
+        shutil.copytree(data_folder(folder), home / folder)
     return home
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from beskgraph.config import PROJECT_ROOT
+ROOT = Path(__file__).resolve().parents[1]  # the repository
 
 
 def readme_commands() -> list[str]:
-    text = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
     head = text.split("## Two commands", 1)[1].split("\n## ", 1)[0]
     return re.findall(r"```sh\n(.+?)\n```", head)
 
@@ -21,5 +22,5 @@ def test_readme_has_a_serve_command_and_a_test_command():
 
 def test_ci_runs_the_readme_test_command_verbatim():
     _, tests = readme_commands()
-    ci = (PROJECT_ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert any(line.strip().endswith(tests) for line in ci.splitlines())

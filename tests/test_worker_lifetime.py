@@ -24,7 +24,8 @@ import pytest
 from conftest import free_port
 from processes import Proc, group
 
-from beskgraph.config import PROJECT_ROOT
+ROOT = Path(__file__).resolve().parents[1]  # the repository
+
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux /proc and prctl")
 
@@ -48,7 +49,7 @@ class Server:
         self.port = free_port()
         env = {**os.environ, "PORT": str(self.port), "BESKGRAPH_QUERY_TIMEOUT": "600", "BESKGRAPH_STORE": store}
         self.stderr = (tmp_path / "server.log").open("w+")
-        self.process = subprocess.Popen([sys.executable, "server.py"], cwd=PROJECT_ROOT, env=env,
+        self.process = subprocess.Popen([sys.executable, "server.py"], cwd=ROOT, env=env,
                                         start_new_session=True, stdout=self.stderr, stderr=self.stderr)
         assert wait_until(self.healthy, 120), self.log()
         self.clients: list[threading.Thread] = []

@@ -17,7 +17,7 @@ from rich.table import Table
 from .build import OX_FORMATS, BuildFailed, BuildResult, build, find_sources, format_for, serialise
 from .cache import BuildCache, default_cache
 from .changes import hashes_in_file
-from .config import PROJECT_ROOT, SEEDS_DIR
+from .config import SEEDS_DIR
 from .model.common import Status
 from .output import Interrupted, write_atomically
 from .validate import check
@@ -25,7 +25,7 @@ from .validate import check
 app = typer.Typer(help="beskgraph: a knowledge graph of Danish employment policy.",
                   no_args_is_help=True, add_completion=False)
 console = Console(stderr=True)
-DEFAULT_OUTPUT = PROJECT_ROOT / "out" / "beskgraph.trig"
+DEFAULT_OUTPUT = Path("out") / "beskgraph.trig"  # in the working directory
 SOURCES_HELP = "Source files or folders (default: seeds/)."
 OUTPUT_HELP = "Output file; format from its suffix (.trig .ttl .nq .jsonld)."
 INPUT_HELP = "A built graph; default: build from seeds/."
