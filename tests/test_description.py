@@ -19,18 +19,17 @@ from rdflib.namespace import DCTERMS, FOAF, RDF
 from starlette.applications import Starlette
 
 from beskgraph.api.app import create_app
-from beskgraph.api.description import SDNS
 from beskgraph.api.links import dataset_iri, listen_url
 from beskgraph.api.settings import CC_BY_4, Settings
-from beskgraph.rdf.namespaces import DCAT, SCHEMA, VOID
 from beskgraph.store import EmbeddedStore, Store
+from beskgraph.vocabulary import DCAT, SCHEMA, SD, VOID
 
 ROOT = Path(__file__).resolve().parents[1]  # the repository
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*(ConjunctiveGraph|default_context).*:DeprecationWarning")
 
 EX = "http://example.org/"
-SD = SDNS
+
 FORMATS = "http://www.w3.org/ns/formats/"
 FORGED = {
     "Host": "evil.example",

@@ -18,8 +18,8 @@ from beskgraph.build import BuildFailed, BuildResult, build
 from beskgraph.config import SEEDS_DIR, data_folder
 from beskgraph.model.common import Severity, Stage, Status
 from beskgraph.rdf import iris
-from beskgraph.rdf.namespaces import BG, SH
 from beskgraph.validate import check
+from beskgraph.vocabulary import BG, SH
 
 CORPUS = Path(__file__).parent / "data" / "corpus"
 LEFT_OUT = {  # document -> (stage, line, start of the reason)

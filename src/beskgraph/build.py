@@ -45,7 +45,6 @@ from .parse.criteria import CriterionCluster, cluster_criteria
 from .rdf import iris
 from .rdf.cards import card_to_rdf
 from .rdf.letters import correspondence_to_rdf
-from .rdf.namespaces import BG, bind_prefixes
 from .rdf.provenance import add_source_document, build_graph, build_time
 from .rdf.publication import publication_to_rdf
 from .rdf.reference import reference_graph
@@ -53,6 +52,7 @@ from .rdf.status import add_status, left_out_graph
 from .reading import DocumentOutcome, ReadDocument, Reader, read_bytes
 from .store.serialize import serialize_rdf
 from .validate import check, ontology_graph, shapes_graph
+from .vocabulary import BG, bind_prefixes
 
 ONTOLOGY_GRAPH = "ontology"
 CriterionIndex = dict[tuple[str, str], CriterionCluster]

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .rdf.namespaces import BG
+from .vocabulary import BG, DCTERMS
 
-IDENTIFIER = ox.NamedNode("http://purl.org/dc/terms/identifier")
+IDENTIFIER = ox.NamedNode(str(DCTERMS.identifier))
 CONTENT_HASH = ox.NamedNode(str(BG.contentHash))
 
 

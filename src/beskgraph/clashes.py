@@ -13,12 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from rdflib.namespace import DCTERMS
-
 from .model.card import Card
 from .model.common import ParsedDocument, Problem, Severity, Stage
 from .rdf import iris
 from .text import normalise
+from .vocabulary import DCTERMS
 
 
 def name_clashes(paths: Iterable[Path]) -> dict[Path, Problem]:

@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .build import BuildResult
-from .rdf.namespaces import BG
 from .store import Store
+from .vocabulary import BG, DCTERMS
 
 DIGESTS = f"SELECT ?g ?d WHERE {{ GRAPH ?g {{ ?g <{BG.graphDigest}> ?d }} }}"
 DOCUMENT_HASHES = (
-    "SELECT ?name ?hash WHERE { GRAPH ?g { ?d a <https://w3id.org/beskgraph/ontology#SourceDocument> ; "
-    f"<http://purl.org/dc/terms/identifier> ?name ; <{BG.contentHash}> ?hash }} }}"
+    f"SELECT ?name ?hash WHERE {{ GRAPH ?g {{ ?d a <{BG.SourceDocument}> ; "
+    f"<{DCTERMS.identifier}> ?name ; <{BG.contentHash}> ?hash }} }}"
 )
 
 

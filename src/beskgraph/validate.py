@@ -8,14 +8,13 @@ from functools import cache, lru_cache
 
 from pyshacl import validate as shacl_validate
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 
 from .config import SHAPES_DIR
 from .model.common import Problem, Severity, Stage
-from .rdf.namespaces import BG, SH
 from .rdf.ontology import load_turtle, ontology_graph
+from .vocabulary import BG, DCTERMS, OWL, PROV, RDF, SH
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,7 @@ from functools import partial
 from typing import Any
 
 from anyio import to_thread
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, FOAF, RDF, XSD
+from rdflib import BNode, Graph, Literal, URIRef
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -27,7 +26,6 @@ from beskgraph.api.links import dataset_iri, public_base
 from beskgraph.api.refusals import refuse
 from beskgraph.api.settings import Settings
 from beskgraph.config import base_iri
-from beskgraph.rdf.namespaces import BG, DCAT, PREFIXES, SH, VOID, bind_prefixes
 from beskgraph.store import NotAcceptable, Store, StoreError
 from beskgraph.store.base import (
     DUMP_FORMATS,
@@ -37,10 +35,21 @@ from beskgraph.store.base import (
     SPARQL_XML,
     negotiate,
 )
+from beskgraph.vocabulary import (
+    BG,
+    DCAT,
+    DCTERMS,
+    FOAF,
+    FORMATS,
+    PREFIXES,
+    RDF,
+    SD,
+    SH,
+    VOID,
+    XSD,
+    bind_prefixes,
+)
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
-SDNS = Namespace(SD)
-FORMATS = Namespace("http://www.w3.org/ns/formats/")
 # The W3C's IRI for each format the API serves (https://www.w3.org/ns/formats/).
 FORMAT_IRIS = {
     "text/turtle": FORMATS["Turtle"],
@@ -87,7 +96,7 @@ def _graph() -> Graph:
     bind_prefixes(g)
     g.bind("void", VOID)
     g.bind("dcat", DCAT)
-    g.bind("sd", SD)
+    g.bind("sd", str(SD))
     g.bind("foaf", FOAF)
     return g
 
@@ -97,7 +106,7 @@ def void_graph(store: Store, settings: Settings, base: str, modified: dt.datetim
     g = _graph()
     dataset = URIRef(dataset_iri())
     sparql = URIRef(base + "/sparql")
-    for kind in (VOID.Dataset, DCAT.Dataset, SDNS.Dataset):
+    for kind in (VOID.Dataset, DCAT.Dataset, SD.Dataset):
         g.add((dataset, RDF.type, kind))
     g.add((dataset, DCTERMS.title, Literal(settings.title, lang="en")))
     g.add((dataset, DCTERMS.description, Literal(settings.description, lang="en")))
@@ -168,7 +177,7 @@ def _dumps(g: Graph, dataset: URIRef, base: str, settings: Settings) -> None:
 
 def _services(g: Graph, dataset: URIRef, base: str, settings: Settings) -> None:
     """The SPARQL endpoint and, if mounted, the GraphQL endpoint as dcat:DataServices."""
-    services = [(URIRef(base + "/sparql"), "SPARQL 1.1 endpoint", SDNS.SPARQL11Query)]
+    services = [(URIRef(base + "/sparql"), "SPARQL 1.1 endpoint", SD.SPARQL11Query)]
     if settings.graphql_path:
         services.append((URIRef(base + settings.graphql_path), "GraphQL endpoint", None))
     for url, title, conforms in services:
@@ -186,11 +195,11 @@ def _services(g: Graph, dataset: URIRef, base: str, settings: Settings) -> None:
 def _named_graph(g: Graph, dataset: URIRef, name: str) -> BNode:
     """``dataset sd:namedGraph [ sd:name name ; sd:graph G ]``; returns G."""
     named, graph = _bnode("named", name), _bnode("graph", name)
-    g.add((dataset, SDNS.namedGraph, named))
-    g.add((named, RDF.type, SDNS.NamedGraph))
-    g.add((named, SDNS.name, URIRef(name)))
-    g.add((named, SDNS.graph, graph))
-    g.add((graph, RDF.type, SDNS.Graph))
+    g.add((dataset, SD.namedGraph, named))
+    g.add((named, RDF.type, SD.NamedGraph))
+    g.add((named, SD.name, URIRef(name)))
+    g.add((named, SD.graph, graph))
+    g.add((graph, RDF.type, SD.Graph))
     return graph
 
 
@@ -198,20 +207,20 @@ def service_graph(store: Store, base: str) -> Graph:
     """The SPARQL 1.1 Service Description of ``/sparql``, its dataset and named graphs."""
     g = _graph()
     service = _bnode("service", "sparql")
-    g.add((service, RDF.type, SDNS.Service))
-    g.add((service, SDNS.endpoint, URIRef(base + "/sparql")))
-    g.add((service, SDNS.supportedLanguage, SDNS.SPARQL11Query))
-    g.add((service, SDNS.feature, SDNS.UnionDefaultGraph))
+    g.add((service, RDF.type, SD.Service))
+    g.add((service, SD.endpoint, URIRef(base + "/sparql")))
+    g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    g.add((service, SD.feature, SD.UnionDefaultGraph))
     for media in (*RESULT_FORMATS, *GRAPH_FORMATS):
-        g.add((service, SDNS.resultFormat, FORMAT_IRIS[media]))
+        g.add((service, SD.resultFormat, FORMAT_IRIS[media]))
     g.add((service, DCTERMS.description,
            Literal("Read-only; the default graph is the union of all named graphs.", lang="en")))
     dataset = URIRef(dataset_iri())
-    g.add((service, SDNS.defaultDataset, dataset))
-    g.add((dataset, RDF.type, SDNS.Dataset))
+    g.add((service, SD.defaultDataset, dataset))
+    g.add((dataset, RDF.type, SD.Dataset))
     default_graph = _bnode("graph", "default")
-    g.add((dataset, SDNS.defaultGraph, default_graph))
-    g.add((default_graph, RDF.type, SDNS.Graph))
+    g.add((dataset, SD.defaultGraph, default_graph))
+    g.add((default_graph, RDF.type, SD.Graph))
     for name in store.graphs():
         _named_graph(g, dataset, name)
     return g

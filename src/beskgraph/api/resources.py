@@ -27,10 +27,10 @@ from beskgraph.api.pages import render_missing_page, render_resource, render_sha
 from beskgraph.api.paths import node_iri
 from beskgraph.api.source_texts import source_texts
 from beskgraph.api.vocabulary import ONTOLOGY_IRI, ontology_modules, ontology_triples, shapes_triples
-from beskgraph.rdf.namespaces import BG
 from beskgraph.store import Store, StoreError, StoreUnavailable
 from beskgraph.store.base import parse_accept, sparql_iri
 from beskgraph.store.serialize import jsonld_context, serialize_rdf
+from beskgraph.vocabulary import BG, sparql_prefixes
 
 
 @dataclass(frozen=True)
@@ -54,11 +54,10 @@ ALIASES = {"application/xhtml+xml": HTML.media, "application/x-turtle": TURTLE.m
 SOURCE_DOCUMENT = str(BG.SourceDocument)
 Renderer = Callable[[Request, tuple[ox.Triple, ...]], Response]
 
-DESCRIBE = """
-CONSTRUCT {{ ?s ?p ?o }} WHERE {{
+DESCRIBE = sparql_prefixes("dcterms") + """CONSTRUCT {{ ?s ?p ?o }} WHERE {{
   {{ {node} ?p ?o BIND({node} AS ?s) }}
   UNION {{ ?s ?p {node} BIND({node} AS ?o) }}
-  UNION {{ ?s <http://purl.org/dc/terms/isPartOf> {node} ; ?p ?o FILTER(STRSTARTS(STR(?s), "{hash}")) }}
+  UNION {{ ?s dcterms:isPartOf {node} ; ?p ?o FILTER(STRSTARTS(STR(?s), "{hash}")) }}
 }}
 """
 GRAPH_CONTENT = "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"

@@ -8,11 +8,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from beskgraph.config import ONTOLOGY_DIR, SHAPES_DIR
-from beskgraph.rdf.namespaces import BG
+from beskgraph.vocabulary import BG, OWL, RDF
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-OWL_ONTOLOGY = "http://www.w3.org/2002/07/owl#Ontology"
-OWL_VERSION_IRI = "http://www.w3.org/2002/07/owl#versionIRI"
+RDF_TYPE, OWL_ONTOLOGY, OWL_VERSION_IRI = str(RDF.type), str(OWL.Ontology), str(OWL.versionIRI)
 ONTOLOGY_IRI = str(BG).rstrip("#")
 
 

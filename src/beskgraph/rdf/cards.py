@@ -6,18 +6,17 @@ import dataclasses
 import re
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from ..model.card import Answer, Assessment, Card, Section, TargetGroupKind, TestKind, TestResult
 from ..parse.criteria import CriterionCluster
 from ..parse.figures import case_load_figures
 from ..parse.keys import distinct
 from ..reference import TARGET_GROUP_ACT
+from ..vocabulary import BG, DCTERMS, RDF, SKOS
 from . import iris
 from .legal import add_provision
 from .letter_facts import observation_to_rdf
 from .literals import decimal, integer
-from .namespaces import BG
 from .ontology import materialise
 from .provenance import derive, derive_field
 from .schemes import add_concept

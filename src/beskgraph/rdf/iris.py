@@ -12,7 +12,6 @@ from rdflib import URIRef
 
 from ..config import base_iri
 from ..text import Span, short_hash, slugify
-from .namespaces import ELI_LTA
 
 
 def iri(*segments: str) -> URIRef:
@@ -91,6 +90,9 @@ def target_group_scheme() -> URIRef:
 
 def target_group(label: str) -> URIRef:
     return iri("target-group", slugify(label))
+
+
+ELI_LTA = "https://www.retsinformation.dk/eli/lta/"  # Lovtidende A
 
 
 def act_eli(year: int, number: int) -> URIRef:

@@ -6,11 +6,10 @@
 from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from ..reference import Act
+from ..vocabulary import BG, ELI, RDF, RDFS, SKOS, XSD
 from . import iris
-from .namespaces import BG, ELI
 from .schemes import add_concept
 
 DANISH = URIRef("http://publications.europa.eu/resource/authority/language/DAN")

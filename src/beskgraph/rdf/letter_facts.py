@@ -6,7 +6,6 @@ catalogue cards use) that are ``eli:is_part_of`` the act's ELI; figures are
 from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
 from ..model.common import ParsedDocument
 from ..model.correspondence import (
@@ -21,10 +20,10 @@ from ..parse.citations import provision_label
 from ..parse.keys import distinct
 from ..reference import find_act
 from ..text import short_hash, slugify
+from ..vocabulary import BG, DCTERMS, ELI, OA, ORG, RDF, SCHEMA, SKOS, XSD
 from . import iris
 from .legal import add_act, add_cited_act, add_provision
 from .literals import decimal, duration, integer
-from .namespaces import BG, ELI, OA, ORG, SCHEMA
 from .provenance import derive, derive_field
 from .schemes import add_concept
 

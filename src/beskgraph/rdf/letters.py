@@ -12,14 +12,13 @@ and units follow ORG (``org:OrganizationalUnit``/``org:unitOf``, ``org:Post`` wi
 from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
 from ..model.correspondence import Appendix, Correspondence, Letter, Party
 from ..text import Span, slugify
+from ..vocabulary import BG, DCTERMS, ORG, RDF, SCHEMA, SKOS, XSD
 from . import iris
 from .letter_facts import facts_to_rdf
 from .literals import decimal, integer
-from .namespaces import BG, ORG, SCHEMA
 from .ontology import materialise
 from .provenance import add_source_document, derive, derive_field
 from .schemes import add_concept

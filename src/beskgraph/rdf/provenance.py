@@ -22,15 +22,14 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from .. import __version__
 from ..model.common import ParsedDocument
 from ..reference import source_urls
 from ..text import Span, short_hash
+from ..vocabulary import BG, DCTERMS, OA, PROV, RDF, RDFS, SCHEMA, XSD
 from . import iris
 from .literals import integer
-from .namespaces import BG, OA, SCHEMA
 
 SOFTWARE = "beskgraph"
 

@@ -8,15 +8,14 @@ it names with their roles. Its IRI is derived from its text, not from the file n
 from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, XSD
 
 from ..model.correspondence import Party, Side
 from ..model.publication import Dated, Publication
 from ..text import Span, short_hash, slugify
+from ..vocabulary import BG, DCTERMS, RDF, SCHEMA, XSD
 from . import iris
 from .letter_facts import observation_to_rdf, provision
 from .letters import person
-from .namespaces import BG, SCHEMA
 from .ontology import materialise
 from .provenance import derive, mention
 

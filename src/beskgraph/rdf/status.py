@@ -10,13 +10,12 @@ named graph that holds only this, so what is served stays clean.
 from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF
 
 from ..model.common import Problem, Severity, Status
 from ..text import short_hash
+from ..vocabulary import BG, RDF, SH
 from . import iris
 from .literals import integer
-from .namespaces import BG, SH
 from .provenance import source_node
 
 STATUSES = {Status.OK: BG.Valid, Status.WARNINGS: BG.ValidWithWarnings, Status.LEFT_OUT: BG.LeftOut}

@@ -16,6 +16,7 @@ from typing import Protocol, runtime_checkable
 import pyoxigraph as ox
 
 from beskgraph.store.errors import NotAcceptable, StoreError
+from beskgraph.vocabulary import XSD
 
 # ---------------------------------------------------------------------------
 # The interface
@@ -129,9 +130,8 @@ def note_query(query: str) -> None:
 # ---------------------------------------------------------------------------
 # Term conversion
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGER_TYPES = {
-    XSD + name
+    str(XSD[name])
     for name in (
         "integer",
         "int",
@@ -148,7 +148,7 @@ _INTEGER_TYPES = {
         "unsignedByte",
     )
 }
-_FLOAT_TYPES = {XSD + "decimal", XSD + "double", XSD + "float"}
+_FLOAT_TYPES = {str(XSD.decimal), str(XSD.double), str(XSD.float)}
 
 
 def literal_value(lexical: str, datatype: str | None) -> object:
@@ -158,11 +158,11 @@ def literal_value(lexical: str, datatype: str | None) -> object:
             return int(lexical)
         if datatype in _FLOAT_TYPES:
             return float(lexical)
-        if datatype == XSD + "boolean":
+        if datatype == str(XSD.boolean):
             return lexical.strip() in ("true", "1")
-        if datatype == XSD + "date":
+        if datatype == str(XSD.date):
             return dt.date.fromisoformat(lexical[:10])
-        if datatype == XSD + "dateTime":
+        if datatype == str(XSD.dateTime):
             return dt.datetime.fromisoformat(lexical)
     except ValueError:
         return lexical

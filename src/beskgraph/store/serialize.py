@@ -17,18 +17,17 @@ from collections.abc import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from beskgraph.rdf.namespaces import PREFIXES
 from beskgraph.store.base import DUMP_FORMATS
 from beskgraph.store.errors import StoreError
+from beskgraph.vocabulary import PREFIXES, RDF, XSD
 
 CHUNK = 64 * 1024
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_TYPE, XSD_STRING = str(RDF.type), str(XSD.string)
 
 
 def prefixes() -> dict[str, str]:
     """The project prefixes as plain strings."""
-    return {prefix: str(ns) for prefix, ns in sorted(PREFIXES.items())}
+    return dict(sorted(PREFIXES.items()))
 
 
 def jsonld_context() -> dict[str, object]:

@@ -11,8 +11,8 @@ from beskgraph.api.pages.nodes import fetch_labels
 from beskgraph.api.pages.scores import TestView, fetch_tests
 from beskgraph.api.pages.terms import term
 from beskgraph.api.pages.views import Commitment, LetterItem, fetch_commitments, fetch_letters, row_id
-from beskgraph.rdf.namespaces import BG
 from beskgraph.store import Store
+from beskgraph.vocabulary import BG
 
 COUNTED = [  # what the home page counts, in this order
     (BG.Intervention, "indsatser", "interventions"),

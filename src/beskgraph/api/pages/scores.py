@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from beskgraph.api.pages import queries as q
 from beskgraph.api.pages.nodes import span_href
 from beskgraph.api.pages.terms import term
-from beskgraph.rdf.namespaces import BG
 from beskgraph.store import Store
+from beskgraph.vocabulary import BG
 
 ANSWER_CLASS = {str(BG.Yes): "ja", str(BG.Partial): "delvist", str(BG.No): "nej"}
 REPRODUCES_WITHIN = 0.05  # a recomputed score this close to the published one agrees
