@@ -6,37 +6,39 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from ..text import Span
+from ..vocabulary import BG
+from ..vocabulary.controlled import Controlled
 from .common import Located, ParsedDocument
 
 
-class TestKind(str, Enum):
+class TestKind(Controlled):
     """The catalogue's two tests; the value is the IRI slug."""
 
     __test__ = False  # not a pytest class
 
-    EVIDENCE = "evidence"
-    GOOD_PRACTICE = "good-practice"
+    EVIDENCE = "evidence", BG.EvidenceTest
+    GOOD_PRACTICE = "good-practice", BG.GoodPracticeTest
 
 
-class Answer(str, Enum):
-    """An answer to a criterion, and the score the catalogue gives it."""
+class Answer(Controlled):
+    """An answer to a criterion, and the score the catalogue gives it; most positive first."""
 
-    YES = "yes"
-    PARTIAL = "partial"
-    NO = "no"
+    YES = "yes", BG.Yes
+    PARTIAL = "partial", BG.Partial
+    NO = "no", BG.No
 
     @property
     def points(self) -> float:
         return {Answer.YES: 5.0, Answer.PARTIAL: 2.5, Answer.NO: 0.0}[self]
 
 
-class TargetGroupKind(str, Enum):
+class TargetGroupKind(Controlled):
     """Kinds of target group on a card, kept apart in the concept scheme."""
 
-    BROAD = "broad"          # Ledige; Borgere langt fra arbejdsmarkedet
-    LEGAL = "legal"          # §6.1 Dagpengemodtagere
-    SEGMENT = "segment"      # Længerevarende ledige, Alle borgere over 30 år
-    CATCH_ALL = "catch-all"  # Alle målgrupper
+    BROAD = "broad", BG.BroadGroup                # Ledige; Borgere langt fra arbejdsmarkedet
+    LEGAL = "legal", BG.LegalTargetGroup          # §6.1 Dagpengemodtagere
+    SEGMENT = "segment", BG.Segment               # Længerevarende ledige, Alle borgere over 30 år
+    CATCH_ALL = "catch-all", BG.CatchAll          # Alle målgrupper
 
 
 class Section(str, Enum):

@@ -27,7 +27,7 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
-from ..model.correspondence import Commitment, Deadline, Letter, Side
+from ..model.correspondence import Commitment, Deadline, DeadlineKind, Letter, Side
 from ..text import Span
 from .dates import Temporal, find_dates
 from .letter_parts import Draft
@@ -50,7 +50,7 @@ BOUNDARY = re.compile(r",\s+|;\s+|:\s+|\s+(?=og\s+at\b|men\b)")
 
 
 def _deadline(found: Temporal, draft: Draft, start: int) -> Deadline:
-    return Deadline(start=found.start.isoformat(), end=found.end.isoformat(), kind=found.kind,
+    return Deadline(start=found.start.isoformat(), end=found.end.isoformat(), kind=DeadlineKind(found.kind),
                     text=found.text, span=draft.content.span(start + found.begin,
                                                              start + found.finish),
                     onwards=found.onwards, relative=found.relative)

@@ -10,7 +10,7 @@ from datetime import date
 from functools import cache
 
 from ..fuzzy import allowed_edits, edit_distance, fold, repair_word
-from ..model.correspondence import Identifier
+from ..model.correspondence import Identifier, IdentifierScheme
 from ..text import SourceText, Span, normalise
 from .dates import read_date
 from .layout import NOISE, Classified, Kind, empty_value, is_stamp, read_label
@@ -245,7 +245,7 @@ def _read_metadata(source: SourceText, draft: Draft) -> None:
                 draft.date_span = _located(source, where, found[1])
         elif (scheme, value) not in seen:
             seen.add((scheme, value))
-            draft.identifiers.append(Identifier(scheme, repair_identifier(value),
+            draft.identifiers.append(Identifier(IdentifierScheme(scheme), repair_identifier(value),
                                                 _located(source, where, value)))
 
 

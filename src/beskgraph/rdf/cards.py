@@ -7,7 +7,7 @@ import re
 
 from rdflib import Graph, Literal, URIRef
 
-from ..model.card import Answer, Assessment, Card, Section, TargetGroupKind, TestKind, TestResult
+from ..model.card import Assessment, Card, Section, TargetGroupKind, TestKind, TestResult
 from ..parse.criteria import CriterionCluster
 from ..parse.figures import case_load_figures
 from ..parse.keys import distinct
@@ -27,14 +27,6 @@ SECTION_PROPERTIES = {
     Section.ORGANISATION: BG.organisationRequirements,
     Section.ADVICE: BG.advice,
     Section.MANAGEMENT: BG.managementRecommendation,
-}
-TEST_KINDS = {TestKind.EVIDENCE: BG.EvidenceTest, TestKind.GOOD_PRACTICE: BG.GoodPracticeTest}
-ANSWERS = {Answer.YES: BG.Yes, Answer.PARTIAL: BG.Partial, Answer.NO: BG.No}
-TARGET_GROUP_KINDS = {
-    TargetGroupKind.BROAD: BG.BroadGroup,
-    TargetGroupKind.LEGAL: BG.LegalTargetGroup,
-    TargetGroupKind.SEGMENT: BG.Segment,
-    TargetGroupKind.CATCH_ALL: BG.CatchAll,
 }
 
 CriterionIndex = dict[tuple[str, str], CriterionCluster]
@@ -64,7 +56,7 @@ def card_to_rdf(card: Card, graph: Graph, criteria: CriterionIndex) -> URIRef:
 def _target_group(graph: Graph, card: Card, group) -> URIRef:
     node = iris.target_group(group.label)
     graph.add((node, RDF.type, BG.TargetGroup))
-    graph.add((node, BG.targetGroupKind, TARGET_GROUP_KINDS[group.kind]))
+    graph.add((node, BG.targetGroupKind, group.kind.iri))
     if group.kind is TargetGroupKind.LEGAL:
         name = re.sub(r"^§\s*[\d.,\s]+(?:nr\.\s*\d+\s*)?", "", group.label).strip()
         add_concept(graph, node, iris.TARGET_GROUP_SCHEME, name)
@@ -88,7 +80,7 @@ def _test_result(graph: Graph, card: Card, intervention: URIRef, test: TestResul
                  criteria: CriterionIndex) -> URIRef:
     node = iris.test_result(intervention, test.kind.value)
     graph.add((node, RDF.type, BG.TestResult))
-    graph.add((node, BG.testKind, TEST_KINDS[test.kind]))
+    graph.add((node, BG.testKind, test.kind.iri))
     graph.add((node, BG.publishedScore, _score(test.score)))
     computed = test.computed_score
     if computed is not None:
@@ -112,7 +104,7 @@ def _test_result(graph: Graph, card: Card, intervention: URIRef, test: TestResul
 def _assessment(graph: Graph, card: Card, node: URIRef, kind: TestKind,
                 assessment: Assessment, cluster: CriterionCluster) -> URIRef:
     graph.add((node, RDF.type, BG.Assessment))
-    graph.add((node, BG.answer, ANSWERS[assessment.answer]))
+    graph.add((node, BG.answer, assessment.answer.iri))
     graph.add((node, BG.text, Literal(assessment.text, lang="da")))
     graph.add((node, BG.position, integer(assessment.position)))
     graph.add((node, BG.inferred, Literal(assessment.inferred)))
@@ -120,7 +112,7 @@ def _assessment(graph: Graph, card: Card, node: URIRef, kind: TestKind,
         graph.add((node, BG.threshold, integer(assessment.threshold)))
     criterion = iris.criterion(kind.value, cluster.representative)
     graph.add((criterion, RDF.type, BG.Criterion))
-    graph.add((criterion, BG.testKind, TEST_KINDS[kind]))
+    graph.add((criterion, BG.testKind, kind.iri))
     graph.add((criterion, BG.statement, Literal(cluster.statement, lang="da")))
     add_concept(graph, criterion, "criteria", cluster.statement)
     graph.add((node, BG.criterion, criterion))

@@ -87,7 +87,7 @@ def commitment_to_rdf(doc: Correspondence, commitment: Commitment, graph: Graph)
     graph.add((node, SCHEMA.text, Literal(commitment.text, lang="da")))
     graph.add((node, BG.deadlineStart, Literal(deadline.start, datatype=XSD.date)))
     graph.add((node, BG.deadlineEnd, Literal(deadline.end, datatype=XSD.date)))
-    graph.add((node, BG.deadlineKind, Literal(deadline.kind)))
+    graph.add((node, BG.deadlineKind, Literal(deadline.kind.value)))
     graph.add((node, BG.deadlineText, Literal(deadline.text, lang="da")))
     if deadline.onwards:
         graph.add((node, BG.openEnded, Literal(True)))

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from rdflib import Graph, Literal, URIRef
 
 from .. import __version__
-from ..model.common import ParsedDocument
+from ..model.common import DocumentKind, ParsedDocument
 from ..reference import source_urls
 from ..text import Span, short_hash
 from ..vocabulary import BG, DCTERMS, OA, PROV, RDF, RDFS, SCHEMA, XSD
@@ -57,16 +57,11 @@ def source_node(graph: Graph, name: str, kind: str | None, characters: int | Non
     graph.add((node, RDF.type, BG.SourceDocument))
     graph.add((node, DCTERMS.identifier, Literal(name)))
     if kind is not None:
-        graph.add((node, BG.documentKind, BG[kind_term(kind)]))
+        graph.add((node, BG.documentKind, DocumentKind(kind).iri))
     if characters is not None:
         graph.add((node, BG.characterCount, integer(characters)))
     graph.add((node, BG.namedGraph, iris.named_graph(name)))
     return node
-
-
-def kind_term(kind: str) -> str:
-    """``"catalogue-card"`` -> ``"CatalogueCard"``: the local name of a document kind."""
-    return "".join(part.capitalize() for part in kind.split("-"))
 
 
 def derive(graph: Graph, node: URIRef, document: ParsedDocument, at: Span | None) -> None:
