@@ -37,11 +37,11 @@ from . import cache as build_cache
 from .cache import BuildCache
 from .changes import Changes
 from .clashes import duplicate_cards, name_clashes, qualified_name
-from .model.card import Answer, Card
+from .model.card import Card, CriterionIndex
 from .model.common import ParsedDocument, Problem, Severity, Stage, Status
 from .model.correspondence import Correspondence
 from .model.publication import Publication
-from .parse.criteria import CriterionCluster, cluster_criteria
+from .parse.criteria import match_criteria
 from .rdf import iris
 from .rdf.cards import card_to_rdf
 from .rdf.letters import correspondence_to_rdf
@@ -55,7 +55,6 @@ from .validate import check, ontology_graph, shapes_graph
 from .vocabulary import BG, bind_prefixes
 
 ONTOLOGY_GRAPH = "ontology"
-CriterionIndex = dict[tuple[str, str], CriterionCluster]
 
 
 @dataclass(frozen=True)
@@ -176,8 +175,9 @@ def build(paths: Iterable[Path], *, strict: bool = False, validate: bool = True,
     left_out = [_corpus_clash(r, duplicates[r.outcome.name]) for r in reads if r.outcome.name in duplicates]
     left_out += [r for r in reads if r.document is None]
     left_out += [_name_clash(path, problem) for path, problem in clashing.items()]
-    job = _DocumentJob([r.document for r in usable], [r.outcome for r in usable], _criteria_index(usable),
-                       reference, validate, cache)
+    documents = [r.document for r in usable if r.document is not None]
+    criteria = match_criteria(d for d in documents if isinstance(d, Card))
+    job = _DocumentJob(documents, [r.outcome for r in usable], criteria, reference, validate, cache)
     chunks = [graph_chunk(reference), graph_chunk(_ontology_named_graph())]
     outcomes = []
     for chunk, outcome in parallel_map(job, range(len(usable)), workers):
@@ -307,9 +307,9 @@ def criteria_signature(document: ParsedDocument, criteria: CriterionIndex) -> st
     """What a card's graph takes from the corpus: the criteria its answers were matched to."""
     if not isinstance(document, Card):
         return ""
-    parts = sorted({f"{t.kind.value}\0{a.criterion_key}\0{cluster.representative}\0{cluster.statement}"
+    parts = sorted({f"{t.kind.value}\0{a.criterion_key}\0{criterion.key}\0{criterion.statement}"
                     for t in document.tests for a in t.assessments
-                    for cluster in (criteria[(t.kind.value, a.criterion_key)],)})
+                    for criterion in (criteria[(t.kind, a.criterion_key)],)})
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
@@ -352,17 +352,6 @@ def _ontology_named_graph() -> Graph:
     graph = Graph(identifier=iris.iri("graph", ONTOLOGY_GRAPH))
     graph += ontology_graph()
     return graph
-
-
-def _criteria_index(reads: list[ReadDocument]) -> CriterionIndex:
-    """Match every answer on every card into shared criteria (corpus-wide)."""
-    cards = [r.document for r in reads if isinstance(r.document, Card)]
-    answers = [(t.kind.value, a) for c in cards for t in c.tests for a in t.assessments]
-    index = cluster_criteria((kind, a.criterion_key) for kind, a in answers)
-    rank = {Answer.YES: 0, Answer.PARTIAL: 1, Answer.NO: 2}
-    for kind, a in answers:
-        index[(kind, a.criterion_key)].add_wording(rank[a.answer], a.text)
-    return index
 
 
 def document_graph(document: ParsedDocument, criteria: CriterionIndex) -> Graph:

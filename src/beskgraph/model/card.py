@@ -9,6 +9,7 @@ from ..text import Span
 from ..vocabulary import BG
 from ..vocabulary.controlled import Controlled
 from .common import Located, ParsedDocument
+from .correspondence import Figure
 
 
 class TestKind(Controlled):
@@ -53,9 +54,11 @@ class Section(str, Enum):
 
 @dataclass(frozen=True)
 class TargetGroupRef:
-    """A target-group bullet: its label, kind and, for a legal group, its § 6 item."""
+    """A target-group bullet: its label, its name (a legal group's without its § item),
+    its kind and, for a legal group, its § 6 item."""
 
     label: str
+    name: str
     kind: TargetGroupKind
     span: Span
     notation: str | None = None   # "§6.1"
@@ -74,6 +77,20 @@ class Assessment:
     threshold: int | None
     inferred: bool
     criterion_key: str  # normalised wording without its threshold; matched into criteria
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """A criterion the corpus's answers were matched to: its test, the key that names it
+    (the first of its wordings' keys) and its statement, the threshold left open."""
+
+    kind: TestKind
+    key: str
+    statement: str
+
+
+# (test, an answer's criterion key) -> the criterion it was matched to, corpus-wide
+CriterionIndex = dict[tuple[TestKind, str], Criterion]
 
 
 @dataclass
@@ -108,3 +125,4 @@ class Card(ParsedDocument):
     target_groups: list[TargetGroupRef] = field(default_factory=list)
     sections: dict[Section, Located] = field(default_factory=dict)
     tests: list[TestResult] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)  # case loads its sections state

@@ -202,6 +202,16 @@ class Initiative:
     position: int | None = None  # order in its letter, from 1
 
 
+def provision_citation(paragraph: str, subsection: str | None, item: str | None) -> str:
+    """The canonical citation of a subdivision of an act: ``§ 6, nr. 1``, ``§ 16a, stk. 1``."""
+    parts = [f"§ {paragraph}"]
+    if subsection:
+        parts.append(f"stk. {subsection}")
+    if item:
+        parts.append(f"nr. {item}")
+    return ", ".join(parts)
+
+
 @dataclass(frozen=True)
 class LegalCitation:
     """A citation of a provision: act type, number, year, date as written, §, stk., nr."""
@@ -216,6 +226,13 @@ class LegalCitation:
     text: str
     span: Span
     letter: str | None = None
+
+    @property
+    def provision(self) -> str | None:
+        """``"§ 16a, stk. 1"``: the cited provision (ELI's local id), or None for a whole act."""
+        if self.paragraph is None:
+            return None
+        return provision_citation(self.paragraph, self.subsection, self.item)
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,8 @@ from ..model.correspondence import (
     LegalCitation,
     MentionKind,
 )
-from ..parse.citations import provision_label
-from ..parse.keys import distinct
 from ..reference import find_act
-from ..text import short_hash, slugify
+from ..text import distinct, short_hash, slugify
 from ..vocabulary import BG, DCTERMS, ELI, OA, ORG, RDF, SCHEMA, SKOS, XSD
 from . import iris
 from .legal import add_act, add_cited_act, add_provision
@@ -143,7 +141,7 @@ def provision(graph: Graph, citation: LegalCitation) -> URIRef:
         return act_node
     node = add_provision(graph, citation.year, citation.number, citation.paragraph,
                          citation.subsection, citation.item)
-    graph.add((node, ELI.id_local, Literal(provision_label(citation))))
+    graph.add((node, ELI.id_local, Literal(citation.provision)))
     graph.add((node, BG.citedAs, Literal(citation.text)))
     return node
 
