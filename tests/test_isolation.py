@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from canary import Canary
 from conftest import SAMPLE_TRIG
+from stores import run_query
 
 from beskgraph.isolation import lifeline, seccomp
 from beskgraph.isolation.stack import call_with_stack
@@ -107,8 +108,8 @@ def embedded(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Embedde
 
 def test_an_unchecked_service_query_cannot_reach_the_network(embedded: EmbeddedStore, canary: Canary) -> None:
     with pytest.raises(StoreError, match="Operation not permitted"):
-        embedded.query_raw(f"SELECT * {{ SERVICE <{canary.url}> {{ ?s ?p ?o }} }}", "*/*", timeout=10)
-    body, _ = embedded.query_raw(f"ASK {{ SERVICE SILENT <{canary.url}> {{ ?s ?p ?o }} }}", "*/*", timeout=10)
+        run_query(embedded, f"SELECT * {{ SERVICE <{canary.url}> {{ ?s ?p ?o }} }}")
+    body, _ = run_query(embedded, f"ASK {{ SERVICE SILENT <{canary.url}> {{ ?s ?p ?o }} }}")
     assert body.endswith(b"true}")  # SILENT: the failed service gives its one empty solution
     time.sleep(0.2)
     assert canary.contacts == []

@@ -31,12 +31,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph
 
 from . import cache as build_cache
 from .cache import BuildCache
 from .changes import Changes
 from .clashes import duplicate_cards, name_clashes, qualified_name
+from .formats.table import TRIG, Format, for_path, graph_format
+from .formats.writer import TurtleGraph, join_trig, turtle_graph, write
 from .model.card import Card, CriterionIndex
 from .model.common import ParsedDocument, Problem, Severity, Stage, Status
 from .model.correspondence import Correspondence
@@ -50,7 +52,6 @@ from .rdf.publication import publication_to_rdf
 from .rdf.reference import reference_graph
 from .rdf.status import add_status, left_out_graph
 from .reading import DocumentOutcome, ReadDocument, Reader, read_bytes
-from .store.serialize import serialize_rdf
 from .validate import check, ontology_graph, shapes_graph
 from .vocabulary import BG, bind_prefixes
 
@@ -63,8 +64,7 @@ class GraphChunk:
 
     name: str
     nquads: tuple[bytes, ...]  # sorted, distinct lines
-    prefixes: frozenset[bytes]  # the @prefix lines of its Turtle
-    turtle: bytes  # the Turtle body, written from the sorted triples
+    turtle: TurtleGraph  # its part of the TriG output
     digest: str = ""  # of its triples but the digest's own (bg:graphDigest)
 
     @property
@@ -88,8 +88,11 @@ class BuildResult:
         """The whole build as an rdflib Dataset (parsed on first use)."""
         dataset = Dataset()
         bind_prefixes(dataset)
-        dataset.parse(data=b"".join(line for c in self.chunks for line in c.nquads), format="nquads")
+        dataset.parse(data=self.nquads(), format="nquads")
         return dataset
+
+    def nquads(self) -> bytes:
+        return b"".join(line for chunk in self.chunks for line in chunk.nquads)
 
     @property
     def triples(self) -> int:
@@ -110,13 +113,13 @@ class BuildResult:
         """``{file name: content hash}`` of every document read."""
         return {d.name: d.content_hash for d in self.documents if d.content_hash}
 
-    def serialise(self, format: str) -> bytes:
-        """The build in ``format``; TriG and N-Quads straight from the chunks."""
-        if format == "trig":
-            return join_trig(self.chunks)
-        if format == "nquads":
-            return b"".join(sorted(line for chunk in self.chunks for line in chunk.nquads))
-        return serialise(self.dataset, format)
+    def serialise(self, format: Format | str) -> bytes:
+        """The build in ``format`` (or its name), as the server dumps it; TriG joins the graphs'
+        Turtle the workers wrote."""
+        fmt = graph_format(format) if isinstance(format, str) else format
+        if fmt is TRIG:
+            return join_trig(chunk.turtle for chunk in self.chunks)
+        return b"".join(write(fmt, self.nquads))
 
 
 class BuildFailed(Exception):
@@ -368,32 +371,13 @@ def document_graph(document: ParsedDocument, criteria: CriterionIndex) -> Graph:
     return graph
 
 
-FORMATS = {".ttl": "turtle", ".trig": "trig", ".nq": "nquads", ".jsonld": "json-ld", ".nt": "nt"}
-OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS,
-              "json-ld": ox.RdfFormat.JSON_LD, "nt": ox.RdfFormat.N_TRIPLES}
-
-
-def serialise(dataset: Dataset, format: str) -> bytes:
-    """Serialise deterministically: Turtle and N-Triples are the union of all graphs."""
-    if format == "trig":
-        return _trig(dataset)
-    if format in {"turtle", "nt", "json-ld"}:
-        union = Graph()
-        bind_prefixes(union)
-        for graph in dataset.graphs():
-            union += graph
-        if format == "turtle":  # pyoxigraph's writer keeps "35"^^xsd:decimal; rdflib's writes 35.0
-            return _turtle(_sorted_ntriples(union))
-        data = union.serialize(format=format, encoding="utf-8")
-    else:
-        data = dataset.serialize(format=format, encoding="utf-8")
-    if format in {"nt", "nquads"}:
-        data = b"".join(sorted({line for line in data.splitlines(keepends=True) if line.strip()}))
-    return data
-
-
-def _trig(dataset: Dataset) -> bytes:
-    return join_trig([graph_chunk(dataset.graph(name)) for name in graph_names(dataset)])
+def serialise(dataset: Dataset, format: Format | str) -> bytes:
+    """An rdflib Dataset's named graphs as the build writes them."""
+    fmt = graph_format(format) if isinstance(format, str) else format
+    rdflib_nquads = dataset.serialize(format="nquads", encoding="utf-8")  # read again as pyoxigraph writes it
+    quads = ox.parse(rdflib_nquads, format=ox.RdfFormat.N_QUADS)
+    nquads = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+    return b"".join(write(fmt, lambda: nquads))
 
 
 DIGEST = f"<{BG.graphDigest}>".encode()
@@ -414,10 +398,7 @@ def graph_chunk(graph: Graph) -> GraphChunk:
     if ntriples:
         ntriples = sorted([*ntriples, own_digest + f'"{digest}"'.encode()])
     nquads = tuple(line + suffix for line in ntriples)
-    text = _turtle(ntriples)
-    head = [line for line in text.splitlines() if line.startswith(b"@prefix ")]
-    body = text.split(b"\n", len(head))[-1] if head else text
-    return GraphChunk(name, nquads, frozenset(head), body.strip(), digest)
+    return GraphChunk(name, nquads, turtle_graph(name, ntriples), digest)
 
 
 def _sorted_ntriples(graph: Graph) -> list[bytes]:
@@ -426,27 +407,9 @@ def _sorted_ntriples(graph: Graph) -> list[bytes]:
     return sorted({t for line in lines if (t := line.rstrip()[:-1].rstrip())})
 
 
-def _turtle(ntriples: list[bytes]) -> bytes:
-    """pyoxigraph's Turtle of sorted N-Triples lines (the project prefixes, sorted)."""
-    triples = ox.parse(b"".join(line + b" .\n" for line in ntriples), format=ox.RdfFormat.N_TRIPLES)
-    return serialize_rdf(triples, ox.RdfFormat.TURTLE)
-
-
-def join_trig(chunks: Iterable[GraphChunk]) -> bytes:
-    """TriG with the named graphs in IRI order, each body Turtle of its sorted triples."""
-    ordered = sorted((c for c in chunks if c.nquads), key=lambda c: c.name)
-    prefixes = sorted(set().union(*(c.prefixes for c in ordered)))
-    # bodies not indented: that would change multi-line literals
-    blocks = [b"<" + c.name.encode() + b"> {\n" + c.turtle + b"\n}\n" for c in ordered]
-    return b"\n".join(prefixes) + b"\n\n" + b"\n".join(blocks)
-
-
-def format_for(path: Path) -> str:
+def format_for(path: Path) -> Format:
+    """The format of an output file, by its extension."""
     try:
-        return FORMATS[path.suffix]
-    except KeyError:
-        raise BuildFailed(f"{path}: unknown output format (use one of {', '.join(FORMATS)})") from None
-
-
-def graph_names(dataset: Dataset) -> list[URIRef]:
-    return sorted(g.identifier for g in dataset.graphs() if len(g))
+        return for_path(path)
+    except ValueError as error:
+        raise BuildFailed(str(error)) from None

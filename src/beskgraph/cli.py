@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rdflib import Dataset, Graph
+from rdflib import Graph
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from .build import OX_FORMATS, BuildFailed, BuildResult, build, find_sources, format_for, serialise
+from .build import BuildFailed, BuildResult, build, find_sources, format_for
 from .cache import BuildCache, default_cache
 from .changes import hashes_in_file
 from .config import SEEDS_DIR
+from .formats.files import export, read_quads, union_ntriples
+from .formats.table import GRAPH_FORMATS, graph_format
 from .model.common import Status
 from .output import Interrupted, write_atomically
 from .validate import check
@@ -27,18 +28,14 @@ app = typer.Typer(help="beskgraph: a knowledge graph of Danish employment policy
 console = Console(stderr=True)
 DEFAULT_OUTPUT = Path("out") / "beskgraph.trig"  # in the working directory
 SOURCES_HELP = "Source files or folders (default: seeds/)."
-OUTPUT_HELP = "Output file; format from its suffix (.trig .ttl .nq .jsonld)."
+OUTPUT_HELP = f"Output file; format from its suffix ({' '.join(f'.{f.extension}' for f in GRAPH_FORMATS)})."
 INPUT_HELP = "A built graph; default: build from seeds/."
 CACHE_HELP = "Build cache folder (default: $BESKGRAPH_CACHE, else ~/.cache/beskgraph)."
 STATUS_LABELS = {Status.OK: "ok", Status.WARNINGS: "[yellow]warnings[/yellow]",
                  Status.LEFT_OUT: "[red]left out[/red]"}
 
 
-class ExportFormat(str, Enum):
-    turtle = "turtle"
-    trig = "trig"
-    nquads = "nquads"
-    jsonld = "jsonld"
+FORMAT_HELP = "One of " + ", ".join(f.name for f in GRAPH_FORMATS) + "."
 
 
 def run_build(sources: list[Path], *, strict: bool = False, quiet: bool = False,
@@ -99,7 +96,7 @@ def build_command(
     """
     try:
         fmt = format_for(output)
-        previous = hashes_in_file(output, OX_FORMATS[fmt]) if output.exists() else None
+        previous = hashes_in_file(output, fmt.rdf_format) if output.exists() else None
         result = run_build(sources or [SEEDS_DIR], strict=strict, cache=_cache(cache, no_cache),
                            previous=previous)
         if len(result.failed) == len(result.documents):
@@ -114,17 +111,9 @@ def build_command(
     console.print(f"wrote {output}")
 
 
-def load_dataset(path: Path) -> Dataset:
-    dataset = Dataset()
-    dataset.parse(path, format=format_for(path) if path.suffix != ".ttl" else "turtle")
-    return dataset
-
-
-def union(dataset: Dataset) -> Graph:
-    graph = Graph()
-    for named in dataset.graphs():
-        graph += named
-    return graph
+def load_union(path: Path) -> Graph:
+    """The triples of every graph of a built graph file."""
+    return Graph().parse(data=union_ntriples(read_quads(path)), format="nt")
 
 
 @app.command("validate")
@@ -133,7 +122,7 @@ def validate_command(
 ) -> None:
     """Validate a built graph against the SHACL shapes; list every violation and warning."""
     try:
-        results = check(union(load_dataset(graph)))
+        results = check(load_union(graph))
     except (OSError, ValueError, SyntaxError) as error:
         console.print(f"[red]cannot read {graph}[/red]: {error}")
         raise typer.Exit(2) from None
@@ -148,13 +137,18 @@ def validate_command(
 
 @app.command("export")
 def export_command(
-    format: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.turtle,
+    format: Annotated[str, typer.Option("--format", "-f", help=FORMAT_HELP)] = "turtle",
     graph: Annotated[Path | None, typer.Option("--input", "-i", help=INPUT_HELP)] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File; default stdout.")] = None,
 ) -> None:
-    """Export the graph as Turtle, TriG, N-Quads or JSON-LD."""
-    fmt = {"turtle": "turtle", "trig": "trig", "nquads": "nquads", "jsonld": "json-ld"}[format.value]
-    data = serialise(load_dataset(graph), fmt) if graph else run_build([SEEDS_DIR], quiet=True).serialise(fmt)
+    """Export the graph as TriG, N-Quads, JSON-LD, Turtle or N-Triples: the bytes the server's
+    dump of the same graph has."""
+    try:
+        fmt = graph_format(format)
+        data = export(graph, fmt) if graph else run_build([SEEDS_DIR], quiet=True).serialise(fmt)
+    except (OSError, ValueError, SyntaxError) as error:
+        console.print(f"[red]cannot export[/red]: {escape(str(error))}")
+        raise typer.Exit(2) from None
     if output:
         write_atomically(output, data)
     else:

@@ -17,13 +17,13 @@ from pathlib import Path
 from .build import BuildResult, build, format_for
 from .cache import BuildCache, default_cache
 from .config import SEEDS_DIR
+from .formats.table import GRAPH_FORMATS
 from .model.common import Status
 from .store import Store, open_store
 from .sync import stored_hashes, sync
 
 log = logging.getLogger("beskgraph")
-MEDIA_TYPES = {"trig": "application/trig", "nquads": "application/n-quads", "turtle": "text/turtle",
-               "nt": "application/n-triples"}
+MEDIA_TYPES = {fmt: fmt.media_type for fmt in GRAPH_FORMATS}  # by the format format_for gives
 LOGGED_WARNINGS = 20
 
 

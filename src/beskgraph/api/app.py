@@ -12,6 +12,7 @@ from starlette.routing import BaseRoute
 
 from beskgraph.api import description, dumps, pages, resources, sparql
 from beskgraph.api.dump_cache import DumpCache
+from beskgraph.api.errors import EXCEPTION_HANDLERS
 from beskgraph.api.generations import LoadTimes, PerGeneration
 from beskgraph.api.refusals import RefusalLog
 from beskgraph.api.settings import Settings
@@ -36,6 +37,7 @@ def create_app(
     app = Starlette(
         routes=[*pages.routes(), *sparql.routes(), *dumps.routes(), *description.routes(), *extra_routes,
                 *resources.routes()],
+        exception_handlers=EXCEPTION_HANDLERS,
         middleware=[
             Middleware(RefusalLog),
             Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),

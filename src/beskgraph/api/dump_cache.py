@@ -30,7 +30,7 @@ READERS = 8  # dump files read at once (each a chunk at a time)
 
 
 class DumpCache:
-    """Dump files of one store, by format name (``beskgraph.store.base.DUMP_FORMATS``)."""
+    """Dump files of one store, by format name (``beskgraph.formats.table.GRAPH_FORMATS``)."""
 
     def __init__(self, store: Store, directory: str | os.PathLike[str] | None, max_builds: int) -> None:
         self.store = store

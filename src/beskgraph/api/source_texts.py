@@ -17,7 +17,7 @@ from pathlib import Path
 from starlette.requests import Request
 
 from beskgraph.store import Store
-from beskgraph.store.base import sparql_iri
+from beskgraph.store.terms import sparql_iri
 from beskgraph.text import SourceError, SourceText
 from beskgraph.vocabulary import sparql_prefixes
 

@@ -14,13 +14,13 @@
 - At most ``max_concurrent_queries`` query processes run at once; others wait in a
   bounded queue; a full queue or a long wait gets 503 with ``Retry-After``. A query
   is stopped at its time limit and when its client goes, and its slot is freed only
-  once its process is gone. Every 4xx/5xx is logged as one line (``refusals``).
+  once its process is gone. Every 4xx/5xx is logged as one line (``refusals``); store
+  errors become HTTP answers in ``beskgraph.api.errors``.
 - ``GET /sparql`` without a query returns the SPARQL Service Description.
 """
 
 from __future__ import annotations
 
-import math
 import threading
 from dataclasses import dataclass, field
 from functools import partial
@@ -34,23 +34,15 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from beskgraph.api.description import described, public_base, service_graph
+from beskgraph.api.negotiation import answer_formats
 from beskgraph.api.refusals import refuse
 from beskgraph.api.settings import Settings, env_name
 from beskgraph.query import QueryRefused, check_shape, decode_escapes
-from beskgraph.store import (
-    NotAcceptable,
-    QueryLimitExceeded,
-    QuerySyntaxError,
-    Store,
-    StoreError,
-    StoreUnavailable,
-)
+from beskgraph.store import Store
 from beskgraph.store.children import Budget, QueryJob
-from beskgraph.store.errors import Busy, QueryCancelled
 from beskgraph.store.slots import QuerySlots
 
 READ_ONLY = "This SPARQL endpoint is read-only: SPARQL Update is not accepted."
-CLIENT_GONE = 499  # nginx's "client closed request": nobody reads it, the log line does
 BACKSTOP_MARGIN = 10.0  # seconds
 
 
@@ -222,9 +214,9 @@ def _with_setting(exc: QueryRefused) -> str:
     return f"{exc.message} (setting {exc.limit}, environment variable {env_name(exc.limit)})"
 
 
-def _error(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+def _error(request: Request, status: int, message: str) -> Response:
     refuse(request, message)
-    return PlainTextResponse(message, status_code=status, headers=headers)
+    return PlainTextResponse(message, status_code=status)
 
 
 async def sparql(request: Request) -> Response:
@@ -237,7 +229,7 @@ async def sparql(request: Request) -> Response:
         text = await to_thread.run_sync(_read, operation.query, settings)
         job = QueryJob(
             text,
-            request.headers.get("accept", "*/*"),
+            answer_formats(request.headers.get("accept", "*/*")),
             tuple(operation.default_graphs),
             tuple(operation.named_graphs),
             public_base(request) + "/sparql",
@@ -249,23 +241,8 @@ async def sparql(request: Request) -> Response:
         return _error(request, exc.status, exc.message)
     except QueryRefused as exc:
         return _error(request, 400, _with_setting(exc))
-    except QuerySyntaxError as exc:
-        return _error(request, 400, f"SPARQL syntax error: {exc}")
-    except NotAcceptable as exc:
-        return _error(request, 406, str(exc))
-    except Busy as exc:
-        retry = str(max(1, math.ceil(settings.query_timeout)))
-        return _error(request, 503, f"too many queries: {exc}; retry in {retry} s", {"Retry-After": retry})
-    except QueryCancelled as exc:
-        return _error(request, CLIENT_GONE, str(exc))
-    except QueryLimitExceeded as exc:
-        return _error(request, 503, f"query stopped: {exc}")
     except TimeoutError:
         return _error(request, 503, "query stopped: the store did not answer in time")
-    except StoreUnavailable as exc:
-        return _error(request, 503, f"store unavailable: {exc}")
-    except StoreError as exc:
-        return _error(request, 500, f"store error: {exc}")
     if media.startswith("text/"):
         media += "; charset=utf-8"
     return Response(body, headers={"Content-Type": media, "Vary": "Accept"})

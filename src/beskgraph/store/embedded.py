@@ -13,8 +13,7 @@ is made:
   locks) and opening a read-only snapshot of the store (``snapshots``; opening takes
   about 20 ms at 350 000 quads). Every write is flushed, so no snapshot carries a
   write-ahead log to replay (10 s at that size).
-- ``"thread"``: in the calling thread; only a lazy deadline check on the serialised
-  output (stops streaming runaways, not blocking ones). Used inside the children.
+- ``"thread"``: none; the store takes no queries from clients (used inside the children).
 
 :meth:`EmbeddedStore.answer` runs a client's query the same way, with the grammar check
 in the child first (see ``beskgraph.query``).
@@ -32,10 +31,8 @@ memory, and a load that copies the named graphs into the default graph.
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import threading
-import time
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -43,47 +40,17 @@ from typing import IO, Literal
 
 import pyoxigraph as ox
 
-from beskgraph.store.base import (
-    BOOLEAN_FORMATS,
-    GRAPH_FORMATS,
-    RESULT_FORMATS,
-    negotiate,
-    note_query,
-    rdf_format,
-    sparql_iri,
-    term_value,
-)
+from beskgraph.formats.answers import AnswerFormats
+from beskgraph.formats.table import Format
 from beskgraph.store.children import Budget, QueryJob, Started, fork_child, run_child, serve_job
-from beskgraph.store.errors import (
-    QuerySyntaxError,
-    QueryTimeout,
-    ResultTooLarge,
-    StoreError,
-    StoreUnavailable,
-)
+from beskgraph.store.errors import NotAcceptable, QuerySyntaxError, StoreError, StoreUnavailable
 from beskgraph.store.fork_server import fork_server
-from beskgraph.store.serialize import dump_dataset
+from beskgraph.store.recording import note_query
+from beskgraph.store.serialize import dump_dataset, rdf_format
 from beskgraph.store.snapshots import Snapshots
+from beskgraph.store.terms import sparql_iri, term_value
 
 Isolation = Literal["fork", "worker", "thread"]
-
-
-class _LimitedWriter:
-    """A binary sink that stops serialisation at a deadline or a byte budget."""
-
-    def __init__(self, sink: IO[bytes], deadline: float | None, max_bytes: int | None) -> None:
-        self.sink, self.deadline, self.max_bytes, self.size = sink, deadline, max_bytes, 0
-
-    def write(self, data: bytes) -> int:
-        self.size += len(data)
-        if self.deadline is not None and time.monotonic() > self.deadline:
-            raise QueryTimeout("query exceeded its time limit")
-        if self.max_bytes is not None and self.size > self.max_bytes:
-            raise ResultTooLarge(f"query result exceeded {self.max_bytes} bytes")
-        return self.sink.write(data)
-
-    def flush(self) -> None:
-        self.sink.flush()
 
 
 class EmbeddedStore:
@@ -168,53 +135,25 @@ class EmbeddedStore:
     def write_result(
         self,
         query: str,
-        accept: str,
+        formats: AnswerFormats,
         default_graph_uris: Sequence[str],
         named_graph_uris: Sequence[str],
         base_iri: str | None,
         out: IO[bytes],
     ) -> str:
-        """Run ``query`` and serialise its result into ``out``; returns the media type."""
+        """Run ``query`` and write its answer into ``out`` in the format ``formats`` holds for
+        its form; returns that format's media type."""
         result = self._query(query, default_graph_uris, named_graph_uris, base_iri)
         if isinstance(result, ox.QueryTriples):
-            media = negotiate(accept, list(GRAPH_FORMATS))
-            result.serialize(out, format=GRAPH_FORMATS[media])
+            graph = _chosen(formats.graph, "a graph")
+            result.serialize(out, format=graph.rdf_format)
+            return graph.media_type
+        if isinstance(result, ox.QueryBoolean):
+            fmt = _chosen(formats.boolean, "a boolean")
         else:
-            formats = BOOLEAN_FORMATS if isinstance(result, ox.QueryBoolean) else RESULT_FORMATS
-            media = negotiate(accept, list(formats))
-            result.serialize(out, format=formats[media])
-        return media
-
-    def query_raw(
-        self,
-        query: str,
-        accept: str,
-        *,
-        default_graph_uris: Sequence[str] = (),
-        named_graph_uris: Sequence[str] = (),
-        timeout: float | None = None,
-        max_bytes: int | None = None,
-        base_iri: str | None = None,
-    ) -> tuple[bytes, str]:
-        """Serialised result of any query form plus its media type (see module doc)."""
-        if timeout is not None and self.isolation != "thread":
-            note_query(query)
-            job = QueryJob(query, accept, tuple(default_graph_uris), tuple(named_graph_uris), base_iri,
-                           require_sandbox=False)
-            budget = Budget(timeout, check_timeout=0.0, max_bytes=max_bytes)
-            outcome = run_child(self._start(job, budget), job, budget)
-            return outcome.body, outcome.media_type or ""
-        deadline = time.monotonic() + timeout if timeout is not None else None
-        buffer = io.BytesIO()
-        media = self.write_result(
-            query,
-            accept,
-            default_graph_uris,
-            named_graph_uris,
-            base_iri,
-            _LimitedWriter(buffer, deadline, max_bytes),  # type: ignore[arg-type]
-        )
-        return buffer.getvalue(), media
+            fmt = _chosen(formats.solutions, "solutions")
+        result.serialize(out, format=fmt.results_format)
+        return fmt.media_type
 
     def answer(
         self, job: QueryJob, budget: Budget, cancel: threading.Event | None = None
@@ -333,6 +272,12 @@ class EmbeddedStore:
                 self._store.flush()
         if self._snapshots is not None:
             self._snapshots.close()
+
+
+def _chosen(fmt: Format | None, form: str) -> Format:
+    if fmt is None:
+        raise NotAcceptable(f"none of the accepted media types holds {form}, the answer of this query")
+    return fmt
 
 
 def _default_isolation(path: Path | None) -> Isolation:

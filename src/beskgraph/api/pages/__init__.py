@@ -26,8 +26,7 @@ from beskgraph.api.pages.examples import examples
 from beskgraph.api.pages.render import page
 from beskgraph.api.pages.search import search
 from beskgraph.api.source_texts import source_texts
-from beskgraph.store import StoreError, StoreUnavailable
-from beskgraph.store.base import parse_accept
+from beskgraph.formats.accept import parse_accept
 
 if TYPE_CHECKING:
     from beskgraph.api.resources import Description
@@ -41,20 +40,17 @@ async def _run(build: Callable[[], Any]) -> Any:
     return await to_thread.run_sync(build)
 
 
-def _store_error(request: Request, exc: StoreError) -> Response:
-    status = 503 if isinstance(exc, StoreUnavailable) else 500
+def render_store_error(request: Request, status: int, reason: str) -> Response:
+    """The page for a browser when the store failed (see ``beskgraph.api.errors``)."""
     return page(request, "error.html", status=status, title="Lageret svarer ikke",
-                message=f"Grafens lager svarer ikke lige nu: {exc}")
+                message=f"Grafens lager svarer ikke lige nu: {reason}")
 
 
 async def render_resource(request: Request, found: Description) -> Response:
     """The HTML page of a node."""
     store = request.app.state.store
     build = partial(views.node_page, store, found, source_texts(request), dict(request.query_params))
-    try:
-        result: views.Page = await _run(build)
-    except StoreError as exc:
-        return _store_error(request, exc)
+    result: views.Page = await _run(build)
     return page(request, result.template, **result.context)
 
 
@@ -73,10 +69,7 @@ def render_shapes(request: Request, triples: tuple[ox.Triple, ...]) -> Response:
 
 async def _overview(request: Request, template: str, build: Callable[[], dict[str, Any]],
                     **extra: Any) -> Response:
-    try:
-        context = await _run(build)
-    except StoreError as exc:
-        return _store_error(request, exc)
+    context = await _run(build)
     return page(request, template, **context, **extra)
 
 
@@ -127,5 +120,5 @@ def routes() -> list[BaseRoute]:
     ]
 
 
-__all__ = ["render_missing_page", "render_resource", "render_shapes",
-           "render_vocabulary", "routes"]
+__all__ = ["render_missing_page", "render_resource", "render_shapes", "render_store_error",
+           "render_vocabulary", "routes", "wants_html"]

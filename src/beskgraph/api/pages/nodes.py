@@ -12,7 +12,7 @@ from beskgraph.api.pages import queries as q
 from beskgraph.api.pages.terms import Term, term
 from beskgraph.api.paths import local_path
 from beskgraph.store import Store
-from beskgraph.store.base import literal_value
+from beskgraph.store.terms import literal_value
 from beskgraph.text import collapse
 from beskgraph.vocabulary import BG, PROV, RDF
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from beskgraph.store.base import sparql_iri
+from beskgraph.store.terms import sparql_iri
 from beskgraph.vocabulary import sparql_prefixes
 
 PROLOGUE = sparql_prefixes()
