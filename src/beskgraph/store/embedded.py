@@ -1,10 +1,10 @@
 """The default store: pyoxigraph in process (in memory, or on disk with a path).
 
-Queries with a time limit run in a child process (``beskgraph.store.children``): the
-parent kills it at the deadline, so even a query blocked inside Rust (an ORDER BY over
-a huge cross product; pyoxigraph 0.5 cannot cancel a query from Python) stops, and a
-query that crashes the engine only ends its child. ``isolation`` says how the child
-is made:
+A client's query (:meth:`EmbeddedStore.answer`) runs in a child process
+(``beskgraph.store.children``), its grammar checked there first (``beskgraph.query``): the
+parent kills it at its deadline, so even a query blocked inside Rust (an ORDER BY over a
+huge cross product; pyoxigraph 0.5 cannot cancel a query from Python) stops, and a query
+that crashes the engine only ends its child. ``isolation`` says how the child is made:
 
 - ``"fork"`` (in memory, the default there): forked from the server, sharing the
   store copy-on-write. Measured on a 2-core machine: about 5 ms for a small query.
@@ -15,17 +15,14 @@ is made:
   write-ahead log to replay (10 s at that size).
 - ``"thread"``: none; the store takes no queries from clients (used inside the children).
 
-:meth:`EmbeddedStore.answer` runs a client's query the same way, with the grammar check
-in the child first (see ``beskgraph.query``).
-
-The union default graph is materialised. Every triple of the named graphs is also kept
-once in the store's default graph, and every write keeps the two in step in the same
-transaction. Queries read that default graph directly. pyoxigraph's
-``use_default_graph_as_union`` mode gives the same answers, but it deduplicates every
-triple pattern across graphs. Criteria and target groups are restated in every card's
-graph, so joins over them got very slow: at 1 000 cards the page query of a filtered
-listing took 445 s, against 2 s on the materialised graph. The cost is about twice the
-memory, and a load that copies the named graphs into the default graph.
+The union default graph is materialised (the updates that keep it: ``union``). Every
+triple of the named graphs is also kept once in the store's default graph, and every
+write keeps the two in step in the same transaction. Queries read that default graph
+directly. pyoxigraph's ``use_default_graph_as_union`` mode gives the same answers, but it
+deduplicates every triple pattern across graphs. Criteria and target groups are restated
+in every card's graph, so joins over them got very slow: at 1 000 cards the page query
+of a filtered listing took 445 s, against 2 s on the materialised graph. The cost is
+about twice the memory, and a load that copies the named graphs into the default graph.
 """
 
 from __future__ import annotations
@@ -33,7 +30,6 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Literal
@@ -48,7 +44,8 @@ from beskgraph.store.fork_server import fork_server
 from beskgraph.store.recording import note_query
 from beskgraph.store.serialize import dump_dataset, rdf_format
 from beskgraph.store.snapshots import Snapshots
-from beskgraph.store.terms import sparql_iri, term_value
+from beskgraph.store.terms import term_value
+from beskgraph.store.union import FILL_DEFAULT, NAMED_ONLY, drop_update, group_by_graph, replace_update
 
 Isolation = Literal["fork", "worker", "thread"]
 
@@ -78,7 +75,7 @@ class EmbeddedStore:
         if read_only:
             return
         if next(iter(self._store.named_graphs()), None) is not None and self._default_graph_empty():
-            self._update(_FILL_DEFAULT)  # written by a version that did not keep it
+            self._update(FILL_DEFAULT)  # written by a version that did not keep it
 
     # -- queries -----------------------------------------------------------------
 
@@ -190,7 +187,7 @@ class EmbeddedStore:
     def replace_graph(self, graph: str, data: bytes, format: str) -> None:
         """Atomically replace one graph (a single SPARQL Update transaction)."""
         triples = [q.triple for q in _parse(data, format)]
-        self._update(_replace_update({graph: triples}))
+        self._update(replace_update({graph: triples}))
 
     def load_dataset(self, data: bytes, format: str) -> None:
         """Replace every named graph present in a TriG / N-Quads document, in one transaction.
@@ -199,15 +196,15 @@ class EmbeddedStore:
         if it turns out unusable the store is emptied again, so it is all or nothing.
         """
         if next(iter(self._store.quads_for_pattern(None, None, None, None)), None) is not None:
-            self._update(_replace_update(_group_by_graph(_parse(data, format))))
+            self._update(replace_update(group_by_graph(_parse(data, format))))
             return
         self._generation += 1
         try:
             self._store.bulk_load(data, format=rdf_format(format))
             graphs = self._store.named_graphs()
             if not self._default_graph_empty() or any(isinstance(g, ox.BlankNode) for g in graphs):
-                raise StoreError(_NAMED_ONLY)
-            self._update(_FILL_DEFAULT)
+                raise StoreError(NAMED_ONLY)
+            self._update(FILL_DEFAULT)
             self.count()  # counted now, while loading, not by the first /health probe
         except (SyntaxError, ValueError) as exc:
             self._store.clear()
@@ -220,8 +217,7 @@ class EmbeddedStore:
 
     def drop_graph(self, graph: str) -> None:
         """Remove a named graph (no error when absent)."""
-        iri = sparql_iri(graph)
-        self._update(f"{_UNSHARE.format(graph=iri)} ;\nDROP SILENT GRAPH {iri}")
+        self._update(drop_update(graph))
 
     def _default_graph_empty(self) -> bool:
         return next(iter(self._store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is None
@@ -299,41 +295,3 @@ def _parse(data: bytes, format: str) -> list[ox.Quad]:
         return list(ox.parse(data, format=rdf_format(format)))
     except (SyntaxError, ValueError) as exc:
         raise StoreError(f"invalid {format} data: {exc}") from exc
-
-
-_NAMED_ONLY = (
-    "beskgraph keeps every triple in a named graph; "
-    "the data has triples in the default graph or a blank-node graph"
-)
-_FILL_DEFAULT = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
-# Take out of the default graph the triples that only ``graph`` states.
-_UNSHARE = (
-    "DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} "
-    "FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {graph}) }} }}"
-)
-
-
-def _group_by_graph(quads: list[ox.Quad]) -> dict[str, list[ox.Triple]]:
-    groups: dict[str, list[ox.Triple]] = defaultdict(list)
-    for quad in quads:
-        if not isinstance(quad.graph_name, ox.NamedNode):
-            raise StoreError(f"{_NAMED_ONLY} (e.g. {quad})")
-        groups[quad.graph_name.value].append(quad.triple)
-    return groups
-
-
-def _replace_update(groups: dict[str, list[ox.Triple]]) -> str:
-    """One SPARQL Update that empties, re-creates and fills each graph and the union (atomic)."""
-    parts = []
-    for graph in groups:
-        iri = sparql_iri(graph)
-        parts += [_UNSHARE.format(graph=iri), f"DROP SILENT GRAPH {iri}", f"CREATE SILENT GRAPH {iri}"]
-    body = "".join(f"GRAPH {sparql_iri(g)} {{\n{_ntriples(t)}}}\n" for g, t in groups.items() if t)
-    if body:
-        union = _ntriples(list({t for triples in groups.values() for t in triples}))
-        parts.append(f"INSERT DATA {{\n{union}{body}}}")
-    return " ;\n".join(parts)
-
-
-def _ntriples(triples: list[ox.Triple]) -> str:
-    return (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode()
