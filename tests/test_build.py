@@ -12,6 +12,7 @@ from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
 import beskgraph.build as build_module
+from beskgraph import workers
 from beskgraph.build import serialise
 from beskgraph.config import SEEDS_DIR
 
@@ -120,7 +121,7 @@ def test_export_formats_parse(fmt, tmp_path: Path):
 
 
 def test_parallel_build_gives_the_same_bytes_as_one_process(seed_build, monkeypatch):
-    monkeypatch.setattr(build_module, "MIN_ITEMS_PER_WORKER", 1)  # fork even for five documents
+    monkeypatch.setattr(workers, "MIN_ITEMS_PER_WORKER", 1)  # fork even for five documents
     parallel = build_module.build([SEEDS_DIR], workers=2)
     for fmt in ("trig", "nquads"):
         assert parallel.serialise(fmt) == seed_build.serialise(fmt)
@@ -130,7 +131,7 @@ def test_parallel_build_gives_the_same_bytes_as_one_process(seed_build, monkeypa
 
 
 def test_parallel_build_reports_a_violation_with_file_and_line(tmp_path: Path, monkeypatch):
-    monkeypatch.setattr(build_module, "MIN_ITEMS_PER_WORKER", 1)
+    monkeypatch.setattr(workers, "MIN_ITEMS_PER_WORKER", 1)
     for seed in sorted(SEEDS_DIR.glob("*.txt")):
         text = seed.read_text(encoding="utf-8")
         (tmp_path / seed.name).write_text(text.replace("\n3,1\nGod praksis test", "\n7,5\nGod praksis test"),

@@ -117,7 +117,7 @@ def test_sigterm_to_the_process_group_ends_it_promptly_and_cleanly(server: Serve
 def test_build_workers_die_with_a_killed_build(tmp_path: Path) -> None:
     code = (
         "import time\n"
-        "from beskgraph.build import parallel_map\n"
+        "from beskgraph.workers import parallel_map\n"
         "parallel_map(lambda item: time.sleep(600), list(range(16)), 2)\n"
     )
     build = subprocess.Popen([sys.executable, "-c", code], start_new_session=True)
