@@ -3,9 +3,10 @@ each document, and record the build."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 
 from rdflib import Graph
 
@@ -21,20 +22,23 @@ from ..rdf.reference import reference_graph
 from ..rdf.status import left_out_graph
 from ..reading import DocumentOutcome, ReadDocument, Reader, read_bytes
 from ..validate import check, ontology_graph, shapes_graph
-from ..workers import parallel_map
+from ..workers import WorkerDied, parallel_map
 from .chunks import graph_chunk
 from .documents import DocumentJob, ontology_named_graph
 from .result import BuildFailed, BuildResult
 from .sources import find_sources
 
 Progress = Callable[[str], None]
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def parse_all(paths: list[Path], progress: Progress | None = None, workers: int | None = None,
               cache: BuildCache | None = None) -> list[ReadDocument]:
     """Read and parse every file (from the cache when its bytes are unchanged)."""
     out = []
-    for path, read in zip(paths, parallel_map(Reader(cache), paths, workers), strict=True):
+    reads = _in_workers(Reader(cache), paths, workers, "reading", paths)
+    for path, read in zip(paths, reads, strict=True):
         out.append(replace(read, path=path))
         if progress:
             progress(path.name)
@@ -66,7 +70,8 @@ def build(paths: Iterable[Path], *, strict: bool = False, validate: bool = True,
     job = DocumentJob(documents, [r.outcome for r in usable], criteria, reference, validate, cache)
     chunks = [graph_chunk(reference), graph_chunk(ontology_named_graph())]
     outcomes = []
-    for chunk, outcome in parallel_map(job, range(len(usable)), workers):
+    graphs = _in_workers(job, range(len(usable)), workers, "mapping and validating", [r.path for r in usable])
+    for chunk, outcome in graphs:
         chunks.append(chunk)
         outcomes.append(outcome)
     built = [document for document, outcome in zip(job.documents, outcomes, strict=True) if outcome.ok]
@@ -84,6 +89,16 @@ def build(paths: Iterable[Path], *, strict: bool = False, validate: bool = True,
     if previous is not None:
         result.changes = Changes.between(previous, result.hashes())
     return result
+
+
+def _in_workers(function: Callable[[T], R], items: Sequence[T], workers: int | None, doing: str,
+                paths: Sequence[Path]) -> list[R]:
+    """:func:`parallel_map`; a worker that dies (the OOM killer, a signal) fails the build,
+    naming the document it held (``paths[i]`` is item ``i``'s)."""
+    try:
+        return parallel_map(function, items, workers)
+    except WorkerDied as died:
+        raise BuildFailed(f"a worker process {died.how} while {doing} {paths[died.index]}") from None
 
 
 def _foundations(cache: BuildCache | None, validate: bool) -> Graph:
