@@ -26,8 +26,6 @@ from ..validate import check, ontology_graph
 from ..vocabulary import bind_prefixes
 from .chunks import GraphChunk, graph_chunk
 
-ONTOLOGY_GRAPH = "ontology"
-
 
 @dataclass
 class DocumentJob:
@@ -88,7 +86,7 @@ def criteria_signature(document: ParsedDocument, criteria: CriterionIndex) -> st
 
 
 def ontology_named_graph() -> Graph:
-    graph = Graph(identifier=iris.iri("graph", ONTOLOGY_GRAPH))
+    graph = Graph(identifier=iris.ontology_graph())
     graph += ontology_graph()
     return graph
 
