@@ -131,7 +131,8 @@ def _dumps(g: Graph, dataset: URIRef, base: str, settings: Settings) -> None:
 
 def _services(g: Graph, dataset: URIRef, base: str, settings: Settings) -> None:
     """The SPARQL endpoint and, if mounted, the GraphQL endpoint as dcat:DataServices."""
-    services = [(URIRef(base + "/sparql"), "SPARQL 1.1 endpoint", SD.SPARQL11Query)]
+    services: list[tuple[URIRef, str, URIRef | None]] = [
+        (URIRef(base + "/sparql"), "SPARQL 1.1 endpoint", SD.SPARQL11Query)]
     if settings.graphql_path:
         services.append((URIRef(base + settings.graphql_path), "GraphQL endpoint", None))
     for url, title, conforms in services:

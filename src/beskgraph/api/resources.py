@@ -84,7 +84,7 @@ def choose(request: Request, offers: Iterable[Representation]) -> Representation
 
 def sorted_triples(ntriples: bytes) -> list[ox.Triple]:
     """Triples of N-Triples text, in a stable order."""
-    return sorted(set(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)), key=str)  # type: ignore[arg-type]
+    return sorted(set(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)), key=str)
 
 
 def rdf_response(triples: list[ox.Triple], representation: Representation, path: str) -> Response:

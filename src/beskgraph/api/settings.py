@@ -62,8 +62,8 @@ class Settings:
             if raw is not None:
                 values[item.name] = _convert(raw, types[item.name], env_name(item.name),
                                              item.metadata.get("separator"))
-        if isinstance(values.get("public_url"), str):
-            values["public_url"] = values["public_url"].rstrip("/")  # type: ignore[union-attr]
+        if isinstance(url := values.get("public_url"), str):
+            values["public_url"] = url.rstrip("/")
         values.update(overrides)
         return replace(cls(), **values)  # type: ignore[arg-type]
 
@@ -85,7 +85,7 @@ def _convert(raw: str, kind: object, name: str, separator: str | None) -> object
         return raw.strip().lower() in _TRUE
     if kind in (int, float):
         try:
-            return kind(raw)  # type: ignore[operator]
+            return kind(raw)
         except ValueError as exc:
             raise ValueError(f"{name}={raw!r}: expected a number") from exc
     return raw

@@ -19,7 +19,7 @@ def turtle_triples(folder: Path) -> tuple[ox.Triple, ...]:
     """Every triple of the Turtle files in ``folder``, sorted."""
     triples: set[ox.Triple] = set()
     for path in sorted(folder.glob("*.ttl")):
-        triples.update(ox.parse(path=path, format=ox.RdfFormat.TURTLE))  # type: ignore[arg-type]
+        triples.update(ox.parse(path=path, format=ox.RdfFormat.TURTLE))
     return tuple(sorted(triples, key=str))
 
 

@@ -142,7 +142,9 @@ def _read_target_groups(source: SourceText, cursor: _Cursor) -> list[TargetGroup
     while (line := cursor.peek()) is not None and BULLET.match(line.text):
         cursor.next()
         label = collapse(BULLET.sub("", line.text))
-        span = source.strip_span(Span(line.span.start + BULLET.match(line.text).end(), line.span.end))
+        bullet = BULLET.match(line.text)
+        assert bullet is not None  # the loop's condition
+        span = source.strip_span(Span(line.span.start + bullet.end(), line.span.end))
         groups.append(_classify_target_group(label, span))
     return groups
 
@@ -249,8 +251,8 @@ def _read_test(source: SourceText, cursor: _Cursor, card: Card) -> TestResult:
 
 def _assessment(source: SourceText, card: Card, position: int, lines: list[Line]) -> Assessment:
     first = lines[0]
-    body_start = first.span.start + len(BULLET.match(first.text).group(0)) \
-        if BULLET.match(first.text) else first.span.start
+    bullet = BULLET.match(first.text)
+    body_start = first.span.start + (len(bullet.group(0)) if bullet else 0)
     raw = source.text[body_start : lines[-1].span.end]
     label = LABEL.match(raw)
     text_start = body_start + (label.end() if label else 0)

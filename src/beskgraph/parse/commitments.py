@@ -123,11 +123,11 @@ def find_commitments(written: list[tuple[Letter, Draft]],
     for letter, draft in written:
         if letter.sender and letter.sender.side == Side.MINISTRY and letter.date \
                 and letter.municipality_code:
-            _acknowledge(out, letter, draft)
+            _acknowledge(out, letter, letter.municipality_code, draft)
     return out
 
 
-def _acknowledge(out: list[Commitment], letter: Letter, draft: Draft) -> None:
+def _acknowledge(out: list[Commitment], letter: Letter, municipality_code: str, draft: Draft) -> None:
     anchor = date.fromisoformat(letter.date or "")
     for start, end in draft.content.sentences():
         text = draft.content.text[start:end].replace("\n", " ")
@@ -136,7 +136,7 @@ def _acknowledge(out: list[Commitment], letter: Letter, draft: Draft) -> None:
         span = draft.content.span(start, end)
         for found in find_dates(text, anchor):
             deadline = _deadline(found, draft, start)
-            matches = [c for c in out if c.municipality_code == letter.municipality_code
+            matches = [c for c in out if c.municipality_code == municipality_code
                        and c.letter != letter.key and same_deadline(c.deadline, deadline)]
             for commitment in matches:
                 commitment.acknowledged_by = letter.key
@@ -145,7 +145,7 @@ def _acknowledge(out: list[Commitment], letter: Letter, draft: Draft) -> None:
                 if deadline.relative:
                     continue  # counted from an unknown date: nothing to state on its own
                 out.append(Commitment(text=text.strip(), span=span,
-                                      municipality_code=letter.municipality_code,
+                                      municipality_code=municipality_code,
                                       letter=letter.key, deadline=deadline,
                                       acknowledged_by=letter.key, acknowledgement_span=span))
 

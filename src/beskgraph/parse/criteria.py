@@ -112,7 +112,8 @@ def match_criteria(cards: Iterable[Card]) -> CriterionIndex:
     ranks = list(Answer)  # most positive first
     for kind, a in answers:
         clusters[(kind.value, a.criterion_key)].add_wording(ranks.index(a.answer), a.text)
-    return {(TestKind(kind), key): Criterion(TestKind(kind), cluster.representative, cluster.statement)
+    return {(TestKind.from_value(kind), key):
+            Criterion(TestKind.from_value(kind), cluster.representative, cluster.statement)
             for (kind, key), cluster in clusters.items()}
 
 

@@ -62,6 +62,7 @@ def _target_group(graph: Graph, card: Card, group: TargetGroupRef) -> URIRef:
         graph.add((node, SKOS.altLabel, Literal(group.label, lang="da")))
         graph.add((node, SKOS.notation, Literal(group.notation)))
         year, number = TARGET_GROUP_ACT
+        assert group.paragraph is not None  # the parser gives every legal group its paragraph
         provision = add_provision(graph, year, number, group.paragraph, None, group.item)
         graph.add((node, BG.legalProvision, provision))
     else:

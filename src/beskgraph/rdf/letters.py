@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
 
+from ..model.common import ParsedDocument
 from ..model.correspondence import Appendix, Correspondence, IdentifierScheme, Letter, Party, PartyKind
 from ..text import Span, slugify
 from ..vocabulary import BG, DCTERMS, ORG, RDF, SCHEMA, SKOS, XSD
@@ -205,7 +206,7 @@ def post(graph: Graph, org: URIRef, who: Party) -> URIRef:
     return node
 
 
-def person(doc: Correspondence, graph: Graph, who: Party) -> URIRef:
+def person(doc: ParsedDocument, graph: Graph, who: Party) -> URIRef:
     assert who.person is not None
     node = iris.person(who.person, _owner(who))
     graph.add((node, RDF.type, PartyKind.PERSON.iri))

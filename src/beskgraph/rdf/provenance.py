@@ -57,7 +57,7 @@ def source_node(graph: Graph, name: str, kind: str | None, characters: int | Non
     graph.add((node, RDF.type, BG.SourceDocument))
     graph.add((node, DCTERMS.identifier, Literal(name)))
     if kind is not None:
-        graph.add((node, BG.documentKind, DocumentKind(kind).iri))
+        graph.add((node, BG.documentKind, DocumentKind.from_value(kind).iri))
     if characters is not None:
         graph.add((node, BG.characterCount, integer(characters)))
     graph.add((node, BG.namedGraph, iris.named_graph(name)))

@@ -49,8 +49,8 @@ def publication_to_rdf(doc: Publication, graph: Graph) -> URIRef:
         graph.add((node, DCTERMS.references, cited))
     for figure in doc.figures:
         observation_to_rdf(doc, figure, graph, node)
-    for named in doc.persons:
-        who = Party(Side.OTHER, None, named.span, person=named.name, role=named.role)
+    for role in doc.persons:
+        who = Party(Side.OTHER, None, role.span, person=role.name, role=role.role)
         graph.add((node, SCHEMA.mentions, person(doc, graph, who)))
     materialise(graph)
     return node

@@ -280,15 +280,16 @@ def run_child(started: Started, job: QueryJob, budget: Budget,
                 chunk = os.read(key.fd, 1 << 16)
                 if not chunk:
                     waiter.unregister(key.fd)
-                    open_fds.discard(key.fd)  # type: ignore[arg-type]
+                    open_fds.discard(key.fd)
                 elif key.fd == meta_r:
                     reports += chunk
                     *lines, reports = reports.split(b"\n")
                     for line in lines:
                         message = json.loads(line)
                         if "checked" in message:
-                            info = QueryInfo(**{k: tuple(v) if isinstance(v, list) else v
-                                                for k, v in message["checked"].items()})
+                            checked = message["checked"]
+                            info = QueryInfo(checked["form"], tuple(checked["from_graphs"]),
+                                             tuple(checked["from_named"]))
                             checking = False
                             deadline = time.monotonic() + budget.timeout
                         else:

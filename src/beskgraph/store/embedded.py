@@ -87,13 +87,15 @@ class EmbeddedStore:
         base_iri: str | None = None,
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         note_query(query)
-        options: dict[str, object] = {"base_iri": base_iri}
+        default_graph: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] | None = None
+        named_graphs: list[ox.NamedNode | ox.BlankNode] | None = None
         if default_graph_uris or named_graph_uris:
             # SPARQL Protocol: the dataset is exactly the graphs given.
-            options["default_graph"] = [ox.NamedNode(g) for g in default_graph_uris]
-            options["named_graphs"] = [ox.NamedNode(g) for g in named_graph_uris]
+            default_graph = [ox.NamedNode(g) for g in default_graph_uris]
+            named_graphs = [ox.NamedNode(g) for g in named_graph_uris]
         try:
-            return self._store.query(query, **options)
+            return self._store.query(query, base_iri=base_iri, default_graph=default_graph,
+                                     named_graphs=named_graphs)
         except SyntaxError as exc:
             raise QuerySyntaxError(str(exc)) from exc
         except (OSError, ValueError) as exc:
@@ -239,7 +241,8 @@ class EmbeddedStore:
         if cached is not None and cached[0] == generation:
             return cached[1]
         solutions = self._store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
-        count = int(next(iter(solutions))["n"].value)  # type: ignore[arg-type, index, union-attr]
+        assert isinstance(solutions, ox.QuerySolutions)
+        count = int(next(iter(solutions))["n"].value)
         if generation == self._generation:  # no write while counting
             self._named_count = (generation, count)
         return count

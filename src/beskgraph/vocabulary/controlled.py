@@ -11,7 +11,7 @@ is added here and in the ontology, and the tests name whatever else must follow.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Self
+from typing import Self, TypeVar
 
 from rdflib.term import URIRef
 
@@ -36,6 +36,23 @@ class Controlled(str, Enum):
         raise ValueError(f"{iri} is not a {cls.__name__}")
 
     @classmethod
+    def from_value(cls, value: str) -> Self:
+        """The member whose value is ``value``; ValueError for any other (as ``cls(value)``,
+        which type checkers read as a call of ``__new__``)."""
+        return by_value(cls, value)
+
+    @classmethod
     def iris(cls) -> tuple[URIRef, ...]:
         """The members' terms, in the members' order."""
         return tuple(member.iri for member in cls)
+
+
+E = TypeVar("E", bound=Enum)
+
+
+def by_value(enum: type[E], value: object) -> E:
+    """The member of ``enum`` whose value is ``value``; ValueError for none."""
+    for member in enum:
+        if member.value == value:
+            return member
+    raise ValueError(f"{value!r} is not a valid {enum.__name__}")

@@ -86,11 +86,11 @@ def fetch_tests(store: Store, where: str, **iris: str) -> list[TestView]:
         test.count = row.get("count", test.count)  # type: ignore[assignment]
     seen: set[str] = set()
     for row in store.select(q.fill(q.ANSWERS.replace("{where}", where), **iris)):
-        test = tests.get(str(row["test"]))
-        if test is None or str(row["a"]) in seen:
+        answered = tests.get(str(row["test"]))
+        if answered is None or str(row["a"]) in seen:
             continue
         seen.add(str(row["a"]))
-        test.answers.append(Answer(
+        answered.answers.append(Answer(
             str(row["a"]), row.get("position"), optional(row, "answer"),  # type: ignore[arg-type]
             row.get("threshold"), str(row.get("text", "")), bool(row.get("inferred", False)),  # type: ignore[arg-type]
             optional(row, "criterion"), str(row.get("statement", "")), optional(row, "span"),
