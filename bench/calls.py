@@ -86,8 +86,12 @@ def polite(requests: list[Request]) -> list[Call]:
 # Hostile requests
 
 
-def _cursor(key: object, iri: str) -> str:
-    return base64.urlsafe_b64encode(json.dumps([key, iri]).encode()).decode().rstrip("=")
+SCORE_ORDER = "Intervention.score.EVIDENCE:DESC"  # what the cursors of interventions by score name
+BASE_IRI = "https://w3id.org/beskgraph/"
+
+
+def _cursor(ordering: str, key: object, iri: str) -> str:
+    return base64.urlsafe_b64encode(json.dumps([ordering, key, iri]).encode()).decode().rstrip("=")
 
 
 def _nested(levels: int, page: int) -> str:
@@ -135,7 +139,7 @@ def hostile(canary: str) -> dict[str, list[Call]]:
                  {"json": {"query": '{ interventions(first: 2, after: "%%%garbage") { nodes { title } } }'}}),
             Call("bad cursor", "a score key too large for a float", "POST", "/graphql",
                  {"json": {"query": '{ interventions(first: 2, orderBy: {field: SCORE, direction: DESC}, '
-                                    f'after: "{_cursor(10**400, "https://w3id.org/beskgraph/x")}") '
+                                    f'after: "{_cursor(SCORE_ORDER, 10**400, BASE_IRI + "x")}") '
                                     '{ nodes { title } } }'}}),
         ],
         "SERVICE": [

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from bench.load import ROOT, loopback_server, running_server
-from bench.memory import Sampler, rss_mib
+from bench.memory import Sampler, tree_pss_mib
 from bench.stats import summary
 
 CHUNK = 1 << 20
@@ -41,10 +41,11 @@ async def _fetch(client: httpx.AsyncClient, path: str) -> tuple[int, int]:
 
 
 async def concurrent(url: str, path: str, clients: int, pid: int) -> dict[str, Any]:
-    """``clients`` GETs of ``path`` at once: wall time, statuses, sizes, the server's peak RSS."""
+    """``clients`` GETs of ``path`` at once: wall time, statuses, sizes, the server's peak memory
+    (PSS of all its processes: a server of several workers serves from its children)."""
     async with httpx.AsyncClient(base_url=url, timeout=None, limits=httpx.Limits(max_connections=clients)) \
             as client:
-        with Sampler(pid, 0.05) as sampler:
+        with Sampler(pid, 0.05, tree=True) as sampler:
             started = time.perf_counter()
             results = await asyncio.gather(*(_fetch(client, path) for _ in range(clients)))
             wall = time.perf_counter() - started
@@ -116,11 +117,11 @@ def measure_dumps(graph: Path, clients: int, ext: str, *, source: Path = ROOT,
     path = f"/dump.{ext}"
     with running_server(graph, source=source) as server:
         pid = server.process.pid
-        idle = rss_mib(pid)
+        idle = tree_pss_mib(pid)
         first = asyncio.run(concurrent(server.url, path, clients, pid))
         again = asyncio.run(concurrent(server.url, path, clients, pid))
         single = serve_against_read(server.url, path, repeat)
-        after = rss_mib(pid)
+        after = tree_pss_mib(pid)
     return {"graph": graph.name, "path": path, "clients": clients, "source": str(source),
             "idle_rss_mib": idle, "first": first, "again": again, "one_client": single,
             "rss_after_mib": after}

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
 import select
 import socket
 import tempfile
@@ -28,15 +27,17 @@ import httpx
 
 from bench import graphql_documents
 from bench.load import running_server
+from bench.memory import tree_cpu_s, tree_pss_mib
 from bench.stage import measure_build
 from bench.stats import summary
 
 NESTED = ("{ municipalities(first: 100) { nodes { code interventions(first: 100) { nodes { title "
-          "evidenceTest { score assessments { answer criterion { statement } } } } } } } }")
-SHORT_NESTED = ("{municipalities(first:100){nodes{interventions(first:100){nodes{tests{assessments{"
-                "criterion{assessments(first:100){nodes{text}}}}}}}}}}")
-HEAVY = ("{ interventions(first: 100) { nodes { tests { assessments { criterion { "
-         "assessments(first: 40) { nodes { text } } } } } } } }")  # cost 431 102: allowed
+          "evidenceTest { score assessments(first: 10) { nodes { answer criterion { statement } } } } "
+          "} } } } }")
+SHORT_NESTED = ("{municipalities(first:100){nodes{interventions(first:100){nodes{tests{assessments{nodes{"
+                "criterion{assessments(first:100){nodes{text}}}}}}}}}}}")
+HEAVY = ("{ interventions(first: 100) { nodes { tests { assessments(first: 10) { nodes { criterion { "
+         "assessments(first: 40) { nodes { text } } } } } } } } }")  # cost 432 102: allowed
 
 
 EXTRA_FIGURES = ("bytes_sent_before_answer", "largest_response_bytes", "cpu_s_per_s_while_running",
@@ -56,16 +57,8 @@ def _pid_of(port: int) -> int:
     raise LookupError(f"no server.py on port {port}")
 
 
-def rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def cpu_s(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+# The server's memory and CPU: of all its processes (its worker and their query processes).
+rss_mib, cpu_s = tree_pss_mib, tree_cpu_s
 
 
 class Watch:
@@ -235,7 +228,9 @@ def measure(size: int, work: Path, graph: Path | None = None) -> dict[str, Any]:
         graph = work / "graph.nq"
         graph.write_bytes(nquads)
     result: dict[str, Any] = {"size": size, "documents": graphql_documents.measure(), "attacks": []}
-    with running_server(graph) as url:
+    # one worker: /health shares the process with the attack, as a single-process server did
+    with running_server(graph, workers=1) as server:
+        url = server.url
         pid = _pid_of(urlsplit(url).port or 0)
         with Watch(url, pid) as idle:
             time.sleep(5)

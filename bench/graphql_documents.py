@@ -31,12 +31,14 @@ def fan_out(levels: int) -> str:
 
 
 def every_leaf() -> str:
-    """Every leaf of every type, by fragments (but ``kind``, which has several types)."""
-    fragments, spreads = [], []
+    """Every leaf of every node type, by fragments (a leaf non-null on one type and nullable on
+    another, such as ``name``, is asked on the first type that has it only: they would not merge)."""
+    fragments, spreads, seen = [], [], {}
     for name, kind in sorted(GRAPHQL.type_map.items()):
         if isinstance(kind, GraphQLObjectType) and not name.startswith("__") and "iri" in kind.fields:
             leaves = [field for field, definition in kind.fields.items()
-                      if is_leaf_type(get_named_type(definition.type)) and field != "kind"]
+                      if is_leaf_type(get_named_type(definition.type))
+                      and seen.setdefault(field, str(definition.type)) == str(definition.type)]
             fragments.append(f"fragment All{name} on {name} {{ {' '.join(leaves)} }}")
             spreads.append(f"...All{name}")
     return f'{{ node(id: "x") {{ {" ".join(spreads)} }} }}\n' + "\n".join(fragments)

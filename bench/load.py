@@ -51,15 +51,16 @@ class Server:
 
 @contextlib.contextmanager
 def running_server(graph: Path, startup_timeout: float = 1800, *, source: Path = ROOT,
-                   env: dict[str, str] | None = None) -> Iterator[Server]:
+                   env: dict[str, str] | None = None, workers: int | None = None) -> Iterator[Server]:
     """``server.py --graph graph`` on a free loopback port, until the block ends.
 
     ``source`` is the checkout whose ``server.py`` and ``src/`` run (this one by default;
-    another to compare versions); ``env`` adds environment variables.
+    another to compare versions); ``env`` adds environment variables; ``workers`` is
+    ``--workers`` (default: the server's own).
     """
     port = _free_port()
     command = [sys.executable, str(source / "server.py"), "--graph", str(graph), "--host", "127.0.0.1",
-               "--port", str(port)]
+               "--port", str(port), *(["--workers", str(workers)] if workers else [])]
     variables = {**os.environ, "BESKGRAPH_STORE": "memory", **(env or {})}
     if source != ROOT:
         variables["PYTHONPATH"] = str(source / "src")
@@ -114,18 +115,19 @@ class Tally:
 
 
 async def send(client: httpx.AsyncClient, call: Call) -> tuple[int, bytes, str | None]:
-    """Status, the body's start, and a transfer problem (the body cut off, or shorter than
-    announced). A failure before the answer starts raises httpx.HTTPError."""
+    """Status, the body's start (decoded, if the server compressed it), and a transfer problem
+    (the body cut off, or shorter than announced). A failure before the answer starts raises
+    httpx.HTTPError."""
     kept = bytearray()
-    size = 0
     async with client.stream(call.method, call.path, **call.options) as response:
         try:
-            async for chunk in response.aiter_raw():
-                size += len(chunk)
+            async for chunk in response.aiter_bytes():
                 if len(kept) < KEEP:
                     kept += chunk
         except httpx.HTTPError as exc:
-            return response.status_code, bytes(kept), f"{type(exc).__name__} after {size} bytes of the body"
+            return (response.status_code, bytes(kept),
+                    f"{type(exc).__name__} after {response.num_bytes_downloaded} bytes of the body")
+    size = response.num_bytes_downloaded  # as sent, before decoding
     announced = response.headers.get("content-length")
     problem = f"{size} bytes of {announced}" if announced and int(announced) != size else None
     return response.status_code, bytes(kept), problem

@@ -25,9 +25,11 @@ MUNICIPALITIES = """{ municipalities(first: 100) { totalCount nodes { code name 
   interventions { totalCount } } } }"""
 
 INTERVENTION = """query ($id: ID!) { intervention(id: $id) { title municipality { code name }
-  targetGroups { label kind }
-  evidenceTest { score computedScore assessments { answer threshold text criterion { id statement } } }
-  goodPracticeTest { score computedScore assessments { answer threshold text criterion { id statement } } }
+  targetGroups { label targetGroupKind }
+  evidenceTest { score computedScore assessments { nodes {
+    answer threshold text criterion { id statement } } } }
+  goodPracticeTest { score computedScore assessments { nodes {
+    answer threshold text criterion { id statement } } } }
 } }"""
 
 FILTERED = """query ($group: ID!) { interventions(first: 20,
@@ -42,7 +44,7 @@ CRITERION = """query ($id: ID!) { criterion(id: $id) { statement testKind
 
 LETTERS = """query ($code: String!) { letters(first: 20, filter: {municipality: $code},
     orderBy: {field: DATE, direction: DESC}) {
-  totalCount nodes { date subject sender { name kind } commitments { nodes { text deadline } } } } }"""
+  totalCount nodes { date subject sender { name partyKind } commitments { nodes { text deadline } } } } }"""
 
 SEARCH = """query ($text: String!) { search(text: $text, first: 20) {
   totalCount nodes { __typename iri } } }"""

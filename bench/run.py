@@ -1,7 +1,7 @@
 """Run the benchmark at each corpus size; print and write docs/benchmarks.{json,md}.
 
     python -m bench                      # 10, 100, 1 000 and 10 000 documents
-    python -m bench --sizes 10 100 --load-seconds 5
+    python -m bench --sizes 10 100 --load-seconds 5 --target-seconds 10
     python -m bench --sizes 100 --soak   # and the soak test on the last size's graph (bench.soak)
 """
 
@@ -19,7 +19,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from bench import soak
+from bench import soak, wrk
 from bench.calls import DEFAULT_HOSTILE
 from bench.load import measure_load
 from bench.report import markdown
@@ -40,7 +40,8 @@ def machine() -> dict[str, Any]:
             "versions": {name: metadata.version(name) for name in PACKAGES}}
 
 
-def run_size(size: int, work: Path, repeat: int, clients: int, seconds: float) -> dict[str, Any]:
+def run_size(size: int, work: Path, repeat: int, clients: int, seconds: float,
+             target_seconds: float) -> dict[str, Any]:
     """Build, queries and export in a fresh process (its own peak memory); then the load."""
     print(f"[bench] {size} documents: build, store, queries, export …", file=sys.stderr, flush=True)
     command = [sys.executable, "-m", "bench.stage", "--size", str(size), "--work", str(work),
@@ -53,6 +54,9 @@ def run_size(size: int, work: Path, repeat: int, clients: int, seconds: float) -
           flush=True)
     mix = [Request(**r) for r in result["requests"]]
     result["load"] = measure_load(work / "graph.nq", mix, clients, seconds)
+    print(f"[bench] {size} documents: server targets with wrk, {target_seconds:g} s a run …", file=sys.stderr,
+          flush=True)
+    result["targets"] = wrk.measure(work / "graph.nq", mix, clients, target_seconds)
     return result
 
 
@@ -62,6 +66,8 @@ def main(argv: list[str] | None = None) -> None:
     args.add_argument("--repeat", type=int, default=30, help="timed runs of each request (default 30)")
     args.add_argument("--clients", type=int, default=16)
     args.add_argument("--load-seconds", type=float, default=30)
+    args.add_argument("--target-seconds", type=float, default=60,
+                      help="each wrk run of the server targets (default 60: memory must stay flat over it)")
     args.add_argument("--out", type=Path, default=ROOT / "docs", help="where benchmarks.json/.md go")
     args.add_argument("--soak", action="store_true",
                       help="then soak the last size's graph (64 clients, 60 s; docs/soak.md)")
@@ -73,7 +79,7 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="beskgraph-bench-") as scratch:
         for size in options.sizes:
             report["sizes"].append(run_size(size, Path(scratch) / str(size), options.repeat,
-                                            options.clients, options.load_seconds))
+                                            options.clients, options.load_seconds, options.target_seconds))
             write(report, options.out)  # after each size: a failure later keeps what was measured
         print(markdown(report))
         if options.soak:

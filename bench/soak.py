@@ -1,8 +1,9 @@
 """Soak test: ``server.py`` on loopback under many clients for a while, well-behaved requests
 (GraphQL, SPARQL, dumps, the description) with hostile ones mixed in. Reports errors and
 p50/p99 per kind of well-behaved request, the statuses the hostile ones got, whether a
-loopback canary was contacted (it must not be: no outbound requests), and the server's RSS
-sampled every second, with its slope. Prints the report and writes docs/soak.{md,json}.
+loopback canary was contacted (it must not be: no outbound requests), and the memory of the
+server's processes (PSS) sampled every second, with its slope. Prints the report and writes
+docs/soak.{md,json}.
 
     python -m bench.soak                              # 64 clients, 60 s, 100 generated documents
     python -m bench.soak --graph out/graph.nq --seconds 300
@@ -83,14 +84,14 @@ def canary() -> Iterator[tuple[str, list[str]]]:
 
 async def soak(server: Server, polite_calls: list[Call], hostile_calls: list[Call], clients: int,
                hostile_clients: int, seconds: float) -> tuple[Tally, Sampler, float]:
-    """Run the clients for ``seconds``; RSS sampled every second meanwhile."""
+    """Run the clients for ``seconds``; the server's memory (PSS of its processes) sampled every second."""
     tally = Tally()
     # idle connections are dropped before uvicorn's keep-alive timeout (5 s) could close one
     # that is being reused (the client would see a ReadError that is no fault of the request)
     limits = httpx.Limits(max_connections=clients, keepalive_expiry=2)
     async with httpx.AsyncClient(base_url=server.url, timeout=60, limits=limits) as client, \
             httpx.AsyncClient(base_url=server.url, timeout=30, limits=limits) as rough:
-        with Sampler(server.process.pid, 1.0) as sampler:
+        with Sampler(server.process.pid, 1.0, tree=True) as sampler:
             started = time.monotonic()
             stop = started + seconds
             attackers = [asyncio.create_task(_hostile_client(rough, hostile_calls, i, tally))
@@ -105,7 +106,7 @@ async def soak(server: Server, polite_calls: list[Call], hostile_calls: list[Cal
 
 
 def memory(sampler: Sampler) -> dict[str, Any]:
-    """RSS figures, slopes in MiB per minute over the whole run and its second half; open files."""
+    """Memory figures (PSS), slopes in MiB per minute over the whole run and its second half; open files."""
     samples = sampler.samples
     points = [(sample.seconds, sample.mib) for sample in samples]
     half = [(t, mib) for t, mib in points if t >= points[-1][0] / 2]
@@ -188,10 +189,11 @@ def markdown(result: dict[str, Any]) -> str:
             f"- Refused requests logged: {result['refusals_logged']} lines; unhandled exceptions: "
             f"{len(result['server_errors'])}" + "".join(f"; `{e}`" for e in result["server_errors"][:3])
             + ".",
-            f"- RSS sampled every second: {m['start_mib']:.0f} MiB at the start, {m['end_mib']:.0f} at the "
-            f"end, {m['max_mib']:.0f} at most; slope {m['slope_mib_per_min']:+.1f} MiB/min over the run, "
+            f"- Memory (PSS of all the server's processes) sampled every second: {m['start_mib']:.0f} MiB "
+            f"at the start, {m['end_mib']:.0f} at the end, {m['max_mib']:.0f} at most; "
+            f"slope {m['slope_mib_per_min']:+.1f} MiB/min over the run, "
             f"{m['second_half_slope_mib_per_min']:+.1f} MiB/min over its second half; "
-            f"at most {m['max_children']} child processes (SPARQL queries run in forked children).",
+            f"at most {m['max_children']} child processes of the server (its workers).",
             f"- Open files: {m['open_files']['start']} at the start, {m['open_files']['end']} at the end, "
             f"{m['open_files']['max']} at most.", ""]
     return "\n".join(out)

@@ -17,10 +17,13 @@ import httpx
 import pytest
 import uvicorn
 from starlette.applications import Starlette
+from virtuoso_server import virtuoso
 
 from beskgraph.build import BuildResult, build
 from beskgraph.config import SEEDS_DIR
 from beskgraph.store import EmbeddedStore, Store, open_store
+
+__all__ = ["virtuoso"]  # a session fixture: a real Virtuoso (tests/virtuoso_server.py)
 
 # Builds (also in the servers and CLIs the tests start) cache into a folder of this session.
 _CACHE = None if "BESKGRAPH_CACHE" in os.environ else tempfile.mkdtemp(prefix="beskgraph-test-cache-")

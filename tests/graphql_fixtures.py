@@ -71,18 +71,23 @@ def errors(client: TestClient, query: str, variables: dict[str, Any] | None = No
 
 
 def synthetic_interventions(count: int, offset: int = 0) -> bytes:
-    """TriG of ``count`` extra interventions, each with an evidence test of 3 answers.
+    """TriG of ``count`` extra interventions, each with an evidence test of 3 answers, with what
+    the shapes require of them (so every non-null field has its value).
 
     They reuse Middelfart and the seed's criteria pattern, so nested queries reach
     every level (municipality -> interventions -> tests -> assessments -> criterion).
     """
-    lines = []
+    document = f"<{BASE}source/synthetic-{offset}>"
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    lines = [f"{document} a <{BG}SourceDocument> ; <http://purl.org/dc/terms/identifier> "
+             f"\"synthetic-{offset}.txt\" ."]
     for n in range(offset, offset + count):
         node = f"<{BASE}intervention/410-synthetic-{n:05d}>"
         test = f"<{BASE}intervention/410-synthetic-{n:05d}/test/evidence>"
         lines.append(
             f"{node} a <{BG}Intervention> ; <http://purl.org/dc/terms/title> \"Syntetisk {n}\"@da ; "
-            f"<{BG}municipality> <{BASE}municipality/410> ; <{BG}testResult> {test} ."
+            f"<{BG}municipality> <{BASE}municipality/410> ; <{BG}testResult> {test} ; "
+            f"<http://www.w3.org/ns/prov#wasDerivedFrom> {document} ."
         )
         lines.append(
             f"{test} a <{BG}TestResult> ; <{BG}testKind> <{BG}EvidenceTest> ; "
@@ -90,10 +95,18 @@ def synthetic_interventions(count: int, offset: int = 0) -> bytes:
         )
         for position in (1, 2, 3):
             answer = f"<{BASE}intervention/410-synthetic-{n:05d}/test/evidence/answer/{position}>"
+            span = f"<{BASE}source/synthetic-{offset}#char={n * 3 + position},{n * 3 + position + 1}>"
             lines.append(
                 f"{test} <{BG}assessment> {answer} . {answer} a <{BG}Assessment> ; "
-                f"<{BG}answer> <{BG}Yes> ; <{BG}position> {position} ; "
+                f"<{BG}answer> <{BG}Yes> ; <{BG}position> {position} ; <{BG}text> \"Ja {position}\"@da ; "
+                f"<{BG}inferred> false ; <{BG}sourceSpan> {span} ; "
                 f"<{BG}criterion> <{BASE}criterion/evidence/synthetic-{position}> ."
+            )
+            lines.append(
+                f"{span} a <http://www.w3.org/ns/oa#TextPositionSelector> ; "
+                f"<http://www.w3.org/ns/oa#start> \"{n * 3 + position}\"^^<{xsd}nonNegativeInteger> ; "
+                f"<http://www.w3.org/ns/oa#end> \"{n * 3 + position + 1}\"^^<{xsd}nonNegativeInteger> ; "
+                f"<{BG}line> 1 ; <http://purl.org/dc/terms/isPartOf> {document} ."
             )
             lines.append(
                 f"<{BASE}criterion/evidence/synthetic-{position}> a <{BG}Criterion> ; "

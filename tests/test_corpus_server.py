@@ -83,9 +83,9 @@ def test_graphql_lists_the_documents_that_need_attention_with_their_problems(ser
     data = graphql(server, """{
       attention: documents(filter: {status: [LEFT_OUT, WARNINGS]}) { totalCount }
       leftOut: documents(filter: {status: [LEFT_OUT]}, first: 10) {
-        totalCount nodes { name kind status problems { severity stage line message focus path } } }
-      answers: documents(filter: {kind: [PARLIAMENTARY_ANSWER, PRESS_RELEASE, WEB_PAGE, COMMITTEE_LETTER, OTHER]}) {
-        nodes { name kind status } }
+        totalCount nodes { name documentKind status problems { severity stage line message focus path } } }
+      answers: documents(filter: {documentKind: [PARLIAMENTARY_ANSWER, PRESS_RELEASE, WEB_PAGE, COMMITTEE_LETTER, OTHER]}) {
+        nodes { name documentKind status } }
     }""")
     assert data["attention"]["totalCount"] == 9
     left_out = {d["name"]: d for d in data["leftOut"]["nodes"]}
@@ -97,9 +97,9 @@ def test_graphql_lists_the_documents_that_need_attention_with_their_problems(ser
                        "focus": "https://w3id.org/beskgraph/intervention/461-hurtig-afklaring-af-sygemeldte-med-"
                                 "behov-for-fleksjob/test/good-practice",
                        "path": BG + "publishedScore"}
-    assert left_out["kort_odense_score_7_5.txt"]["kind"] == "CATALOGUE_CARD"
-    assert left_out["tom.txt"]["kind"] is None
-    kinds = {d["name"]: (d["kind"], d["status"]) for d in data["answers"]["nodes"]}
+    assert left_out["kort_odense_score_7_5.txt"]["documentKind"] == "CATALOGUE_CARD"
+    assert left_out["tom.txt"]["documentKind"] is None
+    kinds = {d["name"]: (d["documentKind"], d["status"]) for d in data["answers"]["nodes"]}
     assert kinds == {
         "brev_til_beskaeftigelsesudvalget_2023.txt": ("COMMITTEE_LETTER", "OK"),
         "notat_samarbejde_a_kasser_latin1.txt": ("OTHER", "WARNINGS"),

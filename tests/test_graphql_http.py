@@ -150,11 +150,11 @@ def test_live_server_with_gql_client(live_url: str) -> None:
         assert session.client.schema is not None
         assert {"Municipality", "Intervention", "Letter", "Node"} <= set(session.client.schema.type_map)
         result = session.execute(gql("""{ municipality(code: "410") { name interventions { nodes {
-            title evidenceTest { score assessments { answer criterion { testKind } } } } } } }"""))
+            title evidenceTest { score assessments { nodes { answer criterion { testKind } } } } } } } }"""))
     [card] = result["municipality"]["interventions"]["nodes"]
-    answers = [a["answer"] for a in card["evidenceTest"]["assessments"]]
+    answers = [a["answer"] for a in card["evidenceTest"]["assessments"]["nodes"]]
     assert (card["evidenceTest"]["score"], answers.count("YES"), answers.count("PARTIAL")) == (4.3, 5, 2)
-    assert {a["criterion"]["testKind"] for a in card["evidenceTest"]["assessments"]} == {"EVIDENCE"}
+    assert {a["criterion"]["testKind"] for a in card["evidenceTest"]["assessments"]["nodes"]} == {"EVIDENCE"}
 
 
 def test_graphql_http_audit(serve_app: Callable[[Starlette], str], seeded_client: TestClient) -> None:

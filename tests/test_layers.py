@@ -24,6 +24,7 @@ LAYER_OF = {
     "build": "build", "reading": "build", "cache": "build", "clashes": "build", "changes": "build",
     "output": "build",
     "query": "store", "store": "store",
+    "derived": "derived", "aggregates": "derived", "search": "derived",
     "api": "api",
     "sync": "top", "launch": "top", "cli": "top",
 }
@@ -36,8 +37,9 @@ MAY_USE = {
     "validate": {"base", "model", "rdf"},
     "build": {"base", "model", "parse", "rdf", "validate"},
     "store": {"base"},  # a quad store knows nothing of the pipeline
-    "api": {"base", "model", "store"},
-    "top": {"base", "model", "parse", "rdf", "validate", "build", "store", "api"},
+    "derived": {"base", "store"},  # what is derived from a store's graphs (figures, the search index)
+    "api": {"base", "model", "store", "derived"},
+    "top": {"base", "model", "parse", "rdf", "validate", "build", "store", "derived", "api"},
 }
 
 

@@ -10,9 +10,9 @@ from starlette.testclient import TestClient
 gql_client, gql_store, seed_trig = fx.gql_client, fx.gql_store, fx.seed_trig
 
 RUDERSDAL = """{ letters(filter: {municipality: "230", dateFrom: "2018-07-01"}, orderBy: {field: DATE}) {
-    nodes { date referredOnly sender { kind name }
+    nodes { date referredOnly sender { partyKind name }
             signatories { name role }
-            recipients { name kind }
+            recipients { name partyKind }
             initiatives(first: 20) { nodes { title position } } } } }"""
 
 
@@ -26,8 +26,8 @@ def test_signatories_recipients_and_initiatives_in_the_order_written(gql_client:
         "Kursus i jobrettet samtale og virksomhedsrettet indsats", "Opfølgning på indsatserne"]
     assert [i["position"] for i in reply["initiatives"]["nodes"]] == [1, 2, 3, 4]
     answer = next(lt for lt in letters if lt["date"] == "2018-08-31"
-                  and any(r["kind"] == "MUNICIPALITY" for r in lt["recipients"]))
-    posts = [r["name"] for r in answer["recipients"] if r["kind"] == "POST"]
+                  and any(r["partyKind"] == "MUNICIPALITY" for r in lt["recipients"]))
+    posts = [r["name"] for r in answer["recipients"] if r["partyKind"] == "POST"]
     assert posts == ["borgmester, Rudersdal Kommune", "beskæftigelsesudvalgsformand, Rudersdal Kommune",
                      "jobcenterchef, Rudersdal Kommune"]
-    assert answer["recipients"][0]["kind"] == "MUNICIPALITY"
+    assert answer["recipients"][0]["partyKind"] == "MUNICIPALITY"

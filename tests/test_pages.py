@@ -110,15 +110,31 @@ def test_timeline_orders_letters_and_deadlines(site: str) -> None:
 
 
 def test_search_ranks_the_municipality_first(site: str, seed_store: EmbeddedStore) -> None:
-    hits = search(seed_store, "Middelfart")
+    hits = search(seed_store, "Middelfart").hits
     assert hits[0].iri == BASE + "municipality/410" and hits[0].label == "Middelfart"
+    assert hits[0].kind == "Kommune"
     assert any(h.iri == BASE + MIDDELFART for h in hits[1:])
     page = get(site, "/search", q="middelfart")
     assert page.index('href="/municipality/410"') < page.index(f'href="/{MIDDELFART}"')
     assert "<mark>Middelfart</mark>" in page
-    assert search(seed_store, "   ") == []
-    letters = search(seed_store, "jobklubber")
-    assert letters and all("jobklubber" in (h.before + h.match + h.after).lower() for h in letters)
+    assert search(seed_store, "   ").hits == []
+    letters = search(seed_store, "jobklubber").hits
+    # every hit shows the word it matched, in whichever inflection it has there
+    assert letters and all(any(marked and text.lower().startswith("jobklub") for text, marked in h.snippet.parts())
+                           for h in letters)
+
+
+def test_search_finds_every_inflection_and_says_how_many(site: str, seed_store: EmbeddedStore) -> None:
+    # a search for the plural finds texts with only the singular or the definite form
+    found = search(seed_store, "samtaler")
+    assert found.total == search(seed_store, "samtale").total > 20
+    marked = {text.lower() for h in found.hits for text, on in h.snippet.parts() if on}
+    assert {"samtaler", "samtale"} <= marked
+    page = get(site, "/search", q="samtaler")
+    assert f"{found.total} resultater for “samtaler”" in text_of(page)
+    # no node has both words: nodes with either are shown, and the page says so
+    page = get(site, "/search", q="Middelfart jobklubber")
+    assert "Ingen har alle ordene" in text_of(page) and 'href="/municipality/410"' in page
 
 
 @pytest.mark.parametrize("query", ['<script>alert(1)</script>', '" } ; DROP', "\\\\u0000'", "x" * 5000])

@@ -9,17 +9,24 @@ Documents that cannot be used are left out and logged; the service starts regard
 from __future__ import annotations
 
 import argparse
+import atexit
+import gc
 import logging
 import os
-from collections.abc import Sequence
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
+from .aggregates import materialise
 from .build import BuildResult, build, format_for
 from .cache import BuildCache, default_cache
 from .config import SEEDS_DIR
 from .formats.table import GRAPH_FORMATS
 from .model.common import Status
-from .store import Store, open_store
+from .search import search_index
+from .store import EmbeddedStore, RemoteStore, Store, open_store
 from .sync import stored_hashes, sync
 
 log = logging.getLogger("beskgraph")
@@ -33,8 +40,17 @@ def fill_store(store: Store, *, graph: Path | None = None, sources: Sequence[Pat
 
     A store that holds a build is brought in line with the sources graph by graph: only
     documents whose content changed are parsed and validated again (``cache``: default
-    location, see :mod:`beskgraph.cache`), and only their graphs are written.
+    location, see :mod:`beskgraph.cache`), and only their graphs are written. Then what
+    is derived from the graph (the aggregates graph, the search index) is brought in line.
     """
+    done = _fill(store, graph=graph, sources=sources, rebuild=rebuild, cache=cache)
+    materialise(store)
+    search_index(store).refresh()
+    return done
+
+
+def _fill(store: Store, *, graph: Path | None, sources: Sequence[Path], rebuild: bool,
+          cache: BuildCache | None) -> str:
     if graph is not None:
         store.load_dataset(graph.read_bytes(), MEDIA_TYPES[format_for(graph)])
         return f"loaded {graph}"
@@ -72,22 +88,76 @@ def parser() -> argparse.ArgumentParser:
                       help="memory (default), oxigraph:/dir, or a SPARQL server URL (env BESKGRAPH_STORE)")
     args.add_argument("--graph", type=Path, default=None, help="serve a built graph instead of building")
     args.add_argument("--rebuild", action="store_true", help="rebuild even if the store holds a graph")
+    args.add_argument("--workers", type=int, default=0,
+                      help="server processes (default: env BESKGRAPH_WORKERS, else one per core)")
     args.add_argument("sources", nargs="*", type=Path, help="source files or folders (default: seeds/)")
     return args
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    from .api.serve import serve
+    from .api.serve import serve_workers
 
     options = parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(message)s")
-    store = open_store(options.store)
-    log.info(fill_store(store, graph=options.graph, sources=options.sources or [SEEDS_DIR],
-                        rebuild=options.rebuild))
-    serve(store, host=options.host, port=options.port, extra_routes=extra_routes(store))
+    serve_workers(graph_load(options), host=options.host, port=options.port, workers=options.workers,
+                  extra_routes=lambda: extra_routes(None))
 
 
-def extra_routes(store: Store) -> list:
+def graph_load(options: argparse.Namespace) -> Callable[[bool], Callable[[], Store]]:
+    """Fill the store (again: ``True``, bringing it in line with the sources) and say how a worker
+    process opens what was filled: the in-memory store itself (copied on write by ``fork``), a
+    read-only checkpoint of an on-disk store (see :class:`Checkpoints`), or its own connection
+    to a remote store."""
+    url = (options.store if options.store is not None else os.environ.get("BESKGRAPH_STORE", "")).strip()
+    fill = partial(fill_store, graph=options.graph, sources=options.sources or [SEEDS_DIR])
+    if url.startswith("oxigraph:"):
+        return Checkpoints(Path(url.removeprefix("oxigraph:")), fill, options.rebuild).load
+    store = open_store(url)
+
+    def load(again: bool) -> Callable[[], Store]:
+        log.info(fill(store, rebuild=options.rebuild or again))
+        return (lambda: open_store(url)) if isinstance(store, RemoteStore) else (lambda: store)
+
+    return load
+
+
+class Checkpoints:
+    """An on-disk store filled here and served by workers from read-only checkpoints.
+
+    The store is open only while it is filled; then a checkpoint (hard links to its files)
+    is made beside it, one per load, and the store is closed: a process forked with an
+    open RocksDB hangs on its locks. Earlier checkpoints are removed at the next load
+    (their workers are gone by then) and all of them at exit or at the next start.
+    """
+
+    def __init__(self, path: Path, fill: Callable[..., str], rebuild: bool) -> None:
+        self.path, self.fill, self.rebuild = path, fill, rebuild
+        self.prefix = f".{path.name}.generation-"
+        self._owner = os.getpid()  # forked workers inherit the exit hook: only this process removes
+        self._remove()
+        atexit.register(self._remove)
+
+    def load(self, again: bool) -> Callable[[], Store]:
+        self._remove()
+        store = EmbeddedStore(self.path)
+        try:
+            log.info(self.fill(store, rebuild=self.rebuild or again))
+            folder = Path(tempfile.mkdtemp(prefix=self.prefix, dir=self.path.parent))
+            store.backup(folder / "store")
+        finally:
+            store.close()
+            del store
+            gc.collect()  # the RocksDB instance closes with its last reference
+        return lambda: EmbeddedStore(folder / "store", read_only=True)
+
+    def _remove(self) -> None:
+        if os.getpid() != self._owner:
+            return
+        for folder in self.path.parent.glob(self.prefix + "*"):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def extra_routes(store: Store | None) -> list:
     """Routes beyond SPARQL and dumps: the GraphQL endpoint (it reaches the store via the app)."""
     from .api.graphql import graphql_routes
 

@@ -3,7 +3,8 @@
 Every named graph of a build states its own digest (``<graph> bg:graphDigest "…"``). The
 store is asked for the digests it holds (one query); a graph whose digest differs is
 replaced (one atomic write per graph), a graph the build no longer has is dropped, and
-the rest is left alone. An empty store is bulk-loaded instead.
+the rest is left alone. An empty store is bulk-loaded instead. Graphs derived from the
+others (:mod:`beskgraph.derived`) are not the build's: a sync leaves them to their owner.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .build import BuildResult
+from .derived import DIGESTS, is_derived
 from .store import Store
 from .vocabulary import BG, DCTERMS
 
-DIGESTS = f"SELECT ?g ?d WHERE {{ GRAPH ?g {{ ?g <{BG.graphDigest}> ?d }} }}"
 DOCUMENT_HASHES = (
     f"SELECT ?name ?hash WHERE {{ GRAPH ?g {{ ?d a <{BG.SourceDocument}> ; "
     f"<{DCTERMS.identifier}> ?name ; <{BG.contentHash}> ?hash }} }}"
@@ -48,7 +49,7 @@ def sync(store: Store, result: BuildResult) -> Synced:
         if held.get(chunk.name) != chunk.digest:
             store.replace_graph(chunk.name, chunk.ntriples(), "application/n-triples")
             replaced += 1
-    gone = [graph for graph in store.graphs() if graph not in wanted]
+    gone = [graph for graph in store.graphs() if graph not in wanted and not is_derived(graph)]
     for graph in gone:
         store.drop_graph(graph)
     return Synced(replaced, len(gone), len(result.chunks) - replaced)

@@ -11,9 +11,11 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import BaseRoute
 
 from beskgraph.api import description, dumps, pages, resources, sparql
+from beskgraph.api.caching import HttpCaching
 from beskgraph.api.dump_cache import DumpCache
 from beskgraph.api.errors import EXCEPTION_HANDLERS
 from beskgraph.api.generations import LoadTimes, PerGeneration
+from beskgraph.api.persisted_queries import PersistedQueries
 from beskgraph.api.refusals import RefusalLog
 from beskgraph.api.settings import Settings
 from beskgraph.store import Store
@@ -32,6 +34,8 @@ def create_app(
     ``request.app.state.store``. The pages come first: their ``GET /sparql`` answers a
     browser without a query with the editor and hands everything else to the endpoint.
     Every endpoint reads only, so CORS allows ``settings.cors_origins`` (default ``*``).
+    Persisted queries (``persisted_queries``) are resolved before HTTP caching
+    (``caching``: validators, a response cache, compression) sees the request.
     """
     settings = settings or Settings.from_env()
     app = Starlette(
@@ -42,7 +46,10 @@ def create_app(
             Middleware(RefusalLog),
             Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                        allow_methods=["GET", "POST"], allow_headers=["*"],
-                       expose_headers=["Link", "Content-Disposition", "Vary"], max_age=600),
+                       expose_headers=["Link", "Content-Disposition", "Vary", "ETag", "X-Cache"],
+                       max_age=600),
+            Middleware(PersistedQueries, path=settings.graphql_path),
+            Middleware(HttpCaching, graphql_path=settings.graphql_path),
         ],
     )
     app.state.store = store

@@ -26,12 +26,13 @@ PROBES = 8  # generations read at once
 class LoadTimes:
     """When each generation was loaded, as far as this server can tell.
 
-    The generation first seen is dated when this object was made (the API is created
-    right after the load); a later one when it is first seen. Only the latest is kept.
+    The generation first seen is dated ``loaded`` (default: when this object was made, as
+    the API is created right after the load); a later one when it is first seen. Only the
+    latest is kept.
     """
 
-    def __init__(self) -> None:
-        self._started = _now()
+    def __init__(self, loaded: dt.datetime | None = None) -> None:
+        self._started = (loaded or _now()).replace(microsecond=0)
         self._latest: tuple[int, dt.datetime] | None = None
 
     def of(self, generation: int) -> dt.datetime:

@@ -1,21 +1,47 @@
-"""Run the API with uvicorn."""
+"""Run the API with uvicorn: in this process (:func:`serve`) or from worker processes
+(:func:`serve_workers`, see ``beskgraph.api.workers``)."""
 
 from __future__ import annotations
 
+import atexit
+import datetime as dt
 import logging
 import os
-from collections.abc import Sequence
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+from pathlib import Path
 
 import uvicorn
+from starlette.applications import Starlette
 from starlette.routing import BaseRoute
 
 from beskgraph.api.app import create_app
+from beskgraph.api.dump_cache import DumpCache
+from beskgraph.api.generations import LoadTimes
+from beskgraph.api.graph_version import code_digest
 from beskgraph.api.links import listen_url
 from beskgraph.api.settings import Settings
-from beskgraph.store import Store
+from beskgraph.api.workers import Load, Supervisor, listening_socket
+from beskgraph.store import RemoteStore, Store
 
 log = logging.getLogger("beskgraph")
+
+
+def _settings(settings: Settings | None, host: str, port: int) -> Settings:
+    """``settings`` (default: from the environment) with links starting at the address served on
+    unless ``BESKGRAPH_PUBLIC_URL`` names a public one."""
+    settings = settings or Settings.from_env()
+    if not settings.public_url:
+        settings = replace(settings, public_url=listen_url(host, port))
+        log.info("links in descriptions start with %s (set BESKGRAPH_PUBLIC_URL for a public address)",
+                 settings.public_url)
+    return settings
+
+
+def _port(port: int | None) -> int:
+    return int(os.environ.get("PORT", "8000")) if port is None else port
 
 
 def serve(
@@ -27,17 +53,56 @@ def serve(
     settings: Settings | None = None,
     log_level: str = "info",
 ) -> None:
-    """Serve the API until interrupted; ``port`` defaults to env ``PORT``, then 8000.
+    """Serve the API in this process until interrupted; ``port`` defaults to env ``PORT``, then 8000.
 
     Links the API publishes start with ``settings.public_url`` (env ``BESKGRAPH_PUBLIC_URL``),
     by default the address served on here.
     """
-    if port is None:
-        port = int(os.environ.get("PORT", "8000"))
-    settings = settings or Settings.from_env()
-    if not settings.public_url:
-        settings = replace(settings, public_url=listen_url(host, port))
-        log.info("links in descriptions start with %s (set BESKGRAPH_PUBLIC_URL for a public address)",
-                 settings.public_url)
-    app = create_app(store, extra_routes=extra_routes, settings=settings)
+    port = _port(port)
+    app = create_app(store, extra_routes=extra_routes, settings=_settings(settings, host, port))
     uvicorn.run(app, host=host, port=port, log_level=log_level)
+
+
+def serve_workers(
+    load: Callable[[bool], Callable[[], Store]],
+    host: str = "127.0.0.1",
+    port: int | None = None,
+    *,
+    workers: int = 0,
+    extra_routes: Callable[[], Sequence[BaseRoute]] = tuple,
+    settings: Settings | None = None,
+    log_level: str = "info",
+) -> None:
+    """Serve the graph ``load`` loads from ``workers`` processes (0: ``Settings.workers``, else
+    one per core) until SIGTERM or SIGINT; SIGHUP loads again (``load(True)``). The workers of
+    one load share their dump files (``DumpCache(shared=True)``)."""
+    port = _port(port)
+    settings = _settings(settings, host, port)
+    count = workers or settings.workers or os.cpu_count() or 1
+    loaded: list[dt.datetime] = []
+
+    def timed(again: bool) -> Callable[[], Store]:
+        opener = load(again)
+        loaded[:] = [dt.datetime.now(dt.UTC)]
+        return opener
+
+    dumps = Path(tempfile.mkdtemp(prefix="beskgraph-dumps-", dir=settings.dump_dir))
+    atexit.register(shutil.rmtree, dumps, ignore_errors=True)  # the supervisor's (workers end with _exit)
+
+    def make_app(store: Store, generation: int) -> Starlette:
+        app = create_app(store, extra_routes=extra_routes(), settings=settings)
+        app.state.load_times = LoadTimes(loaded[0])  # the same Last-Modified in every worker
+        if isinstance(store, RemoteStore):
+            return app  # others may write to it: each worker sees the changes in its own time
+        # The workers of one load share their dump files; those of the load before last are gone.
+        for old in dumps.glob("generation-*"):
+            if int(old.name.removeprefix("generation-")) < generation - 1:
+                shutil.rmtree(old, ignore_errors=True)
+        app.state.dumps.close()
+        app.state.dumps = DumpCache(store, dumps / f"generation-{generation}", settings.max_dump_builds,
+                                    shared=True)
+        return app
+
+    code_digest()  # once, before the workers are forked (25 ms of reading files)
+    timed_load: Load = timed
+    Supervisor(timed_load, make_app, listening_socket(host, port), count, log_level).run()

@@ -47,6 +47,11 @@ class Settings:
     sources: tuple[str, ...] = field(default=(str(SEEDS_DIR),), metadata={"separator": os.pathsep})
     dump_dir: str | None = None  # dump files go in a private directory made here (default: temp dir)
     max_dump_builds: int = 1  # dumps being built at once; others wait (each holds the graph in memory)
+    cache_max_age: int = 60  # seconds HTTP caches may reuse a read answer (Cache-Control max-age)
+    response_cache_bytes: int = 64_000_000  # answers kept for repeated requests, per worker
+    response_cache_entry_bytes: int = 2_000_000  # a longer answer is streamed, not kept
+    persisted_queries_bytes: int = 16_000_000  # query texts kept for persisted queries, per worker
+    workers: int = 0  # server processes (0: one per core)
 
     @property
     def query_limits(self) -> QueryLimits:

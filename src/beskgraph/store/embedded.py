@@ -37,9 +37,8 @@ from typing import IO, Literal
 import pyoxigraph as ox
 
 from beskgraph.formats.answers import AnswerFormats
-from beskgraph.formats.table import Format
 from beskgraph.store.children import Budget, QueryJob, Started, fork_child, run_child, serve_job
-from beskgraph.store.errors import NotAcceptable, QuerySyntaxError, StoreError, StoreUnavailable
+from beskgraph.store.errors import QuerySyntaxError, StoreError, StoreUnavailable, accepted
 from beskgraph.store.fork_server import fork_server
 from beskgraph.store.recording import note_query
 from beskgraph.store.serialize import dump_dataset, rdf_format
@@ -144,13 +143,13 @@ class EmbeddedStore:
         its form; returns that format's media type."""
         result = self._query(query, default_graph_uris, named_graph_uris, base_iri)
         if isinstance(result, ox.QueryTriples):
-            graph = _chosen(formats.graph, "a graph")
+            graph = accepted(formats.graph, "a graph")
             result.serialize(out, format=graph.rdf_format)
             return graph.media_type
         if isinstance(result, ox.QueryBoolean):
-            fmt = _chosen(formats.boolean, "a boolean")
+            fmt = accepted(formats.boolean, "a boolean")
         else:
-            fmt = _chosen(formats.solutions, "solutions")
+            fmt = accepted(formats.solutions, "solutions")
         result.serialize(out, format=fmt.results_format)
         return fmt.media_type
 
@@ -165,8 +164,9 @@ class EmbeddedStore:
         return outcome.body, outcome.media_type or ""
 
     def _start(self, job: QueryJob, budget: Budget) -> Started:
-        if self.isolation == "worker" and self._snapshots is not None:
-            snapshot = self._snapshots.current(self._generation)
+        if self.isolation == "worker" and self.path is not None:
+            # a read-only store is never written: its own files are a stable snapshot
+            snapshot = self._snapshots.current(self._generation) if self._snapshots else self.path
             return fork_server().fork(_disk_worker, job, budget, str(snapshot))
         return fork_child(job, budget, self)
 
@@ -264,6 +264,11 @@ class EmbeddedStore:
         # N-Triples escapes newlines in literals: " .\n" only ends a line.
         return ntriples.replace(b" .\n", f" {graph} .\n".encode())
 
+    def backup(self, target: Path) -> None:
+        """A consistent copy of the on-disk store at ``target`` (hard links to its files), e.g. for
+        processes that open it read-only while this one writes."""
+        self._store.backup(str(target))
+
     def close(self) -> None:
         """Flush an on-disk store, drop its query snapshot; the in-memory one is freed with the object."""
         if self.path:
@@ -271,12 +276,6 @@ class EmbeddedStore:
                 self._store.flush()
         if self._snapshots is not None:
             self._snapshots.close()
-
-
-def _chosen(fmt: Format | None, form: str) -> Format:
-    if fmt is None:
-        raise NotAcceptable(f"none of the accepted media types holds {form}, the answer of this query")
-    return fmt
 
 
 def _default_isolation(path: Path | None) -> Isolation:

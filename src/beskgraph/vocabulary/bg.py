@@ -74,6 +74,7 @@ class BG(DefinedNamespace):
     advice: URIRef  # advice
     answerCount: URIRef  # answer count
     appendixNumber: URIRef  # appendix number
+    assessmentCount: URIRef  # assessment count
     atLine: URIRef  # at line
     characterCount: URIRef  # character count
     citation: URIRef  # citation
@@ -81,27 +82,35 @@ class BG(DefinedNamespace):
     collection: URIRef  # collection
     computedScore: URIRef  # recomputed score
     contentHash: URIRef  # content hash
+    correspondenceCount: URIRef  # correspondence count
     dateReceived: URIRef  # date received
     dateText: URIRef  # date as written
     deadlineEnd: URIRef  # deadline end
     deadlineKind: URIRef  # deadline kind
     deadlineStart: URIRef  # deadline start
     deadlineText: URIRef  # deadline as written
+    evidenceScore: URIRef  # evidence score
     experiences: URIRef  # experiences and results
     focus: URIRef  # focus
+    goodPracticeScore: URIRef  # good practice score
     graphDigest: URIRef  # graph digest
     inferred: URIRef  # inferred
+    interventionCount: URIRef  # intervention count
     item: URIRef  # item (nr.)
     kommunekode: URIRef  # municipality code
+    letterCount: URIRef  # letter count
     line: URIRef  # line
     managementRecommendation: URIRef  # management recommendation
     matchScore: URIRef  # match score
+    mentionedInCount: URIRef  # mentioned in letter count
     message: URIRef  # message
+    noCount: URIRef  # no count
     openEnded: URIRef  # open-ended
     organisationRequirements: URIRef  # organisational requirements
     pageImage: URIRef  # page image
     pageNumber: URIRef  # page number
     paragraph: URIRef  # section (§)
+    partialCount: URIRef  # partial count
     period: URIRef  # period
     periodEnd: URIRef  # period end
     periodStart: URIRef  # period start
@@ -115,6 +124,7 @@ class BG(DefinedNamespace):
     scope: URIRef  # scope
     scoreReproduces: URIRef  # score reproduces
     session: URIRef  # session
+    sourcesDigest: URIRef  # sources digest
     stage: URIRef  # stage
     statement: URIRef  # statement
     status: URIRef  # status
@@ -123,6 +133,7 @@ class BG(DefinedNamespace):
     text: URIRef  # text
     threshold: URIRef  # threshold
     weekDeadline: URIRef  # week deadline
+    yesCount: URIRef  # yes count
 
     # Concept schemes (controlled lists)
     AnswerValues: URIRef

@@ -15,19 +15,28 @@ from graphql import GraphQLError
 
 log = logging.getLogger("beskgraph.graphql")
 INTERNAL = "INTERNAL_SERVER_ERROR"
+INCOMPLETE = "INCOMPLETE_DATA"  # a node lacks a value its shapes require (a store not built by beskgraph)
+NON_NULL = "Cannot return null for non-nullable field"
 BAD_USER_INPUT = "BAD_USER_INPUT"  # variables and arguments the schema cannot take
 MAX_SHOWN = 160  # characters of a message kept in a log line
 
 
 def is_fault(error: GraphQLError) -> bool:
-    """Raised at a field by something other than a GraphQLError (variable errors have no path)."""
+    """Raised at a field by something other than a GraphQLError (variable errors have no path),
+    and not graphql-core's report of a missing non-null value (data, not a bug)."""
     return error.path is not None and error.original_error is not None and not isinstance(
-        error.original_error, GraphQLError)
+        error.original_error, GraphQLError) and not _incomplete(error)
+
+
+def _incomplete(error: GraphQLError) -> bool:
+    return isinstance(error.original_error, TypeError) and error.message.startswith(NON_NULL)
 
 
 def code_of(error: GraphQLError) -> str:
     if is_fault(error):
         return INTERNAL
+    if _incomplete(error):
+        return INCOMPLETE
     return str((error.extensions or {}).get("code") or BAD_USER_INPUT)
 
 

@@ -27,13 +27,26 @@ from typing import Any, TypeVar
 
 import strawberry
 from anyio import CapacityLimiter, to_thread
-from graphql import DocumentNode, GraphQLError, GraphQLLeafType
+from graphql import (
+    DocumentNode,
+    GraphQLEnumType,
+    GraphQLError,
+    GraphQLLeafType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLScalarType,
+    Undefined,
+)
+from graphql.pyutils import Path, gather_with_cancel
 from starlette.types import Receive
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types import ExecutionContext
 
 from beskgraph.api.graphql.errors import log_faults
+from beskgraph.api.graphql.fields import Failed
 
 T = TypeVar("T")
 LEAF_OVERHEAD = 8  # bytes a leaf costs in the response besides its text (key, quotes, comma)
@@ -97,11 +110,12 @@ class Guard:
             self.stop(Stop.TOO_LARGE)
         self._abort_if_stopped()
 
-    def charge_object(self) -> None:
-        """Count an object about to be completed, before its fields are resolved. Past the
-        budget, or once stopped, abort the run here: graphql-core completes thousands of
-        objects without an await, where a cancellation would wait (seconds)."""
-        self.objects += 1
+    def charge_object(self, count: int = 1) -> None:
+        """Count objects about to be completed, before their fields are resolved (the planner
+        counts a level's nodes before it loads their records). Past the budget, or once
+        stopped, abort the run here: graphql-core completes thousands of objects without an
+        await, where a cancellation would wait (seconds)."""
+        self.objects += count
         if self.objects > self.max_objects:
             self.exceeded = self.exceeded or f"{self.max_objects} objects"
             self.stop(Stop.TOO_LARGE)
@@ -110,6 +124,12 @@ class Guard:
     def _abort_if_stopped(self) -> None:
         if self.stopped is not None:
             raise asyncio.CancelledError  # not an Exception: no resolver error handling catches it
+
+
+def current_guard() -> Guard | None:
+    """The guard of the run this code is part of (None outside :func:`run_guarded`)."""
+    run = _RUN.get(None)
+    return run.guard if run is not None else None
 
 
 @dataclass(frozen=True)
@@ -147,24 +167,213 @@ class GuardedExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
     An object is charged before its fields are resolved, so a response growing past
     its budget stops before the store is asked for the records of the objects too many
-    (they take ~5 KB each in memory, whatever fields are asked).
+    (they take ~5 KB each in memory, whatever fields are asked); node objects are
+    charged by the planner, which builds them (``PRECHARGED``).
+
+    A leaf read from a plain attribute (a scalar of a node, built from its record) is
+    completed here in a few steps: no resolve info, no resolver call. Anything unusual
+    (no value, a value that does not serialise) takes graphql-core's own way, which
+    reports it.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         run = _RUN.get(None)
         self.guard = run.guard if run is not None else None
+        self._plans: dict[int, tuple[Any, list[tuple[str, Any, Any]]]] = {}
 
-    def complete_object_value(self, *args: Any, **kwargs: Any) -> Any:
+    def execute_fields(self, parent_type: GraphQLObjectType, source_value: Any, path: Path | None,
+                       grouped_field_set: Any, position_context: Any) -> Any:
+        """graphql-core's ``execute_fields``, with the fields of a prefetched object (see
+        ``fields.fast``) completed here: a scalar from its attribute, an object field from
+        what the planner attached for its response key, without resolve info, arguments or a
+        resolver call. Any other field, and any value the fast way cannot complete, goes
+        through graphql-core's ``execute_field``."""
+        prefetched = getattr(source_value, "_prefetched", None)
+        if prefetched is None:
+            return super().execute_fields(parent_type, source_value, path, grouped_field_set,
+                                          position_context)
+        results: dict[str, Any] = {}
+        awaitable_fields: list[str] = []
+        attributes = source_value.__dict__
+        try:
+            for response_name, field_details_list, step in self._plan(parent_type, grouped_field_set):
+                if step is not None and step[0] is _LEAF:  # the common case, inline
+                    value = attributes.get(step[1], _SLOW)
+                    if value is _SLOW:
+                        value = getattr(source_value, step[1], None)  # read from the record once
+                    if value is None:
+                        if not step[3]:
+                            results[response_name] = None
+                            continue
+                    else:
+                        serialized = self._leaf(step[2], value)
+                        if serialized is not _SLOW:
+                            results[response_name] = serialized
+                            continue
+                elif step is not None:
+                    result = self._fast(step, response_name, field_details_list, parent_type, path,
+                                        prefetched, position_context)
+                    if result is not _SLOW:
+                        results[response_name] = result
+                        if result is not None and type(result) is not dict and self.is_awaitable(result):
+                            awaitable_fields.append(response_name)
+                        continue
+                result = self.execute_field(parent_type, source_value, field_details_list,
+                                            Path(path, response_name, parent_type.name), position_context)
+                if result is not Undefined:
+                    results[response_name] = result
+                    if self.is_awaitable(result):
+                        awaitable_fields.append(response_name)
+        except Exception:
+            if awaitable_fields:
+                self.settle_in_background([results[name] for name in awaitable_fields])
+            raise
+        if not awaitable_fields:
+            return results
+
+        async def get_results() -> dict[str, Any]:
+            awaited = await gather_with_cancel(*(results[name] for name in awaitable_fields))
+            results.update(zip(awaitable_fields, awaited, strict=True))
+            return results
+
+        return get_results()
+
+    def _fast(self, step: tuple[Any, ...], response_name: str, field_details_list: Any,
+              parent_type: GraphQLObjectType, path: Path | None, prefetched: dict[str, Any],
+              position_context: Any) -> Any:
+        """``__typename``, or an object field the planner attached (``_SLOW``: graphql-core's way)."""
+        if step[0] is _TYPENAME:
+            return parent_type.name
+        value = prefetched.get(response_name, _SLOW)
+        if value is _SLOW or value is None or isinstance(value, Failed):
+            return _SLOW
+        if step[2] is not None:  # a scalar the planner attached (a connection's totalCount)
+            return self._leaf(step[2], value)
+        if not _completable(value):
+            return _SLOW
+        field_type = step[1].type
+        field_path = Path(path, response_name, parent_type.name)
+        try:
+            completed = self._complete(field_type, field_details_list, field_path, value, position_context)
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, field_type, field_details_list, field_path)
+            return None
+        if not self.is_awaitable(completed):
+            return completed
+
+        async def await_completed() -> Any:
+            try:
+                return await completed
+            except Exception as raw_error:
+                self.handle_field_error(raw_error, field_type, field_details_list, field_path)
+                return None
+
+        return await_completed()
+
+    def _leaf(self, serialize: Any, value: Any) -> Any:
+        try:
+            serialized = serialize(value)
+        except Exception:
+            return _SLOW
+        if serialized is None or serialized is Undefined:
+            return _SLOW
         if self.guard is not None:
+            self.guard.charge(LEAF_OVERHEAD + (len(serialized) if type(serialized) is str else 0))
+        return serialized
+
+    def _complete(self, return_type: Any, field_details_list: Any, path: Path, value: Any,
+                  position_context: Any) -> Any:
+        """Complete a prefetched object or list of them (checked by ``_completable``): its fields
+        by ``execute_fields``, with no resolve info or type check (the planner built it)."""
+        if isinstance(return_type, GraphQLNonNull):
+            return_type = return_type.of_type
+        if isinstance(return_type, GraphQLList):
+            items = [self._complete(return_type.of_type, field_details_list, Path(path, index, None), item,
+                                    position_context) for index, item in enumerate(value)]
+            waiting = [index for index, item in enumerate(items) if self.is_awaitable(item)]
+            if not waiting:
+                return items
+
+            async def gather_items() -> list[Any]:
+                awaited = await gather_with_cancel(*(items[index] for index in waiting))
+                for index, item in zip(waiting, awaited, strict=True):
+                    items[index] = item
+                return items
+
+            return gather_items()
+        runtime = return_type if isinstance(return_type, GraphQLObjectType) else self.schema.get_type(
+            type(value).__name__)
+        if self.guard is not None and runtime.name not in PRECHARGED:
             self.guard.charge_object()
-        return super().complete_object_value(*args, **kwargs)
+        grouped_field_set = self.collect_subfields(runtime, field_details_list)[0]
+        return self.execute_fields(runtime, value, path, grouped_field_set, position_context)
+
+    def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> list[tuple[str, Any, Any]]:
+        """For each response key: its fields and how to complete it fast (None: graphql-core's way)."""
+        found = self._plans.get(id(grouped_field_set))
+        if found is None:
+            middleware = self.middleware_manager is not None and self.middleware_manager.middlewares
+            steps = [(name, details, None if middleware else _step(parent_type, details[0].node.name.value))
+                     for name, details in grouped_field_set.items()]
+            found = self._plans[id(grouped_field_set)] = (grouped_field_set, steps)  # kept: its id stays
+        return found[1]
+
+    def complete_object_value(self, return_type: GraphQLObjectType, *args: Any, **kwargs: Any) -> Any:
+        if self.guard is not None and return_type.name not in PRECHARGED:
+            self.guard.charge_object()
+        return super().complete_object_value(return_type, *args, **kwargs)
 
     def complete_leaf_value(self, return_type: GraphQLLeafType, result: Any) -> Any:  # type: ignore[override]
         value = super().complete_leaf_value(return_type, result)
         if self.guard is not None:
             self.guard.charge(LEAF_OVERHEAD + (len(value) if isinstance(value, str) else 0))
         return value
+
+
+PRECHARGED: set[str] = set()  # object types whose objects the planner charges as it builds them
+_SLOW = object()  # "complete this field graphql-core's way"
+_TYPENAME, _LEAF, _PREFETCHED = object(), object(), object()
+
+
+def _completable(value: Any) -> bool:
+    """A prefetched object, or a list of them, that ``_complete`` can complete."""
+    if isinstance(value, list):
+        return all(item is not None and hasattr(item, "_prefetched") for item in value)
+    return hasattr(value, "_prefetched")
+
+
+_STEPS: dict[tuple[GraphQLObjectType, str], tuple[Any, ...] | None] = {}  # fields of a schema, read once
+
+
+def _step(parent_type: GraphQLObjectType, name: str) -> tuple[Any, ...] | None:
+    """How to complete a field fast (see ``_read_step``), read once per field."""
+    key = (parent_type, name)
+    if key not in _STEPS:
+        _STEPS[key] = _read_step(parent_type, name)
+    return _STEPS[key]
+
+
+def _read_step(parent_type: GraphQLObjectType, name: str) -> tuple[Any, ...] | None:
+    """How to complete a field fast: ``(_TYPENAME,)``; ``(_LEAF, attribute, serialise, non-null)``
+    for a scalar or enum strawberry reads from a plain attribute; ``(_PREFETCHED, field, serialise
+    or None)`` for a field whose value the planner attaches; None for any other field."""
+    if name == "__typename":
+        return (_TYPENAME,)
+    field = parent_type.fields.get(name)
+    if field is None:
+        return None
+    non_null = isinstance(field.type, GraphQLNonNull)
+    named = field.type.of_type if non_null else field.type
+    if getattr(field.resolve, "prefetched", False):
+        leaf = isinstance(named, (GraphQLScalarType, GraphQLEnumType))
+        return (_PREFETCHED, field, named.serialize if leaf else None)
+    if not getattr(field.resolve, "_is_default", False) or field.args:
+        return None
+    definition = field.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    if not isinstance(named, (GraphQLScalarType, GraphQLEnumType)) or definition is None:
+        return None
+    return (_LEAF, definition.python_name, named.serialize, non_null)
 
 
 class GuardedSchema(strawberry.Schema):

@@ -7,7 +7,6 @@ import binascii
 
 from graphql import GraphQLError
 
-from beskgraph.api.graphql.mapping import ENTITIES
 from beskgraph.store import StoreError
 from beskgraph.store.base import sparql_iri
 
@@ -17,13 +16,13 @@ def encode_id(type_name: str, iri: str) -> str:
 
 
 def decode_id(global_id: str) -> tuple[str, str]:
-    """``(type, IRI)`` of a global ID; a GraphQL error when it is not one."""
+    """``(type name, IRI)`` of a global ID; a GraphQL error when it is not one."""
     try:
         text = base64.urlsafe_b64decode(global_id + "=" * (-len(global_id) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
         raise _bad_id(global_id) from exc
     type_name, _, iri = text.partition(":")
-    if type_name not in ENTITIES or not iri:
+    if not type_name.isidentifier() or not iri:
         raise _bad_id(global_id)
     return type_name, checked_iri(iri)
 

@@ -1,4 +1,8 @@
-"""Filters and orderings of the GraphQL lists, turned into SPARQL listings.
+"""Filters and orderings of the lists, turned into SPARQL listings.
+
+Each listable type has one :class:`ListSpec`: its filter and order inputs and how they
+become graph patterns and a sort key. Top-level lists and nested connections of a type
+take the same arguments. Paths come from the types' field declarations.
 
 Filters are plain joins on ``?s``, not ``FILTER EXISTS``: the listing queries select
 DISTINCT nodes, so a node matched twice still counts once, and the engine can start
@@ -8,136 +12,439 @@ once per node of the class (2 s for a filtered page of 1 000 cards; 0.1 s as joi
 
 from __future__ import annotations
 
-from beskgraph.api.graphql import inputs
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+
+from beskgraph.api.graphql import inputs, types
+from beskgraph.api.graphql.fields import Path
 from beskgraph.api.graphql.ids import node_iri
-from beskgraph.api.graphql.mapping import ENTITIES, TEST_KIND_IRIS, XSD
 from beskgraph.api.graphql.queries import (
-    BY_IRI,
+    RDF_TYPE,
+    XSD,
     Listing,
     SortKey,
+    by_iri,
     contains,
     field_key,
     iri,
-    score_key,
     text_pattern,
 )
 from beskgraph.api.graphql.queries import string as lit
+from beskgraph.api.graphql.registry import TypeInfo, candidates, declared, info_of
 
-MUNICIPALITY = ENTITIES["Municipality"]
-INTERVENTION = ENTITIES["Intervention"]
-TEST_RESULT = ENTITIES["TestResult"]
-CRITERION = ENTITIES["Criterion"]
-LETTER = ENTITIES["Letter"]
+TYPE_CLASSES = set(declared())
 
 
-def _path(type_name: str, *fields: str) -> str:
-    """A SPARQL sequence path through fields of successive types."""
-    entity, parts = ENTITIES[type_name], []
-    for name in fields:
-        prop = entity.prop(name)
-        parts.append(prop.sparql_path)
-        if prop.node in ENTITIES:
-            entity = ENTITIES[prop.node]
+def _screaming(name: str) -> str:
+    return "".join(f"_{c}" if c.isupper() and i else c for i, c in enumerate(name)).upper()
+
+
+NodeType = strawberry.enum(
+    Enum(
+        "NodeType",
+        {
+            _screaming(cls.__name__): strawberry.enum_value(  # type: ignore[misc]
+                cls.__name__, description=cls.__strawberry_definition__.description
+            )
+            for cls in declared()
+        },
+    ),
+    description="A type of node, to filter lists of any node (`search`, `readFrom`, `citedBy`).",
+)
+
+
+@strawberry.input(description="Which nodes to list.")
+class NodeFilter:
+    types: list[NodeType] | None = strawberry.field(default=None, description="Only nodes of these types.")
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    """How lists of one node type are filtered and ordered."""
+
+    filter: type | None
+    order: type | None
+    patterns: Callable[[Any], list[str]]  # the filter's graph patterns on ?s
+    sort: Callable[[Any], SortKey]  # the order's sort key
+    default_order: Enum | None = None  # the order field when no order is given (None: by IRI)
+
+
+def _chain(cls: type, *names: str) -> str:
+    """A SPARQL sequence path through declared fields of successive types."""
+    info, parts = info_of(cls), []
+    for name in names:
+        parts.append(info.path(name).sparql)
+        target = next(f.target for f in info.fields.values() if f.python_name == name)
+        if target in TYPE_CLASSES:
+            info = info_of(target)  # type: ignore[arg-type]
     return "/".join(parts)
 
 
-def _descending(direction: inputs.Direction) -> bool:
-    return direction is inputs.Direction.DESC
+def _text(cls: type | Iterable[TypeInfo], text: str | None) -> list[str]:
+    if not text:
+        return []
+    infos = [info_of(cls)] if isinstance(cls, type) else list(cls)
+    paths = [path for info in infos for path in info.searchable()]
+    return [text_pattern(paths, text)]
 
 
-def municipalities(
-    filter: inputs.MunicipalityFilter | None, order: inputs.MunicipalityOrder | None
-) -> Listing:
-    patterns = []
-    if filter and filter.region:
-        region = _path("Municipality", "region", "name")
-        patterns.append(f"?s {region} ?_r . {contains('_r', filter.region)}")
-    if filter and filter.text:
-        patterns.append(text_pattern(MUNICIPALITY, filter.text))
-    order = order or inputs.MunicipalityOrder(field=inputs.MunicipalityOrderField.CODE)
-    sort = field_key(MUNICIPALITY, order.field.value, descending=_descending(order.direction))
-    return Listing(MUNICIPALITY, tuple(patterns), sort)
+def _code(cls: type, path_names: tuple[str, ...], code: str | None) -> list[str]:
+    """``?s`` reaches a municipality with this kommunekode along the path."""
+    if not code:
+        return []
+    return [f"?s {_chain(cls, *path_names)} {lit(code.zfill(3))} ."]
 
 
-def interventions(
-    filter: inputs.InterventionFilter | None, order: inputs.InterventionOrder | None
-) -> Listing:
-    patterns = []
-    if filter:
-        if filter.municipality:
-            code = _path("Intervention", "municipality", "code")
-            patterns.append(f"?s {code} {lit(filter.municipality)} .")
-        if filter.target_group:
-            group = iri(node_iri(filter.target_group, "TargetGroup"))
-            patterns.append(f"?s {_path('Intervention', 'targetGroups')} {group} .")
-        if filter.legal_provision:
-            provision = iri(node_iri(filter.legal_provision, "LegalProvision"))
-            path = _path("Intervention", "targetGroups", "legalProvision")
-            patterns.append(f"?s {path} {provision} .")
-        for index, minimum in enumerate(filter.min_score or ()):
-            patterns.append(_min_score(index, minimum))
-        if filter.text:
-            patterns.append(text_pattern(INTERVENTION, filter.text))
-    if order is None:
-        return Listing(INTERVENTION, tuple(patterns), BY_IRI)
-    descending = _descending(order.direction)
-    if order.field is inputs.InterventionOrderField.SCORE:
-        sort = score_key(TEST_KIND_IRIS[order.test_kind.value], descending=descending)
-    else:
-        sort = field_key(INTERVENTION, "title", descending=descending)
-    return Listing(INTERVENTION, tuple(patterns), sort)
+def _one_of(path: str, members: Iterable[Enum] | None, var: str) -> list[str]:
+    wanted = [m.value for m in members or ()]
+    if not wanted:
+        return []
+    return [f"?s {path} ?{var} . VALUES ?{var} {{ {' '.join(iri(v) for v in wanted)} }}"]
+
+
+def _class_kind(kinds: type[Enum], members: Iterable[Enum] | None) -> list[str]:
+    """Nodes whose kind (the first of ``kinds``' classes the node has, as :func:`class_value`
+    reads it) is one of ``members``: a municipality is also an org:Organization, but of kind
+    MUNICIPALITY only."""
+    wanted = set(members or ())
+    if not wanted:
+        return []
+    order = list(kinds)
+    branches = []
+    for member in (m for m in order if m in wanted):
+        earlier = " ".join(iri(m.value) for m in order[: order.index(member)])
+        exclude = ""
+        if earlier:
+            exclude = f" FILTER NOT EXISTS {{ ?s <{RDF_TYPE}> ?_k . VALUES ?_k {{ {earlier} }} }}"
+        branches.append(f"{{ ?s <{RDF_TYPE}> {iri(member.value)} .{exclude} }}")
+    return [" UNION ".join(branches)]
+
+
+def _node(value: str | None, cls: type, path: str) -> list[str]:
+    if not value:
+        return []
+    return [f"?s {path} {iri(node_iri(value, cls.__name__))} ."]
+
+
+def _between(path: str, low: Any, high: Any, var: str) -> list[str]:
+    found = []
+    for index, (bound, op) in enumerate(((low, ">="), (high, "<="))):
+        if bound:
+            found.append(
+                f"?s {path} ?{var}{index} . FILTER(STR(?{var}{index}) {op} {lit(bound.isoformat())})"
+            )
+    return found
+
+
+def _descending(order: Any) -> bool:
+    return order is not None and order.direction is inputs.Direction.DESC
+
+
+def _sorted_by(cls: type, numeric: tuple[str, ...] = ()) -> Callable[[Any], SortKey]:
+    """Sort by the declared field an order names (its ``field`` value is the field's Python name),
+    by IRI without an order."""
+
+    def sort(order: Any) -> SortKey:
+        name = cls.__name__
+        if order is None:
+            return by_iri(f"{name}.iri")
+        field = order.field.value
+        return field_key(
+            info_of(cls).path(field),
+            f"{name}.{field}",
+            numeric=field in numeric,
+            descending=_descending(order),
+        )
+
+    return sort
+
+
+# ---------------------------------------------------------------------------
+# Per type
+
+
+def _municipalities(f: inputs.MunicipalityFilter | None) -> list[str]:
+    if f is None:
+        return []
+    region = (
+        [f"?s {_chain(types.Municipality, 'region', 'name')} ?_r . {contains('_r', f.region)}"]
+        if f.region
+        else []
+    )
+    return region + _text(types.Municipality, f.text)
+
+
+def _interventions(f: inputs.InterventionFilter | None) -> list[str]:
+    if f is None:
+        return []
+    cls = types.Intervention
+    found = _code(cls, ("municipality", "code"), f.municipality)
+    found += _node(f.target_group, types.TargetGroup, _chain(cls, "target_groups"))
+    found += _node(f.legal_provision, types.LegalProvision, _chain(cls, "target_groups", "legal_provision"))
+    for index, minimum in enumerate(f.min_score or ()):
+        found.append(_min_score(index, minimum))
+    return found + _text(cls, f.text)
 
 
 def _min_score(index: int, minimum: inputs.MinScore) -> str:
-    kind = iri(TEST_KIND_IRIS[minimum.test_kind.value])
-    tests = _path("Intervention", "tests")
-    kind_path, score_path = _path("TestResult", "kind"), _path("TestResult", "score")
+    tests = _chain(types.Intervention, "tests")
+    kind, score = _chain(types.TestResult, "test_kind"), _chain(types.TestResult, "score")
     value = f'"{float(minimum.score)!r}"^^<{XSD}double>'
     return (
-        f"?s {tests} ?_t{index} . ?_t{index} {kind_path} {kind} ; "
-        f"{score_path} ?_s{index} . FILTER(?_s{index} >= {value})"
+        f"?s {tests} ?_t{index} . ?_t{index} {kind} {iri(minimum.test_kind.value)} ; "
+        f"{score} ?_s{index} . FILTER(?_s{index} >= {value})"
     )
 
 
-def criteria(filter: inputs.CriterionFilter | None, order: inputs.CriterionOrder | None) -> Listing:
-    patterns = []
-    if filter and filter.test_kind:
-        kind = iri(TEST_KIND_IRIS[filter.test_kind.value])
-        patterns.append(f"?s {_path('Criterion', 'testKind')} {kind} .")
-    if filter and filter.text:
-        patterns.append(text_pattern(CRITERION, filter.text))
-    sort = BY_IRI
-    if order:
-        sort = field_key(CRITERION, order.field.value, descending=_descending(order.direction))
-    return Listing(CRITERION, tuple(patterns), sort)
+def _intervention_sort(order: inputs.InterventionOrder | None) -> SortKey:
+    if order is None:
+        return by_iri("Intervention.iri")
+    if order.field is not inputs.InterventionOrderField.SCORE:
+        return _sorted_by(types.Intervention)(order)
+    tests = _chain(types.Intervention, "tests")
+    kind, score = _chain(types.TestResult, "test_kind"), _chain(types.TestResult, "score")
+    pattern = (
+        f"OPTIONAL {{ ?s {tests} ?_t . ?_t {kind} {iri(order.test_kind.value)} ; {score} ?_v }} "
+        "BIND(COALESCE(?_v, -1) AS ?k)"
+    )
+    return SortKey(pattern, f"Intervention.score.{order.test_kind.name}", _descending(order))
 
 
-def letters(filter: inputs.LetterFilter | None, order: inputs.LetterOrder | None) -> Listing:
-    patterns = []
-    if filter:
-        if filter.municipality:
-            code = lit(filter.municipality)
-            about = _path("Letter", "municipality", "code")
-            mentions = f"{_path('Letter', 'mentions')}/{_path('Municipality', 'code')}"
-            patterns.append(f"?s {about}|{mentions} {code} .")
-        date = _path("Letter", "date")
-        for index, (bound, op) in enumerate(((filter.date_from, ">="), (filter.date_to, "<="))):
-            if bound:
-                check = f"FILTER(STR(?_d{index}) {op} {lit(bound.isoformat())})"
-                patterns.append(f"?s {date} ?_d{index} . {check}")
-        if filter.sender:
-            sender = _path("Letter", "sender", "name")
-            patterns.append(f"?s {sender} ?_n . {contains('_n', filter.sender)}")
-        if filter.text:
-            patterns.append(text_pattern(LETTER, filter.text))
-    sort = BY_IRI
-    if order:
-        sort = field_key(LETTER, order.field.value, descending=_descending(order.direction))
-    return Listing(LETTER, tuple(patterns), sort)
+def _criteria(f: inputs.CriterionFilter | None) -> list[str]:
+    if f is None:
+        return []
+    kind = [f"?s {_chain(types.Criterion, 'test_kind')} {iri(f.test_kind.value)} ."] if f.test_kind else []
+    return kind + _text(types.Criterion, f.text)
 
 
-def by_field(type_name: str, field: str | None = None, *, numeric: bool = False) -> Listing:
-    """All nodes of a type, by one field (or by IRI)."""
-    entity = ENTITIES[type_name]
-    sort: SortKey = field_key(entity, field, numeric=numeric) if field else BY_IRI
-    return Listing(entity, (), sort)
+def _assessments(f: inputs.AssessmentFilter | None) -> list[str]:
+    if f is None:
+        return []
+    cls = types.Assessment
+    found = _one_of(_chain(cls, "answer"), f.answer, "_a")
+    if f.test_kind:
+        found.append(f"?s {_chain(cls, 'test_result', 'test_kind')} {iri(f.test_kind.value)} .")
+    found += _node(f.criterion, types.Criterion, _chain(cls, "criterion"))
+    found += _code(cls, ("intervention", "municipality", "code"), f.municipality)
+    if f.inferred is not None:
+        found.append(f"?s {_chain(cls, 'inferred')} {'true' if f.inferred else 'false'} .")
+    return found
+
+
+def _letters(f: inputs.LetterFilter | None) -> list[str]:
+    if f is None:
+        return []
+    cls = types.Letter
+    found = _code(cls, ("municipality", "code"), f.municipality)
+    if f.mentions:
+        found.append(
+            f"?s {_chain(cls, 'mentions')}/{_chain(types.Municipality, 'code')} {lit(f.mentions.zfill(3))} ."
+        )
+    found += _between(_chain(cls, "date"), f.date_from, f.date_to, "_d")
+    if f.sender:
+        found.append(f"?s {_chain(cls, 'sender')}/{_name_path()} ?_n . {contains('_n', f.sender)}")
+    if f.referred_only is not None:
+        found.append(f"?s {_chain(cls, 'referred_only')} {'true' if f.referred_only else 'false'} .")
+    return found + _text(cls, f.text)
+
+
+def _name_path() -> str:
+    """Any party's name, whatever its type names it by."""
+    names = {p for info in candidates(types.Party) for p in info.path("name").predicates}
+    return "(" + "|".join(f"<{p}>" for p in sorted(names)) + ")"
+
+
+def _commitments(f: inputs.CommitmentFilter | None) -> list[str]:
+    if f is None:
+        return []
+    cls = types.Commitment
+    found = _code(cls, ("municipality", "code"), f.municipality)
+    found += _node(f.letter, types.Letter, _chain(cls, "letter"))
+    found += _between(_chain(cls, "deadline"), f.deadline_from, f.deadline_to, "_d")
+    return found + _text(cls, f.text)
+
+
+def _initiatives(f: inputs.InitiativeFilter | None) -> list[str]:
+    if f is None:
+        return []
+    cls = types.Initiative
+    found = _code(cls, ("municipality", "code"), f.municipality)
+    found += _node(f.letter, types.Letter, _chain(cls, "letter"))
+    return found + _text(cls, f.text)
+
+
+def _parties(f: inputs.PartyFilter | None) -> list[str]:
+    if f is None:
+        return []
+    found = _class_kind(inputs.PartyKind, f.party_kind)
+    if f.name:
+        found.append(f"?s {_name_path()} ?_n . {contains('_n', f.name)}")
+    if f.municipality:
+        code = _chain(types.Municipality, "code")
+        found.append(
+            f"?s ({_chain(types.Person, 'municipality')}|{_chain(types.Post, 'municipality')})?/{code} "
+            f"{lit(f.municipality.zfill(3))} ."
+        )
+    return found
+
+
+def _party_sort(order: inputs.PartyOrder | None) -> SortKey:
+    names = sorted({p for info in candidates(types.Party) for p in info.path("name").predicates})
+    return field_key(Path(tuple(names)), "Party.name", descending=_descending(order))
+
+
+def _target_groups(f: inputs.TargetGroupFilter | None) -> list[str]:
+    if f is None:
+        return []
+    return _one_of(_chain(types.TargetGroup, "target_group_kind"), f.target_group_kind, "_kind") + _text(
+        types.TargetGroup, f.text
+    )
+
+
+def _documents(f: inputs.DocumentFilter | None) -> list[str]:
+    if f is None:
+        return []
+    cls = types.Document
+    return _one_of(_chain(cls, "status"), f.status, "_status") + _one_of(
+        _chain(cls, "document_kind"), f.document_kind, "_kind"
+    )
+
+
+def _text_only(cls: type) -> Callable[[Any], list[str]]:
+    return lambda f: [] if f is None else _text(cls, f.text)
+
+
+def _nodes(f: NodeFilter | None) -> list[str]:
+    return []  # the types are the listing's classes (see listing())
+
+
+LISTS: dict[type, ListSpec] = {
+    types.Municipality: ListSpec(
+        inputs.MunicipalityFilter,
+        inputs.MunicipalityOrder,
+        _municipalities,
+        _sorted_by(types.Municipality),
+        inputs.MunicipalityOrderField.CODE,
+    ),
+    types.Region: ListSpec(
+        inputs.RegionFilter,
+        inputs.RegionOrder,
+        _text_only(types.Region),
+        _sorted_by(types.Region),
+        inputs.RegionOrderField.NAME,
+    ),
+    types.Intervention: ListSpec(
+        inputs.InterventionFilter,
+        inputs.InterventionOrder,
+        _interventions,
+        _intervention_sort,
+        inputs.InterventionOrderField.TITLE,
+    ),
+    types.Criterion: ListSpec(
+        inputs.CriterionFilter,
+        inputs.CriterionOrder,
+        _criteria,
+        _sorted_by(types.Criterion),
+        inputs.CriterionOrderField.STATEMENT,
+    ),
+    types.Assessment: ListSpec(
+        inputs.AssessmentFilter,
+        inputs.AssessmentOrder,
+        _assessments,
+        _sorted_by(types.Assessment, numeric=("position",)),
+    ),
+    types.Letter: ListSpec(
+        inputs.LetterFilter,
+        inputs.LetterOrder,
+        _letters,
+        _sorted_by(types.Letter),
+        inputs.LetterOrderField.DATE,
+    ),
+    types.Commitment: ListSpec(
+        inputs.CommitmentFilter,
+        inputs.CommitmentOrder,
+        _commitments,
+        _sorted_by(types.Commitment),
+        inputs.CommitmentOrderField.DEADLINE,
+    ),
+    types.Initiative: ListSpec(
+        inputs.InitiativeFilter,
+        inputs.InitiativeOrder,
+        _initiatives,
+        _sorted_by(types.Initiative, numeric=("position",)),
+        inputs.InitiativeOrderField.TITLE,
+    ),
+    types.Party: ListSpec(inputs.PartyFilter, inputs.PartyOrder, _parties, _party_sort),
+    types.TargetGroup: ListSpec(
+        inputs.TargetGroupFilter,
+        inputs.TargetGroupOrder,
+        _target_groups,
+        _sorted_by(types.TargetGroup),
+        inputs.TargetGroupOrderField.LABEL,
+    ),
+    types.LegalProvision: ListSpec(
+        inputs.LegalProvisionFilter,
+        inputs.LegalProvisionOrder,
+        _text_only(types.LegalProvision),
+        _sorted_by(types.LegalProvision),
+        inputs.LegalProvisionOrderField.CITATION,
+    ),
+    types.Document: ListSpec(
+        inputs.DocumentFilter,
+        inputs.DocumentOrder,
+        _documents,
+        _sorted_by(types.Document),
+        inputs.DocumentOrderField.NAME,
+    ),
+    types.Mention: ListSpec(
+        inputs.MentionFilter,
+        inputs.MentionOrder,
+        _text_only(types.Mention),
+        _sorted_by(types.Mention),
+        inputs.MentionOrderField.SURFACE_FORM,
+    ),
+    types.Node: ListSpec(NodeFilter, None, _nodes, lambda order: by_iri("Node.iri")),
+}
+
+
+def _classes(infos: Iterable[TypeInfo]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(c for info in infos for c in info.classes))
+
+
+def listing(cls: type, filter: Any, order: Any, default: Enum | None = None) -> Listing:
+    """The listing of nodes of ``cls`` (a type or an interface) a filter and order ask for."""
+    spec = LISTS[cls]
+    among = candidates(cls)
+    if isinstance(filter, NodeFilter) and filter.types:
+        wanted = {member.value for member in filter.types}
+        among = tuple(info for info in among if info.name in wanted)
+    default = default or spec.default_order
+    if order is None and default is not None and spec.order is not None:
+        order = spec.order(field=default)
+    return Listing(_classes(among) or ("urn:beskgraph:none",), tuple(spec.patterns(filter)), spec.sort(order))
+
+
+def search(text: str, types_wanted: list[Enum] | None) -> Listing:
+    """Nodes of the searchable types with a searchable field containing ``text`` (any case), by IRI.
+
+    The one place search is defined: an index-backed search replaces this function.
+    """
+    if not text.strip():
+        raise GraphQLError("give a text to search for (it is empty)", extensions={"code": "BAD_USER_INPUT"})
+    wanted = {member.value for member in types_wanted or ()}
+    among = [
+        info for info in candidates(types.Node) if info.searchable() and (not wanted or info.name in wanted)
+    ]
+    if not among:
+        return Listing(("urn:beskgraph:none",), (), by_iri("search"))
+    branches = " UNION ".join(
+        f"{{ ?s a {iri(info.classes[0])} ; {'|'.join(p.sparql for p in info.searchable())} ?_text }}"
+        for info in among
+    )
+    pattern = f"{branches}\n  {contains('_text', text.strip())}"
+    return Listing(_classes(among), (pattern,), by_iri("search"))

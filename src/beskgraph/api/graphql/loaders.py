@@ -1,75 +1,58 @@
 """Per-request data loading: every store query of a GraphQL request goes through here.
 
-Records (the scalar and to-one fields of nodes) are loaded with one query per type and
-tree level (a DataLoader batches all nodes requested together); nested lists with one
-query per relation and level; top-level lists with one keyset page query (plus one
-count when ``totalCount`` is asked for). So a request costs a number of queries
-bounded by its shape, never by the number of nodes. The SPARQL text of each query is
-kept for ``explain``.
+The planner asks for a level at once: records (the values a node type declares) with one
+query per type, rdf:types of nodes whose type is to be told with one query, nested lists
+with one query per relation, top-level lists with one keyset page query (plus one count
+when ``totalCount`` is asked for). No record or type is loaded twice in a request. So a
+request costs a number of queries bounded by its shape, never by the number of nodes.
+The SPARQL text of each query is kept for ``explain``.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections import defaultdict
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from collections.abc import Awaitable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
-import anyio
 from graphql import GraphQLError
-from strawberry.dataloader import DataLoader
 
 from beskgraph.api.graphql import queries
-from beskgraph.api.graphql.mapping import ENTITIES, LIST_ITEM, POSITION, RDF_TYPE, EntityMap, Prop
+from beskgraph.api.graphql.fields import Path
 from beskgraph.api.graphql.pagination import Page, PageRequest, Row, finish_page
-from beskgraph.api.graphql.queries import Listing
-from beskgraph.store import Store, StoreError, StoreUnavailable
+from beskgraph.api.graphql.queries import RDF_TYPE, Listing
+from beskgraph.api.graphql.records import Record
+from beskgraph.api.graphql.registry import TypeInfo
+from beskgraph.store import EmbeddedStore, Store, StoreError, StoreUnavailable
 
-
-class Record:
-    """The values of one node's record fields (lists; IRIs as str).
-
-    A field without a value of its own predicate takes those of its first fallback
-    predicate that has some (``Prop.fallbacks``).
-    """
-
-    def __init__(self) -> None:
-        self.fields: dict[str, list[object]] = defaultdict(list)
-        self.fallbacks: dict[str, list[tuple[int, object]]] = defaultdict(list)
-        self.types: set[str] = set()
-        self.positions: dict[str, dict[str, int]] = defaultdict(dict)  # field -> value -> position
-
-    def all(self, field: str) -> list[object]:
-        own = self.fields.get(field)
-        if own:
-            written = self.positions.get(field, {})
-            return sorted(own, key=lambda v: (written.get(str(v), len(written) + 1), str(v)))
-        ranked = self.fallbacks.get(field)
-        if not ranked:
-            return []
-        best = min(rank for rank, _ in ranked)
-        return sorted((v for rank, v in ranked if rank == best), key=str)
-
-    def one(self, field: str) -> object | None:
-        values = self.all(field)
-        return values[0] if values else None
+_POOL = ThreadPoolExecutor(max_workers=16, thread_name_prefix="beskgraph-graphql-store")
+T = TypeVar("T")
 
 
 class Loader:
-    """Batching loaders of one request over one store."""
+    """Batching, caching loaders of one request over one store."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self.queries: list[str] = []
-        self._records: dict[str, DataLoader[str, Record]] = {}
-        self._relations: dict[tuple[object, ...], DataLoader[str, Any]] = {}
-        self._types: DataLoader[str, set[str]] | None = None
+        self.inline = isinstance(store, EmbeddedStore)  # see ``select``
+        self._records: dict[tuple[str, str], Record] = {}  # (type, node) -> record
+        self._types: dict[str, set[str]] = {}
 
     async def select(self, query: str) -> list[dict[str, object]]:
-        """Run a SELECT off the event loop; store failures become GraphQL errors."""
+        """Run a SELECT; store failures become GraphQL errors.
+
+        The embedded store answers in the request's own thread: a request runs on an event
+        loop of its own, off the server's (``execution.py``), and a thread hop costs more
+        than most of its queries (a fresh loop would start new worker threads, too). A
+        remote store is asked from a shared pool, so a level's queries wait for the
+        network together.
+        """
         self.queries.append(query)
         try:
-            return await anyio.to_thread.run_sync(self.store.select, query)
+            if self.inline:
+                return self.store.select(query)
+            return await asyncio.get_running_loop().run_in_executor(_POOL, self.store.select, query)
         except StoreUnavailable as exc:
             raise GraphQLError(
                 f"the triple store is unavailable: {exc}",
@@ -81,125 +64,81 @@ class Loader:
                 f"the triple store failed: {exc}", original_error=exc, extensions={"code": "STORE_ERROR"}
             ) from exc
 
-    # -- records -------------------------------------------------------------------
+    async def each(self, loads: Sequence[Awaitable[T]]) -> list[T]:
+        """Await loads: one after the other on the embedded store (each answers without waiting),
+        all at once on a remote one."""
+        if self.inline or len(loads) < 2:
+            return [await load for load in loads]
+        return list(await asyncio.gather(*loads))
 
-    async def record(self, type_name: str, node: str) -> Record:
-        loader = self._records.get(type_name)
-        if loader is None:
-            entity = ENTITIES[type_name]
+    # -- nodes ---------------------------------------------------------------------
 
-            async def load(nodes: Sequence[str]) -> list[Record]:
-                return await self._load_records(entity, nodes)
+    async def records(self, info: TypeInfo, nodes: Sequence[str]) -> dict[str, Record]:
+        """The records of nodes as ``info`` declares them (every node gets one, maybe empty)."""
+        missing = [node for node in nodes if (info.name, node) not in self._records]
+        if missing:
+            for node, record in (await self._load_records(info, missing)).items():
+                self._records[(info.name, node)] = record
+        return {node: self._records[(info.name, node)] for node in nodes}
 
-            loader = self._records[type_name] = DataLoader(load_fn=load)
-        return await loader.load(node)
-
-    async def records(self, type_name: str, nodes: Sequence[str]) -> list[Record]:
-        """Records of several nodes, in the same batch as every other load of this tick."""
-        return list(await asyncio.gather(*(self.record(type_name, n) for n in nodes)))
-
-    async def _load_records(self, entity: EntityMap, nodes: Sequence[str]) -> list[Record]:
-        by_predicate: dict[tuple[str, bool], list[tuple[str, int]]] = defaultdict(list)
-        for prop in entity.record_props:
-            for rank, predicate in enumerate((prop.predicate, *prop.fallbacks)):
-                by_predicate[(predicate, prop.inverse)].append((prop.field, rank))
+    async def _load_records(self, info: TypeInfo, nodes: list[str]) -> dict[str, Record]:
         records = {node: Record() for node in nodes}
-        for row in await self.select(queries.record_query(entity, nodes)):
-            record = records[str(row["s"])]
-            predicate, value = str(row["p"]), row["o"]
-            inverse = bool(row.get("inv", False))
-            if predicate == RDF_TYPE and not inverse:
-                record.types.add(str(value))
-            for field, rank in by_predicate.get((predicate, inverse), ()):
-                if rank:
-                    record.fallbacks[field].append((rank, value))
-                else:
-                    record.fields[field].append(value)
-        ordered = {p.order: p.field for p in entity.record_props if p.order}
-        if ordered:
-            for row in await self.select(_order_query(ordered, nodes)):
-                positions = records[str(row["s"])].positions[ordered[str(row["link"])]]
+        query = queries.record_query(info.forward, info.inverse, info.sequences, nodes)
+        for row in await self.select(query):  # IRIs come as str (Store.select)
+            record, predicate, value = records[row["s"]], row["p"], row["o"]  # type: ignore[index]
+            inverse = "inv" in row
+            if not inverse and predicate == RDF_TYPE:
+                record.types.add(value)  # type: ignore[arg-type]
+            record.values[(predicate, inverse)].append(value)  # type: ignore[index]
+        if info.orders:
+            for row in await self.select(queries.order_query(info.orders, nodes)):
+                positions = records[str(row["s"])].positions[str(row["link"])]
                 value, position = str(row["o"]), int(row["pos"])  # type: ignore[call-overload]
                 positions[value] = min(position, positions.get(value, position))
-        return [records[node] for node in nodes]
+        return records
 
-    async def types(self, node: str) -> set[str]:
-        """The rdf:types of a node (batched with every other node asked in this tick)."""
-        if self._types is None:
-
-            async def load(nodes: Sequence[str]) -> list[set[str]]:
-                found: dict[str, set[str]] = defaultdict(set)
-                for row in await self.select(queries.types_query(nodes)):
-                    found[str(row["s"])].add(str(row["t"]))
-                return [found.get(n, set()) for n in nodes]
-
-            self._types = DataLoader(load_fn=load)
-        return await self._types.load(node)
-
-    async def exists(self, type_name: str, node: str) -> bool:
-        types = (await self.record(type_name, node)).types
-        return not types.isdisjoint(ENTITIES[type_name].classes)
+    async def types(self, nodes: Sequence[str]) -> dict[str, set[str]]:
+        """The rdf:types of nodes (a node without any is left out)."""
+        missing = [node for node in nodes if node not in self._types]
+        if missing:
+            found: dict[str, set[str]] = {node: set() for node in missing}
+            for row in await self.select(queries.types_query(missing)):
+                found[str(row["s"])].add(str(row["t"]))
+            self._types.update(found)
+        return {node: self._types[node] for node in nodes if self._types[node]}
 
     # -- nested lists ----------------------------------------------------------------
 
-    async def related(self, prop: Prop, listing: Listing, parent: str) -> list[Row]:
-        """All (key, child) rows of ``parent`` along ``prop``, batched over parents."""
+    async def related(self, path: Path, listing: Listing, parents: Sequence[str]) -> dict[str, list[Row]]:
+        """All (key, child) rows of each parent along ``path``, for a batch of parents."""
+        grouped: dict[str, list[Row]] = {parent: [] for parent in parents}
+        for row in await self.select(queries.relation_query(listing, path, parents)):
+            grouped[str(row["parent"])].append((_key(row["k"]), str(row["s"])))
+        return grouped
 
-        async def load(parents: Sequence[str]) -> list[list[Row]]:
-            rows = await self.select(queries.relation_query(listing, prop.sparql_path, parents))
-            grouped: dict[str, list[Row]] = defaultdict(list)
-            for row in rows:
-                grouped[str(row["parent"])].append((_key(row["k"]), str(row["s"])))
-            return [grouped.get(p, []) for p in parents]
-
-        return await self._batched(("rows", prop, listing), load).load(parent)
-
-    async def related_count(self, prop: Prop, listing: Listing, parent: str) -> int:
-        """How many children ``parent`` has along ``prop`` (batched; no rows fetched)."""
-
-        async def load(parents: Sequence[str]) -> list[int]:
-            rows = await self.select(queries.relation_count_query(listing, prop.sparql_path, parents))
-            counts = {str(row["parent"]): int(row["n"]) for row in rows}  # type: ignore[call-overload]
-            return [counts.get(p, 0) for p in parents]
-
-        return await self._batched(("count", prop, listing), load).load(parent)
-
-    def _batched(self, key: tuple[object, ...], load: Callable[[Sequence[str]], Awaitable[list[Any]]]
-                 ) -> DataLoader[str, Any]:
-        """The request's DataLoader for ``key``, made with ``load`` on first use."""
-        loader = self._relations.get(key)
-        if loader is None:
-            loader = self._relations[key] = DataLoader(load_fn=load)
-        return loader
+    async def related_counts(self, path: Path, listing: Listing, parents: Sequence[str]) -> dict[str, int]:
+        """How many children each parent has along ``path`` (no rows fetched)."""
+        counts = dict.fromkeys(parents, 0)
+        for row in await self.select(queries.relation_count_query(listing, path, parents)):
+            counts[str(row["parent"])] = int(row["n"])  # type: ignore[call-overload]
+        return counts
 
     # -- top-level lists -----------------------------------------------------------------
 
     async def page(self, listing: Listing, request: PageRequest) -> Page:
         descending = listing.sort.descending != request.backward
-        query = queries.page_query(listing, request.size + 1, request.cursor, descending)
+        query = queries.page_query(listing, request.size + 1, request.position(listing.ordering), descending)
         rows = await self.select(query)
         return finish_page([(_key(r["k"]), str(r["s"])) for r in rows], request)
 
     async def count(self, listing: Listing) -> int:
-        return await self.number(queries.count_query(listing))
-
-    async def number(self, query: str) -> int:
-        """The ``?n`` of a one-row COUNT query."""
-        rows = await self.select(query)
+        rows = await self.select(queries.count_query(listing))
         return int(rows[0]["n"]) if rows else 0  # type: ignore[call-overload]
 
-    async def lookup(self, type_name: str, field: str, value: str) -> str | None:
-        rows = await self.select(queries.lookup_query(ENTITIES[type_name], field, value))
+    async def lookup(self, classes: Sequence[str], path: Path, value: str) -> str | None:
+        """The node of these classes whose field equals ``value`` (any case), if there is one."""
+        rows = await self.select(queries.lookup_query(classes, path, value))
         return str(rows[0]["s"]) if rows else None
-
-
-def _order_query(links: dict[str, str], nodes: Sequence[str]) -> str:
-    """Rows ``?s ?link ?o ?pos``: each value's position in the order written."""
-    return (
-        f"SELECT DISTINCT ?s ?link ?o ?pos WHERE {{ {queries.values('s', nodes)} "
-        f"{queries.values('link', sorted(links))} ?s ?link ?_item . "
-        f"?_item <{LIST_ITEM}> ?o ; <{POSITION}> ?pos }}"
-    )
 
 
 def _key(value: object) -> queries.Key:

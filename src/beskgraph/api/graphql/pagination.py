@@ -1,8 +1,10 @@
 """Relay pagination with keyset cursors.
 
-A cursor is base64url of the JSON ``[sort key, IRI]`` of the row it points at: a page
-after it is "rows ordered after (key, IRI)", so it stays valid (and never skips or
-repeats a row) when nodes are added or removed elsewhere in the list.
+A cursor is base64url of the JSON ``[ordering, sort key, IRI]`` of the row it points at:
+a page after it is "rows ordered after (key, IRI)", so it stays valid (and never skips or
+repeats a row) when nodes are added or removed elsewhere in the list. It names its
+ordering, and a list in another ordering refuses it (``BAD_CURSOR``) rather than read
+from a place that means nothing there.
 """
 
 from __future__ import annotations
@@ -24,29 +26,35 @@ MAX_CURSOR_CHARS = 4096  # ours are base64 of a sort key (a title at most) and a
 Row = tuple[Key, str]  # (sort key, IRI)
 
 
-def encode_cursor(row: Row) -> str:
-    return base64.urlsafe_b64encode(json.dumps(list(row)).encode()).decode().rstrip("=")
+def encode_cursor(ordering: str, row: Row) -> str:
+    return base64.urlsafe_b64encode(json.dumps([ordering, *row]).encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> Row:
-    """The (key, IRI) of a cursor; a ``BAD_CURSOR`` GraphQL error when it is not one of ours.
+def decode_cursor(cursor: str, ordering: str) -> Row:
+    """The (key, IRI) of a cursor of a list in ``ordering``; a ``BAD_CURSOR`` GraphQL error
+    when it is not one of ours, or belongs to another ordering.
 
     Whatever the client sends (huge or non-finite numbers, nested JSON, text that is not
     base64 or not UTF-8), the answer is that error, never a Python message.
     """
+    shown = cursor if len(cursor) <= 80 else cursor[:80] + "…"
     try:
         if len(cursor) > MAX_CURSOR_CHARS:
             raise ValueError("too long")
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         row = json.loads(raw)
-        if not isinstance(row, list) or len(row) != 2:
-            raise ValueError("not a pair")
-        key, node = row
+        if not isinstance(row, list) or len(row) != 3 or not isinstance(row[0], str):
+            raise ValueError("not a cursor")
+        made_for, key, node = row
         iri(node)  # a valid IRI, or StoreError
-        return _sort_value(key), node
+        value = _sort_value(key)
     except (binascii.Error, ValueError, TypeError, RecursionError, StoreError) as exc:
-        shown = cursor if len(cursor) <= 80 else cursor[:80] + "…"
         raise GraphQLError(f"invalid cursor: {shown!r}", extensions={"code": "BAD_CURSOR"}) from exc
+    if made_for != ordering:
+        raise GraphQLError(f"the cursor {shown!r} belongs to a list ordered by {made_for[:80]!r}, not to "
+                           f"this one, ordered by {ordering!r}; read the list from its start in this "
+                           "ordering", extensions={"code": "BAD_CURSOR"})
+    return value, node
 
 
 def _sort_value(key: object) -> Key:
@@ -67,11 +75,12 @@ def _sort_value(key: object) -> Key:
 
 @dataclass(frozen=True)
 class PageRequest:
-    """Validated ``first/after/last/before``: which way to read and how many."""
+    """Validated ``first/after/last/before``: which way to read, how many, and from which cursor
+    (read with the list's ordering, :meth:`position`)."""
 
     size: int
     backward: bool
-    cursor: Row | None
+    cursor: str | None
 
     @classmethod
     def of(cls, first: int | None, after: str | None, last: int | None, before: str | None) -> PageRequest:
@@ -83,14 +92,12 @@ class PageRequest:
             if value is not None and value > MAX_PAGE_SIZE:
                 raise _page_error(f"`{name}` is {value}; the maximum page size is {MAX_PAGE_SIZE}")
         if last is not None or (before is not None and first is None):
-            return cls(
-                last if last is not None else DEFAULT_PAGE_SIZE,
-                True,
-                decode_cursor(before) if before else None,
-            )
-        return cls(
-            first if first is not None else DEFAULT_PAGE_SIZE, False, decode_cursor(after) if after else None
-        )
+            return cls(last if last is not None else DEFAULT_PAGE_SIZE, True, before or None)
+        return cls(first if first is not None else DEFAULT_PAGE_SIZE, False, after or None)
+
+    def position(self, ordering: str) -> Row | None:
+        """The (key, IRI) the page starts from, in a list ordered by ``ordering``."""
+        return None if self.cursor is None else decode_cursor(self.cursor, ordering)
 
 
 def _page_error(message: str) -> GraphQLError:
@@ -116,12 +123,13 @@ def finish_page(fetched: list[Row], request: PageRequest) -> Page:
     return Page(rows, has_previous=request.cursor is not None, has_next=more)
 
 
-def slice_rows(rows: list[Row], request: PageRequest, descending: bool) -> Page:
+def slice_rows(rows: list[Row], request: PageRequest, descending: bool, ordering: str) -> Page:
     """Page through rows already in memory (nested lists), with the same keyset rules."""
     reverse = descending != request.backward
     ordered = sorted(rows, key=_sort_key, reverse=reverse)
-    if request.cursor is not None:
-        pivot = _sort_key(request.cursor)
+    position = request.position(ordering)
+    if position is not None:
+        pivot = _sort_key(position)
         ordered = [r for r in ordered if (_sort_key(r) < pivot if reverse else _sort_key(r) > pivot)]
     return finish_page(ordered[: request.size + 1], request)
 

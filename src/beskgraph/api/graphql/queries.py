@@ -1,8 +1,8 @@
 """SPARQL builders: batched records, batched relations, keyset pages and counts.
 
 Every builder takes already-validated IRIs and escapes every literal it splices in.
-A *listing* is a class, extra graph patterns on ``?s`` (filters) and a sort key bound
-to ``?k``; pages are ordered by ``(?k, STR(?s))`` so a cursor ``(k, iri)`` names an
+A *listing* is a set of classes, extra graph patterns on ``?s`` (filters) and a sort key
+bound to ``?k``; pages are ordered by ``(?k, STR(?s))`` so a cursor ``(k, iri)`` names an
 exact position that stays valid when nodes are added.
 """
 
@@ -11,8 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from beskgraph.api.graphql.mapping import ENTITIES, RDF_TYPE, SEARCH_FIELDS, XSD, EntityMap
+from beskgraph.api.graphql.fields import Path
 from beskgraph.store.base import sparql_iri
+from beskgraph.vocabulary import SCHEMA
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+LIST_ITEM = str(SCHEMA.item)  # a schema:ListItem's values, at its bg:position
+POSITION = "https://w3id.org/beskgraph/ontology#position"
 
 Key = float | str
 
@@ -44,10 +50,9 @@ def contains(var: str, text: str) -> str:
     return f"FILTER(CONTAINS(LCASE(STR(?{var})), {string(text.lower())}))"
 
 
-def text_pattern(entity: EntityMap, text: str) -> str:
-    """``?s`` has one of its searchable fields containing ``text``."""
-    paths = "|".join(entity.prop(f).sparql_path for f in SEARCH_FIELDS[entity.name])
-    return f"?s {paths} ?_text . {contains('_text', text)}"
+def text_pattern(paths: Sequence[Path], text: str) -> str:
+    """``?s`` has one of these fields containing ``text`` (any case)."""
+    return f"?s {'|'.join(p.sparql for p in paths)} ?_text . {contains('_text', text)}"
 
 
 # ---------------------------------------------------------------------------
@@ -56,33 +61,26 @@ def text_pattern(entity: EntityMap, text: str) -> str:
 
 @dataclass(frozen=True)
 class SortKey:
-    """A pattern binding ``?k`` (exactly once per ``?s``) and its direction."""
+    """A pattern binding ``?k`` (exactly once per ``?s``), its direction, and the name of the
+    ordering (cursors carry it)."""
 
     pattern: str
+    name: str
     descending: bool = False
 
 
-BY_IRI = SortKey("BIND(STR(?s) AS ?k)")
+def by_iri(name: str) -> SortKey:
+    return SortKey("BIND(STR(?s) AS ?k)", name)
 
 
-def field_key(entity: EntityMap, name: str, *, numeric: bool = False, descending: bool = False) -> SortKey:
+def field_key(path: Path, name: str, *, numeric: bool = False, descending: bool = False) -> SortKey:
     """Sort by one literal field; missing values sort first (``-1`` / ``""``)."""
+    steps = [path] if path.sequence else [Path((p,), path.inverse) for p in path.predicates]
+    optionals = " ".join(f"OPTIONAL {{ ?s {step.sparql} ?_v{i} }}" for i, step in enumerate(steps))
+    found = [f"?_v{i}" if numeric else f"STR(?_v{i})" for i in range(len(steps))]
+    # the first predicate with a value gives the key, as it gives the field (Record.along)
     default = "-1" if numeric else '""'
-    value = "?_v" if numeric else "STR(?_v)"
-    pattern = (
-        f"OPTIONAL {{ ?s {entity.prop(name).sparql_path} ?_v }} BIND(COALESCE({value}, {default}) AS ?k)"
-    )
-    return SortKey(pattern, descending)
-
-
-def score_key(kind_iri: str, *, descending: bool) -> SortKey:
-    """Sort interventions by their published score on one test (``-1`` without one)."""
-    pattern = (
-        f"OPTIONAL {{ ?s <{ENTITIES['Intervention'].prop('tests').predicate}> ?_t . "
-        f"?_t <{ENTITIES['TestResult'].prop('kind').predicate}> {iri(kind_iri)} ; "
-        f"<{ENTITIES['TestResult'].prop('score').predicate}> ?_v }} BIND(COALESCE(?_v, -1) AS ?k)"
-    )
-    return SortKey(pattern, descending)
+    return SortKey(f"{optionals} BIND(COALESCE({', '.join(found)}, {default}) AS ?k)", name, descending)
 
 
 # ---------------------------------------------------------------------------
@@ -91,14 +89,22 @@ def score_key(kind_iri: str, *, descending: bool) -> SortKey:
 
 @dataclass(frozen=True)
 class Listing:
-    """What a connection lists: nodes of one class matching patterns, in one order."""
+    """What a connection lists: nodes of some classes matching patterns, in one order."""
 
-    entity: EntityMap
-    patterns: tuple[str, ...] = ()
-    sort: SortKey = BY_IRI
+    classes: tuple[str, ...]
+    patterns: tuple[str, ...]
+    sort: SortKey
+
+    @property
+    def ordering(self) -> str:
+        return self.sort.name + (":DESC" if self.sort.descending else ":ASC")
 
     def where(self) -> str:
-        return "\n  ".join((f"?s <{RDF_TYPE}> {iri(self.entity.rdf_class)} .", *self.patterns))
+        if len(self.classes) == 1:
+            head = f"?s <{RDF_TYPE}> {iri(self.classes[0])} ."
+        else:
+            head = f"?s <{RDF_TYPE}> ?_class . {values('_class', self.classes)}"
+        return "\n  ".join((head, *self.patterns))
 
 
 def keyset_filter(after: tuple[Key, str], descending: bool) -> str:
@@ -123,24 +129,27 @@ def count_query(listing: Listing) -> str:
     return f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{\n  {listing.where()}\n}}"
 
 
-def relation_query(listing: Listing, path: str, parents: Sequence[str]) -> str:
+def relation_query(listing: Listing, path: Path, parents: Sequence[str]) -> str:
     """All (parent, child, key) of a relation for a batch of parents, one query."""
     return (
         f"SELECT DISTINCT ?parent ?s ?k WHERE {{\n  {values('parent', parents)}\n"
-        f"  ?parent {path} ?s .\n  {listing.where()}\n  {listing.sort.pattern}\n}}"
+        f"  ?parent {path.sparql} ?s .\n  {listing.where()}\n  {listing.sort.pattern}\n}}"
     )
 
 
-def relation_count_query(listing: Listing, path: str, parents: Sequence[str]) -> str:
+def relation_count_query(listing: Listing, path: Path, parents: Sequence[str]) -> str:
     """How many children each of a batch of parents has along a relation: rows ``?parent ?n``."""
     return (
         f"SELECT ?parent (COUNT(DISTINCT ?s) AS ?n) WHERE {{\n  {values('parent', parents)}\n"
-        f"  ?parent {path} ?s .\n  {listing.where()}\n}} GROUP BY ?parent"
+        f"  ?parent {path.sparql} ?s .\n  {listing.where()}\n}} GROUP BY ?parent"
     )
 
 
-def record_query(entity: EntityMap, nodes: Sequence[str]) -> str:
-    """Every record field (and rdf:type) of a batch of nodes: rows ``?s ?p ?o ?inv``.
+def record_query(
+    forward: Sequence[str], inverse: Sequence[str], sequences: Sequence[Path], nodes: Sequence[str]
+) -> str:
+    """Every value of these predicates (and rdf:type) of a batch of nodes: rows ``?s ?p ?o ?inv``
+    (a chained path's values come with ``?p`` its SPARQL text).
 
     The predicates are a FILTER, not a VALUES block: with ``VALUES ?p`` the engine
     scans every triple of those predicates (all rdf:type triples...) before joining on
@@ -148,12 +157,12 @@ def record_query(entity: EntityMap, nodes: Sequence[str]) -> str:
     node described in many named graphs (a criterion restated by every card) has its
     triples once per graph in the union.
     """
-    forward = [q for p in entity.record_props if not p.inverse for q in (p.predicate, *p.fallbacks)]
-    forward.append(RDF_TYPE)
-    inverse = sorted({q for p in entity.record_props if p.inverse for q in (p.predicate, *p.fallbacks)})
-    parts = [f"{{ {values('s', nodes)} ?s ?p ?o {_predicate_in(forward)} }}"]
+    nodes_in = values("s", nodes)
+    parts = [f"{{ {nodes_in} ?s ?p ?o {_predicate_in([*forward, RDF_TYPE])} }}"]
     if inverse:
-        parts.append(f"{{ {values('s', nodes)} ?o ?p ?s {_predicate_in(inverse)} BIND(true AS ?inv) }}")
+        parts.append(f"{{ {nodes_in} ?o ?p ?s {_predicate_in(inverse)} BIND(true AS ?inv) }}")
+    for path in sequences:
+        parts.append(f"{{ {nodes_in} ?s {path.sparql} ?o BIND({string(path.sparql)} AS ?p) }}")
     return f"SELECT DISTINCT ?s ?p ?o ?inv WHERE {{\n  {' UNION '.join(parts)}\n}}"
 
 
@@ -161,42 +170,24 @@ def _predicate_in(predicates: Iterable[str]) -> str:
     return f"FILTER(?p IN ({', '.join(iri(p) for p in dict.fromkeys(predicates))}))"
 
 
+def order_query(links: Sequence[str], nodes: Sequence[str]) -> str:
+    """Rows ``?s ?link ?o ?pos``: each value's position in the order written."""
+    return (
+        f"SELECT DISTINCT ?s ?link ?o ?pos WHERE {{ {values('s', nodes)} "
+        f"{values('link', sorted(links))} ?s ?link ?_item . "
+        f"?_item <{LIST_ITEM}> ?o ; <{POSITION}> ?pos }}"
+    )
+
+
 def types_query(nodes: Sequence[str]) -> str:
     """The rdf:types of a batch of nodes: rows ``?s ?t``."""
     return f"SELECT DISTINCT ?s ?t WHERE {{ {values('s', nodes)} ?s <{RDF_TYPE}> ?t }}"
 
 
-def _search_where(text: str) -> str:
-    """``?s`` (with its ``?type``) of the searchable types has a text field containing ``text``."""
-    branches = []
-    for name in SEARCH_FIELDS:
-        entity = ENTITIES[name]
-        paths = "|".join(entity.prop(f).sparql_path for f in SEARCH_FIELDS[name])
-        branches.append(
-            f"{{ ?s <{RDF_TYPE}> {iri(entity.rdf_class)} ; {paths} ?_text . BIND({string(name)} AS ?type) }}"
-        )
-    return f"{' UNION '.join(branches)}\n  {contains('_text', text)}"
-
-
-def search_query(text: str, limit: int, after: str | None) -> str:
-    """A page of nodes of the searchable types containing ``text``, by IRI."""
-    keyset = f"FILTER(STR(?s) > {string(after)})" if after is not None else ""
+def lookup_query(classes: Sequence[str], path: Path, value: str) -> str:
+    """Nodes of these classes whose field equals ``value`` ignoring case, by IRI."""
+    listing = Listing(tuple(classes), (), by_iri("iri"))
     return (
-        f"SELECT DISTINCT ?s ?type WHERE {{\n  {_search_where(text)}\n  {keyset}\n}}\n"
-        f"ORDER BY STR(?s)\nLIMIT {limit}"
-    )
-
-
-def search_count_query(text: str) -> str:
-    """How many (node, type) rows the search for ``text`` has in all: one row ``?n``."""
-    rows = f"SELECT DISTINCT ?s ?type WHERE {{\n  {_search_where(text)}\n}}"
-    return f"SELECT (COUNT(*) AS ?n) WHERE {{ {rows} }}"
-
-
-def lookup_query(entity: EntityMap, field_name: str, value: str) -> str:
-    """Nodes of a type whose field equals ``value`` (as a string), by IRI."""
-    return (
-        f"SELECT DISTINCT ?s WHERE {{ ?s <{RDF_TYPE}> {iri(entity.rdf_class)} ; "
-        f"{entity.prop(field_name).sparql_path} ?_v . FILTER(STR(?_v) = {string(value)}) }}\n"
-        "ORDER BY STR(?s) LIMIT 2"
+        f"SELECT DISTINCT ?s WHERE {{ {listing.where()} ?s {path.sparql} ?_v . "
+        f"FILTER(LCASE(STR(?_v)) = {string(value.lower())}) }}\nORDER BY STR(?s) LIMIT 2"
     )

@@ -90,7 +90,7 @@ async def timeline(request: Request) -> Response:
 
 async def search_page(request: Request) -> Response:
     text = request.query_params.get("q", "").strip()
-    build = partial(lambda: {"hits": search(request.app.state.store, text) if text else []})
+    build = partial(lambda: {"results": search(request.app.state.store, text)})
     return await _overview(request, "search.html", build, query=text)
 
 
