@@ -31,6 +31,7 @@ from pathlib import Path
 
 import anyio
 
+from beskgraph.api.dump_dirs import private_dump_dir
 from beskgraph.api.file_response import CompleteFile
 from beskgraph.api.generations import PerGeneration
 from beskgraph.derived import source_dump
@@ -51,7 +52,7 @@ class DumpCache:
         if shared and directory is not None:
             self.directory = Path(directory)
         else:
-            self.directory = Path(tempfile.mkdtemp(prefix="beskgraph-dumps-", dir=directory))
+            self.directory = private_dump_dir(directory, remove_at_exit=False)
             self._cleanup = weakref.finalize(self, shutil.rmtree, self.directory, ignore_errors=True)
         self._files: PerGeneration[CompleteFile] = PerGeneration(anyio.CapacityLimiter(max_builds),
                                                                  self._retire)
