@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -13,6 +14,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from .api.settings import Settings, env_name
 from .build import BuildFailed, BuildResult, build, find_sources, format_for
 from .cache import BuildCache, default_cache
 from .changes import hashes_in_file
@@ -155,16 +157,54 @@ def export_command(
         sys.stdout.buffer.write(data)
 
 
-@app.command("serve", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
-def serve_command(ctx: typer.Context) -> None:
-    """Build (or load) the graph and serve GraphQL, SPARQL and dumps (see --help of server.py)."""
-    from .launch import main
+def _limit(name: str, text: str) -> str:
+    """An option's help: ``text``, its setting's environment variable and default."""
+    return f"{text} (env {env_name(name)}, default {getattr(Settings, name)})"
 
+
+@app.command("serve")
+def serve_command(
+    sources: Annotated[list[Path] | None, typer.Argument(help=SOURCES_HELP, show_default=False)] = None,
+    host: Annotated[str, typer.Option(envvar="HOST", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(envvar="PORT", help="Port to listen on.")] = 8000,
+    store: Annotated[str | None, typer.Option(
+        envvar="BESKGRAPH_STORE", show_default=False,
+        help="memory (default), oxigraph:/dir (on disk), or a SPARQL server's URL.")] = None,
+    graph: Annotated[Path | None, typer.Option(help="Serve a built graph instead of building.")] = None,
+    rebuild: Annotated[bool, typer.Option(
+        "--rebuild", help="Bring a store that holds a graph in line with the sources.")] = False,
+    workers: Annotated[int | None, typer.Option(
+        show_default=False, help=_limit("workers", "Server processes; 0: one per core."))] = None,
+    max_connections: Annotated[int | None, typer.Option(show_default=False, help=_limit(
+        "max_connections", "Connections and requests a worker serves at once; beyond them 503."))] = None,
+    keep_alive_timeout: Annotated[float | None, typer.Option(show_default=False, help=_limit(
+        "keep_alive_timeout", "Seconds an idle kept-alive connection stays open."))] = None,
+    body_timeout: Annotated[float | None, typer.Option(show_default=False, help=_limit(
+        "body_timeout", "Seconds a request body may take to arrive; then 408 (0: no limit)."))] = None,
+    http_parser: Annotated[str | None, typer.Option(show_default=False, help=_limit(
+        "http_parser", "uvicorn's HTTP parser: auto, h11 or httptools."))] = None,
+    max_header_bytes: Annotated[int | None, typer.Option(show_default=False, help=_limit(
+        "max_header_bytes", "Bytes of request line and headers (h11 parser)."))] = None,
+) -> None:
+    """Build (or load) the graph and serve GraphQL, SPARQL, pages and dumps until SIGTERM or
+    SIGINT (SIGHUP reloads). Every other setting: environment variables BESKGRAPH_*
+    (README, Settings)."""
+    from .launch import ServeOptions, run
+
+    given = {"workers": workers, "max_connections": max_connections, "keep_alive_timeout": keep_alive_timeout,
+             "body_timeout": body_timeout, "http_parser": http_parser, "max_header_bytes": max_header_bytes}
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(message)s")
     try:
-        main(ctx.args)
-    except BuildFailed as error:
-        console.print(f"[red]cannot serve[/red]: {escape(str(error))}")
+        settings = Settings.from_env(**{name: value for name, value in given.items() if value is not None})
+        run(ServeOptions(tuple(sources or ()), host, port, store, graph, rebuild, settings.workers), settings)
+    except (BuildFailed, ValueError) as error:
+        console.print(f"[red]cannot serve[/red]: {escape(str(error))}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
+
+
+def serve_main() -> None:
+    """``python server.py [SOURCES…] [options]``: ``beskgraph serve``."""
+    app(["serve", *sys.argv[1:]], prog_name="server.py")
 
 
 if __name__ == "__main__":

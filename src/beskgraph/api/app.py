@@ -11,6 +11,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import BaseRoute
 
 from beskgraph.api import description, dumps, pages, resources, sparql
+from beskgraph.api.body_timeout import BodyTimeout
 from beskgraph.api.caching import HttpCaching
 from beskgraph.api.dump_cache import DumpCache
 from beskgraph.api.errors import EXCEPTION_HANDLERS
@@ -44,6 +45,7 @@ def create_app(
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[
             Middleware(RefusalLog),
+            Middleware(BodyTimeout, seconds=settings.body_timeout),
             Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                        allow_methods=["GET", "POST"], allow_headers=["*"],
                        expose_headers=["Link", "Content-Disposition", "Vary", "ETag", "X-Cache"],
