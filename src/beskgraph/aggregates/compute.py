@@ -34,8 +34,13 @@ def compute(store: Store) -> Values:
             table.update({str(r["n"]): float(r["v"]) for r in store.select(measure.query())  # type: ignore[arg-type]
                           if "v" in r})
             continue
-        by_value = dict(measure.predicates) if isinstance(measure, Tally) else None
-        tables = [values.setdefault(p, {}) for p in (by_value.values() if by_value else [measure.predicate])]
+        by_value: dict[str, str] | None = None
+        if isinstance(measure, Tally):
+            by_value = dict(measure.predicates)
+            names = list(by_value.values())
+        else:
+            names = [measure.predicate]
+        tables = [values.setdefault(p, {}) for p in names]
         parents = {str(row["n"]) for row in store.select(measure.parents())}
         for table in tables:
             table.update(dict.fromkeys(parents, 0))
@@ -64,7 +69,8 @@ def _literal(value: Value) -> ox.Literal:
 
 def read_stored(store: Store) -> tuple[str, Values] | None:
     """(sources digest, values) of the derived graph in the store, or None when there is none."""
-    fingerprint, values = None, {}
+    fingerprint: str | None = None
+    values: Values = {}
     for row in store.select(f"SELECT ?n ?p ?v WHERE {{ GRAPH <{GRAPH}> {{ ?n ?p ?v }} }}"):
         predicate, value = str(row["p"]), row["v"]
         if predicate == SOURCES_DIGEST:

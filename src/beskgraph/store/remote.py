@@ -421,7 +421,7 @@ class RemoteStore:
                                    + " ".join(sparql_iri(g) for g in batch) + " } GRAPH ?g { ?s ?p ?o } }")
             if not isinstance(result, ox.QuerySolutions):
                 raise StoreError("the store answered a SELECT with a boolean")
-            quads += [ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in result]  # type: ignore[arg-type]
+            quads += [ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in result]
         return dump_dataset(format, lambda: quads_nquads(quads))
 
     def close(self) -> None:
@@ -479,7 +479,7 @@ def parse_results(body: bytes, media: str, form: str | None) -> ox.QuerySolution
     if isinstance(result, ox.QuerySolutions) and [v.value for v in result.variables] == [ASK_RETVAL] and \
             form in (None, "AskQuery"):
         rows = list(result)
-        answer = bool(rows) and str(rows[0][ASK_RETVAL].value) not in ("0", "false")  # type: ignore[union-attr]
+        answer = bool(rows) and str(rows[0][ASK_RETVAL].value) not in ("0", "false")
         result = ox.parse_query_results(b'{"head":{},"boolean":%s}' % (b"true" if answer else b"false"),
                                         format=ox.QueryResultsFormat.JSON)
     return result
