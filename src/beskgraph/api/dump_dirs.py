@@ -15,6 +15,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from beskgraph.isolation.lifeline import alive
+
 PREFIX = "beskgraph-dumps-"
 
 
@@ -35,7 +37,7 @@ def sweep_stale(root: Path) -> list[Path]:
     removed = []
     for folder in root.glob(PREFIX + "*"):
         pid = owner(folder)
-        if pid is not None and not _alive(pid) and folder.is_dir() and not folder.is_symlink():
+        if pid is not None and not alive(pid) and folder.is_dir() and not folder.is_symlink():
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder)
     return removed
@@ -46,15 +48,6 @@ def owner(folder: Path) -> int | None:
     pid, _, _ = folder.name.removeprefix(PREFIX).partition("-")
     return int(pid) if folder.name.startswith(PREFIX) and pid.isdigit() else None
 
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # another user's
-    return True
 
 
 def _remove(path: Path, pid: int) -> None:
