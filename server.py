@@ -1,6 +1,7 @@
-"""Build the beskgraph graph from seeds/ and serve it: ``python server.py [--host H] [--port P]``."""
+"""Build the beskgraph graph and serve it: ``python server.py [SOURCES…] [options]``, the same
+as ``beskgraph serve`` (``python server.py --help`` lists the options)."""
 
-from beskgraph.launch import main
+from beskgraph.cli import serve_main
 
 if __name__ == "__main__":
-    main()
+    serve_main()

@@ -20,7 +20,7 @@ from itertools import combinations
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
-from beskgraph.rdf.namespaces import BG, OA, SCHEMA
+from beskgraph.vocabulary import BG, OA, SCHEMA
 
 # The verbatim values a node's own span must contain, per class.
 VERBATIM: dict[URIRef, tuple[URIRef, ...]] = {

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
+from beskgraph.api.negotiation import answer_formats
 from beskgraph.store import EmbeddedStore, Store, open_store
+from beskgraph.store.children import Budget, QueryJob
 
 KINDS = ["memory", "disk", "remote"]
 
@@ -19,3 +22,11 @@ def fresh_store(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> St
     for graph in store.graphs():
         store.drop_graph(graph)
     return store
+
+
+def run_query(store: Store, query: str, accept: str = "*/*", *, timeout: float = 10.0,
+              max_bytes: int | None = None, default_graphs: Sequence[str] = ()) -> tuple[bytes, str]:
+    """A caller's own query (no grammar check in front) through ``Store.answer``, its answer's
+    formats negotiated from ``accept`` as the API negotiates them."""
+    job = QueryJob(query, answer_formats(accept), tuple(default_graphs), require_sandbox=False)
+    return store.answer(job, Budget(timeout, max_bytes=max_bytes))

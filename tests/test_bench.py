@@ -15,8 +15,8 @@ from bench.report import verdict
 from bench.stats import growth_exponent, percentile
 from beskgraph.build import build
 from beskgraph.config import SEEDS_DIR
-from beskgraph.rdf.namespaces import BG
 from beskgraph.reference import municipalities
+from beskgraph.vocabulary import BG
 
 
 @pytest.fixture(scope="module")

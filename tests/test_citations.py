@@ -1,6 +1,6 @@
 """Danish legal citations parsed into act type, number, year, date as written, §, stk., nr."""
 
-from beskgraph.parse.citations import find_citations, provision_label
+from beskgraph.parse.citations import find_citations
 
 
 def test_consolidated_act_with_paragraph_and_subsection() -> None:
@@ -27,14 +27,14 @@ def test_act_with_item() -> None:
     (citation,) = find_citations("jf. lov nr. 548 af 7. maj 2019 § 6, nr. 1 om dagpenge")
     assert (citation.act_type, citation.number, citation.year) == ("LOV", 548, 2019)
     assert (citation.paragraph, citation.subsection, citation.item) == ("6", None, "1")
-    assert provision_label(citation) == "§ 6, nr. 1"
+    assert citation.provision == "§ 6, nr. 1"
 
 
 def test_long_form_act_type_and_numeric_date() -> None:
     (first, second) = find_citations(
         "jf. lovbekendtgørelse nr. 280 af 1. marts 2024 og BEK nr. 2636 af 28/12/2021 § 1")
     assert (first.act_type, first.number, first.year, first.paragraph) == ("LBK", 280, 2024, None)
-    assert provision_label(first) is None
+    assert first.provision is None
     assert (second.act_type, second.year, second.paragraph) == ("BEK", 2021, "1")
 
 

@@ -14,7 +14,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from beskgraph.config import PROJECT_ROOT, SEEDS_DIR
+from beskgraph.config import SEEDS_DIR
+
+ROOT = Path(__file__).resolve().parents[1]  # the repository
 
 CORPUS = Path(__file__).parent / "data" / "corpus"
 BG = "https://w3id.org/beskgraph/ontology#"
@@ -30,7 +32,7 @@ def free_port() -> int:
 
 def serve(*sources: Path) -> Iterator[str]:
     port = free_port()
-    process = subprocess.Popen([sys.executable, str(PROJECT_ROOT / "server.py"), "--port", str(port),
+    process = subprocess.Popen([sys.executable, str(ROOT / "server.py"), "--port", str(port),
                                 *map(str, sources)], env=os.environ.copy(),
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"

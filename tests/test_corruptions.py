@@ -15,8 +15,8 @@ from rdflib.namespace import DCTERMS, ORG, PROV, RDF, SKOS, XSD
 
 from beskgraph.build import BuildResult
 from beskgraph.rdf import iris
-from beskgraph.rdf.namespaces import BG, ELI, OA, SCHEMA
 from beskgraph.validate import check
+from beskgraph.vocabulary import BG, ELI, OA, SCHEMA
 
 Corruption = Callable[[Graph], set[URIRef]]  # changes the graph; returns the nodes to validate
 
@@ -185,7 +185,7 @@ CORRUPTIONS: dict[str, tuple[Corruption, str]] = {
         lambda graph: replace(graph, a_span(graph), OA.start, Literal("12")), "A span has one start offset."),
     "page number 0": (setting(PAGE, BG.pageNumber, Literal(0, datatype=XSD.integer)), "A page has one page number"),
     "answer that is neither Ja, Delvist nor Nej": (
-        first_object(BG.answer, BG.Maybe), "An answer has exactly one value: Ja, Delvist or Nej."),
+        first_object(BG.answer, URIRef(f"{BG}Maybe")), "An answer has exactly one value: Ja, Delvist or Nej."),
     "test of a kind that is not a test": (
         setting(TAARNBY_EVIDENCE, BG.testKind, BG.Yes), "A test result has exactly one kind"),
     # vocabulary: concepts, classes, provenance

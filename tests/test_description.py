@@ -19,17 +19,17 @@ from rdflib.namespace import DCTERMS, FOAF, RDF
 from starlette.applications import Starlette
 
 from beskgraph.api.app import create_app
-from beskgraph.api.description import SDNS
 from beskgraph.api.links import dataset_iri, listen_url
 from beskgraph.api.settings import CC_BY_4, Settings
-from beskgraph.config import PROJECT_ROOT
-from beskgraph.rdf.namespaces import DCAT, SCHEMA, VOID
 from beskgraph.store import EmbeddedStore, Store
+from beskgraph.vocabulary import DCAT, SCHEMA, SD, VOID
+
+ROOT = Path(__file__).resolve().parents[1]  # the repository
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*(ConjunctiveGraph|default_context).*:DeprecationWarning")
 
 EX = "http://example.org/"
-SD = SDNS
+
 FORMATS = "http://www.w3.org/ns/formats/"
 FORGED = {
     "Host": "evil.example",
@@ -177,7 +177,7 @@ def test_server_py_links_to_the_address_it_was_started_on(tmp_path: Path) -> Non
     env = {k: v for k, v in os.environ.items() if k != "BESKGRAPH_PUBLIC_URL"}
     # "localhost" is not the socket's address (127.0.0.1): the links show which one was used
     process = subprocess.Popen(
-        [sys.executable, str(PROJECT_ROOT / "server.py"), "--graph", str(graph), "--host", "localhost",
+        [sys.executable, str(ROOT / "server.py"), "--graph", str(graph), "--host", "localhost",
          "--port", str(port)],
         env={**env, "BESKGRAPH_STORE": "memory"}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )

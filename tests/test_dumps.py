@@ -16,8 +16,8 @@ from starlette.applications import Starlette
 from beskgraph.api.app import create_app
 from beskgraph.api.links import dataset_iri
 from beskgraph.api.settings import CC_BY_4, Settings
-from beskgraph.rdf.namespaces import PREFIXES
 from beskgraph.store import EmbeddedStore, Store
+from beskgraph.vocabulary import PREFIXES
 
 # rdflib's own parsers still use APIs it has deprecated.
 pytestmark = pytest.mark.filterwarnings("ignore:.*(ConjunctiveGraph|default_context).*:DeprecationWarning")

@@ -4,6 +4,7 @@ and the declarations held to the shapes (nullability) and the ontology (terms, d
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,8 +24,9 @@ from beskgraph.api.graphql.ontology import comment
 from beskgraph.api.graphql.registry import TYPES, TypeInfo, candidates
 from beskgraph.api.graphql.schema import schema
 from beskgraph.api.graphql.sdl import printed
-from beskgraph.config import ONTOLOGY_DIR, PROJECT_ROOT, SHAPES_DIR
+from beskgraph.config import ONTOLOGY_DIR, SHAPES_DIR
 
+ROOT = Path(__file__).resolve().parents[1]  # the repository
 GRAPHQL = schema._schema
 BG = "https://w3id.org/beskgraph/ontology#"
 STANDARD_VOCABULARIES = (
@@ -60,14 +62,14 @@ def _named_types() -> list:
 
 
 def test_the_printed_schema_is_the_committed_one() -> None:
-    committed = (PROJECT_ROOT / "schema.graphql").read_text(encoding="utf-8")
+    committed = (ROOT / "schema.graphql").read_text(encoding="utf-8")
     assert printed() == committed, (
         "the schema changed: if on purpose, run `python -m beskgraph.api.graphql.sdl > schema.graphql` "
         "and list any breaking change in CHANGELOG.md")
 
 
 def test_the_changelog_names_the_renamed_fields() -> None:
-    changelog = (PROJECT_ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     for renamed in ("testKind", "partyKind", "targetGroupKind", "documentKind", "organisationRequirements"):
         assert renamed in changelog
 

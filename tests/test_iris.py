@@ -15,8 +15,8 @@ from beskgraph.config import SEEDS_DIR
 from beskgraph.parse.letters import parse_correspondence
 from beskgraph.rdf import iris
 from beskgraph.rdf.letters import correspondence_to_rdf
-from beskgraph.rdf.namespaces import BG, SCHEMA
 from beskgraph.text import SourceText
+from beskgraph.vocabulary import BG, SCHEMA
 
 APPENDIX = "003_aec37f0f2b66ca76.txt"
 # New names that also sort the files in another order.

@@ -17,6 +17,7 @@ import pytest
 from canary import Canary
 from conftest import SAMPLE_TRIG
 from starlette.applications import Starlette
+from stores import run_query
 
 from beskgraph.api.app import create_app
 from beskgraph.isolation import lifeline, seccomp
@@ -114,8 +115,8 @@ def embedded(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Embedde
 
 def test_an_unchecked_service_query_cannot_reach_the_network(embedded: EmbeddedStore, canary: Canary) -> None:
     with pytest.raises(NetworkRefused, match="Operation not permitted"):
-        embedded.query_raw(f"SELECT * {{ SERVICE <{canary.url}> {{ ?s ?p ?o }} }}", "*/*", timeout=10)
-    body, _ = embedded.query_raw(f"ASK {{ SERVICE SILENT <{canary.url}> {{ ?s ?p ?o }} }}", "*/*", timeout=10)
+        run_query(embedded, f"SELECT * {{ SERVICE <{canary.url}> {{ ?s ?p ?o }} }}")
+    body, _ = run_query(embedded, f"ASK {{ SERVICE SILENT <{canary.url}> {{ ?s ?p ?o }} }}")
     assert body.endswith(b"true}")  # SILENT: the failed service gives its one empty solution
     time.sleep(0.2)
     assert canary.contacts == []

@@ -13,9 +13,11 @@ from pathlib import Path
 import httpx
 
 from beskgraph.build import build, serialise
-from beskgraph.config import PROJECT_ROOT, SEEDS_DIR
+from beskgraph.config import SEEDS_DIR
 from beskgraph.launch import fill_store
 from beskgraph.store import EmbeddedStore
+
+ROOT = Path(__file__).resolve().parents[1]  # the repository
 
 
 def free_port() -> int:
@@ -38,7 +40,7 @@ def wait_for_health(port: int, process: subprocess.Popen, timeout: float = 60) -
 def test_server_py_builds_the_seeds_and_serves_on_the_port_from_env():
     port = free_port()
     env = {**os.environ, "PORT": str(port)}
-    process = subprocess.Popen([sys.executable, str(PROJECT_ROOT / "server.py")], env=env,
+    process = subprocess.Popen([sys.executable, str(ROOT / "server.py")], env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         health = wait_for_health(port, process)

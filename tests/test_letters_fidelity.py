@@ -21,8 +21,8 @@ from beskgraph.parse.letters import parse_correspondence
 from beskgraph.parse.stitch import Stitched
 from beskgraph.rdf import iris
 from beskgraph.rdf.letters import correspondence_to_rdf
-from beskgraph.rdf.namespaces import BG, SCHEMA
 from beskgraph.text import SourceText
+from beskgraph.vocabulary import BG, SCHEMA
 
 SEED = SEEDS_DIR / "003_aec37f0f2b66ca76.txt"
 

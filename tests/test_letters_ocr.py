@@ -16,9 +16,9 @@ from beskgraph.parse.layout import Kind, classify
 from beskgraph.parse.letters import parse_correspondence
 from beskgraph.rdf import iris
 from beskgraph.rdf.letters import correspondence_to_rdf
-from beskgraph.rdf.namespaces import BG
 from beskgraph.reference import find_municipalities, match_municipality
 from beskgraph.text import SourceText
+from beskgraph.vocabulary import BG
 
 SCANNED = """\
 Til borgmester og jobcenterchef

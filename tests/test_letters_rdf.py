@@ -12,10 +12,10 @@ from beskgraph.config import SEEDS_DIR
 from beskgraph.parse.letters import parse_correspondence
 from beskgraph.rdf import iris
 from beskgraph.rdf.letters import correspondence_to_rdf
-from beskgraph.rdf.namespaces import BG, ELI, ORG, SCHEMA
 from beskgraph.rdf.reference import reference_graph
 from beskgraph.text import SourceText
 from beskgraph.validate import check
+from beskgraph.vocabulary import BG, ELI, ORG, SCHEMA
 
 SEED = "003_aec37f0f2b66ca76.txt"
 

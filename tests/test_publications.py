@@ -16,7 +16,7 @@ from beskgraph.model.common import DocumentKind
 from beskgraph.model.publication import Publication
 from beskgraph.parse import parse_document
 from beskgraph.rdf import iris
-from beskgraph.rdf.namespaces import BG, OA, SCHEMA
+from beskgraph.vocabulary import BG, OA, SCHEMA
 
 CORPUS = Path(__file__).parent / "data" / "corpus"
 ANSWER = "svar_beu_spoergsmaal_118.txt"

@@ -16,7 +16,7 @@ from beskgraph import __version__
 from beskgraph.build import BuildResult, build
 from beskgraph.config import SEEDS_DIR
 from beskgraph.rdf import iris
-from beskgraph.rdf.namespaces import BG, SCHEMA
+from beskgraph.vocabulary import BG, SCHEMA
 
 APPENDIX = "003_aec37f0f2b66ca76.txt"
 APPENDIX_PAGE = "https://www.ft.dk/samling/20211/almdel/BEU/bilag/243/2567877/index.htm"

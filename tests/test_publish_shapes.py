@@ -9,8 +9,8 @@ from rdflib import Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 
-from beskgraph.rdf.namespaces import SH
 from beskgraph.validate import shapes_graph
+from beskgraph.vocabulary import SH
 
 __all__ = ["served_seed_graph", "served_seeds"]  # fixtures
 

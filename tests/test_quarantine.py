@@ -17,11 +17,13 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 
 from beskgraph.build import BuildFailed, BuildResult, build
 from beskgraph.cache import BuildCache
-from beskgraph.config import PROJECT_ROOT, SEEDS_DIR
+from beskgraph.config import SEEDS_DIR, data_folder
 from beskgraph.model.common import Severity, Stage, Status
 from beskgraph.rdf import iris
-from beskgraph.rdf.namespaces import BG, SH
+from beskgraph.store.embedded import EmbeddedStore
+from beskgraph.sync import stored_hashes, sync
 from beskgraph.validate import check
+from beskgraph.vocabulary import BG, SH
 
 CORPUS = Path(__file__).parent / "data" / "corpus"
 LEFT_OUT = {  # document -> (stage, line, start of the reason)
@@ -138,7 +140,7 @@ def test_warnings_alone_do_not_fail_a_strict_build():
 def _project_copy(tmp_path: Path) -> Path:
     home = tmp_path / "home"
     for folder in ("seeds", "reference", "shapes", "ontology"):
-        shutil.copytree(PROJECT_ROOT / folder, home / folder)
+        shutil.copytree(data_folder(folder), home / folder)
     return home
 
 
@@ -204,3 +206,47 @@ def test_a_parse_over_its_cpu_limit_leaves_its_document_out_uncached(tmp_path: P
     monkeypatch.delenv("BESKGRAPH_MAX_PARSE_SECONDS")
     again = build([letters], cache=cache)
     assert [(d.name, d.status, d.parsed) for d in again.documents] == [("breve.txt", Status.OK, True)]
+
+
+PRESS_RELEASE = "Pressemeddelelse\n\nOm {title}\n\nDato: 3. marts 2020\n\nOdense Kommune.\n"
+
+
+@pytest.mark.parametrize("name", ["reference.txt", "Ontology.txt", "build.md"])
+def test_a_document_named_like_a_built_in_graph_is_left_out(tmp_path: Path, seed_build: BuildResult,
+                                                           name: str):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS_DIR, corpus)
+    (corpus / name).write_text(PRESS_RELEASE.format(title="reference"), encoding="utf-8")
+    result = build([corpus])
+    graph = iris.named_graph(name)
+    built_in = iris.built_in_graph(str(graph))
+    assert built_in in ("reference data", "ontology", "build provenance")
+    assert [(d.name, d.status) for d in result.failed] == [(f"corpus/{name}", Status.LEFT_OUT)]
+    assert result.failed[0].error == (f"corpus/{name}: corpus/{name} has the graph name of the build's "
+                                      f"{built_in} (<{graph}>); rename it")
+    names = [c.name for c in result.chunks]
+    assert names.count(str(graph)) == 1 and str(iris.named_graph(f"corpus/{name}")) in names
+    if name != "build.md":  # the build graph holds this build's times
+        assert _chunk(result, graph) == _chunk(seed_build, graph)  # the press release is not in it
+
+
+def _chunk(result: BuildResult, graph: URIRef) -> bytes:
+    return b"".join(next(c for c in result.chunks if c.name == str(graph)).nquads)
+
+
+def test_a_document_named_reference_does_not_replace_the_reference_data_on_sync(tmp_path: Path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS_DIR, corpus)
+    release = corpus / "reference.txt"
+    release.write_text(PRESS_RELEASE.format(title="reference"), encoding="utf-8")
+    store = EmbeddedStore()
+    sync(store, build([corpus]))
+    municipalities = f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{iris.reference_graph()}> {{ ?m a <{BG.Municipality}> }} }}"
+    before = _count(store, municipalities)
+    release.write_text(PRESS_RELEASE.format(title="noget andet"), encoding="utf-8")  # changed: synced again
+    sync(store, build([corpus], previous=stored_hashes(store)))
+    assert before == 98 == _count(store, municipalities)
+
+
+def _count(store: EmbeddedStore, query: str) -> int:
+    return int(str(store.select(query)[0]["n"]))

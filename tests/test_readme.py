@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 from collections.abc import Callable
+from pathlib import Path
 
 import graphql_fixtures as fx
 import httpx
@@ -15,15 +16,17 @@ import pytest
 from graphql_fixtures import graphql_app
 from starlette.applications import Starlette
 
-from beskgraph.config import PROJECT_ROOT
 from beskgraph.store import EmbeddedStore
 
 seed_trig = fx.seed_trig
 README_URL = "http://127.0.0.1:8000"
 
 
+ROOT = Path(__file__).resolve().parents[1]  # the repository
+
+
 def _readme() -> str:
-    return (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    return (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def _section(title: str) -> str:
@@ -42,7 +45,7 @@ def test_readme_has_a_serve_command_and_a_test_command():
 
 def test_ci_runs_the_readme_test_command_verbatim():
     _, tests = readme_commands()
-    ci = (PROJECT_ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert any(line.strip().endswith(tests) for line in ci.splitlines())
     for package in ("graphql-http", "browser", "codegen"):
         assert f"npm ci --prefix tests/{package} --no-audit --no-fund" in tests

@@ -11,8 +11,8 @@ from rdflib.namespace import DCTERMS
 
 from beskgraph.build import BuildFailed, build
 from beskgraph.config import SEEDS_DIR
-from beskgraph.rdf.namespaces import BG
 from beskgraph.validate import check
+from beskgraph.vocabulary import BG
 
 MIDDELFART = "000_2ad044e4a048410a.txt"
 

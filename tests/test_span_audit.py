@@ -9,7 +9,7 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 from span_audit import audit, contains
 from union_graph import union
 
-from beskgraph.rdf.namespaces import BG, OA, SCHEMA
+from beskgraph.vocabulary import BG, OA, SCHEMA
 
 # The longest span a node of each type may have in the seed graph, in characters: a
 # letter is a whole letter; everything else is at most a section of one.

@@ -19,6 +19,7 @@ import pytest
 from conftest import SAMPLE_TRIG, free_port
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
+from stores import run_query
 
 from beskgraph.store import (
     EmbeddedStore,
@@ -138,8 +139,8 @@ def test_bad_input_raises_store_error(any_store: Store) -> None:
         ("DESCRIBE <http://example.org/alice>", "application/n-triples", "application/n-triples"),
     ],
 )
-def test_query_raw_formats(any_store: Store, query: str, accept: str, media: str) -> None:
-    body, got = any_store.query_raw(query, accept, timeout=10)
+def test_answer_formats(any_store: Store, query: str, accept: str, media: str) -> None:
+    body, got = run_query(any_store, query, accept)
     assert got == media
     if media == "application/sparql-results+json":
         data = json.loads(body)
@@ -148,12 +149,9 @@ def test_query_raw_formats(any_store: Store, query: str, accept: str, media: str
         assert len(Graph().parse(data=body, format="turtle")) >= 7
 
 
-def test_query_raw_protocol_dataset(any_store: Store) -> None:
-    body, _ = any_store.query_raw(
-        "SELECT ?s { ?s ?p ?o }",
-        "application/sparql-results+json",
-        default_graph_uris=[EX + "graph2"],
-    )
+def test_answer_protocol_dataset(any_store: Store) -> None:
+    body, _ = run_query(any_store, "SELECT ?s { ?s ?p ?o }", "application/sparql-results+json",
+                        default_graphs=[EX + "graph2"])
     subjects = {b["s"]["value"] for b in json.loads(body)["results"]["bindings"]}
     assert subjects == {EX + "bob"}
 
@@ -187,7 +185,7 @@ def test_record_queries_follows_tasks_and_threads(any_store: Store) -> None:
             with record_queries() as inner:
                 await asyncio.gather(
                     asyncio.to_thread(any_store.select, "SELECT ?s { ?s a ?c }"),
-                    anyio.to_thread.run_sync(any_store.query_raw, "ASK {}", "*/*"),
+                    anyio.to_thread.run_sync(run_query, any_store, "ASK {}"),
                 )
         assert sorted(inner) == ["ASK {}", "SELECT ?s { ?s a ?c }"]
         assert outer[0] == "ASK { ?s ?p ?o }" and len(outer) == 3
@@ -213,35 +211,31 @@ def big_store() -> Iterator[EmbeddedStore]:
     store.close()
 
 
-@pytest.mark.parametrize("isolation", ["fork", "thread"])
-def test_embedded_result_size_limit(big_store: EmbeddedStore, isolation: str) -> None:
-    big_store.isolation = isolation  # type: ignore[assignment]
+def test_embedded_result_size_limit(big_store: EmbeddedStore) -> None:
     with pytest.raises(ResultTooLarge):
-        big_store.query_raw("SELECT * { ?a ?p ?b . ?c ?q ?d }", "text/csv", timeout=30, max_bytes=100_000)
+        run_query(big_store, "SELECT * { ?a ?p ?b . ?c ?q ?d }", "text/csv", timeout=30, max_bytes=100_000)
 
 
 def test_embedded_timeout_stops_a_blocking_query(big_store: EmbeddedStore) -> None:
     # ORDER BY over a 300^3 cross product blocks inside Rust; the forked child is killed.
     start = time.monotonic()
     with pytest.raises(QueryTimeout):
-        big_store.query_raw(RUNAWAY, "text/csv", timeout=0.5)
+        run_query(big_store, RUNAWAY, "text/csv", timeout=0.5)
     assert time.monotonic() - start < 5
-    assert big_store.query_raw("ASK { ?s ?p ?o }", "*/*", timeout=5)[0].endswith(b"true}")
+    assert run_query(big_store, "ASK { ?s ?p ?o }", timeout=5)[0].endswith(b"true}")
 
 
-def test_embedded_thread_mode_stops_a_streaming_query(big_store: EmbeddedStore) -> None:
-    big_store.isolation = "thread"
-    start = time.monotonic()
-    with pytest.raises(QueryTimeout):
-        big_store.query_raw("SELECT * { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f }", "text/csv", timeout=0.5)
-    assert time.monotonic() - start < 5
+def test_embedded_thread_mode_takes_no_queries(big_store: EmbeddedStore) -> None:
+    big_store.isolation = "thread"  # as inside a query process
+    with pytest.raises(StoreUnavailable, match="runs no query processes"):
+        run_query(big_store, "ASK { ?s ?p ?o }")
 
 
 def test_embedded_errors_from_the_child_process(big_store: EmbeddedStore) -> None:
     with pytest.raises(QuerySyntaxError):
-        big_store.query_raw("SELECT * {", "*/*", timeout=5)
+        run_query(big_store, "SELECT * {", timeout=5)
     with pytest.raises(NotAcceptable):
-        big_store.query_raw("ASK {}", "text/csv", timeout=5)
+        run_query(big_store, "ASK {}", "text/csv", timeout=5)
 
 
 SHARED = f"<{EX}c> <{EX}p> \"shared\" "
@@ -302,7 +296,7 @@ def test_embedded_on_disk_persists(tmp_path: Path) -> None:
     assert reopened.isolation == "worker"
     assert EmbeddedStore().isolation == "fork"
     assert reopened.count() == 14
-    assert reopened.query_raw("ASK { ?s ?p ?o }", "*/*", timeout=5)[0].endswith(b"true}")
+    assert run_query(reopened, "ASK { ?s ?p ?o }", timeout=5)[0].endswith(b"true}")
 
 
 # --- configuration ---------------------------------------------------------------
@@ -375,7 +369,7 @@ def test_slow_remote_store_times_out(silent_server: str) -> None:
     with pytest.raises(StoreUnavailable, match="did not answer in time"):
         store.select("SELECT * { ?s ?p ?o }")
     with pytest.raises(StoreUnavailable):
-        store.query_raw("ASK {}", "*/*", timeout=0.3)
+        run_query(store, "ASK {}", timeout=0.3)
     assert time.monotonic() - start < 5
 
 
@@ -392,7 +386,7 @@ def test_embedded_on_disk_queries_see_every_write_at_once(tmp_path: Path) -> Non
     count = "SELECT (COUNT(DISTINCT ?g) AS ?n) { GRAPH ?g { ?s ?p ?o } }"
     for i in range(1, 8):
         store.replace_graph(f"{EX}g{i}", BIG, "text/turtle")
-        body, _ = store.query_raw(count, "text/csv", timeout=10)
+        body, _ = run_query(store, count, "text/csv")
         assert body.split() == [b"n", str(i).encode()]
     store.close()
     assert [p.name for p in tmp_path.iterdir()] == ["db"]  # the last snapshot is gone with the store

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from derived_helpers import BASE, KINDS, empty_store
 from graphql_fixtures import seed_trig
+from stores import run_query
 
 from beskgraph.store import EmbeddedStore, Store, StoreError, open_store
 
@@ -27,8 +28,9 @@ def test_the_store_shows_beskgraphs_graphs_and_answers_ask_as_a_boolean(virtuoso
     assert virtuoso_store.count() == local.count()
     assert virtuoso_store.ask(f"ASK {{ <{BASE}municipality/410> ?p ?o }}") is True
     assert virtuoso_store.ask(f"ASK {{ <{BASE}municipality/999> ?p ?o }}") is False
-    body, media = virtuoso_store.query_raw("ASK { ?s ?p ?o }", "application/sparql-results+json")
-    assert (body, media) == local.query_raw("ASK { ?s ?p ?o }", "application/sparql-results+json")
+    ask = "ASK { ?s ?p ?o }"
+    assert run_query(virtuoso_store, ask, "application/sparql-results+json") == \
+        run_query(local, ask, "application/sparql-results+json")
     rows = virtuoso_store.select(f"SELECT ?r WHERE {{ <{BASE}intervention/410-skaerpet-fokus-paa-langtidsledighed-"
                                  "ved-24-ugers-ledighed/test/good-practice> "
                                  "<https://w3id.org/beskgraph/ontology#scoreReproduces> ?r }")

@@ -24,7 +24,8 @@ import pytest
 from conftest import free_port
 from processes import Proc, group
 
-from beskgraph.config import PROJECT_ROOT
+ROOT = Path(__file__).resolve().parents[1]  # the repository
+
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux /proc and prctl")
 
@@ -48,7 +49,7 @@ class Server:
         self.port = free_port()
         env = {**os.environ, "PORT": str(self.port), "BESKGRAPH_QUERY_TIMEOUT": "600", "BESKGRAPH_STORE": store}
         self.stderr = (tmp_path / "server.log").open("w+")
-        self.process = subprocess.Popen([sys.executable, "server.py", *args], cwd=PROJECT_ROOT, env=env,
+        self.process = subprocess.Popen([sys.executable, "server.py", *args], cwd=ROOT, env=env,
                                         start_new_session=True, stdout=self.stderr, stderr=self.stderr)
         assert wait_until(self.healthy, 120), self.log()
         self.clients: list[threading.Thread] = []
@@ -116,7 +117,7 @@ def test_sigterm_to_the_process_group_ends_it_promptly_and_cleanly(server: Serve
 def test_build_workers_die_with_a_killed_build(tmp_path: Path) -> None:
     code = (
         "import time\n"
-        "from beskgraph.build import parallel_map\n"
+        "from beskgraph.workers import parallel_map\n"
         "parallel_map(lambda item: time.sleep(600), list(range(16)), 2)\n"
     )
     build = subprocess.Popen([sys.executable, "-c", code], start_new_session=True)

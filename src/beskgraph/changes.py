@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .rdf.namespaces import BG
+from .vocabulary import BG, DCTERMS
 
-IDENTIFIER = ox.NamedNode("http://purl.org/dc/terms/identifier")
+IDENTIFIER = ox.NamedNode(str(DCTERMS.identifier))
 CONTENT_HASH = ox.NamedNode(str(BG.contentHash))
 
 
@@ -39,8 +39,8 @@ class Changes:
 
 def hashes_in_quads(quads: Iterable[ox.Quad]) -> dict[str, str]:
     """``{file name: content hash}`` of the source documents described in ``quads``."""
-    names: dict[ox.NamedNode, str] = {}
-    hashes: dict[ox.NamedNode, str] = {}
+    names: dict[ox.NamedNode | ox.BlankNode | ox.Triple, str] = {}
+    hashes: dict[ox.NamedNode | ox.BlankNode | ox.Triple, str] = {}
     for quad in quads:
         if quad.predicate == IDENTIFIER and isinstance(quad.object, ox.Literal):
             names[quad.subject] = quad.object.value

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rdflib import Dataset, Graph
+from rdflib import Graph
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from .build import OX_FORMATS, BuildFailed, BuildResult, build, find_sources, format_for, serialise
+from .api.settings import Settings, env_name
+from .build import BuildFailed, BuildResult, build, find_sources, format_for
 from .cache import BuildCache, default_cache
 from .changes import hashes_in_file
-from .config import PROJECT_ROOT, SEEDS_DIR
+from .config import SEEDS_DIR
+from .formats.files import export, read_quads, union_ntriples
+from .formats.table import GRAPH_FORMATS, graph_format
 from .model.common import Status
 from .output import Interrupted, write_atomically
 from .validate import check
@@ -25,20 +28,16 @@ from .validate import check
 app = typer.Typer(help="beskgraph: a knowledge graph of Danish employment policy.",
                   no_args_is_help=True, add_completion=False)
 console = Console(stderr=True)
-DEFAULT_OUTPUT = PROJECT_ROOT / "out" / "beskgraph.trig"
+DEFAULT_OUTPUT = Path("out") / "beskgraph.trig"  # in the working directory
 SOURCES_HELP = "Source files or folders (default: seeds/)."
-OUTPUT_HELP = "Output file; format from its suffix (.trig .ttl .nq .jsonld)."
+OUTPUT_HELP = f"Output file; format from its suffix ({' '.join(f'.{f.extension}' for f in GRAPH_FORMATS)})."
 INPUT_HELP = "A built graph; default: build from seeds/."
 CACHE_HELP = "Build cache folder (default: $BESKGRAPH_CACHE, else ~/.cache/beskgraph)."
 STATUS_LABELS = {Status.OK: "ok", Status.WARNINGS: "[yellow]warnings[/yellow]",
                  Status.LEFT_OUT: "[red]left out[/red]"}
 
 
-class ExportFormat(str, Enum):
-    turtle = "turtle"
-    trig = "trig"
-    nquads = "nquads"
-    jsonld = "jsonld"
+FORMAT_HELP = "One of " + ", ".join(f.name for f in GRAPH_FORMATS) + "."
 
 
 def run_build(sources: list[Path], *, strict: bool = False, quiet: bool = False,
@@ -99,7 +98,7 @@ def build_command(
     """
     try:
         fmt = format_for(output)
-        previous = hashes_in_file(output, OX_FORMATS[fmt]) if output.exists() else None
+        previous = hashes_in_file(output, fmt.rdf_format) if output.exists() else None
         result = run_build(sources or [SEEDS_DIR], strict=strict, cache=_cache(cache, no_cache),
                            previous=previous)
         if len(result.failed) == len(result.documents):
@@ -114,17 +113,9 @@ def build_command(
     console.print(f"wrote {output}")
 
 
-def load_dataset(path: Path) -> Dataset:
-    dataset = Dataset()
-    dataset.parse(path, format=format_for(path) if path.suffix != ".ttl" else "turtle")
-    return dataset
-
-
-def union(dataset: Dataset) -> Graph:
-    graph = Graph()
-    for named in dataset.graphs():
-        graph += named
-    return graph
+def load_union(path: Path) -> Graph:
+    """The triples of every graph of a built graph file."""
+    return Graph().parse(data=union_ntriples(read_quads(path)), format="nt")
 
 
 @app.command("validate")
@@ -133,7 +124,7 @@ def validate_command(
 ) -> None:
     """Validate a built graph against the SHACL shapes; list every violation and warning."""
     try:
-        results = check(union(load_dataset(graph)))
+        results = check(load_union(graph))
     except (OSError, ValueError, SyntaxError) as error:
         console.print(f"[red]cannot read {graph}[/red]: {error}")
         raise typer.Exit(2) from None
@@ -148,29 +139,72 @@ def validate_command(
 
 @app.command("export")
 def export_command(
-    format: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.turtle,
+    format: Annotated[str, typer.Option("--format", "-f", help=FORMAT_HELP)] = "turtle",
     graph: Annotated[Path | None, typer.Option("--input", "-i", help=INPUT_HELP)] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File; default stdout.")] = None,
 ) -> None:
-    """Export the graph as Turtle, TriG, N-Quads or JSON-LD."""
-    fmt = {"turtle": "turtle", "trig": "trig", "nquads": "nquads", "jsonld": "json-ld"}[format.value]
-    data = serialise(load_dataset(graph), fmt) if graph else run_build([SEEDS_DIR], quiet=True).serialise(fmt)
+    """Export the graph as TriG, N-Quads, JSON-LD, Turtle or N-Triples: the bytes the server's
+    dump of the same graph has."""
+    try:
+        fmt = graph_format(format)
+        data = export(graph, fmt) if graph else run_build([SEEDS_DIR], quiet=True).serialise(fmt)
+    except (OSError, ValueError, SyntaxError) as error:
+        console.print(f"[red]cannot export[/red]: {escape(str(error))}")
+        raise typer.Exit(2) from None
     if output:
         write_atomically(output, data)
     else:
         sys.stdout.buffer.write(data)
 
 
-@app.command("serve", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
-def serve_command(ctx: typer.Context) -> None:
-    """Build (or load) the graph and serve GraphQL, SPARQL and dumps (see --help of server.py)."""
-    from .launch import main
+def _limit(name: str, text: str) -> str:
+    """An option's help: ``text``, its setting's environment variable and default."""
+    return f"{text} (env {env_name(name)}, default {getattr(Settings, name)})"
 
+
+@app.command("serve")
+def serve_command(
+    sources: Annotated[list[Path] | None, typer.Argument(help=SOURCES_HELP, show_default=False)] = None,
+    host: Annotated[str, typer.Option(envvar="HOST", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(envvar="PORT", help="Port to listen on.")] = 8000,
+    store: Annotated[str | None, typer.Option(
+        envvar="BESKGRAPH_STORE", show_default=False,
+        help="memory (default), oxigraph:/dir (on disk), or a SPARQL server's URL.")] = None,
+    graph: Annotated[Path | None, typer.Option(help="Serve a built graph instead of building.")] = None,
+    rebuild: Annotated[bool, typer.Option(
+        "--rebuild", help="Bring a store that holds a graph in line with the sources.")] = False,
+    workers: Annotated[int | None, typer.Option(
+        show_default=False, help=_limit("workers", "Server processes; 0: one per core."))] = None,
+    max_connections: Annotated[int | None, typer.Option(show_default=False, help=_limit(
+        "max_connections", "Connections and requests a worker serves at once; beyond them 503."))] = None,
+    keep_alive_timeout: Annotated[float | None, typer.Option(show_default=False, help=_limit(
+        "keep_alive_timeout", "Seconds an idle kept-alive connection stays open."))] = None,
+    body_timeout: Annotated[float | None, typer.Option(show_default=False, help=_limit(
+        "body_timeout", "Seconds a request body may take to arrive; then 408 (0: no limit)."))] = None,
+    http_parser: Annotated[str | None, typer.Option(show_default=False, help=_limit(
+        "http_parser", "uvicorn's HTTP parser: auto, h11 or httptools."))] = None,
+    max_header_bytes: Annotated[int | None, typer.Option(show_default=False, help=_limit(
+        "max_header_bytes", "Bytes of request line and headers (h11 parser)."))] = None,
+) -> None:
+    """Build (or load) the graph and serve GraphQL, SPARQL, pages and dumps until SIGTERM or
+    SIGINT (SIGHUP reloads). Every other setting: environment variables BESKGRAPH_*
+    (README, Settings)."""
+    from .launch import ServeOptions, run
+
+    given = {"workers": workers, "max_connections": max_connections, "keep_alive_timeout": keep_alive_timeout,
+             "body_timeout": body_timeout, "http_parser": http_parser, "max_header_bytes": max_header_bytes}
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(message)s")
     try:
-        main(ctx.args)
-    except BuildFailed as error:
-        console.print(f"[red]cannot serve[/red]: {escape(str(error))}")
+        settings = Settings.from_env(**{name: value for name, value in given.items() if value is not None})
+        run(ServeOptions(tuple(sources or ()), host, port, store, graph, rebuild, settings.workers), settings)
+    except (BuildFailed, ValueError) as error:
+        console.print(f"[red]cannot serve[/red]: {escape(str(error))}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
+
+
+def serve_main() -> None:
+    """``python server.py [SOURCES…] [options]``: ``beskgraph serve``."""
+    app(["serve", *sys.argv[1:]], prog_name="server.py")
 
 
 if __name__ == "__main__":

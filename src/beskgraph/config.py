@@ -1,15 +1,29 @@
-"""Settings shared by every layer: where the project's files are and the IRI base."""
+"""Settings shared by every layer: where the project's data is and the IRI base.
+
+The ontology, the shapes, the reference data and the seed documents ship inside the package
+(``beskgraph/data``; the repository shows them at its top level too), so an installed
+beskgraph finds them wherever it runs. ``BESKGRAPH_HOME`` names another folder holding
+``ontology/``, ``shapes/``, ``reference/`` and ``seeds/`` to use instead.
+"""
 
 from __future__ import annotations
 
 import os
+from importlib.resources import files
 from pathlib import Path
 
-PROJECT_ROOT = Path(os.environ.get("BESKGRAPH_HOME", Path(__file__).resolve().parents[2]))
-SEEDS_DIR = PROJECT_ROOT / "seeds"
-REFERENCE_DIR = PROJECT_ROOT / "reference"
-ONTOLOGY_DIR = PROJECT_ROOT / "ontology"
-SHAPES_DIR = PROJECT_ROOT / "shapes"
+
+def data_folder(name: str) -> Path:
+    """One of the data folders: ``$BESKGRAPH_HOME/name`` when that is set, else the package's."""
+    if home := os.environ.get("BESKGRAPH_HOME"):
+        return Path(home) / name
+    return Path(str(files("beskgraph") / "data" / name))
+
+
+SEEDS_DIR = data_folder("seeds")
+REFERENCE_DIR = data_folder("reference")
+ONTOLOGY_DIR = data_folder("ontology")
+SHAPES_DIR = data_folder("shapes")
 
 DEFAULT_BASE = "https://w3id.org/beskgraph/"
 

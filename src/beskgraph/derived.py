@@ -8,18 +8,21 @@ or changed and which are gone: one query, whatever the store. A graph without a 
 at every new generation.
 
 Graphs that beskgraph derives from the others live under ``{base}graph/derived/`` (a source
-document's graph name is one slug, so it cannot fall there); they are never sources and
-never dropped by a sync.
+document's graph name is one slug, so it cannot fall there); they are never sources, never
+dropped by a sync and not in the dumps.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .config import base_iri
-from .rdf.namespaces import BG
-from .store import Store
+from .formats.table import graph_format
+from .formats.writer import split_quad, write
+from .store import Store, StoreError
+from .vocabulary import BG
 
 DIGESTS = f"SELECT ?g ?d WHERE {{ GRAPH ?g {{ ?g <{BG.graphDigest}> ?d }} }}"
 
@@ -95,3 +98,20 @@ class GraphWatch:
     def forget(self) -> None:
         """Look at everything afresh next time (after a failed update of what is derived)."""
         self._generation, self._digests = None, None
+
+
+def source_dump(store: Store, format: str) -> Iterator[bytes]:
+    """The store's graphs but the derived ones, in the graph format named ``format``, written
+    as the build and ``beskgraph export`` write them: a dump is the graph as built (what is
+    derived from it is derived again wherever it is loaded)."""
+    try:
+        fmt = graph_format(format)
+    except ValueError as exc:
+        raise StoreError(f"unknown dump format {format!r}: {exc}") from None
+    derived = f"<{derived_graph('')}".encode()
+
+    def nquads() -> bytes:
+        lines = b"".join(store.dump("nquads")).splitlines(keepends=True)
+        return b"".join(line for line in lines if not split_quad(line)[1].startswith(derived))
+
+    return write(fmt, nquads)

@@ -8,7 +8,6 @@ Documents that cannot be used are left out and logged; the service starts regard
 
 from __future__ import annotations
 
-import argparse
 import atexit
 import gc
 import logging
@@ -16,21 +15,23 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
 from .aggregates import materialise
+from .api.settings import Settings
 from .build import BuildResult, build, format_for
 from .cache import BuildCache, default_cache
 from .config import SEEDS_DIR
+from .formats.table import GRAPH_FORMATS
 from .model.common import Status
 from .search import search_index
 from .store import EmbeddedStore, RemoteStore, Store, open_store
 from .sync import stored_hashes, sync
 
 log = logging.getLogger("beskgraph")
-MEDIA_TYPES = {"trig": "application/trig", "nquads": "application/n-quads", "turtle": "text/turtle",
-               "nt": "application/n-triples"}
+MEDIA_TYPES = {fmt: fmt.media_type for fmt in GRAPH_FORMATS}  # by the format format_for gives
 LOGGED_WARNINGS = 20
 
 
@@ -80,36 +81,43 @@ def _log_problems(result: BuildResult) -> None:
             log.warning("left out %s", violation)
 
 
-def parser() -> argparse.ArgumentParser:
-    args = argparse.ArgumentParser(description="Build the beskgraph graph and serve its API.")
-    args.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-    args.add_argument("--port", type=int, default=None, help="default: env PORT, then 8000")
-    args.add_argument("--store", default=None,
-                      help="memory (default), oxigraph:/dir, or a SPARQL server URL (env BESKGRAPH_STORE)")
-    args.add_argument("--graph", type=Path, default=None, help="serve a built graph instead of building")
-    args.add_argument("--rebuild", action="store_true", help="rebuild even if the store holds a graph")
-    args.add_argument("--workers", type=int, default=0,
-                      help="server processes (default: env BESKGRAPH_WORKERS, else one per core)")
-    args.add_argument("sources", nargs="*", type=Path, help="source files or folders (default: seeds/)")
-    return args
+@dataclass(frozen=True)
+class ServeOptions:
+    """What ``beskgraph serve`` (and ``python server.py``) was asked for; see its ``--help``."""
+
+    sources: tuple[Path, ...] = ()  # default: seeds/
+    host: str = "127.0.0.1"
+    port: int | None = None  # default: env PORT, then 8000
+    store: str | None = None  # default: env BESKGRAPH_STORE, then memory
+    graph: Path | None = None  # a built graph to serve instead of building
+    rebuild: bool = False
+    workers: int = 0  # default: Settings.workers, then one per core
 
 
-def main(argv: Sequence[str] | None = None) -> None:
+def run(options: ServeOptions, settings: Settings) -> None:
+    """Fill the store and serve it until SIGTERM or SIGINT; :class:`BuildFailed` when the
+    sources cannot be built. The source texts are served from the folders built from."""
     from .api.serve import serve_workers
 
-    options = parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(message)s")
+    if options.graph is None:
+        settings = replace(settings, sources=tuple(str(f) for f in source_folders(options.sources)))
     serve_workers(graph_load(options), host=options.host, port=options.port, workers=options.workers,
-                  extra_routes=lambda: extra_routes(None))
+                  settings=settings, extra_routes=lambda: extra_routes(None))
 
 
-def graph_load(options: argparse.Namespace) -> Callable[[bool], Callable[[], Store]]:
+def source_folders(sources: Sequence[Path]) -> list[Path]:
+    """The folders the texts of ``sources`` are in (a file's own folder), default seeds/."""
+    folders = [p if p.is_dir() else p.parent for p in sources] or [SEEDS_DIR]
+    return list(dict.fromkeys(f.resolve() for f in folders))
+
+
+def graph_load(options: ServeOptions) -> Callable[[bool], Callable[[], Store]]:
     """Fill the store (again: ``True``, bringing it in line with the sources) and say how a worker
     process opens what was filled: the in-memory store itself (copied on write by ``fork``), a
     read-only checkpoint of an on-disk store (see :class:`Checkpoints`), or its own connection
     to a remote store."""
     url = (options.store if options.store is not None else os.environ.get("BESKGRAPH_STORE", "")).strip()
-    fill = partial(fill_store, graph=options.graph, sources=options.sources or [SEEDS_DIR])
+    fill = partial(fill_store, graph=options.graph, sources=list(options.sources) or [SEEDS_DIR])
     if url.startswith("oxigraph:"):
         return Checkpoints(Path(url.removeprefix("oxigraph:")), fill, options.rebuild).load
     store = open_store(url)

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 from .build import BuildResult
 from .derived import DIGESTS, is_derived
-from .rdf.namespaces import BG
 from .store import Store
+from .vocabulary import BG, DCTERMS
 
 DOCUMENT_HASHES = (
-    "SELECT ?name ?hash WHERE { GRAPH ?g { ?d a <https://w3id.org/beskgraph/ontology#SourceDocument> ; "
-    f"<http://purl.org/dc/terms/identifier> ?name ; <{BG.contentHash}> ?hash }} }}"
+    f"SELECT ?name ?hash WHERE {{ GRAPH ?g {{ ?d a <{BG.SourceDocument}> ; "
+    f"<{DCTERMS.identifier}> ?name ; <{BG.contentHash}> ?hash }} }}"
 )
 
 

@@ -10,6 +10,7 @@ import bisect
 import hashlib
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -158,6 +159,29 @@ def slugify(text: str, max_length: int = 60) -> str:
 def short_hash(text: str, length: int = 12) -> str:
     """A stable hex digest of normalised text, for IRIs minted from content."""
     return hashlib.sha256(normalise(text).encode()).hexdigest()[:length]
+
+
+def distinct(keys: list[str], contents: list[str], *, always: bool = False) -> list[str]:
+    """``keys`` made unique among themselves: a key two items share gets a hash of each
+    one's content (every key does when ``always``); items alike in content too are
+    numbered in order, the last resort."""
+    shared = Counter(keys)
+    out: list[str] = []
+    taken: set[str] = set()
+    numbered: dict[str, int] = {}  # per base, the number after the last one taken (all below are)
+    for key, content in zip(keys, contents, strict=True):
+        if always or shared[key] > 1:
+            key = f"{key}-{short_hash(content, 6)}"
+        base, n = key, numbered.get(key, 2)
+        if key in taken:
+            key = f"{base}-{n}"
+            while key in taken:
+                n += 1
+                key = f"{base}-{n}"
+            numbered[base] = n + 1
+        out.append(key)
+        taken.add(key)
+    return out
 
 
 def parse_decimal(text: str) -> float:

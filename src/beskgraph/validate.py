@@ -7,15 +7,15 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from pyshacl import validate as shacl_validate
-from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF
+from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
+from rdflib.term import IdentifiedNode, Node
 
 from .config import SHAPES_DIR
 from .model.common import Problem, Severity, Stage
-from .rdf.namespaces import BG, SH
 from .rdf.ontology import load_turtle, ontology_graph
+from .vocabulary import BG, DCTERMS, OWL, PROV, RDF, SH
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def shapes_graph() -> Graph:
     return load_turtle(SHAPES_DIR)
 
 
-def check(data: Graph, focus: Iterable[URIRef] | None = None) -> list[Violation]:
+def check(data: Graph, focus: Iterable[Node] | None = None) -> list[Violation]:
     """Validate ``data`` against the project's shapes; return every result, violations and
     warnings (none: valid and complete).
 
@@ -78,7 +78,7 @@ def check(data: Graph, focus: Iterable[URIRef] | None = None) -> list[Violation]
     _, results, _ = shacl_validate(
         data, shacl_graph=shapes_graph(), inference="none", abort_on_first=False,
         allow_warnings=True, advanced=True, inplace=True,
-        focus_nodes=sorted(focus) if focus is not None else None,
+        focus_nodes=sorted(n for n in focus if isinstance(n, IdentifiedNode)) if focus is not None else None,
     )
     return sorted(_violations(results, data), key=lambda v: (v.source or "", v.line or 0, v.focus or "",
                                                              v.path or "", v.message))
@@ -101,7 +101,7 @@ class _PreparedQueries(Graph):
     """A graph whose SPARQL queries are parsed once per text: pyshacl asks a SPARQL-based
     constraint's query anew for every focus node, and rdflib takes ~25 ms to parse one."""
 
-    def query(self, query_object, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+    def query(self, query_object, *args, **kwargs):
         if isinstance(query_object, str):
             query_object = _prepared(query_object)
         return super().query(query_object, *args, **kwargs)
@@ -141,7 +141,7 @@ def locate(data: Graph, node: URIRef) -> tuple[str | None, int | None]:
     spans = list(data.objects(node, BG.sourceSpan))
     if (node, BG.line, None) in data:
         spans.append(node)
-    lines = [int(line) for span in spans for line in data.objects(span, BG.line)]
+    lines = [int(line) for span in spans for line in data.objects(span, BG.line) if isinstance(line, Literal)]
     documents = list(data.objects(node, PROV.wasDerivedFrom)) + list(data.objects(node, DCTERMS.isPartOf))
     if (node, RDF.type, BG.SourceDocument) in data:  # a source document names itself
         documents.append(node)

@@ -16,9 +16,8 @@ import pyoxigraph as ox
 
 from beskgraph.aggregates.measures import MEASURES, Score, Tally
 from beskgraph.derived import derived_graph
-from beskgraph.rdf.namespaces import BG
 from beskgraph.store import Store
-from beskgraph.store.base import XSD
+from beskgraph.vocabulary import BG, XSD
 
 GRAPH = derived_graph("aggregates")
 SOURCES_DIGEST = str(BG.sourcesDigest)
@@ -35,8 +34,13 @@ def compute(store: Store) -> Values:
             table.update({str(r["n"]): float(r["v"]) for r in store.select(measure.query())  # type: ignore[arg-type]
                           if "v" in r})
             continue
-        by_value = dict(measure.predicates) if isinstance(measure, Tally) else None
-        tables = [values.setdefault(p, {}) for p in (by_value.values() if by_value else [measure.predicate])]
+        by_value: dict[str, str] | None = None
+        if isinstance(measure, Tally):
+            by_value = dict(measure.predicates)
+            names = list(by_value.values())
+        else:
+            names = [measure.predicate]
+        tables = [values.setdefault(p, {}) for p in names]
         parents = {str(row["n"]) for row in store.select(measure.parents())}
         for table in tables:
             table.update(dict.fromkeys(parents, 0))
@@ -59,13 +63,14 @@ def ntriples(values: Mapping[str, Mapping[str, Value]], fingerprint: str) -> byt
 
 def _literal(value: Value) -> ox.Literal:
     if isinstance(value, int):
-        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
-    return ox.Literal(format(Decimal(repr(value)), "f"), datatype=ox.NamedNode(XSD + "decimal"))
+        return ox.Literal(str(value), datatype=ox.NamedNode(XSD.integer))
+    return ox.Literal(format(Decimal(repr(value)), "f"), datatype=ox.NamedNode(XSD.decimal))
 
 
 def read_stored(store: Store) -> tuple[str, Values] | None:
     """(sources digest, values) of the derived graph in the store, or None when there is none."""
-    fingerprint, values = None, {}
+    fingerprint: str | None = None
+    values: Values = {}
     for row in store.select(f"SELECT ?n ?p ?v WHERE {{ GRAPH <{GRAPH}> {{ ?n ?p ?v }} }}"):
         predicate, value = str(row["p"]), row["v"]
         if predicate == SOURCES_DIGEST:

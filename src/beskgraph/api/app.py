@@ -11,8 +11,10 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import BaseRoute
 
 from beskgraph.api import description, dumps, pages, resources, sparql
+from beskgraph.api.body_timeout import BodyTimeout
 from beskgraph.api.caching import HttpCaching
 from beskgraph.api.dump_cache import DumpCache
+from beskgraph.api.errors import EXCEPTION_HANDLERS
 from beskgraph.api.generations import LoadTimes, PerGeneration
 from beskgraph.api.persisted_queries import PersistedQueries
 from beskgraph.api.refusals import RefusalLog
@@ -40,8 +42,10 @@ def create_app(
     app = Starlette(
         routes=[*pages.routes(), *sparql.routes(), *dumps.routes(), *description.routes(), *extra_routes,
                 *resources.routes()],
+        exception_handlers=EXCEPTION_HANDLERS,
         middleware=[
             Middleware(RefusalLog),
+            Middleware(BodyTimeout, seconds=settings.body_timeout),
             Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                        allow_methods=["GET", "POST"], allow_headers=["*"],
                        expose_headers=["Link", "Content-Disposition", "Vary", "ETag", "X-Cache"],

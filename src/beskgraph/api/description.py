@@ -15,71 +15,35 @@ from functools import partial
 from typing import Any
 
 from anyio import to_thread
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, FOAF, RDF, XSD
+from rdflib import BNode, Graph, Literal, URIRef
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from beskgraph.api.dumps import EXTENSIONS
-from beskgraph.api.generations import LoadTimes, PerGeneration, failure
+from beskgraph.api.dumps import DUMPS
+from beskgraph.api.generations import LoadTimes, PerGeneration
 from beskgraph.api.links import dataset_iri, public_base
-from beskgraph.api.refusals import refuse
+from beskgraph.api.negotiation import negotiate
 from beskgraph.api.settings import Settings
 from beskgraph.config import base_iri
-from beskgraph.rdf.namespaces import BG, DCAT, PREFIXES, SH, VOID, bind_prefixes
-from beskgraph.store import NotAcceptable, Store, StoreError
-from beskgraph.store.base import (
-    DUMP_FORMATS,
-    GRAPH_FORMATS,
-    RESULT_FORMATS,
-    SPARQL_JSON,
-    SPARQL_XML,
-    negotiate,
-)
+from beskgraph.formats.table import GRAPH_ANSWERS, SOLUTIONS_ANSWERS
+from beskgraph.formats.writer import GRAPHLESS, write_triples
+from beskgraph.store import Store, StoreError
+from beskgraph.vocabulary import BG, DCAT, DCTERMS, FOAF, PREFIXES, RDF, SD, SH, VOID, XSD, bind_prefixes
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
-SDNS = Namespace(SD)
-FORMATS = Namespace("http://www.w3.org/ns/formats/")
-# The W3C's IRI for each format the API serves (https://www.w3.org/ns/formats/).
-FORMAT_IRIS = {
-    "text/turtle": FORMATS["Turtle"],
-    "application/trig": FORMATS["TriG"],
-    "application/n-quads": FORMATS["N-Quads"],
-    "application/n-triples": FORMATS["N-Triples"],
-    "application/ld+json": FORMATS["JSON-LD"],
-    "application/rdf+xml": FORMATS["RDF_XML"],
-    SPARQL_JSON: FORMATS["SPARQL_Results_JSON"],
-    SPARQL_XML: FORMATS["SPARQL_Results_XML"],
-    "text/csv": FORMATS["SPARQL_Results_CSV"],
-    "text/tab-separated-values": FORMATS["SPARQL_Results_TSV"],
-}
 IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
-RDF_RESPONSE_FORMATS = {
-    "text/turtle": "turtle",
-    "application/ld+json": "json-ld",
-    "application/n-triples": "nt",
-    "application/rdf+xml": "xml",
-}
 
 
 async def described(request: Request, key: str, make: Callable[[int], Graph]) -> Response:
     """An RDF description, built by ``make(generation)`` and serialised once per generation and
-    media type (Accept; Turtle by default)."""
-    try:
-        media = negotiate(request.headers.get("accept"), list(RDF_RESPONSE_FORMATS))
-    except NotAcceptable as exc:
-        refuse(request, "no description format fits the Accept header")
-        return PlainTextResponse(str(exc), status_code=406)
+    format (Accept; Turtle by default)."""
+    fmt = negotiate(request.headers.get("accept"), GRAPHLESS)
     cache: PerGeneration[Any] = request.app.state.descriptions
-    try:
-        generation = await cache.current(request.app.state.store)
-        graph: Graph = await cache.get(key, generation, partial(make, generation))
-        serialize = partial(graph.serialize, format=RDF_RESPONSE_FORMATS[media], encoding="utf-8")
-        body: bytes = await cache.get(f"{key} {media}", generation, serialize)
-    except StoreError as exc:
-        return failure(exc)
-    return Response(body, media_type=media, headers={"Vary": "Accept"})
+    generation = await cache.current(request.app.state.store)
+    graph: Graph = await cache.get(key, generation, partial(make, generation))
+    serialise = partial(write_triples, fmt, graph.serialize(format="nt", encoding="utf-8"))
+    body: bytes = await cache.get(f"{key} {fmt.name}", generation, serialise)
+    return Response(body, media_type=fmt.media_type, headers={"Vary": "Accept"})
 
 
 def _graph() -> Graph:
@@ -87,7 +51,7 @@ def _graph() -> Graph:
     bind_prefixes(g)
     g.bind("void", VOID)
     g.bind("dcat", DCAT)
-    g.bind("sd", SD)
+    g.bind("sd", str(SD))
     g.bind("foaf", FOAF)
     return g
 
@@ -97,7 +61,7 @@ def void_graph(store: Store, settings: Settings, base: str, modified: dt.datetim
     g = _graph()
     dataset = URIRef(dataset_iri())
     sparql = URIRef(base + "/sparql")
-    for kind in (VOID.Dataset, DCAT.Dataset, SDNS.Dataset):
+    for kind in (VOID.Dataset, DCAT.Dataset, SD.Dataset):
         g.add((dataset, RDF.type, kind))
     g.add((dataset, DCTERMS.title, Literal(settings.title, lang="en")))
     g.add((dataset, DCTERMS.description, Literal(settings.description, lang="en")))
@@ -151,24 +115,24 @@ def vocabulary(term: str) -> str:
 
 def _dumps(g: Graph, dataset: URIRef, base: str, settings: Settings) -> None:
     """A void:dataDump and a dcat:Distribution for every dump format."""
-    for ext, format in EXTENSIONS.items():
-        media = DUMP_FORMATS[format][1]
+    for ext, fmt in DUMPS.items():
         dump = URIRef(f"{base}/dump.{ext}")
         g.add((dataset, VOID.dataDump, dump))
         dist = _bnode("dist", ext)
         g.add((dataset, DCAT.distribution, dist))
         g.add((dist, RDF.type, DCAT.Distribution))
-        g.add((dist, DCTERMS.title, Literal(f"{FORMAT_IRIS[media].rsplit('/', 1)[1]} dump", lang="en")))
+        g.add((dist, DCTERMS.title, Literal(f"{fmt.iri.rsplit('/', 1)[1]} dump", lang="en")))
         g.add((dist, DCAT.downloadURL, dump))
         g.add((dist, DCAT.accessURL, dump))
-        g.add((dist, DCAT.mediaType, URIRef(IANA_MEDIA_TYPES + media)))
-        g.add((dist, DCTERMS["format"], FORMAT_IRIS[media]))
+        g.add((dist, DCAT.mediaType, URIRef(IANA_MEDIA_TYPES + fmt.media_type)))
+        g.add((dist, DCTERMS["format"], fmt.iri))
         g.add((dist, DCTERMS.license, URIRef(settings.license)))
 
 
 def _services(g: Graph, dataset: URIRef, base: str, settings: Settings) -> None:
     """The SPARQL endpoint and, if mounted, the GraphQL endpoint as dcat:DataServices."""
-    services = [(URIRef(base + "/sparql"), "SPARQL 1.1 endpoint", SDNS.SPARQL11Query)]
+    services: list[tuple[URIRef, str, URIRef | None]] = [
+        (URIRef(base + "/sparql"), "SPARQL 1.1 endpoint", SD.SPARQL11Query)]
     if settings.graphql_path:
         services.append((URIRef(base + settings.graphql_path), "GraphQL endpoint", None))
     for url, title, conforms in services:
@@ -186,11 +150,11 @@ def _services(g: Graph, dataset: URIRef, base: str, settings: Settings) -> None:
 def _named_graph(g: Graph, dataset: URIRef, name: str) -> BNode:
     """``dataset sd:namedGraph [ sd:name name ; sd:graph G ]``; returns G."""
     named, graph = _bnode("named", name), _bnode("graph", name)
-    g.add((dataset, SDNS.namedGraph, named))
-    g.add((named, RDF.type, SDNS.NamedGraph))
-    g.add((named, SDNS.name, URIRef(name)))
-    g.add((named, SDNS.graph, graph))
-    g.add((graph, RDF.type, SDNS.Graph))
+    g.add((dataset, SD.namedGraph, named))
+    g.add((named, RDF.type, SD.NamedGraph))
+    g.add((named, SD.name, URIRef(name)))
+    g.add((named, SD.graph, graph))
+    g.add((graph, RDF.type, SD.Graph))
     return graph
 
 
@@ -198,20 +162,20 @@ def service_graph(store: Store, base: str) -> Graph:
     """The SPARQL 1.1 Service Description of ``/sparql``, its dataset and named graphs."""
     g = _graph()
     service = _bnode("service", "sparql")
-    g.add((service, RDF.type, SDNS.Service))
-    g.add((service, SDNS.endpoint, URIRef(base + "/sparql")))
-    g.add((service, SDNS.supportedLanguage, SDNS.SPARQL11Query))
-    g.add((service, SDNS.feature, SDNS.UnionDefaultGraph))
-    for media in (*RESULT_FORMATS, *GRAPH_FORMATS):
-        g.add((service, SDNS.resultFormat, FORMAT_IRIS[media]))
+    g.add((service, RDF.type, SD.Service))
+    g.add((service, SD.endpoint, URIRef(base + "/sparql")))
+    g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    g.add((service, SD.feature, SD.UnionDefaultGraph))
+    for fmt in (*SOLUTIONS_ANSWERS, *GRAPH_ANSWERS):
+        g.add((service, SD.resultFormat, fmt.iri))
     g.add((service, DCTERMS.description,
            Literal("Read-only; the default graph is the union of all named graphs.", lang="en")))
     dataset = URIRef(dataset_iri())
-    g.add((service, SDNS.defaultDataset, dataset))
-    g.add((dataset, RDF.type, SDNS.Dataset))
+    g.add((service, SD.defaultDataset, dataset))
+    g.add((dataset, RDF.type, SD.Dataset))
     default_graph = _bnode("graph", "default")
-    g.add((dataset, SDNS.defaultGraph, default_graph))
-    g.add((default_graph, RDF.type, SDNS.Graph))
+    g.add((dataset, SD.defaultGraph, default_graph))
+    g.add((default_graph, RDF.type, SD.Graph))
     for name in store.graphs():
         _named_graph(g, dataset, name)
     return g

@@ -31,8 +31,10 @@ from pathlib import Path
 
 import anyio
 
+from beskgraph.api.dump_dirs import private_dump_dir
 from beskgraph.api.file_response import CompleteFile
 from beskgraph.api.generations import PerGeneration
+from beskgraph.derived import source_dump
 from beskgraph.store import Store
 
 READERS = 8  # dump files read at once (each a chunk at a time)
@@ -40,7 +42,7 @@ log = logging.getLogger("beskgraph")
 
 
 class DumpCache:
-    """Dump files of one store, by format name (``beskgraph.store.base.DUMP_FORMATS``)."""
+    """Dump files of one store, by format name (``beskgraph.formats.table.GRAPH_FORMATS``)."""
 
     def __init__(self, store: Store, directory: str | os.PathLike[str] | None, max_builds: int, *,
                  shared: bool = False) -> None:
@@ -50,7 +52,7 @@ class DumpCache:
         if shared and directory is not None:
             self.directory = Path(directory)
         else:
-            self.directory = Path(tempfile.mkdtemp(prefix="beskgraph-dumps-", dir=directory))
+            self.directory = private_dump_dir(directory, remove_at_exit=False)
             self._cleanup = weakref.finalize(self, shutil.rmtree, self.directory, ignore_errors=True)
         self._files: PerGeneration[CompleteFile] = PerGeneration(anyio.CapacityLimiter(max_builds),
                                                                  self._retire)
@@ -76,7 +78,7 @@ class DumpCache:
             digest = hashlib.sha256()
             try:
                 with os.fdopen(handle, "wb") as out:
-                    for chunk in self.store.dump(format):
+                    for chunk in source_dump(self.store, format):
                         digest.update(chunk)
                         out.write(chunk)
                 if self.shared:  # for the other workers, before the file appears

@@ -1,8 +1,9 @@
 """Dataset dumps (``/dump.ttl|trig|nq|nt|jsonld`` and ``/dump`` by content negotiation).
 
-Dumps are deterministic (see ``beskgraph.store.serialize``); JSON-LD dumps are
-compacted with the context published at ``/context.jsonld``. Each is written to a file
-once per store generation and served from that file (``beskgraph.api.dump_cache``)
+Dumps are deterministic, written by ``beskgraph.formats.writer`` as ``beskgraph export``
+writes the same graph; JSON-LD dumps are compacted with the context published at
+``/context.jsonld``. Each is written to a file once per store generation and served
+from that file (``beskgraph.api.dump_cache``)
 with its Content-Length and ETag (the SHA-256 of its content); HEAD, a byte range and
 If-None-Match are answered as for any file (``beskgraph.api.file_response``).
 """
@@ -17,64 +18,51 @@ from starlette.routing import BaseRoute, Route
 
 from beskgraph.api.dump_cache import DumpCache
 from beskgraph.api.file_response import CompleteFileResponse
-from beskgraph.api.generations import LoadTimes, failure
+from beskgraph.api.generations import LoadTimes
 from beskgraph.api.links import public_base
+from beskgraph.api.negotiation import negotiate
 from beskgraph.api.refusals import refuse
-from beskgraph.store import NotAcceptable, StoreError
-from beskgraph.store.base import DUMP_FORMATS, negotiate
-from beskgraph.store.serialize import jsonld_context
+from beskgraph.formats.jsonld import jsonld_context
+from beskgraph.formats.table import GRAPH_FORMATS, JSONLD, Format
 
-EXTENSIONS = {"ttl": "turtle", "trig": "trig", "nq": "nquads", "nt": "ntriples", "jsonld": "jsonld"}
-# /dump offers, best first: datasets before the (graph-less) union formats.
-NEGOTIATED = ["trig", "nquads", "jsonld", "turtle", "ntriples"]
-_MEDIA_TO_FORMAT = {DUMP_FORMATS[name][1]: name for name in NEGOTIATED}
+DUMPS = {fmt.extension: fmt for fmt in GRAPH_FORMATS}  # /dump.{extension}; /dump offers them in this order
 
 
-def extension(format: str) -> str:
-    """The file extension of a dump format ('nquads' -> 'nq')."""
-    return next(ext for ext, name in EXTENSIONS.items() if name == format)
-
-
-async def _serve(request: Request, format: str) -> Response:
+async def _serve(request: Request, fmt: Format) -> Response:
     """The dump file of the current generation (built first if need be)."""
     cache: DumpCache = request.app.state.dumps
     try:
-        file, generation = await cache.file(format)
-    except (StoreError, OSError) as exc:
-        return failure(exc)
+        file, generation = await cache.file(fmt.name)
+    except OSError as exc:  # e.g. a full disk; the reason, not the server's paths
+        refuse(request, "the dump file could not be written")
+        return PlainTextResponse(f"could not write the file: {exc.strerror}", status_code=503)
     load_times: LoadTimes = request.app.state.load_times
     headers = {
         "Vary": "Accept",
         "Last-Modified": format_datetime(load_times.of(generation), usegmt=True),
-        "Content-Disposition": f'inline; filename="beskgraph.{extension(format)}"',
+        "Content-Disposition": f'inline; filename="beskgraph.{fmt.extension}"',
     }
-    if format == "jsonld":
+    if fmt is JSONLD:
         context = public_base(request) + "/context.jsonld"
         headers["Link"] = f'<{context}>; rel="http://www.w3.org/ns/json-ld#context"'
-    return CompleteFileResponse(file, DUMP_FORMATS[format][1], headers, cache.readers)
+    return CompleteFileResponse(file, fmt.media_type, headers, cache.readers)
 
 
 async def dump_file(request: Request) -> Response:
     """GET /dump.{ext}."""
-    format = EXTENSIONS.get(request.path_params["ext"])
-    if format is None:
+    fmt = DUMPS.get(request.path_params["ext"])
+    if fmt is None:
         refuse(request, "no such dump format")
         return PlainTextResponse(
-            f"no dump format .{request.path_params['ext']}; use one of "
-            + ", ".join(f".{e}" for e in EXTENSIONS),
+            f"no dump format .{request.path_params['ext']}; use one of " + ", ".join(f".{e}" for e in DUMPS),
             status_code=404,
         )
-    return await _serve(request, format)
+    return await _serve(request, fmt)
 
 
 async def dump(request: Request) -> Response:
     """GET /dump, format by Accept (TriG by default)."""
-    try:
-        media = negotiate(request.headers.get("accept"), list(_MEDIA_TO_FORMAT))
-    except NotAcceptable as exc:
-        refuse(request, "no dump format fits the Accept header")
-        return PlainTextResponse(str(exc), status_code=406)
-    return await _serve(request, _MEDIA_TO_FORMAT[media])
+    return await _serve(request, negotiate(request.headers.get("accept"), GRAPH_FORMATS))
 
 
 async def context(request: Request) -> Response:

@@ -16,21 +16,11 @@ from typing import Generic, TypeVar
 
 import anyio
 from anyio import to_thread
-from starlette.responses import PlainTextResponse, Response
 
-from beskgraph.store import Store, StoreError, StoreUnavailable
+from beskgraph.store import Store
 
 T = TypeVar("T")
 PROBES = 8  # generations read at once
-
-
-def failure(exc: StoreError | OSError) -> Response:
-    """The answer when the work could not be done: 503 if it may work later, 500 if not."""
-    if isinstance(exc, StoreUnavailable):
-        return PlainTextResponse(f"store unavailable: {exc}", status_code=503)
-    if isinstance(exc, OSError):  # e.g. a full disk; the message, not the server's paths
-        return PlainTextResponse(f"could not write the file: {exc.strerror}", status_code=503)
-    return PlainTextResponse(f"store error: {exc}", status_code=500)
 
 
 class LoadTimes:

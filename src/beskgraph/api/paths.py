@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from beskgraph.config import base_iri
-from beskgraph.rdf.namespaces import BG
+from beskgraph.vocabulary import BG
 
 
 def local_path(iri: str) -> str | None:

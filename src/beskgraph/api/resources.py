@@ -17,48 +17,51 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-import rdflib
 from anyio import to_thread
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from beskgraph.api.negotiation import acceptable
 from beskgraph.api.pages import render_missing_page, render_resource, render_shapes, render_vocabulary
 from beskgraph.api.paths import node_iri
 from beskgraph.api.source_texts import source_texts
 from beskgraph.api.vocabulary import ONTOLOGY_IRI, ontology_modules, ontology_triples, shapes_triples
-from beskgraph.rdf.namespaces import BG
-from beskgraph.store import Store, StoreError, StoreUnavailable
-from beskgraph.store.base import parse_accept, refuses, sparql_iri
-from beskgraph.store.serialize import jsonld_context, serialize_rdf
+from beskgraph.formats import table as formats
+from beskgraph.formats.table import Format
+from beskgraph.formats.writer import write_triples
+from beskgraph.store import Store
+from beskgraph.store.terms import sparql_iri
+from beskgraph.vocabulary import BG, sparql_prefixes
 
 
 @dataclass(frozen=True)
-class Format:
-    """One representation of a resource."""
+class Representation:
+    """One representation of a resource: its ``?format=`` name, media type and RDF format."""
 
-    name: str  # the ?format= value
-    media: str
+    name: str
+    media_type: str
+    rdf: Format | None = None
+
+    @classmethod
+    def of(cls, fmt: Format) -> Representation:
+        return cls(fmt.extension, fmt.media_type, fmt)
 
 
-HTML = Format("html", "text/html")
-TURTLE = Format("ttl", "text/turtle")
-JSONLD = Format("jsonld", "application/ld+json")
-NTRIPLES = Format("nt", "application/n-triples")
-TEXT = Format("txt", "text/plain")
-RDF_FORMATS = (TURTLE, JSONLD, NTRIPLES)
+HTML = Representation("html", "text/html")
+TURTLE, JSONLD, NTRIPLES = (Representation.of(f) for f in (formats.TURTLE, formats.JSONLD, formats.NTRIPLES))
+TEXT = Representation("txt", "text/plain")
 # Server preference for */*: machines asking for anything get Turtle; browsers ask for HTML.
 OFFERS = (TURTLE, HTML, JSONLD, NTRIPLES)
-ALIASES = {"application/xhtml+xml": HTML.media, "application/x-turtle": TURTLE.media,
-           "application/turtle": TURTLE.media, "application/json": JSONLD.media}
+ALIASES = {"application/xhtml+xml": HTML.media_type, "application/x-turtle": TURTLE.media_type,
+           "application/turtle": TURTLE.media_type, "application/json": JSONLD.media_type}
 SOURCE_DOCUMENT = str(BG.SourceDocument)
 Renderer = Callable[[Request, tuple[ox.Triple, ...]], Response]
 
-DESCRIBE = """
-CONSTRUCT {{ ?s ?p ?o }} WHERE {{
+DESCRIBE = sparql_prefixes("dcterms") + """CONSTRUCT {{ ?s ?p ?o }} WHERE {{
   {{ {node} ?p ?o BIND({node} AS ?s) }}
   UNION {{ ?s ?p {node} BIND({node} AS ?o) }}
-  UNION {{ ?s <http://purl.org/dc/terms/isPartOf> {node} ; ?p ?o FILTER(STRSTARTS(STR(?s), "{hash}")) }}
+  UNION {{ ?s dcterms:isPartOf {node} ; ?p ?o FILTER(STRSTARTS(STR(?s), "{hash}")) }}
 }}
 """
 GRAPH_CONTENT = "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
@@ -70,56 +73,38 @@ EXISTS = "ASK {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} }}"
 # Negotiation and serialisation
 
 
-def choose(request: Request, offers: Iterable[Format]) -> Format | None:
+def choose(request: Request, offers: Iterable[Representation]) -> Representation | None:
     """The representation ``?format=`` or the Accept header asks for; None if none fits."""
     offers = list(offers)
     wanted = request.query_params.get("format")
     if wanted is not None:
-        return next((f for f in offers if wanted in (f.name, f.media)), None)
-    accept = request.headers.get("accept")
-    for media, _q in parse_accept(accept):
-        media = ALIASES.get(media, media)
-        for offer in offers:
-            if media == offer.media or (media.endswith("/*") and not refuses(accept, offer.media, ALIASES)
-                                        and (media == "*/*" or offer.media.startswith(media[:-1]))):
-                return offer
-    return None
+        return next((f for f in offers if wanted in (f.name, f.media_type)), None)
+    return acceptable(request.headers.get("accept"), offers, ALIASES)
 
 
 def sorted_triples(ntriples: bytes) -> list[ox.Triple]:
     """Triples of N-Triples text, in a stable order."""
-    return sorted(set(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)), key=str)  # type: ignore[arg-type]
+    return sorted(set(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)), key=str)
 
 
-def serialise(triples: list[ox.Triple], fmt: Format) -> bytes:
-    """Turtle and N-Triples by pyoxigraph (project prefixes); JSON-LD compacted with the dumps' context."""
-    if fmt is TURTLE:
-        return serialize_rdf(triples, ox.RdfFormat.TURTLE)
-    nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-    if fmt is NTRIPLES:
-        return nt
-    graph = rdflib.Graph()
-    graph.parse(data=nt.decode("utf-8"), format="nt")
-    return graph.serialize(format="json-ld", context=jsonld_context()["@context"], auto_compact=True,
-                           encoding="utf-8")
-
-
-def rdf_response(triples: list[ox.Triple], fmt: Format, path: str) -> Response:
+def rdf_response(triples: list[ox.Triple], representation: Representation, path: str) -> Response:
+    """The triples in an RDF representation, written as the dumps are (JSON-LD compacted with
+    their context)."""
+    fmt = representation.rdf
+    assert fmt is not None
     headers = {"Vary": "Accept", "Link": alternates(path)}
-    if fmt is JSONLD:
-        headers["Content-Type"] = JSONLD.media
-    else:
-        headers["Content-Type"] = f"{fmt.media}; charset=utf-8"
-    return Response(serialise(triples, fmt), headers=headers)
+    headers["Content-Type"] = fmt.media_type if fmt is formats.JSONLD else f"{fmt.media_type}; charset=utf-8"
+    return Response(write_triples(fmt, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""),
+                    headers=headers)
 
 
 def alternates(path: str) -> str:
     """``Link`` header value listing the representations of the resource at ``path``."""
-    return ", ".join(f'<{path}?format={f.name}>; rel="alternate"; type="{f.media}"' for f in OFFERS)
+    return ", ".join(f'<{path}?format={f.name}>; rel="alternate"; type="{f.media_type}"' for f in OFFERS)
 
 
-def not_acceptable(offers: Iterable[Format]) -> Response:
-    media = ", ".join(f.media for f in offers)
+def not_acceptable(offers: Iterable[Representation]) -> Response:
+    media = ", ".join(f.media_type for f in offers)
     return PlainTextResponse(f"not acceptable; this resource is offered as {media}", status_code=406,
                              headers={"Vary": "Accept"})
 
@@ -159,12 +144,7 @@ async def resource(request: Request) -> Response:
         iri = ox.NamedNode(node_iri(path)).value
     except ValueError:
         return await render_missing(request, path)
-    try:
-        found = await to_thread.run_sync(describe, store, iri)
-    except StoreUnavailable as exc:
-        return PlainTextResponse(f"store unavailable: {exc}", status_code=503)
-    except StoreError as exc:
-        return PlainTextResponse(f"store error: {exc}", status_code=500)
+    found = await to_thread.run_sync(describe, store, iri)
     if found is None:
         return await render_missing(request, path)
     offers = [*OFFERS, TEXT] if SOURCE_DOCUMENT in found.types else OFFERS

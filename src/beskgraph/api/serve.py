@@ -3,15 +3,13 @@
 
 from __future__ import annotations
 
-import atexit
 import datetime as dt
 import logging
 import os
 import shutil
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from pathlib import Path
+from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
@@ -19,6 +17,7 @@ from starlette.routing import BaseRoute
 
 from beskgraph.api.app import create_app
 from beskgraph.api.dump_cache import DumpCache
+from beskgraph.api.dump_dirs import private_dump_dir
 from beskgraph.api.generations import LoadTimes
 from beskgraph.api.graph_version import code_digest
 from beskgraph.api.links import listen_url
@@ -40,6 +39,13 @@ def _settings(settings: Settings | None, host: str, port: int) -> Settings:
     return settings
 
 
+def uvicorn_limits(settings: Settings) -> dict[str, Any]:
+    """uvicorn's connection limits, from the settings (see ``Settings.max_connections`` ...)."""
+    return {"limit_concurrency": settings.max_connections or None,
+            "timeout_keep_alive": settings.keep_alive_timeout, "http": settings.http_parser,
+            "h11_max_incomplete_event_size": settings.max_header_bytes}
+
+
 def _port(port: int | None) -> int:
     return int(os.environ.get("PORT", "8000")) if port is None else port
 
@@ -59,8 +65,9 @@ def serve(
     by default the address served on here.
     """
     port = _port(port)
-    app = create_app(store, extra_routes=extra_routes, settings=_settings(settings, host, port))
-    uvicorn.run(app, host=host, port=port, log_level=log_level)
+    settings = _settings(settings, host, port)
+    app = create_app(store, extra_routes=extra_routes, settings=settings)
+    uvicorn.run(app, host=host, port=port, log_level=log_level, **uvicorn_limits(settings))
 
 
 def serve_workers(
@@ -86,8 +93,7 @@ def serve_workers(
         loaded[:] = [dt.datetime.now(dt.UTC)]
         return opener
 
-    dumps = Path(tempfile.mkdtemp(prefix="beskgraph-dumps-", dir=settings.dump_dir))
-    atexit.register(shutil.rmtree, dumps, ignore_errors=True)  # the supervisor's (workers end with _exit)
+    dumps = private_dump_dir(settings.dump_dir)  # the supervisor's; removed when it ends
 
     def make_app(store: Store, generation: int) -> Starlette:
         app = create_app(store, extra_routes=extra_routes(), settings=settings)
@@ -105,4 +111,5 @@ def serve_workers(
 
     code_digest()  # once, before the workers are forked (25 ms of reading files)
     timed_load: Load = timed
-    Supervisor(timed_load, make_app, listening_socket(host, port), count, log_level).run()
+    Supervisor(timed_load, make_app, listening_socket(host, port), count, log_level,
+               uvicorn_limits(settings)).run()

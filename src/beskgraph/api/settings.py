@@ -58,6 +58,12 @@ class Settings:
     response_cache_entry_bytes: int = 2_000_000  # a longer answer is streamed, not kept
     persisted_queries_bytes: int = 16_000_000  # query texts kept for persisted queries, per worker
     workers: int = 0  # server processes (0: one per core)
+    # uvicorn's limits, per worker process
+    max_connections: int = 1000  # connections and requests at once; beyond them 503 (limit_concurrency)
+    keep_alive_timeout: float = 5.0  # seconds an idle kept-alive connection stays open
+    http_parser: str = "auto"  # uvicorn's: auto (httptools when installed), h11 or httptools
+    max_header_bytes: int = 16_384  # request line and headers, with the h11 parser
+    body_timeout: float = 30.0  # seconds a request body may take to arrive; then 408 (0: no limit)
 
     @property
     def query_limits(self) -> QueryLimits:
@@ -73,8 +79,8 @@ class Settings:
             if raw is not None:
                 values[item.name] = _convert(raw, types[item.name], env_name(item.name),
                                              item.metadata.get("separator"))
-        if isinstance(values.get("public_url"), str):
-            values["public_url"] = values["public_url"].rstrip("/")  # type: ignore[union-attr]
+        if isinstance(url := values.get("public_url"), str):
+            values["public_url"] = url.rstrip("/")
         values.update(overrides)
         return replace(cls(), **values)  # type: ignore[arg-type]
 
@@ -96,7 +102,7 @@ def _convert(raw: str, kind: object, name: str, separator: str | None) -> object
         return raw.strip().lower() in _TRUE
     if kind in (int, float):
         try:
-            return kind(raw)  # type: ignore[operator]
+            return kind(raw)
         except ValueError as exc:
             raise ValueError(f"{name}={raw!r}: expected a number") from exc
     return raw

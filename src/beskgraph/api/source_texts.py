@@ -17,14 +17,11 @@ from pathlib import Path
 from starlette.requests import Request
 
 from beskgraph.store import Store
-from beskgraph.store.base import sparql_iri
+from beskgraph.store.terms import sparql_iri
 from beskgraph.text import SourceError, SourceText
+from beskgraph.vocabulary import sparql_prefixes
 
-DOCUMENT_QUERY = """
-PREFIX bg: <https://w3id.org/beskgraph/ontology#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX oa: <http://www.w3.org/ns/oa#>
-SELECT ?name ?length ?start ?end ?exact WHERE {{
+DOCUMENT_QUERY = sparql_prefixes("bg", "dcterms", "oa") + """SELECT ?name ?length ?start ?end ?exact WHERE {{
   {doc} dcterms:identifier ?name .
   OPTIONAL {{ {doc} bg:characterCount ?length }}
   OPTIONAL {{ ?span dcterms:isPartOf {doc} ; oa:start ?start ; oa:end ?end ; oa:exact ?exact }}

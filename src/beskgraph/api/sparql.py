@@ -16,13 +16,13 @@
   bounded queue; a full queue or a long wait gets 503 with ``Retry-After``. A query
   is stopped at its time limit and when its client goes, and its slot is freed only
   once its process is gone (on a remote store, which cannot stop a query: once the
-  store has finished, or at ``remote_query_ceiling``). Every 4xx/5xx is logged as one line (``refusals``).
+  store has finished, or at ``remote_query_ceiling``). Every 4xx/5xx is logged as one line
+  (``refusals``); store errors become HTTP answers in ``beskgraph.api.errors``.
 - ``GET /sparql`` without a query returns the SPARQL Service Description.
 """
 
 from __future__ import annotations
 
-import math
 import threading
 from dataclasses import dataclass, field
 from functools import partial
@@ -35,22 +35,16 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from beskgraph.api.body import CLIENT_GONE, BodyTooLarge, ClientGone, read_body
+from beskgraph.api.body import BodyTooLarge, ClientGone, read_body
 from beskgraph.api.description import described, public_base, service_graph
+from beskgraph.api.negotiation import answer_formats
 from beskgraph.api.refusals import refuse
 from beskgraph.api.settings import Settings, env_name
 from beskgraph.query import QueryRefused, read_query
 from beskgraph.query.limits import SERVICE_REFUSED
-from beskgraph.store import (
-    NotAcceptable,
-    QueryLimitExceeded,
-    QuerySyntaxError,
-    Store,
-    StoreError,
-    StoreUnavailable,
-)
+from beskgraph.store import Store
 from beskgraph.store.children import Budget, QueryJob
-from beskgraph.store.errors import Busy, NetworkRefused, QueryCancelled, StoreAnswerBroken
+from beskgraph.store.errors import NetworkRefused
 from beskgraph.store.slots import QuerySlots
 
 READ_ONLY = "This SPARQL endpoint is read-only: SPARQL Update is not accepted."
@@ -218,9 +212,9 @@ def _with_setting(exc: QueryRefused) -> str:
     return f"{exc.message} (setting {exc.limit}, environment variable {env_name(exc.limit)})"
 
 
-def _error(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+def _error(request: Request, status: int, message: str) -> Response:
     refuse(request, message)
-    return PlainTextResponse(message, status_code=status, headers=headers)
+    return PlainTextResponse(message, status_code=status)
 
 
 async def sparql(request: Request) -> Response:
@@ -233,7 +227,7 @@ async def sparql(request: Request) -> Response:
         text = await to_thread.run_sync(read_query, operation.query, settings.query_limits)
         job = QueryJob(
             text,
-            request.headers.get("accept", "*/*"),
+            answer_formats(request.headers.get("accept", "*/*")),
             tuple(operation.default_graphs),
             tuple(operation.named_graphs),
             public_base(request) + "/sparql",
@@ -245,30 +239,13 @@ async def sparql(request: Request) -> Response:
         return _error(request, exc.status, exc.message)
     except QueryRefused as exc:
         return _error(request, 400, _with_setting(exc))
-    except QuerySyntaxError as exc:
-        return _error(request, 400, f"SPARQL syntax error: {exc}")
-    except NotAcceptable as exc:
-        return _error(request, 406, str(exc))
-    except Busy as exc:
-        retry = str(max(1, math.ceil(settings.query_timeout)))
-        return _error(request, 503, f"too many queries: {exc}; retry in {retry} s", {"Retry-After": retry})
-    except QueryCancelled as exc:
-        return _error(request, CLIENT_GONE, str(exc))
     except NetworkRefused:
         # The checks let it through; the sandbox did not. The log line says so, the client
         # gets the plain refusal.
         refuse(request, f"{SERVICE_REFUSED}: the network sandbox stopped a query that passed the checks")
         return PlainTextResponse(SERVICE_REFUSED, status_code=400)
-    except QueryLimitExceeded as exc:
-        return _error(request, 503, f"query stopped: {exc}")
     except TimeoutError:
         return _error(request, 503, "query stopped: the store did not answer in time")
-    except StoreAnswerBroken as exc:
-        return _error(request, 502, f"bad answer from the store: {exc}")
-    except StoreUnavailable as exc:
-        return _error(request, 503, f"store unavailable: {exc}")
-    except StoreError as exc:
-        return _error(request, 500, f"store error: {exc}")
     if media.startswith("text/"):
         media += "; charset=utf-8"
     return Response(body, headers={"Content-Type": media, "Vary": "Accept"})

@@ -8,11 +8,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from beskgraph.config import ONTOLOGY_DIR, SHAPES_DIR
-from beskgraph.rdf.namespaces import BG
+from beskgraph.vocabulary import BG, OWL, RDF
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-OWL_ONTOLOGY = "http://www.w3.org/2002/07/owl#Ontology"
-OWL_VERSION_IRI = "http://www.w3.org/2002/07/owl#versionIRI"
+RDF_TYPE, OWL_ONTOLOGY, OWL_VERSION_IRI = str(RDF.type), str(OWL.Ontology), str(OWL.versionIRI)
 ONTOLOGY_IRI = str(BG).rstrip("#")
 
 
@@ -21,7 +19,7 @@ def turtle_triples(folder: Path) -> tuple[ox.Triple, ...]:
     """Every triple of the Turtle files in ``folder``, sorted."""
     triples: set[ox.Triple] = set()
     for path in sorted(folder.glob("*.ttl")):
-        triples.update(ox.parse(path=path, format=ox.RdfFormat.TURTLE))  # type: ignore[arg-type]
+        triples.update(ox.parse(path=path, format=ox.RdfFormat.TURTLE))
     return tuple(sorted(triples, key=str))
 
 

@@ -36,8 +36,9 @@ import socket
 import struct
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import uvicorn
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -131,9 +132,10 @@ class Supervisor:
     """Forks, watches, replaces and stops the workers (see module doc)."""
 
     def __init__(self, load: Load, make_app: MakeApp, sock: socket.socket, workers: int,
-                 log_level: str = "info") -> None:
+                 log_level: str = "info", limits: Mapping[str, Any] | None = None) -> None:
         self.load, self.make_app, self.sock = load, make_app, sock
         self.count, self.log_level = max(1, workers), log_level
+        self.limits = dict(limits or {})  # uvicorn.Config's keyword arguments (connection limits)
         self.shared = SharedGeneration()
         self.generation = 0
         self.workers: dict[int, Worker] = {}
@@ -328,6 +330,7 @@ def _worker_main(supervisor: Supervisor, generation: int, ready: int, go: int, p
     if os.read(go, 1) != b"1":
         return 0  # the supervisor gave up on this generation
     gated = GenerationGate(app, supervisor.shared, generation)
-    config = uvicorn.Config(gated, log_level=supervisor.log_level, timeout_graceful_shutdown=GRACEFUL_SECONDS)
+    config = uvicorn.Config(gated, log_level=supervisor.log_level, timeout_graceful_shutdown=GRACEFUL_SECONDS,
+                            **supervisor.limits)
     uvicorn.Server(config).run(sockets=[supervisor.sock])
     return 0

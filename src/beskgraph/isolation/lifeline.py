@@ -85,3 +85,14 @@ def become_worker(parent_pid: int, *, name: str, backstop_seconds: float | None 
     name_process(name)
     if backstop_seconds is not None:
         backstop(backstop_seconds)
+
+
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (another user's counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -6,37 +6,40 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from ..text import Span
+from ..vocabulary import BG
+from ..vocabulary.controlled import Controlled
 from .common import Located, ParsedDocument
+from .correspondence import Figure
 
 
-class TestKind(str, Enum):
+class TestKind(Controlled):
     """The catalogue's two tests; the value is the IRI slug."""
 
     __test__ = False  # not a pytest class
 
-    EVIDENCE = "evidence"
-    GOOD_PRACTICE = "good-practice"
+    EVIDENCE = "evidence", BG.EvidenceTest
+    GOOD_PRACTICE = "good-practice", BG.GoodPracticeTest
 
 
-class Answer(str, Enum):
-    """An answer to a criterion, and the score the catalogue gives it."""
+class Answer(Controlled):
+    """An answer to a criterion, and the score the catalogue gives it; most positive first."""
 
-    YES = "yes"
-    PARTIAL = "partial"
-    NO = "no"
+    YES = "yes", BG.Yes
+    PARTIAL = "partial", BG.Partial
+    NO = "no", BG.No
 
     @property
     def points(self) -> float:
         return {Answer.YES: 5.0, Answer.PARTIAL: 2.5, Answer.NO: 0.0}[self]
 
 
-class TargetGroupKind(str, Enum):
+class TargetGroupKind(Controlled):
     """Kinds of target group on a card, kept apart in the concept scheme."""
 
-    BROAD = "broad"          # Ledige; Borgere langt fra arbejdsmarkedet
-    LEGAL = "legal"          # §6.1 Dagpengemodtagere
-    SEGMENT = "segment"      # Længerevarende ledige, Alle borgere over 30 år
-    CATCH_ALL = "catch-all"  # Alle målgrupper
+    BROAD = "broad", BG.BroadGroup                # Ledige; Borgere langt fra arbejdsmarkedet
+    LEGAL = "legal", BG.LegalTargetGroup          # §6.1 Dagpengemodtagere
+    SEGMENT = "segment", BG.Segment               # Længerevarende ledige, Alle borgere over 30 år
+    CATCH_ALL = "catch-all", BG.CatchAll          # Alle målgrupper
 
 
 class Section(str, Enum):
@@ -51,9 +54,11 @@ class Section(str, Enum):
 
 @dataclass(frozen=True)
 class TargetGroupRef:
-    """A target-group bullet: its label, kind and, for a legal group, its § 6 item."""
+    """A target-group bullet: its label, its name (a legal group's without its § item),
+    its kind and, for a legal group, its § 6 item."""
 
     label: str
+    name: str
     kind: TargetGroupKind
     span: Span
     notation: str | None = None   # "§6.1"
@@ -72,6 +77,20 @@ class Assessment:
     threshold: int | None
     inferred: bool
     criterion_key: str  # normalised wording without its threshold; matched into criteria
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """A criterion the corpus's answers were matched to: its test, the key that names it
+    (the first of its wordings' keys) and its statement, the threshold left open."""
+
+    kind: TestKind
+    key: str
+    statement: str
+
+
+# (test, an answer's criterion key) -> the criterion it was matched to, corpus-wide
+CriterionIndex = dict[tuple[TestKind, str], Criterion]
 
 
 @dataclass
@@ -106,3 +125,4 @@ class Card(ParsedDocument):
     target_groups: list[TargetGroupRef] = field(default_factory=list)
     sections: dict[Section, Located] = field(default_factory=dict)
     tests: list[TestResult] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)  # case loads its sections state

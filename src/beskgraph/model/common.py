@@ -6,20 +6,22 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from ..text import SourceText, Span
+from ..vocabulary import BG, SH
+from ..vocabulary.controlled import Controlled
 
 MAX_WARNINGS = 50  # per document; further warnings are counted, not kept
 
 
-class DocumentKind(str, Enum):
+class DocumentKind(Controlled):
     """The kinds of source document the pipeline recognises."""
 
-    CATALOGUE_CARD = "catalogue-card"
-    CORRESPONDENCE = "correspondence"
-    PARLIAMENTARY_ANSWER = "parliamentary-answer"  # a minister's answer to a question
-    PRESS_RELEASE = "press-release"
-    WEB_PAGE = "web-page"                          # an agency's web page
-    COMMITTEE_LETTER = "committee-letter"          # a letter to a parliamentary committee
-    OTHER = "other"                                # any other readable text
+    CATALOGUE_CARD = "catalogue-card", BG.CatalogueCard
+    CORRESPONDENCE = "correspondence", BG.Correspondence
+    PARLIAMENTARY_ANSWER = "parliamentary-answer", BG.ParliamentaryAnswer  # a minister's answer to a question
+    PRESS_RELEASE = "press-release", BG.PressRelease
+    WEB_PAGE = "web-page", BG.WebPage                    # an agency's web page
+    COMMITTEE_LETTER = "committee-letter", BG.CommitteeLetter  # a letter to a parliamentary committee
+    OTHER = "other", BG.Other                            # any other readable text
 
 
 @dataclass(frozen=True)
@@ -54,11 +56,11 @@ class ParsedDocument:
             self.more_warnings += 1
 
 
-class Severity(str, Enum):
+class Severity(Controlled):
     """How bad a problem is: a violation leaves its document out, a warning does not."""
 
-    VIOLATION = "violation"
-    WARNING = "warning"
+    VIOLATION = "violation", SH.Violation
+    WARNING = "warning", SH.Warning
 
 
 class Stage(str, Enum):
@@ -90,12 +92,12 @@ class Problem:
         return f"{where}:{about}: {self.message}" if about else f"{where}: {self.message}"
 
 
-class Status(str, Enum):
+class Status(Controlled):
     """What became of a source document in a build."""
 
-    OK = "ok"
-    WARNINGS = "warnings"  # built, with warnings
-    LEFT_OUT = "left-out"  # not built: its problems say why
+    OK = "ok", BG.Valid
+    WARNINGS = "warnings", BG.ValidWithWarnings  # built, with warnings
+    LEFT_OUT = "left-out", BG.LeftOut  # not built: its problems say why
 
     @classmethod
     def of(cls, problems: list[Problem]) -> Status:

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from ..text import Span
+from ..vocabulary import BG, ORG, SCHEMA
+from ..vocabulary.controlled import Controlled
 from .common import ParsedDocument
 
 
@@ -60,12 +62,41 @@ class Party:
     person_span: Span | None = None  # where the person is named, when not at ``span``
 
 
+class PartyKind(Controlled):
+    """What a sender, recipient or signatory is, by the class of its node; the most specific
+    first (a municipality is an organisation too)."""
+
+    MUNICIPALITY = "municipality", BG.Municipality
+    UNIT = "unit", ORG.OrganizationalUnit
+    POST = "post", ORG.Post
+    PERSON = "person", SCHEMA.Person
+    ORGANISATION = "organisation", ORG.Organization
+
+
+class IdentifierScheme(str, Enum):
+    """The kinds of case and journal number a letter carries: the value written in the graph,
+    and the scheme's name in Danish."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str) -> IdentifierScheme:
+        member = str.__new__(cls, value)
+        member._value_, member.label = value, label
+        return member
+
+    JNR = "jnr", "Journalnummer"
+    SAG = "sag", "Sag"
+    SAGSNR = "sagsnr", "Sagsnummer"
+    SAGSID = "sagsid", "Sags-id"
+    DOKUMENTNUMMER = "dokumentnummer", "Dokumentnummer"
+    REF = "ref", "Reference"  # "Vores ref.", "Deres ref."
+
+
 @dataclass(frozen=True)
 class Identifier:
-    """A case or journal number: scheme (``jnr``, ``sag``, ``sagsnr``, ``sagsid``,
-    ``dokumentnummer``) and value as written."""
+    """A case or journal number: its scheme and its value as written."""
 
-    scheme: str
+    scheme: IdentifierScheme
     value: str
     span: Span
 
@@ -119,13 +150,20 @@ class Mention:
     score: float = 1.0  # how closely the surface matched the name (below 1: read through OCR slips)
 
 
+class DeadlineKind(str, Enum):
+    """A deadline is one day or a period; the value is written in the graph."""
+
+    DATE = "date"
+    PERIOD = "period"
+
+
 @dataclass(frozen=True)
 class Deadline:
     """When something is promised: a date, or a period ``start``..``end``."""
 
     start: str
     end: str
-    kind: str  # "date" | "period"
+    kind: DeadlineKind
     text: str
     span: Span
     onwards: bool = False
@@ -164,6 +202,16 @@ class Initiative:
     position: int | None = None  # order in its letter, from 1
 
 
+def provision_citation(paragraph: str, subsection: str | None, item: str | None) -> str:
+    """The canonical citation of a subdivision of an act: ``§ 6, nr. 1``, ``§ 16a, stk. 1``."""
+    parts = [f"§ {paragraph}"]
+    if subsection:
+        parts.append(f"stk. {subsection}")
+    if item:
+        parts.append(f"nr. {item}")
+    return ", ".join(parts)
+
+
 @dataclass(frozen=True)
 class LegalCitation:
     """A citation of a provision: act type, number, year, date as written, §, stk., nr."""
@@ -178,6 +226,13 @@ class LegalCitation:
     text: str
     span: Span
     letter: str | None = None
+
+    @property
+    def provision(self) -> str | None:
+        """``"§ 16a, stk. 1"``: the cited provision (ELI's local id), or None for a whole act."""
+        if self.paragraph is None:
+            return None
+        return provision_citation(self.paragraph, self.subsection, self.item)
 
 
 @dataclass(frozen=True)

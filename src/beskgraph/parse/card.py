@@ -11,6 +11,7 @@ beyond it, tolerates missing sections and wrapped bullets, and reports what it s
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..model.card import (
     Answer,
@@ -26,6 +27,7 @@ from ..model.common import DocumentKind, Located
 from ..reference import find_municipality
 from ..text import Line, SourceError, SourceText, Span, collapse, normalise
 from .criteria import criterion_key
+from .figures import case_load_figures
 
 TEST_NAMES = {"evidenstest": TestKind.EVIDENCE, "god praksis test": TestKind.GOOD_PRACTICE}
 SECTION_HEADINGS = {normalise(s.value).lower(): s for s in Section}
@@ -36,6 +38,7 @@ LABEL = re.compile(r"^(Ja|Delvist|Nej)\s*:\s*", re.IGNORECASE)
 THRESHOLD = re.compile(r"\b(mindst|færre end|under)\s+(\d+)\s+ud af\s+10\b", re.IGNORECASE)
 NEGATION = re.compile(r"\b(har ikke|ikke en fast|ingen fast|sjældent|færre end)\b", re.IGNORECASE)
 LEGAL_GROUP = re.compile(r"^§\s*(\d+)\s*[.,]\s*(?:nr\.\s*)?(\d+)\s+(.+)$")
+LEGAL_ITEM = re.compile(r"^§\s*[\d.,\s]+(?:nr\.\s*\d+\s*)?")  # "§6.1 ", before a legal group's name
 BROAD_GROUPS = {"ledige", "borgere langt fra arbejdsmarkedet", "sygemeldte", "unge"}
 CATCH_ALL = {"alle målgrupper"}
 
@@ -114,6 +117,9 @@ def parse_card(source: SourceText) -> Card:
     card.target_groups = _read_target_groups(source, cursor)
     _read_sections(source, cursor, card)
     _read_tests(source, cursor, card)
+    card.figures = [replace(figure, municipality_code=card.municipality_code)
+                    for _, text in sorted(card.sections.items(), key=lambda item: item[0].name)
+                    for figure in case_load_figures(source.slice(text.span), text.span)]
     return card
 
 
@@ -136,7 +142,9 @@ def _read_target_groups(source: SourceText, cursor: _Cursor) -> list[TargetGroup
     while (line := cursor.peek()) is not None and BULLET.match(line.text):
         cursor.next()
         label = collapse(BULLET.sub("", line.text))
-        span = source.strip_span(Span(line.span.start + BULLET.match(line.text).end(), line.span.end))
+        bullet = BULLET.match(line.text)
+        assert bullet is not None  # the loop's condition
+        span = source.strip_span(Span(line.span.start + bullet.end(), line.span.end))
         groups.append(_classify_target_group(label, span))
     return groups
 
@@ -145,13 +153,13 @@ def _classify_target_group(label: str, span: Span) -> TargetGroupRef:
     lowered = label.lower()
     if match := LEGAL_GROUP.match(label):
         paragraph, item, _name = match.groups()
-        return TargetGroupRef(label, TargetGroupKind.LEGAL, span, f"§{paragraph}.{item}",
-                              paragraph, item)
+        return TargetGroupRef(label, LEGAL_ITEM.sub("", label).strip(), TargetGroupKind.LEGAL, span,
+                              f"§{paragraph}.{item}", paragraph, item)
     if lowered in CATCH_ALL:
-        return TargetGroupRef(label, TargetGroupKind.CATCH_ALL, span)
+        return TargetGroupRef(label, label, TargetGroupKind.CATCH_ALL, span)
     if lowered in BROAD_GROUPS:
-        return TargetGroupRef(label, TargetGroupKind.BROAD, span)
-    return TargetGroupRef(label, TargetGroupKind.SEGMENT, span)
+        return TargetGroupRef(label, label, TargetGroupKind.BROAD, span)
+    return TargetGroupRef(label, label, TargetGroupKind.SEGMENT, span)
 
 
 def _read_sections(source: SourceText, cursor: _Cursor, card: Card) -> None:
@@ -243,8 +251,8 @@ def _read_test(source: SourceText, cursor: _Cursor, card: Card) -> TestResult:
 
 def _assessment(source: SourceText, card: Card, position: int, lines: list[Line]) -> Assessment:
     first = lines[0]
-    body_start = first.span.start + len(BULLET.match(first.text).group(0)) \
-        if BULLET.match(first.text) else first.span.start
+    bullet = BULLET.match(first.text)
+    body_start = first.span.start + (len(bullet.group(0)) if bullet else 0)
     raw = source.text[body_start : lines[-1].span.end]
     label = LABEL.match(raw)
     text_start = body_start + (label.end() if label else 0)

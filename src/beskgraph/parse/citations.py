@@ -80,13 +80,3 @@ def find_citations(text: str, offset: int = 0, letter: str | None = None) -> lis
     return [citation for _, citation in found]
 
 
-def provision_label(citation: LegalCitation) -> str | None:
-    """``"§ 16a, stk. 1"``: the provision as ELI's local id, or None for a whole act."""
-    if citation.paragraph is None:
-        return None
-    label = f"§ {citation.paragraph}"
-    if citation.subsection:
-        label += f", stk. {citation.subsection}"
-    if citation.item:
-        label += f", nr. {citation.item}"
-    return label

@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
-from ..model.correspondence import Commitment, Deadline, Letter, Side
+from ..model.correspondence import Commitment, Deadline, DeadlineKind, Letter, Side
 from ..text import Span
 from .before import ends_with
 from .coverage import Coverage
@@ -54,7 +54,7 @@ _DEADLINE_LEAD = re.compile(r"(?:ultimo|medio|primo|udgangen)", re.IGNORECASE)  
 
 
 def _deadline(found: Temporal, draft: Draft, start: int) -> Deadline:
-    return Deadline(start=found.start.isoformat(), end=found.end.isoformat(), kind=found.kind,
+    return Deadline(start=found.start.isoformat(), end=found.end.isoformat(), kind=DeadlineKind(found.kind),
                     text=found.text, span=draft.content.span(start + found.begin,
                                                              start + found.finish),
                     onwards=found.onwards, relative=found.relative)

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from ..model.card import Answer, Card, Criterion, CriterionIndex, TestKind
 from ..text import normalise
 
 SIMILARITY = 0.6  # Jaccard over stems; measured on the seeds: same criterion >= 0.67, others <= 0.45
@@ -101,6 +102,19 @@ def cluster_criteria(answers: Iterable[tuple[str, str]]) -> dict[tuple[str, str]
         best.stems = best.stems | own
         result[(kind, key)] = best
     return result
+
+
+def match_criteria(cards: Iterable[Card]) -> CriterionIndex:
+    """Match every answer on every card into shared criteria (corpus-wide); each criterion's
+    statement is its most positive wording, the threshold left open."""
+    answers = [(test.kind, a) for card in cards for test in card.tests for a in test.assessments]
+    clusters = cluster_criteria((kind.value, a.criterion_key) for kind, a in answers)
+    ranks = list(Answer)  # most positive first
+    for kind, a in answers:
+        clusters[(kind.value, a.criterion_key)].add_wording(ranks.index(a.answer), a.text)
+    return {(TestKind.from_value(kind), key):
+            Criterion(TestKind.from_value(kind), cluster.representative, cluster.statement)
+            for (kind, key), cluster in clusters.items()}
 
 
 def neutral_statement(text: str) -> str:

@@ -10,10 +10,9 @@ carries that hash.
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from ..model.correspondence import Letter, Party
-from ..text import short_hash, slugify
+from ..text import distinct, slugify
 
 UNDATED = "udateret"
 
@@ -35,29 +34,6 @@ def _content(letter: Letter) -> str:
     return letter.subject or " ".join(letter.text.split()[:40]) or letter.date_text or ""
 
 
-def distinct(keys: list[str], contents: list[str], always: bool = False) -> list[str]:
-    """``keys`` made unique among themselves: a key two items share gets a hash of each
-    one's content (every key does when ``always``); items alike in content too are
-    numbered in order, the last resort."""
-    shared = Counter(keys)
-    out: list[str] = []
-    taken: set[str] = set()
-    numbered: dict[str, int] = {}  # per base, the number after the last one taken (all below are)
-    for key, content in zip(keys, contents, strict=True):
-        if always or shared[key] > 1:
-            key = f"{key}-{short_hash(content, 6)}"
-        base, n = key, numbered.get(key, 2)
-        if key in taken:
-            key = f"{base}-{n}"
-            while key in taken:
-                n += 1
-                key = f"{base}-{n}"
-            numbered[base] = n + 1
-        out.append(key)
-        taken.add(key)
-    return out
-
-
 def assign_keys(letters: list[Letter]) -> None:
     """Give each letter of one document its key (see the module)."""
     for letter in letters:
@@ -66,6 +42,6 @@ def assign_keys(letters: list[Letter]) -> None:
     undated = [lt for lt in letters if lt.key.startswith(UNDATED)]
     for group, always in ((dated, False), (undated, True)):
         for letter, key in zip(group, distinct([lt.key for lt in group],
-                                               [_content(lt) for lt in group], always),
+                                               [_content(lt) for lt in group], always=always),
                                strict=True):
             letter.key = key

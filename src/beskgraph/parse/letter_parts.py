@@ -7,11 +7,13 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from datetime import date as Date  # the type, where a field is called ``date``
 from functools import cache
 
 from ..fuzzy import allowed_edits, edit_distance, fold, repair_word
-from ..model.correspondence import Identifier
+from ..model.correspondence import Identifier, IdentifierScheme
 from ..text import SourceText, Span, normalise
+from ..vocabulary.controlled import by_value
 from .dates import read_date
 from .layout import NOISE, Classified, Kind, empty_value, is_stamp, read_label
 from .stitch import Stitched, line_width, stitch
@@ -42,10 +44,10 @@ class Draft:
 
     lines: list[Classified]
     span: Span
-    date: date | None = None
+    date: Date | None = None
     date_text: str | None = None
     date_span: Span | None = None
-    received: date | None = None  # from a received-stamp on the letter
+    received: Date | None = None  # from a received-stamp on the letter
     received_text: str | None = None
     received_span: Span | None = None
     identifiers: list[Identifier] = field(default_factory=list)
@@ -245,7 +247,7 @@ def _read_metadata(source: SourceText, draft: Draft) -> None:
                 draft.date_span = _located(source, where, found[1])
         elif (scheme, value) not in seen:
             seen.add((scheme, value))
-            draft.identifiers.append(Identifier(scheme, repair_identifier(value),
+            draft.identifiers.append(Identifier(by_value(IdentifierScheme, scheme), repair_identifier(value),
                                                 _located(source, where, value)))
 
 
@@ -275,7 +277,7 @@ def _read_opening(source: SourceText, draft: Draft) -> int:
 
 
 def _subject_lines(draft: Draft, at: int, stop: int | None) -> list[Classified]:
-    out = []
+    out: list[Classified] = []
     for item in draft.lines[at : stop if stop is not None else len(draft.lines)]:
         if item.kind in NOISE:
             continue

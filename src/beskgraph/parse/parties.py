@@ -150,7 +150,8 @@ def _from_ministry(source: SourceText, draft: Draft, head: Classified | None,
         return sender, [], signatories, None
     code = concerned.municipality.code
     recipients = []
-    for role, where in _addressed_roles(source, draft) or [(None, draft.span)]:
+    roles: list[tuple[str | None, Span]] = [*_addressed_roles(source, draft)] or [(None, draft.span)]
+    for role, where in roles:
         holder = _holder(role, draft)
         recipients.append(Party(Side.MUNICIPALITY, canonical(code), where,
                                 municipality_code=code, role=role,

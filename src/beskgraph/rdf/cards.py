@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-import dataclasses
-import re
-
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, SKOS
 
-from ..model.card import Answer, Assessment, Card, Section, TargetGroupKind, TestKind, TestResult
-from ..parse.criteria import CriterionCluster
-from ..parse.figures import case_load_figures
-from ..parse.keys import distinct
+from ..model.card import (
+    Assessment,
+    Card,
+    Criterion,
+    CriterionIndex,
+    Section,
+    TargetGroupKind,
+    TargetGroupRef,
+    TestResult,
+)
 from ..reference import TARGET_GROUP_ACT
+from ..text import distinct
+from ..vocabulary import BG, DCTERMS, RDF, SKOS
 from . import iris
 from .legal import add_provision
 from .letter_facts import observation_to_rdf
 from .literals import decimal, integer
-from .namespaces import BG
 from .ontology import materialise
 from .provenance import derive, derive_field
 from .schemes import add_concept
@@ -29,17 +32,6 @@ SECTION_PROPERTIES = {
     Section.ADVICE: BG.advice,
     Section.MANAGEMENT: BG.managementRecommendation,
 }
-TEST_KINDS = {TestKind.EVIDENCE: BG.EvidenceTest, TestKind.GOOD_PRACTICE: BG.GoodPracticeTest}
-ANSWERS = {Answer.YES: BG.Yes, Answer.PARTIAL: BG.Partial, Answer.NO: BG.No}
-TARGET_GROUP_KINDS = {
-    TargetGroupKind.BROAD: BG.BroadGroup,
-    TargetGroupKind.LEGAL: BG.LegalTargetGroup,
-    TargetGroupKind.SEGMENT: BG.Segment,
-    TargetGroupKind.CATCH_ALL: BG.CatchAll,
-}
-
-CriterionIndex = dict[tuple[str, str], CriterionCluster]
-
 
 def card_to_rdf(card: Card, graph: Graph, criteria: CriterionIndex) -> URIRef:
     """Add one card to ``graph`` (its document's named graph); returns the intervention."""
@@ -51,9 +43,8 @@ def card_to_rdf(card: Card, graph: Graph, criteria: CriterionIndex) -> URIRef:
     for section, text in sorted(card.sections.items(), key=lambda item: item[0].name):
         graph.add((node, SECTION_PROPERTIES[section], Literal(text.value, lang="da")))
         derive_field(graph, node, card, text.span, SECTION_PROPERTIES[section])
-        for figure in case_load_figures(card.source.slice(text.span), text.span):
-            figure = dataclasses.replace(figure, municipality_code=card.municipality_code)
-            observation_to_rdf(card, figure, graph, node)
+    for figure in card.figures:
+        observation_to_rdf(card, figure, graph, node)
     for group in card.target_groups:
         graph.add((node, BG.targetGroup, _target_group(graph, card, group)))
     for test in card.tests:
@@ -62,20 +53,20 @@ def card_to_rdf(card: Card, graph: Graph, criteria: CriterionIndex) -> URIRef:
     return node
 
 
-def _target_group(graph: Graph, card: Card, group) -> URIRef:
+def _target_group(graph: Graph, card: Card, group: TargetGroupRef) -> URIRef:
     node = iris.target_group(group.label)
     graph.add((node, RDF.type, BG.TargetGroup))
-    graph.add((node, BG.targetGroupKind, TARGET_GROUP_KINDS[group.kind]))
+    graph.add((node, BG.targetGroupKind, group.kind.iri))
     if group.kind is TargetGroupKind.LEGAL:
-        name = re.sub(r"^§\s*[\d.,\s]+(?:nr\.\s*\d+\s*)?", "", group.label).strip()
-        add_concept(graph, node, iris.TARGET_GROUP_SCHEME, name)
+        add_concept(graph, node, iris.TARGET_GROUP_SCHEME, group.name)
         graph.add((node, SKOS.altLabel, Literal(group.label, lang="da")))
         graph.add((node, SKOS.notation, Literal(group.notation)))
         year, number = TARGET_GROUP_ACT
+        assert group.paragraph is not None  # the parser gives every legal group its paragraph
         provision = add_provision(graph, year, number, group.paragraph, None, group.item)
         graph.add((node, BG.legalProvision, provision))
     else:
-        add_concept(graph, node, iris.TARGET_GROUP_SCHEME, group.label)
+        add_concept(graph, node, iris.TARGET_GROUP_SCHEME, group.name)
     derive(graph, node, card, group.span)
     return node
 
@@ -89,7 +80,7 @@ def _test_result(graph: Graph, card: Card, intervention: URIRef, test: TestResul
                  criteria: CriterionIndex) -> URIRef:
     node = iris.test_result(intervention, test.kind.value)
     graph.add((node, RDF.type, BG.TestResult))
-    graph.add((node, BG.testKind, TEST_KINDS[test.kind]))
+    graph.add((node, BG.testKind, test.kind.iri))
     graph.add((node, BG.publishedScore, _score(test.score)))
     computed = test.computed_score
     if computed is not None:
@@ -100,30 +91,28 @@ def _test_result(graph: Graph, card: Card, intervention: URIRef, test: TestResul
         derive_field(graph, node, card, test.scope.span, BG.scope)
     graph.add((node, BG.answerCount, integer(len(test.assessments))))
     derive(graph, node, card, test.score_text.span)
-    clusters = [criteria[(test.kind.value, a.criterion_key)] for a in test.assessments]
-    keys = distinct([iris.answer_key(c.representative) for c in clusters],
-                    [a.text for a in test.assessments])
-    for assessment, cluster, key in zip(test.assessments, clusters, keys, strict=True):
+    matched = [criteria[(test.kind, a.criterion_key)] for a in test.assessments]
+    keys = distinct([iris.answer_key(c.key) for c in matched], [a.text for a in test.assessments])
+    for assessment, criterion, key in zip(test.assessments, matched, keys, strict=True):
         graph.add((node, BG.assessment,
-                   _assessment(graph, card, iris.assessment(node, key), test.kind, assessment,
-                               cluster)))
+                   _assessment(graph, card, iris.assessment(node, key), assessment, criterion)))
     return node
 
 
-def _assessment(graph: Graph, card: Card, node: URIRef, kind: TestKind,
-                assessment: Assessment, cluster: CriterionCluster) -> URIRef:
+def _assessment(graph: Graph, card: Card, node: URIRef, assessment: Assessment,
+                matched: Criterion) -> URIRef:
     graph.add((node, RDF.type, BG.Assessment))
-    graph.add((node, BG.answer, ANSWERS[assessment.answer]))
+    graph.add((node, BG.answer, assessment.answer.iri))
     graph.add((node, BG.text, Literal(assessment.text, lang="da")))
     graph.add((node, BG.position, integer(assessment.position)))
     graph.add((node, BG.inferred, Literal(assessment.inferred)))
     if assessment.threshold is not None:
         graph.add((node, BG.threshold, integer(assessment.threshold)))
-    criterion = iris.criterion(kind.value, cluster.representative)
+    criterion = iris.criterion(matched.kind.value, matched.key)
     graph.add((criterion, RDF.type, BG.Criterion))
-    graph.add((criterion, BG.testKind, TEST_KINDS[kind]))
-    graph.add((criterion, BG.statement, Literal(cluster.statement, lang="da")))
-    add_concept(graph, criterion, "criteria", cluster.statement)
+    graph.add((criterion, BG.testKind, matched.kind.iri))
+    graph.add((criterion, BG.statement, Literal(matched.statement, lang="da")))
+    add_concept(graph, criterion, "criteria", matched.statement)
     graph.add((node, BG.criterion, criterion))
     derive(graph, node, card, assessment.span)
     return node

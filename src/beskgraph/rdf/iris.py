@@ -12,7 +12,6 @@ from rdflib import URIRef
 
 from ..config import base_iri
 from ..text import Span, short_hash, slugify
-from .namespaces import ELI_LTA
 
 
 def iri(*segments: str) -> URIRef:
@@ -39,11 +38,17 @@ def named_graph(name: str) -> URIRef:
 
 
 REFERENCE_GRAPH_NAME = "reference"
+ONTOLOGY_GRAPH_NAME = "ontology"
 
 
 def reference_graph() -> URIRef:
     """The named graph of reference data (municipalities, acts, concept schemes)."""
     return iri("graph", REFERENCE_GRAPH_NAME)
+
+
+def ontology_graph() -> URIRef:
+    """The named graph holding the ontology the build was made with."""
+    return iri("graph", ONTOLOGY_GRAPH_NAME)
 
 
 def span(document: URIRef, at: Span) -> URIRef:
@@ -93,6 +98,9 @@ def target_group(label: str) -> URIRef:
     return iri("target-group", slugify(label))
 
 
+ELI_LTA = "https://www.retsinformation.dk/eli/lta/"  # Lovtidende A
+
+
 def act_eli(year: int, number: int) -> URIRef:
     """The ELI of a Danish act in Lovtidende A: the pattern covers LOV, LBK and BEK."""
     return URIRef(f"{ELI_LTA}{year}/{number}")
@@ -137,6 +145,16 @@ BUILD_GRAPH_NAME = "build"
 def build_graph() -> URIRef:
     """The named graph holding the provenance of the build (its activity and times)."""
     return iri("graph", BUILD_GRAPH_NAME)
+
+
+# The graphs every build has besides the documents' (no document's graph may take their name).
+BUILT_IN_GRAPHS = {REFERENCE_GRAPH_NAME: "reference data", ONTOLOGY_GRAPH_NAME: "ontology",
+                   BUILD_GRAPH_NAME: "build provenance"}
+
+
+def built_in_graph(graph: str) -> str | None:
+    """What the built-in graph ``graph`` holds (``"reference data"``), or None for any other."""
+    return next((what for name, what in BUILT_IN_GRAPHS.items() if graph == str(iri("graph", name))), None)
 
 
 def build_activity(key: str) -> URIRef:

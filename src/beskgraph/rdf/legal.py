@@ -6,11 +6,11 @@
 from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
+from ..model.correspondence import provision_citation
 from ..reference import Act
+from ..vocabulary import BG, ELI, RDF, RDFS, SKOS, XSD
 from . import iris
-from .namespaces import BG, ELI
 from .schemes import add_concept
 
 DANISH = URIRef("http://publications.europa.eu/resource/authority/language/DAN")
@@ -48,16 +48,6 @@ def _act_type(graph: Graph, code: str) -> URIRef:
     graph.add((node, RDF.type, ELI.ResourceType))
     graph.add((node, SKOS.notation, Literal(code)))
     return node
-
-
-def provision_citation(paragraph: str, subsection: str | None, item: str | None) -> str:
-    """The canonical citation of a subdivision: ``§ 6, nr. 1``, ``§ 16a, stk. 1``."""
-    parts = [f"§ {paragraph}"]
-    if subsection:
-        parts.append(f"stk. {subsection}")
-    if item:
-        parts.append(f"nr. {item}")
-    return ", ".join(parts)
 
 
 def add_provision(graph: Graph, year: int, number: int, paragraph: str,

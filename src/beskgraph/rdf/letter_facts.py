@@ -6,7 +6,6 @@ catalogue cards use) that are ``eli:is_part_of`` the act's ELI; figures are
 from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
 from ..model.common import ParsedDocument
 from ..model.correspondence import (
@@ -17,14 +16,12 @@ from ..model.correspondence import (
     LegalCitation,
     MentionKind,
 )
-from ..parse.citations import provision_label
-from ..parse.keys import distinct
 from ..reference import find_act
-from ..text import short_hash, slugify
+from ..text import distinct, short_hash, slugify
+from ..vocabulary import BG, DCTERMS, ELI, OA, ORG, RDF, SCHEMA, SKOS, XSD
 from . import iris
 from .legal import add_act, add_cited_act, add_provision
 from .literals import decimal, duration, integer
-from .namespaces import BG, ELI, OA, ORG, SCHEMA
 from .provenance import derive, derive_field
 from .schemes import add_concept
 
@@ -88,7 +85,7 @@ def commitment_to_rdf(doc: Correspondence, commitment: Commitment, graph: Graph)
     graph.add((node, SCHEMA.text, Literal(commitment.text, lang="da")))
     graph.add((node, BG.deadlineStart, Literal(deadline.start, datatype=XSD.date)))
     graph.add((node, BG.deadlineEnd, Literal(deadline.end, datatype=XSD.date)))
-    graph.add((node, BG.deadlineKind, Literal(deadline.kind)))
+    graph.add((node, BG.deadlineKind, Literal(deadline.kind.value)))
     graph.add((node, BG.deadlineText, Literal(deadline.text, lang="da")))
     if deadline.onwards:
         graph.add((node, BG.openEnded, Literal(True)))
@@ -144,7 +141,7 @@ def provision(graph: Graph, citation: LegalCitation) -> URIRef:
         return act_node
     node = add_provision(graph, citation.year, citation.number, citation.paragraph,
                          citation.subsection, citation.item)
-    graph.add((node, ELI.id_local, Literal(provision_label(citation))))
+    graph.add((node, ELI.id_local, Literal(citation.provision)))
     graph.add((node, BG.citedAs, Literal(citation.text)))
     return node
 

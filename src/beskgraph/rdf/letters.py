@@ -12,14 +12,14 @@ and units follow ORG (``org:OrganizationalUnit``/``org:unitOf``, ``org:Post`` wi
 from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
-from ..model.correspondence import Appendix, Correspondence, Letter, Party
+from ..model.common import ParsedDocument
+from ..model.correspondence import Appendix, Correspondence, IdentifierScheme, Letter, Party, PartyKind
 from ..text import Span, slugify
+from ..vocabulary import BG, DCTERMS, ORG, RDF, SCHEMA, SKOS, XSD
 from . import iris
 from .letter_facts import facts_to_rdf
 from .literals import decimal, integer
-from .namespaces import BG, ORG, SCHEMA
 from .ontology import materialise
 from .provenance import add_source_document, derive, derive_field
 from .schemes import add_concept
@@ -107,10 +107,10 @@ def letter_to_rdf(doc: Correspondence, letter: Letter, graph: Graph,
     if letter.date_text and letter.date_span:
         derive_field(graph, node, doc, letter.date_span, BG.dateText)
     for identifier in letter.identifiers:
-        id_node = URIRef(f"{node}/identifier/{identifier.scheme}-{slugify(identifier.value)}")
+        id_node = URIRef(f"{node}/identifier/{identifier.scheme.value}-{slugify(identifier.value)}")
         graph.add((id_node, RDF.type, SCHEMA.PropertyValue))
         graph.add((id_node, RDF.type, BG.Identifier))
-        graph.add((id_node, SCHEMA.propertyID, Literal(identifier.scheme)))
+        graph.add((id_node, SCHEMA.propertyID, Literal(identifier.scheme.value)))
         graph.add((id_node, SCHEMA.value, Literal(identifier.value)))
         graph.add((id_node, BG.identifierScheme, scheme_concept(graph, identifier.scheme)))
         graph.add((node, SCHEMA.identifier, id_node))
@@ -148,7 +148,7 @@ def list_item(doc: Correspondence, graph: Graph, letter: URIRef, link: URIRef, p
 
 def organisation(graph: Graph, name: str) -> URIRef:
     node = iris.iri("organisation", slugify(name))
-    graph.add((node, RDF.type, ORG.Organization))
+    graph.add((node, RDF.type, PartyKind.ORGANISATION.iri))
     named(graph, node, name)
     return node
 
@@ -172,7 +172,7 @@ def party(doc: Correspondence, graph: Graph, who: Party, person_too: bool) -> li
     if org is not None and who.unit:
         unit = iris.iri("organisation", slugify(f"{who.municipality_code or who.organisation} "
                                                 f"{who.unit}"))
-        graph.add((unit, RDF.type, ORG.OrganizationalUnit))
+        graph.add((unit, RDF.type, PartyKind.UNIT.iri))
         named(graph, unit, who.unit)
         graph.add((unit, ORG.unitOf, org))
         if who.municipality_code:
@@ -198,7 +198,7 @@ def post(graph: Graph, org: URIRef, who: Party) -> URIRef:
     node = iris.iri("post", _owner(who) or "x", slugify(who.role))
     role = add_concept(graph, iris.concept("role", who.role), "roles", who.role)
     graph.add((role, RDF.type, ORG.Role))
-    graph.add((node, RDF.type, ORG.Post))
+    graph.add((node, RDF.type, PartyKind.POST.iri))
     graph.add((node, ORG.postIn, org))
     graph.add((node, ORG.role, role))
     where = who.organisation or ""
@@ -206,10 +206,10 @@ def post(graph: Graph, org: URIRef, who: Party) -> URIRef:
     return node
 
 
-def person(doc: Correspondence, graph: Graph, who: Party) -> URIRef:
+def person(doc: ParsedDocument, graph: Graph, who: Party) -> URIRef:
     assert who.person is not None
     node = iris.person(who.person, _owner(who))
-    graph.add((node, RDF.type, SCHEMA.Person))
+    graph.add((node, RDF.type, PartyKind.PERSON.iri))
     graph.add((node, SCHEMA.name, Literal(who.person)))
     org = _organisation_of(graph, who)
     if who.role:
@@ -226,12 +226,8 @@ def person(doc: Correspondence, graph: Graph, who: Party) -> URIRef:
     return node
 
 
-IDENTIFIER_SCHEMES = {"jnr": "Journalnummer", "sag": "Sag", "sagsnr": "Sagsnummer", "sagsid": "Sags-id",
-                      "dokumentnummer": "Dokumentnummer", "ref": "Reference"}
-
-
-def scheme_concept(graph: Graph, scheme: str) -> URIRef:
-    node = add_concept(graph, iris.concept("identifier-scheme", scheme), "identifier-schemes",
-                       IDENTIFIER_SCHEMES.get(scheme, scheme))
-    graph.add((node, SKOS.notation, Literal(scheme)))
+def scheme_concept(graph: Graph, scheme: IdentifierScheme) -> URIRef:
+    node = add_concept(graph, iris.concept("identifier-scheme", scheme.value), "identifier-schemes",
+                       scheme.label)
+    graph.add((node, SKOS.notation, Literal(scheme.value)))
     return node

@@ -13,7 +13,8 @@ import re
 from decimal import Decimal
 
 from rdflib import Literal
-from rdflib.namespace import XSD
+
+from ..vocabulary import XSD
 
 
 def integer(value: int) -> Literal:

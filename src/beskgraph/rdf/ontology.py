@@ -7,9 +7,9 @@ from functools import cache
 from pathlib import Path
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, RDFS
 
 from ..config import ONTOLOGY_DIR
+from ..vocabulary import RDF, RDFS
 
 
 def load_turtle(directory: Path) -> Graph:

@@ -22,15 +22,14 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from .. import __version__
-from ..model.common import ParsedDocument
+from ..model.common import DocumentKind, ParsedDocument
 from ..reference import source_urls
 from ..text import Span, short_hash
+from ..vocabulary import BG, DCTERMS, OA, PROV, RDF, RDFS, SCHEMA, XSD
 from . import iris
 from .literals import integer
-from .namespaces import BG, OA, SCHEMA
 
 SOFTWARE = "beskgraph"
 
@@ -58,16 +57,11 @@ def source_node(graph: Graph, name: str, kind: str | None, characters: int | Non
     graph.add((node, RDF.type, BG.SourceDocument))
     graph.add((node, DCTERMS.identifier, Literal(name)))
     if kind is not None:
-        graph.add((node, BG.documentKind, BG[kind_term(kind)]))
+        graph.add((node, BG.documentKind, DocumentKind.from_value(kind).iri))
     if characters is not None:
         graph.add((node, BG.characterCount, integer(characters)))
     graph.add((node, BG.namedGraph, iris.named_graph(name)))
     return node
-
-
-def kind_term(kind: str) -> str:
-    """``"catalogue-card"`` -> ``"CatalogueCard"``: the local name of a document kind."""
-    return "".join(part.capitalize() for part in kind.split("-"))
 
 
 def derive(graph: Graph, node: URIRef, document: ParsedDocument, at: Span | None) -> None:

@@ -8,15 +8,14 @@ it names with their roles. Its IRI is derived from its text, not from the file n
 from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, XSD
 
 from ..model.correspondence import Party, Side
 from ..model.publication import Dated, Publication
 from ..text import Span, short_hash, slugify
+from ..vocabulary import BG, DCTERMS, RDF, SCHEMA, XSD
 from . import iris
 from .letter_facts import observation_to_rdf, provision
 from .letters import person
-from .namespaces import BG, SCHEMA
 from .ontology import materialise
 from .provenance import derive, mention
 
@@ -50,8 +49,8 @@ def publication_to_rdf(doc: Publication, graph: Graph) -> URIRef:
         graph.add((node, DCTERMS.references, cited))
     for figure in doc.figures:
         observation_to_rdf(doc, figure, graph, node)
-    for named in doc.persons:
-        who = Party(Side.OTHER, None, named.span, person=named.name, role=named.role)
+    for role in doc.persons:
+        who = Party(Side.OTHER, None, role.span, person=role.name, role=role.role)
         graph.add((node, SCHEMA.mentions, person(doc, graph, who)))
     materialise(graph)
     return node

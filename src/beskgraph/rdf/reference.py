@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
 
 from .. import reference
+from ..vocabulary import BG, RDF, RDFS, SCHEMA, SKOS, WD
 from . import iris
 from .legal import add_act
-from .namespaces import BG, SCHEMA, WD
 from .ontology import materialise
 from .schemes import add_schemes
 

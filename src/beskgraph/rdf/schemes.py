@@ -5,8 +5,8 @@ answers, target-group and document kinds — are declared in ``ontology/``.)"""
 from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, SKOS
 
+from ..vocabulary import RDF, SKOS
 from . import iris
 
 SCHEMES: dict[str, tuple[str, str]] = {  # name -> Danish and English label

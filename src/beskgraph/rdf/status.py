@@ -10,23 +10,19 @@ named graph that holds only this, so what is served stays clean.
 from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF
 
-from ..model.common import Problem, Severity, Status
+from ..model.common import Problem, Status
 from ..text import short_hash
+from ..vocabulary import BG, RDF
 from . import iris
 from .literals import integer
-from .namespaces import BG, SH
 from .provenance import source_node
-
-STATUSES = {Status.OK: BG.Valid, Status.WARNINGS: BG.ValidWithWarnings, Status.LEFT_OUT: BG.LeftOut}
-SEVERITIES = {Severity.VIOLATION: SH.Violation, Severity.WARNING: SH.Warning}
 
 
 def add_status(graph: Graph, name: str, content_hash: str | None, problems: list[Problem]) -> URIRef:
     """State the status and problems of source document ``name`` in ``graph``."""
     node = iris.source_document(name)
-    graph.add((node, BG.documentStatus, STATUSES[Status.of(problems)]))
+    graph.add((node, BG.documentStatus, Status.of(problems).iri))
     if content_hash:
         graph.add((node, BG.contentHash, Literal(content_hash)))
     for problem in problems:
@@ -39,7 +35,7 @@ def problem_node(graph: Graph, document: URIRef, problem: Problem) -> URIRef:
           f"{problem.path} {problem.message}"
     node = URIRef(f"{document}/problem/{short_hash(key)}")
     graph.add((node, RDF.type, BG.Problem))
-    graph.add((node, BG.severity, SEVERITIES[problem.severity]))
+    graph.add((node, BG.severity, problem.severity.iri))
     graph.add((node, BG.stage, Literal(problem.stage.value)))
     graph.add((node, BG.message, Literal(problem.message)))
     if problem.line is not None:

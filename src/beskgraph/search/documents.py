@@ -74,9 +74,9 @@ def read_documents(store: Store, nodes: Sequence[str] | None = None) -> dict[str
             document.add(str(row["p"]), str(row["o"]), str(row.get("lang", "")))
         types = f"SELECT DISTINCT ?x ?t WHERE {{ {only} ?x <{RDF_TYPE}> ?t . {_searchable()} }}"
         for row in store.select(types):
-            document = documents.get(str(row["x"]))
-            if document is not None:
-                document.types.append(str(row["t"]))
+            typed = documents.get(str(row["x"]))
+            if typed is not None:
+                typed.types.append(str(row["t"]))
     for document in documents.values():
         document.types.sort()
         for values in document.texts.values():

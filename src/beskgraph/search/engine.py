@@ -171,11 +171,11 @@ class Engine:
             for field in FIELDS:
                 phrase = tantivy.Query.phrase_query(self.schema, field.name, list(words), slop=PHRASE_SLOP)
                 clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(phrase, field.weight)))
-        text = tantivy.Query.boolean_query(clauses)
+        matching = tantivy.Query.boolean_query(clauses)
         if not types:
-            return text
+            return matching
         wanted = tantivy.Query.term_set_query(self.schema, "types", list(types))
-        return tantivy.Query.boolean_query([(tantivy.Occur.Must, text), (tantivy.Occur.Must, wanted)])
+        return tantivy.Query.boolean_query([(tantivy.Occur.Must, matching), (tantivy.Occur.Must, wanted)])
 
     def _word(self, word: str) -> tantivy.Query:
         return tantivy.Query.boolean_query([
@@ -195,12 +195,14 @@ class Engine:
         for every_word in (True, False):
             query = self.query(text, words, types, every_word=every_word)
             found = searcher.search(query, limit, count=True)
-            if found.count or not every_word or len(words) == 1 or not fallback:
+            total: int = found.count  # type: ignore[attr-defined]  # tantivy's stubs lack it (count=True)
+            if total or not every_word or len(words) == 1 or not fallback:
                 addresses = [address for _, address in found.hits]
                 keys = searcher.fast_field_values("key", addresses) if addresses else []
-                hits = [(score, key, address) for (score, address), key in zip(found.hits, keys, strict=True)]
+                hits = [(float(score), int(key or 0), address)
+                        for (score, address), key in zip(found.hits, keys, strict=True)]
                 hits.sort(key=lambda hit: (-hit[0], hit[1]))
-                return Matches(found.count, hits, every_word), query
+                return Matches(total, hits, every_word), query
         raise AssertionError("unreachable")
 
     def iri(self, key: int) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from beskgraph.rdf.namespaces import BG, DCTERMS, RDFS, SCHEMA, SKOS
+from beskgraph.vocabulary import BG, DCTERMS, RDFS, SCHEMA, SKOS
 
 
 @dataclass(frozen=True)

@@ -1,25 +1,27 @@
-"""The store interface, query recording, term conversion and media-type tables.
+"""The store interface: every store answers queries over the **union of its named graphs**
+as the default graph; beskgraph keeps every triple in a named graph (one per source
+document plus the reference graph) and never uses the store's own default graph.
 
-Every store answers queries over the **union of its named graphs** as the default
-graph; beskgraph keeps every triple in a named graph (one per source document plus
-the reference graph) and never uses the store's own default graph.
+A store takes concrete formats: the API negotiates (``beskgraph.api.negotiation``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+import threading
+from collections.abc import Iterator
 from typing import Protocol, runtime_checkable
 
-import pyoxigraph as ox
+from beskgraph.formats.accept import parse_accept
+from beskgraph.formats.table import SPARQL_JSON as _SPARQL_JSON
+from beskgraph.store.children import Budget, QueryJob
+from beskgraph.store.recording import note_query, record_queries
+from beskgraph.store.serialize import rdf_format
+from beskgraph.store.terms import binding_term, binding_value, literal_value, sparql_iri, term_value
 
-from beskgraph.store.errors import NotAcceptable, StoreError
-
-# ---------------------------------------------------------------------------
-# The interface
+# Names modules import from here, whose homes are the modules above.
+__all__ = ["SPARQL_JSON", "Store", "binding_term", "binding_value", "literal_value", "note_query",
+           "parse_accept", "rdf_format", "record_queries", "sparql_iri", "term_value"]
+SPARQL_JSON = _SPARQL_JSON.media_type
 
 
 @runtime_checkable
@@ -40,24 +42,11 @@ class Store(Protocol):
         """The graph of a CONSTRUCT/DESCRIBE query as N-Triples."""
         ...
 
-    def query_raw(
-        self,
-        query: str,
-        accept: str,
-        *,
-        default_graph_uris: Sequence[str] = (),
-        named_graph_uris: Sequence[str] = (),
-        timeout: float | None = None,
-        max_bytes: int | None = None,
-        base_iri: str | None = None,
-    ) -> tuple[bytes, str]:
-        """Run any query form; return the serialised result and its media type.
-
-        ``accept`` is an HTTP Accept value; the format is negotiated once the query
-        form is known (raises NotAcceptable). ``timeout``/``max_bytes`` stop runaway
-        queries with QueryTimeout / ResultTooLarge. ``base_iri`` resolves relative IRIs
-        (a remote server is sent it as the query's first ``BASE``).
-        """
+    def answer(self, job: QueryJob, budget: Budget,
+               cancel: threading.Event | None = None) -> tuple[bytes, str]:
+        """A client's query, checked and run within ``budget`` in a query process (see
+        ``beskgraph.store.children``): the answer in the format ``job.formats`` holds for
+        its form, and that format's media type. ``cancel`` stops it (the client went away)."""
         ...
 
     def replace_graph(self, graph: str, data: bytes, format: str) -> None:
@@ -97,227 +86,3 @@ class Store(Protocol):
     def close(self) -> None:
         """Release resources."""
         ...
-
-
-# ---------------------------------------------------------------------------
-# Query recording (N+1 tests, ``explain``)
-
-_QUERY_LOGS: ContextVar[tuple[list[str], ...]] = ContextVar("beskgraph_query_logs", default=())
-
-
-@contextmanager
-def record_queries() -> Iterator[list[str]]:
-    """Collect the SPARQL text of every store query run in this context.
-
-    Context variables are copied into asyncio tasks and into threads started with
-    ``anyio.to_thread`` / ``asyncio.to_thread`` / ``contextvars.copy_context().run``,
-    so queries made there are recorded too. Recorders nest: outer logs see inner queries.
-    """
-    log: list[str] = []
-    token = _QUERY_LOGS.set((*_QUERY_LOGS.get(), log))
-    try:
-        yield log
-    finally:
-        _QUERY_LOGS.reset(token)
-
-
-def note_query(query: str) -> None:
-    """Report one query to every active recorder (called by the stores)."""
-    for log in _QUERY_LOGS.get():
-        log.append(query)
-
-
-# ---------------------------------------------------------------------------
-# Term conversion
-
-XSD = "http://www.w3.org/2001/XMLSchema#"
-_INTEGER_TYPES = {
-    XSD + name
-    for name in (
-        "integer",
-        "int",
-        "long",
-        "short",
-        "byte",
-        "nonNegativeInteger",
-        "positiveInteger",
-        "negativeInteger",
-        "nonPositiveInteger",
-        "unsignedLong",
-        "unsignedInt",
-        "unsignedShort",
-        "unsignedByte",
-    )
-}
-_FLOAT_TYPES = {XSD + "decimal", XSD + "double", XSD + "float"}
-
-
-def literal_value(lexical: str, datatype: str | None) -> object:
-    """A Python value for a literal; the lexical form when the value is not mapped or invalid."""
-    try:
-        if datatype in _INTEGER_TYPES:
-            return int(lexical)
-        if datatype in _FLOAT_TYPES:
-            return float(lexical)
-        if datatype == XSD + "boolean":
-            return lexical.strip() in ("true", "1")
-        if datatype == XSD + "date":
-            return dt.date.fromisoformat(lexical[:10])
-        if datatype == XSD + "dateTime":
-            return dt.datetime.fromisoformat(lexical)
-    except ValueError:
-        return lexical
-    return lexical
-
-
-def term_value(term: object) -> object:
-    """Convert a pyoxigraph term to the Python value ``Store.select`` returns."""
-    if isinstance(term, ox.NamedNode):
-        return term.value
-    if isinstance(term, ox.BlankNode):
-        return "_:" + term.value
-    if isinstance(term, ox.Literal):
-        return literal_value(term.value, term.datatype.value)
-    return str(term)
-
-
-def binding_value(binding: dict[str, str]) -> object:
-    """Convert one SPARQL JSON results binding to the Python value ``select`` returns."""
-    kind = binding["type"]
-    if kind == "uri":
-        return binding["value"]
-    if kind == "bnode":
-        return "_:" + binding["value"]
-    if kind in ("literal", "typed-literal"):
-        return literal_value(binding["value"], binding.get("datatype"))
-    return binding.get("value")
-
-
-def binding_term(binding: dict[str, str]) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """Convert one SPARQL JSON results binding to a pyoxigraph term."""
-    kind, value = binding["type"], binding["value"]
-    if kind == "uri":
-        return ox.NamedNode(value)
-    if kind == "bnode":
-        return ox.BlankNode(value)
-    if kind in ("literal", "typed-literal"):
-        if "xml:lang" in binding:
-            return ox.Literal(value, language=binding["xml:lang"])
-        if "datatype" in binding:
-            return ox.Literal(value, datatype=ox.NamedNode(binding["datatype"]))
-        return ox.Literal(value)
-    raise StoreError(f"unsupported term in SPARQL results: {binding!r}")
-
-
-def sparql_iri(iri: str) -> str:
-    """``<iri>`` for splicing into SPARQL text; rejects anything that is not a valid IRI."""
-    try:
-        return f"<{ox.NamedNode(iri).value}>"
-    except ValueError as exc:
-        raise StoreError(f"not a valid graph IRI: {iri!r} ({exc})") from exc
-
-
-# ---------------------------------------------------------------------------
-# Formats and content negotiation
-
-SPARQL_JSON = "application/sparql-results+json"
-SPARQL_XML = "application/sparql-results+xml"
-RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
-    SPARQL_JSON: ox.QueryResultsFormat.JSON,
-    SPARQL_XML: ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-BOOLEAN_FORMATS = {k: RESULT_FORMATS[k] for k in (SPARQL_JSON, SPARQL_XML)}
-GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-}
-# Aliases clients send for the same formats.
-MEDIA_ALIASES = {
-    "application/json": SPARQL_JSON,
-    "application/xml": SPARQL_XML,
-    "text/xml": SPARQL_XML,
-    "text/plain": "application/n-triples",
-    "application/x-turtle": "text/turtle",
-    "application/turtle": "text/turtle",
-}
-
-DUMP_FORMATS: dict[str, tuple[ox.RdfFormat | None, str]] = {
-    "turtle": (ox.RdfFormat.TURTLE, "text/turtle"),
-    "trig": (ox.RdfFormat.TRIG, "application/trig"),
-    "nquads": (ox.RdfFormat.N_QUADS, "application/n-quads"),
-    "ntriples": (ox.RdfFormat.N_TRIPLES, "application/n-triples"),
-    "jsonld": (None, "application/ld+json"),  # written by beskgraph.store.serialize
-}
-
-
-def rdf_format(name: str) -> ox.RdfFormat:
-    """A pyoxigraph RdfFormat from a media type ('text/turtle') or a short name ('trig')."""
-    key = name.split(";", 1)[0].strip().lower()
-    if key in DUMP_FORMATS and DUMP_FORMATS[key][0] is not None:
-        return DUMP_FORMATS[key][0]  # type: ignore[return-value]
-    fmt = ox.RdfFormat.from_media_type(key) or ox.RdfFormat.from_extension(key)
-    if fmt is None:
-        raise StoreError(f"unknown RDF format: {name!r}")
-    return fmt
-
-
-_QVALUE = re.compile(r"0(?:\.\d{0,3})?|1(?:\.0{0,3})?")  # RFC 9110's qvalue
-
-
-def _ranges(accept: str | None) -> list[tuple[str, float, int]]:
-    """Every media range of an Accept header with its q (a malformed q is ignored) and place."""
-    ranges: list[tuple[str, float, int]] = []
-    for index, part in enumerate((accept or "*/*").split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        if not fields[0]:
-            continue
-        q = 1.0
-        for param in fields[1:]:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q" and _QVALUE.fullmatch(value.strip()):
-                q = float(value)
-        ranges.append((fields[0].lower(), q, index))
-    return ranges
-
-
-def parse_accept(accept: str | None) -> list[tuple[str, float]]:
-    """Media ranges of an Accept header, best first (stable for equal q), without those of q=0."""
-    ranges = sorted(_ranges(accept), key=lambda r: (-r[1], r[2]))
-    return [(media, q) for media, q, _ in ranges if q > 0]
-
-
-def refuses(accept: str | None, media: str, aliases: dict[str, str] | None = None) -> bool:
-    """Whether the Accept header gives ``media`` q=0 by its most specific range
-    (``text/turtle;q=0, */*``: anything but Turtle)."""
-    best: tuple[int, float] | None = None  # (how specific, q)
-    for given, q, _ in _ranges(accept):
-        given = (aliases or {}).get(given, given)
-        if given == media:
-            rank = 2
-        elif given == "*/*":
-            rank = 0
-        elif given.endswith("/*") and media.startswith(given[:-1]):
-            rank = 1
-        else:
-            continue
-        if best is None or rank > best[0]:
-            best = (rank, q)
-    return best is not None and best[1] == 0
-
-
-def negotiate(accept: str | None, offers: Sequence[str]) -> str:
-    """The first offer (offers are in server preference order) the Accept header allows."""
-    for media, _q in parse_accept(accept):
-        media = MEDIA_ALIASES.get(media, media)
-        if media.endswith("/*"):
-            for offer in offers:
-                if (media == "*/*" or offer.startswith(media[:-1])) \
-                        and not refuses(accept, offer, MEDIA_ALIASES):
-                    return offer
-        elif media in offers:
-            return media
-    raise NotAcceptable(f"none of the requested media types ({accept}) fits; offered: " + ", ".join(offers))

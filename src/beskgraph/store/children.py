@@ -35,6 +35,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import IO, NoReturn, Protocol
 
+from beskgraph.formats.answers import AnswerFormats
 from beskgraph.isolation import lifeline
 from beskgraph.isolation.memory import cap_memory
 from beskgraph.isolation.seccomp import SandboxUnavailable, forbid_network
@@ -53,6 +54,7 @@ from beskgraph.store.errors import (
 )
 from beskgraph.store.fork_server import GONE
 
+DEFAULT_FORMATS = AnswerFormats()  # what a client that accepts anything gets
 WORKER_NAME = "bg-query"  # the children's ``comm`` (what ps shows)
 BACKSTOP_MARGIN = 2.0  # seconds the child's own alarm waits beyond the parent's deadlines
 POLL = 0.05  # seconds between looks at the cancel flag
@@ -70,13 +72,18 @@ class QueryJob:
     """
 
     text: str
-    accept: str = "*/*"
+    formats: AnswerFormats = DEFAULT_FORMATS
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     base_iri: str | None = None
     check_depth: int | None = None
     run: bool = True
     require_sandbox: bool = True
+
+    @property
+    def accept(self) -> str:
+        """The answer's formats as an Accept header, for a store that forwards the query."""
+        return self.formats.accept
 
 
 @dataclass(frozen=True)
@@ -106,7 +113,7 @@ class ResultWriter(Protocol):
 
     def graphs(self) -> list[str]: ...
 
-    def write_result(self, query: str, accept: str, default_graph_uris: Sequence[str],
+    def write_result(self, query: str, formats: AnswerFormats, default_graph_uris: Sequence[str],
                      named_graph_uris: Sequence[str], base_iri: str | None, out: IO[bytes]) -> str: ...
 
 
@@ -155,7 +162,7 @@ def serve_job(job: QueryJob, budget: Budget, open_store: Callable[[], ResultWrit
                 default, named = resolve_dataset(info, default, named, store.graphs)  # type: ignore[assignment]
             with os.fdopen(data_fd, "wb", buffering=1 << 16) as sink:
                 media = call_with_stack(lambda: store.write_result(
-                    job.text, job.accept, default, named, job.base_iri, sink))
+                    job.text, job.formats, default, named, job.base_iri, sink))
             report({"media_type": media})
         else:
             report({"media_type": None})
@@ -296,15 +303,16 @@ def run_child(started: Started, job: QueryJob, budget: Budget,
                 chunk = os.read(key.fd, 1 << 16)
                 if not chunk:
                     waiter.unregister(key.fd)
-                    open_fds.discard(key.fd)  # type: ignore[arg-type]
+                    open_fds.discard(key.fd)
                 elif key.fd == meta_r:
                     reports += chunk
                     *lines, reports = reports.split(b"\n")
                     for line in lines:
                         message = json.loads(line)
                         if "checked" in message:
-                            info = QueryInfo(**{k: tuple(v) if isinstance(v, list) else v
-                                                for k, v in message["checked"].items()})
+                            checked = message["checked"]
+                            info = QueryInfo(checked["form"], tuple(checked["from_graphs"]),
+                                             tuple(checked["from_named"]))
                             checking = False
                             deadline = time.monotonic() + budget.timeout
                         else:

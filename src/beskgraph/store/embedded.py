@@ -1,10 +1,10 @@
 """The default store: pyoxigraph in process (in memory, or on disk with a path).
 
-Queries with a time limit run in a child process (``beskgraph.store.children``): the
-parent kills it at the deadline, so even a query blocked inside Rust (an ORDER BY over
-a huge cross product; pyoxigraph 0.5 cannot cancel a query from Python) stops, and a
-query that crashes the engine only ends its child. ``isolation`` says how the child
-is made:
+A client's query (:meth:`EmbeddedStore.answer`) runs in a child process
+(``beskgraph.store.children``), its grammar checked there first (``beskgraph.query``): the
+parent kills it at its deadline, so even a query blocked inside Rust (an ORDER BY over a
+huge cross product; pyoxigraph 0.5 cannot cancel a query from Python) stops, and a query
+that crashes the engine only ends its child. ``isolation`` says how the child is made:
 
 - ``"fork"`` (in memory, the default there): forked from the server, sharing the
   store copy-on-write. Measured on a 2-core machine: about 5 ms for a small query.
@@ -13,78 +13,41 @@ is made:
   locks) and opening a read-only snapshot of the store (``snapshots``; opening takes
   about 20 ms at 350 000 quads). Every write is flushed, so no snapshot carries a
   write-ahead log to replay (10 s at that size).
-- ``"thread"``: in the calling thread; only a lazy deadline check on the serialised
-  output (stops streaming runaways, not blocking ones). Used inside the children.
+- ``"thread"``: none; the store takes no queries from clients (used inside the children).
 
-:meth:`EmbeddedStore.answer` runs a client's query the same way, with the grammar check
-in the child first (see ``beskgraph.query``).
-
-The union default graph is materialised. Every triple of the named graphs is also kept
-once in the store's default graph, and every write keeps the two in step in the same
-transaction. Queries read that default graph directly. pyoxigraph's
-``use_default_graph_as_union`` mode gives the same answers, but it deduplicates every
-triple pattern across graphs. Criteria and target groups are restated in every card's
-graph, so joins over them got very slow: at 1 000 cards the page query of a filtered
-listing took 445 s, against 2 s on the materialised graph. The cost is about twice the
-memory, and a load that copies the named graphs into the default graph.
+The union default graph is materialised (the updates that keep it: ``union``). Every
+triple of the named graphs is also kept once in the store's default graph, and every
+write keeps the two in step in the same transaction. Queries read that default graph
+directly. pyoxigraph's ``use_default_graph_as_union`` mode gives the same answers, but it
+deduplicates every triple pattern across graphs. Criteria and target groups are restated
+in every card's graph, so joins over them got very slow: at 1 000 cards the page query
+of a filtered listing took 445 s, against 2 s on the materialised graph. The cost is
+about twice the memory, and a load that copies the named graphs into the default graph.
 """
 
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import threading
-import time
-from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Literal
 
 import pyoxigraph as ox
 
-from beskgraph.store.base import (
-    BOOLEAN_FORMATS,
-    GRAPH_FORMATS,
-    RESULT_FORMATS,
-    negotiate,
-    note_query,
-    rdf_format,
-    sparql_iri,
-    term_value,
-)
+from beskgraph.formats.answers import AnswerFormats
 from beskgraph.store.children import Budget, QueryJob, Started, fork_child, run_child, serve_job
-from beskgraph.store.errors import (
-    QuerySyntaxError,
-    QueryTimeout,
-    ResultTooLarge,
-    StoreError,
-    StoreUnavailable,
-)
+from beskgraph.store.errors import QuerySyntaxError, StoreError, StoreUnavailable, accepted
 from beskgraph.store.fork_server import fork_server
-from beskgraph.store.serialize import dump_dataset
+from beskgraph.store.recording import note_query
+from beskgraph.store.serialize import dump_dataset, rdf_format
 from beskgraph.store.slots import Held
 from beskgraph.store.snapshots import Snapshots
+from beskgraph.store.terms import term_value
+from beskgraph.store.union import FILL_DEFAULT, NAMED_ONLY, drop_update, group_by_graph, replace_update
 
 Isolation = Literal["fork", "worker", "thread"]
-
-
-class _LimitedWriter:
-    """A binary sink that stops serialisation at a deadline or a byte budget."""
-
-    def __init__(self, sink: IO[bytes], deadline: float | None, max_bytes: int | None) -> None:
-        self.sink, self.deadline, self.max_bytes, self.size = sink, deadline, max_bytes, 0
-
-    def write(self, data: bytes) -> int:
-        self.size += len(data)
-        if self.deadline is not None and time.monotonic() > self.deadline:
-            raise QueryTimeout("query exceeded its time limit")
-        if self.max_bytes is not None and self.size > self.max_bytes:
-            raise ResultTooLarge(f"query result exceeded {self.max_bytes} bytes")
-        return self.sink.write(data)
-
-    def flush(self) -> None:
-        self.sink.flush()
 
 
 def _open(path: Path, read_only: bool) -> ox.Store:
@@ -128,7 +91,7 @@ class EmbeddedStore:
         if read_only:
             return
         if next(iter(self._store.named_graphs()), None) is not None and self._default_graph_empty():
-            self._update(_FILL_DEFAULT)  # written by a version that did not keep it
+            self._update(FILL_DEFAULT)  # written by a version that did not keep it
 
     # -- queries -----------------------------------------------------------------
 
@@ -140,13 +103,15 @@ class EmbeddedStore:
         base_iri: str | None = None,
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         note_query(query)
-        options: dict[str, object] = {"base_iri": base_iri}
+        default_graph: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] | None = None
+        named_graphs: list[ox.NamedNode | ox.BlankNode] | None = None
         if default_graph_uris or named_graph_uris:
             # SPARQL Protocol: the dataset is exactly the graphs given.
-            options["default_graph"] = [ox.NamedNode(g) for g in default_graph_uris]
-            options["named_graphs"] = [ox.NamedNode(g) for g in named_graph_uris]
+            default_graph = [ox.NamedNode(g) for g in default_graph_uris]
+            named_graphs = [ox.NamedNode(g) for g in named_graph_uris]
         try:
-            return self._store.query(query, **options)
+            return self._store.query(query, base_iri=base_iri, default_graph=default_graph,
+                                     named_graphs=named_graphs)
         except SyntaxError as exc:
             raise QuerySyntaxError(str(exc)) from exc
         except (OSError, ValueError) as exc:
@@ -185,53 +150,25 @@ class EmbeddedStore:
     def write_result(
         self,
         query: str,
-        accept: str,
+        formats: AnswerFormats,
         default_graph_uris: Sequence[str],
         named_graph_uris: Sequence[str],
         base_iri: str | None,
         out: IO[bytes],
     ) -> str:
-        """Run ``query`` and serialise its result into ``out``; returns the media type."""
+        """Run ``query`` and write its answer into ``out`` in the format ``formats`` holds for
+        its form; returns that format's media type."""
         result = self._query(query, default_graph_uris, named_graph_uris, base_iri)
         if isinstance(result, ox.QueryTriples):
-            media = negotiate(accept, list(GRAPH_FORMATS))
-            result.serialize(out, format=GRAPH_FORMATS[media])
+            graph = accepted(formats.graph, "a graph")
+            result.serialize(out, format=graph.rdf_format)
+            return graph.media_type
+        if isinstance(result, ox.QueryBoolean):
+            fmt = accepted(formats.boolean, "a boolean")
         else:
-            formats = BOOLEAN_FORMATS if isinstance(result, ox.QueryBoolean) else RESULT_FORMATS
-            media = negotiate(accept, list(formats))
-            result.serialize(out, format=formats[media])
-        return media
-
-    def query_raw(
-        self,
-        query: str,
-        accept: str,
-        *,
-        default_graph_uris: Sequence[str] = (),
-        named_graph_uris: Sequence[str] = (),
-        timeout: float | None = None,
-        max_bytes: int | None = None,
-        base_iri: str | None = None,
-    ) -> tuple[bytes, str]:
-        """Serialised result of any query form plus its media type (see module doc)."""
-        if timeout is not None and self.isolation != "thread":
-            note_query(query)
-            job = QueryJob(query, accept, tuple(default_graph_uris), tuple(named_graph_uris), base_iri,
-                           require_sandbox=False)
-            budget = Budget(timeout, check_timeout=0.0, max_bytes=max_bytes)
-            outcome = run_child(self._start(job, budget), job, budget)
-            return outcome.body, outcome.media_type or ""
-        deadline = time.monotonic() + timeout if timeout is not None else None
-        buffer = io.BytesIO()
-        media = self.write_result(
-            query,
-            accept,
-            default_graph_uris,
-            named_graph_uris,
-            base_iri,
-            _LimitedWriter(buffer, deadline, max_bytes),  # type: ignore[arg-type]
-        )
-        return buffer.getvalue(), media
+            fmt = accepted(formats.solutions, "solutions")
+        result.serialize(out, format=fmt.results_format)
+        return fmt.media_type
 
     def answer(
         self, job: QueryJob, budget: Budget, cancel: threading.Event | None = None, held: Held | None = None
@@ -270,7 +207,7 @@ class EmbeddedStore:
     def replace_graph(self, graph: str, data: bytes, format: str) -> None:
         """Atomically replace one graph (a single SPARQL Update transaction)."""
         triples = [q.triple for q in _parse(data, format)]
-        self._update(_replace_update({graph: triples}))
+        self._update(replace_update({graph: triples}))
 
     def load_dataset(self, data: bytes, format: str) -> None:
         """Replace every named graph present in a TriG / N-Quads document, in one transaction.
@@ -279,15 +216,15 @@ class EmbeddedStore:
         if it turns out unusable the store is emptied again, so it is all or nothing.
         """
         if next(iter(self._store.quads_for_pattern(None, None, None, None)), None) is not None:
-            self._update(_replace_update(_group_by_graph(_parse(data, format))))
+            self._update(replace_update(group_by_graph(_parse(data, format))))
             return
         self._generation += 1
         try:
             self._store.bulk_load(data, format=rdf_format(format))
             graphs = self._store.named_graphs()
             if not self._default_graph_empty() or any(isinstance(g, ox.BlankNode) for g in graphs):
-                raise StoreError(_NAMED_ONLY)
-            self._update(_FILL_DEFAULT)
+                raise StoreError(NAMED_ONLY)
+            self._update(FILL_DEFAULT)
             self.count()  # counted now, while loading, not by the first /health probe
         except (SyntaxError, ValueError) as exc:
             self._store.clear()
@@ -300,8 +237,7 @@ class EmbeddedStore:
 
     def drop_graph(self, graph: str) -> None:
         """Remove a named graph (no error when absent)."""
-        iri = sparql_iri(graph)
-        self._update(f"{_UNSHARE.format(graph=iri)} ;\nDROP SILENT GRAPH {iri}")
+        self._update(drop_update(graph))
 
     def _default_graph_empty(self) -> bool:
         return next(iter(self._store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is None
@@ -323,7 +259,8 @@ class EmbeddedStore:
         if cached is not None and cached[0] == generation:
             return cached[1]
         solutions = self._store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
-        count = int(next(iter(solutions))["n"].value)  # type: ignore[arg-type, index, union-attr]
+        assert isinstance(solutions, ox.QuerySolutions)
+        count = int(next(iter(solutions))["n"].value)
         if generation == self._generation:  # no write while counting
             self._named_count = (generation, count)
         return count
@@ -378,41 +315,3 @@ def _parse(data: bytes, format: str) -> list[ox.Quad]:
         return list(ox.parse(data, format=rdf_format(format)))
     except (SyntaxError, ValueError) as exc:
         raise StoreError(f"invalid {format} data: {exc}") from exc
-
-
-_NAMED_ONLY = (
-    "beskgraph keeps every triple in a named graph; "
-    "the data has triples in the default graph or a blank-node graph"
-)
-_FILL_DEFAULT = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
-# Take out of the default graph the triples that only ``graph`` states.
-_UNSHARE = (
-    "DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} "
-    "FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {graph}) }} }}"
-)
-
-
-def _group_by_graph(quads: list[ox.Quad]) -> dict[str, list[ox.Triple]]:
-    groups: dict[str, list[ox.Triple]] = defaultdict(list)
-    for quad in quads:
-        if not isinstance(quad.graph_name, ox.NamedNode):
-            raise StoreError(f"{_NAMED_ONLY} (e.g. {quad})")
-        groups[quad.graph_name.value].append(quad.triple)
-    return groups
-
-
-def _replace_update(groups: dict[str, list[ox.Triple]]) -> str:
-    """One SPARQL Update that empties, re-creates and fills each graph and the union (atomic)."""
-    parts = []
-    for graph in groups:
-        iri = sparql_iri(graph)
-        parts += [_UNSHARE.format(graph=iri), f"DROP SILENT GRAPH {iri}", f"CREATE SILENT GRAPH {iri}"]
-    body = "".join(f"GRAPH {sparql_iri(g)} {{\n{_ntriples(t)}}}\n" for g, t in groups.items() if t)
-    if body:
-        union = _ntriples(list({t for triples in groups.values() for t in triples}))
-        parts.append(f"INSERT DATA {{\n{union}{body}}}")
-    return " ;\n".join(parts)
-
-
-def _ntriples(triples: list[ox.Triple]) -> str:
-    return (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode()

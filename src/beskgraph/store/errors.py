@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from beskgraph.formats.table import Format
+
 
 class StoreError(Exception):
     """The store refused or failed an operation (bad request, bad data, 4xx from a server)."""
@@ -21,6 +23,13 @@ class QuerySyntaxError(StoreError):
 
 class NotAcceptable(StoreError):
     """No result format matching the requested media types exists for this query form."""
+
+
+def accepted(fmt: Format | None, form: str) -> Format:
+    """The format chosen for an answer of this form; NotAcceptable when the client accepts none."""
+    if fmt is None:
+        raise NotAcceptable(f"none of the accepted media types holds {form}, the answer of this query")
+    return fmt
 
 
 class QueryLimitExceeded(StoreError):

@@ -53,18 +53,11 @@ from typing import TypeVar
 import httpx
 import pyoxigraph as ox
 
+from beskgraph.formats.answers import AnswerFormats
+from beskgraph.formats.table import NTRIPLES
+from beskgraph.formats.table import SPARQL_XML as _SPARQL_XML
 from beskgraph.query import resolve_dataset
-from beskgraph.store.base import (
-    BOOLEAN_FORMATS,
-    GRAPH_FORMATS,
-    RESULT_FORMATS,
-    SPARQL_XML,
-    negotiate,
-    note_query,
-    rdf_format,
-    sparql_iri,
-    term_value,
-)
+from beskgraph.store.base import note_query, rdf_format, sparql_iri, term_value
 from beskgraph.store.children import Budget, QueryJob, fork_child, run_child
 from beskgraph.store.errors import (
     NotAcceptable,
@@ -75,12 +68,14 @@ from beskgraph.store.errors import (
     StoreAnswerBroken,
     StoreError,
     StoreUnavailable,
+    accepted,
 )
 from beskgraph.store.exchange import Exchange
 from beskgraph.store.serialize import dump_dataset, quads_nquads
 from beskgraph.store.slots import Held
 
 _RETRY_STATUSES = {500, 502, 503, 504}
+SPARQL_XML = _SPARQL_XML.media_type
 READ_MARGIN = 2.0  # seconds beyond a query's time limit before the client gives up waiting
 # What the server is asked for: result sets and booleans as XML, graphs as N-Triples (asking
 # for both at once, when the form is not known, Virtuoso refuses a CONSTRUCT with a 406).
@@ -246,12 +241,12 @@ class RemoteStore:
         """CONSTRUCT/DESCRIBE result as N-Triples (written by pyoxigraph: UTF-8, no escapes)."""
         response = self._query(query, "application/n-triples")
         media = response.headers.get("content-type", "application/n-triples")
-        return reserialise(response.content, media, "application/n-triples", "ConstructQuery")[0]
+        return reserialise(response.content, media, AnswerFormats(graph=NTRIPLES), "ConstructQuery")[0]
 
     def query_raw(
         self,
         query: str,
-        accept: str,
+        formats: AnswerFormats,
         *,
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
@@ -260,7 +255,7 @@ class RemoteStore:
         base_iri: str | None = None,
     ) -> tuple[bytes, str]:
         """Forward the query (under ``base_iri``, see :func:`with_base`); ``timeout`` bounds the wait."""
-        return self._forward(with_base(query, base_iri), accept, default_graph_uris, named_graph_uris,
+        return self._forward(with_base(query, base_iri), formats, default_graph_uris, named_graph_uris,
                              timeout, max_bytes, None)
 
     def answer(
@@ -277,13 +272,13 @@ class RemoteStore:
         if outcome.info is not None:
             default, named = resolve_dataset(outcome.info, default, named, self.graphs)
             form = outcome.info.form
-        return self._forward(with_base(job.text, job.base_iri), job.accept, default, named, budget.timeout,
+        return self._forward(with_base(job.text, job.base_iri), job.formats, default, named, budget.timeout,
                              budget.max_bytes, form, cancel, held, budget.ceiling)
 
     def _forward(
         self,
         query: str,
-        accept: str,
+        formats: AnswerFormats,
         default_graph_uris: Sequence[str],
         named_graph_uris: Sequence[str],
         timeout: float | None,
@@ -294,7 +289,8 @@ class RemoteStore:
         ceiling: float | None = None,
     ) -> tuple[bytes, str]:
         """Send a query, read its answer as it streams within time and byte limits, and serve it
-        re-serialised in the format ``accept`` asks for (``form``: the query form, if known).
+        re-serialised in the format ``formats`` holds for its form (``form``: the query form,
+        if known).
 
         Given up at the time limit or on ``cancel``; the slot ``held`` is kept until the store
         has finished, for at most ``ceiling`` seconds (see ``exchange``).
@@ -310,7 +306,7 @@ class RemoteStore:
             if cancel is not None and cancel.is_set():
                 raise QueryCancelled("the client went away; the store's answer is dropped")
             raise QueryTimeout(f"query exceeded its time limit of {timeout:g} s")
-        body, media = reserialise(*received, accept, form)
+        body, media = reserialise(*received, formats, form)
         if max_bytes is not None and len(body) > max_bytes:
             raise ResultTooLarge(f"query result exceeded {max_bytes} bytes")
         return body, media
@@ -547,19 +543,22 @@ def parse_results(body: bytes, media: str, form: str | None) -> ox.QuerySolution
     return result
 
 
-def reserialise(body: bytes, media: str, accept: str, form: str | None) -> tuple[bytes, str]:
-    """The server's answer (results or a graph) in the format ``accept`` asks for, written by pyoxigraph."""
+def reserialise(body: bytes, media: str, formats: AnswerFormats, form: str | None) -> tuple[bytes, str]:
+    """The server's answer (results or a graph) in the format ``formats`` holds for it, written by
+    pyoxigraph."""
     graph = ox.RdfFormat.from_media_type(media.split(";", 1)[0].strip()) if media else None
     if graph is not None and form not in ("SelectQuery", "AskQuery"):
         with broken_answers(media):
             triples = [quad.triple for quad in ox.parse(body, format=graph)]
-        chosen = negotiate(accept, list(GRAPH_FORMATS))
-        return ox.serialize(triples, format=GRAPH_FORMATS[chosen]) or b"", chosen
-    return consumed(parse_results(body, media or SPARQL_XML, form), partial(_written, accept), media)
+        graph_format = accepted(formats.graph, "a graph")
+        return ox.serialize(triples, format=graph_format.rdf_format) or b"", graph_format.media_type
+    return consumed(parse_results(body, media or SPARQL_XML, form), partial(_written, formats), media)
 
 
-def _written(accept: str, result: Results) -> tuple[bytes, str]:
-    """The results in the format ``accept`` asks for (parsed as they are written)."""
-    formats = BOOLEAN_FORMATS if isinstance(result, ox.QueryBoolean) else RESULT_FORMATS
-    chosen = negotiate(accept, list(formats))
-    return result.serialize(format=formats[chosen]) or b"", chosen
+def _written(formats: AnswerFormats, result: Results) -> tuple[bytes, str]:
+    """The results in the format ``formats`` holds for them (parsed as they are written)."""
+    if isinstance(result, ox.QueryBoolean):
+        chosen = accepted(formats.boolean, "a boolean")
+    else:
+        chosen = accepted(formats.solutions, "solutions")
+    return result.serialize(format=chosen.results_format) or b"", chosen.media_type

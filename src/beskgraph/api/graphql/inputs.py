@@ -16,7 +16,7 @@ import strawberry
 from strawberry.types.enum import EnumValueDefinition
 
 from beskgraph.api.graphql.ontology import describe
-from beskgraph.rdf.namespaces import BG, ORG, SCHEMA, SH
+from beskgraph.vocabulary import BG, ORG, SCHEMA, SH
 
 
 def term(iri: str, description: str | None = None) -> EnumValueDefinition:
@@ -24,7 +24,7 @@ def term(iri: str, description: str | None = None) -> EnumValueDefinition:
     return strawberry.enum_value(str(iri), description=description or describe(iri))
 
 
-def _field(description: str) -> object:
+def _field(description: str) -> Any:  # a dataclass field, typed as its attribute
     return strawberry.field(default=None, description=description)
 
 

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from beskgraph.api.graphql.fields import Path
-from beskgraph.rdf.namespaces import SCHEMA
 from beskgraph.store.base import sparql_iri
+from beskgraph.vocabulary import SCHEMA
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD = "http://www.w3.org/2001/XMLSchema#"

@@ -29,7 +29,7 @@ from beskgraph.api.graphql.inputs import (
 )
 from beskgraph.api.graphql.records import Record
 from beskgraph.api.graphql.registry import TypeInfo, node_type
-from beskgraph.rdf.namespaces import BG, ELI, OA, ORG, SCHEMA
+from beskgraph.vocabulary import BG, ELI, OA, ORG, SCHEMA
 
 # ---------------------------------------------------------------------------
 # Spans and where things were read

@@ -28,8 +28,7 @@ from beskgraph.api.pages.examples import examples
 from beskgraph.api.pages.render import page
 from beskgraph.api.pages.search import search
 from beskgraph.api.source_texts import source_texts
-from beskgraph.store import StoreError, StoreUnavailable
-from beskgraph.store.base import parse_accept
+from beskgraph.formats.accept import parse_accept
 from beskgraph.store.errors import Busy
 
 if TYPE_CHECKING:
@@ -51,14 +50,12 @@ async def _rendered(request: Request, build: Callable[[], Any],
                         message=f"Siden kan ikke vises lige nu: {reason}. Prøv igen om {retry} s.")
         response.headers["Retry-After"] = retry
         return response
-    except StoreError as exc:
-        return _store_error(request, exc)
 
 
-def _store_error(request: Request, exc: StoreError) -> Response:
-    status = 503 if isinstance(exc, StoreUnavailable) else 500
+def render_store_error(request: Request, status: int, reason: str) -> Response:
+    """The page for a browser when the store failed (see ``beskgraph.api.errors``)."""
     return page(request, "error.html", status=status, title="Lageret svarer ikke",
-                message=f"Grafens lager svarer ikke lige nu: {exc}")
+                message=f"Grafens lager svarer ikke lige nu: {reason}")
 
 
 async def render_resource(request: Request, found: Description) -> Response:
@@ -146,5 +143,5 @@ def routes() -> list[BaseRoute]:
     ]
 
 
-__all__ = ["render_missing_page", "render_resource", "render_shapes",
-           "render_vocabulary", "routes"]
+__all__ = ["render_missing_page", "render_resource", "render_shapes", "render_store_error",
+           "render_vocabulary", "routes", "wants_html"]

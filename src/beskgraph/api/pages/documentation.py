@@ -8,13 +8,9 @@ from typing import Any
 import pyoxigraph as ox
 
 from beskgraph.api.pages.terms import curie
-from beskgraph.rdf.namespaces import BG, SH
+from beskgraph.vocabulary import BG, OWL, RDF, RDFS, SH, SKOS
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL = "http://www.w3.org/2002/07/owl#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-PROPERTY_TYPES = {OWL + kind for kind in ("ObjectProperty", "DatatypeProperty", "AnnotationProperty")}
+PROPERTY_TYPES = {str(OWL.ObjectProperty), str(OWL.DatatypeProperty), str(OWL.AnnotationProperty)}
 
 
 @dataclass
@@ -51,11 +47,11 @@ def _entries(triples: tuple[ox.Triple, ...]) -> dict[str, Entry]:
         iri = t.subject.value
         entry = entries.setdefault(iri, Entry(iri, iri.split("#", 1)[1] if "#" in iri else ""))
         prop, obj = t.predicate.value, t.object
-        if prop == RDF + "type":
+        if prop == str(RDF.type):
             entry.types.append(obj.value)  # type: ignore[union-attr]
-        elif prop in (RDFS + "label", SKOS + "prefLabel") and isinstance(obj, ox.Literal):
+        elif prop in (str(RDFS.label), str(SKOS.prefLabel)) and isinstance(obj, ox.Literal):
             entry.labels.setdefault(obj.language or "", obj.value)
-        elif prop == RDFS + "comment" and isinstance(obj, ox.Literal):
+        elif prop == str(RDFS.comment) and isinstance(obj, ox.Literal):
             entry.comments.setdefault(obj.language or "", obj.value)
         else:
             entry.statements.setdefault(curie(prop), []).append(_display(obj))
@@ -64,8 +60,8 @@ def _entries(triples: tuple[ox.Triple, ...]) -> dict[str, Entry]:
 
 def vocabulary_context(triples: tuple[ox.Triple, ...]) -> dict[str, Any]:
     entries = _entries(triples)
-    ontologies = [e for e in entries.values() if OWL + "Ontology" in e.types]
-    classes = [e for e in entries.values() if OWL + "Class" in e.types]
+    ontologies = [e for e in entries.values() if str(OWL.Ontology) in e.types]
+    classes = [e for e in entries.values() if str(OWL.Class) in e.types]
     properties = [e for e in entries.values() if PROPERTY_TYPES & set(e.types)]
     values = [e for e in entries.values() if e.iri.startswith(str(BG)) and e not in classes
               and e not in properties and e.types]
@@ -87,7 +83,7 @@ def shapes_context(triples: tuple[ox.Triple, ...]) -> dict[str, Any]:
     shapes = []
     for subject, own in by_subject.items():
         if not isinstance(subject, ox.NamedNode) or not any(
-                t.predicate.value == RDF + "type" and t.object.value == str(SH.NodeShape) for t in own):  # type: ignore[union-attr]
+                t.predicate.value == str(RDF.type) and t.object.value == str(SH.NodeShape) for t in own):  # type: ignore[union-attr]
             continue
         entry = Entry(subject.value, subject.value.split("#", 1)[-1])
         for t in own:
@@ -96,7 +92,7 @@ def shapes_context(triples: tuple[ox.Triple, ...]) -> dict[str, Any]:
                 for p in by_subject.get(t.object, []):
                     constraint.setdefault(curie(p.predicate.value), []).append(_display(p.object))
                 entry.constraints.append(constraint)
-            elif t.predicate.value != RDF + "type":
+            elif t.predicate.value != str(RDF.type):
                 entry.statements.setdefault(curie(t.predicate.value), []).append(_display(t.object))
         shapes.append(entry)
     return {"title": "SHACL-former", "shapes": sorted(shapes, key=lambda e: e.anchor)}

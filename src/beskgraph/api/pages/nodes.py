@@ -12,12 +12,11 @@ from beskgraph.api.pages import queries as q
 from beskgraph.api.pages.terms import Term, term
 from beskgraph.api.paths import local_path
 from beskgraph.store import Store
-from beskgraph.store.base import literal_value
+from beskgraph.store.terms import literal_value
 from beskgraph.text import collapse
+from beskgraph.vocabulary import BG, PROV, RDF
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-SOURCE_SPAN = "https://w3id.org/beskgraph/ontology#sourceSpan"
-DERIVED_FROM = "http://www.w3.org/ns/prov#wasDerivedFrom"
+RDF_TYPE, SOURCE_SPAN, DERIVED_FROM = str(RDF.type), str(BG.sourceSpan), str(PROV.wasDerivedFrom)
 HIDDEN = {RDF_TYPE, SOURCE_SPAN, DERIVED_FROM}  # shown in their own sections
 LANGUAGE_ORDER = {"da": 0, "": 1, "en": 2}
 MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",

@@ -11,8 +11,9 @@ from beskgraph.api.pages.nodes import fetch_labels
 from beskgraph.api.pages.scores import TestView, fetch_tests
 from beskgraph.api.pages.terms import term
 from beskgraph.api.pages.views import Commitment, LetterItem, fetch_commitments, fetch_letters, row_id
-from beskgraph.rdf.namespaces import BG
+from beskgraph.model.card import TestKind
 from beskgraph.store import Store
+from beskgraph.vocabulary import BG
 
 COUNTED = [  # what the home page counts, in this order
     (BG.Intervention, "indsatser", "interventions"),
@@ -24,7 +25,8 @@ COUNTED = [  # what the home page counts, in this order
     (BG.SourceDocument, "kildedokumenter", "source documents"),
     (BG.Municipality, "kommuner", "municipalities"),
 ]
-TEST_KINDS = {"evidens": BG.EvidenceTest, "god-praksis": BG.GoodPracticeTest}
+TEST_SLUGS = {TestKind.EVIDENCE: "evidens", TestKind.GOOD_PRACTICE: "god-praksis"}  # /compare?test=
+TEST_KINDS = {slug: kind.iri for kind, slug in TEST_SLUGS.items()}
 
 
 def home(store: Store) -> dict[str, Any]:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from beskgraph.rdf.namespaces import PREFIXES
-from beskgraph.store.base import sparql_iri
+from beskgraph.store.terms import sparql_iri
+from beskgraph.vocabulary import sparql_prefixes
 
-PROLOGUE = "\n".join(f"PREFIX {prefix}: <{ns}>" for prefix, ns in sorted(PREFIXES.items())) + "\n"
+PROLOGUE = sparql_prefixes()
 
 
 def fill(template: str, **iris: str) -> str:

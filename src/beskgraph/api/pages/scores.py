@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from beskgraph.api.pages import queries as q
 from beskgraph.api.pages.nodes import span_href
 from beskgraph.api.pages.terms import term
-from beskgraph.rdf.namespaces import BG
 from beskgraph.store import Store
+from beskgraph.vocabulary import BG
 
 ANSWER_CLASS = {str(BG.Yes): "ja", str(BG.Partial): "delvist", str(BG.No): "nej"}
 REPRODUCES_WITHIN = 0.05  # a recomputed score this close to the published one agrees
@@ -86,11 +86,11 @@ def fetch_tests(store: Store, where: str, **iris: str) -> list[TestView]:
         test.count = row.get("count", test.count)  # type: ignore[assignment]
     seen: set[str] = set()
     for row in store.select(q.fill(q.ANSWERS.replace("{where}", where), **iris)):
-        test = tests.get(str(row["test"]))
-        if test is None or str(row["a"]) in seen:
+        answered = tests.get(str(row["test"]))
+        if answered is None or str(row["a"]) in seen:
             continue
         seen.add(str(row["a"]))
-        test.answers.append(Answer(
+        answered.answers.append(Answer(
             str(row["a"]), row.get("position"), optional(row, "answer"),  # type: ignore[arg-type]
             row.get("threshold"), str(row.get("text", "")), bool(row.get("inferred", False)),  # type: ignore[arg-type]
             optional(row, "criterion"), str(row.get("statement", "")), optional(row, "span"),

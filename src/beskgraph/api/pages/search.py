@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from beskgraph.api.pages.nodes import fetch_labels, href
 from beskgraph.api.pages.terms import term
-from beskgraph.rdf.namespaces import BG
 from beskgraph.search import Snippet, search_index
 from beskgraph.store import Store
+from beskgraph.vocabulary import BG
 
 LIMIT = 50
 

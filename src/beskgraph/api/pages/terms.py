@@ -6,10 +6,9 @@ import functools
 from dataclasses import dataclass
 
 from beskgraph.api.vocabulary import ontology_triples
-from beskgraph.rdf.namespaces import PREFIXES
+from beskgraph.vocabulary import PREFIXES, RDFS, SKOS
 
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-SKOS_PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
+RDFS_LABEL, SKOS_PREF_LABEL = str(RDFS.label), str(SKOS.prefLabel)
 
 # The standard terms the graph uses, which ontology/ does not label (it reuses them as they are).
 STANDARD: dict[str, tuple[str, str]] = {
@@ -94,9 +93,9 @@ class Term:
 
 def curie(iri: str) -> str:
     """``bg:Letter`` for a term of a known vocabulary, else the IRI."""
-    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(str(kv[1]))):
-        if iri.startswith(str(ns)) and len(iri) > len(str(ns)):
-            return f"{prefix}:{iri[len(str(ns)):]}"
+    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns):]}"
     return iri
 
 

@@ -22,8 +22,8 @@ from beskgraph.api.pages.scores import fetch_tests
 from beskgraph.api.pages.terms import term
 from beskgraph.api.paths import local_path
 from beskgraph.api.source_texts import SourceTexts
-from beskgraph.rdf.namespaces import BG
 from beskgraph.store import Store
+from beskgraph.vocabulary import BG
 
 if TYPE_CHECKING:
     from beskgraph.api.resources import Description
