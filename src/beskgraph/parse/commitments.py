@@ -167,7 +167,7 @@ def find_commitments(written: list[tuple[Letter, Draft]],
     for letter, draft in written:
         if letter.sender and letter.sender.side == Side.MINISTRY and letter.date \
                 and letter.municipality_code:
-            added = _acknowledge(out, promises, letter, draft)
+            added = _acknowledge(out, promises, letter, letter.municipality_code, draft)
             for commitment in added:  # this letter's own: never matched by itself
                 promises.setdefault(_promise_key(commitment), []).append(commitment)
     return out
@@ -183,7 +183,7 @@ def _promise_key(commitment: Commitment) -> tuple[str | None, tuple[str | None, 
 
 
 def _acknowledge(out: list[Commitment], promises: dict[tuple[str | None, tuple[str | None, ...]],
-                 list[Commitment]], letter: Letter, draft: Draft) -> list[Commitment]:
+                 list[Commitment]], letter: Letter, municipality_code: str, draft: Draft) -> list[Commitment]:
     """Link ``letter``'s acknowledgements to the promises (``promises``: by municipality and
     deadline, in the order of ``out``); the commitments it states on its own, added."""
     anchor = date.fromisoformat(letter.date or "")
@@ -195,7 +195,7 @@ def _acknowledge(out: list[Commitment], promises: dict[tuple[str | None, tuple[s
         span = draft.content.span(start, end)
         for found in find_dates(text, anchor):
             deadline = _deadline(found, draft, start)
-            matches = [c for c in promises.get((letter.municipality_code, _deadline_key(deadline)), [])
+            matches = [c for c in promises.get((municipality_code, _deadline_key(deadline)), [])
                        if c.letter != letter.key]
             for commitment in matches:
                 commitment.acknowledged_by = letter.key
@@ -204,7 +204,7 @@ def _acknowledge(out: list[Commitment], promises: dict[tuple[str | None, tuple[s
                 if deadline.relative:
                     continue  # counted from an unknown date: nothing to state on its own
                 added.append(Commitment(text=text.strip(), span=span,
-                                        municipality_code=letter.municipality_code,
+                                        municipality_code=municipality_code,
                                         letter=letter.key, deadline=deadline,
                                         acknowledged_by=letter.key, acknowledgement_span=span))
                 out.append(added[-1])

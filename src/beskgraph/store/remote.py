@@ -422,7 +422,7 @@ class RemoteStore:
         for batch in _batches(sorted((str(r["g"]), int(r["n"])) for r in sizes), self.dump_batch):  # type: ignore[call-overload]
             query = ("SELECT ?s ?p ?o ?g WHERE { VALUES ?g { " + " ".join(sparql_iri(g) for g in batch)
                      + " } GRAPH ?g { ?s ?p ?o } }")
-            quads += [ox.Quad(row["s"], row["p"], row["o"], row["g"])  # type: ignore[arg-type]
+            quads += [ox.Quad(row["s"], row["p"], row["o"], row["g"])
                       for row in consumed(self._results(query), _terms, SPARQL_XML)]
         return dump_dataset(format, lambda: quads_nquads(quads))
 
@@ -490,6 +490,11 @@ def broken_answers(media: str) -> Iterator[None]:
 Results = ox.QuerySolutions | ox.QueryBoolean
 
 
+def _solutions(result: Results) -> list[ox.QuerySolution]:
+    """Every solution of a SELECT's answer (none of a boolean's)."""
+    return list(result) if isinstance(result, ox.QuerySolutions) else []
+
+
 def consumed(result: Results, use: Callable[[Results], T], media: str) -> T:
     """``use(result)``, reading the rest of the answer, which pyoxigraph parses lazily.
 
@@ -536,8 +541,8 @@ def parse_results(body: bytes, media: str, form: str | None) -> ox.QuerySolution
             result = ox.parse_query_results(renamed, format=fmt)
     if isinstance(result, ox.QuerySolutions) and [v.value for v in result.variables] == [ASK_RETVAL] and \
             form in (None, "AskQuery"):
-        rows = consumed(result, list, media)
-        answer = bool(rows) and str(rows[0][ASK_RETVAL].value) not in ("0", "false")  # type: ignore[union-attr]
+        rows: list[ox.QuerySolution] = consumed(result, _solutions, media)
+        answer = bool(rows) and str(rows[0][ASK_RETVAL].value) not in ("0", "false")
         result = ox.parse_query_results(b'{"head":{},"boolean":%s}' % (b"true" if answer else b"false"),
                                         format=ox.QueryResultsFormat.JSON)
     return result
