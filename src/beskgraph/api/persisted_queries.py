@@ -33,7 +33,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from beskgraph.api.caching import read_whole_body, replaying
 from beskgraph.api.refusals import refuse
 from beskgraph.api.settings import Settings
-from beskgraph.store.base import parse_accept
+from beskgraph.formats.accept import parse_accept
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 SHA256_HEX = re.compile(r"[0-9a-fA-F]{64}")

@@ -47,8 +47,8 @@ from beskgraph.api.graphql.loaders import Loader
 from beskgraph.api.graphql.preparation import DocumentCache, Prepared
 from beskgraph.api.graphql.schema import Context, schema
 from beskgraph.api.refusals import refuse
+from beskgraph.formats.accept import parse_accept, refuses
 from beskgraph.store import Store
-from beskgraph.store.base import parse_accept, refuses
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
