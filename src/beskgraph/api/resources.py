@@ -4,8 +4,9 @@
 people, Turtle, JSON-LD and N-Triples for machines, always 200 with ``Vary: Accept`` (no
 303: the IRIs name records of a document graph, and the representation is about them).
 ``?format=`` (html, ttl, jsonld, nt, txt) picks a representation where a link cannot send
-an Accept header. A node's description is its own triples, the triples that point to it,
-and those of its hash IRIs (a source document's ``#char=a,b`` spans). The source document
+an Accept header. The machine forms are the node's whole description
+(:mod:`beskgraph.api.node_description`); its page lists long sections a page of rows at a
+time (``?incoming=2``). The source document
 itself is also ``text/plain``: the text that its RFC 5147 fragments address. ``/ontology``
 and ``/shapes`` are the vocabulary and the SHACL shapes, read from ``ontology/`` and
 ``shapes/``.
@@ -23,13 +24,14 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from beskgraph.api.node_description import describe, identify
 from beskgraph.api.pages import render_missing_page, render_resource, render_shapes, render_vocabulary
 from beskgraph.api.paths import node_iri
 from beskgraph.api.source_texts import source_texts
 from beskgraph.api.vocabulary import ONTOLOGY_IRI, ontology_modules, ontology_triples, shapes_triples
 from beskgraph.rdf.namespaces import BG
 from beskgraph.store import Store, StoreError, StoreUnavailable
-from beskgraph.store.base import parse_accept, refuses, sparql_iri
+from beskgraph.store.base import parse_accept, refuses
 from beskgraph.store.serialize import jsonld_context, serialize_rdf
 
 
@@ -54,18 +56,6 @@ ALIASES = {"application/xhtml+xml": HTML.media, "application/x-turtle": TURTLE.m
 SOURCE_DOCUMENT = str(BG.SourceDocument)
 Renderer = Callable[[Request, tuple[ox.Triple, ...]], Response]
 
-DESCRIBE = """
-CONSTRUCT {{ ?s ?p ?o }} WHERE {{
-  {{ {node} ?p ?o BIND({node} AS ?s) }}
-  UNION {{ ?s ?p {node} BIND({node} AS ?o) }}
-  UNION {{ ?s <http://purl.org/dc/terms/isPartOf> {node} ; ?p ?o FILTER(STRSTARTS(STR(?s), "{hash}")) }}
-}}
-"""
-GRAPH_CONTENT = "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
-TYPES = "SELECT ?type WHERE {{ {node} a ?type }}"
-EXISTS = "ASK {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} }}"
-
-
 # ---------------------------------------------------------------------------
 # Negotiation and serialisation
 
@@ -84,11 +74,6 @@ def choose(request: Request, offers: Iterable[Format]) -> Format | None:
                                         and (media == "*/*" or offer.media.startswith(media[:-1]))):
                 return offer
     return None
-
-
-def sorted_triples(ntriples: bytes) -> list[ox.Triple]:
-    """Triples of N-Triples text, in a stable order."""
-    return sorted(set(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)), key=str)  # type: ignore[arg-type]
 
 
 def serialise(triples: list[ox.Triple], fmt: Format) -> bytes:
@@ -128,29 +113,6 @@ def not_acceptable(offers: Iterable[Format]) -> Response:
 # Graph resources
 
 
-@dataclass
-class Description:
-    """What the store says about one IRI."""
-
-    iri: str
-    types: list[str]
-    triples: list[ox.Triple]
-    is_graph: bool = False
-
-
-def describe(store: Store, iri: str) -> Description | None:
-    """The node's description, or None when the store never mentions it."""
-    node = sparql_iri(iri)
-    types = [str(row["type"]) for row in store.select(TYPES.format(node=node))]
-    if iri in store.graphs():
-        content = store.construct(GRAPH_CONTENT.format(graph=node))
-        return Description(iri, types, sorted_triples(content), is_graph=True)
-    if not types and not store.ask(EXISTS.format(node=node)):
-        return None
-    query = DESCRIBE.format(node=node, hash=iri.replace("\\", "\\\\").replace('"', '\\"') + "#")
-    return Description(iri, types, sorted_triples(store.construct(query)))
-
-
 async def resource(request: Request) -> Response:
     """GET any minted IRI's path."""
     path = request.url.path
@@ -160,11 +122,9 @@ async def resource(request: Request) -> Response:
     except ValueError:
         return await render_missing(request, path)
     try:
-        found = await to_thread.run_sync(describe, store, iri)
-    except StoreUnavailable as exc:
-        return PlainTextResponse(f"store unavailable: {exc}", status_code=503)
+        found = await to_thread.run_sync(identify, store, iri)
     except StoreError as exc:
-        return PlainTextResponse(f"store error: {exc}", status_code=500)
+        return store_error(exc)
     if found is None:
         return await render_missing(request, path)
     offers = [*OFFERS, TEXT] if SOURCE_DOCUMENT in found.types else OFFERS
@@ -175,7 +135,17 @@ async def resource(request: Request) -> Response:
         return await render_resource(request, found)
     if fmt is TEXT:
         return await source_text_response(request, found.iri)
-    return rdf_response(found.triples, fmt, path)
+    try:  # the machine forms are the whole description, however long (the page shows it in pages)
+        triples = await to_thread.run_sync(describe, store, found)
+    except StoreError as exc:
+        return store_error(exc)
+    return rdf_response(triples, fmt, path)
+
+
+def store_error(exc: StoreError) -> Response:
+    status = 503 if isinstance(exc, StoreUnavailable) else 500
+    what = "store unavailable" if isinstance(exc, StoreUnavailable) else "store error"
+    return PlainTextResponse(f"{what}: {exc}", status_code=status)
 
 
 async def render_missing(request: Request, path: str) -> Response:
