@@ -25,7 +25,7 @@ from beskgraph.api.pages import overviews, views
 from beskgraph.api.pages.bounds import bounded
 from beskgraph.api.pages.documentation import shapes_context, vocabulary_context
 from beskgraph.api.pages.examples import examples
-from beskgraph.api.pages.paging import BadPage
+from beskgraph.api.pages.paging import Asked, BadPage
 from beskgraph.api.pages.render import page
 from beskgraph.api.pages.search import search
 from beskgraph.api.source_texts import source_texts
@@ -67,7 +67,7 @@ def _store_error(request: Request, exc: StoreError) -> Response:
 async def render_resource(request: Request, found: Description) -> Response:
     """The HTML page of a node."""
     store = request.app.state.store
-    asked = views.Asked(dict(request.query_params), request.app.state.settings.page_rows)
+    asked = Asked(request.url.path, dict(request.query_params), request.app.state.settings.page_rows)
     build = partial(views.node_page, store, found, source_texts(request), asked)
     return await _rendered(request, build,
                            lambda result: page(request, result.template, **result.context))

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 
 from beskgraph.api.node_description import sorted_triples
 from beskgraph.api.pages import queries as q
-from beskgraph.api.pages.paging import Window, window
+from beskgraph.api.pages.paging import Asked, Window, window
 from beskgraph.api.pages.terms import Term, term
 from beskgraph.api.paths import local_path
 from beskgraph.store import Store
@@ -210,11 +210,11 @@ def group_facts(triples: Iterable[ox.Triple], labels: dict[str, str], spans: lis
     return sorted(facts, key=lambda f: f.property.da.lower())
 
 
-def fact_window(store: Store, node: str, section: tuple[str, str], query: dict[str, str], size: int,
+def fact_window(store: Store, node: str, section: tuple[str, str], asked: Asked,
                 *, inbound: bool) -> tuple[list[ox.Triple], Window]:
     """One page of the facts of ``node`` (``inbound``: of the links to it), by property."""
     keys = q.INCOMING_KEYS if inbound else q.FACTS_KEYS
-    found = window(store, keys, section, query, size, node=node)
+    found = window(store, keys, section, asked, node=node)
     if not found.total:
         return [], found
     template = q.INCOMING if inbound else q.FACT

@@ -26,6 +26,15 @@ class BadPage(ValueError):
 
 
 @dataclass(frozen=True)
+class Asked:
+    """What the request asks of a page: its path and parameters, and the rows a section shows."""
+
+    path: str
+    query: dict[str, str]
+    rows: int
+
+
+@dataclass(frozen=True)
 class Window:
     """One page of a section: its number, its size and the section's total."""
 
@@ -34,6 +43,7 @@ class Window:
     number: int
     size: int
     total: int
+    path: str = ""
     query: tuple[tuple[str, str], ...] = ()  # the request's other parameters, kept in links
 
     @property
@@ -58,7 +68,7 @@ class Window:
         params = [(k, v) for k, v in self.query if k != self.parameter]
         if number > 1:
             params.append((self.parameter, str(number)))
-        return f"?{urlencode(params)}#{self.anchor}" if params else f"#{self.anchor}"
+        return f"{self.path}?{urlencode(params)}#{self.anchor}" if params else f"{self.path}#{self.anchor}"
 
 
 def requested(query: dict[str, str], parameter: str) -> int:
@@ -71,16 +81,16 @@ def requested(query: dict[str, str], parameter: str) -> int:
     return int(raw)
 
 
-def window(store: Store, keys: str, section: tuple[str, str], query: dict[str, str], size: int,
-           **iris: str) -> Window:
+def window(store: Store, keys: str, section: tuple[str, str], asked: Asked, **iris: str) -> Window:
     """The requested page of the rows of ``keys`` (a ``queries.*_KEYS`` query), counted by the store.
 
     ``section`` is the page's query parameter and the section's id.
     """
     parameter, anchor = section
-    number = requested(query, parameter)
+    number = requested(asked.query, parameter)
     total = int(store.select(q.counted(keys, **iris))[0]["n"])  # type: ignore[call-overload]
-    found = Window(parameter, anchor, number, max(1, size), total, tuple(query.items()))
+    found = Window(parameter, anchor, number, max(1, asked.rows), total, asked.path,
+                   tuple(asked.query.items()))
     if number > found.pages:
         raise BadPage(parameter, str(number), found.pages)
     return found
@@ -91,8 +101,8 @@ def page_rows(store: Store, keys: str, found: Window, **iris: str) -> list[dict[
     return store.select(q.paged(keys, found.size, found.offset, **iris)) if found.total else []
 
 
-def paged_keys(store: Store, keys: str, section: tuple[str, str], query: dict[str, str], size: int,
+def paged_keys(store: Store, keys: str, section: tuple[str, str], asked: Asked,
                **iris: str) -> tuple[list[str], Window]:
     """The keys (the first variable of ``keys``) on the requested page, and the page."""
-    found = window(store, keys, section, query, size, **iris)
+    found = window(store, keys, section, asked, **iris)
     return [str(next(iter(row.values()))) for row in page_rows(store, keys, found, **iris)], found

@@ -19,7 +19,7 @@ from beskgraph.api.pages.nodes import (
     neighbours,
     span_href,
 )
-from beskgraph.api.pages.paging import Window, paged_keys
+from beskgraph.api.pages.paging import Asked, Window, paged_keys
 from beskgraph.api.pages.scores import TestView, fetch_tests
 from beskgraph.api.pages.terms import term
 from beskgraph.api.paths import local_path
@@ -38,19 +38,6 @@ Builder = Callable[..., str]
 class Page:
     template: str
     context: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Asked:
-    """What the request asks of a page: its query parameters, and the rows a long section shows."""
-
-    query: dict[str, str]
-    rows: int
-
-    def keys(self, store: Store, keys: str, section: tuple[str, str],
-             **iris: str) -> tuple[list[str], Window]:
-        """The keys of the section's requested page (see ``paging``)."""
-        return paged_keys(store, keys, section, self.query, self.rows, **iris)
 
 
 @dataclass
@@ -132,8 +119,8 @@ def node_page(store: Store, found: Description, texts: SourceTexts, asked: Asked
     """The page of the node ``found`` names; long sections a page at a time."""
     iri = found.iri
     spans = [] if found.is_graph else fetch_spans(store, iri)
-    own, facts_page = fact_window(store, iri, FACTS, asked.query, asked.rows, inbound=False)
-    incoming, inbound_page = fact_window(store, iri, INCOMING, asked.query, asked.rows, inbound=True)
+    own, facts_page = fact_window(store, iri, FACTS, asked, inbound=False)
+    incoming, inbound_page = fact_window(store, iri, INCOMING, asked, inbound=True)
     triples = own + incoming
     labels = fetch_labels(store, neighbours(triples, iri) | {iri, *found.types})
     context: dict[str, Any] = {
@@ -171,17 +158,17 @@ def graph_size(store: Store, graph: str) -> int:
 
 
 def tests_page(store: Store, where: str, asked: Asked, **iris: str) -> tuple[list[TestView], Window]:
-    keys, found = asked.keys(store, q.TESTS_KEYS.replace("{where}", where), INTERVENTIONS, **iris)
+    keys, found = paged_keys(store, q.TESTS_KEYS.replace("{where}", where), INTERVENTIONS, asked, **iris)
     return (fetch_tests(store, q.among("test", keys) + " " + q.OF_TESTS) if keys else []), found
 
 
 def letters_page(store: Store, where: str, asked: Asked, **iris: str) -> tuple[list[LetterItem], Window]:
-    keys, found = asked.keys(store, q.LETTERS_KEYS.replace("{where}", where), LETTERS, **iris)
+    keys, found = paged_keys(store, q.LETTERS_KEYS.replace("{where}", where), LETTERS, asked, **iris)
     return (fetch_letters(store, q.among("l", keys)) if keys else []), found
 
 
 def commitments_page(store: Store, where: str, asked: Asked, **iris: str) -> tuple[list[Commitment], Window]:
-    keys, found = asked.keys(store, q.COMMITMENTS_KEYS.replace("{where}", where), COMMITMENTS, **iris)
+    keys, found = paged_keys(store, q.COMMITMENTS_KEYS.replace("{where}", where), COMMITMENTS, asked, **iris)
     return (fetch_commitments(store, q.among("c", keys)) if keys else []), found
 
 
@@ -217,7 +204,7 @@ def with_tests(where: str, template: str) -> Builder:
 
 
 def criterion(store: Store, iri: str, context: dict[str, Any], _: SourceTexts, asked: Asked) -> str:
-    keys, context["answers_page"] = asked.keys(store, q.ANSWERS_KEYS, ANSWERS, node=iri)
+    keys, context["answers_page"] = paged_keys(store, q.ANSWERS_KEYS, ANSWERS, asked, node=iri)
     tests = fetch_tests(store, q.among("a", keys) + " " + q.OF_ANSWERS) if keys else []
     context["labels"].update(fetch_labels(store, {t.municipality for t in tests if t.municipality}))
     context["answers"] = [(t, answer) for t in tests for answer in t.answers if answer.criterion == iri]
