@@ -37,7 +37,8 @@ TARGET_MS = 100.0
 MIDDELFART = "/intervention/410-skaerpet-fokus-paa-langtidsledighed-ved-24-ugers-ledighed"
 PAGES = [
     "/", "/search?q=Middelfart", "/municipality/410", MIDDELFART, MIDDELFART + "/test/evidence",
-    MIDDELFART + "/test/evidence/answer/1", "/criterion/evidence/096ff85d5495", "/compare", "/timeline",
+    MIDDELFART + "/test/evidence/answer/096ff85d5495", "/criterion/evidence/096ff85d5495", "/compare",
+    "/timeline",
     "/letter/003-aec37f0f2b66ca76/2018-07-09-rudersdal-til-beskaeftigelsesministeriet",
     "/source/000-2ad044e4a048410a?char=2294,2450", "/source/003-aec37f0f2b66ca76",
     "/target-group/6-1-dagpengemodtagere", "/person/birgitte-n-lundgren", "/ontology", "/shapes", "/sparql",
