@@ -39,9 +39,10 @@ PAGES = [
     "/", "/search?q=Middelfart", "/municipality/410", MIDDELFART, MIDDELFART + "/test/evidence",
     MIDDELFART + "/test/evidence/answer/096ff85d5495", "/criterion/evidence/096ff85d5495", "/compare",
     "/timeline",
-    "/letter/003-aec37f0f2b66ca76/2018-07-09-rudersdal-til-beskaeftigelsesministeriet",
+    "/letter/2018-07-09-rudersdal-til-beskaeftigelsesministeriet",
     "/source/000-2ad044e4a048410a?char=2294,2450", "/source/003-aec37f0f2b66ca76",
-    "/target-group/6-1-dagpengemodtagere", "/person/birgitte-n-lundgren", "/ontology", "/shapes", "/sparql",
+    "/target-group/6-1-dagpengemodtagere", "/person/230/birgitte-n-lundgren", "/ontology", "/shapes",
+    "/sparql",
 ]
 
 
