@@ -104,7 +104,7 @@ def big_municipality(size: int, repeat: int) -> None:
     figures = {}
     for name, page_rows in (("whole (before)", 10**9), (f"paginated ({rows} rows)", rows)):
         timed = Timed(create_app(store, extra_routes=graphql_routes(), settings=Settings.from_env(
-            page_rows=page_rows, page_timeout=120.0)))
+            page_rows=page_rows, page_timeout=120.0, response_cache_bytes=0)))
         base, stop = serve(timed)
         try:
             with httpx.Client(base_url=base, timeout=120) as client:
@@ -127,7 +127,8 @@ def main(argv: list[str] | None = None) -> None:
     args = options.parse_args(argv)
     repeat = args.repeat
     store = built_store([SEEDS_DIR])
-    timed = Timed(create_app(store, extra_routes=graphql_routes()))
+    timed = Timed(create_app(store, extra_routes=graphql_routes(),
+                             settings=Settings.from_env(response_cache_bytes=0)))  # render every time
     base, stop = serve(timed)
     html = {"accept": "text/html"}
     turtle = {"accept": "text/turtle"}
