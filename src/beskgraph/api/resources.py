@@ -4,8 +4,9 @@
 people, Turtle, JSON-LD and N-Triples for machines, always 200 with ``Vary: Accept`` (no
 303: the IRIs name records of a document graph, and the representation is about them).
 ``?format=`` (html, ttl, jsonld, nt, txt) picks a representation where a link cannot send
-an Accept header. A node's description is its own triples, the triples that point to it,
-and those of its hash IRIs (a source document's ``#char=a,b`` spans). The source document
+an Accept header. The machine forms are the node's whole description
+(:mod:`beskgraph.api.node_description`); its page lists long sections a page of rows at a
+time (``?incoming=2``). The source document
 itself is also ``text/plain``: the text that its RFC 5147 fragments address. ``/ontology``
 and ``/shapes`` are the vocabulary and the SHACL shapes, read from ``ontology/`` and
 ``shapes/``.
@@ -23,6 +24,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from beskgraph.api.negotiation import acceptable
+from beskgraph.api.node_description import describe, identify
 from beskgraph.api.pages import render_missing_page, render_resource, render_shapes, render_vocabulary
 from beskgraph.api.paths import node_iri
 from beskgraph.api.source_texts import source_texts
@@ -31,8 +33,7 @@ from beskgraph.formats import table as formats
 from beskgraph.formats.table import Format
 from beskgraph.formats.writer import write_triples
 from beskgraph.store import Store
-from beskgraph.store.terms import sparql_iri
-from beskgraph.vocabulary import BG, sparql_prefixes
+from beskgraph.vocabulary import BG
 
 
 @dataclass(frozen=True)
@@ -57,17 +58,6 @@ ALIASES = {"application/xhtml+xml": HTML.media_type, "application/x-turtle": TUR
            "application/turtle": TURTLE.media_type, "application/json": JSONLD.media_type}
 SOURCE_DOCUMENT = str(BG.SourceDocument)
 Renderer = Callable[[Request, tuple[ox.Triple, ...]], Response]
-
-DESCRIBE = sparql_prefixes("dcterms") + """CONSTRUCT {{ ?s ?p ?o }} WHERE {{
-  {{ {node} ?p ?o BIND({node} AS ?s) }}
-  UNION {{ ?s ?p {node} BIND({node} AS ?o) }}
-  UNION {{ ?s dcterms:isPartOf {node} ; ?p ?o FILTER(STRSTARTS(STR(?s), "{hash}")) }}
-}}
-"""
-GRAPH_CONTENT = "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
-TYPES = "SELECT ?type WHERE {{ {node} a ?type }}"
-EXISTS = "ASK {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} }}"
-
 
 # ---------------------------------------------------------------------------
 # Negotiation and serialisation
@@ -113,29 +103,6 @@ def not_acceptable(offers: Iterable[Representation]) -> Response:
 # Graph resources
 
 
-@dataclass
-class Description:
-    """What the store says about one IRI."""
-
-    iri: str
-    types: list[str]
-    triples: list[ox.Triple]
-    is_graph: bool = False
-
-
-def describe(store: Store, iri: str) -> Description | None:
-    """The node's description, or None when the store never mentions it."""
-    node = sparql_iri(iri)
-    types = [str(row["type"]) for row in store.select(TYPES.format(node=node))]
-    if iri in store.graphs():
-        content = store.construct(GRAPH_CONTENT.format(graph=node))
-        return Description(iri, types, sorted_triples(content), is_graph=True)
-    if not types and not store.ask(EXISTS.format(node=node)):
-        return None
-    query = DESCRIBE.format(node=node, hash=iri.replace("\\", "\\\\").replace('"', '\\"') + "#")
-    return Description(iri, types, sorted_triples(store.construct(query)))
-
-
 async def resource(request: Request) -> Response:
     """GET any minted IRI's path."""
     path = request.url.path
@@ -144,7 +111,7 @@ async def resource(request: Request) -> Response:
         iri = ox.NamedNode(node_iri(path)).value
     except ValueError:
         return await render_missing(request, path)
-    found = await to_thread.run_sync(describe, store, iri)
+    found = await to_thread.run_sync(identify, store, iri)
     if found is None:
         return await render_missing(request, path)
     offers = [*OFFERS, TEXT] if SOURCE_DOCUMENT in found.types else OFFERS
@@ -155,7 +122,9 @@ async def resource(request: Request) -> Response:
         return await render_resource(request, found)
     if fmt is TEXT:
         return await source_text_response(request, found.iri)
-    return rdf_response(found.triples, fmt, path)
+    # the machine forms are the whole description, however long (the page shows it in pages)
+    triples = await to_thread.run_sync(describe, store, found)
+    return rdf_response(triples, fmt, path)
 
 
 async def render_missing(request: Request, path: str) -> Response:

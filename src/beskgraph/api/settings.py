@@ -46,6 +46,7 @@ class Settings:
     max_concurrent_pages: int = 4  # HTML pages being built at once (each runs store queries)
     max_waiting_pages: int = 16  # pages waiting for their turn; beyond: 503 + Retry-After
     page_timeout: float = 10.0  # seconds to build a page, waiting included; then 503 + Retry-After
+    page_rows: int = 100  # rows a long section of a node page shows; more on further pages (?incoming=2)
     query_sandbox: bool = True  # query processes must forbid themselves the network (seccomp)
     # origins a browser may read the API from (comma-separated in the environment)
     cors_origins: tuple[str, ...] = field(default=("*",), metadata={"separator": ","})

@@ -25,6 +25,7 @@ from beskgraph.api.pages import overviews, views
 from beskgraph.api.pages.bounds import bounded
 from beskgraph.api.pages.documentation import shapes_context, vocabulary_context
 from beskgraph.api.pages.examples import examples
+from beskgraph.api.pages.paging import Asked, BadPage
 from beskgraph.api.pages.render import page
 from beskgraph.api.pages.search import search
 from beskgraph.api.source_texts import source_texts
@@ -32,7 +33,7 @@ from beskgraph.formats.accept import parse_accept
 from beskgraph.store.errors import Busy
 
 if TYPE_CHECKING:
-    from beskgraph.api.resources import Description
+    from beskgraph.api.node_description import Description
 
 ASSETS = "/assets"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -50,6 +51,8 @@ async def _rendered(request: Request, build: Callable[[], Any],
                         message=f"Siden kan ikke vises lige nu: {reason}. Prøv igen om {retry} s.")
         response.headers["Retry-After"] = retry
         return response
+    except BadPage as exc:  # the client's error: a page number the section does not have
+        return page(request, "error.html", status=400, title="Ugyldigt sidetal", message=str(exc))
 
 
 def render_store_error(request: Request, status: int, reason: str) -> Response:
@@ -61,7 +64,8 @@ def render_store_error(request: Request, status: int, reason: str) -> Response:
 async def render_resource(request: Request, found: Description) -> Response:
     """The HTML page of a node."""
     store = request.app.state.store
-    build = partial(views.node_page, store, found, source_texts(request), dict(request.query_params))
+    asked = Asked(request.url.path, dict(request.query_params), request.app.state.settings.page_rows)
+    build = partial(views.node_page, store, found, source_texts(request), asked)
     return await _rendered(request, build,
                            lambda result: page(request, result.template, **result.context))
 

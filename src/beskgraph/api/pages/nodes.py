@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from beskgraph.api.node_description import sorted_triples
 from beskgraph.api.pages import queries as q
+from beskgraph.api.pages.paging import Asked, Window, window
 from beskgraph.api.pages.terms import Term, term
 from beskgraph.api.paths import local_path
 from beskgraph.store import Store
@@ -52,6 +54,11 @@ def da_number(value: object) -> str:
     if isinstance(value, float):
         return f"{value:g}".replace(".", ",")
     return str(value)
+
+
+def thousands(value: int) -> str:
+    """``9000`` → ``9.000`` (Danish thousands separator)."""
+    return f"{value:,}".replace(",", ".")
 
 
 def shorten(text: str, limit: int = MAX_LABEL) -> str:
@@ -200,6 +207,18 @@ def group_facts(triples: Iterable[ox.Triple], labels: dict[str, str], spans: lis
         grouped.setdefault(prop, []).append(to_value(neighbour, labels, spans, prop))
     facts = [Fact(term(prop), sorted(vals, key=lambda v: v.text)) for prop, vals in grouped.items()]
     return sorted(facts, key=lambda f: f.property.da.lower())
+
+
+def fact_window(store: Store, node: str, section: tuple[str, str], asked: Asked,
+                *, inbound: bool) -> tuple[list[ox.Triple], Window]:
+    """One page of the facts of ``node`` (``inbound``: of the links to it), by property."""
+    keys = q.INCOMING_KEYS if inbound else q.FACTS_KEYS
+    found = window(store, keys, section, asked, node=node)
+    if not found.total:
+        return [], found
+    template = q.INCOMING if inbound else q.FACT
+    return sorted_triples(store.construct(q.paged_triples(keys, template, found.size, found.offset,
+                                                          node=node))), found
 
 
 def shown(triples: Iterable[ox.Triple], node: str, *, inbound: bool) -> Iterator[ox.Triple]:

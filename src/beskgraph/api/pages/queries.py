@@ -25,6 +25,42 @@ def values(iris: Iterable[str]) -> str:
     return " ".join(sparql_iri(iri) for iri in iris)
 
 
+def among(variable: str, iris: Iterable[str]) -> str:
+    """A pattern binding ``?variable`` to each of ``iris`` (a page's keys; braces escaped for ``fill``)."""
+    return f"VALUES ?{variable} {{{{ {values(iris)} }}}}"
+
+
+# Long sections of a page: a ``*_KEYS`` query selects one row per shown row, its first
+# variable the row's key, in a total order; the store counts them and returns one page.
+
+
+def counted(keys: str, **iris: str) -> str:
+    """How many rows ``keys`` selects."""
+    return fill("SELECT (COUNT(*) AS ?n) WHERE {{ {{ " + keys + " }} }}", **iris)
+
+
+def paged(keys: str, limit: int, offset: int, **iris: str) -> str:
+    """The rows of ``keys`` from ``offset``, at most ``limit``."""
+    return fill(keys + f"\nLIMIT {int(limit)} OFFSET {int(offset)}", **iris)
+
+
+def paged_triples(keys: str, template: str, limit: int, offset: int, **iris: str) -> str:
+    """The triples ``template`` makes of the rows of ``keys`` from ``offset``, at most ``limit``."""
+    return fill("CONSTRUCT {{ " + template + " }} WHERE {{ {{ " + keys
+                + f"\nLIMIT {int(limit)} OFFSET {int(offset)} }}}} }}}}", **iris)
+
+
+# What a node's facts table lists (``nodes.HIDDEN`` are shown in sections of their own).
+SHOWN = "FILTER(?p NOT IN (rdf:type, bg:sourceSpan, prov:wasDerivedFrom))"
+FACTS_KEYS = "SELECT DISTINCT ?p ?o WHERE {{ {node} ?p ?o " + SHOWN + " }} ORDER BY ?p ?o"
+FACT = "{node} ?p ?o"
+# The links to a node, not from its own hash IRIs (a source document's spans).
+INCOMING_KEYS = ("SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {node} " + SHOWN
+                 + ' FILTER(isBlank(?s) || !STRSTARTS(STR(?s), CONCAT(STR({node}), "#"))) }} ORDER BY ?p ?s')
+INCOMING = "?s ?p {node}"
+GRAPH_SIZE = "SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
+
+
 # Labels: the first rule that gives a node a value wins (then Danish, untagged, English).
 LABEL_RULES = (
     "skos:prefLabel",
@@ -151,6 +187,24 @@ OF_MUNICIPALITY = "?i a bg:Intervention ; bg:municipality {node} ."
 ALL_INTERVENTIONS = "?i a bg:Intervention ."
 OF_TARGET_GROUP = "?i a bg:Intervention ; bg:targetGroup {node} ."
 ASKED = "?i bg:testResult/bg:assessment/bg:criterion {node} ."
+# One row per test result of the interventions ``{where}`` selects, by title and kind.
+TESTS_KEYS = """
+SELECT ?test (MIN(STR(?t)) AS ?title) (MIN(STR(?k)) AS ?kind) WHERE {{
+  {where}
+  ?i bg:testResult ?test .
+  OPTIONAL {{ ?i dcterms:title ?t }}
+  OPTIONAL {{ ?test bg:testKind ?k }}
+}} GROUP BY ?test ORDER BY ?title ?kind ?test
+"""
+OF_TESTS = "?i bg:testResult ?test ."  # after ``among("test", …)``
+# One row per answer to the criterion, by intervention title and test.
+ANSWERS_KEYS = """
+SELECT ?a (MIN(STR(?t)) AS ?title) WHERE {{
+  ?i bg:testResult ?test . ?test bg:assessment ?a . ?a bg:criterion {node} .
+  OPTIONAL {{ ?i dcterms:title ?t }}
+}} GROUP BY ?a ORDER BY ?title ?a
+"""
+OF_ANSWERS = "?i bg:testResult ?test . ?test bg:assessment ?a ."  # after ``among("a", …)``
 TARGET_GROUPS_OF = """
 SELECT ?g ?provision WHERE {{
   {node} bg:targetGroup ?g . OPTIONAL {{ ?g bg:legalProvision ?provision }}
@@ -176,6 +230,13 @@ SELECT ?l ?date ?dateText ?referred ?sender ?doc WHERE {{
   OPTIONAL {{ ?l schema:sender ?sender }}
   OPTIONAL {{ ?l prov:wasDerivedFrom ?doc }}
 }} ORDER BY ?date ?l
+"""
+# One row per letter ``{where}`` selects, dated ones first, by date.
+LETTERS_KEYS = """
+SELECT ?l (MIN(?d) AS ?date) WHERE {{
+  {where}
+  OPTIONAL {{ ?l schema:dateSent|bg:dateReceived ?d }}
+}} GROUP BY ?l ORDER BY (!BOUND(?date)) ?date ?l
 """
 ALL_LETTERS = "?l a bg:Letter ."
 LETTERS_OF_MUNICIPALITY = """?l a bg:Letter .
@@ -214,6 +275,14 @@ SELECT ?c ?text ?start ?end ?deadline ?by ?letter ?letterDate ?ack ?ackDate ?spa
   OPTIONAL {{ ?c bg:acknowledgedIn ?ack OPTIONAL {{ ?ack schema:dateSent|bg:dateReceived ?ackDate }} }}
   OPTIONAL {{ ?c bg:sourceSpan ?span }}
 }} ORDER BY ?end ?start ?c
+"""
+# One row per commitment ``{where}`` selects, in the order COMMITMENTS lists them.
+COMMITMENTS_KEYS = """
+SELECT ?c (MIN(?e) AS ?end) (MIN(?s) AS ?start) WHERE {{
+  {where}
+  OPTIONAL {{ ?c bg:deadlineEnd ?e }}
+  OPTIONAL {{ ?c bg:deadlineStart ?s }}
+}} GROUP BY ?c ORDER BY ?end ?start ?c
 """
 ALL_COMMITMENTS = "?c a bg:Commitment ."
 COMMITMENTS_IN_LETTER = "?c a bg:Commitment ; bg:statedIn {node} ."

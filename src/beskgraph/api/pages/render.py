@@ -8,7 +8,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from beskgraph.api.pages.nodes import da_date, da_number, href, span_href
+from beskgraph.api.pages.nodes import da_date, da_number, href, span_href, thousands
 from beskgraph.api.pages.terms import term
 
 ENV = Environment(
@@ -17,7 +17,7 @@ ENV = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-ENV.filters.update(href=href, span_href=span_href, date=da_date, number=da_number,
+ENV.filters.update(href=href, span_href=span_href, date=da_date, number=da_number, thousands=thousands,
                    term=lambda iri: term(iri).da, term_en=lambda iri: term(iri).en)
 ENV.globals["assets"] = "/assets"
 

@@ -11,6 +11,7 @@ from beskgraph.api.pages import queries as q
 from beskgraph.api.pages.nodes import (
     Span,
     da_date,
+    fact_window,
     fetch_labels,
     fetch_spans,
     group_facts,
@@ -18,7 +19,8 @@ from beskgraph.api.pages.nodes import (
     neighbours,
     span_href,
 )
-from beskgraph.api.pages.scores import fetch_tests
+from beskgraph.api.pages.paging import Asked, Window, paged_keys
+from beskgraph.api.pages.scores import TestView, fetch_tests
 from beskgraph.api.pages.terms import term
 from beskgraph.api.paths import local_path
 from beskgraph.api.source_texts import SourceTexts
@@ -26,7 +28,7 @@ from beskgraph.store import Store
 from beskgraph.vocabulary import BG
 
 if TYPE_CHECKING:
-    from beskgraph.api.resources import Description
+    from beskgraph.api.node_description import Description
 
 
 Builder = Callable[..., str]
@@ -113,34 +115,69 @@ def fetch_commitments(store: Store, where: str, **iris: str) -> list[Commitment]
 # The page of any node
 
 
-def node_page(store: Store, found: Description, texts: SourceTexts, query: dict[str, str]) -> Page:
-    """The page of the node ``found`` describes."""
+def node_page(store: Store, found: Description, texts: SourceTexts, asked: Asked) -> Page:
+    """The page of the node ``found`` names; long sections a page at a time."""
     iri = found.iri
     spans = [] if found.is_graph else fetch_spans(store, iri)
-    labels = fetch_labels(store, neighbours(found.triples, iri) | {iri, *found.types})
+    own, facts_page = fact_window(store, iri, FACTS, asked, inbound=False)
+    incoming, inbound_page = fact_window(store, iri, INCOMING, asked, inbound=True)
+    triples = own + incoming
+    labels = fetch_labels(store, neighbours(triples, iri) | {iri, *found.types})
     context: dict[str, Any] = {
         "iri": iri,
         "path": local_path(iri),
         "title": labels.get(iri, iri),
         "types": [term(t) for t in found.types],
-        "facts": group_facts(found.triples, labels, spans, node=iri),
-        "inbound": group_facts(found.triples, labels, spans, node=iri, inbound=True),
+        "facts": group_facts(triples, labels, spans, node=iri),
+        "facts_page": facts_page,
+        "inbound": group_facts(triples, labels, spans, node=iri, inbound=True),
+        "inbound_page": inbound_page,
         "spans": spans,
         "is_graph": found.is_graph,
-        "triple_count": len(found.triples),
+        "triple_count": graph_size(store, iri) if found.is_graph else None,
         "labels": labels,
     }
     for kind, build in KINDS:
         if kind in found.types:
-            template = build(store, iri, context, texts, query)
+            template = build(store, iri, context, texts, asked)
             return Page(template, context)
     return Page("resource.html", context)
 
 
-def municipality(store: Store, iri: str, context: dict[str, Any], *_: object) -> str:
-    context["tests"] = fetch_tests(store, q.OF_MUNICIPALITY, node=iri)
-    context["letters"] = fetch_letters(store, q.LETTERS_OF_MUNICIPALITY, node=iri)
-    context["commitments"] = fetch_commitments(store, q.COMMITMENTS_OF, node=iri)
+# The sections a page lists a page of rows at a time: (query parameter, the section's id).
+FACTS = ("facts", "fakta")
+INCOMING = ("incoming", "peger-hertil")
+INTERVENTIONS = ("interventions", "indsatser")
+LETTERS = ("letters", "breve")
+COMMITMENTS = ("commitments", "tilsagn")
+ANSWERS = ("answers", "svar")
+
+
+def graph_size(store: Store, graph: str) -> int:
+    return int(store.select(q.fill(q.GRAPH_SIZE, graph=graph))[0]["n"])  # type: ignore[call-overload]
+
+
+def tests_page(store: Store, where: str, asked: Asked, **iris: str) -> tuple[list[TestView], Window]:
+    keys, found = paged_keys(store, q.TESTS_KEYS.replace("{where}", where), INTERVENTIONS, asked, **iris)
+    return (fetch_tests(store, q.among("test", keys) + " " + q.OF_TESTS) if keys else []), found
+
+
+def letters_page(store: Store, where: str, asked: Asked, **iris: str) -> tuple[list[LetterItem], Window]:
+    keys, found = paged_keys(store, q.LETTERS_KEYS.replace("{where}", where), LETTERS, asked, **iris)
+    return (fetch_letters(store, q.among("l", keys)) if keys else []), found
+
+
+def commitments_page(store: Store, where: str, asked: Asked, **iris: str) -> tuple[list[Commitment], Window]:
+    keys, found = paged_keys(store, q.COMMITMENTS_KEYS.replace("{where}", where), COMMITMENTS, asked, **iris)
+    return (fetch_commitments(store, q.among("c", keys)) if keys else []), found
+
+
+def municipality(store: Store, iri: str, context: dict[str, Any], _: SourceTexts, asked: Asked) -> str:
+    context["tests"], context["tests_page"] = tests_page(store, q.OF_MUNICIPALITY, asked, node=iri)
+    context["letters"], context["letters_page"] = letters_page(
+        store, q.LETTERS_OF_MUNICIPALITY, asked, node=iri)
+    context["commitments"], context["commitments_page"] = commitments_page(
+        store, q.COMMITMENTS_OF, asked, node=iri)
     context["labels"].update(fetch_labels(store, [c.letter for c in context["commitments"] if c.letter]))
     return "municipality.html"
 
@@ -159,22 +196,23 @@ def intervention(store: Store, iri: str, context: dict[str, Any], *_: object) ->
 def with_tests(where: str, template: str) -> Builder:
     """A page that lists the test results of the interventions ``where`` selects."""
 
-    def build(store: Store, iri: str, context: dict[str, Any], *_: object) -> str:
-        context["tests"] = fetch_tests(store, where, node=iri)
+    def build(store: Store, iri: str, context: dict[str, Any], _: SourceTexts, asked: Asked) -> str:
+        context["tests"], context["tests_page"] = tests_page(store, where, asked, node=iri)
         return template
 
     return build
 
 
-def criterion(store: Store, iri: str, context: dict[str, Any], *_: object) -> str:
-    tests = fetch_tests(store, q.ASKED, node=iri)
+def criterion(store: Store, iri: str, context: dict[str, Any], _: SourceTexts, asked: Asked) -> str:
+    keys, context["answers_page"] = paged_keys(store, q.ANSWERS_KEYS, ANSWERS, asked, node=iri)
+    tests = fetch_tests(store, q.among("a", keys) + " " + q.OF_ANSWERS) if keys else []
     context["labels"].update(fetch_labels(store, {t.municipality for t in tests if t.municipality}))
     context["answers"] = [(t, answer) for t in tests for answer in t.answers if answer.criterion == iri]
     context["row_id"] = row_id(iri)
     return "criterion.html"
 
 
-def letter(store: Store, iri: str, context: dict[str, Any], *_: object) -> str:
+def letter(store: Store, iri: str, context: dict[str, Any], _: SourceTexts, asked: Asked) -> str:
     thread = fetch_letters(store, q.THREAD, node=iri)
     relations = {str(r["other"]): str(r["relation"]) for r in store.select(q.fill(q.LETTER_LINKS, node=iri))}
     for item in thread:
@@ -183,7 +221,8 @@ def letter(store: Store, iri: str, context: dict[str, Any], *_: object) -> str:
     parties = store.select(q.fill(q.PARTIES, node=iri))
     context["parties"] = {role: [str(r["party"]) for r in parties if r["role"] == role]
                           for role in ("sender", "recipient", "signatory", "author")}
-    context["commitments"] = fetch_commitments(store, q.COMMITMENTS_IN_LETTER, node=iri)
+    context["commitments"], context["commitments_page"] = commitments_page(
+        store, q.COMMITMENTS_IN_LETTER, asked, node=iri)
     context["initiatives"] = store.select(q.fill(q.INITIATIVES_IN_LETTER, node=iri))
     context["labels"].update(fetch_labels(
         store, [a for c in context["commitments"] for a, _ in c.acknowledged]
@@ -203,10 +242,10 @@ class Highlight:
 
 
 def source_document(store: Store, iri: str, context: dict[str, Any], texts: SourceTexts,
-                    query: dict[str, str]) -> str:
+                    asked: Asked) -> str:
     text = texts.text(store, iri)
     context["text"] = text
-    context["highlight"] = highlight(text, query.get("char"))
+    context["highlight"] = highlight(text, asked.query.get("char"))
     rows = store.select(q.fill(q.EXTRACTED, node=iri))
     context["labels"].update(fetch_labels(store, {str(r["node"]) for r in rows}))
     extracted: dict[str, dict[str, Any]] = {}
