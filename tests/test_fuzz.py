@@ -220,3 +220,12 @@ def test_huge_texts_of_every_kind_give_a_result() -> None:
     letters = parse_source(source((SEEDS_DIR / "003_aec37f0f2b66ca76.txt").read_text(encoding="utf-8")
                                   + "Vi følger op på tallene hver måned i udvalget.\n" * 4_000))
     assert isinstance(letters, Correspondence) and len(letters.letters) > 5
+
+
+def test_a_percentage_table_cut_short_by_the_closing_is_read() -> None:
+    # found by the test above (shrunk): a header, a label, one value, then the closing; the
+    # table reader took the closing for the header of a column whose values were missing
+    text = ("desuden tilført øvrige interne ressourcer i form af 7-10 timer\nbaseret på de seneste "
+            "ledighedstal fra 29. juni.\n0,5%\nMed venlig hilsen")
+    document = parse_correspondence(source(text))
+    assert [(f.value, f.subject) for f in document.figures] == [(0.5, "baseret på de seneste ledighedstal fra 29. juni.")]

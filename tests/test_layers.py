@@ -16,7 +16,7 @@ PACKAGE = Path(beskgraph.__file__).parent
 LAYER_OF = {
     # below every layer: settings, the shipped data, vocabularies, text, formats, processes
     "__init__": "base", "config": "base", "vocabulary": "base", "text": "base", "decoding": "base",
-    "fuzzy": "base", "isolation": "base", "formats": "base", "workers": "base",
+    "fuzzy": "base", "isolation": "base", "formats": "base", "workers": "base", "cpu_limit": "base",
     "model": "model", "reference": "model",
     "parse": "parse",
     "rdf": "rdf",

@@ -167,7 +167,7 @@ def _percent_tables(letter: Letter, draft: Draft) -> list[Figure]:
         caption = captions.above(index - rows - 1)
         columns = [(header, lines[index:run_end])]
         at = run_end
-        while at + rows < len(lines) + 1 and at < len(lines) and all(
+        while at + rows < len(lines) and all(  # a header and a whole column of values
                 PERCENT_LINE.match(c.text) for c in lines[at + 1 : at + 1 + rows]) \
                 and not PERCENT_LINE.match(lines[at].text):
             columns.append((lines[at], lines[at + 1 : at + 1 + rows]))
