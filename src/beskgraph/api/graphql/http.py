@@ -5,7 +5,8 @@
   validation, limit and variable errors) are 400 - except under ``application/json``,
   which the spec wants as 200.
 - GET runs queries only (a mutation is 405); POST needs a JSON body (415 otherwise),
-  read as a stream and refused (413) past the API's body size limit.
+  read as a stream and refused (413) past the API's body size limit; a client gone
+  before its body is complete is one refusal line (499).
 - Before it runs, a request is prepared in a worker thread (``documents.py``: limits on
   the document, validation) and costed (``cost.py``); past the cost limit it is refused
   with ``QUERY_TOO_COSTLY``. It then runs under a guard (``execution.py``): a time limit,
@@ -37,7 +38,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from strawberry.schema.exceptions import CannotGetOperationTypeError
 
-from beskgraph.api.body import BodyTooLarge, read_body
+from beskgraph.api.body import BodyTooLarge, ClientGone, read_body
 from beskgraph.api.graphql.cost import operation_cost
 from beskgraph.api.graphql.encoding import TooLarge, encode, encode_limited, explain
 from beskgraph.api.graphql.errors import formatted, summary
@@ -119,6 +120,8 @@ async def _params(request: Request, max_bytes: int) -> dict[str, Any]:
     except BodyTooLarge as exc:
         raise RequestError(413, f"the request body exceeds {exc.limit} bytes",
                            code="REQUEST_TOO_LARGE") from exc
+    except ClientGone as exc:
+        raise RequestError(exc.status, str(exc), code="CLIENT_DISCONNECTED") from exc
     if not body:
         raise RequestError(400, "the request body is empty")
     params = _json(body, "the request body")
