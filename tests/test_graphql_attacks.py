@@ -217,3 +217,32 @@ def test_a_float_beyond_range_is_bad_user_input_wherever_it_is_written(serve: Ca
     _refused_as(_graphql(base, variable), "BAD_USER_INPUT", "Float")
     finite = json.dumps({"query": f"{{ {listing % '1e300'} }}"})
     assert _graphql(base, finite).json()["data"]["interventions"]["totalCount"] == 0
+
+
+# --- list inputs: each item goes into the SPARQL, a minScore item adds a join -------------
+
+MIN_SCORE = {"testKind": "EVIDENCE", "score": 0}
+BY_SCORES = "query ($m: [MinScore!]) { interventions(filter: {minScore: $m}) { totalCount } }"
+
+
+def test_long_list_inputs_are_refused_before_they_run(serve: Callable[[Limits], str]) -> None:
+    base = serve(UNLIMITED)
+    literal = ", ".join(["{testKind: EVIDENCE, score: 0}"] * 11)
+    refused = [
+        {"query": BY_SCORES, "variables": {"m": [MIN_SCORE] * 400}},  # the review's request
+        {"query": "query ($f: InterventionFilter) { interventions(filter: $f) { totalCount } }",
+         "variables": {"f": {"minScore": [MIN_SCORE] * 5000}}},
+        {"query": f"{{ interventions(filter: {{minScore: [{literal}]}}) {{ totalCount }} }}"},
+        {"query": BY_SCORES.replace("[MinScore!]", f"[MinScore!] = [{literal}]")},
+    ]
+    for body in refused:
+        started = time.monotonic()
+        _refused_as(_graphql(base, json.dumps(body)), "BAD_USER_INPUT", "`filter.minScore`", "interventions",
+                    "at most 10 are allowed")
+        assert time.monotonic() - started < 5
+    ids = json.dumps({"query": "query ($i: [ID!]!) { nodes(ids: $i) { id } }", "variables": {"i": ["x"] * 101}})
+    _refused_as(_graphql(base, ids), "BAD_USER_INPUT", "`ids`", "nodes", "$i", "101 items", "at most 100")
+    at_limit = _graphql(base, json.dumps({"query": BY_SCORES, "variables": {"m": [MIN_SCORE] * 10}})).json()
+    assert at_limit["data"]["interventions"]["totalCount"] > 0
+    # each join counts as a full page of rows: 1 + 1 + 10 x 100
+    assert at_limit["extensions"]["cost"]["requested"] == 1002

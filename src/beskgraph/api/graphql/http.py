@@ -2,7 +2,7 @@
 
 - ``application/graphql-response+json`` when asked for; ``application/json`` for ``*/*``
   or no Accept; 406 otherwise. Request errors (bad JSON, bad parameters, parse,
-  validation, limit and variable errors) are 400 - except under ``application/json``,
+  validation, limit and variable errors, lists past their length) are 400 - except under ``application/json``,
   which the spec wants as 200.
 - GET runs queries only (a mutation is 405); POST needs a JSON body (415 otherwise),
   read as a stream and refused (413) past the API's body size limit; a client gone
@@ -44,6 +44,7 @@ from beskgraph.api.graphql.encoding import TooLarge, encode, encode_limited, exp
 from beskgraph.api.graphql.errors import formatted, summary
 from beskgraph.api.graphql.execution import Guard, Run, Stop, Stopped, run_guarded
 from beskgraph.api.graphql.limits import MAX_VARIABLE_CHARS, Limits, limit_error
+from beskgraph.api.graphql.list_inputs import variable_list_errors
 from beskgraph.api.graphql.loaders import Loader
 from beskgraph.api.graphql.preparation import DocumentCache, Prepared
 from beskgraph.api.graphql.schema import Context, schema
@@ -210,6 +211,9 @@ class GraphQLEndpoint:
             chosen = _operation(prepared.document, operation)  # type: ignore[arg-type]
         except RequestError as exc:
             return _refused(request, [limit_error(exc.code, str(exc))], exc.status, media, exc.headers)
+        too_long = variable_list_errors(prepared.document, chosen, variables)  # type: ignore[arg-type]
+        if too_long:
+            return _refused(request, too_long, request_status, media)
         cost = operation_cost(schema._schema, prepared.document, prepared.fragment_order, chosen, variables)
         if cost > self.limits.max_cost:
             error = limit_error("QUERY_TOO_COSTLY", f"the query could return {cost} fields; at most "
