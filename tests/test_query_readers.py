@@ -56,6 +56,11 @@ TEMPLATES = [  # {a} and {b}: where the generated text goes
     "PREFIX ex: <http://e/> SELECT * { ?s ?p ?o . {a} " + SERVICE + " {b} }",
     "PREFIX ex: <http://e/> SELECT * { ?s ?p ?o . {a} OPTIONAL { " + SERVICE + " } {b} }",
     "PREFIX ex: <http://e/> SELECT * { ?s ?p ?o . {a} SERVICE {b} <" + TARGET + "> { } }",
+    # subqueries: ( in a projection opens an expression, where < may be less-than
+    "PREFIX ex: <http://e/> SELECT * { { SELECT ?s (1 AS ?w) (?s<STR('>') AS ?x) WHERE { ?s ?p ?o . {a} "
+    + SERVICE + " {b} } } }",
+    "PREFIX ex: <http://e/> SELECT * { { SELECT ?s WHERE { ?s ?p ?o . {a} } } { SELECT ?s (?s<1 AS ?x) { "
+    + SERVICE + " {b} } } }",
 ]
 # Found by hand (the reported query and variants): each must stay refused.
 REPORTED = [
@@ -64,6 +69,8 @@ REPORTED = [
     "PREFIX ex: <http://e/> SELECT * { { ?s ex:a\\u2040\\''' . # \r\n } UNION { " + SERVICE + " } { # '''\n } }",
     "PREFIX ex: <http://e/> SELECT * { { ?s ex:a\u0300\\''' . # \r\n } UNION { " + SERVICE + " } { # '''\n } }",
     "PREFIX ex: <http://e/> SELECT * { ?s ?p ?o FILTER(?o<STR('>')||true) " + SERVICE + " FILTER('x'||true) }",
+    "SELECT * { { SELECT ?s (?s<STR('>') AS ?x) WHERE { " + SERVICE + " } } # '\n }",
+    "SELECT * { { SELECT ?s (1 AS ?w) (?s<STR('>') AS ?x) WHERE { " + SERVICE + " } } # '\n }",
 ]
 
 gap = st.one_of(

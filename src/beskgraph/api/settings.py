@@ -38,7 +38,7 @@ class Settings:
     query_check_timeout: float = 5.0  # seconds for the grammar check of one query
     # seconds a /sparql query keeps its slot on a remote store, which cannot stop a query: the
     # slot is kept until the store has finished, at most this long; then the connection is closed
-    remote_query_ceiling: float = 300.0
+    remote_query_ceiling: float = 60.0
     max_query_memory: int = 1_000_000_000  # bytes a query process may allocate (in-process stores)
     max_query_depth: int = QueryLimits.max_query_depth  # nesting of { } ( ) [ ]
     max_query_patterns: int = QueryLimits.max_query_patterns  # graph patterns and bindings

@@ -194,6 +194,7 @@ class _Context:
     previous: Token | None = None
     before_previous: Token | None = None
     modifiers: bool = False  # after ORDER / GROUP / HAVING at this level
+    projecting: bool = False  # after SELECT, until WHERE or its group opens: ( is (expr AS ?v)
     values: bool = False  # after VALUES, until its block opens
 
     def opening(self, text: str) -> str:
@@ -204,7 +205,7 @@ class _Context:
         if text == "[":
             return _NODE
         previous, before = self.previous, self.before_previous
-        if parent in (_EXPRESSION, None) or self.modifiers:
+        if parent in (_EXPRESSION, None) or self.modifiers or self.projecting:
             return _EXPRESSION
         if parent in (_DATA_BLOCK, _LIST):
             return _LIST
@@ -254,6 +255,7 @@ def measure(query: str, stop_after: int | None = None) -> QueryShape:
             describing = describing and upper not in ("WHERE", "FROM")
             context.modifiers = context.modifiers or upper in _MODIFIERS
             context.values = context.values or upper == "VALUES"
+            context.projecting = (context.projecting or upper == "SELECT") and upper != "WHERE"
         elif kind == "pname":
             service = service or _is_service(text.partition(":")[0])
             patterns += describing and not context.stack
@@ -268,7 +270,7 @@ def measure(query: str, stop_after: int | None = None) -> QueryShape:
             patterns += text == "{"
             describing = False
             if text == "{":
-                context.modifiers = context.values = False
+                context.modifiers = context.values = context.projecting = False
         elif text in _CLOSE:
             if context.stack:
                 context.stack.pop()

@@ -9,7 +9,9 @@ Computed from the validated document and the variables, before anything runs:
 - any other list is assumed to hold :data:`LIST_SIZE` items (a list of leaves counts
   that many fields); introspection lists too;
 - a fragment costs what its selections cost wherever it is spread, and every spread
-  and every inline fragment counts (an upper bound: a union member matches only one).
+  and every inline fragment counts (an upper bound: a union member matches only one);
+- each item of a joined list input (``minScore``: each adds a join to the field's query)
+  counts :data:`JOIN_COST`, as a full page of rows would.
 
 So ``municipalities(first: 100) { nodes { interventions(first: 100) { nodes { title } } } }``
 costs 1 + (1 + 100 × (1 + (1 + 100 × 1))) = 10 202. Each fragment is costed once, in
@@ -43,7 +45,8 @@ from graphql import (
 )
 from graphql.type import SchemaMetaFieldDef, TypeMetaFieldDef, TypeNameMetaFieldDef
 
-from beskgraph.api.graphql.limits import DEFAULT_PAGE_SIZE, LIST_SIZE, MAX_PAGE_SIZE
+from beskgraph.api.graphql.limits import DEFAULT_PAGE_SIZE, JOIN_COST, LIST_SIZE, MAX_PAGE_SIZE
+from beskgraph.api.graphql.list_inputs import joined_items
 from beskgraph.api.graphql.shape import fragment_map
 
 PAGE_ARGUMENTS = ("first", "last")
@@ -105,6 +108,12 @@ class _Costing:
         if definition is None:  # not in a validated document
             return Linear(1)
         named = get_named_type(definition.type)
+        joins = JOIN_COST * joined_items(tuple(node.arguments or ()), self.variables, self.defaults)
+        return self.shaped(node, definition, parent, named) + Linear(joins)
+
+    def shaped(self, node: FieldNode, definition: GraphQLField, parent: GraphQLNamedType,
+               named: GraphQLNamedType) -> Linear:
+        """What the field's response can hold."""
         inner = 0
         if node.selection_set:
             inner = self.selections(node.selection_set, named).at(self.page_size(node, named))

@@ -11,12 +11,15 @@ validating again, and charges every object and leaf value to the request's
 :class:`Guard`. The guard stops the run when the time limit passes, when the client
 disconnects, or when the response outgrows its budget: the run is cancelled at its next
 await, or aborted at the next object or value it completes, whichever comes first, and
-its memory is released.
+its memory is released. A run caught in a store query that cannot be interrupted is
+abandoned (see :func:`run_guarded`): its client is answered on time, and it holds its
+slot until it ends.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import warnings
 from collections.abc import Awaitable, Callable, Iterator
@@ -25,8 +28,9 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, TypeVar
 
+import anyio
 import strawberry
-from anyio import CapacityLimiter, to_thread
+from anyio import CapacityLimiter
 from graphql import (
     DocumentNode,
     GraphQLEnumType,
@@ -50,6 +54,7 @@ from beskgraph.api.graphql.fields import Failed
 
 T = TypeVar("T")
 LEAF_OVERHEAD = 8  # bytes a leaf costs in the response besides its text (key, quotes, comma)
+GRACE = 0.5  # seconds a stopped run may take to end before its request stops waiting for it
 
 # A stopped run leaves coroutines the executor had made but not yet awaited; their
 # warnings would fill the log with one line each for every query stopped.
@@ -393,15 +398,59 @@ async def run_guarded(execute: Callable[[], Awaitable[T]], run: Run, timeout: fl
                       limiter: CapacityLimiter) -> T:
     """``await execute()`` on a loop of its own in a worker thread (at most ``limiter`` at
     once); ``Stopped`` when the time limit (queueing included), the client's disconnect or
-    the response budget stopped it."""
+    the response budget stopped it.
+
+    A run stopped in the middle of a store query (which cannot be interrupted) is waited for
+    :data:`GRACE` seconds past the time limit, then abandoned: the client is answered on
+    time, and the run keeps its slot of ``limiter`` until the store answers and it ends, so
+    abandoned runs never number more than the slots (later requests wait, to their limit).
+    """
     guard = run.guard
-    timer = asyncio.get_running_loop().call_later(timeout, guard.stop, Stop.TIMEOUT)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    timer = loop.call_later(timeout, guard.stop, Stop.TIMEOUT)
     watcher = asyncio.ensure_future(_watch_disconnect(receive, guard))
+    slot = object()  # the run's claim on ``limiter``, given back by its thread when it ends
     try:
-        return await to_thread.run_sync(_run_on_own_loop, execute, run, limiter=limiter)
+        acquired = False
+        with anyio.move_on_after(timeout):
+            await limiter.acquire_on_behalf_of(slot)
+            acquired = True
+        if not acquired:
+            raise Stopped(guard.stopped or Stop.TIMEOUT)
+        ended: asyncio.Future[T] = loop.create_future()
+        ended.add_done_callback(lambda f: f.cancelled() or f.exception())  # read even if abandoned
+        threading.Thread(target=_run_in_thread, args=(execute, run, loop, ended, limiter, slot),
+                         name="graphql-run", daemon=True).start()
+        try:
+            return await asyncio.wait_for(asyncio.shield(ended), deadline - loop.time() + GRACE)
+        except TimeoutError:
+            raise Stopped(guard.stopped or Stop.TIMEOUT) from None
     finally:
         timer.cancel()
         watcher.cancel()
+
+
+def _run_in_thread(execute: Callable[[], Awaitable[T]], run: Run, loop: asyncio.AbstractEventLoop,
+                   ended: asyncio.Future[T], limiter: CapacityLimiter, slot: object) -> None:
+    """The run, in a thread of its own (always started, unlike a pooled worker's queued job);
+    its outcome and its slot go back to the server's loop when it ends."""
+    outcome: tuple[Any, BaseException | None]
+    try:
+        outcome = (_run_on_own_loop(execute, run), None)
+    except BaseException as exc:  # handed to the request, which raises it (if it still waits)
+        outcome = (None, exc)
+
+    def settle() -> None:
+        limiter.release_on_behalf_of(slot)
+        if not ended.done():
+            if outcome[1] is None:
+                ended.set_result(outcome[0])
+            else:
+                ended.set_exception(outcome[1])
+
+    with contextlib.suppress(RuntimeError):  # the server's loop has closed: nobody waits
+        loop.call_soon_threadsafe(settle)
 
 
 def _run_on_own_loop(execute: Callable[[], Awaitable[T]], run: Run) -> T:

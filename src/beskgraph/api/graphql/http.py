@@ -2,10 +2,11 @@
 
 - ``application/graphql-response+json`` when asked for; ``application/json`` for ``*/*``
   or no Accept; 406 otherwise. Request errors (bad JSON, bad parameters, parse,
-  validation, limit and variable errors) are 400 - except under ``application/json``,
+  validation, limit and variable errors, lists past their length) are 400 - except under ``application/json``,
   which the spec wants as 200.
 - GET runs queries only (a mutation is 405); POST needs a JSON body (415 otherwise),
-  read as a stream and refused (413) past the API's body size limit.
+  read as a stream and refused (413) past the API's body size limit; a client gone
+  before its body is complete is one refusal line (499).
 - Before it runs, a request is prepared in a worker thread (``documents.py``: limits on
   the document, validation) and costed (``cost.py``); past the cost limit it is refused
   with ``QUERY_TOO_COSTLY``. It then runs under a guard (``execution.py``): a time limit,
@@ -37,12 +38,13 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from strawberry.schema.exceptions import CannotGetOperationTypeError
 
-from beskgraph.api.body import BodyTooLarge, read_body
+from beskgraph.api.body import BodyTooLarge, ClientGone, read_body
 from beskgraph.api.graphql.cost import operation_cost
 from beskgraph.api.graphql.encoding import TooLarge, encode, encode_limited, explain
 from beskgraph.api.graphql.errors import formatted, summary
 from beskgraph.api.graphql.execution import Guard, Run, Stop, Stopped, run_guarded
 from beskgraph.api.graphql.limits import MAX_VARIABLE_CHARS, Limits, limit_error
+from beskgraph.api.graphql.list_inputs import variable_list_errors
 from beskgraph.api.graphql.loaders import Loader
 from beskgraph.api.graphql.preparation import DocumentCache, Prepared
 from beskgraph.api.graphql.schema import Context, schema
@@ -119,6 +121,8 @@ async def _params(request: Request, max_bytes: int) -> dict[str, Any]:
     except BodyTooLarge as exc:
         raise RequestError(413, f"the request body exceeds {exc.limit} bytes",
                            code="REQUEST_TOO_LARGE") from exc
+    except ClientGone as exc:
+        raise RequestError(exc.status, str(exc), code="CLIENT_DISCONNECTED") from exc
     if not body:
         raise RequestError(400, "the request body is empty")
     params = _json(body, "the request body")
@@ -207,6 +211,9 @@ class GraphQLEndpoint:
             chosen = _operation(prepared.document, operation)  # type: ignore[arg-type]
         except RequestError as exc:
             return _refused(request, [limit_error(exc.code, str(exc))], exc.status, media, exc.headers)
+        too_long = variable_list_errors(prepared.document, chosen, variables)  # type: ignore[arg-type]
+        if too_long:
+            return _refused(request, too_long, request_status, media)
         cost = operation_cost(schema._schema, prepared.document, prepared.fragment_order, chosen, variables)
         if cost > self.limits.max_cost:
             error = limit_error("QUERY_TOO_COSTLY", f"the query could return {cost} fields; at most "

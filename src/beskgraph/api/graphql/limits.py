@@ -27,6 +27,10 @@ MAX_VARIABLE_CHARS = 10_000  # characters of a string in the variables or the do
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 LIST_SIZE = 10  # assumed length of a plain list field (a card's tests, a letter's recipients)
+MAX_LIST_ITEMS = MAX_PAGE_SIZE  # items of a list input (the IDs of ``nodes``, enum lists), see list_inputs.py
+MAX_JOINED_ITEMS = 10  # items of a list input each of which adds a join to the SPARQL run
+JOINED_LISTS = frozenset({"minScore"})  # those list inputs (listings.py joins one test result each)
+JOIN_COST = MAX_PAGE_SIZE  # cost of one join: as much as a full page of rows
 
 # Caches of prepared documents
 CACHE_ENTRIES = 256

@@ -2,7 +2,8 @@
 
 :func:`prepare` is all the work done on a document before it runs: the text's size,
 parsing under token/comment limits, bracket nesting, the length of its strings (as
-of the variables'), the shape limits (``shape.py``) and GraphQL validation (finite
+of the variables'), the shape limits (``shape.py``), the length of its lists
+(``list_inputs.py``) and GraphQL validation (finite
 Floats too: ``finite.py``), each refusal a coded error. It is pure and runs in a worker
 thread. :class:`DocumentCache` keeps prepared documents within a budget of bytes (a
 parsed document holds about 450 bytes a token besides its text) as well as of entries.
@@ -29,6 +30,7 @@ from beskgraph.api.graphql.limits import (
     MAX_VARIABLE_CHARS,
     limit_error,
 )
+from beskgraph.api.graphql.list_inputs import document_list_errors
 from beskgraph.api.graphql.shape import (
     PARSE_FAILED,
     VALIDATION_FAILED,
@@ -68,7 +70,7 @@ def prepare(schema: GraphQLSchema, query: str) -> Prepared:
                                            f"characters; at most {MAX_VARIABLE_CHARS} are allowed",
                                            limit=MAX_VARIABLE_CHARS),), size=size)
     order, errors = fragment_order(document)
-    errors = errors or shape_errors(document, order)
+    errors = errors or shape_errors(document, order) or document_list_errors(document)
     if not errors:
         found = validate_document(schema, document, (*specified_rules, FiniteFloatsRule))
         errors = [_coded(error, VALIDATION_FAILED) for error in found]
