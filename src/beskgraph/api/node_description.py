@@ -38,7 +38,7 @@ class Description:
 
 def sorted_triples(ntriples: bytes) -> list[ox.Triple]:
     """Triples of N-Triples text, in a stable order."""
-    return sorted(set(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)), key=str)  # type: ignore[arg-type]
+    return sorted(set(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)), key=str)
 
 
 def identify(store: Store, iri: str) -> Description | None:

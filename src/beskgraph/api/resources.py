@@ -72,11 +72,6 @@ def choose(request: Request, offers: Iterable[Representation]) -> Representation
     return acceptable(request.headers.get("accept"), offers, ALIASES)
 
 
-def sorted_triples(ntriples: bytes) -> list[ox.Triple]:
-    """Triples of N-Triples text, in a stable order."""
-    return sorted(set(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)), key=str)
-
-
 def rdf_response(triples: list[ox.Triple], representation: Representation, path: str) -> Response:
     """The triples in an RDF representation, written as the dumps are (JSON-LD compacted with
     their context)."""
