@@ -33,6 +33,7 @@ from typing import Any
 from graphql import execute, parse
 
 from bench.corpus import generate
+from bench.report import MAX_GRAPHQL_RATIO as TARGET
 from bench.requests import Request, typical_requests
 from bench.stats import summary
 from beskgraph.api.graphql.loaders import Loader
@@ -41,7 +42,6 @@ from beskgraph.build import build
 from beskgraph.config import SEEDS_DIR
 from beskgraph.store.embedded import EmbeddedStore
 
-TARGET = 1.3
 CLOCK = time.perf_counter  # --cpu: time.process_time (every thread's CPU time, blind to other processes)
 NQUADS = "application/n-quads"
 
