@@ -43,15 +43,22 @@ def _timed(function: Callable[[], Any]) -> tuple[float, Any]:
 
 def _pick(store: EmbeddedStore) -> dict[str, str]:
     """The busiest target group, criterion and letter municipality (as the bench's requests pick)."""
+
     def first(query: str) -> str:
         return str(store.select(P + query)[0]["x"])
+
     return {
-        "group": first("SELECT ?x { ?i bg:targetGroup ?x . ?x a bg:TargetGroup } GROUP BY ?x "
-                       "ORDER BY DESC(COUNT(?i)) ?x LIMIT 1"),
-        "criterion": first("SELECT ?x { ?a bg:criterion ?x } GROUP BY ?x "
-                           "ORDER BY DESC(COUNT(?a)) ?x LIMIT 1"),
-        "code": first("SELECT ?x { ?l a bg:Letter ; bg:municipality/bg:kommunekode ?x } GROUP BY ?x "
-                      "ORDER BY DESC(COUNT(?l)) ?x LIMIT 1"),
+        "group": first(
+            "SELECT ?x { ?i bg:targetGroup ?x . ?x a bg:TargetGroup } GROUP BY ?x "
+            "ORDER BY DESC(COUNT(?i)) ?x LIMIT 1"
+        ),
+        "criterion": first(
+            "SELECT ?x { ?a bg:criterion ?x } GROUP BY ?x ORDER BY DESC(COUNT(?a)) ?x LIMIT 1"
+        ),
+        "code": first(
+            "SELECT ?x { ?l a bg:Letter ; bg:municipality/bg:kommunekode ?x } GROUP BY ?x "
+            "ORDER BY DESC(COUNT(?l)) ?x LIMIT 1"
+        ),
     }
 
 
@@ -61,13 +68,16 @@ def scans(p: dict[str, str]) -> dict[str, list[str]]:
     return {
         "intervention count of every municipality": [
             f"SELECT ?m (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {{ {municipalities} }} ?m ^bg:municipality ?s . "
-            "?s a bg:Intervention } GROUP BY ?m"],
+            "?s a bg:Intervention } GROUP BY ?m"
+        ],
         "one criterion's answers per value": [
             "SELECT ?v (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a bg:Assessment ; "
-            f"bg:criterion <{p['criterion']}> ; bg:answer ?v }} GROUP BY ?v"],
+            f"bg:criterion <{p['criterion']}> ; bg:answer ?v }} GROUP BY ?v"
+        ],
         "letters about or mentioning one municipality": [
             f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a bg:Letter ; "
-            f"bg:municipality/bg:kommunekode|schema:mentions/bg:kommunekode \"{p['code']}\" }}"],
+            f'bg:municipality/bg:kommunekode|schema:mentions/bg:kommunekode "{p["code"]}" }}'
+        ],
         "a target group's interventions by score, first 20 and total": [
             f"SELECT DISTINCT ?s ?k WHERE {{ ?s a bg:Intervention ; bg:targetGroup <{p['group']}> ; "
             "bg:testResult ?t0 . ?t0 bg:testKind bg:EvidenceTest ; bg:publishedScore ?s0 "
@@ -75,7 +85,8 @@ def scans(p: dict[str, str]) -> dict[str, list[str]]:
             "bg:publishedScore ?v } BIND(COALESCE(?v, -1) AS ?k) } ORDER BY DESC(?k) DESC(STR(?s)) LIMIT 21",
             "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a bg:Intervention ; "
             f"bg:targetGroup <{p['group']}> ; bg:testResult ?t0 . ?t0 bg:testKind bg:EvidenceTest ; "
-            f"bg:publishedScore ?s0 FILTER(?s0 >= {MIN_SCORE}) }}"],
+            f"bg:publishedScore ?s0 FILTER(?s0 >= {MIN_SCORE}) }}",
+        ],
     }
 
 
@@ -83,17 +94,21 @@ def derived(p: dict[str, str]) -> dict[str, list[str]]:
     """The same listings over the derived graph's triples."""
     return {
         "intervention count of every municipality": [
-            "SELECT ?m ?n WHERE { ?m a bg:Municipality ; bg:interventionCount ?n }"],
+            "SELECT ?m ?n WHERE { ?m a bg:Municipality ; bg:interventionCount ?n }"
+        ],
         "one criterion's answers per value": [
             f"SELECT ?y ?p ?n WHERE {{ <{p['criterion']}> bg:yesCount ?y ; bg:partialCount ?p ; "
-            "bg:noCount ?n }"],
+            "bg:noCount ?n }"
+        ],
         "letters about or mentioning one municipality": [
-            f"SELECT ?n WHERE {{ ?m bg:kommunekode \"{p['code']}\" ; bg:correspondenceCount ?n }}"],
+            f'SELECT ?n WHERE {{ ?m bg:kommunekode "{p["code"]}" ; bg:correspondenceCount ?n }}'
+        ],
         "a target group's interventions by score, first 20 and total": [
             f"SELECT DISTINCT ?s ?k WHERE {{ ?s bg:targetGroup <{p['group']}> ; bg:evidenceScore ?k "
             f"FILTER(?k >= {MIN_SCORE}) ?s a bg:Intervention }} ORDER BY DESC(?k) DESC(STR(?s)) LIMIT 21",
             f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s bg:targetGroup <{p['group']}> ; "
-            f"bg:evidenceScore ?k FILTER(?k >= {MIN_SCORE}) ?s a bg:Intervention }}"],
+            f"bg:evidenceScore ?k FILTER(?k >= {MIN_SCORE}) ?s a bg:Intervention }}",
+        ],
     }
 
 
@@ -107,13 +122,21 @@ class SideIndex:
             CREATE TABLE code (code TEXT PRIMARY KEY, node TEXT);
             CREATE TABLE member (grp TEXT, node TEXT, PRIMARY KEY (grp, node));
             CREATE INDEX figure_measure ON figure (measure, value);""")
-        self.db.executemany("INSERT INTO figure VALUES (?, ?, ?)",
-                            [(n, m, v) for m, table in values.items() for n, v in table.items()])
-        self.db.executemany("INSERT INTO code VALUES (?, ?)", [
-            (str(r["c"]), str(r["m"])) for r in store.select(P + "SELECT ?m ?c { ?m bg:kommunekode ?c }")])
-        self.db.executemany("INSERT OR IGNORE INTO member VALUES (?, ?)", [
-            (str(r["g"]), str(r["i"])) for r in store.select(P + "SELECT ?g ?i { ?i a bg:Intervention ; "
-                                                                 "bg:targetGroup ?g }")])
+        self.db.executemany(
+            "INSERT INTO figure VALUES (?, ?, ?)",
+            [(n, m, v) for m, table in values.items() for n, v in table.items()],
+        )
+        self.db.executemany(
+            "INSERT INTO code VALUES (?, ?)",
+            [(str(r["c"]), str(r["m"])) for r in store.select(P + "SELECT ?m ?c { ?m bg:kommunekode ?c }")],
+        )
+        self.db.executemany(
+            "INSERT OR IGNORE INTO member VALUES (?, ?)",
+            [
+                (str(r["g"]), str(r["i"]))
+                for r in store.select(P + "SELECT ?g ?i { ?i a bg:Intervention ; bg:targetGroup ?g }")
+            ],
+        )
         self.db.commit()
 
     def listings(self, p: dict[str, str]) -> dict[str, Callable[[], object]]:
@@ -121,20 +144,29 @@ class SideIndex:
         return {
             "intervention count of every municipality": lambda: q(
                 "SELECT node, value FROM figure WHERE measure = ? AND node LIKE '%/municipality/%'",
-                (INTERVENTION_COUNT,)).fetchall(),
+                (INTERVENTION_COUNT,),
+            ).fetchall(),
             "one criterion's answers per value": lambda: q(
                 "SELECT measure, value FROM figure WHERE node = ? AND measure IN (?, ?, ?)",
-                (p["criterion"], BG + "yesCount", BG + "partialCount", BG + "noCount")).fetchall(),
+                (p["criterion"], BG + "yesCount", BG + "partialCount", BG + "noCount"),
+            ).fetchall(),
             "letters about or mentioning one municipality": lambda: q(
                 "SELECT value FROM figure JOIN code ON code.node = figure.node "
                 "WHERE code = ? AND measure = ?",
-                (p["code"], CORRESPONDENCE_COUNT)).fetchall(),
-            "a target group's interventions by score, first 20 and total": lambda: (q(
-                "SELECT f.node, f.value FROM member m JOIN figure f ON f.node = m.node AND f.measure = ? "
-                "WHERE m.grp = ? AND f.value >= ? ORDER BY f.value DESC, f.node DESC LIMIT 21",
-                (EVIDENCE_SCORE, p["group"], MIN_SCORE)).fetchall(), q(
-                "SELECT count(*) FROM member m JOIN figure f ON f.node = m.node AND f.measure = ? "
-                "WHERE m.grp = ? AND f.value >= ?", (EVIDENCE_SCORE, p["group"], MIN_SCORE)).fetchone()),
+                (p["code"], CORRESPONDENCE_COUNT),
+            ).fetchall(),
+            "a target group's interventions by score, first 20 and total": lambda: (
+                q(
+                    "SELECT f.node, f.value FROM member m JOIN figure f ON f.node = m.node AND f.measure = ? "
+                    "WHERE m.grp = ? AND f.value >= ? ORDER BY f.value DESC, f.node DESC LIMIT 21",
+                    (EVIDENCE_SCORE, p["group"], MIN_SCORE),
+                ).fetchall(),
+                q(
+                    "SELECT count(*) FROM member m JOIN figure f ON f.node = m.node AND f.measure = ? "
+                    "WHERE m.grp = ? AND f.value >= ?",
+                    (EVIDENCE_SCORE, p["group"], MIN_SCORE),
+                ).fetchone(),
+            ),
         }
 
 
@@ -162,10 +194,16 @@ def run_size(size: int, work: Path, repeat: int) -> dict[str, Any]:
     figures = Aggregates(store)
     listings = []
     for name, scan in scans(picked).items():
-        listings.append({"listing": name, "scan_ms": _p50(_sparql(store, scan), repeat),
-                         "derived_sparql_ms": _p50(_sparql(store, derived(picked)[name]), repeat),
-                         "side_index_ms": _p50(side.listings(picked)[name], repeat)})
+        listings.append(
+            {
+                "listing": name,
+                "scan_ms": _p50(_sparql(store, scan), repeat),
+                "derived_sparql_ms": _p50(_sparql(store, derived(picked)[name]), repeat),
+                "side_index_ms": _p50(side.listings(picked)[name], repeat),
+            }
+        )
     members = P + f"SELECT ?s WHERE {{ ?s bg:targetGroup <{picked['group']}> }}"
+
     def every_count() -> list[object]:
         return [figures.get(INTERVENTION_COUNT, m) for m in figures.table(INTERVENTION_COUNT)]
 
@@ -173,35 +211,59 @@ def run_size(size: int, work: Path, repeat: int) -> dict[str, Any]:
         nodes = (str(r["s"]) for r in store.select(members))
         return _first_page(figures.ranked(nodes, EVIDENCE_SCORE, minimum=MIN_SCORE))
 
-    api = {"every municipality's count": _p50(every_count, repeat),
-           "the target group's members (SPARQL), ranked in memory, first 20 and total":
-               _p50(ranked_page, repeat)}
-    check = [sorted(store.select(P + q)[0].items()) for q in derived(picked)["letters about or mentioning "
-                                                                            "one municipality"]]
-    scanned = [sorted(store.select(P + q)[0].items()) for q in scans(picked)["letters about or mentioning "
-                                                                           "one municipality"]]
+    api = {
+        "every municipality's count": _p50(every_count, repeat),
+        "the target group's members (SPARQL), ranked in memory, first 20 and total": _p50(
+            ranked_page, repeat
+        ),
+    }
+    check = [
+        sorted(store.select(P + q)[0].items())
+        for q in derived(picked)["letters about or mentioning one municipality"]
+    ]
+    scanned = [
+        sorted(store.select(P + q)[0].items())
+        for q in scans(picked)["letters about or mentioning one municipality"]
+    ]
     assert check == scanned, (check, scanned)  # the derived figure is the scanned one
     store.close()
-    return {"size": size, "derived_triples": sum(len(t) for t in values.values()),
-            "compute_s": compute_s, "write_s": write_s, "read_back_s": read_s, "side_index_build_s": side_s,
-            "listings": listings, "api_ms": api}
+    return {
+        "size": size,
+        "derived_triples": sum(len(t) for t in values.values()),
+        "compute_s": compute_s,
+        "write_s": write_s,
+        "read_back_s": read_s,
+        "side_index_build_s": side_s,
+        "listings": listings,
+        "api_ms": api,
+    }
 
 
 def markdown(report: dict[str, Any]) -> str:
-    out = ["# Aggregates: derived graph against side index", "",
-           f"{report['machine']['cores']} cores, Python {report['machine']['python']}. "
-           "Written by `python -m bench.aggregates`.", ""]
+    out = [
+        "# Aggregates: derived graph against side index",
+        "",
+        f"{report['machine']['cores']} cores, Python {report['machine']['python']}. "
+        "Written by `python -m bench.aggregates`.",
+        "",
+    ]
     for s in report["sizes"]:
-        out += [f"## {s['size']:,} documents ({s['derived_triples']:,} derived triples)", "",
-                f"Computing every figure from the store: {s['compute_s']:.2f} s; writing the derived graph "
-                f"(one PUT of the graph): {s['write_s']:.2f} s; reading it back into memory: "
-                f"{s['read_back_s']:.2f} s; building the SQLite side index from the same figures and the "
-                f"listing's membership: {s['side_index_build_s']:.2f} s.", "",
-                "| listing | scan p50 ms | derived graph (SPARQL) p50 ms | side index (SQL) p50 ms |",
-                "|---|---|---|---|"]
+        out += [
+            f"## {s['size']:,} documents ({s['derived_triples']:,} derived triples)",
+            "",
+            f"Computing every figure from the store: {s['compute_s']:.2f} s; writing the derived graph "
+            f"(one PUT of the graph): {s['write_s']:.2f} s; reading it back into memory: "
+            f"{s['read_back_s']:.2f} s; building the SQLite side index from the same figures and the "
+            f"listing's membership: {s['side_index_build_s']:.2f} s.",
+            "",
+            "| listing | scan p50 ms | derived graph (SPARQL) p50 ms | side index (SQL) p50 ms |",
+            "|---|---|---|---|",
+        ]
         for row in s["listings"]:
-            out.append(f"| {row['listing']} | {row['scan_ms']['p50']:.2f} | "
-                       f"{row['derived_sparql_ms']['p50']:.2f} | {row['side_index_ms']['p50']:.3f} |")
+            out.append(
+                f"| {row['listing']} | {row['scan_ms']['p50']:.2f} | "
+                f"{row['derived_sparql_ms']['p50']:.2f} | {row['side_index_ms']['p50']:.3f} |"
+            )
         out += ["", "Through the Python API (`beskgraph.aggregates`, tables in memory):", ""]
         out += [f"- {name}: p50 {ms['p50']:.3f} ms" for name, ms in s["api_ms"].items()] + [""]
     return "\n".join(out)

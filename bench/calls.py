@@ -73,12 +73,22 @@ def polite(requests: list[Request]) -> list[Call]:
     calls = list(graphql)
     for index, (name, query) in enumerate(SPARQL_QUERIES.items()):
         options = {"params": {"query": query}} if index % 2 else {"data": {"query": query}}
-        calls.append(Call("sparql", name, "GET" if index % 2 else "POST", "/sparql",
-                          {**options, "headers": SPARQL_JSON}, sparql_ok))
+        calls.append(
+            Call(
+                "sparql",
+                name,
+                "GET" if index % 2 else "POST",
+                "/sparql",
+                {**options, "headers": SPARQL_JSON},
+                sparql_ok,
+            )
+        )
     calls += graphql  # twice a round: GraphQL is most of the traffic
     calls += [Call("dump", path, "GET", path, {}, status_ok) for path in DUMP_PATHS]
-    calls += [Call("description", "VoID", "GET", "/.well-known/void", {}, status_ok),
-              Call("description", "health", "GET", "/health", {}, status_ok)]
+    calls += [
+        Call("description", "VoID", "GET", "/.well-known/void", {}, status_ok),
+        Call("description", "health", "GET", "/health", {}, status_ok),
+    ]
     return calls
 
 
@@ -113,55 +123,125 @@ def hostile(canary: str) -> dict[str, list[Call]]:
     service = f"SELECT * WHERE {{ SERVICE <{canary}/sparql> {{ ?s ?p ?o }} }}"
     # rdflib reads \\U00000022 as 8 hex digits, pyoxigraph 4: a check that parses with one
     # and runs with the other sees two different queries
-    disguised = (f'ASK {{ FILTER("\\u00000022" != "") SERVICE <{canary}/sparql> {{ ?s ?p ?o }} '
-                 'FILTER("\\u00000022") }')
+    disguised = (
+        f'ASK {{ FILTER("\\u00000022" != "") SERVICE <{canary}/sparql> {{ ?s ?p ?o }} '
+        'FILTER("\\u00000022") }'
+    )
     return {
         "huge body": [
-            Call("huge body", "16 MiB GraphQL POST", "POST", "/graphql",
-                 {"content": b'{"query": "{ __typename }", "pad": "' + b"x" * huge + b'"}',
-                  "headers": {"Content-Type": "application/json"}}),
-            Call("huge body", "16 MiB SPARQL POST", "POST", "/sparql",
-                 {"content": b"query=ASK%7B%7D%23" + b"x" * huge,
-                  "headers": {"Content-Type": "application/x-www-form-urlencoded"}}),
+            Call(
+                "huge body",
+                "16 MiB GraphQL POST",
+                "POST",
+                "/graphql",
+                {
+                    "content": b'{"query": "{ __typename }", "pad": "' + b"x" * huge + b'"}',
+                    "headers": {"Content-Type": "application/json"},
+                },
+            ),
+            Call(
+                "huge body",
+                "16 MiB SPARQL POST",
+                "POST",
+                "/sparql",
+                {
+                    "content": b"query=ASK%7B%7D%23" + b"x" * huge,
+                    "headers": {"Content-Type": "application/x-www-form-urlencoded"},
+                },
+            ),
         ],
         "deep query": [
             Call("deep query", "GraphQL depth 40", "POST", "/graphql", {"json": {"query": _nested(20, 1)}}),
-            Call("deep query", "SPARQL 60 nested groups", "GET", "/sparql",
-                 {"params": {"query": "ASK " + "{ " * 60 + "?s ?p ?o " + "} " * 60}}),
+            Call(
+                "deep query",
+                "SPARQL 60 nested groups",
+                "GET",
+                "/sparql",
+                {"params": {"query": "ASK " + "{ " * 60 + "?s ?p ?o " + "} " * 60}},
+            ),
         ],
         "slow cross join": [
-            Call("slow cross join", "COUNT over a 3-way cross product", "GET", "/sparql",
-                 {"params": {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"},
-                  "headers": SPARQL_JSON}),
+            Call(
+                "slow cross join",
+                "COUNT over a 3-way cross product",
+                "GET",
+                "/sparql",
+                {
+                    "params": {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"},
+                    "headers": SPARQL_JSON,
+                },
+            ),
         ],
         "bad cursor": [
-            Call("bad cursor", "not base64 JSON", "POST", "/graphql",
-                 {"json": {"query": '{ interventions(first: 2, after: "%%%garbage") { nodes { title } } }'}}),
-            Call("bad cursor", "a score key too large for a float", "POST", "/graphql",
-                 {"json": {"query": '{ interventions(first: 2, orderBy: {field: SCORE, direction: DESC}, '
-                                    f'after: "{_cursor(SCORE_ORDER, 10**400, BASE_IRI + "x")}") '
-                                    '{ nodes { title } } }'}}),
+            Call(
+                "bad cursor",
+                "not base64 JSON",
+                "POST",
+                "/graphql",
+                {"json": {"query": '{ interventions(first: 2, after: "%%%garbage") { nodes { title } } }'}},
+            ),
+            Call(
+                "bad cursor",
+                "a score key too large for a float",
+                "POST",
+                "/graphql",
+                {
+                    "json": {
+                        "query": "{ interventions(first: 2, orderBy: {field: SCORE, direction: DESC}, "
+                        f'after: "{_cursor(SCORE_ORDER, 10**400, BASE_IRI + "x")}") '
+                        "{ nodes { title } } }"
+                    }
+                },
+            ),
         ],
         "SERVICE": [
-            Call("SERVICE", "plain SERVICE", "GET", "/sparql", {"params": {"query": service},
-                                                               "headers": SPARQL_JSON}),
-            Call("SERVICE", "SERVICE behind codepoint escapes", "POST", "/sparql",
-                 {"data": {"query": disguised}, "headers": SPARQL_JSON}),
+            Call(
+                "SERVICE",
+                "plain SERVICE",
+                "GET",
+                "/sparql",
+                {"params": {"query": service}, "headers": SPARQL_JSON},
+            ),
+            Call(
+                "SERVICE",
+                "SERVICE behind codepoint escapes",
+                "POST",
+                "/sparql",
+                {"data": {"query": disguised}, "headers": SPARQL_JSON},
+            ),
         ],
         # Opt-in (--hostile ... costly fragments union): known today to take minutes or GBs.
         "costly": [
-            Call("costly", "nested pages of 100 within the depth limit", "POST", "/graphql",
-                 {"json": {"query": _nested(3, 100)}}),
+            Call(
+                "costly",
+                "nested pages of 100 within the depth limit",
+                "POST",
+                "/graphql",
+                {"json": {"query": _nested(3, 100)}},
+            ),
         ],
         "fragments": [
-            Call("fragments", "2^20 fragment spreads in 1 KB", "POST", "/graphql",
-                 {"json": {"query": _fragments(20)}}),
+            Call(
+                "fragments",
+                "2^20 fragment spreads in 1 KB",
+                "POST",
+                "/graphql",
+                {"json": {"query": _fragments(20)}},
+            ),
         ],
         "union": [
-            Call("union", "10 000-branch UNION", "POST", "/sparql",
-                 {"data": {"query": "ASK { " + " UNION ".join(f"{{ ?s ?p {i} }}" for i in range(10_000))
-                           + " }"},
-                  "headers": SPARQL_JSON}),
+            Call(
+                "union",
+                "10 000-branch UNION",
+                "POST",
+                "/sparql",
+                {
+                    "data": {
+                        "query": "ASK { " + " UNION ".join(f"{{ ?s ?p {i} }}" for i in range(10_000)) + " }"
+                    },
+                    "headers": SPARQL_JSON,
+                },
+            ),
         ],
     }
 

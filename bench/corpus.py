@@ -27,11 +27,50 @@ TEST_HEADINGS = {"Evidenstest": "evidence", "God praksis test": "good-practice"}
 POINTS = {"Ja": 5.0, "Delvist": 2.5, "Nej": 0.0}
 WORDING = {"Ja": "mindst 9 ud af 10", "Delvist": "mindst 7 ud af 10", "Nej": "færre end 7 ud af 10"}
 TITLE_ENDINGS = ("forløb", "spor", "pilot", "model", "fase", "hold")
-FIRST_NAMES = ("Anne", "Bo", "Camilla", "Dorte", "Erik", "Freja", "Gitte", "Henrik", "Ida", "Jesper",
-               "Karen", "Lars", "Mette", "Niels", "Pia", "Rasmus", "Susanne", "Thomas", "Ulla", "Vibeke")
-LAST_NAMES = ("Andersen", "Bech", "Christensen", "Dahl", "Eriksen", "Frandsen", "Hansen", "Iversen",
-              "Jensen", "Kjær", "Larsen", "Madsen", "Nielsen", "Olsen", "Poulsen", "Rasmussen",
-              "Sørensen", "Thomsen", "Vestergaard", "Østergaard")
+FIRST_NAMES = (
+    "Anne",
+    "Bo",
+    "Camilla",
+    "Dorte",
+    "Erik",
+    "Freja",
+    "Gitte",
+    "Henrik",
+    "Ida",
+    "Jesper",
+    "Karen",
+    "Lars",
+    "Mette",
+    "Niels",
+    "Pia",
+    "Rasmus",
+    "Susanne",
+    "Thomas",
+    "Ulla",
+    "Vibeke",
+)
+LAST_NAMES = (
+    "Andersen",
+    "Bech",
+    "Christensen",
+    "Dahl",
+    "Eriksen",
+    "Frandsen",
+    "Hansen",
+    "Iversen",
+    "Jensen",
+    "Kjær",
+    "Larsen",
+    "Madsen",
+    "Nielsen",
+    "Olsen",
+    "Poulsen",
+    "Rasmussen",
+    "Sørensen",
+    "Thomsen",
+    "Vestergaard",
+    "Østergaard",
+)
 
 
 @dataclass(frozen=True)
@@ -157,8 +196,14 @@ def vary_correspondence(seed: Seed, rng: random.Random, places: list[Municipalit
     shift = rng.randint(-3, 4)
     text = re.sub(r"(?<!\d)(20[0-3]\d)(?!\d)", lambda m: str(int(m.group(1)) + shift), text)
     text = re.sub(r"(Bilag\s+)\d+", lambda m: f"{m.group(1)}{rng.randint(1, 400)}", text)
-    people = sorted({p.person for lt in document.letters for p in (lt.sender, *lt.recipients, *lt.signatories)
-                     if p is not None and p.person})
+    people = sorted(
+        {
+            p.person
+            for lt in document.letters
+            for p in (lt.sender, *lt.recipients, *lt.signatories)
+            if p is not None and p.person
+        }
+    )
     for person in people:
         text = _whole_word(person).sub(f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}", text)
     return text

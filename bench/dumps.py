@@ -43,14 +43,19 @@ async def _fetch(client: httpx.AsyncClient, path: str) -> tuple[int, int]:
 async def concurrent(url: str, path: str, clients: int, pid: int) -> dict[str, Any]:
     """``clients`` GETs of ``path`` at once: wall time, statuses, sizes, the server's peak memory
     (PSS of all its processes: a server of several workers serves from its children)."""
-    async with httpx.AsyncClient(base_url=url, timeout=None, limits=httpx.Limits(max_connections=clients)) \
-            as client:
+    async with httpx.AsyncClient(
+        base_url=url, timeout=None, limits=httpx.Limits(max_connections=clients)
+    ) as client:
         with Sampler(pid, 0.05, tree=True) as sampler:
             started = time.perf_counter()
             results = await asyncio.gather(*(_fetch(client, path) for _ in range(clients)))
             wall = time.perf_counter() - started
-    return {"wall_s": wall, "statuses": sorted({s for s, _ in results}),
-            "sizes": sorted({n for _, n in results}), "peak_rss_mib": sampler.peak()}
+    return {
+        "wall_s": wall,
+        "statuses": sorted({s for s, _ in results}),
+        "sizes": sorted({n for _, n in results}),
+        "peak_rss_mib": sampler.peak(),
+    }
 
 
 def _get(url: str, path: str, sink: Any = None) -> float:
@@ -106,13 +111,19 @@ def serve_against_read(url: str, path: str, repeat: int) -> dict[str, Any]:
         with sendfile_server(Path(copy.name)) as raw:
             sent = summary([_get(raw, "/") for _ in range(repeat)])
         size = Path(copy.name).stat().st_size
-    return {"bytes": size, "serve_ms": served, "read_ms": read, "sendfile_ms": sent,
-            "ratio_to_read_p50": served["p50"] / read["p50"],
-            "ratio_to_sendfile_p50": served["p50"] / sent["p50"]}
+    return {
+        "bytes": size,
+        "serve_ms": served,
+        "read_ms": read,
+        "sendfile_ms": sent,
+        "ratio_to_read_p50": served["p50"] / read["p50"],
+        "ratio_to_sendfile_p50": served["p50"] / sent["p50"],
+    }
 
 
-def measure_dumps(graph: Path, clients: int, ext: str, *, source: Path = ROOT,
-                  repeat: int = 5) -> dict[str, Any]:
+def measure_dumps(
+    graph: Path, clients: int, ext: str, *, source: Path = ROOT, repeat: int = 5
+) -> dict[str, Any]:
     """The whole measurement on one server."""
     path = f"/dump.{ext}"
     with running_server(graph, source=source) as server:
@@ -122,9 +133,17 @@ def measure_dumps(graph: Path, clients: int, ext: str, *, source: Path = ROOT,
         again = asyncio.run(concurrent(server.url, path, clients, pid))
         single = serve_against_read(server.url, path, repeat)
         after = tree_pss_mib(pid)
-    return {"graph": graph.name, "path": path, "clients": clients, "source": str(source),
-            "idle_rss_mib": idle, "first": first, "again": again, "one_client": single,
-            "rss_after_mib": after}
+    return {
+        "graph": graph.name,
+        "path": path,
+        "clients": clients,
+        "source": str(source),
+        "idle_rss_mib": idle,
+        "first": first,
+        "again": again,
+        "one_client": single,
+        "rss_after_mib": after,
+    }
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -135,8 +154,13 @@ def main(argv: list[str] | None = None) -> None:
     args.add_argument("--repeat", type=int, default=5)
     args.add_argument("--source", type=Path, default=ROOT, help="checkout whose server runs")
     options = args.parse_args(argv)
-    result = measure_dumps(options.graph.resolve(), options.clients, options.ext,
-                           source=options.source.resolve(), repeat=options.repeat)
+    result = measure_dumps(
+        options.graph.resolve(),
+        options.clients,
+        options.ext,
+        source=options.source.resolve(),
+        repeat=options.repeat,
+    )
     print(json.dumps(result, indent=1))
 
 

@@ -31,17 +31,27 @@ from bench.memory import tree_cpu_s, tree_pss_mib
 from bench.stage import measure_build
 from bench.stats import summary
 
-NESTED = ("{ municipalities(first: 100) { nodes { code interventions(first: 100) { nodes { title "
-          "evidenceTest { score assessments(first: 10) { nodes { answer criterion { statement } } } } "
-          "} } } } }")
-SHORT_NESTED = ("{municipalities(first:100){nodes{interventions(first:100){nodes{tests{assessments{nodes{"
-                "criterion{assessments(first:100){nodes{text}}}}}}}}}}}")
-HEAVY = ("{ interventions(first: 100) { nodes { tests { assessments(first: 10) { nodes { criterion { "
-         "assessments(first: 40) { nodes { text } } } } } } } } }")  # cost 432 102: allowed
+NESTED = (
+    "{ municipalities(first: 100) { nodes { code interventions(first: 100) { nodes { title "
+    "evidenceTest { score assessments(first: 10) { nodes { answer criterion { statement } } } } "
+    "} } } } }"
+)
+SHORT_NESTED = (
+    "{municipalities(first:100){nodes{interventions(first:100){nodes{tests{assessments{nodes{"
+    "criterion{assessments(first:100){nodes{text}}}}}}}}}}}"
+)
+HEAVY = (
+    "{ interventions(first: 100) { nodes { tests { assessments(first: 10) { nodes { criterion { "
+    "assessments(first: 40) { nodes { text } } } } } } } } }"
+)  # cost 432 102: allowed
 
 
-EXTRA_FIGURES = ("bytes_sent_before_answer", "largest_response_bytes", "cpu_s_per_s_while_running",
-                 "cpu_s_per_s_after_close")
+EXTRA_FIGURES = (
+    "bytes_sent_before_answer",
+    "largest_response_bytes",
+    "cpu_s_per_s_while_running",
+    "cpu_s_per_s_after_close",
+)
 
 
 def _pid_of(port: int) -> int:
@@ -98,9 +108,15 @@ class Watch:
             self._done.wait(0.05)
 
     def figures(self) -> dict[str, Any]:
-        return {"health_ms": summary(self.health), "health_max_ms": max(self.health, default=0) * 1000,
-                "rss_mib": {"before": self.before, "peak": max(self.rss, default=self.before),
-                            "after": self.after}}
+        return {
+            "health_ms": summary(self.health),
+            "health_max_ms": max(self.health, default=0) * 1000,
+            "rss_mib": {
+                "before": self.before,
+                "peak": max(self.rss, default=self.before),
+                "after": self.after,
+            },
+        }
 
 
 def _codes(response: httpx.Response) -> str:
@@ -112,8 +128,13 @@ def _codes(response: httpx.Response) -> str:
     return f"{response.status_code} {'/'.join(found)}"
 
 
-def _repeat(url: str, clients: int, seconds: float, send: Callable[[httpx.Client, int], httpx.Response],
-            total: int | None = None) -> dict[str, Any]:
+def _repeat(
+    url: str,
+    clients: int,
+    seconds: float,
+    send: Callable[[httpx.Client, int], httpx.Response],
+    total: int | None = None,
+) -> dict[str, Any]:
     """``clients`` threads sending ``send(client, n)`` for ``seconds`` (or ``total`` requests in
     all): outcomes, sizes, latencies."""
     outcomes: dict[str, int] = {}
@@ -137,8 +158,12 @@ def _repeat(url: str, clients: int, seconds: float, send: Callable[[httpx.Client
         thread.start()
     for thread in threads:
         thread.join()
-    return {"outcomes": outcomes, "requests": len(took), "attacker_ms": summary(took),
-            "largest_response_bytes": max(sizes, default=0)}
+    return {
+        "outcomes": outcomes,
+        "requests": len(took),
+        "attacker_ms": summary(took),
+        "largest_response_bytes": max(sizes, default=0),
+    }
 
 
 def _post(query: str, **extra: Any) -> Callable[[httpx.Client, int], httpx.Response]:
@@ -150,8 +175,10 @@ def stream_until_answered(url: str, limit: int = 2**30) -> tuple[int, int]:
     are sent): the answer's status (0: none) and the bytes sent."""
     parts = urlsplit(url)
     sock = socket.create_connection((parts.hostname, parts.port), timeout=60)
-    sock.sendall(b"POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                 b"Transfer-Encoding: chunked\r\n\r\n")
+    sock.sendall(
+        b"POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n"
+    )
     chunk = b"%x\r\n%s\r\n" % (65536, b" " * 65536)
     pending, sent, answer = b"", 0, b""
     sock.setblocking(False)
@@ -184,8 +211,10 @@ def _disconnect(url: str, pid: int) -> dict[str, Any]:
     body = json.dumps({"query": HEAVY}).encode()
     parts = urlsplit(url)
     sock = socket.create_connection((parts.hostname, parts.port), timeout=60)
-    sock.sendall(b"POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                 b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+    sock.sendall(
+        b"POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+    )
     time.sleep(1)
     start = cpu_s(pid)
     time.sleep(1)
@@ -194,29 +223,67 @@ def _disconnect(url: str, pid: int) -> dict[str, Any]:
     time.sleep(1)  # the run stops at its next await
     after = cpu_s(pid)
     time.sleep(2)
-    return {"outcomes": {"client closed": 1}, "cpu_s_per_s_while_running": running,
-            "cpu_s_per_s_after_close": (cpu_s(pid) - after) / 2}
+    return {
+        "outcomes": {"client closed": 1},
+        "cpu_s_per_s_while_running": running,
+        "cpu_s_per_s_after_close": (cpu_s(pid) - after) / 2,
+    }
 
 
 def attacks(url: str, pid: int) -> list[tuple[str, Callable[[], dict[str, Any]]]]:
     fan_out = graphql_documents.fan_out
     aliases = "{ " + " ".join(f"a{i}: " + NESTED[2:-2] for i in range(28)) + " }"
-    explain = "query ($t: String) { " + " ".join(
-        f"a{i}: interventions(filter: {{text: $t}}) {{ totalCount }}" for i in range(30)) + " }"
+    explain = (
+        "query ($t: String) { "
+        + " ".join(f"a{i}: interventions(filter: {{text: $t}}) {{ totalCount }}" for i in range(30))
+        + " }"
+    )
     return [
-        ("fan-out 2^22 (1 KB), 4 clients, 10 s", lambda: _repeat(
-            url, 4, 10, lambda c, n: c.post("/graphql", json={"query": fan_out(22).replace("F", f"G{n}x")}))),
+        (
+            "fan-out 2^22 (1 KB), 4 clients, 10 s",
+            lambda: _repeat(
+                url,
+                4,
+                10,
+                lambda c, n: c.post("/graphql", json={"query": fan_out(22).replace("F", f"G{n}x")}),
+            ),
+        ),
         ("232-byte query over 4 nested lists", lambda: _repeat(url, 1, 60, _post(SHORT_NESTED), total=1)),
         ("28 aliases x nested lists", lambda: _repeat(url, 1, 60, _post(aliases), total=1)),
         ("heaviest allowed query (cost 431 102), 4 clients, 20 s", lambda: _repeat(url, 4, 20, _post(HEAVY))),
         ("1 GB POST, chunked", lambda: _huge_body(url)),
-        ("300 distinct 1 MB documents", lambda: _repeat(url, 2, 600, lambda c, n: c.post(
-            "/graphql", json={"query": "{ __typename }" + f"# {n}" + " " * 990_000}), total=300)),
-        ("300 distinct 99 KB documents (allowed)", lambda: _repeat(url, 2, 600, lambda c, n: c.post(
-            "/graphql", json={"query": f"# {n}\n" + ("#" + "x" * 97 + "\n") * 990 + "{ __typename }"}),
-            total=300)),
-        ("explain, 30 aliases x 9 KB text", lambda: _repeat(url, 1, 60, _post(
-            explain, variables={"t": "ledighed " * 1000}, extensions={"explain": True}), total=1)),
+        (
+            "300 distinct 1 MB documents",
+            lambda: _repeat(
+                url,
+                2,
+                600,
+                lambda c, n: c.post("/graphql", json={"query": "{ __typename }" + f"# {n}" + " " * 990_000}),
+                total=300,
+            ),
+        ),
+        (
+            "300 distinct 99 KB documents (allowed)",
+            lambda: _repeat(
+                url,
+                2,
+                600,
+                lambda c, n: c.post(
+                    "/graphql", json={"query": f"# {n}\n" + ("#" + "x" * 97 + "\n") * 990 + "{ __typename }"}
+                ),
+                total=300,
+            ),
+        ),
+        (
+            "explain, 30 aliases x 9 KB text",
+            lambda: _repeat(
+                url,
+                1,
+                60,
+                _post(explain, variables={"t": "ledighed " * 1000}, extensions={"explain": True}),
+                total=1,
+            ),
+        ),
         ("client disconnects from a heavy query", lambda: _disconnect(url, pid)),
     ]
 
@@ -245,18 +312,23 @@ def measure(size: int, work: Path, graph: Path | None = None) -> dict[str, Any]:
 
 def report(result: dict[str, Any]) -> str:
     idle = result["idle"]
-    lines = [graphql_documents.report(result["documents"]), "",
-             f"server.py on {result['size']} documents; idle: /health p50 {idle['health_ms']['p50']:.0f} ms, "
-             f"max {idle['health_max_ms']:.0f} ms, RSS {idle['rss_mib']['after']:.0f} MiB", ""]
+    lines = [
+        graphql_documents.report(result["documents"]),
+        "",
+        f"server.py on {result['size']} documents; idle: /health p50 {idle['health_ms']['p50']:.0f} ms, "
+        f"max {idle['health_max_ms']:.0f} ms, RSS {idle['rss_mib']['after']:.0f} MiB",
+        "",
+    ]
     for row in result["attacks"]:
         rss = row["rss_mib"]
         extra = {k: v for k, v in row.items() if k in EXTRA_FIGURES}
-        lines.append(f"- {row['attack']}: {row['outcomes']}; /health p50 {row['health_ms']['p50']:.0f} ms, "
-                     f"p99 {row['health_ms']['p99']:.0f} ms, max {row['health_max_ms']:.0f} ms "
-                     f"({row['health_ms']['p99'] / max(idle['health_ms']['p99'], 1e-9):.1f}x idle p99); RSS "
-                     f"{rss['before']:.0f} -> peak {rss['peak']:.0f} -> {rss['after']:.0f} MiB; "
-                     + ", ".join(f"{k} {v:.3g}" if isinstance(v, float) else f"{k} {v}"
-                                 for k, v in extra.items()))
+        lines.append(
+            f"- {row['attack']}: {row['outcomes']}; /health p50 {row['health_ms']['p50']:.0f} ms, "
+            f"p99 {row['health_ms']['p99']:.0f} ms, max {row['health_max_ms']:.0f} ms "
+            f"({row['health_ms']['p99'] / max(idle['health_ms']['p99'], 1e-9):.1f}x idle p99); RSS "
+            f"{rss['before']:.0f} -> peak {rss['peak']:.0f} -> {rss['after']:.0f} MiB; "
+            + ", ".join(f"{k} {v:.3g}" if isinstance(v, float) else f"{k} {v}" for k, v in extra.items())
+        )
     return "\n".join(lines)
 
 

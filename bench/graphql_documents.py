@@ -36,9 +36,12 @@ def every_leaf() -> str:
     fragments, spreads, seen = [], [], {}
     for name, kind in sorted(GRAPHQL.type_map.items()):
         if isinstance(kind, GraphQLObjectType) and not name.startswith("__") and "iri" in kind.fields:
-            leaves = [field for field, definition in kind.fields.items()
-                      if is_leaf_type(get_named_type(definition.type))
-                      and seen.setdefault(field, str(definition.type)) == str(definition.type)]
+            leaves = [
+                field
+                for field, definition in kind.fields.items()
+                if is_leaf_type(get_named_type(definition.type))
+                and seen.setdefault(field, str(definition.type)) == str(definition.type)
+            ]
             fragments.append(f"fragment All{name} on {name} {{ {' '.join(leaves)} }}")
             spreads.append(f"...All{name}")
     return f'{{ node(id: "x") {{ {" ".join(spreads)} }} }}\n' + "\n".join(fragments)
@@ -46,27 +49,35 @@ def every_leaf() -> str:
 
 def attacks() -> dict[str, str]:
     """Hostile documents, each at or just past a limit."""
-    chain = ["fragment C0 on Query { __typename }"] + [f"fragment C{i} on Query {{ ...C{i - 1} }}"
-                                                      for i in range(1, 199)]
+    chain = ["fragment C0 on Query { __typename }"] + [
+        f"fragment C{i} on Query {{ ...C{i - 1} }}" for i in range(1, 199)
+    ]
     return {
         "fan-out 2^22 (1 KB)": fan_out(22),
         "fan-out 2^40": fan_out(40),
         "chain of 199 fragments": "{ ...C198 }\n" + "\n".join(chain),
         "220 same fields (overlaps)": "{ " + " ".join(['municipality(code: "1") { name }'] * 220) + " }",
-        "220 conflicting fields": "{ " + " ".join(
-            f'municipality(code: "{i}") {{ name }}' for i in range(220)) + " }",
-        f"{MAX_TOKENS} tokens, one field 1 970 times": "{ " + " ".join(
-            f"a{i}: __typename" for i in range(MAX_ALIASES))
-        + " __typename" * (MAX_TOKENS - 3 * MAX_ALIASES - 3) + " }",
+        "220 conflicting fields": "{ "
+        + " ".join(f'municipality(code: "{i}") {{ name }}' for i in range(220))
+        + " }",
+        f"{MAX_TOKENS} tokens, one field 1 970 times": "{ "
+        + " ".join(f"a{i}: __typename" for i in range(MAX_ALIASES))
+        + " __typename" * (MAX_TOKENS - 3 * MAX_ALIASES - 3)
+        + " }",
         "1 950 tokens in 150 operations (valid)": "\n".join(
-            f'query Q{i} {{ municipality(code: "{i}") {{ name }} }}' for i in range(150)),
+            f'query Q{i} {{ municipality(code: "{i}") {{ name }} }}' for i in range(150)
+        ),
         "every leaf of every type": every_leaf(),
         f"depth {MAX_DEPTH + 1} through fragments": "{ criteria { nodes { ...D5 } } }\n"
-        + "fragment D0 on Criterion { statement }\n" + "\n".join(
+        + "fragment D0 on Criterion { statement }\n"
+        + "\n".join(
             f"fragment D{i} on Criterion {{ assessments {{ nodes {{ criterion {{ ...D{i - 1} }} }} }} }}"
-            for i in range(1, 6)),
-        f"brackets {MAX_NESTING + 1} deep": "{ m: municipalities(first: " + "[" * (MAX_NESTING + 1)
-        + "]" * (MAX_NESTING + 1) + ") { totalCount } }",
+            for i in range(1, 6)
+        ),
+        f"brackets {MAX_NESTING + 1} deep": "{ m: municipalities(first: "
+        + "[" * (MAX_NESTING + 1)
+        + "]" * (MAX_NESTING + 1)
+        + ") { totalCount } }",
         "1 000 comment lines (99 KB)": ("#" + "x" * 97 + "\n") * 1000 + "{ __typename }",
         "a 99 KB string": '{ search(text: "' + "x" * 99_000 + '") { totalCount } }',
         "1 MB of whitespace": "{ __typename }" + " " * 1_000_000,
@@ -86,8 +97,10 @@ def best_ms(run: Callable[[], Any], repeat: int) -> float:
 
 def strawberry_before(query: str) -> list[Any]:
     """The validation the server ran before: graphql-core's rules and strawberry's limiters."""
-    limiters = [*QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
-                *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules]
+    limiters = [
+        *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+    ]
     return validate(GRAPHQL, parse(query, max_tokens=MAX_TOKENS), [*specified_rules, *limiters])
 
 
@@ -111,12 +124,16 @@ def measure(repeat: int = 5) -> dict[str, Any]:
 def report(result: dict[str, Any]) -> str:
     lines = ["Preparing hostile documents (parse, limits, validation; best of 5):", ""]
     for row in result["documents"]:
-        lines.append(f"  {row['document']:<36} {row['chars']:>9} chars {row['ms']:8.1f} ms  "
-                     f"{', '.join(row['outcome'])}")
+        lines.append(
+            f"  {row['document']:<36} {row['chars']:>9} chars {row['ms']:8.1f} ms  "
+            f"{', '.join(row['outcome'])}"
+        )
     lines += ["", "Fragment fan-out, before (strawberry limiters) and now:", ""]
     for row in result["fan_out"]:
-        lines.append(f"  {row['copies']:>8} copies  before {row['before_ms']:9.1f} ms  "
-                     f"now {row['now_ms']:6.2f} ms  ({row['ratio']:.0f}x)")
+        lines.append(
+            f"  {row['copies']:>8} copies  before {row['before_ms']:9.1f} ms  "
+            f"now {row['now_ms']:6.2f} ms  ({row['ratio']:.0f}x)"
+        )
     return "\n".join(lines)
 
 

@@ -105,9 +105,14 @@ async def time_fields(store: EmbeddedStore, request: Request, runs: int) -> Fiel
     document = parse(request.query)
     for _ in range(runs):
         timer.runs += 1
-        result = execute(schema._schema, document, context_value=Context(Loader(store)),
-                         variable_values=request.variables, middleware=[timer],
-                         executor_class=schema.execution_context_class)
+        result = execute(
+            schema._schema,
+            document,
+            context_value=Context(Loader(store)),
+            variable_values=request.variables,
+            middleware=[timer],
+            executor_class=schema.execution_context_class,
+        )
         if hasattr(result, "__await__"):
             result = await result
         if result.errors:
@@ -127,8 +132,16 @@ def measure(store: EmbeddedStore, repeat: int) -> list[dict[str, Any]]:
             sparql.append(run_sparql(store, sent))
         g, s = summary(graphql), summary(sparql)
         timer = asyncio.run(time_fields(store, request, max(3, repeat // 10)))
-        rows.append({"request": request.name, "graphql_ms": g["p50"], "sparql_ms": s["p50"],
-                     "queries": len(sent), "ratio": g["p50"] / s["p50"], "fields": timer})
+        rows.append(
+            {
+                "request": request.name,
+                "graphql_ms": g["p50"],
+                "sparql_ms": s["p50"],
+                "queries": len(sent),
+                "ratio": g["p50"] / s["p50"],
+                "fields": timer,
+            }
+        )
     return rows
 
 
@@ -144,8 +157,17 @@ def profile(store: EmbeddedStore, runs: int) -> pstats.Stats:
     return pstats.Stats(profiler)
 
 
-PACKAGES = ("beskgraph/api/graphql", "beskgraph/store", "strawberry", "graphql", "asyncio", "pyoxigraph",
-            "anyio", "concurrent", "threading")
+PACKAGES = (
+    "beskgraph/api/graphql",
+    "beskgraph/store",
+    "strawberry",
+    "graphql",
+    "asyncio",
+    "pyoxigraph",
+    "anyio",
+    "concurrent",
+    "threading",
+)
 
 
 def by_package(stats: pstats.Stats) -> dict[str, float]:
@@ -158,19 +180,24 @@ def by_package(stats: pstats.Stats) -> dict[str, float]:
 
 
 def report(rows: list[dict[str, Any]], top: int = 6) -> str:
-    lines = ["| request | SPARQL queries | GraphQL p50 ms | raw SPARQL p50 ms | GraphQL / raw | target |",
-             "|---|---|---|---|---|---|"]
+    lines = [
+        "| request | SPARQL queries | GraphQL p50 ms | raw SPARQL p50 ms | GraphQL / raw | target |",
+        "|---|---|---|---|---|---|",
+    ]
     for row in rows:
         verdict = "met" if row["ratio"] <= TARGET else f"**missed** ({row['ratio'] / TARGET:.2f}x over)"
-        lines.append(f"| {row['request']} | {row['queries']} | {row['graphql_ms']:.2f} | "
-                     f"{row['sparql_ms']:.2f} | {row['ratio']:.2f} | ≤ {TARGET}: {verdict} |")
+        lines.append(
+            f"| {row['request']} | {row['queries']} | {row['graphql_ms']:.2f} | "
+            f"{row['sparql_ms']:.2f} | {row['ratio']:.2f} | ≤ {TARGET}: {verdict} |"
+        )
     lines.append("")
     for row in rows:
         timer: FieldTimer = row["fields"]
         total = sum(timer.seconds.values()) or 1.0
         busiest = sorted(timer.seconds, key=lambda k: -timer.seconds[k])[:top]
-        shown = ", ".join(f"{k} ×{timer.calls[k] // timer.runs} {100 * timer.seconds[k] / total:.0f} %"
-                          for k in busiest)
+        shown = ", ".join(
+            f"{k} ×{timer.calls[k] // timer.runs} {100 * timer.seconds[k] / total:.0f} %" for k in busiest
+        )
         calls = sum(timer.calls.values()) // timer.runs
         lines.append(f"- {row['request']}: {calls} field calls a run; most time in: {shown}")
     return "\n".join(lines)

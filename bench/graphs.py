@@ -64,6 +64,7 @@ def publish(report: dict[str, Any], text: str, out: Path | None, name: str) -> N
     """Print the report; with ``out``, write it there as ``name``.json and ``name``.md."""
     print(text)
     if out is not None:
-        (out / f"{name}.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n",
-                                          encoding="utf-8")
+        (out / f"{name}.json").write_text(
+            json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
         (out / f"{name}.md").write_text(text, encoding="utf-8")

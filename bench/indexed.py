@@ -86,7 +86,8 @@ PLANS = {
     # the count has nothing to replace until that relation is paged
     "a criterion with every municipality's answer": Plan(lambda q: False, 0, _assessments),
     "letters of one municipality with commitments": Plan(
-        lambda q: "COUNT(DISTINCT ?s)" in q and "ontology#Letter>" in q and "?parent" not in q, 1, _letters),
+        lambda q: "COUNT(DISTINCT ?s)" in q and "ontology#Letter>" in q and "?parent" not in q, 1, _letters
+    ),
     "text search": Plan(lambda q: False, 0, _search),
 }
 
@@ -94,8 +95,9 @@ PLANS = {
 def recorded(store: Store, request: Request) -> list[str]:
     """The SPARQL the GraphQL layer runs for ``request`` (one run in process)."""
     loader = Loader(store)
-    result = asyncio.run(schema.execute(request.query, variable_values=request.variables,
-                                        context_value=Context(loader)))
+    result = asyncio.run(
+        schema.execute(request.query, variable_values=request.variables, context_value=Context(loader))
+    )
     if result.errors:
         raise RuntimeError(f"{request.name}: {result.errors[0]}")
     return list(loader.queries)
@@ -107,8 +109,9 @@ def _timed(function: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
-def measure(store: Store, requests: list[Request], repeat: int,
-            queries: dict[str, list[str]] | None = None) -> list[dict[str, Any]]:
+def measure(
+    store: Store, requests: list[Request], repeat: int, queries: dict[str, list[str]] | None = None
+) -> list[dict[str, Any]]:
     """p50 of each request's SPARQL run raw, and with the indexes answering what they can.
 
     ``queries``: the recorded queries per request (recorded on ``store`` when not given).
@@ -121,8 +124,10 @@ def measure(store: Store, requests: list[Request], repeat: int,
         sparql = queries[request.name] if queries else recorded(store, request)
         kept = [q for q in sparql if not plan.replaced(q)]
         if len(sparql) - len(kept) != plan.count:
-            raise RuntimeError(f"{request.name}: {len(sparql) - len(kept)} queries matched, not "
-                               f"{plan.count}; the GraphQL layer's queries changed: update bench/indexed.py")
+            raise RuntimeError(
+                f"{request.name}: {len(sparql) - len(kept)} queries matched, not "
+                f"{plan.count}; the GraphQL layer's queries changed: update bench/indexed.py"
+            )
 
         def raw(run: list[str] = sparql) -> None:
             for q in run:
@@ -138,8 +143,13 @@ def measure(store: Store, requests: list[Request], repeat: int,
         except StoreError as exc:  # a store that cannot run one of the queries
             out.append({**row, "error": str(exc).split("\n", 1)[0][:300]})
             continue
-        out.append({**row, "raw_ms": summary([_timed(raw) for _ in range(repeat)]),
-                    "indexed_ms": summary([_timed(indexed) for _ in range(repeat)])})
+        out.append(
+            {
+                **row,
+                "raw_ms": summary([_timed(raw) for _ in range(repeat)]),
+                "indexed_ms": summary([_timed(indexed) for _ in range(repeat)]),
+            }
+        )
     return out
 
 
@@ -153,24 +163,33 @@ def markdown(sizes: list[dict[str, Any]]) -> list[str]:
     measured = [s for s in sizes if s.get("indexed")]
     if not measured:
         return []
-    out = ["", "## The SPARQL side with beskgraph's indexes (search index, aggregates, sort keys)", "",
-           "Each request's queries (those the GraphQL layer sends) run raw one after another, and "
-           "again with the index calls it makes instead of SPARQL (bench/indexed.py). The derived "
-           "data was made in "
-           + ", ".join(f"{s['derived_s']:.1f} s at {s['size']:,}" for s in measured)
-           + " (aggregates graph written, search index filled).", "",
-           "| documents | request | queries (replaced) | raw p50 ms | indexed p50 ms | indexed p95 ms "
-           "| target |",
-           "|---|---|---|---|---|---|---|"]
+    out = [
+        "",
+        "## The SPARQL side with beskgraph's indexes (search index, aggregates, sort keys)",
+        "",
+        "Each request's queries (those the GraphQL layer sends) run raw one after another, and "
+        "again with the index calls it makes instead of SPARQL (bench/indexed.py). The derived "
+        "data was made in "
+        + ", ".join(f"{s['derived_s']:.1f} s at {s['size']:,}" for s in measured)
+        + " (aggregates graph written, search index filled).",
+        "",
+        "| documents | request | queries (replaced) | raw p50 ms | indexed p50 ms | indexed p95 ms "
+        "| target |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for s in measured:
         for row in s["indexed"]:
             if "error" in row:
-                out.append(f"| {s['size']:,} | {row['request']} | {row['queries']} | the store failed: "
-                           f"{row['error'][:120]} | | | |")
+                out.append(
+                    f"| {s['size']:,} | {row['request']} | {row['queries']} | the store failed: "
+                    f"{row['error'][:120]} | | | |"
+                )
                 continue
             p50, limit = row["indexed_ms"]["p50"], target_ms(s["size"])
             verdict = "met" if p50 < limit else f"**missed** ({p50 / limit:.1f}×)"
-            out.append(f"| {s['size']:,} | {row['request']} | {row['queries']} ({row['replaced']}) | "
-                       f"{row['raw_ms']['p50']:.1f} | {p50:.1f} | {row['indexed_ms']['p95']:.1f} | "
-                       f"< {limit:g} ms: {verdict} |")
+            out.append(
+                f"| {s['size']:,} | {row['request']} | {row['queries']} ({row['replaced']}) | "
+                f"{row['raw_ms']['p50']:.1f} | {p50:.1f} | {row['indexed_ms']['p95']:.1f} | "
+                f"< {limit:g} ms: {verdict} |"
+            )
     return out

@@ -35,8 +35,10 @@ from beskgraph.text import SourceText
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "corpus"
 PROSE = "Indsatsen er målrettet ledige, der af forskellige grunde ikke har en realistisk plan for job.\n"
-DATED = ("Den 9. april 2018 fik 120 borgere i Køge Kommune et tilbud, svarende til 42 % af de ledige, "
-         "jf. LBK nr. 1342 af 20. november 2016 § 16a\n")
+DATED = (
+    "Den 9. april 2018 fik 120 borgere i Køge Kommune et tilbud, svarende til 42 % af de ledige, "
+    "jf. LBK nr. 1342 af 20. november 2016 § 16a\n"
+)
 ONE_DATE = "9. april 2018\n"  # a table of dates, one a line
 CLOSINGS = "Med venlig hilsen\nAnne Hansen\nKontorchef\n\nKære Odense Kommune\n"  # letter after letter
 
@@ -48,8 +50,10 @@ def timed(function: Callable[[], Any]) -> tuple[float, Any]:
 
 
 def redone(result: BuildResult) -> dict[str, int]:
-    return {"parsed": sum(d.parsed for d in result.documents),
-            "validated": sum(d.validated for d in result.documents)}
+    return {
+        "parsed": sum(d.parsed for d in result.documents),
+        "validated": sum(d.validated for d in result.documents),
+    }
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -65,8 +69,12 @@ def incremental(size: int, work: Path) -> dict[str, Any]:
     scratch, _ = timed(lambda: build([corpus]))
     first, _ = timed(lambda: build([corpus], cache=cache))
     unchanged, result = timed(lambda: build([corpus], cache=cache))
-    out: dict[str, Any] = {"documents": size, "scratch_s": scratch, "first_with_cache_s": first,
-                           "unchanged": {"s": unchanged, **redone(result)}}
+    out: dict[str, Any] = {
+        "documents": size,
+        "scratch_s": scratch,
+        "first_with_cache_s": first,
+        "unchanged": {"s": unchanged, **redone(result)},
+    }
     cards = sorted(corpus.glob("*_card.txt"))
     edit(cards[0], "\nGode råd\n\n", "\nGode råd\n\nHold fast i det, der virker.\n")
     took, result = timed(lambda: build([corpus], cache=cache))
@@ -97,12 +105,18 @@ def store_sync(size: int, work: Path) -> dict[str, Any]:
     fresh = EmbeddedStore(str(work / "fresh"))
     reload, _ = timed(lambda: fill_store(fresh, sources=[corpus], cache=cache))
     fresh.close()
-    return {"documents": size, "first_load_s": load, "sync_after_one_change_s": sync,
-            "fresh_load_s": reload, "sync": message.rsplit("; ", 1)[-1]}
+    return {
+        "documents": size,
+        "first_load_s": load,
+        "sync_after_one_change_s": sync,
+        "fresh_load_s": reload,
+        "sync": message.rsplit("; ", 1)[-1],
+    }
 
 
-def growth(name: str, parse: Callable[[SourceText], object], base: str, filler: str,
-           sizes_mb: list[float]) -> dict[str, Any]:
+def growth(
+    name: str, parse: Callable[[SourceText], object], base: str, filler: str, sizes_mb: list[float]
+) -> dict[str, Any]:
     seconds = []
     for mb in sizes_mb:
         text = base + filler * int(mb * 2**20 / len(filler.encode()))
@@ -123,33 +137,52 @@ def parsers(largest_mb: float) -> list[dict[str, Any]]:
         growth("letters, plain prose", parse_correspondence, letters, PROSE, [s / 4 for s in sizes]),
         growth("letters, dated prose", parse_correspondence, letters, DATED, [s / 4 for s in sizes]),
         growth("letters, one date a line", parse_correspondence, letters, ONE_DATE, [s / 4 for s in sizes]),
-        growth("letters, closings and greetings", parse_correspondence, letters, CLOSINGS,
-               [s / 16 for s in sizes]),
+        growth(
+            "letters, closings and greetings",
+            parse_correspondence,
+            letters,
+            CLOSINGS,
+            [s / 16 for s in sizes],
+        ),
     ]
 
 
 def markdown(report: dict[str, Any]) -> str:
     inc, sync, box = report["incremental"], report["store"], report["machine"]
     lines = [
-        "# Ingestion benchmark", "",
+        "# Ingestion benchmark",
+        "",
         f"Generated corpus of {inc['documents']} documents (`python -m bench.ingest`); "
-        f"{box['cores']} cores, {box['cpu']}, Python {box['python']}.", "",
-        "| build | seconds | parsed | validated | vs. from scratch |", "|---|---:|---:|---:|---:|",
+        f"{box['cores']} cores, {box['cpu']}, Python {box['python']}.",
+        "",
+        "| build | seconds | parsed | validated | vs. from scratch |",
+        "|---|---:|---:|---:|---:|",
         f"| from scratch, no cache | {inc['scratch_s']:.1f} | {inc['documents']} | {inc['documents']} "
         "| 1.00 |",
     ]
-    for key, label in (("unchanged", "nothing changed"), ("one_text_changed", "one card's text changed"),
-                       ("one_answer_changed", "one answer changed (shared criteria)")):
+    for key, label in (
+        ("unchanged", "nothing changed"),
+        ("one_text_changed", "one card's text changed"),
+        ("one_answer_changed", "one answer changed (shared criteria)"),
+    ):
         row = inc[key]
-        lines.append(f"| {label} | {row['s']:.1f} | {row['parsed']} | {row['validated']} | "
-                     f"{row['s'] / inc['scratch_s']:.2f} |")
-    lines += ["", f"Same bytes as a build from scratch: {inc['same_bytes_as_scratch']}.", "",
-              "| on-disk store | seconds |", "|---|---:|",
-              f"| first fill ({sync['documents']} documents) | {sync['first_load_s']:.1f} |",
-              f"| `serve --rebuild` after one change ({sync['sync']}) "
-              f"| {sync['sync_after_one_change_s']:.1f} |",
-              f"| fresh load of the same build | {sync['fresh_load_s']:.1f} |", "",
-              "| parser | MB | seconds | growth exponent (1 = linear) |", "|---|---|---|---:|"]
+        lines.append(
+            f"| {label} | {row['s']:.1f} | {row['parsed']} | {row['validated']} | "
+            f"{row['s'] / inc['scratch_s']:.2f} |"
+        )
+    lines += [
+        "",
+        f"Same bytes as a build from scratch: {inc['same_bytes_as_scratch']}.",
+        "",
+        "| on-disk store | seconds |",
+        "|---|---:|",
+        f"| first fill ({sync['documents']} documents) | {sync['first_load_s']:.1f} |",
+        f"| `serve --rebuild` after one change ({sync['sync']}) | {sync['sync_after_one_change_s']:.1f} |",
+        f"| fresh load of the same build | {sync['fresh_load_s']:.1f} |",
+        "",
+        "| parser | MB | seconds | growth exponent (1 = linear) |",
+        "|---|---|---|---:|",
+    ]
     for row in report["parsers"]:
         sizes = ", ".join(f"{mb:g}" for mb in row["mb"])
         seconds = ", ".join(f"{s:.2f}" for s in row["s"])
@@ -165,8 +198,12 @@ def main(argv: list[str] | None = None) -> None:
     options = args.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="beskgraph-ingest-"))
     try:
-        report = {"machine": machine(), "incremental": incremental(options.size, work),
-                  "store": store_sync(options.size, work), "parsers": parsers(options.largest_mb)}
+        report = {
+            "machine": machine(),
+            "incremental": incremental(options.size, work),
+            "store": store_sync(options.size, work),
+            "parsers": parsers(options.largest_mb),
+        }
     finally:
         shutil.rmtree(work, ignore_errors=True)
     text = markdown(report)

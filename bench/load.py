@@ -50,8 +50,14 @@ class Server:
 
 
 @contextlib.contextmanager
-def running_server(graph: Path, startup_timeout: float = 1800, *, source: Path = ROOT,
-                   env: dict[str, str] | None = None, workers: int | None = None) -> Iterator[Server]:
+def running_server(
+    graph: Path,
+    startup_timeout: float = 1800,
+    *,
+    source: Path = ROOT,
+    env: dict[str, str] | None = None,
+    workers: int | None = None,
+) -> Iterator[Server]:
     """``server.py --graph graph`` on a free loopback port, until the block ends.
 
     ``source`` is the checkout whose ``server.py`` and ``src/`` run (this one by default;
@@ -59,15 +65,23 @@ def running_server(graph: Path, startup_timeout: float = 1800, *, source: Path =
     ``--workers`` (default: the server's own).
     """
     port = _free_port()
-    command = [sys.executable, str(source / "server.py"), "--graph", str(graph), "--host", "127.0.0.1",
-               "--port", str(port), *(["--workers", str(workers)] if workers else [])]
+    command = [
+        sys.executable,
+        str(source / "server.py"),
+        "--graph",
+        str(graph),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        *(["--workers", str(workers)] if workers else []),
+    ]
     variables = {**os.environ, "BESKGRAPH_STORE": "memory", **(env or {})}
     if source != ROOT:
         variables["PYTHONPATH"] = str(source / "src")
     # stderr to a file, not a pipe: a server that logs a lot must never block on it
     with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(command, cwd=source, stdout=subprocess.DEVNULL, stderr=log,
-                                   env=variables)
+        process = subprocess.Popen(command, cwd=source, stdout=subprocess.DEVNULL, stderr=log, env=variables)
         server = Server(f"http://127.0.0.1:{port}", process, log)
         try:
             deadline = time.monotonic() + startup_timeout
@@ -125,16 +139,20 @@ async def send(client: httpx.AsyncClient, call: Call) -> tuple[int, bytes, str |
                 if len(kept) < KEEP:
                     kept += chunk
         except httpx.HTTPError as exc:
-            return (response.status_code, bytes(kept),
-                    f"{type(exc).__name__} after {response.num_bytes_downloaded} bytes of the body")
+            return (
+                response.status_code,
+                bytes(kept),
+                f"{type(exc).__name__} after {response.num_bytes_downloaded} bytes of the body",
+            )
     size = response.num_bytes_downloaded  # as sent, before decoding
     announced = response.headers.get("content-length")
     problem = f"{size} bytes of {announced}" if announced and int(announced) != size else None
     return response.status_code, bytes(kept), problem
 
 
-async def client_loop(client: httpx.AsyncClient, calls: list[Call], offset: int, stop: float,
-                      tally: Tally) -> None:
+async def client_loop(
+    client: httpx.AsyncClient, calls: list[Call], offset: int, stop: float, tally: Tally
+) -> None:
     """One client sending ``calls`` in turn (from ``offset``) until ``stop``; each answer checked."""
     index = offset
     while time.monotonic() < stop:
@@ -163,9 +181,15 @@ async def _load(url: str, mix: list[Request], clients: int, seconds: float) -> d
         await asyncio.gather(*(client_loop(client, calls, i, stop, tally) for i in range(clients)))
         elapsed = time.monotonic() - started
     latencies, errors = tally.latencies.get("graphql", []), tally.errors.get("graphql", [])
-    return {"clients": clients, "seconds": elapsed, "requests": len(latencies),
-            "requests_per_s": len(latencies) / elapsed, "latency_ms": summary(latencies),
-            "errors": len(errors), "first_errors": errors[:3]}
+    return {
+        "clients": clients,
+        "seconds": elapsed,
+        "requests": len(latencies),
+        "requests_per_s": len(latencies) / elapsed,
+        "latency_ms": summary(latencies),
+        "errors": len(errors),
+        "first_errors": errors[:3],
+    }
 
 
 def measure_load(graph: Path, mix: list[Request], clients: int, seconds: float) -> dict[str, Any]:

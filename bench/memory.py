@@ -101,8 +101,14 @@ class Sampler:
         self._started = time.monotonic()
 
     def _sample(self) -> None:
-        self.samples.append(Sample(time.monotonic() - self._started, self._memory(self.pid),
-                                   children(self.pid), open_files(self.pid)))
+        self.samples.append(
+            Sample(
+                time.monotonic() - self._started,
+                self._memory(self.pid),
+                children(self.pid),
+                open_files(self.pid),
+            )
+        )
 
     async def _run(self) -> None:
         while True:

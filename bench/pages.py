@@ -36,12 +36,22 @@ from beskgraph.store import EmbeddedStore
 TARGET_MS = 100.0
 MIDDELFART = "/intervention/410-skaerpet-fokus-paa-langtidsledighed-ved-24-ugers-ledighed"
 PAGES = [
-    "/", "/search?q=Middelfart", "/municipality/410", MIDDELFART, MIDDELFART + "/test/evidence",
-    MIDDELFART + "/test/evidence/answer/096ff85d5495", "/criterion/evidence/096ff85d5495", "/compare",
+    "/",
+    "/search?q=Middelfart",
+    "/municipality/410",
+    MIDDELFART,
+    MIDDELFART + "/test/evidence",
+    MIDDELFART + "/test/evidence/answer/096ff85d5495",
+    "/criterion/evidence/096ff85d5495",
+    "/compare",
     "/timeline",
     "/letter/2018-07-09-rudersdal-til-beskaeftigelsesministeriet",
-    "/source/000-2ad044e4a048410a?char=2294,2450", "/source/003-aec37f0f2b66ca76",
-    "/target-group/6-1-dagpengemodtagere", "/person/230/birgitte-n-lundgren", "/ontology", "/shapes",
+    "/source/000-2ad044e4a048410a?char=2294,2450",
+    "/source/003-aec37f0f2b66ca76",
+    "/target-group/6-1-dagpengemodtagere",
+    "/person/230/birgitte-n-lundgren",
+    "/ontology",
+    "/shapes",
     "/sparql",
 ]
 
@@ -103,13 +113,20 @@ def big_municipality(size: int, repeat: int) -> None:
     print(f"{'page':<28} {'bytes':>10} {'p50':>8} {'p95':>8}")
     figures = {}
     for name, page_rows in (("whole (before)", 10**9), (f"paginated ({rows} rows)", rows)):
-        timed = Timed(create_app(store, extra_routes=graphql_routes(), settings=Settings.from_env(
-            page_rows=page_rows, page_timeout=120.0, response_cache_bytes=0)))
+        timed = Timed(
+            create_app(
+                store,
+                extra_routes=graphql_routes(),
+                settings=Settings.from_env(page_rows=page_rows, page_timeout=120.0, response_cache_bytes=0),
+            )
+        )
         base, stop = serve(timed)
         try:
             with httpx.Client(base_url=base, timeout=120) as client:
-                sizes = [len(client.get(path, headers={"accept": "text/html"}).raise_for_status().content)
-                         for _ in range(repeat + 1)]
+                sizes = [
+                    len(client.get(path, headers={"accept": "text/html"}).raise_for_status().content)
+                    for _ in range(repeat + 1)
+                ]
         finally:
             stop()
         page = summary(timed.seconds[path][1:])
@@ -122,13 +139,19 @@ def big_municipality(size: int, repeat: int) -> None:
 def main(argv: list[str] | None = None) -> None:
     options = argparse.ArgumentParser(description=__doc__)
     options.add_argument("--repeat", type=int, default=30, help="requests per page (after one warm-up)")
-    options.add_argument("--big", type=int, default=0, metavar="N",
-                         help="also measure the most-linked municipality of an N-document generated corpus")
+    options.add_argument(
+        "--big",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also measure the most-linked municipality of an N-document generated corpus",
+    )
     args = options.parse_args(argv)
     repeat = args.repeat
     store = built_store([SEEDS_DIR])
-    timed = Timed(create_app(store, extra_routes=graphql_routes(),
-                             settings=Settings.from_env(response_cache_bytes=0)))  # render every time
+    timed = Timed(
+        create_app(store, extra_routes=graphql_routes(), settings=Settings.from_env(response_cache_bytes=0))
+    )  # render every time
     base, stop = serve(timed)
     html = {"accept": "text/html"}
     turtle = {"accept": "text/turtle"}
@@ -153,8 +176,10 @@ def main(argv: list[str] | None = None) -> None:
         ratio = f"{page['p50'] / summary(ttl)['p50']:8.1f}" if ttl else f"{'-':>8}"
         met = page["p95"] < TARGET_MS
         missed += not met
-        print(f"{path[:72]:<72} {page['p50']:7.1f} {page['p95']:7.1f} {page['p50'] / health:8.0f} {ratio}  "
-              f"{'met' if met else 'MISSED'} (<{TARGET_MS:.0f} ms at p95)")
+        print(
+            f"{path[:72]:<72} {page['p50']:7.1f} {page['p95']:7.1f} {page['p50'] / health:8.0f} {ratio}  "
+            f"{'met' if met else 'MISSED'} (<{TARGET_MS:.0f} ms at p95)"
+        )
     print(f"{len(PAGES) - missed} of {len(PAGES)} pages within target")
     if args.big:
         big_municipality(args.big, max(3, repeat // 3))

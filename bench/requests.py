@@ -60,20 +60,38 @@ def _first(store: Store, query: str) -> str:
 def typical_requests(store: Store) -> list[Request]:
     """The six requests, their variables chosen deterministically from ``store``."""
     intervention = _first(store, f"SELECT ?x WHERE {{ ?x a <{BG}Intervention> }} ORDER BY ?x LIMIT 1")
-    group = _first(store, f"""SELECT ?x WHERE {{ ?i <{BG}targetGroup> ?x . ?x a <{BG}TargetGroup> }}
-        GROUP BY ?x ORDER BY DESC(COUNT(?i)) ?x LIMIT 1""")
-    criterion = _first(store, f"""SELECT ?x WHERE {{ ?a <{BG}criterion> ?x }}
-        GROUP BY ?x ORDER BY DESC(COUNT(?a)) ?x LIMIT 1""")
-    code = _first(store, f"""SELECT ?x WHERE {{ ?l a <{BG}Letter> ; <{BG}municipality>/<{BG}kommunekode> ?x }}
-        GROUP BY ?x ORDER BY DESC(COUNT(?l)) ?x LIMIT 1""")
+    group = _first(
+        store,
+        f"""SELECT ?x WHERE {{ ?i <{BG}targetGroup> ?x . ?x a <{BG}TargetGroup> }}
+        GROUP BY ?x ORDER BY DESC(COUNT(?i)) ?x LIMIT 1""",
+    )
+    criterion = _first(
+        store,
+        f"""SELECT ?x WHERE {{ ?a <{BG}criterion> ?x }}
+        GROUP BY ?x ORDER BY DESC(COUNT(?a)) ?x LIMIT 1""",
+    )
+    code = _first(
+        store,
+        f"""SELECT ?x WHERE {{ ?l a <{BG}Letter> ; <{BG}municipality>/<{BG}kommunekode> ?x }}
+        GROUP BY ?x ORDER BY DESC(COUNT(?l)) ?x LIMIT 1""",
+    )
     return [
         Request("municipalities with intervention counts", MUNICIPALITIES, {}),
-        Request("one intervention, all answers and criteria", INTERVENTION,
-                {"id": encode_id("Intervention", intervention)}),
-        Request("by target group and min score, by score, first 20", FILTERED,
-                {"group": encode_id("TargetGroup", group)}),
-        Request("a criterion with every municipality's answer", CRITERION,
-                {"id": encode_id("Criterion", criterion)}),
+        Request(
+            "one intervention, all answers and criteria",
+            INTERVENTION,
+            {"id": encode_id("Intervention", intervention)},
+        ),
+        Request(
+            "by target group and min score, by score, first 20",
+            FILTERED,
+            {"group": encode_id("TargetGroup", group)},
+        ),
+        Request(
+            "a criterion with every municipality's answer",
+            CRITERION,
+            {"id": encode_id("Criterion", criterion)},
+        ),
         Request("letters of one municipality with commitments", LETTERS, {"code": code}),
         Request("text search", SEARCH, {"text": "ledighed"}),
     ]

@@ -57,33 +57,54 @@ def _says(kind: str, phrase: str) -> Callable[[NodeDocument], bool]:
 JUDGED = (
     Judged("samtaler", relevant=r"\bsamtale(?:n|r|rne|rnes|ns)?\b"),
     Judged("langtidsledige", relevant=r"\blangtidsledig(?:e|hed|heden)?\b"),
-    Judged("kontaktperson borger",
-           relevant=r"(?=.*\bkontaktperson(?:en|er|erne)?\b)(?=.*\bborger(?:e|en|ne)?\b)"),
+    Judged(
+        "kontaktperson borger", relevant=r"(?=.*\bkontaktperson(?:en|er|erne)?\b)(?=.*\bborger(?:e|en|ne)?\b)"
+    ),
     Judged("Middelfart", first=_labelled("Municipality", "Middelfart")),
     Judged("Tårnby", first=_labelled("Municipality", "Tårnby")),
     Judged("målrettet forberedelsestid", first=_says("Criterion", "målrettet forberedelsestid")),
-    Judged("gennemgående primær kontaktperson",
-           first=_says("Criterion", "gennemgående primær kontaktperson")),
+    Judged(
+        "gennemgående primær kontaktperson", first=_says("Criterion", "gennemgående primær kontaktperson")
+    ),
 )
-LATENCY_QUERIES = [j.query for j in JUDGED] + ["ledighed", "virksomhedspraktik", "jobcenter", "kommune",
-                                               "sygedagpenge", "6.1", "rettidighed samtaler aktivering"]
+LATENCY_QUERIES = [j.query for j in JUDGED] + [
+    "ledighed",
+    "virksomhedspraktik",
+    "jobcenter",
+    "kommune",
+    "sygedagpenge",
+    "6.1",
+    "rettidighed samtaler aktivering",
+]
 
 
-def quality(judged: Judged, documents: dict[str, NodeDocument], ranked: list[str],
-            total: int) -> dict[str, Any]:
+def quality(
+    judged: Judged, documents: dict[str, NodeDocument], ranked: list[str], total: int
+) -> dict[str, Any]:
     """Precision of the first 10 and recall (relevance queries) or the rank of the right node."""
     if judged.first is not None:
         wanted = sorted(iri for iri, d in documents.items() if judged.first(d))
         rank = next((i + 1 for i, iri in enumerate(ranked) if iri in wanted), None)
-        return {"query": judged.query, "expected": wanted[:1], "rank": rank,
-                "reciprocal_rank": 1 / rank if rank else 0.0}
+        return {
+            "query": judged.query,
+            "expected": wanted[:1],
+            "rank": rank,
+            "reciprocal_rank": 1 / rank if rank else 0.0,
+        }
     pattern = re.compile(judged.relevant or "", re.IGNORECASE | re.DOTALL)
-    relevant = {iri for iri, d in documents.items()
-                if pattern.search("\n".join(t for ts in d.texts.values() for t in ts))}
+    relevant = {
+        iri
+        for iri, d in documents.items()
+        if pattern.search("\n".join(t for ts in d.texts.values() for t in ts))
+    }
     top = ranked[:10]
-    return {"query": judged.query, "relevant": len(relevant), "matched": total,
-            "precision_at_10": sum(i in relevant for i in top) / max(1, min(10, len(relevant))),
-            "recall": len(relevant & set(ranked)) / max(1, len(relevant))}
+    return {
+        "query": judged.query,
+        "relevant": len(relevant),
+        "matched": total,
+        "precision_at_10": sum(i in relevant for i in top) / max(1, min(10, len(relevant))),
+        "recall": len(relevant & set(ranked)) / max(1, len(relevant)),
+    }
 
 
 def _timed(function: Callable[[], Any]) -> tuple[float, Any]:
@@ -158,16 +179,24 @@ def measure_index(store: EmbeddedStore, nquads_graph: str, repeat: int) -> dict[
     assert changed is not None
     unchanged = [_timed(index.refresh)[0] for _ in range(repeat)]
     searches = [_timed(lambda: index.search("ledighed", first=TOP))[0] for _ in range(repeat)]
-    return {"documents": index.engine.size(), "first_fill_s": first.seconds,
-            "one_graph_refresh_s": changed.seconds, "one_graph_nodes": changed.nodes,
-            "no_change_refresh_ms": summary(unchanged), "search_ledighed_ms": summary(searches)}
+    return {
+        "documents": index.engine.size(),
+        "first_fill_s": first.seconds,
+        "one_graph_refresh_s": changed.seconds,
+        "one_graph_nodes": changed.nodes,
+        "no_change_refresh_ms": summary(unchanged),
+        "search_ledighed_ms": summary(searches),
+    }
 
 
 def _edited(store: EmbeddedStore, graph: str) -> bytes:
     """The graph's N-Triples with a word changed and a new digest, as a rebuild would write it."""
     tail = f" <{graph}> .".encode()
-    lines = [line[: -len(tail)] + b" ." for line in b"".join(store.dump("nquads")).split(b"\n")
-             if line.endswith(tail)]
+    lines = [
+        line[: -len(tail)] + b" ."
+        for line in b"".join(store.dump("nquads")).split(b"\n")
+        if line.endswith(tail)
+    ]
     edited = b"\n".join(lines).replace(b"samtale", b"samtalerunde") + b"\n"
     return re.sub(rb'(graphDigest> ")[0-9a-f]+', rb"\1edited", edited)
 
@@ -181,45 +210,67 @@ def run(sizes: list[int], repeat: int, work: Path) -> dict[str, Any]:
         with tempfile.TemporaryDirectory(prefix="beskgraph-search-") as scratch:
             engines = measure_engines(documents, repeat, Path(scratch))
         card = next(g for g in sorted(store.graphs()) if "/graph/0" in g)
-        report["sizes"].append({"size": size, "quads": store.count(), "documents": len(documents),
-                                "read_documents_s": read_s, "engines": engines,
-                                "index": measure_index(store, card, repeat)})
+        report["sizes"].append(
+            {
+                "size": size,
+                "quads": store.count(),
+                "documents": len(documents),
+                "read_documents_s": read_s,
+                "engines": engines,
+                "index": measure_index(store, card, repeat),
+            }
+        )
         store.close()
     return report
 
 
 def markdown(report: dict[str, Any]) -> str:
     m = report["machine"]
-    out = ["# Full-text search: tantivy against SQLite FTS5", "",
-           f"{m['cores']} cores ({m['cpu']}), Python {m['python']}. Written by `python -m bench.search`.",
-           ""]
+    out = [
+        "# Full-text search: tantivy against SQLite FTS5",
+        "",
+        f"{m['cores']} cores ({m['cpu']}), Python {m['python']}. Written by `python -m bench.search`.",
+        "",
+    ]
     for s in report["sizes"]:
         name = f"{s['size']:,} generated documents" if s["size"] else "the seeds"
-        out += [f"## {name}: {s['quads']:,} quads, {s['documents']:,} node documents "
-                f"(read from the store in {s['read_documents_s']:.2f} s)", "",
-                "| engine | index build s | size KiB | query p50 ms | p99 ms |", "|---|---|---|---|---|"]
+        out += [
+            f"## {name}: {s['quads']:,} quads, {s['documents']:,} node documents "
+            f"(read from the store in {s['read_documents_s']:.2f} s)",
+            "",
+            "| engine | index build s | size KiB | query p50 ms | p99 ms |",
+            "|---|---|---|---|---|",
+        ]
         for engine, e in s["engines"].items():
-            out.append(f"| {engine} | {e['build_s']:.2f} | {e['size_bytes'] / 1024:,.0f} | "
-                       f"{e['query_ms']['p50']:.2f} | {e['query_ms']['p99']:.2f} |")
+            out.append(
+                f"| {engine} | {e['build_s']:.2f} | {e['size_bytes'] / 1024:,.0f} | "
+                f"{e['query_ms']['p50']:.2f} | {e['query_ms']['p99']:.2f} |"
+            )
         out += ["", "| query | " + " | ".join(s["engines"]) + " |", "|---|" + "---|" * len(s["engines"])]
         for index, judged in enumerate(next(iter(s["engines"].values()))["quality"]):
             cells = [_quality(e["quality"][index]) for e in s["engines"].values()]
             out.append(f"| {judged['query']} | " + " | ".join(cells) + " |")
         i = s["index"]
-        out += ["", f"SearchIndex on the store: {i['documents']:,} documents; "
-                f"first fill {i['first_fill_s']:.2f} s; "
-                f"after one card's graph is replaced, {i['one_graph_nodes']} nodes read again in "
-                f"{i['one_graph_refresh_s'] * 1000:.0f} ms; a refresh with no change "
-                f"{i['no_change_refresh_ms']['p50']:.3f} ms; `search('ledighed', first=20)` p50 "
-                f"{i['search_ledighed_ms']['p50']:.2f} ms, p99 {i['search_ledighed_ms']['p99']:.2f} ms.", ""]
+        out += [
+            "",
+            f"SearchIndex on the store: {i['documents']:,} documents; "
+            f"first fill {i['first_fill_s']:.2f} s; "
+            f"after one card's graph is replaced, {i['one_graph_nodes']} nodes read again in "
+            f"{i['one_graph_refresh_s'] * 1000:.0f} ms; a refresh with no change "
+            f"{i['no_change_refresh_ms']['p50']:.3f} ms; `search('ledighed', first=20)` p50 "
+            f"{i['search_ledighed_ms']['p50']:.2f} ms, p99 {i['search_ledighed_ms']['p99']:.2f} ms.",
+            "",
+        ]
     return "\n".join(out)
 
 
 def _quality(q: dict[str, Any]) -> str:
     if "rank" in q:
         return f"right node at rank {q['rank']}" if q["rank"] else "right node not found"
-    return (f"P@10 {q['precision_at_10']:.2f}, recall {q['recall']:.2f} "
-            f"({q['relevant']} relevant, {q['matched']} matched)")
+    return (
+        f"P@10 {q['precision_at_10']:.2f}, recall {q['recall']:.2f} "
+        f"({q['relevant']} relevant, {q['matched']} matched)"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

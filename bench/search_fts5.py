@@ -27,11 +27,13 @@ NAMES = [field.name for field in FIELDS]
 
 
 # Snowball's Danish stop words (the list tantivy's stop-word filter has).
-STOP_WORDS = frozenset("""
+STOP_WORDS = frozenset(
+    """
 og i jeg det at en den til er som på de med han af for ikke der var mig sig men et har om vi min havde ham
 hun nu over da fra du ud sin dem os op man hans hvor eller hvad skal selv her alle vil blev kunne ind når være
 dog noget ville jo deres efter ned skulle denne end dette mit også under have dig anden hende mine alt meget
-sit sine vor mod disse hvis din nogle hos blive mange ad bliver hendes været thi jer sådan""".split())
+sit sine vor mod disse hvis din nogle hos blive mange ad bliver hendes været thi jer sådan""".split()
+)
 
 
 class Fts5Engine:
@@ -57,11 +59,20 @@ class Fts5Engine:
                 texts = ["\n".join(document.texts.get(n, ())) for n in NAMES]
                 cursor = self.db.execute(
                     f"INSERT INTO docs (iri, types, label, {', '.join(NAMES)}) VALUES (?, ?, ?, ?, ?, ?)",
-                    (document.iri, " ".join(document.types), document.label, *texts))
-                self.db.execute(f"INSERT INTO stems (rowid, {', '.join(NAMES)}) VALUES (?, ?, ?, ?)",
-                                (cursor.lastrowid, *(" ".join(self.stems(t)) for t in texts)))
-                self.db.executemany("INSERT INTO names VALUES (?, ?)", [
-                    (whole(v), cursor.lastrowid) for n in ("name", "alt") for v in document.texts.get(n, ())])
+                    (document.iri, " ".join(document.types), document.label, *texts),
+                )
+                self.db.execute(
+                    f"INSERT INTO stems (rowid, {', '.join(NAMES)}) VALUES (?, ?, ?, ?)",
+                    (cursor.lastrowid, *(" ".join(self.stems(t)) for t in texts)),
+                )
+                self.db.executemany(
+                    "INSERT INTO names VALUES (?, ?)",
+                    [
+                        (whole(v), cursor.lastrowid)
+                        for n in ("name", "alt")
+                        for v in document.texts.get(n, ())
+                    ],
+                )
 
     def words(self, text: str) -> list[str]:
         tokens = WORD.findall(text.lower())
@@ -86,9 +97,13 @@ class Fts5Engine:
             f"SELECT -bm25(stems, {weights}) + 1000 * (docs.rowid IN (SELECT doc FROM names WHERE name = ?)) "
             f"AS score, docs.iri, {', '.join('docs.' + n for n in NAMES)} "
             f"FROM stems JOIN docs ON docs.rowid = stems.rowid WHERE stems MATCH ? "
-            f"ORDER BY score DESC, docs.iri LIMIT ?", (whole(text), match, limit)).fetchall()
-        hits = [(score, iri, self._snippet(dict(zip(NAMES, texts, strict=True)), set(words)))
-                for score, iri, *texts in rows]
+            f"ORDER BY score DESC, docs.iri LIMIT ?",
+            (whole(text), match, limit),
+        ).fetchall()
+        hits = [
+            (score, iri, self._snippet(dict(zip(NAMES, texts, strict=True)), set(words)))
+            for score, iri, *texts in rows
+        ]
         return total, hits, every
 
     def _snippet(self, texts: dict[str, str], words: set[str]) -> Snippet:
@@ -98,8 +113,9 @@ class Fts5Engine:
             if found:
                 start = max(0, found[0].start() - SNIPPET_CHARS // 4)
                 window = text[start : start + SNIPPET_CHARS]
-                marks = tuple((m.start() - start, m.end() - start) for m in found
-                              if m.end() - start <= len(window))
+                marks = tuple(
+                    (m.start() - start, m.end() - start) for m in found if m.end() - start <= len(window)
+                )
                 return Snippet(window, marks)
         return Snippet("", ())
 

@@ -52,8 +52,10 @@ def measure_build(size: int, work: Path) -> tuple[dict[str, Any], bytes]:
     wall = time.perf_counter() - started
     if result.failed:
         raise SystemExit(f"{len(result.failed)} generated documents failed: {result.failed[0].error}")
-    stages = {stage: sum(d.seconds.get(stage, 0.0) for d in result.documents)
-              for stage in ("parse", "map", "validate", "serialise")}
+    stages = {
+        stage: sum(d.seconds.get(stage, 0.0) for d in result.documents)
+        for stage in ("parse", "map", "validate", "serialise")
+    }
     started = time.perf_counter()
     nquads = result.serialise("nquads")
     joined = time.perf_counter() - started
@@ -113,8 +115,15 @@ def measure_queries(store: EmbeddedStore, repeat: int) -> list[dict[str, Any]]:
         while _more(sparql, repeat):
             sparql.append(sum(_timed(lambda q=q: store.select(q)) for q in sparql_run))
         g, s = summary(graphql), summary(sparql)
-        out.append({"request": request.name, "graphql_ms": g, "sparql_ms": s,
-                    "sparql_queries": len(sparql_run), "ratio_p50": g["p50"] / s["p50"]})
+        out.append(
+            {
+                "request": request.name,
+                "graphql_ms": g,
+                "sparql_ms": s,
+                "sparql_queries": len(sparql_run),
+                "ratio_p50": g["p50"] / s["p50"],
+            }
+        )
     return out
 
 

@@ -18,8 +18,12 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 def summary(seconds: Sequence[float]) -> dict[str, float]:
     """p50, p95, p99 in milliseconds, and the number of samples."""
-    return {"p50": percentile(seconds, 50) * 1000, "p95": percentile(seconds, 95) * 1000,
-            "p99": percentile(seconds, 99) * 1000, "n": len(seconds)}
+    return {
+        "p50": percentile(seconds, 50) * 1000,
+        "p95": percentile(seconds, 95) * 1000,
+        "p99": percentile(seconds, 99) * 1000,
+        "n": len(seconds),
+    }
 
 
 def growth_exponent(sizes: Sequence[float], values: Sequence[float]) -> float:

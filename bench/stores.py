@@ -57,8 +57,9 @@ def _timed(function: Callable[[], object]) -> float:
 
 
 def _graphql(store: Store, request: Request) -> None:
-    result = asyncio.run(schema.execute(request.query, variable_values=request.variables,
-                                        context_value=Context(Loader(store))))
+    result = asyncio.run(
+        schema.execute(request.query, variable_values=request.variables, context_value=Context(Loader(store)))
+    )
     if result.errors:
         raise StoreError(str(result.errors[0]))
 
@@ -71,11 +72,14 @@ def _p50(function: Callable[[], object], repeat: int) -> dict[str, Any]:
     return summary([_timed(function) for _ in range(repeat)])
 
 
-def measure(store: Store, nquads: bytes, requests: list[Request], recorded: dict[str, list[str]],
-            repeat: int) -> dict[str, Any]:
+def measure(
+    store: Store, nquads: bytes, requests: list[Request], recorded: dict[str, list[str]], repeat: int
+) -> dict[str, Any]:
     """Every figure of one store, loaded here with ``nquads``."""
-    out: dict[str, Any] = {"store": store.description,
-                           "load_s": _timed(lambda: store.load_dataset(nquads, NQUADS))}
+    out: dict[str, Any] = {
+        "store": store.description,
+        "load_s": _timed(lambda: store.load_dataset(nquads, NQUADS)),
+    }
     out["quads"] = store.count()
     out["derived_s"] = _timed(lambda: (materialise(store), search_index(store).refresh()))
     out["graphql_ms"] = {r.name: _p50(lambda r=r: _graphql(store, r), repeat) for r in requests}
@@ -91,8 +95,9 @@ def measure(store: Store, nquads: bytes, requests: list[Request], recorded: dict
 def remote(name: str, work: Path) -> Iterator[Store]:
     """The remote store to measure: a Virtuoso of its own, or the server at a URL, emptied."""
     if name == "virtuoso":
-        with running_virtuoso(Path(tempfile.mkdtemp(prefix="virtuoso-", dir=work)), _free_port(),
-                              _free_port()) as server:
+        with running_virtuoso(
+            Path(tempfile.mkdtemp(prefix="virtuoso-", dir=work)), _free_port(), _free_port()
+        ) as server:
             store = server.empty_store()
             yield store
             store.close()
@@ -127,20 +132,33 @@ def _cell(figure: dict[str, Any]) -> str:
 def markdown(report: dict[str, Any]) -> str:
     stores = report["stores"]
     base = stores[0]
-    out = [f"# The embedded store against a remote one, {report['size']:,} documents", "",
-           f"{report['machine']['cores']} cores, Python {report['machine']['python']}. "
-           "Written by `python -m bench.stores`.", "",
-           "| | " + " | ".join(s["store"] for s in stores) + " | ratio |",
-           "|---|" + "---|" * (len(stores) + 1)]
-    for key, label in (("load_s", "load (s)"), ("derived_s", "aggregates graph + search index (s)"),
-                       ("dump_nquads_s", "N-Quads dump (s)")):
-        out.append(f"| {label} | " + " | ".join(f"{s[key]:.2f}" for s in stores)
-                   + f" | {stores[-1][key] / base[key]:.1f}× |")
+    out = [
+        f"# The embedded store against a remote one, {report['size']:,} documents",
+        "",
+        f"{report['machine']['cores']} cores, Python {report['machine']['python']}. "
+        "Written by `python -m bench.stores`.",
+        "",
+        "| | " + " | ".join(s["store"] for s in stores) + " | ratio |",
+        "|---|" + "---|" * (len(stores) + 1),
+    ]
+    for key, label in (
+        ("load_s", "load (s)"),
+        ("derived_s", "aggregates graph + search index (s)"),
+        ("dump_nquads_s", "N-Quads dump (s)"),
+    ):
+        out.append(
+            f"| {label} | "
+            + " | ".join(f"{s[key]:.2f}" for s in stores)
+            + f" | {stores[-1][key] / base[key]:.1f}× |"
+        )
     out.append("| quads | " + " | ".join(f"{s['quads']:,}" for s in stores) + " | |")
-    out += ["", "p50 ms of each typical request: through GraphQL, its SPARQL run raw, and with the indexes.",
-            "",
-            "| request | " + " | ".join(f"{s['store']}: GraphQL / raw / indexed" for s in stores) + " |",
-            "|---|" + "---|" * len(stores)]
+    out += [
+        "",
+        "p50 ms of each typical request: through GraphQL, its SPARQL run raw, and with the indexes.",
+        "",
+        "| request | " + " | ".join(f"{s['store']}: GraphQL / raw / indexed" for s in stores) + " |",
+        "|---|" + "---|" * len(stores),
+    ]
     for index, request in enumerate(base["graphql_ms"]):
         cells = []
         for s in stores:

@@ -22,8 +22,11 @@ import httpx
 from beskgraph.store import Store, open_store
 
 # Virtuoso keeps its quad-map schema, LDP vocabulary and service description as graphs.
-SYSTEM_GRAPHS = ("http://www.openlinksw.com/schemas/virtrdf#", "http://www.w3.org/ns/ldp#",
-                 "http://localuriqaserver/sparql")
+SYSTEM_GRAPHS = (
+    "http://www.openlinksw.com/schemas/virtrdf#",
+    "http://www.w3.org/ns/ldp#",
+    "http://localuriqaserver/sparql",
+)
 PRIVATE = "http://www.openlinksw.com/schemas/virtrdf#PrivateGraphs"
 INI = """[Database]
 DatabaseFile = {dir}/virtuoso.db
@@ -71,8 +74,13 @@ class Virtuoso:
 
 
 def _isql(binary: str, port: int, password: str, sql: str) -> None:
-    done = subprocess.run([binary, f"127.0.0.1:{port}", "dba", password, f"exec={sql}"],
-                          capture_output=True, text=True, timeout=60, check=False)
+    done = subprocess.run(
+        [binary, f"127.0.0.1:{port}", "dba", password, f"exec={sql}"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     if done.returncode or "*** Error" in done.stdout + done.stderr:
         raise RuntimeError(f"isql failed on {sql!r}: {done.stdout[-500:]} {done.stderr[-500:]}")
 
@@ -92,8 +100,9 @@ def running_virtuoso(directory: Path, http_port: int, sql_port: int) -> Iterator
             proc.wait()
 
 
-def start_virtuoso(directory: Path, http_port: int,
-                   sql_port: int) -> tuple[subprocess.Popen[bytes], Virtuoso]:
+def start_virtuoso(
+    directory: Path, http_port: int, sql_port: int
+) -> tuple[subprocess.Popen[bytes], Virtuoso]:
     """Start ``virtuoso-t`` on a fresh database in ``directory``; set it up as beskgraph needs."""
     binary, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt")
     if binary is None or isql is None:
@@ -101,8 +110,9 @@ def start_virtuoso(directory: Path, http_port: int,
     ini = directory / "virtuoso.ini"
     ini.write_text(INI.format(dir=directory, sql_port=sql_port, http_port=http_port), encoding="utf-8")
     log = (directory / "stdout.log").open("wb")
-    proc = subprocess.Popen([binary, "+foreground", "+configfile", str(ini)], cwd=directory,
-                            stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [binary, "+foreground", "+configfile", str(ini)], cwd=directory, stdout=log, stderr=subprocess.STDOUT
+    )
     base = f"http://127.0.0.1:{http_port}"
     deadline = time.monotonic() + 90
     while True:
@@ -119,8 +129,10 @@ def start_virtuoso(directory: Path, http_port: int,
     password = secrets.token_urlsafe(12)
     setup = [f"DB.DBA.RDF_GRAPH_GROUP_CREATE('{PRIVATE}', 1)"]
     setup += [f"DB.DBA.RDF_GRAPH_GROUP_INS('{PRIVATE}', '{graph}')" for graph in SYSTEM_GRAPHS]
-    setup += ["DB.DBA.RDF_DEFAULT_USER_PERMS_SET('nobody', 0, 1)",  # private graphs: hidden from queries
-              "DB.DBA.RDF_DEFAULT_USER_PERMS_SET('dba', 1023, 1)",
-              f"USER_SET_PASSWORD('dba', '{password}')"]
+    setup += [
+        "DB.DBA.RDF_DEFAULT_USER_PERMS_SET('nobody', 0, 1)",  # private graphs: hidden from queries
+        "DB.DBA.RDF_DEFAULT_USER_PERMS_SET('dba', 1023, 1)",
+        f"USER_SET_PASSWORD('dba', '{password}')",
+    ]
     _isql(isql, sql_port, "dba", "; ".join(setup) + ";")
     return proc, Virtuoso(f"{base}/sparql", f"{base}/sparql-graph-crud-auth", "dba", password)

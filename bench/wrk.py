@@ -73,15 +73,17 @@ def new_document_bodies(mix: list[Request]) -> list[str]:
     bodies = []
     for request in mix:
         head, brace, rest = request.query.partition("{")
-        bodies.append(json.dumps({"query": f"{head}{brace} a{ALIAS}: {rest.lstrip()}",
-                                  "variables": request.variables}))
+        bodies.append(
+            json.dumps({"query": f"{head}{brace} a{ALIAS}: {rest.lstrip()}", "variables": request.variables})
+        )
     return bodies
 
 
 def script(bodies: list[str], folder: Path) -> Path:
     path = folder / "load.lua"
-    path.write_text(SCRIPT.replace("{BODIES}", "{" + ", ".join(map(_lua_string, bodies)) + "}"),
-                    encoding="utf-8")
+    path.write_text(
+        SCRIPT.replace("{BODIES}", "{" + ", ".join(map(_lua_string, bodies)) + "}"), encoding="utf-8"
+    )
     return path
 
 
@@ -90,8 +92,21 @@ async def _wrk(url: str, lua: Path, clients: int, seconds: float, pid: int) -> d
     server_before = tree_cpu_s(pid)
     with Sampler(pid, 1.0, tree=True) as sampler:
         process = await asyncio.create_subprocess_exec(
-            WRK, "-t", "2", "-c", str(clients), "-d", f"{seconds:g}s", "--timeout", "10s", "-s", str(lua),
-            url + "/graphql", stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+            WRK,
+            "-t",
+            "2",
+            "-c",
+            str(clients),
+            "-d",
+            f"{seconds:g}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(lua),
+            url + "/graphql",
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
         out, err = await process.communicate()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     line = next((ln for ln in out.decode().splitlines() if ln.startswith("WRK ")), None)
@@ -104,19 +119,27 @@ async def _wrk(url: str, lua: Path, clients: int, seconds: float, pid: int) -> d
     client_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     kinds = {k: raw[k] for k in ("connect", "read", "write", "status", "timeout", "bad") if raw[k]}
     return {
-        "seconds": elapsed, "requests": raw["requests"], "requests_per_s": raw["requests"] / elapsed,
+        "seconds": elapsed,
+        "requests": raw["requests"],
+        "requests_per_s": raw["requests"] / elapsed,
         "latency_ms": {k: raw[k] / 1000 for k in ("p50", "p90", "p99", "max")},
-        "errors": sum(kinds.values()), "error_kinds": kinds,
+        "errors": sum(kinds.values()),
+        "error_kinds": kinds,
         "client_cpu_cores": client_cpu / elapsed,
         "server_cpu_cores": (tree_cpu_s(pid) - server_before) / elapsed,
-        "memory_mib": {"start": points[0][1], "end": points[-1][1], "max": max(m for _, m in points),
-                       "slope_per_min": slope(points) * 60,
-                       "second_half_slope_per_min": slope(half) * 60},
+        "memory_mib": {
+            "start": points[0][1],
+            "end": points[-1][1],
+            "max": max(m for _, m in points),
+            "slope_per_min": slope(points) * 60,
+            "second_half_slope_per_min": slope(half) * 60,
+        },
     }
 
 
-def measure(graph: Path, mix: list[Request], clients: int, seconds: float,
-            workers: tuple[int, ...] = (1, 2)) -> dict[str, Any]:
+def measure(
+    graph: Path, mix: list[Request], clients: int, seconds: float, workers: tuple[int, ...] = (1, 2)
+) -> dict[str, Any]:
     """The scenarios (module doc): new documents with each count of ``workers``, the repeated
     request with the most."""
     if WRK is None:
@@ -136,5 +159,6 @@ def measure(graph: Path, mix: list[Request], clients: int, seconds: float,
                 runs[f"new documents, {count} worker{'s' * (count > 1)}"] = {**run, "server_start_s": ready}
                 if count == max(workers):
                     runs[f"repeated, {count} worker{'s' * (count > 1)}"] = asyncio.run(
-                        _wrk(server.url, same, clients, seconds, server.process.pid))
+                        _wrk(server.url, same, clients, seconds, server.process.pid)
+                    )
     return {"clients": clients, "cores": os.cpu_count(), "runs": runs}

@@ -119,8 +119,16 @@ def oxigraph_server(location: Path, *options: str) -> Iterator[str]:
         pytest.skip("the oxigraph server binary is not installed (pip install oxigraph)")
     port = free_port()
     proc = subprocess.Popen(
-        [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--union-default-graph",
-         *options],
+        [
+            binary,
+            "serve",
+            "--location",
+            str(location),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+            *options,
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -59,6 +59,12 @@ def put_as_another_program(kind: str, request: pytest.FixtureRequest, graph: str
         url, auth = server.gsp_url, httpx.DigestAuth(server.user, server.password)
     else:
         url, auth = request.getfixturevalue("oxigraph_url") + "/store", None
-    answer = httpx.put(url, params={"graph": graph}, content=ntriples, auth=auth,
-                       headers={"Content-Type": "application/n-triples"}, timeout=30)
+    answer = httpx.put(
+        url,
+        params={"graph": graph},
+        content=ntriples,
+        auth=auth,
+        headers={"Content-Type": "application/n-triples"},
+        timeout=30,
+    )
     assert answer.status_code in (200, 201, 204), answer.text

@@ -46,8 +46,9 @@ def gql_client(gql_store: Store) -> Iterator[TestClient]:
         yield client
 
 
-def run(client: TestClient, query: str, variables: dict[str, Any] | None = None,
-        *, explain: bool = False) -> dict[str, Any]:
+def run(
+    client: TestClient, query: str, variables: dict[str, Any] | None = None, *, explain: bool = False
+) -> dict[str, Any]:
     """POST a query; assert it succeeded without errors; return the whole response body."""
     payload: dict[str, Any] = {"query": query, "variables": variables or {}}
     if explain:
@@ -79,13 +80,15 @@ def synthetic_interventions(count: int, offset: int = 0) -> bytes:
     """
     document = f"<{BASE}source/synthetic-{offset}>"
     xsd = "http://www.w3.org/2001/XMLSchema#"
-    lines = [f"{document} a <{BG}SourceDocument> ; <http://purl.org/dc/terms/identifier> "
-             f"\"synthetic-{offset}.txt\" ."]
+    lines = [
+        f"{document} a <{BG}SourceDocument> ; <http://purl.org/dc/terms/identifier> "
+        f'"synthetic-{offset}.txt" .'
+    ]
     for n in range(offset, offset + count):
         node = f"<{BASE}intervention/410-synthetic-{n:05d}>"
         test = f"<{BASE}intervention/410-synthetic-{n:05d}/test/evidence>"
         lines.append(
-            f"{node} a <{BG}Intervention> ; <http://purl.org/dc/terms/title> \"Syntetisk {n}\"@da ; "
+            f'{node} a <{BG}Intervention> ; <http://purl.org/dc/terms/title> "Syntetisk {n}"@da ; '
             f"<{BG}municipality> <{BASE}municipality/410> ; <{BG}testResult> {test} ; "
             f"<http://www.w3.org/ns/prov#wasDerivedFrom> {document} ."
         )
@@ -98,19 +101,19 @@ def synthetic_interventions(count: int, offset: int = 0) -> bytes:
             span = f"<{BASE}source/synthetic-{offset}#char={n * 3 + position},{n * 3 + position + 1}>"
             lines.append(
                 f"{test} <{BG}assessment> {answer} . {answer} a <{BG}Assessment> ; "
-                f"<{BG}answer> <{BG}Yes> ; <{BG}position> {position} ; <{BG}text> \"Ja {position}\"@da ; "
+                f'<{BG}answer> <{BG}Yes> ; <{BG}position> {position} ; <{BG}text> "Ja {position}"@da ; '
                 f"<{BG}inferred> false ; <{BG}sourceSpan> {span} ; "
                 f"<{BG}criterion> <{BASE}criterion/evidence/synthetic-{position}> ."
             )
             lines.append(
                 f"{span} a <http://www.w3.org/ns/oa#TextPositionSelector> ; "
-                f"<http://www.w3.org/ns/oa#start> \"{n * 3 + position}\"^^<{xsd}nonNegativeInteger> ; "
-                f"<http://www.w3.org/ns/oa#end> \"{n * 3 + position + 1}\"^^<{xsd}nonNegativeInteger> ; "
+                f'<http://www.w3.org/ns/oa#start> "{n * 3 + position}"^^<{xsd}nonNegativeInteger> ; '
+                f'<http://www.w3.org/ns/oa#end> "{n * 3 + position + 1}"^^<{xsd}nonNegativeInteger> ; '
                 f"<{BG}line> 1 ; <http://purl.org/dc/terms/isPartOf> {document} ."
             )
             lines.append(
                 f"<{BASE}criterion/evidence/synthetic-{position}> a <{BG}Criterion> ; "
-                f"<{BG}statement> \"Syntetisk kriterium {position}\"@da ; <{BG}testKind> <{BG}EvidenceTest> ."
+                f'<{BG}statement> "Syntetisk kriterium {position}"@da ; <{BG}testKind> <{BG}EvidenceTest> .'
             )
     body = "\n".join(lines)
     return f"<{BASE}graph/synthetic-{offset}> {{\n{body}\n}}\n".encode()

@@ -16,12 +16,26 @@ from dataclasses import dataclass
 
 from beskgraph.parse.dates import MONTHS as MONTH_NAMES
 
-CONFUSABLE = (("rn", "m"), ("m", "rn"), ("l", "1"), ("1", "l"), ("I", "l"), ("i", "l"),
-              ("O", "0"), ("0", "O"), ("o", "0"), ("S", "5"), ("G", "6"), ("e", "c"),
-              ("c", "e"), ("u", "n"), ("h", "b"), ("B", "8"))
+CONFUSABLE = (
+    ("rn", "m"),
+    ("m", "rn"),
+    ("l", "1"),
+    ("1", "l"),
+    ("I", "l"),
+    ("i", "l"),
+    ("O", "0"),
+    ("0", "O"),
+    ("o", "0"),
+    ("S", "5"),
+    ("G", "6"),
+    ("e", "c"),
+    ("c", "e"),
+    ("u", "n"),
+    ("h", "b"),
+    ("B", "8"),
+)
 DIACRITICS = {"ø": "o", "å": "a", "æ": "ae", "Ø": "O", "Å": "A", "Æ": "AE", "é": "e"}
-SHORT = ("JAN.", "FEB.", "MAR.", "APR.", "MAJ", "JUN.", "JUL.", "AUG.", "SEP.", "OKT.", "NOV.",
-         "DEC.")
+SHORT = ("JAN.", "FEB.", "MAR.", "APR.", "MAJ", "JUN.", "JUL.", "AUG.", "SEP.", "OKT.", "NOV.", "DEC.")
 DATE = re.compile(r"^\d{1,2}\. [a-zæøå]+ \d{4}$")
 
 
@@ -44,7 +58,7 @@ def _word(rng: random.Random, word: str, noise: Noise) -> str:
         if found:
             a, b = rng.choice(found)
             at = rng.choice([m.start() for m in re.finditer(re.escape(a), word)])
-            word = word[:at] + b + word[at + len(a):]
+            word = word[:at] + b + word[at + len(a) :]
     if rng.random() < noise.diacritic and any(c in DIACRITICS for c in word):
         c = rng.choice([c for c in word if c in DIACRITICS])
         word = word.replace(c, DIACRITICS[c], 1)

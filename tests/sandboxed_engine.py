@@ -46,7 +46,10 @@ def _serve(requests: int, answers: int, parent: int) -> None:
     seccomp.forbid_network()
     store = ox.Store()
     store.add(ox.Quad(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"), ox.Literal("o")))
-    with os.fdopen(requests, "r", encoding="utf-8") as lines, os.fdopen(answers, "w", encoding="utf-8") as out:
+    with (
+        os.fdopen(requests, "r", encoding="utf-8") as lines,
+        os.fdopen(answers, "w", encoding="utf-8") as out,
+    ):
         for line in lines:
             verdict, message = _verdict(store, json.loads(line))
             out.write(json.dumps([verdict, message[:300]]) + "\n")

@@ -39,9 +39,20 @@ VERBATIM: dict[URIRef, tuple[URIRef, ...]] = {
     SCHEMA.ListItem: (SCHEMA.name,),
 }
 # The links from a node to the parts read within it (either direction): its siblings.
-STRUCTURE = {DCTERMS.hasPart, DCTERMS.isPartOf, BG.describedIn, BG.statedIn, OA.hasTarget,
-             SCHEMA.identifier, BG.signatory, BG.signatoryItem, BG.recipientItem,
-             BG.testResult, BG.assessment, BG.targetGroup}
+STRUCTURE = {
+    DCTERMS.hasPart,
+    DCTERMS.isPartOf,
+    BG.describedIn,
+    BG.statedIn,
+    OA.hasTarget,
+    SCHEMA.identifier,
+    BG.signatory,
+    BG.signatoryItem,
+    BG.recipientItem,
+    BG.testResult,
+    BG.assessment,
+    BG.targetGroup,
+}
 
 
 @dataclass(frozen=True)
@@ -59,8 +70,7 @@ class SpanUse:
         return self.end - self.start
 
     def overlaps(self, other: SpanUse) -> bool:
-        return self.document == other.document and self.start < other.end \
-            and other.start < self.end
+        return self.document == other.document and self.start < other.end and other.start < self.end
 
 
 @dataclass
@@ -70,12 +80,17 @@ class Report:
     unbacked: list[tuple[URIRef, URIRef, str, str]]  # node, property, value, span text
 
     def lines(self) -> list[str]:
-        out = [f"{name}: {count} spans, longest {longest}, median {median:g}"
-               for name, (count, longest, median) in sorted(self.figures.items())]
-        out += [f"overlap {kind} {a.node} [{a.start},{a.end}) {b.node} [{b.start},{b.end})"
-                for kind, _, _, a, b in self.overlaps]
-        out += [f"not in span: {node} {prop}: {value!r} in {text!r}"
-                for node, prop, value, text in self.unbacked]
+        out = [
+            f"{name}: {count} spans, longest {longest}, median {median:g}"
+            for name, (count, longest, median) in sorted(self.figures.items())
+        ]
+        out += [
+            f"overlap {kind} {a.node} [{a.start},{a.end}) {b.node} [{b.start},{b.end})"
+            for kind, _, _, a, b in self.overlaps
+        ]
+        out += [
+            f"not in span: {node} {prop}: {value!r} in {text!r}" for node, prop, value, text in self.unbacked
+        ]
         return out
 
 
@@ -91,8 +106,17 @@ def span_uses(graph: Graph) -> list[SpanUse]:
     for node, selector in graph.subject_objects(BG.sourceSpan):
         start, end = graph.value(selector, OA.start), graph.value(selector, OA.end)
         for prop in sorted(graph.objects(selector, BG.forProperty)) or [None]:
-            out.append(SpanUse(node, selector, graph.value(selector, DCTERMS.isPartOf),
-                               int(start), int(end), str(graph.value(selector, OA.exact)), prop))
+            out.append(
+                SpanUse(
+                    node,
+                    selector,
+                    graph.value(selector, DCTERMS.isPartOf),
+                    int(start),
+                    int(end),
+                    str(graph.value(selector, OA.exact)),
+                    prop,
+                )
+            )
     return out
 
 
@@ -109,8 +133,9 @@ def contains(span_text: str, value: str) -> bool:
     for first, line in enumerate(lines):
         for at in (i for i, c in enumerate(line) if c == wanted[0]):
             head = line[at:]
-            if (wanted.startswith(head) or head.startswith(wanted)) \
-                    and _rest(lines[first + 1:], wanted[len(head):]):
+            if (wanted.startswith(head) or head.startswith(wanted)) and _rest(
+                lines[first + 1 :], wanted[len(head) :]
+            ):
                 return True
     return False
 
@@ -120,7 +145,7 @@ def _rest(lines: list[str], wanted: str) -> bool:
         if not wanted:
             return True
         if line.startswith(wanted) or (line and wanted.startswith(line)):
-            wanted = wanted[len(line):] if wanted.startswith(line) else ""
+            wanted = wanted[len(line) :] if wanted.startswith(line) else ""
     return not wanted
 
 
@@ -143,8 +168,9 @@ def audit(graph: Graph) -> Report:
     for use in uses:
         if use.prop is None:
             lengths[kind[use.node]].append(use.length)
-    figures = {name: (len(values), max(values), statistics.median(values))
-               for name, values in lengths.items()}
+    figures = {
+        name: (len(values), max(values), statistics.median(values)) for name, values in lengths.items()
+    }
     groups: dict[tuple[URIRef, URIRef, bool], set[URIRef]] = defaultdict(set)
     for node in by_node:
         for p in STRUCTURE:
@@ -159,15 +185,13 @@ def audit(graph: Graph) -> Report:
             if kind[a] != kind[b] or (a, b) in seen:
                 continue
             seen.add((a, b))
-            overlaps += [(kind[a], parent, a, x, y) for x in by_node[a] for y in by_node[b]
-                         if x.overlaps(y)]
+            overlaps += [(kind[a], parent, a, x, y) for x in by_node[a] for y in by_node[b] if x.overlaps(y)]
     unbacked = []
     for node, node_uses in by_node.items():
         own = next((VERBATIM[t] for t in types[node] if t in VERBATIM), ())
         fields = {use.prop for use in node_uses if use.prop is not None}
         for use in node_uses:
-            props = (use.prop,) if use.prop is not None else \
-                tuple(p for p in own if p not in fields)
+            props = (use.prop,) if use.prop is not None else tuple(p for p in own if p not in fields)
             for prop in props:
                 values = [_verbatim(v) for v in graph.objects(node, prop)]
                 if values and not any(contains(use.exact, v) for v in values):

@@ -24,8 +24,15 @@ def fresh_store(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> St
     return store
 
 
-def run_query(store: Store, query: str, accept: str = "*/*", *, timeout: float = 10.0,
-              max_bytes: int | None = None, default_graphs: Sequence[str] = ()) -> tuple[bytes, str]:
+def run_query(
+    store: Store,
+    query: str,
+    accept: str = "*/*",
+    *,
+    timeout: float = 10.0,
+    max_bytes: int | None = None,
+    default_graphs: Sequence[str] = (),
+) -> tuple[bytes, str]:
     """A caller's own query (no grammar check in front) through ``Store.answer``, its answer's
     formats negotiated from ``accept`` as the API negotiates them."""
     job = QueryJob(query, answer_formats(accept), tuple(default_graphs), require_sandbox=False)

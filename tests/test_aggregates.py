@@ -39,11 +39,20 @@ def test_the_figures_are_what_the_graph_says(store: Store) -> None:
     assert figures.get(INTERVENTION_COUNT, AARHUS) == 0  # every municipality has a count, zero too
     assert len(figures.table(INTERVENTION_COUNT)) == 98 + 9  # municipalities and target groups
     for measure, query in [
-        (LETTER_COUNT, "SELECT (COUNT(DISTINCT ?l) AS ?n) { ?l a bg:Letter ; bg:municipality ?m ; "
-                       "bg:municipality/bg:kommunekode '259' }"),
-        (MENTIONED_IN_COUNT, "SELECT (COUNT(DISTINCT ?l) AS ?n) { ?l a bg:Letter ; schema:mentions/bg:kommunekode '259' }"),
-        (CORRESPONDENCE_COUNT, "SELECT (COUNT(DISTINCT ?l) AS ?n) { ?l a bg:Letter ; "
-                               "bg:municipality/bg:kommunekode|schema:mentions/bg:kommunekode '259' }"),
+        (
+            LETTER_COUNT,
+            "SELECT (COUNT(DISTINCT ?l) AS ?n) { ?l a bg:Letter ; bg:municipality ?m ; "
+            "bg:municipality/bg:kommunekode '259' }",
+        ),
+        (
+            MENTIONED_IN_COUNT,
+            "SELECT (COUNT(DISTINCT ?l) AS ?n) { ?l a bg:Letter ; schema:mentions/bg:kommunekode '259' }",
+        ),
+        (
+            CORRESPONDENCE_COUNT,
+            "SELECT (COUNT(DISTINCT ?l) AS ?n) { ?l a bg:Letter ; "
+            "bg:municipality/bg:kommunekode|schema:mentions/bg:kommunekode '259' }",
+        ),
     ]:
         assert figures.get(measure, BASE + "municipality/259") == number(store, query) > 0, measure
     criteria = figures.table(ASSESSMENT_COUNT)
@@ -63,7 +72,10 @@ def test_sparql_sees_the_derived_graph_and_a_reader_uses_it(store: Store) -> Non
     assert [r["n"] for r in rows] == [1]
     listing = store.select(f"""PREFIX bg: <{BG}> SELECT ?i ?k WHERE {{ GRAPH <{GRAPH}> {{ ?i bg:evidenceScore ?k }}
         FILTER(?k >= 3.0) }} ORDER BY DESC(?k) ?i""")
-    assert [(r["i"], r["k"]) for r in listing] == [(INTERVENTION, 4.3), (BASE + "intervention/185-projekt-flere-skal-med-2", 3.6)]
+    assert [(r["i"], r["k"]) for r in listing] == [
+        (INTERVENTION, 4.3),
+        (BASE + "intervention/185-projekt-flere-skal-med-2", 3.6),
+    ]
     with record_queries() as queries:  # another process: reads the graph, computes nothing
         other = Aggregates(store)
         assert other.get(INTERVENTION_COUNT, MIDDELFART) == 1

@@ -45,12 +45,16 @@ def test_generated_text_builds_with_the_real_parsers(corpus: list[Path]) -> None
     interventions = set(graph.subjects(RDF.type, BG.Intervention))
     assert len(interventions) == 11  # every title made unique
     # the re-drawn answers and the rewritten scores agree: the Evidenstest reproduces
-    evidence = [t for t in graph.subjects(BG.testKind, BG.EvidenceTest) if (t, RDF.type, BG.TestResult) in graph]
+    evidence = [
+        t for t in graph.subjects(BG.testKind, BG.EvidenceTest) if (t, RDF.type, BG.TestResult) in graph
+    ]
     assert len(evidence) == 11 and all((t, BG.scoreReproduces, Literal(True)) in graph for t in evidence)
 
 
 def test_answers_are_redrawn_with_matching_thresholds(corpus: list[Path]) -> None:
-    seed_answers = re.findall(r"• (Ja|Delvist|Nej): (.*)", (SEEDS_DIR / "000_2ad044e4a048410a.txt").read_text())
+    seed_answers = re.findall(
+        r"• (Ja|Delvist|Nej): (.*)", (SEEDS_DIR / "000_2ad044e4a048410a.txt").read_text()
+    )
     card = corpus[0].read_text(encoding="utf-8")
     answers = re.findall(r"• (Ja|Delvist|Nej): (.*)", card)
     assert len(answers) == len(seed_answers) and answers != seed_answers

@@ -37,7 +37,9 @@ def test_each_new_document_is_another_valid_document(store: EmbeddedStore) -> No
             assert validate(schema._schema, parse(query)) == []
 
 
-def test_a_short_run_measures_and_reports(store: EmbeddedStore, seed_build: BuildResult, tmp_path: Path) -> None:
+def test_a_short_run_measures_and_reports(
+    store: EmbeddedStore, seed_build: BuildResult, tmp_path: Path
+) -> None:
     if wrk.WRK is None:
         if os.environ.get("CI"):
             pytest.fail("CI must run the wrk scenarios: apt-get install wrk")
@@ -53,7 +55,9 @@ def test_a_short_run_measures_and_reports(store: EmbeddedStore, seed_build: Buil
         assert 0 < run["client_cpu_cores"] < 1.5 and run["server_cpu_cores"] > 0
         assert run["memory_mib"]["start"] > 0
     # the repeated request is answered from the response cache: many times the new documents
-    assert runs["repeated, 2 workers"]["requests_per_s"] > 3 * runs["new documents, 2 workers"]["requests_per_s"]
+    assert (
+        runs["repeated, 2 workers"]["requests_per_s"] > 3 * runs["new documents, 2 workers"]["requests_per_s"]
+    )
     report = "\n".join(targets([{"size": 10, "targets": result}]))
     assert "| 10 | new documents, 2 workers |" in report
     assert "10 documents, a repeated request: " in report and "errors: met (0)" in report

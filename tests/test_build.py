@@ -19,8 +19,9 @@ from beskgraph.config import SEEDS_DIR
 
 def run_cli(*args: str, seed: str = "0") -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONHASHSEED": seed, "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-m", "beskgraph.cli", *args], capture_output=True,
-                          text=True, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "beskgraph.cli", *args], capture_output=True, text=True, env=env, timeout=120
+    )
 
 
 def test_two_builds_give_byte_identical_turtle_and_trig(tmp_path: Path):
@@ -83,8 +84,10 @@ def test_a_failed_build_leaves_the_previous_output_untouched(tmp_path: Path):
     broken = tmp_path / "broken"
     broken.mkdir()
     text = (SEEDS_DIR / "000_2ad044e4a048410a.txt").read_text(encoding="utf-8")
-    (broken / "card.txt").write_text(text.replace("\n4,3\nEvidenstest\n\nEvidenstest vedr.",
-                                                  "\n9,9\nEvidenstest\n\nEvidenstest vedr."), encoding="utf-8")
+    (broken / "card.txt").write_text(
+        text.replace("\n4,3\nEvidenstest\n\nEvidenstest vedr.", "\n9,9\nEvidenstest\n\nEvidenstest vedr."),
+        encoding="utf-8",
+    )
     result = run_cli("build", str(broken), "-o", str(out))
     assert result.returncode == 1
     assert "previous output left untouched" in result.stderr
@@ -99,8 +102,10 @@ def test_validate_and_export_commands(tmp_path: Path):
     valid = run_cli("validate", str(out))
     assert valid.returncode == 0 and "conforms" in valid.stderr
     broken = tmp_path / "broken.trig"
-    broken.write_text(out.read_text(encoding="utf-8").replace('bg:kommunekode "410"', 'bg:kommunekode "4100"'),
-                      encoding="utf-8")
+    broken.write_text(
+        out.read_text(encoding="utf-8").replace('bg:kommunekode "410"', 'bg:kommunekode "4100"'),
+        encoding="utf-8",
+    )
     invalid = run_cli("validate", str(broken))
     assert invalid.returncode == 1
     assert "three-digit kommunekode" in invalid.stderr
@@ -134,8 +139,9 @@ def test_parallel_build_reports_a_violation_with_file_and_line(tmp_path: Path, m
     monkeypatch.setattr(workers, "MIN_ITEMS_PER_WORKER", 1)
     for seed in sorted(SEEDS_DIR.glob("*.txt")):
         text = seed.read_text(encoding="utf-8")
-        (tmp_path / seed.name).write_text(text.replace("\n3,1\nGod praksis test", "\n7,5\nGod praksis test"),
-                                          encoding="utf-8")
+        (tmp_path / seed.name).write_text(
+            text.replace("\n3,1\nGod praksis test", "\n7,5\nGod praksis test"), encoding="utf-8"
+        )
     with pytest.raises(build_module.BuildFailed) as error:
         build_module.build([tmp_path], workers=2, strict=True)
     assert "000_2ad044e4a048410a.txt:55" in str(error.value)

@@ -14,8 +14,10 @@ from beskgraph.parse.card import parse_card
 from beskgraph.text import SourceError, SourceText
 
 MIDDELFART, TAARNBY, SKANDERBORG, KALUNDBORG = (
-    "000_2ad044e4a048410a.txt", "001_0790efc861254765.txt",
-    "002_d90a65f16f5ed762.txt", "004_730bd07cf616a49a.txt",
+    "000_2ad044e4a048410a.txt",
+    "001_0790efc861254765.txt",
+    "002_d90a65f16f5ed762.txt",
+    "004_730bd07cf616a49a.txt",
 )
 APPENDIX = "003_aec37f0f2b66ca76.txt"
 
@@ -104,14 +106,23 @@ def test_skanderborg_unlabelled_answer_is_an_inferred_no():
 
 def test_kalundborg_scores_published_and_recomputed():
     kalundborg = card(KALUNDBORG)
-    evidence, good_practice = result_of(kalundborg, TestKind.EVIDENCE), result_of(kalundborg, TestKind.GOOD_PRACTICE)
+    evidence, good_practice = (
+        result_of(kalundborg, TestKind.EVIDENCE),
+        result_of(kalundborg, TestKind.GOOD_PRACTICE),
+    )
     assert (evidence.score, evidence.computed_score) == (2.5, 2.5)
     assert (good_practice.score, good_practice.computed_score) == (4.2, 4.1)
 
 
-@pytest.mark.parametrize(("name", "published", "computed"), [
-    (MIDDELFART, 4.3, 4.3), (TAARNBY, 3.6, 3.6), (SKANDERBORG, 0.6, 0.6), (KALUNDBORG, 2.5, 2.5),
-])
+@pytest.mark.parametrize(
+    ("name", "published", "computed"),
+    [
+        (MIDDELFART, 4.3, 4.3),
+        (TAARNBY, 3.6, 3.6),
+        (SKANDERBORG, 0.6, 0.6),
+        (KALUNDBORG, 2.5, 2.5),
+    ],
+)
 def test_evidence_test_reproduces_on_every_card(name, published, computed):
     evidence = result_of(card(name), TestKind.EVIDENCE)
     assert (evidence.score, evidence.computed_score) == (published, computed)
@@ -141,24 +152,46 @@ def test_unknown_municipality_is_an_error_naming_the_line(tmp_path: Path):
     document = parse_document(path)
     assert document.kind is DocumentKind.OTHER
     assert (document.warnings[0].line, document.warnings[0].message) == (
-        1, "read as other text: as catalogue-card it could not be read: first line 'Atlantis' is not a known "
-           "municipality")
+        1,
+        "read as other text: as catalogue-card it could not be read: first line 'Atlantis' is not a known "
+        "municipality",
+    )
 
 
 def test_variant_without_header_noise_with_wrapped_bullet_and_management_text(tmp_path: Path):
-    text = "\n".join([
-        "Høje-Taastrup", "", "Et nyt forløb for sygemeldte", "",
-        " • Sygemeldte", " • §6.6 Sygedagpengemodtagere", "",
-        "Kommunens beskrivelse af indsatsen", "", "Vi gør noget godt.", "",
-        "Ledelsens anbefaling", "", "Vi anbefaler indsatsen.", "",
-        "Evidenstest", "",
-        "2,5", "Evidenstest", "", "Evidenstest vedr. sygedagpengemodtagere", "",
-        " • Ja: Mindst 9 ud af 10 borgere får en samtale",
-        "   inden for de første 2 uger",
-        "Se alle svar",
-        " • Nej: Færre end 7 ud af 10 borgere får samtaler hver 2. uge",
-        "Se færre svar", "", "Dokumenter",
-    ])
+    text = "\n".join(
+        [
+            "Høje-Taastrup",
+            "",
+            "Et nyt forløb for sygemeldte",
+            "",
+            " • Sygemeldte",
+            " • §6.6 Sygedagpengemodtagere",
+            "",
+            "Kommunens beskrivelse af indsatsen",
+            "",
+            "Vi gør noget godt.",
+            "",
+            "Ledelsens anbefaling",
+            "",
+            "Vi anbefaler indsatsen.",
+            "",
+            "Evidenstest",
+            "",
+            "2,5",
+            "Evidenstest",
+            "",
+            "Evidenstest vedr. sygedagpengemodtagere",
+            "",
+            " • Ja: Mindst 9 ud af 10 borgere får en samtale",
+            "   inden for de første 2 uger",
+            "Se alle svar",
+            " • Nej: Færre end 7 ud af 10 borgere får samtaler hver 2. uge",
+            "Se færre svar",
+            "",
+            "Dokumenter",
+        ]
+    )
     path = tmp_path / "variant.txt"
     path.write_text(text, encoding="utf-8")
     parsed = parse_document(path)

@@ -9,13 +9,17 @@ def test_consolidated_act_with_paragraph_and_subsection() -> None:
     assert (citation.act_type, citation.number, citation.year) == ("LBK", 1342, 2016)
     assert citation.date_text == "20. november 2016"
     assert (citation.paragraph, citation.subsection, citation.item) == ("16a", "1", None)
-    assert text[citation.span.start - 100 : citation.span.end - 100] == \
-        "LBK nr. 1342 af 20. november 2016 § 16a, stk. 1"
+    assert (
+        text[citation.span.start - 100 : citation.span.end - 100]
+        == "LBK nr. 1342 af 20. november 2016 § 16a, stk. 1"
+    )
 
 
 def test_same_act_resolves_to_the_previous_act() -> None:
-    text = ("indenfor LBK nr. 1342 af 20. november 2016 § 16a, stk. 1. Med styringsredskabet "
-            "nås rettidighed i henhold til samme lovs § 16a, stk. 4.")
+    text = (
+        "indenfor LBK nr. 1342 af 20. november 2016 § 16a, stk. 1. Med styringsredskabet "
+        "nås rettidighed i henhold til samme lovs § 16a, stk. 4."
+    )
     first, second = find_citations(text)
     assert (second.act_type, second.number, second.year) == ("LBK", 1342, 2016)
     assert (second.paragraph, second.subsection) == ("16a", "4")
@@ -32,7 +36,8 @@ def test_act_with_item() -> None:
 
 def test_long_form_act_type_and_numeric_date() -> None:
     (first, second) = find_citations(
-        "jf. lovbekendtgørelse nr. 280 af 1. marts 2024 og BEK nr. 2636 af 28/12/2021 § 1")
+        "jf. lovbekendtgørelse nr. 280 af 1. marts 2024 og BEK nr. 2636 af 28/12/2021 § 1"
+    )
     assert (first.act_type, first.number, first.year, first.paragraph) == ("LBK", 280, 2024, None)
     assert first.provision is None
     assert (second.act_type, second.year, second.paragraph) == ("BEK", 2021, "1")
@@ -40,8 +45,7 @@ def test_long_form_act_type_and_numeric_date() -> None:
 
 def test_paragraph_in_same_act_after_the_paragraph() -> None:
     citations = find_citations("LOV nr. 548 af 07.05.2019 § 5. Se også § 17, stk. 2, i samme lov.")
-    assert [(c.number, c.paragraph, c.subsection) for c in citations] == \
-        [(548, "5", None), (548, "17", "2")]
+    assert [(c.number, c.paragraph, c.subsection) for c in citations] == [(548, "5", None), (548, "17", "2")]
 
 
 def test_same_act_without_a_previous_act_is_ignored() -> None:

@@ -21,8 +21,14 @@ SEED = SEEDS_DIR / "000_2ad044e4a048410a.txt"
 
 def cli(*args: str, umask: int | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-m", "beskgraph.cli", *args], capture_output=True, text=True,
-                          env=env, timeout=120, preexec_fn=(lambda: os.umask(umask)) if umask is not None else None)
+    return subprocess.run(
+        [sys.executable, "-m", "beskgraph.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        preexec_fn=(lambda: os.umask(umask)) if umask is not None else None,
+    )
 
 
 @pytest.fixture
@@ -36,13 +42,17 @@ def leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
 
 
-@pytest.mark.parametrize(("sources", "message"), [
-    (["/nonexistent/beskgraph-sources"], "source not found: /nonexistent/beskgraph-sources"),
-    (["EMPTY"], "no source documents in "),
-    (["BAD"], "no document could be used"),
-])
-def test_no_usable_source_is_an_error_and_the_previous_output_stays(previous: Path, tmp_path: Path,
-                                                                   sources: list[str], message: str):
+@pytest.mark.parametrize(
+    ("sources", "message"),
+    [
+        (["/nonexistent/beskgraph-sources"], "source not found: /nonexistent/beskgraph-sources"),
+        (["EMPTY"], "no source documents in "),
+        (["BAD"], "no document could be used"),
+    ],
+)
+def test_no_usable_source_is_an_error_and_the_previous_output_stays(
+    previous: Path, tmp_path: Path, sources: list[str], message: str
+):
     (tmp_path / "EMPTY").mkdir()
     (tmp_path / "BAD").mkdir()
     (tmp_path / "BAD" / "tom.txt").write_bytes(b"")
@@ -71,13 +81,18 @@ app(sys.argv[1:])
 """
 
 
-@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 128 + signal.SIGTERM),
-                                              (signal.SIGINT, 128 + signal.SIGINT)])
+@pytest.mark.parametrize(
+    ("signum", "code"), [(signal.SIGTERM, 128 + signal.SIGTERM), (signal.SIGINT, 128 + signal.SIGINT)]
+)
 def test_a_signal_during_the_write_removes_the_temporary_file(previous: Path, signum: int, code: int):
     before = previous.read_bytes()
-    process = subprocess.Popen([sys.executable, "-c", BLOCKING_WRITE, "build", str(SEEDS_DIR), "-o", str(previous)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, "COLUMNS": "200"})
+    process = subprocess.Popen(
+        [sys.executable, "-c", BLOCKING_WRITE, "build", str(SEEDS_DIR), "-o", str(previous)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+    )
     try:
         assert process.stdout is not None and process.stdout.readline() == "writing\n"
         assert len(leftovers(previous.parent)) == 1  # the temporary file, written in full
@@ -92,8 +107,9 @@ def test_a_signal_during_the_write_removes_the_temporary_file(previous: Path, si
 
 def test_temporary_files_of_a_killed_write_are_swept_by_the_next(tmp_path: Path):
     out = tmp_path / "g.trig"
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
-                          text=True, check=True).stdout.strip()
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    ).stdout.strip()
     stray = tmp_path / f".g.trig.{dead}.tmp-abc123"
     stray.write_bytes(b"half a graph")
     alive = tmp_path / f".g.trig.{os.getpid()}.tmp-def456"  # a write still going on: not ours to remove
@@ -106,8 +122,9 @@ def test_a_rebuild_reports_what_changed(previous: Path, tmp_path: Path):
     sources = tmp_path / "sources"
     sources.mkdir()
     (sources / SEED.name).write_bytes(SEED.read_bytes())
-    (sources / "notat.txt").write_text("Notat om samarbejde\n\nJobcenter Køge og a-kasserne mødes hver uge.\n",
-                                       encoding="utf-8")
+    (sources / "notat.txt").write_text(
+        "Notat om samarbejde\n\nJobcenter Køge og a-kasserne mødes hver uge.\n", encoding="utf-8"
+    )
     result = cli("build", str(sources), "-o", str(previous))
     assert result.returncode == 0, result.stderr
     assert "changes: 1 added, 0 changed, 0 removed, 1 unchanged; parsed 1, validated 1" in result.stderr

@@ -93,6 +93,7 @@ def drop(node: URIRef, predicate: URIRef) -> Corruption:
         assert (node, predicate, None) in graph
         graph.remove((node, predicate, None))
         return {node}
+
     return corrupt
 
 
@@ -104,6 +105,7 @@ def adding(node: URIRef, predicate: URIRef, value) -> Corruption:
     def corrupt(graph: Graph) -> set[URIRef]:
         graph.add((node, predicate, value))
         return {node}
+
     return corrupt
 
 
@@ -114,38 +116,56 @@ def first_object(predicate: URIRef, value) -> Corruption:
 
 def on_first(having: URIRef, predicate: URIRef, value) -> Corruption:
     """Set (or, with ``value`` None, remove) ``predicate`` of the first node having ``having``."""
+
     def corrupt(graph: Graph) -> set[URIRef]:
         node = first(graph, having)[0]
         if value is None:
             graph.remove((node, predicate, None))
             return {node}
         return replace(graph, node, predicate, value)
+
     return corrupt
 
 
 CORRUPTIONS: dict[str, tuple[Corruption, str]] = {
     # references that lead nowhere or to the wrong kind of node
     "municipality that does not exist": (
-        setting(MIDDELFART, BG.municipality, NOWHERE), "An intervention has exactly one municipality."),
+        setting(MIDDELFART, BG.municipality, NOWHERE),
+        "An intervention has exactly one municipality.",
+    ),
     "commitment by an organisation, not a municipality": (
-        setting(COMMITMENT, BG.committedBy, UNIT), "A commitment has one municipality"),
-    "source span that does not exist": (
-        dangling_span, "bg:sourceSpan names a span the graph describes"),
+        setting(COMMITMENT, BG.committedBy, UNIT),
+        "A commitment has one municipality",
+    ),
+    "source span that does not exist": (dangling_span, "bg:sourceSpan names a span the graph describes"),
     "source document that does not exist": (
         setting(MIDDELFART, PROV.wasDerivedFrom, iris.source_document("missing.txt")),
-        "prov:wasDerivedFrom names a source document of the graph."),
+        "prov:wasDerivedFrom names a source document of the graph.",
+    ),
     "reply to a letter that does not exist": (
-        adding(BRONDBY, BG.inReplyTo, iris.letter("2018-01-01-nobody-til-nobody")), "bg:inReplyTo names a letter."),
+        adding(BRONDBY, BG.inReplyTo, iris.letter("2018-01-01-nobody-til-nobody")),
+        "bg:inReplyTo names a letter.",
+    ),
     "signatory who is a municipality": (
-        adding(BRONDBY, BG.signatory, iris.municipality("153")), "A letter's signatory is a person."),
+        adding(BRONDBY, BG.signatory, iris.municipality("153")),
+        "A letter's signatory is a person.",
+    ),
     "mention of nothing": (
-        setting(MENTION, OA.hasBody, iris.iri("it-system", "nothing")), "A mention names a municipality"),
+        setting(MENTION, OA.hasBody, iris.iri("it-system", "nothing")),
+        "A mention names a municipality",
+    ),
     "criterion that does not exist": (
-        first_object(BG.criterion, iris.criterion("evidence", "no such criterion")), "An answer answers exactly one criterion."),
+        first_object(BG.criterion, iris.criterion("evidence", "no such criterion")),
+        "An answer answers exactly one criterion.",
+    ),
     "provision of an act the graph does not describe": (
-        first_object(ELI.is_part_of, iris.act_eli(1999, 1)), "A provision is part of an act the graph describes."),
+        first_object(ELI.is_part_of, iris.act_eli(1999, 1)),
+        "A provision is part of an act the graph describes.",
+    ),
     "post with a role that does not exist": (
-        setting(POST, ORG.role, iris.concept("role", "nobody")), "A post has one role."),
+        setting(POST, ORG.role, iris.concept("role", "nobody")),
+        "A post has one role.",
+    ),
     "unit of no organisation": (drop(UNIT, ORG.unitOf), "A unit is a unit of one organisation."),
     # quotes and offsets against the source text
     "span quoting text that is not the source's": (quote_elsewhere, "quotes text that is not the source's"),
@@ -153,55 +173,99 @@ CORRUPTIONS: dict[str, tuple[Corruption, str]] = {
     "span that ends where it starts": (end_before_start, "does not start before it ends"),
     "span that ends beyond the text": (
         lambda graph: replace(graph, a_span(graph), OA.end, Literal(10**6, datatype=XSD.integer)) | {CARD},
-        "ends beyond the source text"),
+        "ends beyond the source text",
+    ),
     "source text edited after the build": (edit_source_text, "SHA-256 (schema:sha256) are the text's"),
     "two texts for one source": (second_source_text, "carries its text once"),
     "wrong character count": (
-        setting(CARD, BG.characterCount, Literal(5, datatype=XSD.integer)), "its length (bg:characterCount)"),
+        setting(CARD, BG.characterCount, Literal(5, datatype=XSD.integer)),
+        "its length (bg:characterCount)",
+    ),
     # figures that contradict each other
     "score said to reproduce where 3.6 and 3.5 differ": (
-        setting(TAARNBY_GOOD_PRACTICE, BG.scoreReproduces, Literal(True)), "contradicts the published and recomputed scores"),
+        setting(TAARNBY_GOOD_PRACTICE, BG.scoreReproduces, Literal(True)),
+        "contradicts the published and recomputed scores",
+    ),
     "score said not to reproduce where both are 3.6": (
-        setting(TAARNBY_EVIDENCE, BG.scoreReproduces, Literal(False)), "contradicts the published and recomputed scores"),
+        setting(TAARNBY_EVIDENCE, BG.scoreReproduces, Literal(False)),
+        "contradicts the published and recomputed scores",
+    ),
     "answer count that is not the number of answers": (
-        setting(TAARNBY_EVIDENCE, BG.answerCount, Literal(12, datatype=XSD.integer)), "is not the number of its answers"),
+        setting(TAARNBY_EVIDENCE, BG.answerCount, Literal(12, datatype=XSD.integer)),
+        "is not the number of its answers",
+    ),
     "deadline that ends before it starts": (
-        setting(COMMITMENT, BG.deadlineEnd, Literal("2018-08-01", datatype=XSD.date)), "ends on or after the day it starts"),
+        setting(COMMITMENT, BG.deadlineEnd, Literal("2018-08-01", datatype=XSD.date)),
+        "ends on or after the day it starts",
+    ),
     "published score of 7.5": (
-        setting(TAARNBY_EVIDENCE, BG.publishedScore, Literal(Decimal("7.5"))), "one published score in [0, 5]"),
+        setting(TAARNBY_EVIDENCE, BG.publishedScore, Literal(Decimal("7.5"))),
+        "one published score in [0, 5]",
+    ),
     # languages, datatypes and forms
     "intervention title in English": (
         setting(MIDDELFART, DCTERMS.title, Literal("Sharper focus on long-term unemployment", lang="en")),
-        "An intervention has exactly one non-empty title."),
+        "An intervention has exactly one non-empty title.",
+    ),
     "initiative title without a language": (
-        on_first(BG.describedIn, DCTERMS.title, Literal("Informationsmøde")), "An initiative has one Danish title"),
+        on_first(BG.describedIn, DCTERMS.title, Literal("Informationsmøde")),
+        "An initiative has one Danish title",
+    ),
     "act title on the act, not on its text": (
         adding(ACT, ELI.title, Literal("Lov om en aktiv beskæftigelsesindsats", lang="da")),
-        "eli:title is a title of an act's text"),
-    "act without its type": (drop(ACT, ELI.type_document), "An act has its local identifier, one number, one type"),
+        "eli:title is a title of an act's text",
+    ),
+    "act without its type": (
+        drop(ACT, ELI.type_document),
+        "An act has its local identifier, one number, one type",
+    ),
     "kommunekode with four digits": (
-        setting(iris.municipality("410"), BG.kommunekode, Literal("0410")), "one three-digit kommunekode"),
+        setting(iris.municipality("410"), BG.kommunekode, Literal("0410")),
+        "one three-digit kommunekode",
+    ),
     "span offset as a string": (
-        lambda graph: replace(graph, a_span(graph), OA.start, Literal("12")), "A span has one start offset."),
-    "page number 0": (setting(PAGE, BG.pageNumber, Literal(0, datatype=XSD.integer)), "A page has one page number"),
+        lambda graph: replace(graph, a_span(graph), OA.start, Literal("12")),
+        "A span has one start offset.",
+    ),
+    "page number 0": (
+        setting(PAGE, BG.pageNumber, Literal(0, datatype=XSD.integer)),
+        "A page has one page number",
+    ),
     "answer that is neither Ja, Delvist nor Nej": (
-        first_object(BG.answer, URIRef(f"{BG}Maybe")), "An answer has exactly one value: Ja, Delvist or Nej."),
+        first_object(BG.answer, URIRef(f"{BG}Maybe")),
+        "An answer has exactly one value: Ja, Delvist or Nej.",
+    ),
     "test of a kind that is not a test": (
-        setting(TAARNBY_EVIDENCE, BG.testKind, BG.Yes), "A test result has exactly one kind"),
+        setting(TAARNBY_EVIDENCE, BG.testKind, BG.Yes),
+        "A test result has exactly one kind",
+    ),
     # vocabulary: concepts, classes, provenance
     "criterion without a preferred label": (
-        on_first(BG.statement, SKOS.prefLabel, None), "A concept has a preferred label"),
+        on_first(BG.statement, SKOS.prefLabel, None),
+        "A concept has a preferred label",
+    ),
     "target group in no scheme": (
-        on_first(BG.targetGroupKind, SKOS.inScheme, None), "A target group is in the target-group scheme."),
+        on_first(BG.targetGroupKind, SKOS.inScheme, None),
+        "A target group is in the target-group scheme.",
+    ),
     "intervention that is also a letter": (type_as_letter, "A letter says whether it is only referred to"),
     "extracted node without its source document": (
-        drop(COMMITMENT, PROV.wasDerivedFrom), "Every extracted node needs its source document"),
+        drop(COMMITMENT, PROV.wasDerivedFrom),
+        "Every extracted node needs its source document",
+    ),
     "build that ends before it starts": (
-        lambda graph: replace(graph, first(graph, PROV.endedAtTime)[0], PROV.endedAtTime,
-                              Literal("2000-01-01T00:00:00+01:00", datatype=XSD.dateTime)),
-        "A build ends no earlier than it starts."),
+        lambda graph: replace(
+            graph,
+            first(graph, PROV.endedAtTime)[0],
+            PROV.endedAtTime,
+            Literal("2000-01-01T00:00:00+01:00", datatype=XSD.dateTime),
+        ),
+        "A build ends no earlier than it starts.",
+    ),
     "observation value as text": (
-        first_object(SCHEMA.value, Literal("35")), "An observation has one value, an xsd:decimal."),
+        first_object(SCHEMA.value, Literal("35")),
+        "An observation has one value, an xsd:decimal.",
+    ),
 }
 
 

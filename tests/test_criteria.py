@@ -4,27 +4,43 @@ from __future__ import annotations
 
 from beskgraph.parse.criteria import cluster_criteria, criterion_key, neutral_statement
 
-THIRTY_YES = ("I mindst 9 ud af 10 samtaler er der afsat mindst 30 minutter til at afholde "
-              "samtaler med hver borger i jobkonsulentens kalender")
-FIFTEEN_YES = ("I mindst 9 ud af 10 samtaler er der afsat mindst 15 minutters målrettet "
-               "forberedelsestid i jobkonsulentens kalender på dagen for mødet eller dagen før mødet")
-FIFTEEN_NO = ("I færre end 7 ud af 10 samtaler er der afsat mindst 15 minutters målrettet "
-              "forberedelsestid til hver borger i jobkonsulentens kalender på dagen for mødet "
-              "eller dagen før mødet")
-FOLLOW_UP_YES = ("Jobcenteret har en fast praksis, der sikrer at mindst 9 ud af 10 jobkonsulenter/"
-                 "virksomhedskonsulenter, altid følger op på de fastlagte mål og mulighederne for "
-                 "ordinær ansættelse, med både borger og virksomhed, i god tid inden forløbets afslutning.")
-FOLLOW_UP_NO = ("Jobcenteret har ikke en fast praksis, der sikrer at mindst 7 ud af 10 jobkonsulenter/"
-                "virksomhedskonsulenter, altid følger op på de fastlagte mål og mulighederne for "
-                "ordinær ansættelse, med både borger og virksomhed, i god tid inden forløbets afslutning.")
-BAROMETER_PREPARE = ("Færre end 7 ud af 10 jobkonsulenter bruger Jobbarometer, Virksomhedsoverblik og "
-                     "Arbejdsmarkedsbalancen, i forberedelsen til samtalen, med borgeren.")
-BAROMETER_FIRMS = ("Færre end 7 ud af 10 jobkonsulenter/virksomhedskonsulenter bruger systematisk "
-                   "it-værktøjerne Jobbarometer, Virksomhedsoverblik og Arbejds-markedsbalancen til at "
-                   "udsøge virksomheder, der er relevante at samarbejde med")
+THIRTY_YES = (
+    "I mindst 9 ud af 10 samtaler er der afsat mindst 30 minutter til at afholde "
+    "samtaler med hver borger i jobkonsulentens kalender"
+)
+FIFTEEN_YES = (
+    "I mindst 9 ud af 10 samtaler er der afsat mindst 15 minutters målrettet "
+    "forberedelsestid i jobkonsulentens kalender på dagen for mødet eller dagen før mødet"
+)
+FIFTEEN_NO = (
+    "I færre end 7 ud af 10 samtaler er der afsat mindst 15 minutters målrettet "
+    "forberedelsestid til hver borger i jobkonsulentens kalender på dagen for mødet "
+    "eller dagen før mødet"
+)
+FOLLOW_UP_YES = (
+    "Jobcenteret har en fast praksis, der sikrer at mindst 9 ud af 10 jobkonsulenter/"
+    "virksomhedskonsulenter, altid følger op på de fastlagte mål og mulighederne for "
+    "ordinær ansættelse, med både borger og virksomhed, i god tid inden forløbets afslutning."
+)
+FOLLOW_UP_NO = (
+    "Jobcenteret har ikke en fast praksis, der sikrer at mindst 7 ud af 10 jobkonsulenter/"
+    "virksomhedskonsulenter, altid følger op på de fastlagte mål og mulighederne for "
+    "ordinær ansættelse, med både borger og virksomhed, i god tid inden forløbets afslutning."
+)
+BAROMETER_PREPARE = (
+    "Færre end 7 ud af 10 jobkonsulenter bruger Jobbarometer, Virksomhedsoverblik og "
+    "Arbejdsmarkedsbalancen, i forberedelsen til samtalen, med borgeren."
+)
+BAROMETER_FIRMS = (
+    "Færre end 7 ud af 10 jobkonsulenter/virksomhedskonsulenter bruger systematisk "
+    "it-værktøjerne Jobbarometer, Virksomhedsoverblik og Arbejds-markedsbalancen til at "
+    "udsøge virksomheder, der er relevante at samarbejde med"
+)
 TRAINED = "Mindst 9 ud af 10 jobkonsulenter uddannes systematisk i at bruge Jobnet CV, Joblog og Min Plan"
-USE_TOOLS = ("Jobcenteret har en fast praksis, som sikrer at mindst 9 ud af 10 jobkonsulenter, altid "
-             "bruger it-værktøjerne Jobnet CV, Joblog og Min Plan, i deres forberedelse af samtaler med borgerne")
+USE_TOOLS = (
+    "Jobcenteret har en fast praksis, som sikrer at mindst 9 ud af 10 jobkonsulenter, altid "
+    "bruger it-værktøjerne Jobnet CV, Joblog og Min Plan, i deres forberedelse af samtaler med borgerne"
+)
 
 
 def clusters(*texts: str, kind: str = "evidence"):
@@ -55,8 +71,9 @@ def test_distinct_criteria_stay_apart_even_when_they_share_words():
 
 
 def test_same_wording_in_different_tests_is_two_criteria():
-    index = cluster_criteria([("evidence", criterion_key(TRAINED)),
-                              ("good-practice", criterion_key(TRAINED))])
+    index = cluster_criteria(
+        [("evidence", criterion_key(TRAINED)), ("good-practice", criterion_key(TRAINED))]
+    )
     assert index[("evidence", criterion_key(TRAINED))] is not index[("good-practice", criterion_key(TRAINED))]
 
 
@@ -65,9 +82,12 @@ def test_clustering_does_not_depend_on_input_order():
     forward = cluster_criteria(("evidence", criterion_key(t)) for t in texts)
     backward = cluster_criteria(("evidence", criterion_key(t)) for t in reversed(texts))
     assert {k: v.representative for k, v in forward.items()} == {
-        k: v.representative for k, v in backward.items()}
+        k: v.representative for k, v in backward.items()
+    }
 
 
 def test_neutral_statement_leaves_the_threshold_open():
     assert neutral_statement(THIRTY_YES).startswith("I x ud af 10 samtaler er der afsat mindst 30 minutter")
-    assert neutral_statement(FOLLOW_UP_NO).startswith("Jobcenteret har en fast praksis, der sikrer at x ud af 10")
+    assert neutral_statement(FOLLOW_UP_NO).startswith(
+        "Jobcenteret har en fast praksis, der sikrer at x ud af 10"
+    )

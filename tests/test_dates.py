@@ -9,18 +9,21 @@ from beskgraph.parse.dates import add_months, find_dates, month_number, parse_da
 ANCHOR = date(2018, 8, 8)
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("31. august 2018", date(2018, 8, 31)),
-    ("06-07-2018", date(2018, 7, 6)),
-    ("09.07.2018", date(2018, 7, 9)),
-    ("5. juli 2018", date(2018, 7, 5)),
-    ("09. juli 2018", date(2018, 7, 9)),
-    ("2018-08-31", date(2018, 8, 31)),
-    ("2/3-2022", date(2022, 3, 2)),
-    ("31. augnst 2018", date(2018, 8, 31)),   # OCR: n for u
-    ("3l. august 2018", date(2018, 8, 31)),   # OCR: l for 1
-    ("1O. maj 2019", date(2019, 5, 10)),      # OCR: O for 0
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("31. august 2018", date(2018, 8, 31)),
+        ("06-07-2018", date(2018, 7, 6)),
+        ("09.07.2018", date(2018, 7, 9)),
+        ("5. juli 2018", date(2018, 7, 5)),
+        ("09. juli 2018", date(2018, 7, 9)),
+        ("2018-08-31", date(2018, 8, 31)),
+        ("2/3-2022", date(2022, 3, 2)),
+        ("31. augnst 2018", date(2018, 8, 31)),  # OCR: n for u
+        ("3l. august 2018", date(2018, 8, 31)),  # OCR: l for 1
+        ("1O. maj 2019", date(2019, 5, 10)),  # OCR: O for 0
+    ],
+)
 def test_single_dates(text: str, expected: date) -> None:
     assert parse_date(text) == expected
 
@@ -53,17 +56,20 @@ def test_durations_after_an_event_are_not_deadlines() -> None:
     assert find_dates("efter 12 ugers ledighed, hver 14. dag, 16 måneders ledighed", ANCHOR) == []
 
 
-@pytest.mark.parametrize(("text", "start", "end"), [
-    ("2. halvår 2018", date(2018, 7, 1), date(2018, 12, 31)),
-    ("i løbet af 3. kvartal 2018", date(2018, 7, 1), date(2018, 9, 30)),
-    ("1. kvartal 2019", date(2019, 1, 1), date(2019, 3, 31)),
-    ("Ultimo august 2018 igangsættes", date(2018, 8, 21), date(2018, 8, 31)),
-    ("medio maj 2019", date(2019, 5, 11), date(2019, 5, 20)),
-    ("primo februar 2019", date(2019, 2, 1), date(2019, 2, 10)),
-    ("en redegørelse fra maj 2018", date(2018, 5, 1), date(2018, 5, 31)),
-    ("i perioden 1. juli – 15. august 2018", date(2018, 7, 1), date(2018, 8, 15)),
-    ("fra den 1. juli til 15. august gennemfører", date(2018, 7, 1), date(2018, 8, 15)),
-])
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("2. halvår 2018", date(2018, 7, 1), date(2018, 12, 31)),
+        ("i løbet af 3. kvartal 2018", date(2018, 7, 1), date(2018, 9, 30)),
+        ("1. kvartal 2019", date(2019, 1, 1), date(2019, 3, 31)),
+        ("Ultimo august 2018 igangsættes", date(2018, 8, 21), date(2018, 8, 31)),
+        ("medio maj 2019", date(2019, 5, 11), date(2019, 5, 20)),
+        ("primo februar 2019", date(2019, 2, 1), date(2019, 2, 10)),
+        ("en redegørelse fra maj 2018", date(2018, 5, 1), date(2018, 5, 31)),
+        ("i perioden 1. juli – 15. august 2018", date(2018, 7, 1), date(2018, 8, 15)),
+        ("fra den 1. juli til 15. august gennemfører", date(2018, 7, 1), date(2018, 8, 15)),
+    ],
+)
 def test_periods(text: str, start: date, end: date) -> None:
     found = _one(text)
     assert (found.start, found.end, found.kind) == (start, end, "period")
@@ -87,8 +93,7 @@ def test_bare_month_needs_a_preposition_or_year() -> None:
 
 
 def test_several_dates_in_order() -> None:
-    found = find_dates("Den 9. april sendte jeg et brev; svar af 11. juni 2018 og 06-07-2018.",
-                       ANCHOR)
+    found = find_dates("Den 9. april sendte jeg et brev; svar af 11. juni 2018 og 06-07-2018.", ANCHOR)
     assert [f.start for f in found] == [date(2018, 4, 9), date(2018, 6, 11), date(2018, 7, 6)]
 
 

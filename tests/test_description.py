@@ -77,9 +77,13 @@ def test_a_forged_host_header_never_comes_back(base: str, any_store: Store) -> N
         plain = httpx.get(base + path, params=params, headers={"Accept": accept})
         assert plain.content == forged.content, path
     port = int(base.rsplit(":", 1)[1])
-    assert (URIRef(dataset_iri()), VOID.sparqlEndpoint, URIRef(f"http://127.0.0.1:{port}/sparql")) in void(base)
+    assert (URIRef(dataset_iri()), VOID.sparqlEndpoint, URIRef(f"http://127.0.0.1:{port}/sparql")) in void(
+        base
+    )
     if isinstance(any_store, EmbeddedStore):  # a remote store resolves against its own address
-        result = httpx.get(base + "/sparql", params=sparql, headers={"Accept": "application/sparql-results+json"})
+        result = httpx.get(
+            base + "/sparql", params=sparql, headers={"Accept": "application/sparql-results+json"}
+        )
         assert result.json()["results"]["bindings"][0]["x"]["value"] == f"http://127.0.0.1:{port}/relative"
 
 
@@ -100,8 +104,10 @@ def test_void_has_a_fixed_iri_publisher_licence_modified_and_vocabularies(
     assert modified.datatype == URIRef("http://www.w3.org/2001/XMLSchema#dateTime")
     assert before <= modified.toPython() <= dt.datetime.now(dt.UTC)
     assert set(g.objects(dataset, VOID.vocabulary)) == {URIRef(str(RDF)), URIRef(str(SCHEMA)), URIRef(EX)}
-    properties = {g.value(p, VOID.property): g.value(p, VOID.triples).toPython()
-                  for p in g.objects(dataset, VOID.propertyPartition)}
+    properties = {
+        g.value(p, VOID.property): g.value(p, VOID.triples).toPython()
+        for p in g.objects(dataset, VOID.propertyPartition)
+    }
     assert properties[SCHEMA.name] == 4 and properties[RDF.type] == 3
 
 
@@ -114,7 +120,9 @@ def test_every_dump_is_described_with_its_media_type_and_format(base: str) -> No
     for dist in distributions:
         url = str(g.value(dist, DCAT.downloadURL))
         media, name = DUMPS[url.rsplit(".", 1)[1]]
-        assert g.value(dist, DCAT.mediaType) == URIRef("https://www.iana.org/assignments/media-types/" + media)
+        assert g.value(dist, DCAT.mediaType) == URIRef(
+            "https://www.iana.org/assignments/media-types/" + media
+        )
         assert g.value(dist, DCTERMS["format"]) == URIRef(FORMATS + name)
         assert g.value(dist, DCTERMS.license) == URIRef(CC_BY_4)
         served = httpx.head(url)
@@ -128,8 +136,16 @@ def test_service_description_lists_w3c_formats_and_the_named_graphs(base: str) -
     assert g.value(service, SD.endpoint) == URIRef(base + "/sparql")
     assert set(g.objects(service, SD.resultFormat)) == {
         URIRef(FORMATS + name)
-        for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                     "Turtle", "N-Triples", "JSON-LD", "RDF_XML")
+        for name in (
+            "SPARQL_Results_JSON",
+            "SPARQL_Results_XML",
+            "SPARQL_Results_CSV",
+            "SPARQL_Results_TSV",
+            "Turtle",
+            "N-Triples",
+            "JSON-LD",
+            "RDF_XML",
+        )
     }
     dataset = g.value(service, SD.defaultDataset)
     assert dataset == URIRef(dataset_iri())
@@ -137,7 +153,9 @@ def test_service_description_lists_w3c_formats_and_the_named_graphs(base: str) -
     assert names == {URIRef(EX + "graph1"), URIRef(EX + "graph2")}
 
 
-def test_public_url_setting_starts_every_link(serve_app: Callable[[Starlette], str], any_store: Store) -> None:
+def test_public_url_setting_starts_every_link(
+    serve_app: Callable[[Starlette], str], any_store: Store
+) -> None:
     public = "https://data.example.org/beskgraph"
     base = serve_app(create_app(any_store, settings=Settings(public_url=public)))
     g = void(base, Host="evil.example")
@@ -177,9 +195,19 @@ def test_server_py_links_to_the_address_it_was_started_on(tmp_path: Path) -> Non
     env = {k: v for k, v in os.environ.items() if k != "BESKGRAPH_PUBLIC_URL"}
     # "localhost" is not the socket's address (127.0.0.1): the links show which one was used
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "server.py"), "--graph", str(graph), "--host", "localhost",
-         "--port", str(port)],
-        env={**env, "BESKGRAPH_STORE": "memory"}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            str(ROOT / "server.py"),
+            "--graph",
+            str(graph),
+            "--host",
+            "localhost",
+            "--port",
+            str(port),
+        ],
+        env={**env, "BESKGRAPH_STORE": "memory"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         url = f"http://127.0.0.1:{port}"

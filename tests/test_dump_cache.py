@@ -145,8 +145,12 @@ def test_head_and_range_requests(serve_app: Callable[[Starlette], str]) -> None:
     unsatisfiable = httpx.get(url, headers={"Range": f"bytes={size + 10}-"})
     assert unsatisfiable.status_code == 416 and unsatisfiable.headers["content-range"] == f"bytes */{size}"
     # several ranges, a malformed one or a stale If-Range: the whole file, as RFC 9110 allows
-    for headers in ({"Range": "bytes=0-1,5-6"}, {"Range": "bytes=x-y"}, {"Range": "lines=1-2"},
-                    {"Range": "bytes=0-9", "If-Range": '"stale"'}):
+    for headers in (
+        {"Range": "bytes=0-1,5-6"},
+        {"Range": "bytes=x-y"},
+        {"Range": "lines=1-2"},
+        {"Range": "bytes=0-9", "If-Range": '"stale"'},
+    ):
         whole = httpx.get(url, headers=headers)
         assert (whole.status_code, whole.content) == (200, full.content), headers
     assert httpx.get(url, headers={"Range": "bytes=0-9", "If-Range": full.headers["etag"]}).status_code == 206
@@ -177,7 +181,9 @@ def test_files_live_in_a_private_directory_removed_with_the_cache(tmp_path: Path
     assert not path.parent.exists() and (tmp_path / "dumps").is_dir()
 
 
-def test_dump_dir_and_build_limit_from_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_dump_dir_and_build_limit_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("BESKGRAPH_DUMP_DIR", str(tmp_path))
     monkeypatch.setenv("BESKGRAPH_MAX_DUMP_BUILDS", "3")
     settings = Settings.from_env()
@@ -199,7 +205,9 @@ def test_byte_range() -> None:
             byte_range(beyond, 100)
 
 
-def test_a_client_leaving_mid_download_does_not_disturb_the_server(serve_app: Callable[[Starlette], str]) -> None:
+def test_a_client_leaving_mid_download_does_not_disturb_the_server(
+    serve_app: Callable[[Starlette], str],
+) -> None:
     store = EmbeddedStore()
     data = "".join(f'<{EX}s{i}> <{EX}p> "value number {i}" .\n' for i in range(20000))
     store.replace_graph(EX + "big", data.encode(), "application/n-triples")

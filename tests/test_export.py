@@ -55,8 +55,9 @@ def test_export_of_the_built_file_is_the_served_dump(fmt: Format, built: Path, s
     assert exported == dump.content
 
 
-def test_a_fresh_build_exports_and_writes_the_dumped_bytes(built: Path, served: str,
-                                                           seed_build: BuildResult) -> None:
+def test_a_fresh_build_exports_and_writes_the_dumped_bytes(
+    built: Path, served: str, seed_build: BuildResult
+) -> None:
     assert seed_build.serialise(TRIG) == built.read_bytes()
     for fmt in GRAPH_FORMATS:
         dump = httpx.get(f"{served}/dump.{fmt.extension}", timeout=60).content
@@ -64,11 +65,19 @@ def test_a_fresh_build_exports_and_writes_the_dumped_bytes(built: Path, served: 
     assert cli("export", "--format", "jsonld") == httpx.get(f"{served}/dump.jsonld", timeout=60).content
 
 
-def test_a_file_without_named_graphs_exports_only_to_formats_without_them(built: Path, tmp_path: Path) -> None:
+def test_a_file_without_named_graphs_exports_only_to_formats_without_them(
+    built: Path, tmp_path: Path
+) -> None:
     turtle = tmp_path / "union.ttl"
     turtle.write_bytes(cli("export", "--format", "turtle", "--input", str(built)))
-    assert cli("export", "--format", "ntriples", "--input", str(turtle)) == \
-        cli("export", "--format", "ntriples", "--input", str(built))
-    refused = subprocess.run([sys.executable, "-m", "beskgraph.cli", "export", "-f", "trig", "-i", str(turtle)],
-                             capture_output=True, text=True, timeout=300, env={**os.environ, "COLUMNS": "300"})
+    assert cli("export", "--format", "ntriples", "--input", str(turtle)) == cli(
+        "export", "--format", "ntriples", "--input", str(built)
+    )
+    refused = subprocess.run(
+        [sys.executable, "-m", "beskgraph.cli", "export", "-f", "trig", "-i", str(turtle)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "COLUMNS": "300"},
+    )
     assert refused.returncode == 2 and "has no named graphs to write as trig" in refused.stderr

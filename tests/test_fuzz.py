@@ -34,8 +34,11 @@ settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 
 def fuzz(examples: int) -> settings:
-    return settings(max_examples=examples, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
 
 
 def _readable() -> list[str]:
@@ -50,15 +53,70 @@ def _readable() -> list[str]:
 
 DOCUMENTS = _readable()
 # pieces of every kind of document, so random text often looks like one
-PIECES = ["\n", " ", "•", " • Ja: ", " • Nej: ", " • Delvist: ", "I mindst 9 ud af 10 samtaler ", "Færre end 7 ud af 10",
-          "\n4,3\nEvidenstest\n", "\n3,1\nGod praksis test\n", "Evidenstest vedr. ledige", "Middelfart\n", "Dokumenter",
-          "Se alle svar", "Kommunens beskrivelse af indsatsen\n", "Gode råd\n", "Kære borgmester\n", "Venlig hilsen\n",
-          "Dato: 31. august 2018\n", "J.nr. 2018 - 3729\n", "2567877_0003.png\n", "31. august 2018", "2. halvår 2018",
-          "ultimo maj", "senest om 6 måneder", "1/3-2022", "LBK nr. 1342 af 20. november 2016 § 16a, stk. 1",
-          "samme lovs § 17", "§ 6, nr. 1", "120 borgere", "42 %", "18 procent", "45 mio. kr.", "brevet af 29. januar 2018",
-          "borgmester Kirsten Jensen", "Pressemeddelelse\n", "Spørgsmål nr. 118:\n", "Svar:\n", "Forside > Borger\n",
-          "Senest opdateret: 3. april 2024\n", "Folketingets Beskæftigelsesudvalg\n", "Køge Kommune", "Ærø", "2O18",
-          "æøåÆØÅé", "\r\n", "\t", "\x0c", "\u2028", "\u00ad", "\x7f", "0", "9", ",", ".", ":", "-", "–", '"', "\\", "<", "{"]
+PIECES = [
+    "\n",
+    " ",
+    "•",
+    " • Ja: ",
+    " • Nej: ",
+    " • Delvist: ",
+    "I mindst 9 ud af 10 samtaler ",
+    "Færre end 7 ud af 10",
+    "\n4,3\nEvidenstest\n",
+    "\n3,1\nGod praksis test\n",
+    "Evidenstest vedr. ledige",
+    "Middelfart\n",
+    "Dokumenter",
+    "Se alle svar",
+    "Kommunens beskrivelse af indsatsen\n",
+    "Gode råd\n",
+    "Kære borgmester\n",
+    "Venlig hilsen\n",
+    "Dato: 31. august 2018\n",
+    "J.nr. 2018 - 3729\n",
+    "2567877_0003.png\n",
+    "31. august 2018",
+    "2. halvår 2018",
+    "ultimo maj",
+    "senest om 6 måneder",
+    "1/3-2022",
+    "LBK nr. 1342 af 20. november 2016 § 16a, stk. 1",
+    "samme lovs § 17",
+    "§ 6, nr. 1",
+    "120 borgere",
+    "42 %",
+    "18 procent",
+    "45 mio. kr.",
+    "brevet af 29. januar 2018",
+    "borgmester Kirsten Jensen",
+    "Pressemeddelelse\n",
+    "Spørgsmål nr. 118:\n",
+    "Svar:\n",
+    "Forside > Borger\n",
+    "Senest opdateret: 3. april 2024\n",
+    "Folketingets Beskæftigelsesudvalg\n",
+    "Køge Kommune",
+    "Ærø",
+    "2O18",
+    "æøåÆØÅé",
+    "\r\n",
+    "\t",
+    "\x0c",
+    "\u2028",
+    "\u00ad",
+    "\x7f",
+    "0",
+    "9",
+    ",",
+    ".",
+    ":",
+    "-",
+    "–",
+    '"',
+    "\\",
+    "<",
+    "{",
+]
 texts = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=12)), max_size=120).map("".join)
 
 
@@ -119,8 +177,12 @@ def test_correspondence_parser(text: str) -> None:
 def test_generic_reader_reads_any_text(text: str, kind: DocumentKind) -> None:
     document = read_publication(source(text), kind)
     assert isinstance(document, Publication) and document.kind is kind
-    spans = [m.span for m in document.municipalities] + [r.span for r in document.letters] + \
-        [f.span for f in document.figures] + [p.span for p in document.persons]
+    spans = (
+        [m.span for m in document.municipalities]
+        + [r.span for r in document.letters]
+        + [f.span for f in document.figures]
+        + [p.span for p in document.persons]
+    )
     assert all(0 <= s.start <= s.end <= len(text) for s in spans)
     assert all(text[m.span.start : m.span.end] == m.surface for m in document.municipalities)
 
@@ -175,8 +237,13 @@ def test_criteria(answers: list[tuple[str, str]]) -> None:
 
 
 @fuzz(200)
-@given(st.one_of(st.binary(max_size=4000), texts.map(lambda t: t.encode("utf-16")),
-                 mangled().map(lambda t: t.encode("cp1252", "replace"))))
+@given(
+    st.one_of(
+        st.binary(max_size=4000),
+        texts.map(lambda t: t.encode("utf-16")),
+        mangled().map(lambda t: t.encode("cp1252", "replace")),
+    )
+)
 def test_decoding_any_bytes(raw: bytes) -> None:
     try:
         decoded = SourceText.from_bytes(Path("fuzz.txt"), raw)
@@ -212,20 +279,32 @@ def test_a_card_with_a_huge_tail_keeps_its_warnings_bounded() -> None:
 
 def test_huge_texts_of_every_kind_give_a_result() -> None:
     prose = "Jobcentret i Køge holdt 120 samtaler med ledige, jf. LBK nr. 1342 af 20. november 2016 § 16a.\n"
-    for name in ("svar_beu_spoergsmaal_118.txt", "webside_star_fleksjob.txt", "notat_samarbejde_a_kasser_latin1.txt"):
+    for name in (
+        "svar_beu_spoergsmaal_118.txt",
+        "webside_star_fleksjob.txt",
+        "notat_samarbejde_a_kasser_latin1.txt",
+    ):
         document = parse_source(source(SourceText.read(CORPUS / name).text + prose * 5_000))  # 0.5 MB
         assert isinstance(document, Publication) and document.municipalities[0].code
     one_line = parse_source(source("Notat\n" + "møde 1. maj 2018, " * 50_000))  # one line of 0.9 MB
     assert isinstance(one_line, Publication)
-    letters = parse_source(source((SEEDS_DIR / "003_aec37f0f2b66ca76.txt").read_text(encoding="utf-8")
-                                  + "Vi følger op på tallene hver måned i udvalget.\n" * 4_000))
+    letters = parse_source(
+        source(
+            (SEEDS_DIR / "003_aec37f0f2b66ca76.txt").read_text(encoding="utf-8")
+            + "Vi følger op på tallene hver måned i udvalget.\n" * 4_000
+        )
+    )
     assert isinstance(letters, Correspondence) and len(letters.letters) > 5
 
 
 def test_a_percentage_table_cut_short_by_the_closing_is_read() -> None:
     # found by the test above (shrunk): a header, a label, one value, then the closing; the
     # table reader took the closing for the header of a column whose values were missing
-    text = ("desuden tilført øvrige interne ressourcer i form af 7-10 timer\nbaseret på de seneste "
-            "ledighedstal fra 29. juni.\n0,5%\nMed venlig hilsen")
+    text = (
+        "desuden tilført øvrige interne ressourcer i form af 7-10 timer\nbaseret på de seneste "
+        "ledighedstal fra 29. juni.\n0,5%\nMed venlig hilsen"
+    )
     document = parse_correspondence(source(text))
-    assert [(f.value, f.subject) for f in document.figures] == [(0.5, "baseret på de seneste ledighedstal fra 29. juni.")]
+    assert [(f.value, f.subject) for f in document.figures] == [
+        (0.5, "baseret på de seneste ledighedstal fra 29. juni.")
+    ]

@@ -107,7 +107,9 @@ def test_per_generation_failures_reach_every_waiter_and_are_not_kept() -> None:
 
     async def main() -> None:
         cache: PerGeneration[str] = PerGeneration(anyio.CapacityLimiter(1))
-        results = await asyncio.gather(*(cache.get("k", 1, failing) for _ in range(3)), return_exceptions=True)
+        results = await asyncio.gather(
+            *(cache.get("k", 1, failing) for _ in range(3)), return_exceptions=True
+        )
         assert [str(r) for r in results] == ["no store today"] * 3 and len(attempts) == 1
         assert await cache.get("k", 1, lambda: "fine") == "fine"
 

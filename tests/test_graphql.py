@@ -171,8 +171,8 @@ def test_cursor_stays_valid_when_a_municipality_is_added(gql_client: TestClient,
     # a new municipality-like node sorting before the cursor, and one inside the next page
     added = (
         f"<{BASE}graph/test-added> {{ "
-        f"<{BASE}municipality/100> a <{BG}Municipality> ; <{BG}kommunekode> \"100\" . "
-        f"<{BASE}municipality/999> a <{BG}Municipality> ; <{BG}kommunekode> \"999\" . }}"
+        f'<{BASE}municipality/100> a <{BG}Municipality> ; <{BG}kommunekode> "100" . '
+        f'<{BASE}municipality/999> a <{BG}Municipality> ; <{BG}kommunekode> "999" . }}'
     ).encode()
     gql_store.load_dataset(added, "application/trig")
     after = data(gql_client, query, {"after": first["pageInfo"]["endCursor"]})["municipalities"]
@@ -183,8 +183,11 @@ def test_cursor_stays_valid_when_a_municipality_is_added(gql_client: TestClient,
 def test_node_and_lookup_by_id(gql_client: TestClient) -> None:
     card = data(gql_client, "query ($id: ID!) { intervention(id: $id) { id iri title } }", {"id": MIDDELFART})
     assert card["intervention"]["iri"] == MIDDELFART
-    node = data(gql_client, "query ($id: ID!) { node(id: $id) { __typename iri ... on Intervention { title } } }",
-                {"id": card["intervention"]["id"]})["node"]
+    node = data(
+        gql_client,
+        "query ($id: ID!) { node(id: $id) { __typename iri ... on Intervention { title } } }",
+        {"id": card["intervention"]["id"]},
+    )["node"]
     assert node == {"__typename": "Intervention", "iri": MIDDELFART, "title": card["intervention"]["title"]}
     missing = encode_id("Intervention", f"{BASE}intervention/nowhere")
     assert data(gql_client, "query ($id: ID!) { node(id: $id) { iri } }", {"id": missing})["node"] is None
@@ -217,7 +220,9 @@ def test_source_spans_and_target_groups(gql_client: TestClient) -> None:
 
 
 def test_search(gql_client: TestClient) -> None:
-    result = data(gql_client, '{ search(text: "Middelfart") { totalCount nodes { __typename iri } } }')["search"]
+    result = data(gql_client, '{ search(text: "Middelfart") { totalCount nodes { __typename iri } } }')[
+        "search"
+    ]
     assert {n["__typename"] for n in result["nodes"]} >= {"Municipality"}
     assert result["totalCount"] == len(result["nodes"])
 
@@ -257,7 +262,9 @@ def test_letter_parties_have_names_and_kinds(gql_client: TestClient) -> None:
 
 def test_letter_mentions_municipalities_organisations_and_systems(gql_client: TestClient) -> None:
     letter = data(gql_client, LETTER_PARTIES, {"id": encode_id("Letter", BROENDBY_REPLY)})["letter"]
-    mentioned = {(m["__typename"], m.get("code") or m.get("name"), m.get("partyKind")) for m in letter["mentions"]}
+    mentioned = {
+        (m["__typename"], m.get("code") or m.get("name"), m.get("partyKind")) for m in letter["mentions"]
+    }
     assert ("Municipality", "153", "MUNICIPALITY") in mentioned
     assert ("Software", "Jobnet", None) in mentioned
     assert ("Organisation", "Jobcenter Brøndby", "ORGANISATION") in mentioned
@@ -266,19 +273,32 @@ def test_letter_mentions_municipalities_organisations_and_systems(gql_client: Te
     for mention in in_text["nodes"]:
         assert mention["source"]["text"] == mention["surfaceForm"]
         assert mention["source"]["document"] == {"name": "003_aec37f0f2b66ca76.txt"}
-    assert {m["about"]["__typename"] for m in in_text["nodes"]} == {"Municipality", "Organisation", "Software"}
+    assert {m["about"]["__typename"] for m in in_text["nodes"]} == {
+        "Municipality",
+        "Organisation",
+        "Software",
+    }
 
 
 def test_a_mentioned_organisation_is_a_node(gql_client: TestClient) -> None:
     letter = data(gql_client, LETTER_PARTIES, {"id": encode_id("Letter", BROENDBY_REPLY)})["letter"]
-    party = data(gql_client, "query ($id: ID!) { node(id: $id) { __typename ... on Party { name partyKind } } }",
-                 {"id": letter["sender"]["id"]})["node"]
+    party = data(
+        gql_client,
+        "query ($id: ID!) { node(id: $id) { __typename ... on Party { name partyKind } } }",
+        {"id": letter["sender"]["id"]},
+    )["node"]
     assert party == {"__typename": "Municipality", "name": "Brøndby", "partyKind": "MUNICIPALITY"}
-    software = data(gql_client, "{ letters(first: 100) { nodes { mentions { ... on Software { id name } } } } }")
+    software = data(
+        gql_client, "{ letters(first: 100) { nodes { mentions { ... on Software { id name } } } } }"
+    )
     systems = {m["name"]: m["id"] for n in software["letters"]["nodes"] for m in n["mentions"] if m}
     assert {"Jobnet", "Min Plan", "Workbase"} <= set(systems)
-    found = data(gql_client, """query ($id: ID!) { node(id: $id) { ... on Software {
-        name mentionedIn { totalCount nodes { iri } } } } }""", {"id": systems["Min Plan"]})["node"]
+    found = data(
+        gql_client,
+        """query ($id: ID!) { node(id: $id) { ... on Software {
+        name mentionedIn { totalCount nodes { iri } } } } }""",
+        {"id": systems["Min Plan"]},
+    )["node"]
     assert found["name"] == "Min Plan" and found["mentionedIn"]["totalCount"] == 2
     assert BROENDBY_REPLY in {n["iri"] for n in found["mentionedIn"]["nodes"]}
 
@@ -294,9 +314,7 @@ NESTED = """{ municipalities(first: 100) { nodes { code
 
 def _query_count(client: TestClient) -> tuple[int, int]:
     body = run(client, NESTED, explain=True)
-    interventions = sum(
-        len(m["interventions"]["nodes"]) for m in body["data"]["municipalities"]["nodes"]
-    )
+    interventions = sum(len(m["interventions"]["nodes"]) for m in body["data"]["municipalities"]["nodes"])
     return len(body["extensions"]["explain"]["sparql"]), interventions
 
 
@@ -322,9 +340,12 @@ def test_a_nested_count_alone_is_an_aggregate_or_one_grouped_count(gql_client: T
     assert not any(f"^<{BG}municipality>" in q for q in only["extensions"]["explain"]["sparql"])
     # a filtered count has no aggregate: one grouped count for every municipality
     filtered = (COUNTS % "totalCount").replace(
-        "interventions {", "interventions(filter: {minScore: [{testKind: EVIDENCE, score: 0}]}) {")
+        "interventions {", "interventions(filter: {minScore: [{testKind: EVIDENCE, score: 0}]}) {"
+    )
     grouped = run(gql_client, filtered, explain=True)
-    assert {m["code"]: m["interventions"]["totalCount"] for m in grouped["data"]["municipalities"]["nodes"]} == counts
+    assert {
+        m["code"]: m["interventions"]["totalCount"] for m in grouped["data"]["municipalities"]["nodes"]
+    } == counts
     assert sum("GROUP BY ?parent" in q for q in grouped["extensions"]["explain"]["sparql"]) == 1
     assert not any("GROUP BY ?parent" in q for q in full["extensions"]["explain"]["sparql"])
     # a fragment is not looked into: the connection is built as usual
@@ -334,7 +355,9 @@ def test_a_nested_count_alone_is_an_aggregate_or_one_grouped_count(gql_client: T
 
 def test_explain_returns_the_sparql(gql_client: TestClient) -> None:
     query = '{ municipality(code: "410") { name } }'
-    explained = gql_client.post("/graphql", json={"query": query}, headers={"X-Beskgraph-Explain": "1"}).json()
+    explained = gql_client.post(
+        "/graphql", json={"query": query}, headers={"X-Beskgraph-Explain": "1"}
+    ).json()
     sparql = explained["extensions"]["explain"]["sparql"]
     assert len(sparql) == 2 and all("SELECT" in q for q in sparql)
     assert '"410"' in sparql[0]
@@ -355,7 +378,13 @@ def test_page_size_limit(gql_client: TestClient) -> None:
 
 def test_depth_alias_and_token_limits(gql_client: TestClient) -> None:
     levels = MAX_DEPTH // 3 + 1
-    deep = "{ criteria { nodes { " + "assessments { nodes { criterion { " * levels + "statement" + " } } }" * levels + " } } }"
+    deep = (
+        "{ criteria { nodes { "
+        + "assessments { nodes { criterion { " * levels
+        + "statement"
+        + " } } }" * levels
+        + " } } }"
+    )
     assert "exceeds maximum operation depth" in errors(gql_client, deep)[0]["message"]
     aliases = "{ " + " ".join(f"a{i}: __typename" for i in range(40)) + " }"
     assert "aliases" in errors(gql_client, aliases)[0]["message"]
@@ -368,14 +397,22 @@ def test_bad_cursor_is_a_graphql_error(gql_client: TestClient) -> None:
     assert error["extensions"]["code"] == "BAD_CURSOR"
 
 
-def test_a_value_the_shapes_require_but_the_store_lacks_is_a_coded_error(gql_client: TestClient,
-                                                                         gql_store: Store) -> None:
+def test_a_value_the_shapes_require_but_the_store_lacks_is_a_coded_error(
+    gql_client: TestClient, gql_store: Store
+) -> None:
     """A store not built by beskgraph may lack a value the schema promises: the client gets a
     coded error at the field's path (not an internal error), and the rest of its data."""
-    gql_store.load_dataset(f"<{BASE}graph/test-bare> {{ <{BASE}municipality/999> a <{BG}Municipality> ; "
-                           f"<{BG}kommunekode> \"999\" . }}".encode(), "application/trig")
-    body = gql_client.post("/graphql", json={"query": '{ a: municipality(code: "999") { code name } '
-                                                      'b: municipality(code: "410") { name } }'}).json()
+    gql_store.load_dataset(
+        f"<{BASE}graph/test-bare> {{ <{BASE}municipality/999> a <{BG}Municipality> ; "
+        f'<{BG}kommunekode> "999" . }}'.encode(),
+        "application/trig",
+    )
+    body = gql_client.post(
+        "/graphql",
+        json={
+            "query": '{ a: municipality(code: "999") { code name } b: municipality(code: "410") { name } }'
+        },
+    ).json()
     [error] = body["errors"]
     assert error["extensions"]["code"] == "INCOMPLETE_DATA" and error["path"] == ["a", "name"]
     assert "non-nullable field Municipality.name" in error["message"]
@@ -389,6 +426,8 @@ def test_connections_of_one_relation_at_one_level_share_a_query(gql_client: Test
     relation = [q for q in sparql if f"?parent <{BG}assessment> ?s" in q]
     assert len(relation) == 1
     cards = body["data"]["municipality"]["interventions"]["nodes"]
-    assert all(card["evidenceTest"]["assessments"]["nodes"] and card["goodPracticeTest"]["assessments"]["nodes"]
-               for card in cards)
+    assert all(
+        card["evidenceTest"]["assessments"]["nodes"] and card["goodPracticeTest"]["assessments"]["nodes"]
+        for card in cards
+    )
     assert len(sparql) <= 8

@@ -30,8 +30,10 @@ from beskgraph.store import EmbeddedStore, Store
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 # allowed by the cost limit (432 102) and slow: 100 cards x 3 answers x 40 answers of their criterion
-HEAVY = ("{ interventions(first: 100) { nodes { tests { assessments(first: 10) { nodes { criterion { "
-         "assessments(first: 40) { nodes { text } } } } } } } } }")
+HEAVY = (
+    "{ interventions(first: 100) { nodes { tests { assessments(first: 10) { nodes { criterion { "
+    "assessments(first: 40) { nodes { text } } } } } } } } }"
+)
 UNLIMITED = Limits(max_cost=10**12, timeout=120, max_response_bytes=10**10)
 # A stopped run leaves coroutines graphql-core had made and not awaited; the server
 # silences their warnings, pytest shows them again.
@@ -67,7 +69,9 @@ def _status(sock: socket.socket) -> int:
 
 def _fan_out(levels: int, tag: str) -> str:
     fragments = [f"fragment {tag}0 on Query {{ __typename }}"]
-    fragments += [f"fragment {tag}{i} on Query {{ ...{tag}{i - 1} ...{tag}{i - 1} }}" for i in range(1, levels + 1)]
+    fragments += [
+        f"fragment {tag}{i} on Query {{ ...{tag}{i - 1} ...{tag}{i - 1} }}" for i in range(1, levels + 1)
+    ]
     return f"{{ ...{tag}{levels} }}\n" + "\n".join(fragments)
 
 
@@ -88,8 +92,12 @@ def test_health_answers_while_attacks_run(serve: Callable[[Limits], str]) -> Non
 
     attacks = [
         (lambda n: {"query": _fan_out(22, f"F{n}x")}, {"MAX_FIELDS_LIMIT"}),  # new text each time: no cache
-        (lambda n: {"query": "{ " + " ".join(f'municipality(code: "{n}") {{ name }}' for _ in range(220)) + " }"},
-         {"MAX_OVERLAPS_LIMIT"}),
+        (
+            lambda n: {
+                "query": "{ " + " ".join(f'municipality(code: "{n}") {{ name }}' for _ in range(220)) + " }"
+            },
+            {"MAX_OVERLAPS_LIMIT"},
+        ),
         (lambda n: {"query": HEAVY}, {"OK", "QUERY_TIMEOUT"}),
         (lambda n: {"query": "{ __typename }", "variables": {"pad": "x" * 9000, "n": n}}, {"OK"}),
     ]
@@ -110,12 +118,14 @@ def test_health_answers_while_attacks_run(serve: Callable[[Limits], str]) -> Non
     assert max(latencies) < 5, latencies  # one fan-out document held every endpoint for 17 s before
 
 
-def test_a_query_past_the_time_limit_is_stopped(serve: Callable[[Limits], str],
-                                                caplog: pytest.LogCaptureFixture) -> None:
+def test_a_query_past_the_time_limit_is_stopped(
+    serve: Callable[[Limits], str], caplog: pytest.LogCaptureFixture
+) -> None:
     url = serve(Limits(timeout=0.05))  # HEAVY takes 0.16 s once the first run has warmed the store
     with caplog.at_level(logging.WARNING, "beskgraph.refused"):
-        strict = httpx.post(f"{url}/graphql", json={"query": HEAVY}, headers={"accept": GRAPHQL_RESPONSE},
-                            timeout=60)
+        strict = httpx.post(
+            f"{url}/graphql", json={"query": HEAVY}, headers={"accept": GRAPHQL_RESPONSE}, timeout=60
+        )
         lenient = httpx.post(f"{url}/graphql", json={"query": HEAVY}, timeout=60)
     assert strict.status_code == 503 and "data" not in strict.json()
     [error] = strict.json()["errors"]
@@ -126,14 +136,18 @@ def test_a_query_past_the_time_limit_is_stopped(serve: Callable[[Limits], str],
     assert fast.json()["data"] == {"municipality": {"name": "Middelfart"}}
 
 
-def test_a_client_that_goes_away_stops_its_query(serve: Callable[[Limits], str],
-                                                 caplog: pytest.LogCaptureFixture) -> None:
+def test_a_client_that_goes_away_stops_its_query(
+    serve: Callable[[Limits], str], caplog: pytest.LogCaptureFixture
+) -> None:
     url = serve(UNLIMITED)
     query = "{ " + " ".join(f"a{i}: " + HEAVY[2:-2] for i in range(20)) + " }"  # minutes of work
     body = json.dumps({"query": query}).encode()
     with caplog.at_level(logging.WARNING, "beskgraph.refused"):
-        sock = _raw_request(url, f"POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                                 f"Content-Length: {len(body)}\r\n\r\n")
+        sock = _raw_request(
+            url,
+            f"POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n",
+        )
         sock.sendall(body)
         time.sleep(1)
         sock.close()
@@ -146,11 +160,17 @@ def test_a_client_that_goes_away_stops_its_query(serve: Callable[[Limits], str],
 
 def test_responses_past_the_size_limit_are_refused(serve: Callable[[Limits], str]) -> None:
     url = serve(Limits(max_response_bytes=20_000))
-    letters = httpx.post(f"{url}/graphql", json={"query": "{ letters(first: 100) { nodes { text } } }"},
-                         headers={"accept": GRAPHQL_RESPONSE}, timeout=60)
+    letters = httpx.post(
+        f"{url}/graphql",
+        json={"query": "{ letters(first: 100) { nodes { text } } }"},
+        headers={"accept": GRAPHQL_RESPONSE},
+        timeout=60,
+    )
     assert letters.status_code == 400 and len(letters.content) < 1000
     assert letters.json()["errors"][0]["extensions"]["code"] == "RESPONSE_TOO_LARGE"
-    small = httpx.post(f"{url}/graphql", json={"query": "{ letters(first: 3) { nodes { date } } }"}, timeout=60)
+    small = httpx.post(
+        f"{url}/graphql", json={"query": "{ letters(first: 3) { nodes { date } } }"}, timeout=60
+    )
     assert len(small.json()["data"]["letters"]["nodes"]) == 3
 
 
@@ -159,15 +179,19 @@ def test_responses_past_the_object_limit_are_stopped(serve: Callable[[Limits], s
     many = httpx.post(f"{url}/graphql", json={"query": HEAVY}, timeout=60)
     [error] = many.json()["errors"]
     assert error["extensions"]["code"] == "RESPONSE_TOO_LARGE" and "200 objects" in error["message"]
-    under = httpx.post(f"{url}/graphql", json={"query": "{ municipalities(first: 99) { nodes { code } } }"},
-                       timeout=60).json()
+    under = httpx.post(
+        f"{url}/graphql", json={"query": "{ municipalities(first: 99) { nodes { code } } }"}, timeout=60
+    ).json()
     assert len(under["data"]["municipalities"]["nodes"]) == 98  # 98 municipalities and the connection
 
 
 def test_a_huge_body_is_refused_before_it_is_read(serve: Callable[[Limits], str]) -> None:
     url = serve(Limits())
-    declared = _raw_request(url, "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                                 "Content-Length: 1073741824\r\n\r\n")
+    declared = _raw_request(
+        url,
+        "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        "Content-Length: 1073741824\r\n\r\n",
+    )
     assert _status(declared) == 413  # answered on the headers alone
     declared.close()
     status, sent = stream_until_answered(url)
@@ -177,9 +201,14 @@ def test_a_huge_body_is_refused_before_it_is_read(serve: Callable[[Limits], str]
 
 # --- what the document itself carries is bounded like the variables ---------------------
 
+
 def _graphql(base: str, body: str) -> httpx.Response:
-    return httpx.post(base + "/graphql", content=body.encode(), timeout=60,
-                      headers={"Content-Type": "application/json", "Accept": GRAPHQL_RESPONSE})
+    return httpx.post(
+        base + "/graphql",
+        content=body.encode(),
+        timeout=60,
+        headers={"Content-Type": "application/json", "Accept": GRAPHQL_RESPONSE},
+    )
 
 
 def _refused_as(response: httpx.Response, code: str, *words: str) -> None:
@@ -200,18 +229,23 @@ def test_long_strings_in_the_document_are_refused_like_long_variables(serve: Cal
     as_block = json.dumps({"query": f'{{ interventions(filter: {{text: """{long}"""}}) {{ totalCount }} }}'})
     for body in (as_default, as_literal, as_block):
         _refused_as(_graphql(base, body), "BAD_USER_INPUT", "95000", "10000")
-    at_limit = json.dumps({"query": f'{{ interventions(filter: {{text: "{"x" * 10_000}"}}) {{ totalCount }} }}'})
+    at_limit = json.dumps(
+        {"query": f'{{ interventions(filter: {{text: "{"x" * 10_000}"}}) {{ totalCount }} }}'}
+    )
     assert _graphql(base, at_limit).json()["data"]["interventions"]["totalCount"] == 0
 
 
-def test_a_float_beyond_range_is_bad_user_input_wherever_it_is_written(serve: Callable[[Limits], str]) -> None:
+def test_a_float_beyond_range_is_bad_user_input_wherever_it_is_written(
+    serve: Callable[[Limits], str],
+) -> None:
     base = serve(UNLIMITED)
     listing = "interventions(filter: {minScore: [{testKind: EVIDENCE, score: %s}]}) { totalCount }"
     literals = [listing % "1e400", listing % "-1e400", listing % ("9" * 400)]
     for query in [f"{{ {text} }}" for text in literals] + [
-            f"query ($s: Float = 1e400) {{ {listing % '$s'} }}",
-            "query ($s: [MinScore!] = [{testKind: EVIDENCE, score: 1e999}]) { interventions(filter: "
-            "{minScore: $s}) { totalCount } }"]:
+        f"query ($s: Float = 1e400) {{ {listing % '$s'} }}",
+        "query ($s: [MinScore!] = [{testKind: EVIDENCE, score: 1e999}]) { interventions(filter: "
+        "{minScore: $s}) { totalCount } }",
+    ]:
         _refused_as(_graphql(base, json.dumps({"query": query})), "BAD_USER_INPUT", "Float")
     # in the variables, as JSON text (Python's json reads 1e400 as inf)
     variable = '{"query": "query ($s: Float!) { %s }", "variables": {"s": 1e400}}' % (listing % "$s")
@@ -231,17 +265,26 @@ def test_long_list_inputs_are_refused_before_they_run(serve: Callable[[Limits], 
     literal = ", ".join(["{testKind: EVIDENCE, score: 0}"] * 11)
     refused = [
         {"query": BY_SCORES, "variables": {"m": [MIN_SCORE] * 400}},  # the review's request
-        {"query": "query ($f: InterventionFilter) { interventions(filter: $f) { totalCount } }",
-         "variables": {"f": {"minScore": [MIN_SCORE] * 5000}}},
+        {
+            "query": "query ($f: InterventionFilter) { interventions(filter: $f) { totalCount } }",
+            "variables": {"f": {"minScore": [MIN_SCORE] * 5000}},
+        },
         {"query": f"{{ interventions(filter: {{minScore: [{literal}]}}) {{ totalCount }} }}"},
         {"query": BY_SCORES.replace("[MinScore!]", f"[MinScore!] = [{literal}]")},
     ]
     for body in refused:
         started = time.monotonic()
-        _refused_as(_graphql(base, json.dumps(body)), "BAD_USER_INPUT", "`filter.minScore`", "interventions",
-                    "at most 10 are allowed")
+        _refused_as(
+            _graphql(base, json.dumps(body)),
+            "BAD_USER_INPUT",
+            "`filter.minScore`",
+            "interventions",
+            "at most 10 are allowed",
+        )
         assert time.monotonic() - started < 5
-    ids = json.dumps({"query": "query ($i: [ID!]!) { nodes(ids: $i) { id } }", "variables": {"i": ["x"] * 101}})
+    ids = json.dumps(
+        {"query": "query ($i: [ID!]!) { nodes(ids: $i) { id } }", "variables": {"i": ["x"] * 101}}
+    )
     _refused_as(_graphql(base, ids), "BAD_USER_INPUT", "`ids`", "nodes", "$i", "101 items", "at most 100")
     at_limit = _graphql(base, json.dumps({"query": BY_SCORES, "variables": {"m": [MIN_SCORE] * 10}})).json()
     assert at_limit["data"]["interventions"]["totalCount"] > 0
@@ -250,7 +293,8 @@ def test_long_list_inputs_are_refused_before_they_run(serve: Callable[[Limits], 
 
 
 def test_a_store_query_past_the_time_limit_is_answered_on_time_and_keeps_its_slot(
-        serve: Callable[[Limits], str], monkeypatch: pytest.MonkeyPatch) -> None:
+    serve: Callable[[Limits], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """One store query that outlasts the limit (pyoxigraph cannot be interrupted): 75 joins,
     allowed here only, take seconds on the embedded store."""
     monkeypatch.setattr(list_inputs, "MAX_JOINED_ITEMS", 1000)

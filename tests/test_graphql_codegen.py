@@ -27,7 +27,9 @@ from beskgraph.store import EmbeddedStore
 
 seed_trig = fx.seed_trig
 CODEGEN = Path(__file__).resolve().parent / "codegen"
-MIDDELFART = "https://w3id.org/beskgraph/intervention/410-skaerpet-fokus-paa-langtidsledighed-ved-24-ugers-ledighed"
+MIDDELFART = (
+    "https://w3id.org/beskgraph/intervention/410-skaerpet-fokus-paa-langtidsledighed-ved-24-ugers-ledighed"
+)
 
 
 def _node() -> str:
@@ -49,8 +51,9 @@ def live(serve_app: Callable[[Starlette], str], seed_trig: bytes) -> str:
 
 
 def _run(command: list[str], **env: str) -> str:
-    run = subprocess.run(command, cwd=CODEGEN, capture_output=True, text=True, timeout=300,
-                         env={**os.environ, **env})
+    run = subprocess.run(
+        command, cwd=CODEGEN, capture_output=True, text=True, timeout=300, env={**os.environ, **env}
+    )
     assert run.returncode == 0, (run.stdout + run.stderr)[-3000:]
     return run.stdout
 
@@ -61,9 +64,17 @@ def test_generated_types_compile_for_the_dashboard(live: str) -> None:
     _run([node, "node_modules/@graphql-codegen/cli/cjs/bin.js", "--config", "codegen.yml"], SCHEMA_URL=live)
     generated = (CODEGEN / "generated" / "graphql.ts").read_text(encoding="utf-8")
     operations = re.findall(r"export type (\w+Query) =", generated)
-    assert set(operations) >= {"MunicipalityScoresQuery", "CriterionMatrixQuery", "LettersTimelineQuery",
-                               "NodeByIdQuery", "DocumentsNeedingAttentionQuery"}
-    assert "code: string" in generated and "code?: Maybe<string>" not in generated.split("MunicipalityScores")[-1]
+    assert set(operations) >= {
+        "MunicipalityScoresQuery",
+        "CriterionMatrixQuery",
+        "LettersTimelineQuery",
+        "NodeByIdQuery",
+        "DocumentsNeedingAttentionQuery",
+    }
+    assert (
+        "code: string" in generated
+        and "code?: Maybe<string>" not in generated.split("MunicipalityScores")[-1]
+    )
     _run([node, "node_modules/typescript/bin/tsc", "--noEmit", "-p", "tsconfig.json"])
 
 
@@ -71,26 +82,53 @@ def test_a_nullable_field_would_not_compile(live: str, tmp_path: Path) -> None:
     """The check can fail: the dashboard without its null check on a nullable field is refused."""
     node = _node()
     if not (CODEGEN / "generated" / "graphql.ts").exists():
-        _run([node, "node_modules/@graphql-codegen/cli/cjs/bin.js", "--config", "codegen.yml"], SCHEMA_URL=live)
+        _run(
+            [node, "node_modules/@graphql-codegen/cli/cjs/bin.js", "--config", "codegen.yml"], SCHEMA_URL=live
+        )
     dashboard = (CODEGEN / "dashboard.ts").read_text(encoding="utf-8")
-    careless = dashboard.replace("evidence: i.evidenceTest ? i.evidenceTest.score : null",
-                                 "evidence: i.evidenceTest.score")
+    careless = dashboard.replace(
+        "evidence: i.evidenceTest ? i.evidenceTest.score : null", "evidence: i.evidenceTest.score"
+    )
     assert careless != dashboard
-    (tmp_path / "careless.ts").write_text(careless.replace("./generated/graphql", str(CODEGEN / "generated" / "graphql")),
-                                          encoding="utf-8")
-    run = subprocess.run([node, str(CODEGEN / "node_modules/typescript/bin/tsc"), "--noEmit", "--strict",
-                          "--skipLibCheck", "--target", "ES2020", "--module", "ESNext", "--moduleResolution",
-                          "Bundler", str(tmp_path / "careless.ts")], capture_output=True, text=True, timeout=300)
+    (tmp_path / "careless.ts").write_text(
+        careless.replace("./generated/graphql", str(CODEGEN / "generated" / "graphql")), encoding="utf-8"
+    )
+    run = subprocess.run(
+        [
+            node,
+            str(CODEGEN / "node_modules/typescript/bin/tsc"),
+            "--noEmit",
+            "--strict",
+            "--skipLibCheck",
+            "--target",
+            "ES2020",
+            "--module",
+            "ESNext",
+            "--moduleResolution",
+            "Bundler",
+            str(tmp_path / "careless.ts"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode != 0 and "possibly 'null'" in run.stdout
 
 
 def test_the_dashboard_queries_run(live: str) -> None:
-    documents = {path.stem: path.read_text(encoding="utf-8") for path in (CODEGEN / "queries").glob("*.graphql")}
-    variables = {"criterion_matrix": {"testKind": "EVIDENCE"}, "letters_timeline": {"municipality": "259"},
-                 "node": {"id": encode_id("Intervention", MIDDELFART)}}
+    documents = {
+        path.stem: path.read_text(encoding="utf-8") for path in (CODEGEN / "queries").glob("*.graphql")
+    }
+    variables = {
+        "criterion_matrix": {"testKind": "EVIDENCE"},
+        "letters_timeline": {"municipality": "259"},
+        "node": {"id": encode_id("Intervention", MIDDELFART)},
+    }
     answers = {}
     for name, query in sorted(documents.items()):
-        body = httpx.post(live, json={"query": query, "variables": variables.get(name, {})}, timeout=30).json()
+        body = httpx.post(
+            live, json={"query": query, "variables": variables.get(name, {})}, timeout=30
+        ).json()
         assert "errors" not in body, (name, body["errors"])
         answers[name] = body["data"]
     assert len(answers["municipality_scores"]["municipalities"]["nodes"]) == 98

@@ -30,9 +30,14 @@ ROOT = Path(__file__).resolve().parents[1]  # the repository
 GRAPHQL = schema._schema
 BG = "https://w3id.org/beskgraph/ontology#"
 STANDARD_VOCABULARIES = (
-    "http://www.w3.org/2000/01/rdf-schema#", "http://purl.org/dc/terms/",
-    "http://www.w3.org/2004/02/skos/core#", "https://schema.org/", "http://www.w3.org/ns/oa#",
-    "http://data.europa.eu/eli/ontology#", "http://www.w3.org/ns/prov#", "http://www.w3.org/ns/org#",
+    "http://www.w3.org/2000/01/rdf-schema#",
+    "http://purl.org/dc/terms/",
+    "http://www.w3.org/2004/02/skos/core#",
+    "https://schema.org/",
+    "http://www.w3.org/ns/oa#",
+    "http://data.europa.eu/eli/ontology#",
+    "http://www.w3.org/ns/prov#",
+    "http://www.w3.org/ns/org#",
 )
 
 
@@ -65,7 +70,8 @@ def test_the_printed_schema_is_the_committed_one() -> None:
     committed = (ROOT / "schema.graphql").read_text(encoding="utf-8")
     assert printed() == committed, (
         "the schema changed: if on purpose, run `python -m beskgraph.api.graphql.sdl > schema.graphql` "
-        "and list any breaking change in CHANGELOG.md")
+        "and list any breaking change in CHANGELOG.md"
+    )
 
 
 def test_the_changelog_names_the_renamed_fields() -> None:
@@ -106,15 +112,22 @@ def test_undescribed_declarations_take_the_ontology_comment(ontology: Graph) -> 
                 continue
             for predicate in path.predicates:
                 if predicate.startswith(BG):
-                    declared = {(URIRef(predicate), RDF.type, OWL.ObjectProperty),
-                                (URIRef(predicate), RDF.type, OWL.DatatypeProperty)}
-                    assert any(t in ontology for t in declared), f"{predicate} is not declared in the ontology"
+                    declared = {
+                        (URIRef(predicate), RDF.type, OWL.ObjectProperty),
+                        (URIRef(predicate), RDF.type, OWL.DatatypeProperty),
+                    }
+                    assert any(t in ontology for t in declared), (
+                        f"{predicate} is not declared in the ontology"
+                    )
                     assert comment(predicate), f"{predicate} has no rdfs:comment@en"
                 else:
                     assert predicate.startswith(STANDARD_VOCABULARIES), predicate
             described = GRAPHQL.type_map[info.name].fields[field.name].description
-            if not path.inverse and comment(path.predicates[0]) and field.definition.description == comment(
-                    path.predicates[0]):
+            if (
+                not path.inverse
+                and comment(path.predicates[0])
+                and field.definition.description == comment(path.predicates[0])
+            ):
                 assert described == comment(path.predicates[0])
                 checked += 1
     assert checked >= 30
@@ -183,10 +196,14 @@ def _required(shapes: Graph) -> dict[tuple[str, str, bool], bool]:
 def _targets_what_is_required(shapes: Graph, info: TypeInfo, path: Any, target: type) -> bool:
     """Whether the field's type is the class the shapes require along its path (or the shapes
     name no class there)."""
-    wanted = {str(c) for cls in info.classes for shape in shapes.subjects(SH.targetClass, URIRef(cls))
-              for prop in shapes.objects(shape, SH.property)
-              if str(shapes.value(prop, SH.path)) in path.predicates
-              for c in shapes.objects(prop, SH["class"])}
+    wanted = {
+        str(c)
+        for cls in info.classes
+        for shape in shapes.subjects(SH.targetClass, URIRef(cls))
+        for prop in shapes.objects(shape, SH.property)
+        if str(shapes.value(prop, SH.path)) in path.predicates
+        for c in shapes.objects(prop, SH["class"])
+    }
     return not wanted or any(wanted & set(found.classes) for found in candidates(target))
 
 
@@ -218,8 +235,10 @@ def test_non_null_exactly_where_the_shapes_require_a_value(shapes: Graph) -> Non
         if isinstance(field.spec, Link) and not _targets_what_is_required(shapes, info, path, field.target):
             needed = False  # e.g. a post's municipality: the post is in an organisation, maybe not one
         if needed == field.optional:
-            wrong.append(f"{info.name}.{name}: {'nullable' if field.optional else 'non-null'}, "
-                         f"shapes {'require' if needed else 'do not require'} a value")
+            wrong.append(
+                f"{info.name}.{name}: {'nullable' if field.optional else 'non-null'}, "
+                f"shapes {'require' if needed else 'do not require'} a value"
+            )
     assert wrong == []
 
 
@@ -234,12 +253,24 @@ def test_every_shape_property_of_an_exposed_class_has_a_field(shapes: Graph) -> 
             path = shapes.value(prop, SH.path)
             inverse = shapes.value(path, SH.inversePath)
             predicate, backwards = (str(inverse), True) if inverse is not None else (str(path), False)
-            fields = [name for name, f in info.fields.items() if getattr(f.spec, "path", None)
-                      and predicate in f.spec.path.predicates and f.spec.path.inverse == backwards]
-            relations = [name for name, f in info.fields.items() if getattr(f.spec, "path", None) is not None
-                         and not isinstance(f.spec, (Value, Link)) and predicate in f.spec.path.predicates]
+            fields = [
+                name
+                for name, f in info.fields.items()
+                if getattr(f.spec, "path", None)
+                and predicate in f.spec.path.predicates
+                and f.spec.path.inverse == backwards
+            ]
+            relations = [
+                name
+                for name, f in info.fields.items()
+                if getattr(f.spec, "path", None) is not None
+                and not isinstance(f.spec, (Value, Link))
+                and predicate in f.spec.path.predicates
+            ]
             if predicate == str(RDFS.label) and not fields:
                 continue
-            assert fields or relations, f"{info.name}: shape property {predicate} (inverse={backwards}) has no field"
+            assert fields or relations, (
+                f"{info.name}: shape property {predicate} (inverse={backwards}) has no field"
+            )
             checked += 1
     assert checked >= 40

@@ -50,8 +50,10 @@ def test_get_and_post_answer_the_same(seeded_client: TestClient) -> None:
 def test_graphql_response_media_type_and_variables_on_get(seeded_client: TestClient) -> None:
     response = seeded_client.get(
         "/graphql",
-        params={"query": "query ($c: String) { municipality(code: $c) { code } }",
-                "variables": json.dumps({"c": "185"})},
+        params={
+            "query": "query ($c: String) { municipality(code: $c) { code } }",
+            "variables": json.dumps({"c": "185"}),
+        },
         headers={"accept": GRAPHQL_RESPONSE},
     )
     assert response.status_code == 200
@@ -76,7 +78,9 @@ def test_validation_error_status_depends_on_media_type(
 def test_field_error_keeps_200_and_partial_data(seeded_client: TestClient) -> None:
     response = seeded_client.post(
         "/graphql",
-        json={"query": '{ a: municipality(code: "410") { name } b: municipalities(after: "junk") { totalCount } }'},
+        json={
+            "query": '{ a: municipality(code: "410") { name } b: municipalities(after: "junk") { totalCount } }'
+        },
         headers={"accept": GRAPHQL_RESPONSE},
     )
     assert response.status_code == 200
@@ -105,11 +109,18 @@ def test_mutation_over_get_is_405_and_unacceptable_accept_is_406(seeded_client: 
     response = seeded_client.get("/graphql", params={"query": "mutation { x }"})
     assert response.status_code == 405
     assert response.headers["allow"] == "POST"
-    assert seeded_client.post("/graphql", json={"query": QUERY}, headers={"accept": "image/png"}).status_code == 406
-    not_json = seeded_client.post("/graphql", json={"query": QUERY}, headers={"accept": "application/json;q=0, */*"})
+    assert (
+        seeded_client.post("/graphql", json={"query": QUERY}, headers={"accept": "image/png"}).status_code
+        == 406
+    )
+    not_json = seeded_client.post(
+        "/graphql", json={"query": QUERY}, headers={"accept": "application/json;q=0, */*"}
+    )
     assert not_json.headers["content-type"].startswith(GRAPHQL_RESPONSE)  # q=0 refuses JSON
     neither = f"application/json;q=0, {GRAPHQL_RESPONSE};q=0, */*"
-    assert seeded_client.post("/graphql", json={"query": QUERY}, headers={"accept": neither}).status_code == 406
+    assert (
+        seeded_client.post("/graphql", json={"query": QUERY}, headers={"accept": neither}).status_code == 406
+    )
 
 
 def test_store_down_is_503_with_a_clear_error() -> None:
@@ -153,8 +164,10 @@ def test_live_server_with_gql_client(live_url: str) -> None:
     with Client(transport=transport, fetch_schema_from_transport=True) as session:
         assert session.client.schema is not None
         assert {"Municipality", "Intervention", "Letter", "Node"} <= set(session.client.schema.type_map)
-        result = session.execute(gql("""{ municipality(code: "410") { name interventions { nodes {
-            title evidenceTest { score assessments { nodes { answer criterion { testKind } } } } } } } }"""))
+        result = session.execute(
+            gql("""{ municipality(code: "410") { name interventions { nodes {
+            title evidenceTest { score assessments { nodes { answer criterion { testKind } } } } } } } }""")
+        )
     [card] = result["municipality"]["interventions"]["nodes"]
     answers = [a["answer"] for a in card["evidenceTest"]["assessments"]["nodes"]]
     assert (card["evidenceTest"]["score"], answers.count("YES"), answers.count("PARTIAL")) == (4.3, 5, 2)

@@ -35,8 +35,9 @@ class Served:
 
     def graphql(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         """The response body of a query that must succeed (with the SPARQL it ran)."""
-        response = self.client.post("/graphql", json={"query": query, "variables": variables or {},
-                                                       "extensions": {"explain": True}})
+        response = self.client.post(
+            "/graphql", json={"query": query, "variables": variables or {}, "extensions": {"explain": True}}
+        )
         body = response.json()
         assert response.status_code == 200 and "errors" not in body, str(body)[:800]
         return body
@@ -45,8 +46,9 @@ class Served:
         return self.graphql(query, variables)["data"]
 
     def sparql(self, query: str) -> list[dict[str, str]]:
-        response = self.client.get("/sparql", params={"query": query},
-                                   headers={"Accept": "application/sparql-results+json"})
+        response = self.client.get(
+            "/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"}
+        )
         assert response.status_code == 200, response.text[:500]
         return [{k: v["value"] for k, v in row.items()} for row in response.json()["results"]["bindings"]]
 
@@ -65,8 +67,9 @@ def serve(serve_app: Callable[[Any], str]) -> Iterator[Callable[[Store], Served]
 
 
 @pytest.fixture
-def seeds(store_factory: Callable[[bytes], Store], seed_trig: bytes,
-          serve: Callable[[Store], Served]) -> Served:
+def seeds(
+    store_factory: Callable[[bytes], Store], seed_trig: bytes, serve: Callable[[Store], Served]
+) -> Served:
     return serve(store_factory(seed_trig))
 
 
@@ -132,19 +135,25 @@ def test_a_nested_list_and_letters_filter_by_the_index_too(seeds: Served) -> Non
     found = seeds.data(SEARCH, {"text": "samtale", "types": ["LETTER"], "first": 100})["search"]
     assert {n["iri"] for n in letters["nodes"]} == {e["node"]["iri"] for e in found["edges"]}
     # a mention's text is its surface form, matched as a part of it
-    mentions = seeds.data("""query ($id: ID!) { letter(id: $id) { all: mentionsInText { totalCount }
+    mentions = seeds.data(
+        """query ($id: ID!) { letter(id: $id) { all: mentionsInText { totalCount }
         joblog: mentionsInText(filter: {text: "jobLOG"}) { nodes { surfaceForm } } } }""",
-                          {"id": BASE + "letter/2018-07-05-broendby-til-beskaeftigelsesministeriet"})["letter"]
+        {"id": BASE + "letter/2018-07-05-broendby-til-beskaeftigelsesministeriet"},
+    )["letter"]
     assert mentions["all"]["totalCount"] > 1 and mentions["joblog"]["nodes"] == [{"surfaceForm": "Joblog"}]
 
 
-@pytest.mark.parametrize(("text", "first"), [
-    ("Middelfart", ("Municipality", "municipality/410")),
-    ("410", ("Municipality", "municipality/410")),
-    ("målrettet forberedelsestid", ("Criterion", "criterion/evidence/ab3dc2f5629d")),
-])
-def test_the_best_hit_comes_first_with_its_words_marked(seeds: Served, text: str,
-                                                        first: tuple[str, str]) -> None:
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("Middelfart", ("Municipality", "municipality/410")),
+        ("410", ("Municipality", "municipality/410")),
+        ("målrettet forberedelsestid", ("Criterion", "criterion/evidence/ab3dc2f5629d")),
+    ],
+)
+def test_the_best_hit_comes_first_with_its_words_marked(
+    seeds: Served, text: str, first: tuple[str, str]
+) -> None:
     found = seeds.data(SEARCH, {"text": text, "first": 10})["search"]
     best, *rest = found["edges"]
     assert (best["node"]["__typename"], best["node"]["iri"]) == (first[0], BASE + first[1])
@@ -154,7 +163,7 @@ def test_the_best_hit_comes_first_with_its_words_marked(seeds: Served, text: str
         snippet = edge["snippet"]
         assert "".join(part["text"] for part in snippet["parts"]) == snippet["text"]
         marked = [part["text"] for part in snippet["parts"] if part["highlighted"]]
-        assert [snippet["text"][r["start"]:r["end"]] for r in snippet["highlights"]] == marked
+        assert [snippet["text"][r["start"] : r["end"]] for r in snippet["highlights"]] == marked
     words = set(text.lower().split())
     assert {part["text"].lower() for part in best["snippet"]["parts"] if part["highlighted"]} <= words
 
@@ -180,8 +189,10 @@ def test_search_pages_forwards_and_backwards_through_one_ranking(seeds: Served) 
         before = page["pageInfo"]["startCursor"]
     assert back == ranking
     # a cursor of one search means nothing in another
-    other = seeds.client.post("/graphql", json={
-        "query": SEARCH, "variables": {"text": "ledige", "after": every["pageInfo"]["endCursor"]}}).json()
+    other = seeds.client.post(
+        "/graphql",
+        json={"query": SEARCH, "variables": {"text": "ledige", "after": every["pageInfo"]["endCursor"]}},
+    ).json()
     assert other["errors"][0]["extensions"]["code"] == "BAD_CURSOR"
 
 
@@ -212,11 +223,15 @@ def _assert_counts_are_sparql_counts(served: Served) -> dict[str, Any]:
     body = served.graphql(COUNTS)
     result = body["data"]
     municipalities = result["municipalities"]["nodes"]
-    for field, path in (("interventions", f"<{BG}municipality>"), ("letters", f"<{BG}municipality>"),
-                        ("mentionedIn", "<https://schema.org/mentions>")):
+    for field, path in (
+        ("interventions", f"<{BG}municipality>"),
+        ("letters", f"<{BG}municipality>"),
+        ("mentionedIn", "<https://schema.org/mentions>"),
+    ):
         child = BG + ("Intervention" if field == "interventions" else "Letter")
         assert {m["iri"]: m[field]["totalCount"] for m in municipalities} == _sparql_counts(
-            served, BG + "Municipality", child, path), field
+            served, BG + "Municipality", child, path
+        ), field
     groups = {g["iri"]: g["interventions"]["totalCount"] for g in result["targetGroups"]["nodes"]}
     assert groups == _sparql_counts(served, BG + "TargetGroup", BG + "Intervention", f"<{BG}targetGroup>")
     criteria = {c["iri"]: c["assessments"]["totalCount"] for c in result["criteria"]["nodes"]}
@@ -234,7 +249,8 @@ def test_counts_are_the_sparql_counts_on_the_seeds(seeds: Served) -> None:
 
 
 def test_counts_are_the_sparql_counts_with_the_test_corpus(
-        store_factory: Callable[[bytes], Store], corpus_trig: bytes, serve: Callable[[Store], Served]) -> None:
+    store_factory: Callable[[bytes], Store], corpus_trig: bytes, serve: Callable[[Store], Served]
+) -> None:
     served = serve(store_factory(corpus_trig))
     result = _assert_counts_are_sparql_counts(served)
     assert sum(m["interventions"]["totalCount"] for m in result["municipalities"]["nodes"]) > 4
@@ -254,10 +270,13 @@ def _sparql_by_score(served: Served, kind: str, descending: bool, minimum: float
     return [row["i"] for row in rows]
 
 
-@pytest.mark.parametrize(("kind", "test_kind"), [("EVIDENCE", "EvidenceTest"),
-                                                 ("GOOD_PRACTICE", "GoodPracticeTest")])
+@pytest.mark.parametrize(
+    ("kind", "test_kind"), [("EVIDENCE", "EvidenceTest"), ("GOOD_PRACTICE", "GoodPracticeTest")]
+)
 @pytest.mark.parametrize("direction", ["DESC", "ASC"])
-def test_the_order_by_score_is_the_sparql_order(seeds: Served, kind: str, test_kind: str, direction: str) -> None:
+def test_the_order_by_score_is_the_sparql_order(
+    seeds: Served, kind: str, test_kind: str, direction: str
+) -> None:
     for minimum in (0.0, 3.0):
         expected = _sparql_by_score(seeds, test_kind, direction == "DESC", minimum)
         variables = {"kind": kind, "direction": direction, "min": minimum}
@@ -273,7 +292,9 @@ def test_the_order_by_score_is_the_sparql_order(seeds: Served, kind: str, test_k
                 break
             after = page["pageInfo"]["endCursor"]
         assert seen == expected
-    assert len(_sparql_by_score(seeds, test_kind, True, 3.0)) < len(_sparql_by_score(seeds, test_kind, True, 0.0))
+    assert len(_sparql_by_score(seeds, test_kind, True, 3.0)) < len(
+        _sparql_by_score(seeds, test_kind, True, 0.0)
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -281,20 +302,22 @@ def test_the_order_by_score_is_the_sparql_order(seeds: Served, kind: str, test_k
 
 
 @pytest.fixture(params=["embedded", "remote"])
-def reloadable(request: pytest.FixtureRequest, tmp_path: Path,
-               store_factory: Callable[[bytes], Store]) -> tuple[Store, Path]:
+def reloadable(
+    request: pytest.FixtureRequest, tmp_path: Path, store_factory: Callable[[bytes], Store]
+) -> tuple[Store, Path]:
     sources = tmp_path / "sources"
     shutil.copytree(SEEDS_DIR, sources)
     return store_factory(b""), sources
 
 
 def test_search_counts_and_orders_follow_an_incremental_reload(
-        reloadable: tuple[Store, Path], tmp_path: Path, serve: Callable[[Store], Served]) -> None:
+    reloadable: tuple[Store, Path], tmp_path: Path, serve: Callable[[Store], Served]
+) -> None:
     store, sources = reloadable
     cache = BuildCache(tmp_path / "cache")
     fill_store(store, sources=[sources], cache=cache)
     served = serve(store)
-    counts = 'query ($code: String!) { municipality(code: $code) { interventions { totalCount } } }'
+    counts = "query ($code: String!) { municipality(code: $code) { interventions { totalCount } } }"
     assert served.data(counts, {"code": "410"})["municipality"]["interventions"]["totalCount"] == 1
     assert served.data(counts, {"code": "621"})["municipality"]["interventions"]["totalCount"] == 0
     assert served.data(SEARCH, {"text": "kompasfokus"})["search"]["totalCount"] == 0
@@ -303,8 +326,10 @@ def test_search_counts_and_orders_follow_an_incremental_reload(
     # the Middelfart card moves to Kolding (621) under a new title; one graph is rewritten
     card = sources / MIDDELFART_CARD
     text = card.read_text(encoding="utf-8")
-    card.write_text(text.replace("Middelfart\n", "Kolding\n", 1).replace("Skærpet fokus", "Skærpet kompasfokus", 1),
-                    encoding="utf-8")
+    card.write_text(
+        text.replace("Middelfart\n", "Kolding\n", 1).replace("Skærpet fokus", "Skærpet kompasfokus", 1),
+        encoding="utf-8",
+    )
     done = fill_store(store, sources=[sources], rebuild=True, cache=cache)
     assert "1 changed" in done, done
 
@@ -312,12 +337,16 @@ def test_search_counts_and_orders_follow_an_incremental_reload(
     [hit] = found["edges"]
     assert hit["node"]["iri"].startswith(BASE + "intervention/621-skaerpet-kompasfokus")
     assert [p["text"] for p in hit["snippet"]["parts"] if p["highlighted"]] == ["kompasfokus"]
-    listed = served.data('{ interventions(filter: {text: "kompasfokus"}) { nodes { iri municipality { code } } } }')
+    listed = served.data(
+        '{ interventions(filter: {text: "kompasfokus"}) { nodes { iri municipality { code } } } }'
+    )
     assert [(n["iri"], n["municipality"]["code"]) for n in listed["interventions"]["nodes"]] == [
-        (hit["node"]["iri"], "621")]
+        (hit["node"]["iri"], "621")
+    ]
     old = BASE + "intervention/410-skaerpet-fokus-paa-langtidsledighed-ved-24-ugers-ledighed"
-    assert old not in [e["node"]["iri"] for e in served.data(SEARCH, {"text": "Skærpet", "first": 100})
-                       ["search"]["edges"]]
+    assert old not in [
+        e["node"]["iri"] for e in served.data(SEARCH, {"text": "Skærpet", "first": 100})["search"]["edges"]
+    ]
     assert served.data(counts, {"code": "410"})["municipality"]["interventions"]["totalCount"] == 0
     assert served.data(counts, {"code": "621"})["municipality"]["interventions"]["totalCount"] == 1
     _assert_counts_are_sparql_counts(served)

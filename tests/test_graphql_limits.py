@@ -50,8 +50,9 @@ def client(seed_build: BuildResult) -> Iterator[TestClient]:
         yield test_client
 
 
-def post(client: TestClient, query: str, variables: dict[str, Any] | None = None,
-         **kwargs: Any) -> dict[str, Any]:
+def post(
+    client: TestClient, query: str, variables: dict[str, Any] | None = None, **kwargs: Any
+) -> dict[str, Any]:
     response = client.post("/graphql", json={"query": query, "variables": variables or {}}, **kwargs)
     assert response.headers["content-type"].startswith(("application/json", GRAPHQL_RESPONSE))
     return response.json()
@@ -106,8 +107,11 @@ def test_fragment_cycles_and_unused_fragments_are_refused(client: TestClient) ->
 def test_depth_is_counted_through_fragments(client: TestClient) -> None:
     def levels(top: int) -> str:  # each fragment adds three levels (assessments / nodes / criterion)
         fragments = ["fragment L0 on Criterion { statement }"]
-        fragments += [f"fragment L{i} on Criterion {{ assessments(first: 1) {{ nodes {{ criterion {{ ...L{i - 1} "
-                      "} } } }" for i in range(1, top + 1)]
+        fragments += [
+            f"fragment L{i} on Criterion {{ assessments(first: 1) {{ nodes {{ criterion {{ ...L{i - 1} "
+            "} } } }"
+            for i in range(1, top + 1)
+        ]
         return f"{{ criteria(first: 1) {{ nodes {{ ...L{top} }} }} }}\n" + "\n".join(fragments)
 
     error = refusal(client, levels(5))  # 2 + 15 + 1 levels
@@ -117,16 +121,28 @@ def test_depth_is_counted_through_fragments(client: TestClient) -> None:
 
 
 def test_aliases_are_counted_for_every_copy_of_a_fragment(client: TestClient) -> None:
-    nested = ('{ x: municipality(code: "410") { ...M ...M } } fragment M on Municipality { ...N ...N } '
-              "fragment N on Municipality { " + " ".join(f"a{i}: name" for i in range(8)) + " }")
-    assert refusal(client, nested)["extensions"] == {"code": "MAX_ALIASES_LIMIT", "limit": MAX_ALIASES,
-                                                     "actual": 1 + 4 * 8}
+    nested = (
+        '{ x: municipality(code: "410") { ...M ...M } } fragment M on Municipality { ...N ...N } '
+        "fragment N on Municipality { " + " ".join(f"a{i}: name" for i in range(8)) + " }"
+    )
+    assert refusal(client, nested)["extensions"] == {
+        "code": "MAX_ALIASES_LIMIT",
+        "limit": MAX_ALIASES,
+        "actual": 1 + 4 * 8,
+    }
     fragment = "fragment Ten on Query { " + " ".join(f"a{i}: __typename" for i in range(10)) + " }"
-    three = "{ ...Ten ...T2 ...T3 } " + fragment + "".join(f" fragment T{n} on Query {{ ...Ten }}" for n in (2, 3))
+    three = (
+        "{ ...Ten ...T2 ...T3 } "
+        + fragment
+        + "".join(f" fragment T{n} on Query {{ ...Ten }}" for n in (2, 3))
+    )
     assert post(client, three)["data"]["a9"] == "Query"
     four = three.replace("...T3 }", "...T3 ...T4 }") + " fragment T4 on Query { ...Ten }"
-    assert refusal(client, four)["extensions"] == {"code": "MAX_ALIASES_LIMIT", "limit": MAX_ALIASES,
-                                                   "actual": 40}
+    assert refusal(client, four)["extensions"] == {
+        "code": "MAX_ALIASES_LIMIT",
+        "limit": MAX_ALIASES,
+        "actual": 40,
+    }
 
 
 def test_the_same_field_many_times_over_is_refused_before_validation(client: TestClient) -> None:
@@ -163,11 +179,14 @@ def _cost(query: str, variables: dict[str, Any] | None = None) -> int:
 
 def test_cost_is_fields_times_page_sizes() -> None:
     # municipalities 1 + nodes 1 + 100 x (interventions 1 + nodes 1 + 100 x title 1)
-    assert _cost("{ municipalities(first: 100) { nodes { interventions(first: 100) { nodes { title } } } } }") \
-        == 1 + 1 + 100 * (1 + 1 + 100)
+    assert _cost(
+        "{ municipalities(first: 100) { nodes { interventions(first: 100) { nodes { title } } } } }"
+    ) == 1 + 1 + 100 * (1 + 1 + 100)
     # no page size: the default (20); a plain list: 10 items; a fragment costs what it selects
-    assert _cost("{ letters { totalCount edges { cursor node { ...R } } } } "
-                 "fragment R on Letter { recipients { name } }") == 1 + 1 + 1 + 20 * (1 + 1 + (1 + 10))
+    assert _cost(
+        "{ letters { totalCount edges { cursor node { ...R } } } } "
+        "fragment R on Letter { recipients { name } }"
+    ) == 1 + 1 + 1 + 20 * (1 + 1 + (1 + 10))
     by_variable = "query ($n: Int = 5) { criteria(last: $n) { nodes { statement } } }"
     assert _cost(by_variable) == 1 + 1 + 5
     assert _cost(by_variable, {"n": 50}) == 1 + 1 + 50
@@ -185,13 +204,18 @@ def test_every_response_states_its_cost(client: TestClient) -> None:
 def test_aliases_over_nested_lists_are_too_costly(client: TestClient, aliases: int) -> None:
     query = "{ " + " ".join(f"a{i}: " + NESTED.strip()[1:-1] for i in range(aliases)) + " }"
     error = refusal(client, query)
-    assert error["extensions"] == {"code": "QUERY_TOO_COSTLY", "cost": aliases * 350_302,
-                                   "limit": Limits().max_cost}
+    assert error["extensions"] == {
+        "code": "QUERY_TOO_COSTLY",
+        "cost": aliases * 350_302,
+        "limit": Limits().max_cost,
+    }
 
 
 def test_a_short_query_over_four_nested_lists_is_too_costly(client: TestClient) -> None:
-    query = ("{municipalities(first:100){nodes{interventions(first:100){nodes{tests{assessments{nodes{"
-             "criterion{assessments(first:100){nodes{text}}}}}}}}}}}")
+    query = (
+        "{municipalities(first:100){nodes{interventions(first:100){nodes{tests{assessments{nodes{"
+        "criterion{assessments(first:100){nodes{text}}}}}}}}}}}"
+    )
     assert len(query) < 232
     error = refusal(client, query)
     assert error["extensions"]["code"] == "QUERY_TOO_COSTLY"
@@ -206,24 +230,28 @@ def test_introspection_and_the_cost_limit(client: TestClient) -> None:
     cyclic = "{ __schema { types { fields { type { fields { type { fields { type { fields { name } } } } } } } } } }"
     assert refusal(client, cyclic)["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"  # graphql-core's rule
     # and the cost model counts introspection lists like any other (10 items each)
-    assert _cost("{ __schema { types { fields { type { fields { type { name } } } } } } }") \
-        == 1 + 1 + 10 * (1 + 10 * (1 + 1 + 10 * (1 + 1)))
+    assert _cost("{ __schema { types { fields { type { fields { type { name } } } } } } }") == 1 + 1 + 10 * (
+        1 + 10 * (1 + 1 + 10 * (1 + 1))
+    )
 
 
 # ---------------------------------------------------------------------------
 # Codes and log lines
 
 
-@pytest.mark.parametrize(("query", "variables", "code"), [
-    ("{ municipality(code: ", None, "GRAPHQL_PARSE_FAILED"),
-    ("{ noSuchField }", None, "GRAPHQL_VALIDATION_FAILED"),
-    ("{ municipality(code: 410) { name } }", None, "GRAPHQL_VALIDATION_FAILED"),
-    ("query ($n: Int!) { criteria(first: $n) { totalCount } }", {"n": "x"}, "BAD_USER_INPUT"),
-    ("query ($n: Int!) { criteria(first: $n) { totalCount } }", {}, "BAD_USER_INPUT"),
-    ("{ criteria(first: 2, last: 2) { totalCount } }", None, "BAD_PAGE_ARGUMENTS"),
-    ('{ node(id: "bm9wZQ") { id } }', None, "BAD_ID"),
-    ('{ criteria(before: "x") { totalCount } }', None, "BAD_CURSOR"),
-])
+@pytest.mark.parametrize(
+    ("query", "variables", "code"),
+    [
+        ("{ municipality(code: ", None, "GRAPHQL_PARSE_FAILED"),
+        ("{ noSuchField }", None, "GRAPHQL_VALIDATION_FAILED"),
+        ("{ municipality(code: 410) { name } }", None, "GRAPHQL_VALIDATION_FAILED"),
+        ("query ($n: Int!) { criteria(first: $n) { totalCount } }", {"n": "x"}, "BAD_USER_INPUT"),
+        ("query ($n: Int!) { criteria(first: $n) { totalCount } }", {}, "BAD_USER_INPUT"),
+        ("{ criteria(first: 2, last: 2) { totalCount } }", None, "BAD_PAGE_ARGUMENTS"),
+        ('{ node(id: "bm9wZQ") { id } }', None, "BAD_ID"),
+        ('{ criteria(before: "x") { totalCount } }', None, "BAD_CURSOR"),
+    ],
+)
 def test_every_error_has_a_code(client: TestClient, query: str, variables: dict | None, code: str) -> None:
     body = post(client, query, variables)
     assert [e["extensions"]["code"] for e in body["errors"]] == [code]
@@ -231,31 +259,59 @@ def test_every_error_has_a_code(client: TestClient, query: str, variables: dict 
 
 def test_http_level_errors_have_codes_too(client: TestClient) -> None:
     cases = [
-        (client.post("/graphql", content=b"{", headers={"content-type": "application/json"}), 400, "BAD_REQUEST"),
-        (client.post("/graphql", content=b"x", headers={"content-type": "text/plain"}), 415,
-         "UNSUPPORTED_MEDIA_TYPE"),
+        (
+            client.post("/graphql", content=b"{", headers={"content-type": "application/json"}),
+            400,
+            "BAD_REQUEST",
+        ),
+        (
+            client.post("/graphql", content=b"x", headers={"content-type": "text/plain"}),
+            415,
+            "UNSUPPORTED_MEDIA_TYPE",
+        ),
         (client.get("/graphql", params={"query": "mutation { x }"}), 405, "METHOD_NOT_ALLOWED"),
-        (client.post("/graphql", json={"query": "{ __typename }"}, headers={"accept": "image/png"}), 406,
-         "NOT_ACCEPTABLE"),
-        (client.post("/graphql", json={"query": "query A { __typename }", "operationName": "B"}), 400,
-         "OPERATION_RESOLUTION_FAILURE"),
-        (client.post("/graphql", content=b'{"query": "{ __typename }", "variables": ' + b"[" * 100_000 + b"]"
-                     * 100_000 + b"}", headers={"content-type": "application/json"}), 400, "BAD_REQUEST"),
-        (client.post("/graphql", content=b'{"query": "query ($t: String!) { search(text: $t) { totalCount } }",'
-                     b' "variables": {"t": "\\ud800"}}', headers={"content-type": "application/json"}), 400,
-         "BAD_REQUEST"),
+        (
+            client.post("/graphql", json={"query": "{ __typename }"}, headers={"accept": "image/png"}),
+            406,
+            "NOT_ACCEPTABLE",
+        ),
+        (
+            client.post("/graphql", json={"query": "query A { __typename }", "operationName": "B"}),
+            400,
+            "OPERATION_RESOLUTION_FAILURE",
+        ),
+        (
+            client.post(
+                "/graphql",
+                content=b'{"query": "{ __typename }", "variables": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+                headers={"content-type": "application/json"},
+            ),
+            400,
+            "BAD_REQUEST",
+        ),
+        (
+            client.post(
+                "/graphql",
+                content=b'{"query": "query ($t: String!) { search(text: $t) { totalCount } }",'
+                b' "variables": {"t": "\\ud800"}}',
+                headers={"content-type": "application/json"},
+            ),
+            400,
+            "BAD_REQUEST",
+        ),
     ]
     for response, status, code in cases:
         assert (response.status_code, response.json()["errors"][0]["extensions"]["code"]) == (status, code)
 
 
 def test_each_client_error_is_one_log_line_without_query_or_traceback(
-        client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
     secret = "y" * 3000
     requests = [
-        {"query": "{ municipality(code: \"" + secret + "\") { name } nope }"},  # validation, 200
-        {"query": "{ criteria(after: \"" + secret + "\") { totalCount } }"},  # field error, 200
-        {"query": "{ municipality(code: \"" + secret},  # syntax, 400 under graphql-response+json
+        {"query": '{ municipality(code: "' + secret + '") { name } nope }'},  # validation, 200
+        {"query": '{ criteria(after: "' + secret + '") { totalCount } }'},  # field error, 200
+        {"query": '{ municipality(code: "' + secret},  # syntax, 400 under graphql-response+json
     ]
     with caplog.at_level(logging.INFO):
         for payload in requests:
@@ -282,17 +338,22 @@ def _as_cursor(value: Any) -> str:
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(min_value=-(10**400), max_value=10**400)
-    | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=30),
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**400), max_value=10**400)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=30),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
     max_leaves=12,
 )
 cursors = st.one_of(
     st.text(max_size=60),
     json_values.map(_as_cursor),
-    st.tuples(st.sampled_from(["Municipality.code:ASC", "Criterion.iri:ASC", "Letter.iri:ASC", "search:ASC"]),
-              json_values, st.sampled_from(["https://w3id.org/beskgraph/x", "x y", ""])).map(
-        lambda triple: _as_cursor(list(triple))),
+    st.tuples(
+        st.sampled_from(["Municipality.code:ASC", "Criterion.iri:ASC", "Letter.iri:ASC", "search:ASC"]),
+        json_values,
+        st.sampled_from(["https://w3id.org/beskgraph/x", "x y", ""]),
+    ).map(lambda triple: _as_cursor(list(triple))),
     st.binary(max_size=40).map(lambda raw: base64.urlsafe_b64encode(raw).decode()),
     st.integers(1, 400).map(lambda depth: _as_cursor(json.loads("[" * depth + "]" * depth))),
 )
@@ -302,14 +363,23 @@ def _fuzzed(client: TestClient, query: str, variables: dict[str, Any]) -> None:
     body = post(client, query, variables)
     for error in body.get("errors", []):
         assert error["extensions"]["code"] in CODES, error
-        for python_message in ("int too large", "Traceback", "object has no attribute", "not subscriptable",
-                               "recursion", "codec"):
+        for python_message in (
+            "int too large",
+            "Traceback",
+            "object has no attribute",
+            "not subscriptable",
+            "recursion",
+            "codec",
+        ):
             assert python_message not in error["message"], error
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(cursor=cursors, field=st.sampled_from(["after", "before"]),
-       listing=st.sampled_from(["municipalities", "criteria", "letters", "search(text: \"a\", "]))
+@given(
+    cursor=cursors,
+    field=st.sampled_from(["after", "before"]),
+    listing=st.sampled_from(["municipalities", "criteria", "letters", 'search(text: "a", ']),
+)
 def test_fuzzed_cursors_get_bad_cursor(client: TestClient, cursor: str, field: str, listing: str) -> None:
     if listing.startswith("search"):
         field = "after"
@@ -320,10 +390,16 @@ def test_fuzzed_cursors_get_bad_cursor(client: TestClient, cursor: str, field: s
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(first=st.integers(-(2**40), 2**40) | st.none(), text=st.text(max_size=40), ident=st.text(max_size=40),
-       code=st.text(max_size=10), date=st.text(max_size=12) | st.dates().map(str))
-def test_fuzzed_arguments_get_coded_errors(client: TestClient, first: int | None, text: str, ident: str,
-                                           code: str, date: str) -> None:
+@given(
+    first=st.integers(-(2**40), 2**40) | st.none(),
+    text=st.text(max_size=40),
+    ident=st.text(max_size=40),
+    code=st.text(max_size=10),
+    date=st.text(max_size=12) | st.dates().map(str),
+)
+def test_fuzzed_arguments_get_coded_errors(
+    client: TestClient, first: int | None, text: str, ident: str, code: str, date: str
+) -> None:
     query = """query ($first: Int, $text: String, $id: ID!, $code: String, $date: Date) {
       interventions(first: $first, filter: {text: $text, municipality: $code}) { totalCount nodes { iri } }
       letters(filter: {dateFrom: $date, sender: $text}) { totalCount }
@@ -359,10 +435,14 @@ def test_explain_output_is_capped(seed_build: BuildResult) -> None:
     limits = Limits(max_explain_bytes=5000)
     with TestClient(create_app(store, extra_routes=graphql_routes(limits=limits))) as capped:
         text = "ledighed " * 400  # 3.6 KB in every SPARQL query (a sender's name: text goes to the index)
-        query = "query ($t: String) { " + " ".join(
-            f"a{i}: letters(filter: {{sender: $t}}) {{ totalCount }}" for i in range(10)) + " }"
-        body = capped.post("/graphql", json={"query": query, "variables": {"t": text},
-                                              "extensions": {"explain": True}}).json()
+        query = (
+            "query ($t: String) { "
+            + " ".join(f"a{i}: letters(filter: {{sender: $t}}) {{ totalCount }}" for i in range(10))
+            + " }"
+        )
+        body = capped.post(
+            "/graphql", json={"query": query, "variables": {"t": text}, "extensions": {"explain": True}}
+        ).json()
     explained = body["extensions"]["explain"]
     assert sum(len(q) for q in explained["sparql"]) <= 5000
     assert explained["omitted"] >= 9 and "5000" in explained["note"]
@@ -370,22 +450,33 @@ def test_explain_output_is_capped(seed_build: BuildResult) -> None:
 
 
 def test_long_string_variables_are_refused(client: TestClient) -> None:
-    body = client.post("/graphql", json={"query": "query ($t: String!) { search(text: $t) { totalCount } }",
-                                         "variables": {"t": "x" * 200_000}})
+    body = client.post(
+        "/graphql",
+        json={
+            "query": "query ($t: String!) { search(text: $t) { totalCount } }",
+            "variables": {"t": "x" * 200_000},
+        },
+    )
     [error] = body.json()["errors"]
     assert error["extensions"]["code"] == "BAD_USER_INPUT" and "200000" in error["message"]
 
 
-
 def test_limits_come_from_the_environment_and_the_readme_states_the_defaults(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("BESKGRAPH_GRAPHQL_TIMEOUT", "2.5")
     monkeypatch.setenv("BESKGRAPH_GRAPHQL_MAX_COST", "1000")
     limits = Limits.from_env(max_concurrent=2)
     assert (limits.timeout, limits.max_cost, limits.max_concurrent) == (2.5, 1000, 2)
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     defaults = Limits()
-    for stated in (f"past {defaults.max_cost:,}".replace(",", " "), f"after {defaults.timeout:g} s",
-                   f"pass {defaults.max_response_bytes // 1_000_000} MB", f"at most {defaults.max_concurrent} run",
-                   f"depth {MAX_DEPTH}", f"{MAX_ALIASES} aliases", f"{MAX_FIELDS} fields"):
+    for stated in (
+        f"past {defaults.max_cost:,}".replace(",", " "),
+        f"after {defaults.timeout:g} s",
+        f"pass {defaults.max_response_bytes // 1_000_000} MB",
+        f"at most {defaults.max_concurrent} run",
+        f"depth {MAX_DEPTH}",
+        f"{MAX_ALIASES} aliases",
+        f"{MAX_FIELDS} fields",
+    ):
         assert stated in " ".join(readme.split()), stated

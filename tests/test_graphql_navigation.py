@@ -70,7 +70,9 @@ def test_assessments_make_a_criterion_by_municipality_matrix(gql_client: TestCli
     assert {(a["answer"], a["intervention"]["municipality"]["code"]) for a in nos} == {("NO", "746")}
 
 
-def test_parties_by_kind_and_name_with_the_letters_they_sent_received_and_signed(gql_client: TestClient) -> None:
+def test_parties_by_kind_and_name_with_the_letters_they_sent_received_and_signed(
+    gql_client: TestClient,
+) -> None:
     query = """{ people: parties(first: 100, filter: {partyKind: [PERSON]}) { totalCount nodes {
         __typename name partyKind ... on Person { role } lettersSigned { totalCount nodes { iri } } } }
       ministry: parties(filter: {name: "BESKÆFTIGELSESMINISTERIET"}) { nodes { __typename name
@@ -163,7 +165,8 @@ def test_the_spans_behind_single_fields_are_reachable(gql_client: TestClient) ->
 
 
 def test_letters_of_a_municipality_mean_the_same_in_the_filter_and_on_the_municipality(
-        gql_client: TestClient) -> None:
+    gql_client: TestClient,
+) -> None:
     query = """{ filtered: letters(first: 100, filter: {municipality: "259"}) { totalCount nodes { iri } }
       mentioning: letters(first: 100, filter: {mentions: "259"}) { totalCount nodes { iri } }
       municipality(code: "259") { letters(first: 100) { totalCount nodes { iri municipality { code } } }
@@ -212,16 +215,25 @@ def test_node_finds_a_node_of_every_type(gql_client: TestClient, gql_store: Stor
         if not rows:
             continue
         iri = str(rows[0]["s"])
-        node = data(gql_client, "query ($id: ID!) { node(id: $id) { __typename id iri } }",
-                    {"id": encode_id(name, iri)})["node"]
+        node = data(
+            gql_client,
+            "query ($id: ID!) { node(id: $id) { __typename id iri } }",
+            {"id": encode_id(name, iri)},
+        )["node"]
         assert node == {"__typename": name, "id": encode_id(name, iri), "iri": iri}
         found += 1
     assert found >= len(TYPES) - 2  # the seeds hold no text of the generic reader
-    wrong_type = data(gql_client, "query ($id: ID!) { node(id: $id) { iri } }",
-                      {"id": encode_id("Letter", f"{BASE}municipality/410")})
+    wrong_type = data(
+        gql_client,
+        "query ($id: ID!) { node(id: $id) { iri } }",
+        {"id": encode_id("Letter", f"{BASE}municipality/410")},
+    )
     assert wrong_type["node"] is None
-    nodes = data(gql_client, "query ($ids: [ID!]!) { nodes(ids: $ids) { __typename } }",
-                 {"ids": [encode_id("Municipality", f"{BASE}municipality/410"), encode_id("Letter", f"{BASE}x")]})
+    nodes = data(
+        gql_client,
+        "query ($ids: [ID!]!) { nodes(ids: $ids) { __typename } }",
+        {"ids": [encode_id("Municipality", f"{BASE}municipality/410"), encode_id("Letter", f"{BASE}x")]},
+    )
     assert nodes["nodes"] == [{"__typename": "Municipality"}, None]
 
 
@@ -238,14 +250,19 @@ def test_a_municipality_by_name_in_any_case(gql_client: TestClient, name: str) -
 def test_a_cursor_is_refused_under_another_ordering(gql_client: TestClient) -> None:
     by_code = data(gql_client, "{ municipalities(first: 3) { pageInfo { endCursor } } }")
     cursor = by_code["municipalities"]["pageInfo"]["endCursor"]
-    same = data(gql_client, 'query ($c: String) { municipalities(first: 2, after: $c) { nodes { code } } }',
-                {"c": cursor})
+    same = data(
+        gql_client,
+        "query ($c: String) { municipalities(first: 2, after: $c) { nodes { code } } }",
+        {"c": cursor},
+    )
     assert [n["code"] for n in same["municipalities"]["nodes"]] == ["153", "155"]
-    for query in ('query ($c: String) { municipalities(after: $c, orderBy: {field: NAME}) { totalCount } }',
-                  'query ($c: String) { municipalities(after: $c, orderBy: {field: CODE, direction: DESC}) '
-                  '{ nodes { code } } }',
-                  'query ($c: String) { letters(after: $c) { nodes { iri } } }',
-                  'query ($c: String) { search(text: "a", after: $c) { nodes { iri } } }'):
+    for query in (
+        "query ($c: String) { municipalities(after: $c, orderBy: {field: NAME}) { totalCount } }",
+        "query ($c: String) { municipalities(after: $c, orderBy: {field: CODE, direction: DESC}) "
+        "{ nodes { code } } }",
+        "query ($c: String) { letters(after: $c) { nodes { iri } } }",
+        'query ($c: String) { search(text: "a", after: $c) { nodes { iri } } }',
+    ):
         [error] = errors(gql_client, query, {"c": cursor})
         assert error["extensions"]["code"] == "BAD_CURSOR", query
         assert "ordered by" in error["message"]
@@ -259,7 +276,9 @@ def test_search_pages_both_ways_takes_types_and_refuses_an_empty_text(gql_client
     every = data(gql_client, query, {"first": 100})["search"]
     iris = [n["iri"] for n in every["nodes"]]
     # best first (the search index's ranking), no longer by IRI
-    assert every["totalCount"] == len(iris) > 4 and _ordered([e["score"] for e in every["edges"]], reverse=True)
+    assert every["totalCount"] == len(iris) > 4 and _ordered(
+        [e["score"] for e in every["edges"]], reverse=True
+    )
     assert {n["__typename"] for n in every["nodes"]} == {"Intervention", "Letter"}
     forward = data(gql_client, query, {"first": 3})["search"]
     second = data(gql_client, query, {"first": 3, "after": forward["pageInfo"]["endCursor"]})["search"]

@@ -41,15 +41,19 @@ def served(store: EmbeddedStore, serve_app: Callable[[Starlette], str]) -> tuple
     return serve_app(app), app
 
 
-@pytest.mark.parametrize("path, params", [
-    ("/graphql", {"query": MUNICIPALITIES}),
-    ("/sparql", {"query": ASK}),
-    ("/municipality/410", {}),
-    ("/", {}),
-    ("/.well-known/void", {}),
-])
+@pytest.mark.parametrize(
+    "path, params",
+    [
+        ("/graphql", {"query": MUNICIPALITIES}),
+        ("/sparql", {"query": ASK}),
+        ("/municipality/410", {}),
+        ("/", {}),
+        ("/.well-known/void", {}),
+    ],
+)
 def test_a_read_answer_has_validators_and_a_repeat_with_its_etag_gets_304(
-        served: tuple[str, Starlette], path: str, params: dict[str, str]) -> None:
+    served: tuple[str, Starlette], path: str, params: dict[str, str]
+) -> None:
     url, _app = served
     first = httpx.get(url + path, params=params, headers=IDENTITY)
     assert first.status_code == 200
@@ -62,7 +66,9 @@ def test_a_read_answer_has_validators_and_a_repeat_with_its_etag_gets_304(
     assert again.status_code == 304
     assert again.content == b""
     assert again.headers["etag"] == etag
-    since = httpx.get(url + path, params=params, headers={"If-Modified-Since": first.headers["last-modified"]})
+    since = httpx.get(
+        url + path, params=params, headers={"If-Modified-Since": first.headers["last-modified"]}
+    )
     assert since.status_code == 304
     other = httpx.get(url + path, params=params, headers={"If-None-Match": 'W/"not-this-one"'})
     assert other.status_code == 200 and other.content == first.content
@@ -79,29 +85,43 @@ def test_head_has_the_headers_of_get_and_no_body(served: tuple[str, Starlette]) 
 
 def test_a_different_accept_is_a_different_representation(served: tuple[str, Starlette]) -> None:
     url, _app = served
-    as_json = httpx.get(url + "/sparql", params={"query": ASK},
-                        headers={"Accept": "application/sparql-results+json"})
-    as_xml = httpx.get(url + "/sparql", params={"query": ASK}, headers={"Accept": "application/sparql-results+xml"})
+    as_json = httpx.get(
+        url + "/sparql", params={"query": ASK}, headers={"Accept": "application/sparql-results+json"}
+    )
+    as_xml = httpx.get(
+        url + "/sparql", params={"query": ASK}, headers={"Accept": "application/sparql-results+xml"}
+    )
     assert as_json.headers["etag"] != as_xml.headers["etag"]
     assert json.loads(as_json.content) == {"head": {}, "boolean": True}
     assert as_xml.content.startswith(b"<?xml")
-    crossed = httpx.get(url + "/sparql", params={"query": ASK}, headers={
-        "Accept": "application/sparql-results+xml", "If-None-Match": as_json.headers["etag"]})
+    crossed = httpx.get(
+        url + "/sparql",
+        params={"query": ASK},
+        headers={"Accept": "application/sparql-results+xml", "If-None-Match": as_json.headers["etag"]},
+    )
     assert crossed.status_code == 200 and crossed.content.startswith(b"<?xml")
 
 
-@pytest.mark.parametrize("coding, decode", [
-    ("gzip", gzip.decompress),
-    ("br", brotli.decompress),
-    ("zstd", lambda data: zstandard.ZstdDecompressor().decompressobj().decompress(data)),
-])
+@pytest.mark.parametrize(
+    "coding, decode",
+    [
+        ("gzip", gzip.decompress),
+        ("br", brotli.decompress),
+        ("zstd", lambda data: zstandard.ZstdDecompressor().decompressobj().decompress(data)),
+    ],
+)
 def test_answers_over_1_kb_are_compressed_when_the_client_accepts(
-        served: tuple[str, Starlette], coding: str, decode: Callable[[bytes], bytes]) -> None:
+    served: tuple[str, Starlette], coding: str, decode: Callable[[bytes], bytes]
+) -> None:
     url, _app = served
     plain = httpx.get(url + "/sparql", params={"query": ROWS}, headers={**IDENTITY, "Accept": "text/csv"})
     assert "content-encoding" not in plain.headers and len(plain.content) > 10_000
-    with httpx.stream("GET", url + "/sparql", params={"query": ROWS},
-                      headers={"Accept-Encoding": coding, "Accept": "text/csv"}) as response:
+    with httpx.stream(
+        "GET",
+        url + "/sparql",
+        params={"query": ROWS},
+        headers={"Accept-Encoding": coding, "Accept": "text/csv"},
+    ) as response:
         raw = b"".join(response.iter_raw())
     assert response.headers["content-encoding"] == coding
     assert int(response.headers["content-length"]) == len(raw) < len(plain.content) / 3
@@ -113,18 +133,26 @@ def test_small_answers_and_refused_codings_are_not_compressed(served: tuple[str,
     url, _app = served
     small = httpx.get(url + "/sparql", params={"query": ASK}, headers={"Accept-Encoding": "gzip"})
     assert len(small.content) < 1024 and "content-encoding" not in small.headers
-    refused = httpx.get(url + "/sparql", params={"query": ROWS}, headers={"Accept-Encoding": "gzip;q=0, br;q=0"})
+    refused = httpx.get(
+        url + "/sparql", params={"query": ROWS}, headers={"Accept-Encoding": "gzip;q=0, br;q=0"}
+    )
     assert "content-encoding" not in refused.headers
 
 
 def test_a_repeated_request_is_answered_from_the_cache(served: tuple[str, Starlette]) -> None:
     url, app = served
-    body = {"query": "query ($n: Int) { municipalities(first: $n) { nodes { code } } }", "variables": {"n": 3}}
+    body = {
+        "query": "query ($n: Int) { municipalities(first: $n) { nodes { code } } }",
+        "variables": {"n": 3},
+    }
     first = httpx.post(url + "/graphql", json=body)
     assert first.headers["x-cache"] == "MISS"
     # the same request with its keys in another order and other spacing is the same request
-    again = httpx.post(url + "/graphql", content=json.dumps(dict(reversed(body.items())), indent=2),
-                       headers={"Content-Type": "application/json"})
+    again = httpx.post(
+        url + "/graphql",
+        content=json.dumps(dict(reversed(body.items())), indent=2),
+        headers={"Content-Type": "application/json"},
+    )
     assert again.headers["x-cache"] == "HIT"
     assert again.content == first.content
     other = httpx.post(url + "/graphql", json={**body, "variables": {"n": 4}})
@@ -138,18 +166,22 @@ def test_a_repeated_request_is_answered_from_the_cache(served: tuple[str, Starle
 
 def test_a_load_is_never_answered_from_before_it(served: tuple[str, Starlette], store: EmbeddedStore) -> None:
     url, _app = served
-    query = f'SELECT ?o WHERE {{ <https://example.org/x> <{TITLE}> ?o }}'
+    query = f"SELECT ?o WHERE {{ <https://example.org/x> <{TITLE}> ?o }}"
     headers = {"Accept": "text/csv"}
     before = httpx.get(url + "/sparql", params={"query": query}, headers=headers)
     assert httpx.get(url + "/sparql", params={"query": query}, headers=headers).headers["x-cache"] == "HIT"
-    store.replace_graph("https://example.org/graph", f'<https://example.org/x> <{TITLE}> "new" .\n'.encode(),
-                        "application/n-triples")
+    store.replace_graph(
+        "https://example.org/graph",
+        f'<https://example.org/x> <{TITLE}> "new" .\n'.encode(),
+        "application/n-triples",
+    )
     after = httpx.get(url + "/sparql", params={"query": query}, headers=headers)
     assert after.headers["x-cache"] == "MISS"
     assert before.text.split() == ["o"] and after.text.split() == ["o", "new"]
     assert after.headers["etag"] != before.headers["etag"]
-    stale = httpx.get(url + "/sparql", params={"query": query},
-                      headers={**headers, "If-None-Match": before.headers["etag"]})
+    stale = httpx.get(
+        url + "/sparql", params={"query": query}, headers={**headers, "If-None-Match": before.headers["etag"]}
+    )
     assert stale.status_code == 200 and stale.text.split() == ["o", "new"]
 
 
@@ -184,7 +216,9 @@ def test_dumps_keep_their_own_validator(served: tuple[str, Starlette]) -> None:
     assert part.status_code == 206 and part.content == dump.content[:100]
 
 
-def test_the_cache_stays_within_its_bytes(store: EmbeddedStore, serve_app: Callable[[Starlette], str]) -> None:
+def test_the_cache_stays_within_its_bytes(
+    store: EmbeddedStore, serve_app: Callable[[Starlette], str]
+) -> None:
     app = create_app(store, settings=Settings(response_cache_bytes=30_000))
     url = serve_app(app)
     with httpx.Client(base_url=url, headers=IDENTITY) as client:

@@ -70,8 +70,9 @@ def test_a_rebuild_redoes_only_what_changed_and_equals_a_build_from_scratch(corp
     assert fourth.serialise("nquads") == build([corpus]).serialise("nquads")
 
 
-def test_a_changed_answer_revalidates_exactly_the_cards_whose_shared_criteria_changed(corpus: Path,
-                                                                                     tmp_path: Path):
+def test_a_changed_answer_revalidates_exactly_the_cards_whose_shared_criteria_changed(
+    corpus: Path, tmp_path: Path
+):
     cache = BuildCache(tmp_path / "cache")
     before = build([corpus], cache=cache)
     # the most positive wording of a criterion is its statement, restated in every card answering it
@@ -108,7 +109,8 @@ def test_serve_rebuild_writes_only_the_changed_graphs_of_an_on_disk_store(corpus
     fill_store(fresh, sources=[corpus], cache=cache)
     assert b"".join(store.dump("nquads")) == b"".join(fresh.dump("nquads"))
     assert fill_store(store, sources=[corpus], rebuild=True, cache=cache).endswith(
-        "0 graph(s) written, 0 dropped, 15 unchanged")
+        "0 graph(s) written, 0 dropped, 15 unchanged"
+    )
     store.close()
     del store
     gc.collect()

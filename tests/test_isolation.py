@@ -123,19 +123,25 @@ def test_an_unchecked_service_query_cannot_reach_the_network(embedded: EmbeddedS
 
 
 def test_a_query_the_sandbox_stops_is_refused_and_logged(
-    serve_app: Callable[[Starlette], str], canary: Canary, caplog: pytest.LogCaptureFixture,
+    serve_app: Callable[[Starlette], str],
+    canary: Canary,
+    caplog: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # With both checks out of the way (as if a disguise got past them), the sandbox stops
     # the SERVICE: the client gets the same refusal as from a check (it used to get 500
     # "store error: PermissionError"), and the log line says which wall stopped it.
     monkeypatch.setattr("beskgraph.api.sparql.read_query", lambda query, _limits: decode_escapes(query))
-    monkeypatch.setattr("beskgraph.store.children.inspect_query", lambda _text, _depth: QueryInfo("SelectQuery"))
+    monkeypatch.setattr(
+        "beskgraph.store.children.inspect_query", lambda _text, _depth: QueryInfo("SelectQuery")
+    )
     store = EmbeddedStore()
     store.load_dataset(SAMPLE_TRIG, "application/trig")
     endpoint = serve_app(create_app(store)) + "/sparql"
     with caplog.at_level(logging.WARNING, "beskgraph.refused"):
-        response = httpx.get(endpoint, params={"query": f"SELECT * {{ ?s ?p ?o SERVICE <{canary.url}> {{ }} }}"})
+        response = httpx.get(
+            endpoint, params={"query": f"SELECT * {{ ?s ?p ?o SERVICE <{canary.url}> {{ }} }}"}
+        )
     assert response.status_code == 400
     assert response.text == "SERVICE (federated query) is not allowed on this endpoint"
     lines = [r.getMessage() for r in caplog.records if r.name == "beskgraph.refused"]

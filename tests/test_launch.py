@@ -40,15 +40,23 @@ def wait_for_health(port: int, process: subprocess.Popen, timeout: float = 60) -
 def test_server_py_builds_the_seeds_and_serves_on_the_port_from_env():
     port = free_port()
     env = {**os.environ, "PORT": str(port)}
-    process = subprocess.Popen([sys.executable, str(ROOT / "server.py")], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "server.py")],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         health = wait_for_health(port, process)
         assert health["status"] == "ok"
         assert health["triples"] > 3000
-        answer = httpx.get(f"http://127.0.0.1:{port}/sparql", params={
-            "query": "ASK { ?m <https://w3id.org/beskgraph/ontology#kommunekode> \"410\" }"},
-            headers={"Accept": "application/sparql-results+json"}, timeout=10)
+        answer = httpx.get(
+            f"http://127.0.0.1:{port}/sparql",
+            params={"query": 'ASK { ?m <https://w3id.org/beskgraph/ontology#kommunekode> "410" }'},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=10,
+        )
         assert answer.json()["boolean"] is True
     finally:
         process.terminate()

@@ -15,18 +15,36 @@ PACKAGE = Path(beskgraph.__file__).parent
 # The first part of a module's name under beskgraph -> its layer.
 LAYER_OF = {
     # below every layer: settings, the shipped data, vocabularies, text, formats, processes
-    "__init__": "base", "config": "base", "vocabulary": "base", "text": "base", "decoding": "base",
-    "fuzzy": "base", "isolation": "base", "formats": "base", "workers": "base", "cpu_limit": "base",
-    "model": "model", "reference": "model",
+    "__init__": "base",
+    "config": "base",
+    "vocabulary": "base",
+    "text": "base",
+    "decoding": "base",
+    "fuzzy": "base",
+    "isolation": "base",
+    "formats": "base",
+    "workers": "base",
+    "cpu_limit": "base",
+    "model": "model",
+    "reference": "model",
     "parse": "parse",
     "rdf": "rdf",
     "validate": "validate",
-    "build": "build", "reading": "build", "cache": "build", "clashes": "build", "changes": "build",
+    "build": "build",
+    "reading": "build",
+    "cache": "build",
+    "clashes": "build",
+    "changes": "build",
     "output": "build",
-    "query": "store", "store": "store",
-    "derived": "derived", "aggregates": "derived", "search": "derived",
+    "query": "store",
+    "store": "store",
+    "derived": "derived",
+    "aggregates": "derived",
+    "search": "derived",
     "api": "api",
-    "sync": "top", "launch": "top", "cli": "top",
+    "sync": "top",
+    "launch": "top",
+    "cli": "top",
 }
 # Each layer -> the layers its modules may import (besides their own).
 MAY_USE = {
@@ -106,7 +124,16 @@ def test_no_import_goes_up_the_pipeline() -> None:
 
 def test_the_walker_sees_relative_and_absolute_imports(tmp_path: Path) -> None:
     source = tmp_path / "cards.py"
-    source.write_text("from ..parse.figures import x\nfrom . import iris, cards\nimport beskgraph.store.base\n"
-                      "from beskgraph.api import app\nfrom .. import __version__\n", encoding="utf-8")
-    assert imported("rdf.cards", source) == {"parse.figures", "rdf.iris", "rdf.cards", "store.base", "api",
-                                             "__init__"}
+    source.write_text(
+        "from ..parse.figures import x\nfrom . import iris, cards\nimport beskgraph.store.base\n"
+        "from beskgraph.api import app\nfrom .. import __version__\n",
+        encoding="utf-8",
+    )
+    assert imported("rdf.cards", source) == {
+        "parse.figures",
+        "rdf.iris",
+        "rdf.cards",
+        "store.base",
+        "api",
+        "__init__",
+    }

@@ -82,22 +82,27 @@ def test_single_letter_without_running_headers(tmp_path: Path) -> None:
     assert doc.appendix is None
     (letter, april) = [lt for lt in doc.letters]
     assert (letter.date, letter.date_text) == ("2020-03-12", "12. marts 2020")
-    assert (letter.sender.organisation, letter.sender.unit, letter.sender.municipality_code) \
-        == ("Aarhus Kommune", "Beskæftigelsesforvaltningen", "751")
+    assert (letter.sender.organisation, letter.sender.unit, letter.sender.municipality_code) == (
+        "Aarhus Kommune",
+        "Beskæftigelsesforvaltningen",
+        "751",
+    )
     assert (letter.sender.person, letter.sender.role) == ("Jacob Bundsgaard", "borgmester")
-    assert (letter.recipients[0].organisation, letter.recipients[0].person) == \
-        ("Beskæftigelsesministeriet", "Peter Hummelgaard")
+    assert (letter.recipients[0].organisation, letter.recipients[0].person) == (
+        "Beskæftigelsesministeriet",
+        "Peter Hummelgaard",
+    )
     assert [(i.scheme, i.value) for i in letter.identifiers] == [("sagsnr", "20/2045")]
     assert april.referred_only and april.date == "2020-02-14"
     assert letter.in_reply_to == [april.key]
     assert [i.title for i in doc.initiatives] == [
         "Faste sagsstammer for alle jobkonsulenter i dagpengeteamet",
-        "Ugentlig opfølgning på frister med data fra Jobindsats"]
+        "Ugentlig opfølgning på frister med data fra Jobindsats",
+    ]
     (commitment,) = doc.commitments
     assert (commitment.deadline.start, commitment.deadline.relative) == ("2020-06-12", "P3M")
     (citation,) = doc.citations
-    assert (citation.number, citation.year, citation.paragraph, citation.item) == \
-        (548, 2019, "6", "1")
+    assert (citation.number, citation.year, citation.paragraph, citation.item) == (548, 2019, "6", "1")
     assert {m.municipality_code for m in doc.mentions if m.municipality_code} == {"751", "730"}
 
 
@@ -110,8 +115,9 @@ def test_ocr_typos(tmp_path: Path) -> None:
     assert {r.role for r in letter.recipients} == {"borgmester", "jobcenterchef"}
     assert {r.municipality_code for r in letter.recipients} == {"461"}
     assert [(i.scheme, i.value) for i in letter.identifiers] == [("jnr", "2018 - 5120")]
-    assert letter.subject == ("Vedrørende redegørelse fra Odense Kommune om manglende aktiv "
-                              "indsats for dagpengemodtagere")
+    assert letter.subject == (
+        "Vedrørende redegørelse fra Odense Kommune om manglende aktiv indsats for dagpengemodtagere"
+    )
     june = next(lt for lt in doc.letters if lt.date == "2018-06-11")
     assert june.referred_only and june.recipients[0].municipality_code == "461"
     (commitment,) = doc.commitments  # stated only in the minister's acknowledgement
@@ -123,8 +129,7 @@ def test_two_letters_in_one_file_with_other_date_styles(tmp_path: Path) -> None:
     doc = parse(TWO, tmp_path)
     reply, answer = [lt for lt in doc.letters if not lt.referred_only]
     assert (reply.date, answer.date) == ("2018-09-14", "2018-10-01")
-    assert (reply.sender.municipality_code, reply.sender.person) == \
-        ("630", "Jens Ejner Christensen")
+    assert (reply.sender.municipality_code, reply.sender.person) == ("630", "Jens Ejner Christensen")
     assert [(i.scheme, i.value) for i in reply.identifiers] == [("sag", "18/33012")]
     assert answer.sender.side == Side.MINISTRY
     assert answer.in_reply_to == [reply.key]

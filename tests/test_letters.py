@@ -31,8 +31,11 @@ def reply(code: str) -> Letter:
 
 
 def ack(code: str) -> Letter:
-    return next(lt for lt in written() if lt.sender and lt.sender.side == Side.MINISTRY
-                and lt.municipality_code == code)
+    return next(
+        lt
+        for lt in written()
+        if lt.sender and lt.sender.side == Side.MINISTRY and lt.municipality_code == code
+    )
 
 
 def ids(letter: Letter) -> list[tuple[str, str]]:
@@ -47,10 +50,12 @@ def test_recognised_and_cards_are_not() -> None:
 def test_appendix() -> None:
     appendix = doc().appendix
     assert appendix is not None
-    assert (appendix.committee, appendix.session, appendix.abbreviation) == \
-        ("Beskæftigelsesudvalget", "2021-22", "BEU")
-    assert (appendix.collection, appendix.number, appendix.public_status) == \
-        ("Alm.del", 243, "Offentligt")
+    assert (appendix.committee, appendix.session, appendix.abbreviation) == (
+        "Beskæftigelsesudvalget",
+        "2021-22",
+        "BEU",
+    )
+    assert (appendix.collection, appendix.number, appendix.public_status) == ("Alm.del", 243, "Offentligt")
     assert appendix.title.startswith("Besvarelse af spørgsmål fra lukket spørgetime")
     assert appendix.pages[0].name == "2567877_0001.png"
     assert [p.page for p in appendix.pages][:4] == [1, 3, 4, 6]
@@ -61,17 +66,31 @@ def test_eleven_letters_in_order() -> None:
     letters = written()
     assert len(letters) == 11
     assert [lt.date for lt in letters] == [
-        "2018-08-31", "2018-08-31", "2018-07-06", "2018-08-31", "2018-08-08", "2018-08-31",
-        "2018-07-09", "2018-08-31", "2018-07-09", "2018-08-31", "2018-07-05"]
-    assert [lt.date_text for lt in letters[2::2]] == \
-        ["06-07-2018", "8. august 2018", "09. juli 2018", "09.07.2018", "5. juli 2018"]
+        "2018-08-31",
+        "2018-08-31",
+        "2018-07-06",
+        "2018-08-31",
+        "2018-08-08",
+        "2018-08-31",
+        "2018-07-09",
+        "2018-08-31",
+        "2018-07-09",
+        "2018-08-31",
+        "2018-07-05",
+    ]
+    assert [lt.date_text for lt in letters[2::2]] == [
+        "06-07-2018",
+        "8. august 2018",
+        "09. juli 2018",
+        "09.07.2018",
+        "5. juli 2018",
+    ]
 
 
 def test_cover_letter_to_the_committee() -> None:
     cover = written()[0]
     assert cover.sender.organisation == MINISTRY
-    assert (cover.sender.person, cover.sender.role) == \
-        ("Troels Lund Poulsen", "beskæftigelsesminister")
+    assert (cover.sender.person, cover.sender.role) == ("Troels Lund Poulsen", "beskæftigelsesminister")
     assert [r.organisation for r in cover.recipients] == ["Beskæftigelsesudvalget"]
     assert cover.subject == "Ang. manglende aktiv indsats"
     assert ids(cover) == [("jnr", "2018 - 3729")]
@@ -87,8 +106,11 @@ def test_acknowledgements(code: str) -> None:
     letter = ack(code)
     assert letter.date == "2018-08-31"
     assert letter.sender.organisation == MINISTRY
-    assert {r.role for r in letter.recipients} == \
-        {"borgmester", "beskæftigelsesudvalgsformand", "jobcenterchef"}
+    assert {r.role for r in letter.recipients} == {
+        "borgmester",
+        "beskæftigelsesudvalgsformand",
+        "jobcenterchef",
+    }
     assert all(r.municipality_code == code for r in letter.recipients)
     assert letter.subject.startswith("Vedrørende")
     assert letter.in_reply_to == [reply(code).key]
@@ -96,8 +118,7 @@ def test_acknowledgements(code: str) -> None:
 
 def test_hillerod_reply() -> None:
     letter = reply("219")
-    assert (letter.sender.organisation, letter.sender.unit) == \
-        ("Hillerød Kommune", "Byrådssekretariatet")
+    assert (letter.sender.organisation, letter.sender.unit) == ("Hillerød Kommune", "Byrådssekretariatet")
     assert [(s.person, s.role) for s in letter.signatories] == [("Kirsten Jensen", "borgmester")]
     assert ids(letter) == [("sag", "18/6995")]
     assert letter.recipients[0].organisation == MINISTRY
@@ -109,8 +130,7 @@ def test_hillerod_reply() -> None:
 def test_koge_reply() -> None:
     letter = reply("259")
     assert letter.sender.unit == "Velfærdsforvaltningen"
-    assert [(s.person, s.role) for s in letter.signatories] == \
-        [("Bjarne Andersen", "arbejdsmarkedschef")]
+    assert [(s.person, s.role) for s in letter.signatories] == [("Bjarne Andersen", "arbejdsmarkedschef")]
     assert ids(letter) == [("dokumentnummer", "2018-015032-2")]  # repeated on three pages
     assert "a-dagpengemodtagere" in letter.text
 
@@ -118,16 +138,17 @@ def test_koge_reply() -> None:
 def test_rudersdal_reply() -> None:
     letter = reply("230")
     assert letter.sender.unit == "Borgmesterkontoret"
-    assert [(s.person, s.role) for s in letter.signatories] == \
-        [("Jens Ive", "borgmester"), ("Birgitte N. Lundgren", "vicekommunaldirektør")]
+    assert [(s.person, s.role) for s in letter.signatories] == [
+        ("Jens Ive", "borgmester"),
+        ("Birgitte N. Lundgren", "vicekommunaldirektør"),
+    ]
     assert ids(letter) == [("sagsnr", "18/1199")]
 
 
 def test_faaborg_midtfyn_reply() -> None:
     letter = reply("430")
     assert letter.sender.unit == "Arbejdsmarked"
-    assert [(s.person, s.role) for s in letter.signatories] == \
-        [("Mette Gaarde-Fink", "koncernchef")]
+    assert [(s.person, s.role) for s in letter.signatories] == [("Mette Gaarde-Fink", "koncernchef")]
     assert ids(letter) == [("sagsid", "15.00.00-A26-2-18")]
 
 
@@ -147,8 +168,15 @@ def test_chain_from_april_to_the_appendix() -> None:
         dates.append(step.date or step.period[0][:7])
     assert dates == ["2018-08-31", "2018-08-08", "2018-06-11", "2018-05", "2018-04-09"]
     april = [lt for lt in doc().letters if lt.date == "2018-04-09"]
-    assert sorted(lt.recipients[0].municipality_code for lt in april) == \
-        ["153", "219", "230", "259", "265", "316", "430"]
+    assert sorted(lt.recipients[0].municipality_code for lt in april) == [
+        "153",
+        "219",
+        "230",
+        "259",
+        "265",
+        "316",
+        "430",
+    ]
     assert all(lt.referred_only and lt.sender.side == Side.MINISTRY for lt in april)
 
 
@@ -162,12 +190,18 @@ def test_mentions() -> None:
     assert (MentionKind.ORGANISATION, "Styrelsen for Arbejdsmarked og Rekruttering") in cover
     koge = {m.municipality_code for m in doc().mentions if m.letter == reply("259").key}
     assert {"336", "269"} <= koge
-    assert {(MentionKind.ORGANISATION, "Senior Erhverv Svendborg"),
-            (MentionKind.ORGANISATION, "A-kasse")} <= by_letter[reply("430").key]
-    assert "479" not in {m.municipality_code for m in doc().mentions
-                         if m.letter == reply("430").key}  # Svendborg only in the name
-    assert {(MentionKind.IT_SYSTEM, "Workbase"), (MentionKind.IT_SYSTEM, "Jobindsats"),
-            (MentionKind.ORGANISATION, "Erhvervshus C4")} <= by_letter[reply("219").key]
+    assert {
+        (MentionKind.ORGANISATION, "Senior Erhverv Svendborg"),
+        (MentionKind.ORGANISATION, "A-kasse"),
+    } <= by_letter[reply("430").key]
+    assert "479" not in {
+        m.municipality_code for m in doc().mentions if m.letter == reply("430").key
+    }  # Svendborg only in the name
+    assert {
+        (MentionKind.IT_SYSTEM, "Workbase"),
+        (MentionKind.IT_SYSTEM, "Jobindsats"),
+        (MentionKind.ORGANISATION, "Erhvervshus C4"),
+    } <= by_letter[reply("219").key]
     assert (MentionKind.IT_SYSTEM, "Fasit") in by_letter[reply("230").key]
 
 
@@ -187,8 +221,11 @@ def test_commitments_and_their_acknowledgement() -> None:
     hillerod = {(c.deadline.start, c.deadline.end) for c in _commitments("219")}
     assert {("2018-07-01", "2018-12-31"), ("2018-07-01", "2018-09-30")} <= hillerod
     (brondby,) = [c for c in _commitments("153") if c.acknowledged_by]
-    assert (brondby.deadline.start, brondby.deadline.end, brondby.deadline.kind) == \
-        ("2018-07-01", "2018-12-31", "period")
+    assert (brondby.deadline.start, brondby.deadline.end, brondby.deadline.kind) == (
+        "2018-07-01",
+        "2018-12-31",
+        "period",
+    )
     assert brondby.letter == reply("153").key
 
 
@@ -201,10 +238,15 @@ def test_faaborg_midtfyn_initiatives_and_table() -> None:
     assert lettered["A"] == "Indføring af individuelle sagsstammer og sagsgennemgang"
     assert sorted(lettered) == ["A", "B", "C", "D", "E"]
     rows = {i.title: i for i in _initiatives("430") if i.status}
-    assert list(rows)[:6] == ["CV Boost", "Jobkonsulent", "Individuel Jobsøgning",
-                              "Nytteindsats", "Sundhedsfagligt team", "Jobklub for seniorer"]
-    assert rows["Jobkonsulent"].status == \
-        "Udvidelse fra 20 til 70 løbende pladser iværksættes 1. juli 2018"
+    assert list(rows)[:6] == [
+        "CV Boost",
+        "Jobkonsulent",
+        "Individuel Jobsøgning",
+        "Nytteindsats",
+        "Sundhedsfagligt team",
+        "Jobklub for seniorer",
+    ]
+    assert rows["Jobkonsulent"].status == "Udvidelse fra 20 til 70 løbende pladser iværksættes 1. juli 2018"
     assert "fra 20 til 70" in rows["Jobkonsulent"].purpose
     assert rows["Nytteindsats"].purpose.endswith("rådighedsafprøvende tilbud.")
     assert rows["Jobklub for seniorer"].purpose.endswith("Senior Erhverv Svendborg.")
@@ -213,8 +255,7 @@ def test_faaborg_midtfyn_initiatives_and_table() -> None:
 
 def test_brondby_conversation_structure() -> None:
     talks = [i for i in _initiatives("153") if i.week_deadline]
-    assert [(i.label, i.week_deadline) for i in talks] == \
-        [(f"Jobsamtale {n}", 4 * n) for n in range(1, 7)]
+    assert [(i.label, i.week_deadline) for i in talks] == [(f"Jobsamtale {n}", 4 * n) for n in range(1, 7)]
     assert talks[2].focus == "rettidig aktivering"
     assert all(i.letter == reply("153").key for i in talks)
 
@@ -227,28 +268,32 @@ def test_listed_initiatives() -> None:
     assert any(t.startswith("Vidensopsamling og inspiration") for t in koge)
     assert any(t.startswith("Køge Kommune skifter pr. november 2018") for t in koge)
     assert [i.title for i in _initiatives("230")] == [
-        "Justering af samtaleflowet", "Screening af risiko for langtidsledighed",
-        "Kursus i jobrettet samtale og virksomhedsrettet indsats", "Opfølgning på indsatserne"]
+        "Justering af samtaleflowet",
+        "Screening af risiko for langtidsledighed",
+        "Kursus i jobrettet samtale og virksomhedsrettet indsats",
+        "Opfølgning på indsatserne",
+    ]
 
 
 def test_legal_citations() -> None:
     first, second = doc().citations
-    assert (first.act_type, first.number, first.year, first.date_text) == \
-        ("LBK", 1342, 2016, "20. november 2016")
+    assert (first.act_type, first.number, first.year, first.date_text) == (
+        "LBK",
+        1342,
+        2016,
+        "20. november 2016",
+    )
     assert [(c.paragraph, c.subsection) for c in (first, second)] == [("16a", "1"), ("16a", "4")]
     assert first.letter == second.letter == reply("153").key
 
 
 def test_figures() -> None:
     rudersdal = [(f.value, f.unit) for f in doc().figures if f.municipality_code == "230"]
-    assert rudersdal[:5] == [(1744, "borgere"), (1160, "borgere"), (74, "%"), (246, "borgere"),
-                             (89, "%")]
+    assert rudersdal[:5] == [(1744, "borgere"), (1160, "borgere"), (74, "%"), (246, "borgere"), (89, "%")]
     first = next(f for f in doc().figures if f.value == 1744)
     assert (first.period_start, first.period_end) == ("2017-01-01", "2017-12-31")
-    table = [(f.subject, f.value, f.period) for f in doc().figures
-             if f.letter == reply("219").key]
-    assert ("Hillerød", -10.8, "2017-18") in table and ("Hele landet", 0.5, "April 18- Maj 18") \
-        in table
+    table = [(f.subject, f.value, f.period) for f in doc().figures if f.letter == reply("219").key]
+    assert ("Hillerød", -10.8, "2017-18") in table and ("Hele landet", 0.5, "April 18- Maj 18") in table
     calls = next(f for f in doc().figures if f.unit == "serviceopkald")
     assert (calls.value, calls.period_start, calls.period_end) == (58, "2018-05-20", "2018-07-09")
     places = [f.value for f in doc().figures if f.unit == "pladser"]
@@ -261,8 +306,9 @@ def test_case_load_figures_on_card_texts() -> None:
     assert (figure.value, figure.unit) == (120, "sager pr. rådgiver")
     assert figure.span == Span(1000 + text.index("120"), 1000 + len(text) - 1)
     tarnby = "hvis sagsstammen er for høj, max 35 pr jobformidler"
-    assert [(f.value, f.unit) for f in case_load_figures(tarnby, Span(0, len(tarnby)))] == \
-        [(35, "sager pr. jobformidler")]
+    assert [(f.value, f.unit) for f in case_load_figures(tarnby, Span(0, len(tarnby)))] == [
+        (35, "sager pr. jobformidler")
+    ]
 
 
 NOISE = re.compile(r"BEU, Alm\.del|\d+_\d{4}\.png|Side \d|\[email|protected\]|CVR \d|www\.")
@@ -270,7 +316,6 @@ NOISE = re.compile(r"BEU, Alm\.del|\d+_\d{4}\.png|Side \d|\[email|protected\]|CV
 
 def test_no_page_noise_in_any_text_value() -> None:
     values = [v for lt in doc().letters for v in (lt.text, lt.subject) if v]
-    values += [v for i in doc().initiatives for v in (i.title, i.description, i.purpose, i.status)
-               if v]
+    values += [v for i in doc().initiatives for v in (i.title, i.description, i.purpose, i.status) if v]
     values += [c.text for c in doc().commitments]
     assert values and not [v for v in values if NOISE.search(v)]

@@ -19,15 +19,26 @@ RUDERSDAL = """{ letters(filter: {municipality: "230", dateFrom: "2018-07-01"}, 
 def test_signatories_recipients_and_initiatives_in_the_order_written(gql_client: TestClient) -> None:
     letters = data(gql_client, RUDERSDAL)["letters"]["nodes"]
     reply = next(lt for lt in letters if lt["date"] == "2018-07-09" and not lt["referredOnly"])
-    assert [(s["name"], s["role"]) for s in reply["signatories"]] == \
-        [("Jens Ive", "borgmester"), ("Birgitte N. Lundgren", "vicekommunaldirektør")]
+    assert [(s["name"], s["role"]) for s in reply["signatories"]] == [
+        ("Jens Ive", "borgmester"),
+        ("Birgitte N. Lundgren", "vicekommunaldirektør"),
+    ]
     assert [i["title"] for i in reply["initiatives"]["nodes"]] == [
-        "Justering af samtaleflowet", "Screening af risiko for langtidsledighed",
-        "Kursus i jobrettet samtale og virksomhedsrettet indsats", "Opfølgning på indsatserne"]
+        "Justering af samtaleflowet",
+        "Screening af risiko for langtidsledighed",
+        "Kursus i jobrettet samtale og virksomhedsrettet indsats",
+        "Opfølgning på indsatserne",
+    ]
     assert [i["position"] for i in reply["initiatives"]["nodes"]] == [1, 2, 3, 4]
-    answer = next(lt for lt in letters if lt["date"] == "2018-08-31"
-                  and any(r["partyKind"] == "MUNICIPALITY" for r in lt["recipients"]))
+    answer = next(
+        lt
+        for lt in letters
+        if lt["date"] == "2018-08-31" and any(r["partyKind"] == "MUNICIPALITY" for r in lt["recipients"])
+    )
     posts = [r["name"] for r in answer["recipients"] if r["partyKind"] == "POST"]
-    assert posts == ["borgmester, Rudersdal Kommune", "beskæftigelsesudvalgsformand, Rudersdal Kommune",
-                     "jobcenterchef, Rudersdal Kommune"]
+    assert posts == [
+        "borgmester, Rudersdal Kommune",
+        "beskæftigelsesudvalgsformand, Rudersdal Kommune",
+        "jobcenterchef, Rudersdal Kommune",
+    ]
     assert answer["recipients"][0]["partyKind"] == "MUNICIPALITY"

@@ -38,8 +38,11 @@ def doc() -> Correspondence:
 
 
 def reply(code: str) -> Letter:
-    return next(lt for lt in doc().letters if not lt.referred_only and lt.sender
-                and lt.sender.municipality_code == code)
+    return next(
+        lt
+        for lt in doc().letters
+        if not lt.referred_only and lt.sender and lt.sender.municipality_code == code
+    )
 
 
 def initiatives(code: str) -> list[Initiative]:
@@ -59,12 +62,12 @@ def test_a_section_ends_before_the_closing_and_signature() -> None:
     assert last.description.endswith("for alle nyledige pr. 1. september 2018.")
     assert "Venlig hilsen" not in written(last.span) and "Gaarde-Fink" not in last.description
     for initiative in doc().initiatives:
-        assert not any(is_closing(line) for line in written(initiative.span).splitlines()), \
-            initiative.title
+        assert not any(is_closing(line) for line in written(initiative.span).splitlines()), initiative.title
 
 
-@pytest.mark.parametrize("closing", ["Venlig hilsen", "Med venlig hilsen",
-                                     "Med venlig hilsen og på forhånd tak", "Venl ig hi1sen"])
+@pytest.mark.parametrize(
+    "closing", ["Venlig hilsen", "Med venlig hilsen", "Med venlig hilsen og på forhånd tak", "Venl ig hi1sen"]
+)
 def test_every_closing_formula_ends_the_last_section(closing: str, tmp_path: Path) -> None:
     text = f"""Vejle Kommune
 Jobcenter
@@ -87,8 +90,10 @@ Borgmester
     letter_doc = parse_correspondence(SourceText.read(path))
     last = next(i for i in letter_doc.initiatives if i.label == "B")
     assert last.description == "Vi følger op hver måned på rettidigheden i alle teams."
-    assert letter_doc.source.slice(last.span) == \
-        "B) Ledelsesfokus\nVi følger op hver måned på rettidigheden i alle teams."
+    assert (
+        letter_doc.source.slice(last.span)
+        == "B) Ledelsesfokus\nVi følger op hver måned på rettidigheden i alle teams."
+    )
     assert [s.person for s in letter_doc.letters[0].signatories] == ["Jens Ejner Christensen"]
 
 
@@ -127,15 +132,22 @@ def graph() -> Graph:
 def _in_order(letter: Letter, link) -> list[list[str]]:
     node = iris.letter(letter.key)
     items = sorted(graph().objects(node, link), key=lambda i: int(graph().value(i, BG.position)))
-    return [sorted(str(graph().value(t, SCHEMA.name) or graph().value(t, DCTERMS.title) or t)
-                   for t in graph().objects(item, SCHEMA.item)) for item in items]
+    return [
+        sorted(
+            str(graph().value(t, SCHEMA.name) or graph().value(t, DCTERMS.title) or t)
+            for t in graph().objects(item, SCHEMA.item)
+        )
+        for item in items
+    ]
 
 
 def test_signatories_and_recipients_keep_the_order_written() -> None:
-    assert _in_order(reply("230"), BG.signatoryItem) == \
-        [["Jens Ive"], ["Birgitte N. Lundgren"]]
-    acknowledgement = next(lt for lt in doc().letters if not lt.referred_only
-                           and lt.municipality_code == "230" and lt.date == "2018-08-31")
+    assert _in_order(reply("230"), BG.signatoryItem) == [["Jens Ive"], ["Birgitte N. Lundgren"]]
+    acknowledgement = next(
+        lt
+        for lt in doc().letters
+        if not lt.referred_only and lt.municipality_code == "230" and lt.date == "2018-08-31"
+    )
     roles = [r.role for r in acknowledgement.recipients]
     assert roles == ["borgmester", "beskæftigelsesudvalgsformand", "jobcenterchef"]
     assert [written(r.span) for r in acknowledgement.recipients] == roles
@@ -180,8 +192,7 @@ NOT_PROMISES = [
 
 def _verdict(fragment: str, deadline: str) -> bool:
     sentence, letter = _sentence(fragment)
-    found = next(f for f in find_dates(sentence, date.fromisoformat(letter.date))
-                 if f.text == deadline)
+    found = next(f for f in find_dates(sentence, date.fromisoformat(letter.date)) if f.text == deadline)
     return is_promise(sentence, found)
 
 
@@ -195,12 +206,15 @@ def test_a_date_about_someone_else_or_a_topic_is_not(fragment: str, deadline: st
     assert not _verdict(fragment, deadline)
 
 
-@pytest.mark.parametrize(("sentence", "deadline", "expected"), [
-    ("Vi vil give alle nyledige en samtale senest 1. oktober 2018.", "1. oktober 2018", True),
-    ("Vi bemærker, at I vil ændre reglerne fra 1. januar 2019.", "1. januar 2019", False),
-    ("Regeringen forventer, at reformen træder i kraft 1. januar 2019.", "1. januar 2019", False),
-    ("Hvis loven ændres 1. januar 2019, tilpasser vi indsatsen.", "1. januar 2019", False),
-])
+@pytest.mark.parametrize(
+    ("sentence", "deadline", "expected"),
+    [
+        ("Vi vil give alle nyledige en samtale senest 1. oktober 2018.", "1. oktober 2018", True),
+        ("Vi bemærker, at I vil ændre reglerne fra 1. januar 2019.", "1. januar 2019", False),
+        ("Regeringen forventer, at reformen træder i kraft 1. januar 2019.", "1. januar 2019", False),
+        ("Hvis loven ændres 1. januar 2019, tilpasser vi indsatsen.", "1. januar 2019", False),
+    ],
+)
 def test_who_acts_and_how_it_is_said(sentence: str, deadline: str, expected: bool) -> None:
     found = next(f for f in find_dates(sentence) if f.text == deadline)
     assert is_promise(sentence, found) is expected
@@ -210,18 +224,22 @@ def test_rudersdal_makes_no_commitment_of_the_governments_model() -> None:
     rudersdal = [c for c in doc().commitments if c.municipality_code == "230"]
     assert "2019-01-01" not in {c.deadline.start for c in rudersdal}
     assert not any("økonomiske model" in c.text for c in rudersdal)
-    assert {c.deadline.start for c in rudersdal} == {"2018-08-01", "2018-09-30", "2018-12-01",
-                                                     "2018-10-01"}
+    assert {c.deadline.start for c in rudersdal} == {"2018-08-01", "2018-09-30", "2018-12-01", "2018-10-01"}
 
 
 def test_two_deadlines_in_one_sentence_are_two_commitments_with_their_own_words() -> None:
-    fmk = [c for c in doc().commitments if c.municipality_code == "430"
-           and c.letter == reply("430").key and c.deadline.start in ("2018-08-15", "2018-09-01")]
-    texts = {c.deadline.start: c.text for c in fmk if "tilbudsviften" in c.text
-             or "overblik" in c.text}
+    fmk = [
+        c
+        for c in doc().commitments
+        if c.municipality_code == "430"
+        and c.letter == reply("430").key
+        and c.deadline.start in ("2018-08-15", "2018-09-01")
+    ]
+    texts = {c.deadline.start: c.text for c in fmk if "tilbudsviften" in c.text or "overblik" in c.text}
     assert texts == {
         "2018-08-15": "FMK forventer at have overblik over samtlige aktive forløb senest 15. august",
-        "2018-09-01": "og at tilbudsviften for forsikrede ledige er i fuld drift senest 1. september 2018."}
+        "2018-09-01": "og at tilbudsviften for forsikrede ledige er i fuld drift senest 1. september 2018.",
+    }
     for commitment in fmk:
         assert " ".join(written(commitment.span).split()) == commitment.text
 
@@ -231,11 +249,20 @@ def test_two_deadlines_in_one_sentence_are_two_commitments_with_their_own_words(
 
 def test_offers_table_rebuilt_cell_by_cell() -> None:
     rows = {i.title: i for i in initiatives("430") if i.status}
-    assert list(rows) == ["CV Boost", "Jobkonsulent", "Individuel Jobsøgning", "Nytteindsats",
-                          "Sundhedsfagligt team", "Jobklub for seniorer", "Anden aktør - Seniorer",
-                          "Jobformidler"]
-    assert rows["Anden aktør - Seniorer"].purpose == \
-        "Ekstern jobkonsulent bistand, med henblik på at iværksætte virksomhedsrettede indsatser."
+    assert list(rows) == [
+        "CV Boost",
+        "Jobkonsulent",
+        "Individuel Jobsøgning",
+        "Nytteindsats",
+        "Sundhedsfagligt team",
+        "Jobklub for seniorer",
+        "Anden aktør - Seniorer",
+        "Jobformidler",
+    ]
+    assert (
+        rows["Anden aktør - Seniorer"].purpose
+        == "Ekstern jobkonsulent bistand, med henblik på at iværksætte virksomhedsrettede indsatser."
+    )
     assert rows["Jobformidler"].purpose.startswith("16 måneders ledighed.")
     assert rows["Anden aktør - Seniorer"].status == "Forventet opstart senest 1. august 2018"
     for row in rows.values():

@@ -24,8 +24,10 @@ from beskgraph.text import SourceText
 
 OWN = str(Path(beskgraph.__file__).parent)
 LETTERS = (SEEDS_DIR / "003_aec37f0f2b66ca76.txt").read_text(encoding="utf-8")
-DATED = ("Den 9. april 2018 fik 120 borgere i Køge Kommune et tilbud, svarende til 42 % af de ledige, "
-         "jf. LBK nr. 1342 af 20. november 2016 § 16a\n")
+DATED = (
+    "Den 9. april 2018 fik 120 borgere i Køge Kommune et tilbud, svarende til 42 % af de ledige, "
+    "jf. LBK nr. 1342 af 20. november 2016 § 16a\n"
+)
 ONE_DATE = "9. april 2018\n"
 CLOSINGS = "Med venlig hilsen\nAnne Hansen\nKontorchef\n\nKære Odense Kommune\n"
 LINEAR = 2.6  # the most twice the lines may cost, against the lines once (quadratic: about 4)
@@ -53,8 +55,11 @@ def work(text: str) -> int:
     return count
 
 
-@pytest.mark.parametrize(("filler", "lines"), [(DATED, 800), (ONE_DATE, 1600), (CLOSINGS, 400)],
-                         ids=["dated sentences", "one date a line", "closings and greetings"])
+@pytest.mark.parametrize(
+    ("filler", "lines"),
+    [(DATED, 800), (ONE_DATE, 1600), (CLOSINGS, 400)],
+    ids=["dated sentences", "one date a line", "closings and greetings"],
+)
 def test_twice_the_lines_cost_about_twice_the_work(filler: str, lines: int) -> None:
     base = work(LETTERS)
     once = work(LETTERS + filler * lines) - base

@@ -50,14 +50,17 @@ def parse(text: str, tmp_path: Path) -> Correspondence:
     return parse_correspondence(SourceText.read(path))
 
 
-@pytest.mark.parametrize(("written", "name", "score"), [
-    ("Siikeborg", "Silkeborg", 0.89),
-    ("Silkeborg Kommune", "Silkeborg", 1.0),
-    ("Fre dericia", "Fredericia", 0.9),
-    ("Hillerod", "Hillerød", 0.88),
-    ("Rudersda1", "Rudersdal", 0.89),
-    ("Faaborg-Midtfvn Kommune", "Faaborg-Midtfyn", 0.93),
-])
+@pytest.mark.parametrize(
+    ("written", "name", "score"),
+    [
+        ("Siikeborg", "Silkeborg", 0.89),
+        ("Silkeborg Kommune", "Silkeborg", 1.0),
+        ("Fre dericia", "Fredericia", 0.9),
+        ("Hillerod", "Hillerød", 0.88),
+        ("Rudersda1", "Rudersdal", 0.89),
+        ("Faaborg-Midtfvn Kommune", "Faaborg-Midtfyn", 0.93),
+    ],
+)
 def test_municipality_names_read_through_ocr_slips(written: str, name: str, score: float) -> None:
     found = match_municipality(written)
     assert found is not None and (found.municipality.name, found.score) == (name, score)
@@ -74,10 +77,17 @@ def test_only_names_before_kommune_are_read_fuzzily() -> None:
     assert found == [("Silkeborg", "Siikeborg"), ("Fredericia", "Fre dericia")]
 
 
-@pytest.mark.parametrize(("text", "day"), [
-    ("2 3 MAR. 2O18", "2018-03-23"), ("i2 MAJ 2018", "2018-05-12"), ("3 l. august 20i8", "2018-08-31"),
-    ("l5. 5EPTEMBER 2018", "2018-09-15"), ("31. AU6UST 2018", "2018-08-31"), ("O5.07.2018", "2018-07-05"),
-])
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("2 3 MAR. 2O18", "2018-03-23"),
+        ("i2 MAJ 2018", "2018-05-12"),
+        ("3 l. august 20i8", "2018-08-31"),
+        ("l5. 5EPTEMBER 2018", "2018-09-15"),
+        ("31. AU6UST 2018", "2018-08-31"),
+        ("O5.07.2018", "2018-07-05"),
+    ],
+)
 def test_ocr_dates(text: str, day: str) -> None:
     found = parse_date(text)
     assert found is not None and found.isoformat() == day

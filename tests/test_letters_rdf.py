@@ -77,21 +77,21 @@ def test_appendix_and_pages(graph: Graph) -> None:
 def test_legal_provision_links_the_act_eli(graph: Graph) -> None:
     provision = iris.legal_provision(2016, 1342, "16a", "1")
     assert (provision, RDF.type, ELI.LegalResourceSubdivision) in graph
-    assert (provision, ELI.is_part_of,
-            URIRef("https://www.retsinformation.dk/eli/lta/2016/1342")) in graph
-    assert (provision, BG.citedAs,
-            Literal("LBK nr. 1342 af 20. november 2016 § 16a, stk. 1")) in graph
+    assert (provision, ELI.is_part_of, URIRef("https://www.retsinformation.dk/eli/lta/2016/1342")) in graph
+    assert (provision, BG.citedAs, Literal("LBK nr. 1342 af 20. november 2016 § 16a, stk. 1")) in graph
     brondby = letter("2018-07-05-broendby-til-beskaeftigelsesministeriet")
     assert len(set(graph.objects(brondby, DCTERMS.references))) == 2
 
 
 def test_commitment_and_observation(graph: Graph) -> None:
-    koge = [c for c in graph.subjects(BG.committedBy, iris.municipality("259"))
-            if (c, BG.relativeDeadline, None) in graph]
+    koge = [
+        c
+        for c in graph.subjects(BG.committedBy, iris.municipality("259"))
+        if (c, BG.relativeDeadline, None) in graph
+    ]
     (commitment,) = koge
     assert (commitment, BG.deadlineStart, Literal("2019-02-08", datatype=namespace.XSD.date)) in graph
-    assert (commitment, BG.acknowledgedIn,
-            letter("2018-08-31-beskaeftigelsesministeriet-til-koege")) in graph
+    assert (commitment, BG.acknowledgedIn, letter("2018-08-31-beskaeftigelsesministeriet-til-koege")) in graph
     (observation,) = graph.subjects(SCHEMA.value, Literal("1744", datatype=namespace.XSD.decimal))
     assert (observation, SCHEMA.unitText, Literal("borgere")) in graph
     assert (observation, SCHEMA.observationAbout, iris.municipality("230")) in graph
@@ -120,8 +120,7 @@ def test_letter_without_date_or_sender_is_incomplete_not_invalid(graph: Graph) -
     assert "The letter's sender is unknown" in text
 
 
-def test_commitment_without_municipality_and_observation_without_unit_fail(
-        graph: Graph) -> None:
+def test_commitment_without_municipality_and_observation_without_unit_fail(graph: Graph) -> None:
     commitment = next(graph.subjects(RDF.type, BG.Commitment))
     graph.remove((commitment, BG.committedBy, None))
     graph.remove((commitment, PROV.wasDerivedFrom, None))
@@ -129,8 +128,11 @@ def test_commitment_without_municipality_and_observation_without_unit_fail(
     graph.remove((observation, SCHEMA.unitText, None))
     ok, text = conforms(graph)
     assert not ok
-    for message in ("A commitment has one municipality", "needs its source document",
-                    "An observation has one unit"):
+    for message in (
+        "A commitment has one municipality",
+        "needs its source document",
+        "An observation has one unit",
+    ):
         assert message in text
 
 

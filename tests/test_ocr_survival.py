@@ -34,8 +34,9 @@ def parse(text: str) -> Correspondence:
 @cache
 def letters() -> list[str]:
     source = SourceText.read(SEEDS_DIR / "003_aec37f0f2b66ca76.txt")
-    return [source.slice(lt.span) + "\n" for lt in parse_correspondence(source).letters
-            if not lt.referred_only]
+    return [
+        source.slice(lt.span) + "\n" for lt in parse_correspondence(source).letters if not lt.referred_only
+    ]
 
 
 def key_facts(doc: Correspondence) -> dict[str, object]:
@@ -43,15 +44,19 @@ def key_facts(doc: Correspondence) -> dict[str, object]:
     sender = letter.sender
     facts: dict[str, object] = {
         "sender": (sender.side.value, sender.municipality_code or sender.organisation) if sender else None,
-        "municipality": letter.municipality_code, "date": letter.date, "subject": letter.subject}
+        "municipality": letter.municipality_code,
+        "date": letter.date,
+        "subject": letter.subject,
+    }
     facts.update({f"identifier {i.scheme}": i.value for i in letter.identifiers})
     return {k: v for k, v in facts.items() if v is not None}
 
 
 def survives(name: str, clean: object, noisy: object) -> bool:
     if name == "subject" and isinstance(clean, str) and isinstance(noisy, str):
-        return difflib.SequenceMatcher(None, normalise(clean).lower(),
-                                       normalise(noisy).lower()).ratio() >= 0.85
+        return (
+            difflib.SequenceMatcher(None, normalise(clean).lower(), normalise(noisy).lower()).ratio() >= 0.85
+        )
     return clean == noisy
 
 
@@ -77,6 +82,8 @@ def test_key_facts_survive_ocr_noise() -> None:
                 else:
                     lost[name.split()[0]] += 1
     total = kept + sum(lost.values())
-    print(f"\nOCR survival: {kept}/{total} key facts = {kept / total:.1%} over "
-          f"{SEEDS * len(baseline)} variants; lost: {dict(lost)}")
+    print(
+        f"\nOCR survival: {kept}/{total} key facts = {kept / total:.1%} over "
+        f"{SEEDS * len(baseline)} variants; lost: {dict(lost)}"
+    )
     assert kept / total >= SURVIVAL

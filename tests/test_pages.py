@@ -34,7 +34,13 @@ def test_home_counts_entry_points_and_attention(site: str) -> None:
     page = get(site, "/")
     words = text_of(page)
     assert "4 indsatser" in words and "28 breve" in words and "98 kommuner" in words
-    for link in ('href="/compare"', 'href="/timeline"', 'href="/sparql"', 'href="/ontology"', 'action="/search"'):
+    for link in (
+        'href="/compare"',
+        'href="/timeline"',
+        'href="/sparql"',
+        'href="/ontology"',
+        'action="/search"',
+    ):
         assert link in page
     # every card's Good practice score fails to reproduce; card 002 has an answer read from its wording
     attention = page.split('id="opmaerksomhed"', 1)[1]
@@ -50,7 +56,9 @@ def test_intervention_answers_link_to_their_sentences(site: str, seed_store: Emb
     assert "offentliggjort / genberegnet score 4,3 / 4,3 ✓ stemmer" in words
     assert "3,1 / 3,4 ≠ afviger" in words
     assert 'href="/provision/2019-548/p6/nr1"' in page  # a target group's legal basis
-    first = re.search(r'<a class="source" href="(/source/[^"]+\?char=(\d+),(\d+)#mark)"[^>]*>se sætningen</a>', page)
+    first = re.search(
+        r'<a class="source" href="(/source/[^"]+\?char=(\d+),(\d+)#mark)"[^>]*>se sætningen</a>', page
+    )
     assert first, "an answer links to its sentence"
     source = get(site, html.unescape(first.group(1)).split("#")[0])
     marked = html.unescape(re.search(r'<mark id="mark"[^>]*>(.*?)</mark>', source, re.S).group(1))
@@ -93,19 +101,22 @@ def test_compare_filters_by_test_and_target_group(site: str) -> None:
 
 @pytest.mark.parametrize("group", ["x", "<script>alert(1)</script>"])
 def test_compare_refuses_a_target_group_that_is_no_iri(site: str, group: str) -> None:
-    response = httpx.get(site + "/compare", params={"group": group}, headers={"accept": BROWSER_ACCEPT},
-                         timeout=30)
+    response = httpx.get(
+        site + "/compare", params={"group": group}, headers={"accept": BROWSER_ACCEPT}, timeout=30
+    )
     assert response.status_code == 400
     assert "Målgruppen skal være en IRI" in response.text and "<script>alert" not in response.text
 
 
 def test_sparql_editor_shows_the_public_address_not_the_host_header(
-        serve_app: Callable[[Starlette], str], seed_store: EmbeddedStore) -> None:
+    serve_app: Callable[[Starlette], str], seed_store: EmbeddedStore
+) -> None:
     public = serve_app(seed_app(seed_store, public_url="https://graph.example/beskgraph"))
     local = serve_app(seed_app(seed_store))
     for base, shown in ((public, "https://graph.example/beskgraph"), (local, local)):
-        response = httpx.get(base + "/sparql", headers={"accept": BROWSER_ACCEPT, "host": "evil.example"},
-                             timeout=30)
+        response = httpx.get(
+            base + "/sparql", headers={"accept": BROWSER_ACCEPT, "host": "evil.example"}, timeout=30
+        )
         assert response.status_code == 200
         assert f"curl -G {shown}/sparql" in response.text and "evil.example" not in response.text
 
@@ -139,11 +150,15 @@ def test_search_ranks_the_municipality_first(site: str, seed_store: EmbeddedStor
     assert page.index('href="/municipality/410"') < page.index(f'href="/{MIDDELFART}"')
     assert "<mark>Middelfart</mark>" in page
     assert search(seed_store, "   ").hits == []
-    assert search(seed_store, "\x00\x01").hits == [] and search(seed_store, "\x00 \x7f\u200b").hits == []  # no words
+    assert (
+        search(seed_store, "\x00\x01").hits == [] and search(seed_store, "\x00 \x7f\u200b").hits == []
+    )  # no words
     letters = search(seed_store, "jobklubber").hits
     # every hit shows the word it matched, in whichever inflection it has there
-    assert letters and all(any(marked and text.lower().startswith("jobklub") for text, marked in h.snippet.parts())
-                           for h in letters)
+    assert letters and all(
+        any(marked and text.lower().startswith("jobklub") for text, marked in h.snippet.parts())
+        for h in letters
+    )
 
 
 def test_search_finds_every_inflection_and_says_how_many(site: str, seed_store: EmbeddedStore) -> None:
@@ -159,7 +174,7 @@ def test_search_finds_every_inflection_and_says_how_many(site: str, seed_store: 
     assert "Ingen har alle ordene" in text_of(page) and 'href="/municipality/410"' in page
 
 
-@pytest.mark.parametrize("query", ['<script>alert(1)</script>', '" } ; DROP', "\\\\u0000'", "x" * 5000])
+@pytest.mark.parametrize("query", ["<script>alert(1)</script>", '" } ; DROP', "\\\\u0000'", "x" * 5000])
 def test_hostile_search_input_is_text(site: str, query: str) -> None:
     page = get(site, "/search", q=query)
     assert "<script>alert" not in page

@@ -60,11 +60,19 @@ def test_a_frozen_store_holds_at_most_the_page_slots(
     def visit(path: str) -> None:
         started = time.monotonic()
         response = httpx.get(base + path, headers={"Accept": "text/html"}, timeout=60)
-        answers.append((response.status_code, time.monotonic() - started, response.headers.get("retry-after", ""),
-                        response.text))
+        answers.append(
+            (
+                response.status_code,
+                time.monotonic() - started,
+                response.headers.get("retry-after", ""),
+                response.text,
+            )
+        )
 
-    clients = [threading.Thread(target=visit, args=(path,))
-               for path in ["/", "/timeline", "/compare", "/search?q=job"] * (CLIENTS // 4)]
+    clients = [
+        threading.Thread(target=visit, args=(path,))
+        for path in ["/", "/timeline", "/compare", "/search?q=job"] * (CLIENTS // 4)
+    ]
     for client in clients:
         client.start()
     for client in clients:

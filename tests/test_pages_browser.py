@@ -28,8 +28,16 @@ __all__ = ["seed_store", "seed_trig"]  # fixtures
 CHROMIUM = Path(os.environ.get("BESKGRAPH_CHROMIUM", "/usr/bin/chromium"))
 AXE = Path(__file__).resolve().parent / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(__file__).resolve().parent / "browser" / "artifacts"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 RUDERSDAL = "/letter/2018-07-09-rudersdal-til-beskaeftigelsesministeriet"
 
 
@@ -48,8 +56,13 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_api.sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM),
-            headless=True, args=FLAGS, viewport={"width": 1280, "height": 900}, locale="da-DK")
+            str(tmp_path_factory.mktemp("chromium-profile")),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=FLAGS,
+            viewport={"width": 1280, "height": 900},
+            locale="da-DK",
+        )
         context.set_default_timeout(20_000)
         yield context
         context.close()
@@ -68,7 +81,9 @@ def recorded(browser: object) -> Iterator[tuple[object, list[str]]]:
 def assert_stayed_home(urls: list[str], *origins: str) -> None:
     """Every request went to one of ``origins`` (data: URLs never leave the browser)."""
     assert urls, "the browser made no request at all"
-    strays = [u for u in urls if not u.startswith("data:") and not any(u.startswith(o + "/") for o in origins)]
+    strays = [
+        u for u in urls if not u.startswith("data:") and not any(u.startswith(o + "/") for o in origins)
+    ]
     assert not strays, strays[:5]
 
 
@@ -77,8 +92,8 @@ def shot(page: object, name: str) -> None:
 
 
 def test_a_reader_walks_from_search_to_sources_comparison_and_letters(
-        serve_app: Callable[[Starlette], str], seed_store: EmbeddedStore,
-        recorded: tuple[object, list[str]]) -> None:
+    serve_app: Callable[[Starlette], str], seed_store: EmbeddedStore, recorded: tuple[object, list[str]]
+) -> None:
     site = serve_app(seed_app(seed_store))
     page, urls = recorded
     expect = sync_api.expect
@@ -132,7 +147,9 @@ def test_a_reader_walks_from_search_to_sources_comparison_and_letters(
     # a letter, and its chain of replies
     page.get_by_role("navigation", name="Hovedmenu").get_by_role("link", name="Tidslinje").click()
     expect(page.locator("h1")).to_contain_text("tidsakse")
-    page.get_by_role("link", name="Borgmesterkontoret (Rudersdal) til Beskæftigelsesministeriet, 9. juli 2018").first.click()
+    page.get_by_role(
+        "link", name="Borgmesterkontoret (Rudersdal) til Beskæftigelsesministeriet, 9. juli 2018"
+    ).first.click()
     expect(page).to_have_url(site + RUDERSDAL)
     thread = page.locator("ol.thread")
     expect(thread.locator("[aria-current=page]")).to_contain_text("dette brev")
@@ -154,8 +171,8 @@ def test_a_reader_walks_from_search_to_sources_comparison_and_letters(
 
 
 def test_sparql_editor_runs_an_example_against_this_server(
-        serve_app: Callable[[Starlette], str], seed_store: EmbeddedStore,
-        recorded: tuple[object, list[str]]) -> None:
+    serve_app: Callable[[Starlette], str], seed_store: EmbeddedStore, recorded: tuple[object, list[str]]
+) -> None:
     site = serve_app(seed_app(seed_store))
     page, urls = recorded
     page.goto(site + "/sparql")
@@ -170,19 +187,33 @@ def test_sparql_editor_runs_an_example_against_this_server(
 
 
 PAGES = [
-    "/", "/search?q=Middelfart", "/municipality/410", "/" + MIDDELFART, "/" + MIDDELFART + "/test/evidence",
-    "/" + MIDDELFART + "/test/evidence/answer/1", "/criterion/evidence/096ff85d5495", "/compare",
-    "/compare?test=god-praksis", "/timeline", RUDERSDAL, "/source/000-2ad044e4a048410a?char=2294,2450",
+    "/",
+    "/search?q=Middelfart",
+    "/municipality/410",
+    "/" + MIDDELFART,
+    "/" + MIDDELFART + "/test/evidence",
+    "/" + MIDDELFART + "/test/evidence/answer/1",
+    "/criterion/evidence/096ff85d5495",
+    "/compare",
+    "/compare?test=god-praksis",
+    "/timeline",
+    RUDERSDAL,
+    "/source/000-2ad044e4a048410a?char=2294,2450",
     "/letter/2018-07-05-broendby-til-beskaeftigelsesministeriet/commitment/a9431d9b80a1",
     "/person/230/birgitte-n-lundgren",
-    "/target-group/6-1-dagpengemodtagere", "/provision/2019-548/p6/nr1", "/graph/reference", "/ontology",
-    "/shapes", "/sparql", "/nothing/here",
+    "/target-group/6-1-dagpengemodtagere",
+    "/provision/2019-548/p6/nr1",
+    "/graph/reference",
+    "/ontology",
+    "/shapes",
+    "/sparql",
+    "/nothing/here",
 ]
 
 
 def test_every_page_passes_axe_without_critical_or_serious_violations(
-        serve_app: Callable[[Starlette], str], seed_store: EmbeddedStore,
-        recorded: tuple[object, list[str]]) -> None:
+    serve_app: Callable[[Starlette], str], seed_store: EmbeddedStore, recorded: tuple[object, list[str]]
+) -> None:
     required(AXE.exists(), "axe-core (npm ci --prefix tests/browser)")
     site = serve_app(seed_app(seed_store))
     page, urls = recorded
@@ -194,9 +225,13 @@ def test_every_page_passes_axe_without_critical_or_serious_violations(
         page.add_script_tag(content=axe)
         violations = page.evaluate(
             "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-            ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}))")
-        bad = [f"{v['id']} ({v['impact']}): {v['nodes']}" for v in violations
-               if v["impact"] in ("critical", "serious")]
+            ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}))"
+        )
+        bad = [
+            f"{v['id']} ({v['impact']}): {v['nodes']}"
+            for v in violations
+            if v["impact"] in ("critical", "serious")
+        ]
         if bad:
             found[path] = bad
         shot(page, f"axe-{number:02d}")
@@ -231,8 +266,8 @@ def other_origin() -> Starlette:
 
 
 def test_a_page_on_another_origin_reads_graphql_sparql_and_iris(
-        serve_app: Callable[[Starlette], str], seed_store: EmbeddedStore,
-        recorded: tuple[object, list[str]]) -> None:
+    serve_app: Callable[[Starlette], str], seed_store: EmbeddedStore, recorded: tuple[object, list[str]]
+) -> None:
     api = serve_app(seed_app(seed_store))
     closed = serve_app(seed_app(seed_store, cors_origins=("http://example.invalid",)))
     elsewhere = serve_app(other_origin())

@@ -19,8 +19,11 @@ from beskgraph.config import SEEDS_DIR
 from beskgraph.store import EmbeddedStore
 
 ROWS = 10
-HIDDEN = {"http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "https://w3id.org/beskgraph/ontology#sourceSpan",
-          "http://www.w3.org/ns/prov#wasDerivedFrom"}
+HIDDEN = {
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+    "https://w3id.org/beskgraph/ontology#sourceSpan",
+    "http://www.w3.org/ns/prov#wasDerivedFrom",
+}
 MOST_LINKED = """
 SELECT ?m (COUNT(*) AS ?n) WHERE { ?m a <https://w3id.org/beskgraph/ontology#Municipality> . ?s ?p ?m }
 GROUP BY ?m ORDER BY DESC(?n) ?m LIMIT 1
@@ -45,8 +48,11 @@ def municipality(corpus_store: EmbeddedStore) -> str:
 def incoming(store: EmbeddedStore, node: str) -> set[tuple[str, str]]:
     """(property, link) of every link to ``node`` a page lists, read from the store by itself."""
     rows = store.select(f"SELECT ?s ?p WHERE {{ ?s ?p <{node}> }}")
-    return {(term(str(r["p"])).curie, href(str(r["s"]))) for r in rows
-            if str(r["p"]) not in HIDDEN and not str(r["s"]).startswith(node + "#")}
+    return {
+        (term(str(r["p"])).curie, href(str(r["s"])))
+        for r in rows
+        if str(r["p"]) not in HIDDEN and not str(r["s"]).startswith(node + "#")
+    }
 
 
 def get(url: str, status: int = 200) -> str:
@@ -79,8 +85,9 @@ def site(serve_app: Callable[[Starlette], str], corpus_store: EmbeddedStore) -> 
     return serve_app(seed_app(corpus_store, page_rows=ROWS))
 
 
-def test_links_to_a_municipality_are_listed_a_page_at_a_time(site: str, corpus_store: EmbeddedStore,
-                                                               municipality: str) -> None:
+def test_links_to_a_municipality_are_listed_a_page_at_a_time(
+    site: str, corpus_store: EmbeddedStore, municipality: str
+) -> None:
     expected = incoming(corpus_store, municipality)
     assert len(expected) > 3 * ROWS  # the corpus is big enough to need several pages
     path = href(municipality)
@@ -88,7 +95,10 @@ def test_links_to_a_municipality_are_listed_a_page_at_a_time(site: str, corpus_s
     shown = section(first, "peger-hertil")
     total = int(re.search(r'<span class="total">([\d.]+)</span>', shown).group(1).replace(".", ""))
     assert total == len(expected)
-    assert 'aria-label="Sider: henvisninger hertil"' in shown and pager_link(first, "peger-hertil", "prev") is None
+    assert (
+        'aria-label="Sider: henvisninger hertil"' in shown
+        and pager_link(first, "peger-hertil", "prev") is None
+    )
     listed, url, pages = rows_of(shown), site + path, 1
     assert len(listed) == ROWS
     while (following := pager_link(get(url), "peger-hertil", "next")) is not None:
@@ -98,21 +108,28 @@ def test_links_to_a_municipality_are_listed_a_page_at_a_time(site: str, corpus_s
         rows = rows_of(section(page, "peger-hertil"))
         assert not set(rows) & set(listed)  # no overlap with any page before
         assert len(rows) == (ROWS if pages * ROWS <= total else total - (pages - 1) * ROWS)
-        assert pager_link(page, "peger-hertil", "prev") == (path if pages == 2 else f"{path}?incoming={pages - 1}") \
-            + "#peger-hertil"
+        assert (
+            pager_link(page, "peger-hertil", "prev")
+            == (path if pages == 2 else f"{path}?incoming={pages - 1}") + "#peger-hertil"
+        )
         listed += rows
     assert pages == -(-total // ROWS)  # the last page has no next link, and it is the last
     assert set(listed) == expected and len(listed) == total
 
 
 def test_other_sections_keep_their_page_and_the_machine_forms_stay_whole(
-        serve_app: Callable[[Starlette], str], corpus_store: EmbeddedStore, municipality: str) -> None:
+    serve_app: Callable[[Starlette], str], corpus_store: EmbeddedStore, municipality: str
+) -> None:
     site = serve_app(seed_app(corpus_store, page_rows=2))
     path = href(municipality)
-    letters = {str(r["l"]) for r in corpus_store.select(
-        "SELECT DISTINCT ?l WHERE { ?l a <https://w3id.org/beskgraph/ontology#Letter> . "
-        f"{{ ?l <https://w3id.org/beskgraph/ontology#municipality> <{municipality}> }} UNION "
-        f"{{ ?l <https://schema.org/sender>|<https://schema.org/recipient> <{municipality}> }} }}")}
+    letters = {
+        str(r["l"])
+        for r in corpus_store.select(
+            "SELECT DISTINCT ?l WHERE { ?l a <https://w3id.org/beskgraph/ontology#Letter> . "
+            f"{{ ?l <https://w3id.org/beskgraph/ontology#municipality> <{municipality}> }} UNION "
+            f"{{ ?l <https://schema.org/sender>|<https://schema.org/recipient> <{municipality}> }} }}"
+        )
+    }
     assert len(letters) > 2
     seen: list[str] = []
     for number in range(1, -(-len(letters) // 2) + 1):
@@ -134,8 +151,9 @@ def test_a_page_the_section_does_not_have_is_a_400(site: str, municipality: str,
     assert "Ugyldigt sidetal" in page and "?incoming=" in html.unescape(page)
 
 
-def test_the_last_page_is_served_and_the_next_is_not(site: str, corpus_store: EmbeddedStore,
-                                                     municipality: str) -> None:
+def test_the_last_page_is_served_and_the_next_is_not(
+    site: str, corpus_store: EmbeddedStore, municipality: str
+) -> None:
     last = -(-len(incoming(corpus_store, municipality)) // ROWS)
     page = get(f"{site}{href(municipality)}?incoming={last}")
     assert pager_link(page, "peger-hertil", "next") is None and pager_link(page, "peger-hertil", "prev")

@@ -26,7 +26,9 @@ GRAPHQL_RESPONSE = "application/graphql-response+json"
 def url(seed_build: BuildResult, serve_app: Callable[[Starlette], str]) -> str:
     store = EmbeddedStore()
     store.load_dataset(seed_build.serialise("nquads"), "application/n-quads")
-    return serve_app(create_app(store, extra_routes=extra_routes(store), settings=Settings(persisted_queries_bytes=200)))
+    return serve_app(
+        create_app(store, extra_routes=extra_routes(store), settings=Settings(persisted_queries_bytes=200))
+    )
 
 
 def _get(url: str, extensions: object, **params: str) -> httpx.Response:
@@ -37,16 +39,22 @@ def test_an_unknown_hash_asks_for_the_query_then_the_hash_alone_runs_it(url: str
     variables = json.dumps({"n": 2})
     missing = _get(url, PERSISTED, variables=variables)
     assert missing.status_code == 200  # under application/json, as Apollo's servers answer
-    assert missing.json() == {"errors": [{"message": "PersistedQueryNotFound",
-                                          "extensions": {"code": "PERSISTED_QUERY_NOT_FOUND"}}]}
+    assert missing.json() == {
+        "errors": [{"message": "PersistedQueryNotFound", "extensions": {"code": "PERSISTED_QUERY_NOT_FOUND"}}]
+    }
     assert missing.headers["cache-control"] == "private, no-cache, must-revalidate"
-    strict = httpx.get(url + "/graphql", params={"extensions": json.dumps(PERSISTED)},
-                       headers={"Accept": GRAPHQL_RESPONSE})
+    strict = httpx.get(
+        url + "/graphql", params={"extensions": json.dumps(PERSISTED)}, headers={"Accept": GRAPHQL_RESPONSE}
+    )
     assert strict.status_code == 400 and strict.headers["content-type"].startswith(GRAPHQL_RESPONSE)
-    registered = httpx.post(url + "/graphql", json={"query": QUERY, "variables": {"n": 2},
-                                                    "extensions": PERSISTED})
-    expected = {"municipalities": {"nodes": [{"code": "101", "name": "København"},
-                                             {"code": "147", "name": "Frederiksberg"}]}}
+    registered = httpx.post(
+        url + "/graphql", json={"query": QUERY, "variables": {"n": 2}, "extensions": PERSISTED}
+    )
+    expected = {
+        "municipalities": {
+            "nodes": [{"code": "101", "name": "København"}, {"code": "147", "name": "Frederiksberg"}]
+        }
+    }
     assert registered.json()["data"] == expected
     found = _get(url, PERSISTED, variables=variables)
     assert found.status_code == 200 and found.json()["data"] == expected
@@ -80,7 +88,9 @@ def test_other_versions_and_malformed_hashes_are_refused(url: str) -> None:
     version = _get(url, {"persistedQuery": {"version": 2, "sha256Hash": DIGEST}})
     assert version.status_code == 400
     assert version.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_SUPPORTED"
-    short = httpx.post(url + "/graphql", json={"extensions": {"persistedQuery": {"version": 1, "sha256Hash": "abc"}}})
+    short = httpx.post(
+        url + "/graphql", json={"extensions": {"persistedQuery": {"version": 1, "sha256Hash": "abc"}}}
+    )
     assert short.status_code == 400
 
 
@@ -91,6 +101,12 @@ def test_the_kept_texts_are_bounded(url: str) -> None:
     for n in range(2):
         other = QUERY + " " * (n + 1)
         digest = hashlib.sha256(other.encode()).hexdigest()
-        httpx.post(url + "/graphql", json={"query": other, "variables": {"n": 1},
-                                           "extensions": {"persistedQuery": {"version": 1, "sha256Hash": digest}}})
+        httpx.post(
+            url + "/graphql",
+            json={
+                "query": other,
+                "variables": {"n": 1},
+                "extensions": {"persistedQuery": {"version": 1, "sha256Hash": digest}},
+            },
+        )
     assert _get(url, PERSISTED).json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"

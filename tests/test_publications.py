@@ -32,15 +32,24 @@ def read(name: str) -> Publication:
     return document
 
 
-@pytest.mark.parametrize(("name", "kind", "title"), [
-    (ANSWER, DocumentKind.PARLIAMENTARY_ANSWER,
-     "Svar på spørgsmål nr. 118 (Alm. del) fra Folketingets Beskæftigelsesudvalg"),
-    (PRESS, DocumentKind.PRESS_RELEASE, "Flere langtidsledige er kommet i job i Nordjylland"),
-    (WEB, DocumentKind.WEB_PAGE, "Fleksjob"),
-    (COMMITTEE, DocumentKind.COMMITTEE_LETTER,
-     "Orientering om opfølgning på kommunernes brug af virksomhedsrettede tilbud"),
-    (NOTE, DocumentKind.OTHER, "Samarbejde mellem jobcenter og a-kasser om de første samtaler"),
-])
+@pytest.mark.parametrize(
+    ("name", "kind", "title"),
+    [
+        (
+            ANSWER,
+            DocumentKind.PARLIAMENTARY_ANSWER,
+            "Svar på spørgsmål nr. 118 (Alm. del) fra Folketingets Beskæftigelsesudvalg",
+        ),
+        (PRESS, DocumentKind.PRESS_RELEASE, "Flere langtidsledige er kommet i job i Nordjylland"),
+        (WEB, DocumentKind.WEB_PAGE, "Fleksjob"),
+        (
+            COMMITTEE,
+            DocumentKind.COMMITTEE_LETTER,
+            "Orientering om opfølgning på kommunernes brug af virksomhedsrettede tilbud",
+        ),
+        (NOTE, DocumentKind.OTHER, "Samarbejde mellem jobcenter og a-kasser om de første samtaler"),
+    ],
+)
 def test_each_kind_is_recognised_with_its_title(name: str, kind: DocumentKind, title: str):
     document = read(name)
     assert document.kind is kind
@@ -60,7 +69,10 @@ def test_dates_published_updated_and_unreadable():
 def test_municipalities_named_but_not_towns_in_addresses():
     # "1240 København K" is the committee's address, not a mention of København Kommune
     assert [(m.code, m.surface) for m in read(COMMITTEE).municipalities] == [
-        ("360", "Lolland"), ("376", "Guldborgsund"), ("183", "Ishøj")]
+        ("360", "Lolland"),
+        ("376", "Guldborgsund"),
+        ("183", "Ishøj"),
+    ]
     press = read(PRESS)
     assert [m.code for m in press.municipalities] == ["851", "860", "813", "825"]
     assert all(press.source.slice(m.span) == m.surface for m in press.municipalities)
@@ -69,8 +81,10 @@ def test_municipalities_named_but_not_towns_in_addresses():
 def test_letters_referred_to_by_their_date():
     letters = read(ANSWER).letters
     assert [(r.date, r.text) for r in letters] == [
-        ("2024-02-20", "brev af 20. februar 2024"), ("2024-01-29", "brevet af 29. januar 2024"),
-        ("2023-12-05", "svar af 5. december 2023")]
+        ("2024-02-20", "brev af 20. februar 2024"),
+        ("2024-01-29", "brevet af 29. januar 2024"),
+        ("2023-12-05", "svar af 5. december 2023"),
+    ]
     assert read(COMMITTEE).letters[0].text == "brev af 3. oktober 2023"
 
 
@@ -87,8 +101,12 @@ def test_figures_with_what_and_whom_they_are_about():
 
 def test_persons_with_their_roles():
     assert [(p.name, p.role) for p in read(PRESS).persons] == [
-        ("Mette Kirkegaard Holm", "beskæftigelsesminister"), ("Sofie Lund Andersen", "pressechef")]
-    assert [(p.name, p.role) for p in read(NOTE).persons] == [("Birgit Østergaard Thomsen", "specialkonsulent")]
+        ("Mette Kirkegaard Holm", "beskæftigelsesminister"),
+        ("Sofie Lund Andersen", "pressechef"),
+    ]
+    assert [(p.name, p.role) for p in read(NOTE).persons] == [
+        ("Birgit Østergaard Thomsen", "specialkonsulent")
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -110,8 +128,9 @@ def test_a_publication_links_municipalities_letters_provisions_figures_and_perso
     assert (node, RDF.type, BG.Publication) in graph
     assert (node, SCHEMA.datePublished, Literal("2024-03-14", datatype=XSD.date)) in graph
     assert (node, SCHEMA.mentions, iris.municipality("630")) in graph
-    mention = next(m for m in graph.subjects(OA.hasBody, iris.municipality("376")) if (m, OA.hasTarget, node)
-                   in graph)
+    mention = next(
+        m for m in graph.subjects(OA.hasBody, iris.municipality("376")) if (m, OA.hasTarget, node) in graph
+    )
     assert (mention, BG.surfaceForm, Literal("Guldborgsund")) in graph
     # the same provision IRI the cards and letters use; "samme lovs § 16a" resolved to LBK 280/2024
     assert (node, DCTERMS.references, iris.legal_provision(2024, 280, "16a", "4")) in graph
@@ -120,7 +139,9 @@ def test_a_publication_links_municipalities_letters_provisions_figures_and_perso
     dates = sorted(str(d) for letter in letters for d in graph.objects(letter, SCHEMA.dateSent))
     assert dates == ["2023-12-05", "2024-01-29", "2024-02-20"]
     assert all((letter, BG.referredOnly, Literal(True)) in graph for letter in letters)
-    observations = [o for o in graph.subjects(BG.statedIn, node) if (o, RDF.type, SCHEMA.Observation) in graph]
+    observations = [
+        o for o in graph.subjects(BG.statedIn, node) if (o, RDF.type, SCHEMA.Observation) in graph
+    ]
     about = {str(graph.value(o, SCHEMA.value)): graph.value(o, SCHEMA.observationAbout) for o in observations}
     assert about["31"] == iris.municipality("630") and about["7"] == iris.municipality("376")  # canonical
     minister = next(graph.subjects(SCHEMA.name, Literal("Mette Kirkegaard Holm")))

@@ -36,7 +36,9 @@ def union(result: BuildResult) -> Graph:
 def times(result: BuildResult) -> tuple[datetime, datetime]:
     graph = build_graph(result)
     (activity,) = graph.subjects(RDF.type, PROV.Activity)
-    return graph.value(activity, PROV.startedAtTime).toPython(), graph.value(activity, PROV.endedAtTime).toPython()
+    return graph.value(activity, PROV.startedAtTime).toPython(), graph.value(
+        activity, PROV.endedAtTime
+    ).toPython()
 
 
 def test_the_build_is_an_activity_of_this_software_that_used_every_source(seed_build: BuildResult) -> None:
@@ -66,12 +68,15 @@ def test_each_source_carries_its_text_its_checksum_and_its_public_page(seed_buil
 def test_the_pinned_build_time_is_sources_date_epoch(seed_build: BuildResult) -> None:
     graph = build_graph(seed_build)
     (activity,) = graph.subjects(RDF.type, PROV.Activity)
-    pinned = Literal("2026-01-01T01:00:00+01:00", datatype=XSD.dateTime)  # SOURCE_DATE_EPOCH in conftest, Danish time
+    pinned = Literal(
+        "2026-01-01T01:00:00+01:00", datatype=XSD.dateTime
+    )  # SOURCE_DATE_EPOCH in conftest, Danish time
     assert graph.value(activity, PROV.startedAtTime) == graph.value(activity, PROV.endedAtTime) == pinned
 
 
-def test_a_build_on_the_real_clock_differs_only_in_its_two_times(seed_build: BuildResult,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_build_on_the_real_clock_differs_only_in_its_two_times(
+    seed_build: BuildResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
     before = datetime.now().astimezone().replace(microsecond=0)
     result = build([SEEDS_DIR])
@@ -82,7 +87,9 @@ def test_a_build_on_the_real_clock_differs_only_in_its_two_times(seed_build: Bui
     def without_times(nquads: bytes) -> set[bytes]:
         """Every quad but the two times and the build graph's digest, which hashes them."""
         digest = b"<" + iris.build_graph().encode() + b"> <" + BG.graphDigest.encode() + b">"
-        return {line for line in nquads.splitlines() if b"AtTime>" not in line and not line.startswith(digest)}
+        return {
+            line for line in nquads.splitlines() if b"AtTime>" not in line and not line.startswith(digest)
+        }
 
     real, pinned = result.serialise("nquads"), seed_build.serialise("nquads")
     assert real != pinned
@@ -90,7 +97,9 @@ def test_a_build_on_the_real_clock_differs_only_in_its_two_times(seed_build: Bui
     assert len(pinned.splitlines()) - len(without_times(pinned)) == 3
 
 
-def test_the_activity_is_named_by_the_software_version_and_the_inputs(seed_build: BuildResult, tmp_path) -> None:
+def test_the_activity_is_named_by_the_software_version_and_the_inputs(
+    seed_build: BuildResult, tmp_path
+) -> None:
     (seed_activity,) = build_graph(seed_build).subjects(RDF.type, PROV.Activity)
     (tmp_path / "only.txt").write_bytes((SEEDS_DIR / APPENDIX).read_bytes())
     result = build([tmp_path])

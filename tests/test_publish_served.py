@@ -43,13 +43,18 @@ def test_the_server_gives_back_exactly_the_built_quads(served_seeds: str, seed_b
 def test_the_validate_command_accepts_the_served_dump(served_seeds: str, tmp_path: Path) -> None:
     dump = tmp_path / "served.trig"
     dump.write_bytes(download(served_seeds, "/dump.trig"))
-    result = subprocess.run([sys.executable, "-m", "beskgraph.cli", "validate", str(dump)],
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "beskgraph.cli", "validate", str(dump)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
 
 
-def test_a_bench_corpus_is_served_as_built_and_conforms(serve_app: Callable[[Starlette], str],
-                                                        tmp_path: Path) -> None:
+def test_a_bench_corpus_is_served_as_built_and_conforms(
+    serve_app: Callable[[Starlette], str], tmp_path: Path
+) -> None:
     sources = tmp_path / "corpus"
     generate(60, sources, SEEDS_DIR, seed=0)
     result = build([sources])
@@ -57,8 +62,12 @@ def test_a_bench_corpus_is_served_as_built_and_conforms(serve_app: Callable[[Sta
     # 57 cards, 57 interventions: no two generated cards name one intervention (an IRI keeps
     # only the start of a long title, so some seeds give two cards of one municipality the
     # same intervention, whose merged facts no single document's validation sees)
-    interventions = {line.split(b" ")[0] for line in result.serialise("nquads").splitlines()
-                     if b"> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/beskgraph/ontology#Intervention>" in line}
+    interventions = {
+        line.split(b" ")[0]
+        for line in result.serialise("nquads").splitlines()
+        if b"> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/beskgraph/ontology#Intervention>"
+        in line
+    }
     assert len(interventions) == 57
     site = serve_build(serve_app, result)
     built = lines(result.serialise("nquads"))
@@ -68,22 +77,25 @@ def test_a_bench_corpus_is_served_as_built_and_conforms(serve_app: Callable[[Sta
     assert check(served) == []
 
 
-@pytest.mark.parametrize(("literal", "lexical"), [
-    (integer(0), "0"),
-    (integer(410), "410"),
-    (decimal("89.0"), "89"),
-    (decimal(1160.0), "1160"),
-    (decimal(4.3), "4.3"),
-    (decimal("0.90"), "0.9"),
-    (decimal(Decimal("-0.0")), "0"),
-    (decimal("0.05"), "0.05"),
-    (duration("P6M"), "P6M"),
-    (duration("P12M"), "P1Y"),
-    (duration("P18M"), "P1Y6M"),
-    (duration("P2W"), "P14D"),
-    (duration("P3D"), "P3D"),
-    (duration("P0D"), "PT0S"),
-])
+@pytest.mark.parametrize(
+    ("literal", "lexical"),
+    [
+        (integer(0), "0"),
+        (integer(410), "410"),
+        (decimal("89.0"), "89"),
+        (decimal(1160.0), "1160"),
+        (decimal(4.3), "4.3"),
+        (decimal("0.90"), "0.9"),
+        (decimal(Decimal("-0.0")), "0"),
+        (decimal("0.05"), "0.05"),
+        (duration("P6M"), "P6M"),
+        (duration("P12M"), "P1Y"),
+        (duration("P18M"), "P1Y6M"),
+        (duration("P2W"), "P14D"),
+        (duration("P3D"), "P3D"),
+        (duration("P0D"), "PT0S"),
+    ],
+)
 def test_literals_are_written_in_the_form_the_store_keeps(literal: Literal, lexical: str) -> None:
     assert str(literal) == lexical
     store = ox.Store()

@@ -41,16 +41,26 @@ def test_every_class_in_the_served_graph_has_a_shape(served_seed_graph: Graph) -
 
 
 def test_every_link_between_nodes_is_checked_with_sh_class(served_seed_graph: Graph) -> None:
-    nodes = {s for s, c in served_seed_graph.subject_objects(RDF.type) if not str(c).startswith(META)}  # not vocabulary terms
-    links = {p for s, p, o in served_seed_graph if p != RDF.type and o in nodes and not str(p).startswith(META)}
+    nodes = {
+        s for s, c in served_seed_graph.subject_objects(RDF.type) if not str(c).startswith(META)
+    }  # not vocabulary terms
+    links = {
+        p for s, p, o in served_seed_graph if p != RDF.type and o in nodes and not str(p).startswith(META)
+    }
     assert len(links) > 40
     assert sorted(links - class_checked_paths(shapes_graph())) == []
 
 
 def test_the_issue_s_classes_without_shapes_have_one_now() -> None:
     shaped = targeted_classes(shapes_graph())
-    for cls in ("http://www.w3.org/ns/org#Post", "http://www.w3.org/ns/org#Organization",
-                "http://www.w3.org/ns/org#Role", "http://www.w3.org/ns/org#OrganizationalUnit",
-                "https://schema.org/SoftwareApplication", "https://w3id.org/beskgraph/ontology#Page",
-                "http://www.w3.org/2004/02/skos/core#ConceptScheme", "https://schema.org/ListItem"):
+    for cls in (
+        "http://www.w3.org/ns/org#Post",
+        "http://www.w3.org/ns/org#Organization",
+        "http://www.w3.org/ns/org#Role",
+        "http://www.w3.org/ns/org#OrganizationalUnit",
+        "https://schema.org/SoftwareApplication",
+        "https://w3id.org/beskgraph/ontology#Page",
+        "http://www.w3.org/2004/02/skos/core#ConceptScheme",
+        "https://schema.org/ListItem",
+    ):
         assert URIRef(cls) in shaped, cls

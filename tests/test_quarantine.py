@@ -31,8 +31,11 @@ LEFT_OUT = {  # document -> (stage, line, start of the reason)
     "scannet_side.txt": (Stage.READ, 1, "binary data, not text"),
     "forkert_utf16.txt": (Stage.READ, 2, "starts with a utf-16 byte-order mark but is not utf-16"),
     "kort_odense_score_7_5.txt": (Stage.VALIDATE, 46, "A test result has one published score in [0, 5]."),
-    "kort_vejle_dublet.txt": (Stage.CORPUS, 6, "duplicate card: same municipality (Vejle) and title as "
-                                               "kort_vejle_crlf.txt"),
+    "kort_vejle_dublet.txt": (
+        Stage.CORPUS,
+        6,
+        "duplicate card: same municipality (Vejle) and title as kort_vejle_crlf.txt",
+    ),
 }
 WITH_WARNINGS = {
     "002_d90a65f16f5ed762.txt": "answer printed without its label",
@@ -74,11 +77,16 @@ def test_every_document_gets_a_status_and_bad_ones_are_left_out_with_their_reaso
 def test_a_shape_violation_names_focus_node_and_path(corpus_build):
     outcome = next(d for d in corpus_build.documents if d.name == "kort_odense_score_7_5.txt")
     (problem,) = outcome.problems
-    assert problem.focus == str(iris.test_result(iris.intervention("461", "Hurtig afklaring af sygemeldte med "
-                                                                  "behov for fleksjob"), "good-practice"))
+    assert problem.focus == str(
+        iris.test_result(
+            iris.intervention("461", "Hurtig afklaring af sygemeldte med behov for fleksjob"), "good-practice"
+        )
+    )
     assert problem.path == str(BG.publishedScore)
-    assert outcome.error == (f"kort_odense_score_7_5.txt:46: <{problem.focus}> [{problem.path}]: "
-                             "A test result has one published score in [0, 5].")
+    assert outcome.error == (
+        f"kort_odense_score_7_5.txt:46: <{problem.focus}> [{problem.path}]: "
+        "A test result has one published score in [0, 5]."
+    )
 
 
 def test_a_left_out_document_is_served_as_its_status_only_in_a_graph_of_its_own(corpus_build):
@@ -110,8 +118,10 @@ def test_the_whole_output_conforms_with_its_warnings_reported(corpus_build):
     results = check(union(corpus_build))
     assert [r for r in results if r.is_violation] == []
     warned = {(r.source, r.message.split(":")[0]) for r in results}
-    assert warned == {("brev_ocr_ulaeselig_dato.txt", "The letter's date could not be read"),
-                      ("notat_samarbejde_a_kasser_latin1.txt", "The text's date could not be read")}
+    assert warned == {
+        ("brev_ocr_ulaeselig_dato.txt", "The letter's date could not be read"),
+        ("notat_samarbejde_a_kasser_latin1.txt", "The text's date could not be read"),
+    }
 
 
 def test_every_usable_document_is_served(corpus_build):
@@ -146,16 +156,18 @@ def _project_copy(tmp_path: Path) -> Path:
 
 def _cli(home: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "BESKGRAPH_HOME": str(home), "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-m", "beskgraph.cli", *args], capture_output=True, text=True,
-                          env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "beskgraph.cli", *args], capture_output=True, text=True, env=env, timeout=120
+    )
 
 
 def test_broken_reference_data_or_ontology_still_fails_the_build(tmp_path: Path):
     home = _project_copy(tmp_path)
     out = tmp_path / "g.trig"
     municipalities = home / "reference" / "municipalities.csv"
-    municipalities.write_text(municipalities.read_text(encoding="utf-8").replace("\n410,", "\n4100,"),
-                              encoding="utf-8")
+    municipalities.write_text(
+        municipalities.read_text(encoding="utf-8").replace("\n410,", "\n4100,"), encoding="utf-8"
+    )
     result = _cli(home, "build", "-o", str(out), "--no-cache")
     assert result.returncode == 1
     assert "the reference data (reference/) violates the shapes" in result.stderr
@@ -171,10 +183,14 @@ def test_two_files_with_one_graph_name_are_not_merged(tmp_path: Path):
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "kort.txt").write_bytes((SEEDS_DIR / "000_2ad044e4a048410a.txt").read_bytes())
     result = build([tmp_path / "2024", tmp_path / "2025"])
-    assert [(d.name, d.status) for d in result.documents] == [("2025/kort.txt", Status.LEFT_OUT),
-                                                             ("kort.txt", Status.OK)]
-    assert result.failed[0].error == (f"2025/kort.txt: 2025/kort.txt has the same graph name as 2024/kort.txt "
-                                      f"(<{iris.named_graph('kort.txt')}>); rename one of them")
+    assert [(d.name, d.status) for d in result.documents] == [
+        ("2025/kort.txt", Status.LEFT_OUT),
+        ("kort.txt", Status.OK),
+    ]
+    assert result.failed[0].error == (
+        f"2025/kort.txt: 2025/kort.txt has the same graph name as 2024/kort.txt "
+        f"(<{iris.named_graph('kort.txt')}>); rename one of them"
+    )
     assert str(iris.named_graph("2025/kort.txt")) in {c.name for c in result.chunks}
 
 
@@ -189,20 +205,24 @@ def test_a_device_or_fifo_given_by_name_is_left_out_not_read_for_ever(tmp_path: 
     reading.join(timeout=120)
     assert done, "the build waited on the FIFO"
     left_out = {d.name: d.error for d in done[0].documents if d.status is Status.LEFT_OUT}
-    assert left_out == {name: f"{name}: cannot be read: not a regular file (a device, FIFO or socket)"
-                        for name in ("pipe.txt", Path(os.devnull).name)}
+    assert left_out == {
+        name: f"{name}: cannot be read: not a regular file (a device, FIFO or socket)"
+        for name in ("pipe.txt", Path(os.devnull).name)
+    }
     assert [d.name for d in done[0].documents if d.ok] == ["kort.txt"]
 
 
-def test_a_parse_over_its_cpu_limit_leaves_its_document_out_uncached(tmp_path: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch):
+def test_a_parse_over_its_cpu_limit_leaves_its_document_out_uncached(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     letters = tmp_path / "breve.txt"  # the seed letters take tenths of a second of CPU to parse
     letters.write_bytes((SEEDS_DIR / "003_aec37f0f2b66ca76.txt").read_bytes())
     cache = BuildCache(tmp_path / "cache")
     monkeypatch.setenv("BESKGRAPH_MAX_PARSE_SECONDS", "0.01")
     over = build([letters], cache=cache)
     assert [(d.status, d.error) for d in over.documents] == [
-        (Status.LEFT_OUT, "breve.txt: parsing took over 0.01 s of CPU time (BESKGRAPH_MAX_PARSE_SECONDS)")]
+        (Status.LEFT_OUT, "breve.txt: parsing took over 0.01 s of CPU time (BESKGRAPH_MAX_PARSE_SECONDS)")
+    ]
     monkeypatch.delenv("BESKGRAPH_MAX_PARSE_SECONDS")
     again = build([letters], cache=cache)
     assert [(d.name, d.status, d.parsed) for d in again.documents] == [("breve.txt", Status.OK, True)]
@@ -212,8 +232,9 @@ PRESS_RELEASE = "Pressemeddelelse\n\nOm {title}\n\nDato: 3. marts 2020\n\nOdense
 
 
 @pytest.mark.parametrize("name", ["reference.txt", "Ontology.txt", "build.md"])
-def test_a_document_named_like_a_built_in_graph_is_left_out(tmp_path: Path, seed_build: BuildResult,
-                                                           name: str):
+def test_a_document_named_like_a_built_in_graph_is_left_out(
+    tmp_path: Path, seed_build: BuildResult, name: str
+):
     corpus = tmp_path / "corpus"
     shutil.copytree(SEEDS_DIR, corpus)
     (corpus / name).write_text(PRESS_RELEASE.format(title="reference"), encoding="utf-8")
@@ -222,8 +243,9 @@ def test_a_document_named_like_a_built_in_graph_is_left_out(tmp_path: Path, seed
     built_in = iris.built_in_graph(str(graph))
     assert built_in in ("reference data", "ontology", "build provenance")
     assert [(d.name, d.status) for d in result.failed] == [(f"corpus/{name}", Status.LEFT_OUT)]
-    assert result.failed[0].error == (f"corpus/{name}: corpus/{name} has the graph name of the build's "
-                                      f"{built_in} (<{graph}>); rename it")
+    assert result.failed[0].error == (
+        f"corpus/{name}: corpus/{name} has the graph name of the build's {built_in} (<{graph}>); rename it"
+    )
     names = [c.name for c in result.chunks]
     assert names.count(str(graph)) == 1 and str(iris.named_graph(f"corpus/{name}")) in names
     if name != "build.md":  # the build graph holds this build's times
@@ -241,7 +263,9 @@ def test_a_document_named_reference_does_not_replace_the_reference_data_on_sync(
     release.write_text(PRESS_RELEASE.format(title="reference"), encoding="utf-8")
     store = EmbeddedStore()
     sync(store, build([corpus]))
-    municipalities = f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{iris.reference_graph()}> {{ ?m a <{BG.Municipality}> }} }}"
+    municipalities = (
+        f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{iris.reference_graph()}> {{ ?m a <{BG.Municipality}> }} }}"
+    )
     before = _count(store, municipalities)
     release.write_text(PRESS_RELEASE.format(title="noget andet"), encoding="utf-8")  # changed: synced again
     sync(store, build([corpus], previous=stored_hashes(store)))

@@ -84,9 +84,11 @@ def test_every_word_that_could_read_as_service_is_seen(query: str) -> None:
 
 @pytest.mark.parametrize(
     "query",
-    ["SELECT ?service { ?service <http://e/service> 'service' }",
-     "PREFIX e: <http://e/> ASK { ?s e:service ?o ; e:p 'x'@service }",
-     "ASK { _:service ?p ?o }"],
+    [
+        "SELECT ?service { ?service <http://e/service> 'service' }",
+        "PREFIX e: <http://e/> ASK { ?s e:service ?o ; e:p 'x'@service }",
+        "ASK { _:service ?p ?o }",
+    ],
 )
 def test_service_as_a_name_is_not_the_keyword(query: str) -> None:
     assert not measure(query).service
@@ -259,7 +261,7 @@ def test_a_name_ends_where_sparql_ends_it() -> None:
         ("\ufeffASK {}", "U+FEFF"),
         ("ASK { \u017fERVICE <http://e/> {} }", "U+017F LATIN SMALL LETTER LONG S"),  # uppercases to S
         ("ASK { SERV\u0131CE <http://e/> {} }", "U+0131 LATIN SMALL LETTER DOTLESS I"),
-        ("ASK { ?s ex:a\\\"b ?o }", "U+005C"),  # \" is not a local-name escape
+        ('ASK { ?s ex:a\\"b ?o }', "U+005C"),  # \" is not a local-name escape
         ("ASK { ?s ?p ?o } % x", "U+0025"),
         ("ASK { ?s ?p _x }", "U+005F"),
         ("ASK { ?s ?p 'x'@ }", "U+0040"),

@@ -71,8 +71,9 @@ def test_the_curl_example_prints_the_output_shown(live: str) -> None:
             pytest.fail("CI must run the README's curl example: apt-get install curl")
         pytest.skip("curl is not installed")
     assert f"{README_URL}/graphql" in command  # the address `python server.py` serves on
-    run = subprocess.run(["bash", "-c", command.replace(README_URL, live)], capture_output=True, text=True,
-                         timeout=60)
+    run = subprocess.run(
+        ["bash", "-c", command.replace(README_URL, live)], capture_output=True, text=True, timeout=60
+    )
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout) == json.loads(shown)
 

@@ -21,8 +21,14 @@ ERRORS = Namespace("http://www.daml.org/2002/03/agents/agent-ont#")  # where owl
 
 
 def rdfs_report(data: Graph, ontology: Graph) -> tuple[bool, str]:
-    conforms, _, text = pyshacl.validate(data, shacl_graph=shapes_graph(), ont_graph=ontology,
-                                         inference="rdfs", advanced=True, allow_warnings=True)
+    conforms, _, text = pyshacl.validate(
+        data,
+        shacl_graph=shapes_graph(),
+        ont_graph=ontology,
+        inference="rdfs",
+        advanced=True,
+        allow_warnings=True,
+    )
     return conforms, text
 
 
@@ -30,13 +36,16 @@ def owl_rl_closure(data: Graph, ontology: Graph) -> Graph:
     closure = Graph()
     closure += data
     closure += ontology
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False,
-                           datatype_axioms=False).expand(closure)
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(
+        closure
+    )
     return closure
 
 
 def inconsistencies(closure: Graph) -> list[str]:
-    return sorted(str(closure.value(m, ERRORS.error)) for m in closure.subjects(RDF.type, ERRORS.ErrorMessage))
+    return sorted(
+        str(closure.value(m, ERRORS.error)) for m in closure.subjects(RDF.type, ERRORS.ErrorMessage)
+    )
 
 
 def test_the_served_graph_conforms_under_rdfs_entailment(served_seed_graph: Graph) -> None:
@@ -75,8 +84,9 @@ def test_a_range_the_data_contradicts_makes_the_closure_inconsistent(served_seed
     ontology.add((BG.statedIn, RDFS.range, BG.Letter))
     found = inconsistencies(owl_rl_closure(served_seed_graph, ontology))
     assert len(found) == 2  # the two interventions whose cards state a figure
-    assert all("Letter" in message and "Intervention" in message and "/intervention/" in message
-               for message in found)
+    assert all(
+        "Letter" in message and "Intervention" in message and "/intervention/" in message for message in found
+    )
 
 
 def select(site: str, query: str) -> list[dict[str, str]]:
@@ -87,48 +97,70 @@ PREFIX schema: <https://schema.org/>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX eli: <http://data.europa.eu/eli/ontology#>
 """
-    response = httpx.get(f"{site}/sparql", params={"query": prefixes + query},
-                         headers={"accept": "application/sparql-results+json"}, timeout=60)
+    response = httpx.get(
+        f"{site}/sparql",
+        params={"query": prefixes + query},
+        headers={"accept": "application/sparql-results+json"},
+        timeout=60,
+    )
     response.raise_for_status()
     return [{k: v["value"] for k, v in row.items()} for row in response.json()["results"]["bindings"]]
 
 
-@pytest.mark.parametrize(("query", "count"), [
-    ("SELECT (COUNT(DISTINCT ?x) AS ?n) { ?x a org:Organization ; bg:kommunekode ?code }", 98),
-    ("SELECT (COUNT(DISTINCT ?x) AS ?n) { ?x a org:FormalOrganization }", 98),
-    ("SELECT (COUNT(DISTINCT ?x) AS ?n) { ?x a org:Organization ; a org:OrganizationalUnit }", 4),
-    ("SELECT (COUNT(DISTINCT ?x) AS ?n) { ?x a schema:CreativeWork ; a bg:Letter }", 28),
-    ("SELECT (COUNT(DISTINCT ?x) AS ?n) { ?x a prov:Plan ; a bg:Commitment }", 16),
-    ("SELECT (COUNT(DISTINCT ?x) AS ?n) { ?x a skos:Concept ; a bg:Criterion }", 53),
-    ("SELECT (COUNT(DISTINCT ?x) AS ?n) { ?x a eli:LegalResource ; a eli:LegalResourceSubdivision }", 4),
-])
+@pytest.mark.parametrize(
+    ("query", "count"),
+    [
+        ("SELECT (COUNT(DISTINCT ?x) AS ?n) { ?x a org:Organization ; bg:kommunekode ?code }", 98),
+        ("SELECT (COUNT(DISTINCT ?x) AS ?n) { ?x a org:FormalOrganization }", 98),
+        ("SELECT (COUNT(DISTINCT ?x) AS ?n) { ?x a org:Organization ; a org:OrganizationalUnit }", 4),
+        ("SELECT (COUNT(DISTINCT ?x) AS ?n) { ?x a schema:CreativeWork ; a bg:Letter }", 28),
+        ("SELECT (COUNT(DISTINCT ?x) AS ?n) { ?x a prov:Plan ; a bg:Commitment }", 16),
+        ("SELECT (COUNT(DISTINCT ?x) AS ?n) { ?x a skos:Concept ; a bg:Criterion }", 53),
+        ("SELECT (COUNT(DISTINCT ?x) AS ?n) { ?x a eli:LegalResource ; a eli:LegalResourceSubdivision }", 4),
+    ],
+)
 def test_a_plain_query_finds_nodes_by_their_standard_class(served_seeds: str, query: str, count: int) -> None:
     [row] = select(served_seeds, query)
     assert int(row["n"]) == count
 
 
 def test_every_concept_is_labelled_and_in_a_scheme(served_seeds: str) -> None:
-    missing = select(served_seeds, """SELECT ?c { ?c a skos:Concept
-        FILTER NOT EXISTS { ?c skos:prefLabel ?label ; skos:inScheme/a skos:ConceptScheme } }""")
+    missing = select(
+        served_seeds,
+        """SELECT ?c { ?c a skos:Concept
+        FILTER NOT EXISTS { ?c skos:prefLabel ?label ; skos:inScheme/a skos:ConceptScheme } }""",
+    )
     assert missing == []
-    schemes = {row["s"] for row in select(served_seeds, "SELECT DISTINCT ?s { ?c a bg:Criterion ; skos:inScheme ?s }")}
+    schemes = {
+        row["s"]
+        for row in select(served_seeds, "SELECT DISTINCT ?s { ?c a bg:Criterion ; skos:inScheme ?s }")
+    }
     assert schemes == {"https://w3id.org/beskgraph/scheme/criteria"}
     lists = select(served_seeds, "SELECT (COUNT(DISTINCT ?s) AS ?n) { ?s a skos:ConceptScheme }")
     assert int(lists[0]["n"]) == 11  # six minted lists and the ontology's five
 
 
 def test_acts_use_eli_as_eli_defines_it(served_seeds: str) -> None:
-    rows = select(served_seeds, """SELECT ?number ?type ?title { ?act a eli:LegalResource ;
+    rows = select(
+        served_seeds,
+        """SELECT ?number ?type ?title { ?act a eli:LegalResource ;
         eli:number ?number ; eli:type_document/skos:notation ?type ; eli:is_realized_by ?text .
         ?text a eli:LegalExpression ; eli:title ?title ; eli:realizes ?act
-        FILTER(STRENDS(STR(?act), "/2019/548")) }""")
+        FILTER(STRENDS(STR(?act), "/2019/548")) }""",
+    )
     assert rows == [{"number": "548", "type": "LOV", "title": "Lov om en aktiv beskæftigelsesindsats"}]
-    assert select(served_seeds, "SELECT ?x { ?x eli:title ?t FILTER NOT EXISTS { ?x a eli:LegalExpression } }") == []
+    assert (
+        select(served_seeds, "SELECT ?x { ?x eli:title ?t FILTER NOT EXISTS { ?x a eli:LegalExpression } }")
+        == []
+    )
 
 
 def test_the_ontology_describes_itself_and_its_versions_dereference(served_seeds: str) -> None:
     ontology = ontology_graph()
-    core, module = URIRef("https://w3id.org/beskgraph/ontology"), URIRef("https://w3id.org/beskgraph/ontology/correspondence")
+    core, module = (
+        URIRef("https://w3id.org/beskgraph/ontology"),
+        URIRef("https://w3id.org/beskgraph/ontology/correspondence"),
+    )
     assert (module, OWL.imports, core) in ontology
     for node in (core, module):
         version = ontology.value(node, OWL.versionIRI)

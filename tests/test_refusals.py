@@ -18,8 +18,10 @@ from beskgraph.store import EmbeddedStore
 
 def test_a_refused_request_is_one_line_without_its_query(caplog: pytest.LogCaptureFixture):
     secret = "x" * 5000
-    with TestClient(create_app(EmbeddedStore())) as client, caplog.at_level(logging.WARNING,
-                                                                              "beskgraph.refused"):
+    with (
+        TestClient(create_app(EmbeddedStore())) as client,
+        caplog.at_level(logging.WARNING, "beskgraph.refused"),
+    ):
         response = client.get("/sparql", params={"query": f"SELECT * WHERE {{ {secret}"})
         assert response.status_code == 400
         assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
@@ -38,11 +40,17 @@ CUT_BODIES = {  # framing -> headers and the part of the body sent before the cl
 @pytest.mark.parametrize("framing", sorted(CUT_BODIES))
 @pytest.mark.parametrize(
     ("path", "content_type"),
-    [("/sparql", "application/sparql-query"), ("/sparql", "application/x-www-form-urlencoded"),
-     ("/graphql", "application/json")],
+    [
+        ("/sparql", "application/sparql-query"),
+        ("/sparql", "application/x-www-form-urlencoded"),
+        ("/graphql", "application/json"),
+    ],
 )
 def test_a_client_gone_mid_body_is_one_line_and_no_traceback(
-    serve_app: Callable[[Starlette], str], caplog: pytest.LogCaptureFixture, path: str, content_type: str,
+    serve_app: Callable[[Starlette], str],
+    caplog: pytest.LogCaptureFixture,
+    path: str,
+    content_type: str,
     framing: str,
 ) -> None:
     base = serve_app(create_app(EmbeddedStore(), extra_routes=graphql_routes()))
@@ -52,8 +60,10 @@ def test_a_client_gone_mid_body_is_one_line_and_no_traceback(
     try:
         with caplog.at_level(logging.WARNING):
             with socket.create_connection((host, int(port))) as client:
-                client.sendall(f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: {content_type}\r\n"
-                               f"{CUT_BODIES[framing]}".encode())
+                client.sendall(
+                    f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: {content_type}\r\n"
+                    f"{CUT_BODIES[framing]}".encode()
+                )
             deadline = time.monotonic() + 5
             while not caplog.records and time.monotonic() < deadline:
                 time.sleep(0.05)
@@ -62,5 +72,7 @@ def test_a_client_gone_mid_body_is_one_line_and_no_traceback(
         server_log.removeHandler(caplog.handler)
     lines = [r.getMessage() for r in caplog.records]
     code = "CLIENT_DISCONNECTED: " if path == "/graphql" else ""
-    assert lines == [f"refused POST {path} 499 from 127.0.0.1: {code}the client disconnected while "
-                     "sending its request body"]
+    assert lines == [
+        f"refused POST {path} 499 from 127.0.0.1: {code}the client disconnected while "
+        "sending its request body"
+    ]

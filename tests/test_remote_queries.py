@@ -24,8 +24,12 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f }"
 
 
 def post(endpoint: str, query: str, timeout: float = 60) -> httpx.Response:
-    return httpx.post(endpoint, content=query.encode(), timeout=timeout,
-                      headers={"Content-Type": "application/sparql-query"})
+    return httpx.post(
+        endpoint,
+        content=query.encode(),
+        timeout=timeout,
+        headers={"Content-Type": "application/sparql-query"},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -48,13 +52,18 @@ def test_an_answer_the_store_breaks_off_is_a_502_naming_why(
     broken = httpx.post(quick_store.query_url, data={"query": RUNAWAY}, timeout=30)
     assert broken.status_code == 200 and broken.text.endswith("The SPARQL operation has been cancelled")
     for accept in ("application/sparql-results+json", "text/csv"):
-        response = post(endpoint, RUNAWAY) if accept.endswith("json") else httpx.post(
-            endpoint, data={"query": RUNAWAY}, headers={"Accept": accept}, timeout=60)
+        response = (
+            post(endpoint, RUNAWAY)
+            if accept.endswith("json")
+            else httpx.post(endpoint, data={"query": RUNAWAY}, headers={"Accept": accept}, timeout=60)
+        )
         assert response.status_code == 502, response.text
         assert response.headers["content-type"].startswith("text/plain")
         assert "broke off" in response.text and "The SPARQL operation has been cancelled" in response.text
-    assert post(endpoint, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }").json()["results"]["bindings"][0]["n"][
-        "value"] == "1000"
+    assert (
+        post(endpoint, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }").json()["results"]["bindings"][0]["n"]["value"]
+        == "1000"
+    )
 
 
 def test_the_store_api_reports_a_broken_answer_as_the_store_failing(quick_store: RemoteStore) -> None:
@@ -80,8 +89,13 @@ def slow_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RemoteStore
 
 
 def one_slot(serve_app: Callable[[Starlette], str], store: RemoteStore, ceiling: float) -> str:
-    settings = Settings(query_timeout=1.0, max_concurrent_queries=1, max_waiting_queries=4,
-                        query_wait_timeout=0.5, remote_query_ceiling=ceiling)
+    settings = Settings(
+        query_timeout=1.0,
+        max_concurrent_queries=1,
+        max_waiting_queries=4,
+        query_wait_timeout=0.5,
+        remote_query_ceiling=ceiling,
+    )
     return serve_app(create_app(store, settings=settings)) + "/sparql"
 
 

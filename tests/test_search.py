@@ -41,12 +41,15 @@ def test_the_plural_finds_nodes_that_only_have_the_singular(seeds: EmbeddedStore
     assert "langtidsledighed" in texts(seeds, search_index(seeds).search("langtidsledige").hits[0].iri)
 
 
-@pytest.mark.parametrize(("query", "first"), [
-    ("Middelfart", "municipality/410"),
-    ("tårnby", "municipality/185"),
-    ("410", "municipality/410"),
-    ("målrettet forberedelsestid", "criterion/evidence/ab3dc2f5629d"),
-])
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("Middelfart", "municipality/410"),
+        ("tårnby", "municipality/185"),
+        ("410", "municipality/410"),
+        ("målrettet forberedelsestid", "criterion/evidence/ab3dc2f5629d"),
+    ],
+)
 def test_the_right_node_ranks_first(seeds: EmbeddedStore, query: str, first: str) -> None:
     hits = search_index(seeds).search(query).hits
     assert hits[0].iri == BASE + first
@@ -120,7 +123,8 @@ def test_a_dropped_graph_takes_only_its_own_nodes(store: Store) -> None:
 
 
 def test_graphs_written_by_others_are_read_again_at_each_new_generation(
-        request: pytest.FixtureRequest, store: Store) -> None:
+    request: pytest.FixtureRequest, store: Store
+) -> None:
     kind = request.node.callspec.params["store"]
     if kind == "embedded":
         pytest.skip("only a server is written by other programs")

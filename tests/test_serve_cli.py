@@ -26,8 +26,19 @@ from beskgraph.config import SEEDS_DIR
 
 ROOT = Path(__file__).resolve().parents[1]  # the repository
 RELEASE = "Pressemeddelelse\n\nOm ledighed\n\nDato: 3. marts 2020\n\nOdense Kommune.\n"
-OPTIONS = ("--host", "--port", "--store", "--graph", "--rebuild", "--workers", "--max-connections",
-           "--keep-alive-timeout", "--body-timeout", "--http-parser", "--max-header-bytes")
+OPTIONS = (
+    "--host",
+    "--port",
+    "--store",
+    "--graph",
+    "--rebuild",
+    "--workers",
+    "--max-connections",
+    "--keep-alive-timeout",
+    "--body-timeout",
+    "--http-parser",
+    "--max-header-bytes",
+)
 
 
 class Served:
@@ -40,7 +51,12 @@ class Served:
         with self.log.open("w") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "server.py", *args, "--port", str(self.port), "--workers", "1"],
-                cwd=ROOT, env=env, start_new_session=True, stdout=log, stderr=log)
+                cwd=ROOT,
+                env=env,
+                start_new_session=True,
+                stdout=log,
+                stderr=log,
+            )
         assert wait_until(self.healthy, 120), self.log.read_text()
 
     def healthy(self) -> bool:
@@ -70,20 +86,26 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     corpus = tmp_path / "corpus"
     shutil.copytree(SEEDS_DIR, corpus)
     (corpus / "pressemeddelelse.txt").write_text(RELEASE, encoding="utf-8")
-    server = Served(tmp_path, str(corpus), "--max-connections", "4", "--body-timeout", "1.5",
-                    "--keep-alive-timeout", "1")
+    server = Served(
+        tmp_path, str(corpus), "--max-connections", "4", "--body-timeout", "1.5", "--keep-alive-timeout", "1"
+    )
     yield server
     server.stop()
 
 
 def test_serve_help_documents_every_option() -> None:
     env = {**os.environ, "COLUMNS": "200"}
-    for command in ([sys.executable, "server.py", "--help"], [sys.executable, "-m", "beskgraph.cli", "serve", "--help"]):
+    for command in (
+        [sys.executable, "server.py", "--help"],
+        [sys.executable, "-m", "beskgraph.cli", "serve", "--help"],
+    ):
         shown = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60, env=env)
         assert shown.returncode == 0, shown.stderr
         for option in OPTIONS:
             assert option in shown.stdout, (command, option)
-        assert f"default {Settings.max_connections}" in shown.stdout and "BESKGRAPH_BODY_TIMEOUT" in shown.stdout
+        assert (
+            f"default {Settings.max_connections}" in shown.stdout and "BESKGRAPH_BODY_TIMEOUT" in shown.stdout
+        )
 
 
 def test_the_texts_of_the_folders_built_from_are_served(served: Served) -> None:
@@ -94,8 +116,10 @@ def test_the_texts_of_the_folders_built_from_are_served(served: Served) -> None:
 
 def test_a_slow_request_body_gets_408_and_the_connection_closes(served: Served) -> None:
     with served.connect() as sock:
-        sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
-                     b"Content-Length: 1000\r\n\r\nASK {")
+        sock.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            b"Content-Length: 1000\r\n\r\nASK {"
+        )
         started = time.monotonic()
         answer = _until_closed(sock)
         assert 1.0 < time.monotonic() - started < 8
@@ -160,8 +184,14 @@ def test_sigterm_removes_the_dump_directory_and_a_start_sweeps_stale_ones(tmp_pa
 
 def test_a_build_that_fails_is_one_line_and_exit_code_1(tmp_path: Path) -> None:
     missing = tmp_path / "no-such-corpus"
-    run = subprocess.run([sys.executable, "server.py", str(missing)], cwd=ROOT, capture_output=True, text=True,
-                         timeout=120, env={**os.environ, "COLUMNS": "200"})
+    run = subprocess.run(
+        [sys.executable, "server.py", str(missing)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "200"},
+    )
     assert run.returncode == 1
     assert run.stderr.strip().splitlines()[-1] == f"cannot serve: source not found: {missing}"
     assert "Traceback" not in run.stderr

@@ -49,8 +49,12 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
 
 
 def get(endpoint: str, query: str, timeout: float = 60) -> httpx.Response:
-    return httpx.post(endpoint, content=query.encode(), timeout=timeout,
-                      headers={"Content-Type": "application/sparql-query"})
+    return httpx.post(
+        endpoint,
+        content=query.encode(),
+        timeout=timeout,
+        headers={"Content-Type": "application/sparql-query"},
+    )
 
 
 # --- limits refuse instead of crashing ------------------------------------------------
@@ -69,8 +73,9 @@ def test_a_10000_branch_union_is_refused_before_any_store(
 
 
 @pytest.mark.parametrize("depth", [50, 300])
-def test_deeply_nested_groups_get_their_answer(serve_app: Callable[[Starlette], str], store: Store,
-                                               depth: int) -> None:
+def test_deeply_nested_groups_get_their_answer(
+    serve_app: Callable[[Starlette], str], store: Store, depth: int
+) -> None:
     endpoint = serve_app(create_app(store)) + "/sparql"
     response = get(endpoint, nested(depth))
     assert response.status_code == 200, response.text
@@ -172,8 +177,9 @@ class Sampler:
 def crowded(serve_app: Callable[[Starlette], str]) -> str:
     store = EmbeddedStore()
     store.replace_graph(EX + "big", BIG, "text/turtle")
-    settings = Settings(query_timeout=1.0, max_concurrent_queries=2, max_waiting_queries=2,
-                        query_wait_timeout=1.0)
+    settings = Settings(
+        query_timeout=1.0, max_concurrent_queries=2, max_waiting_queries=2, query_wait_timeout=1.0
+    )
     return serve_app(create_app(store, settings=settings)) + "/sparql"
 
 
@@ -256,8 +262,11 @@ def test_no_threads_processes_or_memory_left_after_slow_queries(
 
     baseline_threads, baseline_rss = threads(), rss()
     for _ in range(3):
-        batch = [threading.Thread(target=get, args=(endpoint, query))
-                 for endpoint in endpoints for query in (BLOCKING, SPINNING)]
+        batch = [
+            threading.Thread(target=get, args=(endpoint, query))
+            for endpoint in endpoints
+            for query in (BLOCKING, SPINNING)
+        ]
         for client in batch:
             client.start()
         for client in batch:

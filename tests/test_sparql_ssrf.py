@@ -31,8 +31,7 @@ REFUSED = {
     "silent": "SELECT * { SERVICE SILENT <{U}> { ?s ?p ?o } }",
     "lower case": "select * { service <{U}> { ?s ?p ?o } }",
     "mixed case": "SELECT * { SeRvIcE <{U}> { ?s ?p ?o } }",
-    "u00000022 (the reported bypass)":
-        'ASK { FILTER("\\u00000022" != "") SERVICE <{U}> { ?s ?p ?o } FILTER("\\u00000022") }',
+    "u00000022 (the reported bypass)": 'ASK { FILTER("\\u00000022" != "") SERVICE <{U}> { ?s ?p ?o } FILTER("\\u00000022") }',
     "escaped keyword": "SELECT * { \\u0053ERVICE <{U}> { ?s ?p ?o } }",
     "long escape in keyword": "SELECT * { \\U00000053\\U00000045RVICE <{U}> { ?s ?p ?o } }",
     "escaped IRI": "SELECT * { SERVICE <http\\u003A//{H}/sparql> { ?s ?p ?o } }",
@@ -66,15 +65,16 @@ REFUSED = {
     "FROM NAMED": "SELECT * FROM NAMED <{U}> { GRAPH ?g { ?s ?p ?o } }",
     "escaped FROM": "SELECT * FROM <http\\u003A//{H}/g> { ?s ?p ?o }",
     "surrogate escape": 'ASK { FILTER("\\uD800") SERVICE <{U}> { } }',
-    "less-than read as an IRI holding a quote":
-        "ASK { ?s ?p ?o FILTER(?o<STR('>')||true) SERVICE <{U}> { } FILTER('x'||true) }",
+    "less-than read as an IRI holding a quote": "ASK { ?s ?p ?o FILTER(?o<STR('>')||true) SERVICE <{U}> { } FILTER('x'||true) }",
     "less-than read as an IRI holding #": "ASK { ?s ?p ?o FILTER(?o<?p#>\n) SERVICE <{U}> { } }",
 }
 # The reported bypass: a name character the shape pass did not know ended a prefixed name
 # early, so the local-name escape \' opened a long string there; rdflib ended the comment
 # at LF only. Every mark SPARQL allows in names, typed and escaped, with CR and CR LF.
-_NAME_MARK = ("PREFIX ex: <http://e/> SELECT * {{ {{ ?s ex:a{mark}\\''' . # {end} }} UNION "
-              "{{ SERVICE <{{U}}> {{ ?leak ?y ?z }} }} {{ # '''\n }} }}")
+_NAME_MARK = (
+    "PREFIX ex: <http://e/> SELECT * {{ {{ ?s ex:a{mark}\\''' . # {end} }} UNION "
+    "{{ SERVICE <{{U}}> {{ ?leak ?y ?z }} }} {{ # '''\n }} }}"
+)
 for _code in ("0300", "0301", "036F", "203F", "2040"):
     REFUSED[f"U+{_code} ends a name early (reported)"] = _NAME_MARK.format(mark=chr(int(_code, 16)), end="\r")
     REFUSED[f"escaped U+{_code} ends a name early"] = _NAME_MARK.format(mark=f"\\u{_code}", end="\r\n")
@@ -88,7 +88,9 @@ ANSWERED = {
 DATASET_PARAMETERS = ["default-graph-uri", "named-graph-uri"]
 
 
-def send(method: str, endpoint: str, query: str, params: dict[str, str], headers: dict[str, str]) -> httpx.Response:
+def send(
+    method: str, endpoint: str, query: str, params: dict[str, str], headers: dict[str, str]
+) -> httpx.Response:
     if method == "GET":
         return httpx.get(endpoint, params={"query": query, **params}, headers=headers, timeout=30)
     if method == "form":

@@ -150,8 +150,9 @@ def test_answer_formats(any_store: Store, query: str, accept: str, media: str) -
 
 
 def test_answer_protocol_dataset(any_store: Store) -> None:
-    body, _ = run_query(any_store, "SELECT ?s { ?s ?p ?o }", "application/sparql-results+json",
-                        default_graphs=[EX + "graph2"])
+    body, _ = run_query(
+        any_store, "SELECT ?s { ?s ?p ?o }", "application/sparql-results+json", default_graphs=[EX + "graph2"]
+    )
     subjects = {b["s"]["value"] for b in json.loads(body)["results"]["bindings"]}
     assert subjects == {EX + "bob"}
 
@@ -238,13 +239,15 @@ def test_embedded_errors_from_the_child_process(big_store: EmbeddedStore) -> Non
         run_query(big_store, "ASK {}", "text/csv", timeout=5)
 
 
-SHARED = f"<{EX}c> <{EX}p> \"shared\" "
+SHARED = f'<{EX}c> <{EX}p> "shared" '
 
 
 def _union(store: EmbeddedStore) -> list[dict[str, object]]:
     """The store's own default graph (the materialised union), read without the API."""
-    return [{"s": s.subject.value, "o": s.object.value}
-            for s in store._store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
+    return [
+        {"s": s.subject.value, "o": s.object.value}
+        for s in store._store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+    ]
 
 
 def test_embedded_union_follows_every_write() -> None:
@@ -266,8 +269,10 @@ def test_embedded_union_follows_every_write() -> None:
 
 @pytest.mark.parametrize(
     ("data", "reason"),
-    [(b"<http://a/s> <http://a/p> <http://a/o> .", "named graph"),
-     (f"{SHARED}<{EX}g1> .\nthis is not N-Quads\n".encode(), "invalid")],
+    [
+        (b"<http://a/s> <http://a/p> <http://a/o> .", "named graph"),
+        (f"{SHARED}<{EX}g1> .\nthis is not N-Quads\n".encode(), "invalid"),
+    ],
 )
 def test_embedded_failed_first_load_leaves_it_empty(data: bytes, reason: str) -> None:
     store = EmbeddedStore()
@@ -278,7 +283,9 @@ def test_embedded_failed_first_load_leaves_it_empty(data: bytes, reason: str) ->
 
 def test_embedded_store_written_without_a_union_gets_one(tmp_path: Path) -> None:
     old = ox.Store(str(tmp_path / "db"))
-    old.add(ox.Quad(ox.NamedNode(EX + "c"), ox.NamedNode(EX + "p"), ox.Literal("shared"), ox.NamedNode(EX + "g")))
+    old.add(
+        ox.Quad(ox.NamedNode(EX + "c"), ox.NamedNode(EX + "p"), ox.Literal("shared"), ox.NamedNode(EX + "g"))
+    )
     old.flush()
     del old
     store = EmbeddedStore(tmp_path / "db")
@@ -397,12 +404,23 @@ def test_a_store_directory_in_use_is_named_in_one_line(tmp_path: Path) -> None:
     try:
         with pytest.raises(StoreError, match=r"oxigraph:.*/store is in use by another process"):
             EmbeddedStore(tmp_path / "store")
-        other = subprocess.run([sys.executable, "-c", "import sys; from beskgraph.store import EmbeddedStore\n"
-                                "EmbeddedStore(sys.argv[1])", str(tmp_path / "store")],
-                               capture_output=True, text=True, timeout=60)
+        other = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import sys; from beskgraph.store import EmbeddedStore\nEmbeddedStore(sys.argv[1])",
+                str(tmp_path / "store"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert other.returncode == 1
         last = other.stderr.strip().splitlines()[-1]
-        assert last.startswith("beskgraph.store.errors.StoreError: oxigraph:") and "in use by another process" in last
+        assert (
+            last.startswith("beskgraph.store.errors.StoreError: oxigraph:")
+            and "in use by another process" in last
+        )
         assert "During handling" not in other.stderr  # no pyoxigraph traceback chained to it
     finally:
         first.close()
@@ -412,10 +430,17 @@ def test_a_killed_bulk_load_leaves_no_batch_files_once_the_store_is_opened_again
     store = tmp_path / "store"
     quads = "".join(f'<http://e/s{i}> <http://e/p> "{i}" <http://e/g{i % 3}> .\n' for i in range(1_100_000))
     (tmp_path / "data.nq").write_text(quads, encoding="utf-8")
-    loader = subprocess.Popen([sys.executable, "-c", "import sys\nfrom pathlib import Path\n"
-                               "from beskgraph.store import EmbeddedStore\n"
-                               "EmbeddedStore(sys.argv[1]).load_dataset(Path(sys.argv[2]).read_bytes(), 'nquads')",
-                               str(store), str(tmp_path / "data.nq")])
+    loader = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys\nfrom pathlib import Path\n"
+            "from beskgraph.store import EmbeddedStore\n"
+            "EmbeddedStore(sys.argv[1]).load_dataset(Path(sys.argv[2]).read_bytes(), 'nquads')",
+            str(store),
+            str(tmp_path / "data.nq"),
+        ]
+    )
     try:
         deadline = time.monotonic() + 120
         while not list(store.glob("bulk-*.sst")) and loader.poll() is None and time.monotonic() < deadline:

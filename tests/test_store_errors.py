@@ -15,8 +15,16 @@ from starlette.applications import Starlette
 from beskgraph.api.app import create_app
 from beskgraph.store import EmbeddedStore, RemoteStore
 
-PATHS = ["/sparql?query=ASK%20%7B%7D", "/dump.nq", "/.well-known/void", "/municipality/410", "/", "/compare",
-         "/timeline", "/search?q=Middelfart"]
+PATHS = [
+    "/sparql?query=ASK%20%7B%7D",
+    "/dump.nq",
+    "/.well-known/void",
+    "/municipality/410",
+    "/",
+    "/compare",
+    "/timeline",
+    "/search?q=Middelfart",
+]
 
 
 @pytest.fixture
@@ -48,5 +56,7 @@ def test_a_syntax_error_from_the_store_is_400(serve_app: Callable[[Starlette], s
     base = serve_app(create_app(EmbeddedStore()))
     response = httpx.get(base + "/sparql", params={"query": "SELECT * WHERE { ?s ?p"}, timeout=20)
     assert response.status_code == 400 and response.text.startswith("SPARQL syntax error: ")
-    refused = httpx.get(base + "/sparql", params={"query": "ASK {}"}, headers={"Accept": "text/csv"}, timeout=20)
+    refused = httpx.get(
+        base + "/sparql", params={"query": "ASK {}"}, headers={"Accept": "text/csv"}, timeout=20
+    )
     assert refused.status_code == 406 and "holds a boolean" in refused.text

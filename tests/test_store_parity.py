@@ -66,17 +66,26 @@ def clients(request, seed_build):
             remote.drop_graph(graph)
     for store in (embedded, remote):
         store.load_dataset(trig, "application/trig")
-    with TestClient(create_app(embedded, extra_routes=graphql_routes())) as one, \
-            TestClient(create_app(remote, extra_routes=graphql_routes())) as other:
+    with (
+        TestClient(create_app(embedded, extra_routes=graphql_routes())) as one,
+        TestClient(create_app(remote, extra_routes=graphql_routes())) as other,
+    ):
         yield one, other
     embedded.close()
     remote.close()
 
 
-FORMATS = [(name, accept) for name in sorted(SPARQL) for accept in (
-    ["application/n-triples"] if name == "construct" else
-    ["application/sparql-results+json"] if name == "ask" else
-    ["application/sparql-results+json", "text/csv"])]
+FORMATS = [
+    (name, accept)
+    for name in sorted(SPARQL)
+    for accept in (
+        ["application/n-triples"]
+        if name == "construct"
+        else ["application/sparql-results+json"]
+        if name == "ask"
+        else ["application/sparql-results+json", "text/csv"]
+    )
+]
 
 
 @pytest.mark.parametrize(("name", "accept"), FORMATS)
@@ -103,7 +112,9 @@ VIRTUOSO_MISREADS = {"nested"}  # criteria are listed by statement now, so that 
 @pytest.mark.parametrize("name", sorted(GRAPHQL))
 def test_graphql_answers_are_identical(request, clients, name):
     if request.node.callspec.params["clients"] == "virtuoso" and name in VIRTUOSO_MISREADS:
-        request.applymarker(pytest.mark.xfail(strict=True, reason="Virtuoso 7.2 query-shape bugs (see above)"))
+        request.applymarker(
+            pytest.mark.xfail(strict=True, reason="Virtuoso 7.2 query-shape bugs (see above)")
+        )
     answers = [c.post("/graphql", json={"query": GRAPHQL[name]}).json() for c in clients]
     assert "errors" not in answers[0], answers[0]
     assert answers[0] == answers[1]

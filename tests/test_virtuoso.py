@@ -20,8 +20,9 @@ def virtuoso_store(request: pytest.FixtureRequest, seed_trig: bytes) -> Store:
     return store
 
 
-def test_the_store_shows_beskgraphs_graphs_and_answers_ask_as_a_boolean(virtuoso_store: Store,
-                                                                         seed_trig: bytes) -> None:
+def test_the_store_shows_beskgraphs_graphs_and_answers_ask_as_a_boolean(
+    virtuoso_store: Store, seed_trig: bytes
+) -> None:
     local = EmbeddedStore()
     local.load_dataset(seed_trig, "application/trig")
     assert virtuoso_store.graphs() == local.graphs()  # Virtuoso's system graphs are private
@@ -29,11 +30,14 @@ def test_the_store_shows_beskgraphs_graphs_and_answers_ask_as_a_boolean(virtuoso
     assert virtuoso_store.ask(f"ASK {{ <{BASE}municipality/410> ?p ?o }}") is True
     assert virtuoso_store.ask(f"ASK {{ <{BASE}municipality/999> ?p ?o }}") is False
     ask = "ASK { ?s ?p ?o }"
-    assert run_query(virtuoso_store, ask, "application/sparql-results+json") == \
-        run_query(local, ask, "application/sparql-results+json")
-    rows = virtuoso_store.select(f"SELECT ?r WHERE {{ <{BASE}intervention/410-skaerpet-fokus-paa-langtidsledighed-"
-                                 "ved-24-ugers-ledighed/test/good-practice> "
-                                 "<https://w3id.org/beskgraph/ontology#scoreReproduces> ?r }")
+    assert run_query(virtuoso_store, ask, "application/sparql-results+json") == run_query(
+        local, ask, "application/sparql-results+json"
+    )
+    rows = virtuoso_store.select(
+        f"SELECT ?r WHERE {{ <{BASE}intervention/410-skaerpet-fokus-paa-langtidsledighed-"
+        "ved-24-ugers-ledighed/test/good-practice> "
+        "<https://w3id.org/beskgraph/ontology#scoreReproduces> ?r }"
+    )
     assert rows == [{"r": False}]  # a boolean, not Virtuoso's 0
     # Virtuoso's extension of a bare expression in the projection: a column it calls callret-1,
     # which no SPARQL parser reads; it is read as callret_1
@@ -42,8 +46,10 @@ def test_the_store_shows_beskgraphs_graphs_and_answers_ask_as_a_boolean(virtuoso
 
 
 def test_graphs_come_back_in_utf8_not_escaped(virtuoso_store: Store) -> None:
-    triples = virtuoso_store.construct(f"CONSTRUCT {{ ?m ?p ?o }} WHERE {{ <{BASE}municipality/185> ?p ?o . "
-                                       "BIND(<" + BASE + "municipality/185> AS ?m) }")
+    triples = virtuoso_store.construct(
+        f"CONSTRUCT {{ ?m ?p ?o }} WHERE {{ <{BASE}municipality/185> ?p ?o . "
+        "BIND(<" + BASE + "municipality/185> AS ?m) }"
+    )
     assert "Tårnby".encode() in triples and b"\\u" not in triples
 
 
@@ -59,8 +65,9 @@ def test_writes_need_the_password_the_server_asks_for(request: pytest.FixtureReq
 
 
 @pytest.mark.parametrize("kind", REMOTE)
-def test_a_dump_read_in_batches_of_graphs_is_the_same_dump(request: pytest.FixtureRequest, kind: str,
-                                                           seed_trig: bytes) -> None:
+def test_a_dump_read_in_batches_of_graphs_is_the_same_dump(
+    request: pytest.FixtureRequest, kind: str, seed_trig: bytes
+) -> None:
     store = empty_store(kind, request)
     store.load_dataset(seed_trig, "application/trig")
     whole = b"".join(store.dump("nquads"))  # the seven graphs (400 to 4 000 quads) in one query
@@ -68,7 +75,9 @@ def test_a_dump_read_in_batches_of_graphs_is_the_same_dump(request: pytest.Fixtu
     assert b"".join(store.dump("nquads")) == whole and whole.count(b"\n") == store.count()
 
 
-def test_virtuoso_keeps_the_datatypes_oxigraph_folds_into_integer(virtuoso_store: Store, seed_trig: bytes) -> None:
+def test_virtuoso_keeps_the_datatypes_oxigraph_folds_into_integer(
+    virtuoso_store: Store, seed_trig: bytes
+) -> None:
     # pyoxigraph stores xsd:positiveInteger as xsd:integer and Virtuoso keeps it; so the build
     # writes only the store-canonical datatype, and both stores give the same line numbers back
     xsd = "http://www.w3.org/2001/XMLSchema#"

@@ -24,9 +24,12 @@ ROOT = Path(__file__).resolve().parents[1]  # the repository
 CORPUS = Path(__file__).parent / "data" / "corpus"
 
 
-def run(*command: str | Path, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(part) for part in command], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=600)
+def run(
+    *command: str | Path, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(part) for part in command], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
+    )
 
 
 @pytest.fixture(scope="module")
@@ -37,14 +40,27 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(ROOT / "src", source / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, source / name)
-    built = run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", work / "dist", source, cwd=work)
+    built = run(
+        sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", work / "dist", source, cwd=work
+    )
     assert built.returncode == 0, built.stderr[-3000:]
     [wheel] = (work / "dist").glob("beskgraph-*.whl")
     environment = work / "env"
     venv.create(environment, with_pip=False)
     python = environment / "bin" / "python"
-    installed = run(sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "--no-index", "-q",
-                    wheel, cwd=work)
+    installed = run(
+        sys.executable,
+        "-m",
+        "pip",
+        "--python",
+        python,
+        "install",
+        "--no-deps",
+        "--no-index",
+        "-q",
+        wheel,
+        cwd=work,
+    )
     assert installed.returncode == 0, installed.stderr[-3000:]
     purelib = run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])", cwd=work)
     (Path(purelib.stdout.strip()) / "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
@@ -54,10 +70,15 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_installed_wheel_builds_and_validates_from_any_directory(installed: Path, tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    env = {key: value for key, value in os.environ.items()
-           if key not in {"PYTHONPATH", "BESKGRAPH_HOME", "VIRTUAL_ENV"}}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"PYTHONPATH", "BESKGRAPH_HOME", "VIRTUAL_ENV"}
+    }
     env.update(BESKGRAPH_CACHE="off", COLUMNS="200")
-    where = run(installed / "python", "-c", "import beskgraph; print(beskgraph.__file__)", cwd=elsewhere, env=env)
+    where = run(
+        installed / "python", "-c", "import beskgraph; print(beskgraph.__file__)", cwd=elsewhere, env=env
+    )
     assert Path(where.stdout.strip()).is_relative_to(installed.parent), where.stdout + where.stderr
     sources = elsewhere / "sources"
     sources.mkdir()
@@ -66,11 +87,15 @@ def test_the_installed_wheel_builds_and_validates_from_any_directory(installed: 
     shutil.copy(CORPUS / "svar_beu_spoergsmaal_118.txt", sources)
     built = run(installed / "beskgraph", "build", "sources", "-o", "out.trig", cwd=elsewhere, env=env)
     assert built.returncode == 0, built.stderr[-3000:]
-    assert "documents: 1 catalogue-card, 1 correspondence, 1 parliamentary-answer; left out: 0" in built.stderr
+    assert (
+        "documents: 1 catalogue-card, 1 correspondence, 1 parliamentary-answer; left out: 0" in built.stderr
+    )
     checked = run(installed / "beskgraph", "validate", "out.trig", cwd=elsewhere, env=env)
     assert checked.returncode == 0, checked.stdout[-3000:] + checked.stderr[-3000:]
     assert "out.trig: conforms" in checked.stderr
-    seeds = run(installed / "beskgraph", "build", "-o", "seeds.nq", cwd=elsewhere, env=env)  # the seeds it ships
+    seeds = run(
+        installed / "beskgraph", "build", "-o", "seeds.nq", cwd=elsewhere, env=env
+    )  # the seeds it ships
     assert seeds.returncode == 0, seeds.stderr[-3000:]
     assert "documents: 4 catalogue-card, 1 correspondence; left out: 0" in seeds.stderr
     assert (elsewhere / "seeds.nq").stat().st_size > 1_000_000

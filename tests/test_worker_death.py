@@ -59,20 +59,37 @@ app(sys.argv[3:])
 def corpus(tmp_path: Path) -> Path:
     folder = tmp_path / "corpus"
     shutil.copytree(SEEDS_DIR, folder)
-    (folder / VICTIM).write_text("Pressemeddelelse\n\nOm ledighed\n\nDato: 3. marts 2020\n\nOdense Kommune.\n",
-                                 encoding="utf-8")
+    (folder / VICTIM).write_text(
+        "Pressemeddelelse\n\nOm ledighed\n\nDato: 3. marts 2020\n\nOdense Kommune.\n", encoding="utf-8"
+    )
     return folder
 
 
 @pytest.mark.parametrize(("stage", "doing"), [("read", "reading"), ("map", "mapping and validating")])
-def test_a_build_whose_worker_is_killed_fails_naming_the_document(corpus: Path, tmp_path: Path,
-                                                                  stage: str, doing: str) -> None:
+def test_a_build_whose_worker_is_killed_fails_naming_the_document(
+    corpus: Path, tmp_path: Path, stage: str, doing: str
+) -> None:
     output = tmp_path / "out.trig"
     output.write_bytes(PREVIOUS)
     build = subprocess.run(
-        [sys.executable, "-c", KILLED_BUILD, stage, VICTIM, "build", str(corpus), "-o", str(output), "--no-cache"],
-        capture_output=True, text=True, timeout=300, start_new_session=True,
-        env={**os.environ, "COLUMNS": "1000"})  # rich wraps lines at the terminal's width
+        [
+            sys.executable,
+            "-c",
+            KILLED_BUILD,
+            stage,
+            VICTIM,
+            "build",
+            str(corpus),
+            "-o",
+            str(output),
+            "--no-cache",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        start_new_session=True,
+        env={**os.environ, "COLUMNS": "1000"},
+    )  # rich wraps lines at the terminal's width
     message = build.stderr
     assert build.returncode == 1, build.stderr
     assert "build failed (previous output left untouched)" in message
@@ -95,11 +112,13 @@ except WorkerDied as died:
 """
 
 
-@pytest.mark.parametrize(("how", "signum"), [("kill-one-worker", signal.SIGKILL),
-                                             ("ignore-sigint", signal.SIGINT)])
+@pytest.mark.parametrize(
+    ("how", "signum"), [("kill-one-worker", signal.SIGKILL), ("ignore-sigint", signal.SIGINT)]
+)
 def test_a_dead_worker_ends_the_map_at_once(how: str, signum: int) -> None:
-    mapping = subprocess.Popen([sys.executable, "-c", SLOW_MAP, how], start_new_session=True,
-                               stderr=subprocess.PIPE, text=True)
+    mapping = subprocess.Popen(
+        [sys.executable, "-c", SLOW_MAP, how], start_new_session=True, stderr=subprocess.PIPE, text=True
+    )
     workers = lambda: [p for p in group(mapping.pid) if p.pid != mapping.pid]  # noqa: E731
     try:
         assert wait_until(lambda: len(workers()) == 2, 30), group(mapping.pid)

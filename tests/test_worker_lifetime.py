@@ -47,10 +47,21 @@ class Server:
 
     def __init__(self, tmp_path: Path, store: str, *args: str) -> None:
         self.port = free_port()
-        env = {**os.environ, "PORT": str(self.port), "BESKGRAPH_QUERY_TIMEOUT": "600", "BESKGRAPH_STORE": store}
+        env = {
+            **os.environ,
+            "PORT": str(self.port),
+            "BESKGRAPH_QUERY_TIMEOUT": "600",
+            "BESKGRAPH_STORE": store,
+        }
         self.stderr = (tmp_path / "server.log").open("w+")
-        self.process = subprocess.Popen([sys.executable, "server.py", *args], cwd=ROOT, env=env,
-                                        start_new_session=True, stdout=self.stderr, stderr=self.stderr)
+        self.process = subprocess.Popen(
+            [sys.executable, "server.py", *args],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+            stdout=self.stderr,
+            stderr=self.stderr,
+        )
         assert wait_until(self.healthy, 120), self.log()
         self.clients: list[threading.Thread] = []
 

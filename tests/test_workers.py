@@ -23,8 +23,9 @@ from beskgraph.build import BuildResult
 from beskgraph.config import SEEDS_DIR
 from beskgraph.store import EmbeddedStore
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or not os.path.exists("/proc/self/io"),
-                                reason="Linux: fork and /proc")
+pytestmark = pytest.mark.skipif(
+    not hasattr(os, "fork") or not os.path.exists("/proc/self/io"), reason="Linux: fork and /proc"
+)
 
 TITLES = "{ interventions(first: 10) { nodes { title } } }"
 CARD, OLD, NEW = "001_0790efc861254765.txt", "Projekt Flere skal med 2", "Projekt Flere skal med 3"
@@ -58,8 +59,12 @@ def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
 def fresh(server: Server, path: str, **params: str) -> httpx.Response:
     """One request on a connection of its own (so the kernel may hand it to either worker)."""
     accept = "text/csv" if path == "/sparql" else "application/json"
-    return httpx.get(f"http://127.0.0.1:{server.port}{path}", params=params,
-                     headers={"Connection": "close", "Accept": accept}, timeout=30)
+    return httpx.get(
+        f"http://127.0.0.1:{server.port}{path}",
+        params=params,
+        headers={"Connection": "close", "Accept": accept},
+        timeout=30,
+    )
 
 
 def crowd(server: Server, requests: list[tuple[str, str | None]]) -> list[httpx.Response]:
@@ -72,8 +77,10 @@ def crowd(server: Server, requests: list[tuple[str, str | None]]) -> list[httpx.
 def test_every_worker_gives_the_same_answers(server: Server) -> None:
     assert wait_until(lambda: len(workers(server)) == 2, 10), server.members()
     before = {w.pid: writes(w.pid) for w in workers(server)}
-    answers = {(r.status_code, r.headers["etag"], r.content)
-               for r in crowd(server, [("/graphql", TITLES), ("/sparql", COUNT)] * 20)}
+    answers = {
+        (r.status_code, r.headers["etag"], r.content)
+        for r in crowd(server, [("/graphql", TITLES), ("/sparql", COUNT)] * 20)
+    }
     assert len(answers) == 2, answers  # one GraphQL and one SPARQL answer, whichever worker gave it
     assert all(status == 200 for status, _etag, _body in answers)
     assert OLD.encode() in b"".join(body for _status, _etag, body in answers)
@@ -99,12 +106,16 @@ def test_a_reload_reaches_every_worker_at_once(server: Server, tmp_path: Path) -
         finally:
             client.close()
         assert (late.status_code, late.headers.get("retry-after")) == (503, "0") or (
-            late.status_code == 200 and NEW in late.text), late.text
+            late.status_code == 200 and NEW in late.text
+        ), late.text
     answers = [fresh(server, "/graphql", query=TITLES) for _ in range(20)]
     assert all(a.status_code == 200 and NEW in a.text and OLD not in a.text for a in answers)
     assert {a.headers["etag"] for a in answers} != {before.headers["etag"]}
-    stale = httpx.get(f"http://127.0.0.1:{server.port}/graphql", params={"query": TITLES},
-                      headers={"If-None-Match": before.headers["etag"]})
+    stale = httpx.get(
+        f"http://127.0.0.1:{server.port}/graphql",
+        params={"query": TITLES},
+        headers={"If-None-Match": before.headers["etag"]},
+    )
     assert stale.status_code == 200 and NEW in stale.text
     assert wait_until(lambda: not old_workers & {w.pid for w in workers(server)}, 15), server.members()
     assert len(workers(server)) == 2
@@ -165,7 +176,9 @@ def test_a_worker_that_dies_is_replaced_and_its_queries_die_with_it(tmp_path: Pa
             return queries == living
 
         assert wait_until(queries_of_living_workers, 5), server.members()
-        assert wait_until(lambda: len(workers(server)) == 2 and victim not in {w.pid for w in workers(server)}, 30)
+        assert wait_until(
+            lambda: len(workers(server)) == 2 and victim not in {w.pid for w in workers(server)}, 30
+        )
         assert f"worker {victim} ended (signal 9); starting another" in server.log()
         assert all(fresh(server, "/sparql", query=COUNT).status_code == 200 for _ in range(6))
     finally:
@@ -173,7 +186,8 @@ def test_a_worker_that_dies_is_replaced_and_its_queries_die_with_it(tmp_path: Pa
 
 
 def test_a_worker_of_an_older_generation_answers_nothing_from_it(
-        serve_app: Callable[[Starlette], str], seed_build: BuildResult) -> None:
+    serve_app: Callable[[Starlette], str], seed_build: BuildResult
+) -> None:
     store = EmbeddedStore()
     store.load_dataset(seed_build.serialise("nquads"), "application/n-quads")
     shared = SharedGeneration()

@@ -48,8 +48,9 @@ def pipeline_digest() -> str:
     """A digest of everything besides a document that decides what the build makes of it."""
     digest = hashlib.sha256()
     package = Path(__file__).resolve().parent
-    files = sorted(package.rglob("*.py")) + [p for d in (SHAPES_DIR, ONTOLOGY_DIR, REFERENCE_DIR)
-                                             for p in sorted(d.iterdir()) if p.is_file()]
+    files = sorted(package.rglob("*.py")) + [
+        p for d in (SHAPES_DIR, ONTOLOGY_DIR, REFERENCE_DIR) for p in sorted(d.iterdir()) if p.is_file()
+    ]
     for path in files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     for library in LIBRARIES:
@@ -99,8 +100,9 @@ class BuildCache:
         removed = 0
         for path in self.root.glob("*/*/*"):
             try:
-                if path.stat().st_mtime < cutoff or (path.name.startswith(".tmp-")
-                                                      and path.stat().st_mtime < time.time() - 3600):
+                if path.stat().st_mtime < cutoff or (
+                    path.name.startswith(".tmp-") and path.stat().st_mtime < time.time() - 3600
+                ):
                     path.unlink()
                     removed += 1
             except OSError:

@@ -33,8 +33,10 @@ class Changes:
         )
 
     def __str__(self) -> str:
-        return (f"{len(self.added)} added, {len(self.changed)} changed, {len(self.removed)} removed, "
-                f"{len(self.unchanged)} unchanged")
+        return (
+            f"{len(self.added)} added, {len(self.changed)} changed, {len(self.removed)} removed, "
+            f"{len(self.unchanged)} unchanged"
+        )
 
 
 def hashes_in_quads(quads: Iterable[ox.Quad]) -> dict[str, str]:

@@ -29,13 +29,23 @@ def name_clashes(paths: Iterable[Path]) -> dict[Path, Problem]:
     for path in paths:
         graph = str(iris.named_graph(path.name))
         if (built_in := iris.built_in_graph(graph)) is not None:
-            found[path] = Problem(Severity.VIOLATION, Stage.CORPUS, (
-                f"{qualified_name(path)} has the graph name of the build's {built_in} (<{graph}>); "
-                f"rename it"))
+            found[path] = Problem(
+                Severity.VIOLATION,
+                Stage.CORPUS,
+                (
+                    f"{qualified_name(path)} has the graph name of the build's {built_in} (<{graph}>); "
+                    f"rename it"
+                ),
+            )
         elif graph in first:
-            found[path] = Problem(Severity.VIOLATION, Stage.CORPUS, (
-                f"{qualified_name(path)} has the same graph name as {qualified_name(first[graph])} "
-                f"(<{graph}>); rename one of them"))
+            found[path] = Problem(
+                Severity.VIOLATION,
+                Stage.CORPUS,
+                (
+                    f"{qualified_name(path)} has the same graph name as {qualified_name(first[graph])} "
+                    f"(<{graph}>); rename one of them"
+                ),
+            )
         else:
             first[graph] = path
     return found
@@ -54,11 +64,18 @@ def duplicate_cards(documents: Iterable[ParsedDocument]) -> dict[str, Problem]:
         node = str(iris.intervention(card.municipality_code, card.title.value))
         earlier = first.setdefault(node, card)
         if earlier is not card:
-            same = "title" if normalise(earlier.title.value) == normalise(card.title.value) else \
-                f"a title that gives the same IRI ({earlier.title.value!r})"
+            same = (
+                "title"
+                if normalise(earlier.title.value) == normalise(card.title.value)
+                else f"a title that gives the same IRI ({earlier.title.value!r})"
+            )
             found[card.source.name] = Problem(
-                Severity.VIOLATION, Stage.CORPUS,
+                Severity.VIOLATION,
+                Stage.CORPUS,
                 f"duplicate card: same municipality ({card.municipality.value}) and {same} as "
                 f"{earlier.source.name}; left out so the two are not merged into one intervention",
-                card.source.line_of(card.title.span.start), node, str(DCTERMS.title))
+                card.source.line_of(card.title.span.start),
+                node,
+                str(DCTERMS.title),
+            )
     return found

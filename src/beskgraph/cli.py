@@ -25,30 +25,53 @@ from .model.common import Status
 from .output import Interrupted, write_atomically
 from .validate import check
 
-app = typer.Typer(help="beskgraph: a knowledge graph of Danish employment policy.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="beskgraph: a knowledge graph of Danish employment policy.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 console = Console(stderr=True)
 DEFAULT_OUTPUT = Path("out") / "beskgraph.trig"  # in the working directory
 SOURCES_HELP = "Source files or folders (default: seeds/)."
 OUTPUT_HELP = f"Output file; format from its suffix ({' '.join(f'.{f.extension}' for f in GRAPH_FORMATS)})."
 INPUT_HELP = "A built graph; default: build from seeds/."
 CACHE_HELP = "Build cache folder (default: $BESKGRAPH_CACHE, else ~/.cache/beskgraph)."
-STATUS_LABELS = {Status.OK: "ok", Status.WARNINGS: "[yellow]warnings[/yellow]",
-                 Status.LEFT_OUT: "[red]left out[/red]"}
+STATUS_LABELS = {
+    Status.OK: "ok",
+    Status.WARNINGS: "[yellow]warnings[/yellow]",
+    Status.LEFT_OUT: "[red]left out[/red]",
+}
 
 
 FORMAT_HELP = "One of " + ", ".join(f.name for f in GRAPH_FORMATS) + "."
 
 
-def run_build(sources: list[Path], *, strict: bool = False, quiet: bool = False,
-              cache: BuildCache | None = None, previous: dict[str, str] | None = None) -> BuildResult:
+def run_build(
+    sources: list[Path],
+    *,
+    strict: bool = False,
+    quiet: bool = False,
+    cache: BuildCache | None = None,
+    previous: dict[str, str] | None = None,
+) -> BuildResult:
     """Build with a progress bar over documents, then print the summary."""
     paths = find_sources(sources)
-    with Progress(TextColumn("[bold]building"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("{task.description}"), console=console, disable=quiet) as bar:
+    with Progress(
+        TextColumn("[bold]building"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        console=console,
+        disable=quiet,
+    ) as bar:
         task = bar.add_task("", total=len(paths))
-        result = build(paths, strict=strict, cache=cache, previous=previous,
-                       progress=lambda name: bar.update(task, advance=1, description=name))
+        result = build(
+            paths,
+            strict=strict,
+            cache=cache,
+            previous=previous,
+            progress=lambda name: bar.update(task, advance=1, description=name),
+        )
     if not quiet:
         print_summary(result)
     return result
@@ -59,13 +82,20 @@ def print_summary(result: BuildResult) -> None:
     for column in ("document", "kind", "status", "triples", "problems"):
         table.add_column(column, justify="right" if column in ("triples", "problems") else "left")
     for doc in result.documents:
-        table.add_row(escape(doc.name), doc.kind or "-", STATUS_LABELS[doc.status], str(doc.triples),
-                      str(len(doc.problems)))
+        table.add_row(
+            escape(doc.name),
+            doc.kind or "-",
+            STATUS_LABELS[doc.status],
+            str(doc.triples),
+            str(len(doc.problems)),
+        )
     console.print(table)
     kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(result.kinds().items()))
     warnings = sum(len(d.warnings) for d in result.documents)
-    console.print(f"documents: {kinds or 'none'}; left out: {len(result.failed)}; "
-                  f"triples: {result.triples}; warnings: {warnings}")
+    console.print(
+        f"documents: {kinds or 'none'}; left out: {len(result.failed)}; "
+        f"triples: {result.triples}; warnings: {warnings}"
+    )
     if result.changes is not None:
         parsed = sum(d.parsed for d in result.documents)
         validated = sum(d.validated for d in result.documents)
@@ -99,8 +129,9 @@ def build_command(
     try:
         fmt = format_for(output)
         previous = hashes_in_file(output, fmt.rdf_format) if output.exists() else None
-        result = run_build(sources or [SEEDS_DIR], strict=strict, cache=_cache(cache, no_cache),
-                           previous=previous)
+        result = run_build(
+            sources or [SEEDS_DIR], strict=strict, cache=_cache(cache, no_cache), previous=previous
+        )
         if len(result.failed) == len(result.documents):
             raise BuildFailed("no document could be used")
         write_atomically(output, result.serialise(fmt))
@@ -167,32 +198,72 @@ def serve_command(
     sources: Annotated[list[Path] | None, typer.Argument(help=SOURCES_HELP, show_default=False)] = None,
     host: Annotated[str, typer.Option(envvar="HOST", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(envvar="PORT", help="Port to listen on.")] = 8000,
-    store: Annotated[str | None, typer.Option(
-        envvar="BESKGRAPH_STORE", show_default=False,
-        help="memory (default), oxigraph:/dir (on disk), or a SPARQL server's URL.")] = None,
+    store: Annotated[
+        str | None,
+        typer.Option(
+            envvar="BESKGRAPH_STORE",
+            show_default=False,
+            help="memory (default), oxigraph:/dir (on disk), or a SPARQL server's URL.",
+        ),
+    ] = None,
     graph: Annotated[Path | None, typer.Option(help="Serve a built graph instead of building.")] = None,
-    rebuild: Annotated[bool, typer.Option(
-        "--rebuild", help="Bring a store that holds a graph in line with the sources.")] = False,
-    workers: Annotated[int | None, typer.Option(
-        show_default=False, help=_limit("workers", "Server processes; 0: one per core."))] = None,
-    max_connections: Annotated[int | None, typer.Option(show_default=False, help=_limit(
-        "max_connections", "Connections and requests a worker serves at once; beyond them 503."))] = None,
-    keep_alive_timeout: Annotated[float | None, typer.Option(show_default=False, help=_limit(
-        "keep_alive_timeout", "Seconds an idle kept-alive connection stays open."))] = None,
-    body_timeout: Annotated[float | None, typer.Option(show_default=False, help=_limit(
-        "body_timeout", "Seconds a request body may take to arrive; then 408 (0: no limit)."))] = None,
-    http_parser: Annotated[str | None, typer.Option(show_default=False, help=_limit(
-        "http_parser", "uvicorn's HTTP parser: auto, h11 or httptools."))] = None,
-    max_header_bytes: Annotated[int | None, typer.Option(show_default=False, help=_limit(
-        "max_header_bytes", "Bytes of request line and headers (h11 parser)."))] = None,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Bring a store that holds a graph in line with the sources.")
+    ] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(show_default=False, help=_limit("workers", "Server processes; 0: one per core.")),
+    ] = None,
+    max_connections: Annotated[
+        int | None,
+        typer.Option(
+            show_default=False,
+            help=_limit(
+                "max_connections", "Connections and requests a worker serves at once; beyond them 503."
+            ),
+        ),
+    ] = None,
+    keep_alive_timeout: Annotated[
+        float | None,
+        typer.Option(
+            show_default=False,
+            help=_limit("keep_alive_timeout", "Seconds an idle kept-alive connection stays open."),
+        ),
+    ] = None,
+    body_timeout: Annotated[
+        float | None,
+        typer.Option(
+            show_default=False,
+            help=_limit("body_timeout", "Seconds a request body may take to arrive; then 408 (0: no limit)."),
+        ),
+    ] = None,
+    http_parser: Annotated[
+        str | None,
+        typer.Option(
+            show_default=False, help=_limit("http_parser", "uvicorn's HTTP parser: auto, h11 or httptools.")
+        ),
+    ] = None,
+    max_header_bytes: Annotated[
+        int | None,
+        typer.Option(
+            show_default=False,
+            help=_limit("max_header_bytes", "Bytes of request line and headers (h11 parser)."),
+        ),
+    ] = None,
 ) -> None:
     """Build (or load) the graph and serve GraphQL, SPARQL, pages and dumps until SIGTERM or
     SIGINT (SIGHUP reloads). Every other setting: environment variables BESKGRAPH_*
     (README, Settings)."""
     from .launch import ServeOptions, run
 
-    given = {"workers": workers, "max_connections": max_connections, "keep_alive_timeout": keep_alive_timeout,
-             "body_timeout": body_timeout, "http_parser": http_parser, "max_header_bytes": max_header_bytes}
+    given = {
+        "workers": workers,
+        "max_connections": max_connections,
+        "keep_alive_timeout": keep_alive_timeout,
+        "body_timeout": body_timeout,
+        "http_parser": http_parser,
+        "max_header_bytes": max_header_bytes,
+    }
     logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(message)s")
     try:
         settings = Settings.from_env(**{name: value for name, value in given.items() if value is not None})

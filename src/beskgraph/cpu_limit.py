@@ -40,8 +40,11 @@ def max_parse_seconds() -> float:
 @contextmanager
 def cpu_limit(seconds: float) -> Iterator[None]:
     """Raise :class:`CpuLimitExceeded` in the block once it has used ``seconds`` of CPU."""
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread() \
-            or not hasattr(signal, "setitimer"):
+    if (
+        seconds <= 0
+        or threading.current_thread() is not threading.main_thread()
+        or not hasattr(signal, "setitimer")
+    ):
         yield
         return
 

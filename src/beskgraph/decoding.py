@@ -16,8 +16,11 @@ import charset_normalizer
 
 DEFAULT_MAX_BYTES = 16 * 2**20
 BOMS = (  # UTF-32 first: its little-endian mark begins with UTF-16's
-    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
 )
 FALLBACK = "cp1252"  # what a Danish text in no Unicode encoding almost always is
 CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # Unicode Cc, without \t \n \v \f \r
@@ -67,8 +70,10 @@ def _by_bom(raw: bytes) -> Decoded | None:
             try:
                 text = raw.decode(encoding)
             except UnicodeDecodeError as error:
-                raise DecodeError(_line_at(raw, error.start, bom), f"starts with a {encoding} "
-                                  f"byte-order mark but is not {encoding} ({error.reason})") from error
+                raise DecodeError(
+                    _line_at(raw, error.start, bom),
+                    f"starts with a {encoding} byte-order mark but is not {encoding} ({error.reason})",
+                ) from error
             return Decoded(text.removeprefix("\ufeff"), encoding.removesuffix("-sig"))
     return None
 
@@ -113,5 +118,7 @@ def _check_text(text: str) -> None:
         return
     count = len(CONTROL.findall(text))
     if "\x00" in text or count > MAX_CONTROL_SHARE * len(text):
-        raise DecodeError(text.count("\n", 0, first.start()) + 1,
-                          f"binary data, not text ({count:,} control characters in {len(text):,})")
+        raise DecodeError(
+            text.count("\n", 0, first.start()) + 1,
+            f"binary data, not text ({count:,} control characters in {len(text):,})",
+        )

@@ -15,8 +15,21 @@ from functools import cache, lru_cache
 
 from .text import normalise
 
-_DIGIT_FOR = {"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "i": "1", "|": "1",
-              "S": "5", "s": "5", "G": "6", "B": "8", "Z": "2"}
+_DIGIT_FOR = {
+    "O": "0",
+    "o": "0",
+    "D": "0",
+    "Q": "0",
+    "I": "1",
+    "l": "1",
+    "i": "1",
+    "|": "1",
+    "S": "5",
+    "s": "5",
+    "G": "6",
+    "B": "8",
+    "Z": "2",
+}
 _LETTER_FOR = str.maketrans({"0": "o", "1": "l", "5": "s", "6": "g", "8": "b", "|": "l"})
 _TO_DIGITS = str.maketrans(_DIGIT_FOR)
 _MIXED = re.compile(r"[^\W_]*\d[^\W_]*")

@@ -35,8 +35,14 @@ MEDIA_TYPES = {fmt: fmt.media_type for fmt in GRAPH_FORMATS}  # by the format fo
 LOGGED_WARNINGS = 20
 
 
-def fill_store(store: Store, *, graph: Path | None = None, sources: Sequence[Path] = (SEEDS_DIR,),
-               rebuild: bool = False, cache: BuildCache | None = None) -> str:
+def fill_store(
+    store: Store,
+    *,
+    graph: Path | None = None,
+    sources: Sequence[Path] = (SEEDS_DIR,),
+    rebuild: bool = False,
+    cache: BuildCache | None = None,
+) -> str:
     """Put the graph into ``store``; returns what was done, for the log.
 
     A store that holds a build is brought in line with the sources graph by graph: only
@@ -50,23 +56,27 @@ def fill_store(store: Store, *, graph: Path | None = None, sources: Sequence[Pat
     return done
 
 
-def _fill(store: Store, *, graph: Path | None, sources: Sequence[Path], rebuild: bool,
-          cache: BuildCache | None) -> str:
+def _fill(
+    store: Store, *, graph: Path | None, sources: Sequence[Path], rebuild: bool, cache: BuildCache | None
+) -> str:
     if graph is not None:
         store.load_dataset(graph.read_bytes(), MEDIA_TYPES[format_for(graph)])
         return f"loaded {graph}"
     held = store.count()
     if held and not rebuild:
         return f"serving the {held} quads already in the store"
-    result = build(list(sources), cache=cache or default_cache(),
-                   previous=stored_hashes(store) if held else None)
+    result = build(
+        list(sources), cache=cache or default_cache(), previous=stored_hashes(store) if held else None
+    )
     _log_problems(result)
     synced = sync(store, result)
     counts = result.statuses()
     statuses = ", ".join(f"{counts[status]} {status.value}" for status in Status if counts[status])
     changes = f"; {result.changes}" if result.changes else ""
-    return (f"built {len(result.documents) - len(result.failed)} documents ({statuses}), "
-            f"{result.triples} triples{changes}; {synced}")
+    return (
+        f"built {len(result.documents) - len(result.failed)} documents ({statuses}), "
+        f"{result.triples} triples{changes}; {synced}"
+    )
 
 
 def _log_problems(result: BuildResult) -> None:
@@ -74,8 +84,9 @@ def _log_problems(result: BuildResult) -> None:
     for warning in warnings[:LOGGED_WARNINGS]:
         log.info("warning %s", warning)
     if len(warnings) > LOGGED_WARNINGS:
-        log.info("… and %d more warnings (see /health and the documents query)",
-                 len(warnings) - LOGGED_WARNINGS)
+        log.info(
+            "… and %d more warnings (see /health and the documents query)", len(warnings) - LOGGED_WARNINGS
+        )
     for outcome in result.failed:
         for violation in outcome.violations:
             log.warning("left out %s", violation)
@@ -101,8 +112,14 @@ def run(options: ServeOptions, settings: Settings) -> None:
 
     if options.graph is None:
         settings = replace(settings, sources=tuple(str(f) for f in source_folders(options.sources)))
-    serve_workers(graph_load(options), host=options.host, port=options.port, workers=options.workers,
-                  settings=settings, extra_routes=lambda: extra_routes(None))
+    serve_workers(
+        graph_load(options),
+        host=options.host,
+        port=options.port,
+        workers=options.workers,
+        settings=settings,
+        extra_routes=lambda: extra_routes(None),
+    )
 
 
 def source_folders(sources: Sequence[Path]) -> list[Path]:

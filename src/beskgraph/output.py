@@ -71,7 +71,6 @@ def _sweep(path: Path) -> None:
             stray.unlink(missing_ok=True)
 
 
-
 @contextlib.contextmanager
 def _signals_raise() -> Iterator[None]:
     """While writing, SIGTERM and SIGHUP raise :class:`Interrupted` (the main thread only)."""

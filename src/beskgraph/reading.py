@@ -50,8 +50,7 @@ class DocumentOutcome:
     @property
     def error(self) -> str | None:
         """Why the document was left out (its first violation), or None."""
-        return next((p.describe(self.name) for p in self.problems if p.severity is Severity.VIOLATION),
-                    None)
+        return next((p.describe(self.name) for p in self.problems if p.severity is Severity.VIOLATION), None)
 
     @property
     def warnings(self) -> list[str]:
@@ -93,8 +92,9 @@ class Reader:
                 read = read_document(path, raw, content_hash)
         except CpuLimitExceeded as over:  # not cached: another build may have more time
             problem = Problem(Severity.VIOLATION, Stage.PARSE, over.reason)
-            outcome = DocumentOutcome(path.name, None, problems=[problem], content_hash=content_hash,
-                                      parsed=True)
+            outcome = DocumentOutcome(
+                path.name, None, problems=[problem], content_hash=content_hash, parsed=True
+            )
             return ReadDocument(path, None, outcome)
         read.outcome.parsed = True
         read.outcome.seconds["parse"] = time.perf_counter() - started
@@ -141,9 +141,11 @@ def read_document(path: Path, raw: bytes | None, content_hash: str) -> ReadDocum
         outcome.problems.append(Problem(Severity.VIOLATION, Stage.PARSE, error.reason, error.line))
         return ReadDocument(path, None, outcome)
     outcome.kind = document.kind.value
-    outcome.problems.extend(Problem(Severity.WARNING, Stage.PARSE, w.message, w.line)
-                            for w in document.warnings)
+    outcome.problems.extend(
+        Problem(Severity.WARNING, Stage.PARSE, w.message, w.line) for w in document.warnings
+    )
     if document.more_warnings:
-        outcome.problems.append(Problem(Severity.WARNING, Stage.PARSE,
-                                        f"… and {document.more_warnings} more warnings"))
+        outcome.problems.append(
+            Problem(Severity.WARNING, Stage.PARSE, f"… and {document.more_warnings} more warnings")
+        )
     return ReadDocument(path, document, outcome)

@@ -51,8 +51,9 @@ def municipalities(directory: Path = REFERENCE_DIR) -> tuple[Municipality, ...]:
     """All 98 municipalities, ordered by code."""
     rows = _rows(directory / "municipalities.csv")
     found = [
-        Municipality(r["kommunekode"].strip(), r["name"].strip(), r["region"].strip(),
-                     r["wikidata"].strip() or None)
+        Municipality(
+            r["kommunekode"].strip(), r["name"].strip(), r["region"].strip(), r["wikidata"].strip() or None
+        )
         for r in rows
     ]
     return tuple(sorted(found, key=lambda m: int(m.code)))
@@ -92,8 +93,9 @@ def match_municipality(name: str) -> NameMatch | None:
     if exact is not None:
         return NameMatch(exact, 1.0)
     key = re.sub(r"\s+kommunes?$", "", normalise(name), flags=re.IGNORECASE)
-    scored = sorted(((score, m.code) for m in municipalities()
-                     if (score := close(key, m.name)) is not None), reverse=True)
+    scored = sorted(
+        ((score, m.code) for m in municipalities() if (score := close(key, m.name)) is not None), reverse=True
+    )
     if not scored or (len(scored) > 1 and scored[1][0] == scored[0][0]):
         return None
     found = municipality_by_code(scored[0][1])
@@ -108,9 +110,11 @@ def find_municipalities(text: str) -> list[tuple[NameMatch, int, int]]:
     """The municipalities ``text`` names, with where: every name as written, and before
     ``Kommune`` one to three capitalised words read through OCR slips (``Siikeborg
     Kommune``, ``Fre dericia Kommune``). In order; none overlap."""
-    found = [(NameMatch(m, 1.0), match.start(), match.end())
-             for match in municipality_name_pattern().finditer(text)
-             if (m := find_municipality(match.group(0)))]
+    found = [
+        (NameMatch(m, 1.0), match.start(), match.end())
+        for match in municipality_name_pattern().finditer(text)
+        if (m := find_municipality(match.group(0)))
+    ]
     taken = _Disjoint([(s, e) for _, s, e in found])
     for kommune in _KOMMUNE.finditer(text):
         words = list(_WORD.finditer(text, max(0, kommune.start() - 60), kommune.start()))[-3:]
@@ -168,8 +172,7 @@ def ministries() -> tuple[str, ...]:
 
 def match_ministry(name: str) -> str | None:
     """The known ministry ``name`` denotes, read through OCR slips, if any."""
-    scored = sorted((score, known) for known in ministries()
-                    if (score := close(name, known)) is not None)
+    scored = sorted((score, known) for known in ministries() if (score := close(name, known)) is not None)
     return scored[-1][1] if scored else None
 
 
@@ -189,8 +192,7 @@ def find_act(year: int, number: int) -> Act | None:
 @cache
 def legal_target_groups() -> tuple[LegalTargetGroup, ...]:
     return tuple(
-        LegalTargetGroup(int(r["act_year"]), int(r["act_number"]), r["paragraph"], r["item"],
-                         r["label"])
+        LegalTargetGroup(int(r["act_year"]), int(r["act_number"]), r["paragraph"], r["item"], r["label"])
         for r in _rows(REFERENCE_DIR / "target_groups.csv")
     )
 

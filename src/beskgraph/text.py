@@ -87,9 +87,10 @@ class SourceText:
         call, made once)."""
         if self._lines is None:
             ends = [start - 1 for start in self._line_starts[1:]] + [len(self.text)]
-            self._lines = [Line(number, Span(start, end), self.text[start:end])
-                           for number, (start, end) in enumerate(zip(self._line_starts, ends,
-                                                                     strict=True), 1)]
+            self._lines = [
+                Line(number, Span(start, end), self.text[start:end])
+                for number, (start, end) in enumerate(zip(self._line_starts, ends, strict=True), 1)
+            ]
         return list(self._lines)
 
     def normalised_lines(self) -> list[str]:

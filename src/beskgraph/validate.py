@@ -38,8 +38,14 @@ class Violation:
         return self.severity == "Violation"
 
     def problem(self) -> Problem:
-        return Problem(Severity.VIOLATION if self.is_violation else Severity.WARNING, Stage.VALIDATE,
-                       self.message, self.line, self.focus, self.path)
+        return Problem(
+            Severity.VIOLATION if self.is_violation else Severity.WARNING,
+            Stage.VALIDATE,
+            self.message,
+            self.line,
+            self.focus,
+            self.path,
+        )
 
 
 class ValidationFailed(Exception):
@@ -76,24 +82,39 @@ def check(data: Graph, focus: Iterable[Node] | None = None) -> list[Violation]:
         focus = set(focus)
         focus |= {o for s in focus for o in data.objects(s) if isinstance(o, URIRef)}
     _, results, _ = shacl_validate(
-        data, shacl_graph=shapes_graph(), inference="none", abort_on_first=False,
-        allow_warnings=True, advanced=True, inplace=True,
+        data,
+        shacl_graph=shapes_graph(),
+        inference="none",
+        abort_on_first=False,
+        allow_warnings=True,
+        advanced=True,
+        inplace=True,
         focus_nodes=sorted(n for n in focus if isinstance(n, IdentifiedNode)) if focus is not None else None,
     )
-    return sorted(_violations(results, data), key=lambda v: (v.source or "", v.line or 0, v.focus or "",
-                                                             v.path or "", v.message))
+    return sorted(
+        _violations(results, data),
+        key=lambda v: (v.source or "", v.line or 0, v.focus or "", v.path or "", v.message),
+    )
 
 
-ONTOLOGY_TERM_KINDS = {OWL.Ontology, OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty,
-                       OWL.AnnotationProperty}
+ONTOLOGY_TERM_KINDS = {
+    OWL.Ontology,
+    OWL.Class,
+    OWL.ObjectProperty,
+    OWL.DatatypeProperty,
+    OWL.AnnotationProperty,
+}
 
 
 @cache
 def ontology_values() -> tuple[tuple[URIRef, URIRef, URIRef], ...]:
     """What the ontology says of the values it defines (test kinds, answers, their schemes)."""
     ontology = ontology_graph()
-    values = {s for s, o in ontology.subject_objects(RDF.type)
-              if isinstance(s, URIRef) and o not in ONTOLOGY_TERM_KINDS}
+    values = {
+        s
+        for s, o in ontology.subject_objects(RDF.type)
+        if isinstance(s, URIRef) and o not in ONTOLOGY_TERM_KINDS
+    }
     return tuple(sorted(t for value in values for t in ontology.triples((value, None, None))))  # type: ignore[misc]
 
 
@@ -126,13 +147,16 @@ def _violations(results: Graph, data: Graph) -> list[Violation]:
         message = results.value(result, SH.resultMessage)
         severity = results.value(result, SH.resultSeverity)
         source, line = locate(data, focus) if isinstance(focus, URIRef) else (None, None)
-        found.append(Violation(
-            focus=str(focus) if isinstance(focus, URIRef) else None,
-            path=str(path) if isinstance(path, URIRef) else None,
-            message=str(message or "violates a shape"),
-            severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-            source=source, line=line,
-        ))
+        found.append(
+            Violation(
+                focus=str(focus) if isinstance(focus, URIRef) else None,
+                path=str(path) if isinstance(path, URIRef) else None,
+                message=str(message or "violates a shape"),
+                severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+                source=source,
+                line=line,
+            )
+        )
     return found
 
 

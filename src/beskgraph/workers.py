@@ -63,7 +63,8 @@ class _Worker(Generic[T, R]):
     def __init__(self, function: Callable[[T], R]) -> None:
         self.conn, child = mp.Pipe()
         self.process: BaseProcess = mp.get_context("fork").Process(
-            target=_serve, args=(function, child, os.getpid()), daemon=True)
+            target=_serve, args=(function, child, os.getpid()), daemon=True
+        )
         self.process.start()
         child.close()
         self.index: int | None = None  # of the item it holds

@@ -25,6 +25,21 @@ from beskgraph.aggregates.measures import (
 )
 from beskgraph.aggregates.tables import Aggregates, aggregates, materialise
 
-__all__ = ["ASSESSMENT_COUNT", "CORRESPONDENCE_COUNT", "EVIDENCE_SCORE", "GOOD_PRACTICE_SCORE", "GRAPH",
-           "INTERVENTION_COUNT", "LETTER_COUNT", "MEASURES", "MENTIONED_IN_COUNT", "NO_COUNT",
-           "PARTIAL_COUNT", "PREDICATES", "YES_COUNT", "Aggregates", "aggregates", "materialise"]
+__all__ = [
+    "ASSESSMENT_COUNT",
+    "CORRESPONDENCE_COUNT",
+    "EVIDENCE_SCORE",
+    "GOOD_PRACTICE_SCORE",
+    "GRAPH",
+    "INTERVENTION_COUNT",
+    "LETTER_COUNT",
+    "MEASURES",
+    "MENTIONED_IN_COUNT",
+    "NO_COUNT",
+    "PARTIAL_COUNT",
+    "PREDICATES",
+    "YES_COUNT",
+    "Aggregates",
+    "aggregates",
+    "materialise",
+]

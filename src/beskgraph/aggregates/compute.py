@@ -31,8 +31,13 @@ def compute(store: Store) -> Values:
     for measure in MEASURES:
         if isinstance(measure, Score):
             table = values.setdefault(measure.predicate, {})
-            table.update({str(r["n"]): float(r["v"]) for r in store.select(measure.query())  # type: ignore[arg-type]
-                          if "v" in r})
+            table.update(
+                {
+                    str(r["n"]): float(r["v"])  # type: ignore[arg-type]
+                    for r in store.select(measure.query())
+                    if "v" in r
+                }
+            )
             continue
         by_value: dict[str, str] | None = None
         if isinstance(measure, Tally):
@@ -56,8 +61,9 @@ def ntriples(values: Mapping[str, Mapping[str, Value]], fingerprint: str) -> byt
     triples = [ox.Triple(ox.NamedNode(GRAPH), ox.NamedNode(SOURCES_DIGEST), ox.Literal(fingerprint))]
     for predicate in sorted(values):
         for node in sorted(values[predicate]):
-            triples.append(ox.Triple(ox.NamedNode(node), ox.NamedNode(predicate),
-                                     _literal(values[predicate][node])))
+            triples.append(
+                ox.Triple(ox.NamedNode(node), ox.NamedNode(predicate), _literal(values[predicate][node]))
+            )
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
 
 

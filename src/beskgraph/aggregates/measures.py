@@ -28,8 +28,10 @@ class Count:
     path: str  # a SPARQL property path from a child to its parent
 
     def query(self) -> str:
-        return (f"SELECT ?n (COUNT(DISTINCT ?c) AS ?v) WHERE {{ ?c <{RDF_TYPE}> <{self.child}> . "
-                f"{{ ?c {self.path} ?n }} }} GROUP BY ?n")
+        return (
+            f"SELECT ?n (COUNT(DISTINCT ?c) AS ?v) WHERE {{ ?c <{RDF_TYPE}> <{self.child}> . "
+            f"{{ ?c {self.path} ?n }} }} GROUP BY ?n"
+        )
 
     def parents(self) -> str:
         """The nodes that have this count: zero when the count query has no row for one, and
@@ -47,8 +49,10 @@ class Tally:
 
     def query(self) -> str:
         c = self.count
-        return (f"SELECT ?n ?by (COUNT(DISTINCT ?c) AS ?v) WHERE {{ ?c <{RDF_TYPE}> <{c.child}> ; "
-                f"<{self.by}> ?by . {{ ?c {c.path} ?n }} }} GROUP BY ?n ?by")
+        return (
+            f"SELECT ?n ?by (COUNT(DISTINCT ?c) AS ?v) WHERE {{ ?c <{RDF_TYPE}> <{c.child}> ; "
+            f"<{self.by}> ?by . {{ ?c {c.path} ?n }} }} GROUP BY ?n ?by"
+        )
 
     def parents(self) -> str:
         return self.count.parents()
@@ -62,8 +66,10 @@ class Score:
     test_kind: str
 
     def query(self) -> str:
-        return (f"SELECT ?n (MAX(?s) AS ?v) WHERE {{ ?n <{BG.testResult}> ?t . "
-                f"?t <{BG.testKind}> <{self.test_kind}> ; <{BG.publishedScore}> ?s }} GROUP BY ?n")
+        return (
+            f"SELECT ?n (MAX(?s) AS ?v) WHERE {{ ?n <{BG.testResult}> ?t . "
+            f"?t <{BG.testKind}> <{self.test_kind}> ; <{BG.publishedScore}> ?s }} GROUP BY ?n"
+        )
 
 
 Measure = Count | Tally | Score
@@ -82,14 +88,21 @@ MEASURES: tuple[Measure, ...] = (
     Count(INTERVENTION_COUNT, str(BG.Municipality), str(BG.Intervention), f"<{BG.municipality}>"),
     Count(LETTER_COUNT, str(BG.Municipality), str(BG.Letter), f"<{BG.municipality}>"),
     Count(MENTIONED_IN_COUNT, str(BG.Municipality), str(BG.Letter), f"<{SCHEMA.mentions}>"),
-    Count(CORRESPONDENCE_COUNT, str(BG.Municipality), str(BG.Letter),
-          f"<{BG.municipality}>|<{SCHEMA.mentions}>"),
+    Count(
+        CORRESPONDENCE_COUNT, str(BG.Municipality), str(BG.Letter), f"<{BG.municipality}>|<{SCHEMA.mentions}>"
+    ),
     Count(INTERVENTION_COUNT, str(BG.TargetGroup), str(BG.Intervention), f"<{BG.targetGroup}>"),
     Count(ASSESSMENT_COUNT, str(BG.Criterion), str(BG.Assessment), f"<{BG.criterion}>"),
-    Tally(Count(ASSESSMENT_COUNT, str(BG.Criterion), str(BG.Assessment), f"<{BG.criterion}>"), str(BG.answer),
-          ((str(BG.Yes), YES_COUNT), (str(BG.Partial), PARTIAL_COUNT), (str(BG.No), NO_COUNT))),
+    Tally(
+        Count(ASSESSMENT_COUNT, str(BG.Criterion), str(BG.Assessment), f"<{BG.criterion}>"),
+        str(BG.answer),
+        ((str(BG.Yes), YES_COUNT), (str(BG.Partial), PARTIAL_COUNT), (str(BG.No), NO_COUNT)),
+    ),
     Score(EVIDENCE_SCORE, str(BG.EvidenceTest)),
     Score(GOOD_PRACTICE_SCORE, str(BG.GoodPracticeTest)),
 )
-PREDICATES = tuple(dict.fromkeys(p for m in MEASURES for p in (
-    [q for _, q in m.predicates] if isinstance(m, Tally) else [m.predicate])))
+PREDICATES = tuple(
+    dict.fromkeys(
+        p for m in MEASURES for p in ([q for _, q in m.predicates] if isinstance(m, Tally) else [m.predicate])
+    )
+)

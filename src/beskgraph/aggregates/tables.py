@@ -68,8 +68,9 @@ class Aggregates:
         self.refresh()
         return self._values.get(measure, {})
 
-    def ranked(self, nodes: Iterable[str], key: str, *, descending: bool = True,
-               minimum: float | None = None) -> list[tuple[Value, str]]:
+    def ranked(
+        self, nodes: Iterable[str], key: str, *, descending: bool = True, minimum: float | None = None
+    ) -> list[tuple[Value, str]]:
         """``nodes`` that have a value of ``key`` (at least ``minimum``), as (value, IRI) in the
         listing order: by value, then by IRI in the same direction (keyset pages: slice after
         a (value, IRI) cursor)."""

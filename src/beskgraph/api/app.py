@@ -40,16 +40,26 @@ def create_app(
     """
     settings = settings or Settings.from_env()
     app = Starlette(
-        routes=[*pages.routes(), *sparql.routes(), *dumps.routes(), *description.routes(), *extra_routes,
-                *resources.routes()],
+        routes=[
+            *pages.routes(),
+            *sparql.routes(),
+            *dumps.routes(),
+            *description.routes(),
+            *extra_routes,
+            *resources.routes(),
+        ],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[
             Middleware(RefusalLog),
             Middleware(BodyTimeout, seconds=settings.body_timeout),
-            Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
-                       allow_methods=["GET", "POST"], allow_headers=["*"],
-                       expose_headers=["Link", "Content-Disposition", "Vary", "ETag", "X-Cache"],
-                       max_age=600),
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.cors_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["*"],
+                expose_headers=["Link", "Content-Disposition", "Vary", "ETag", "X-Cache"],
+                max_age=600,
+            ),
             Middleware(PersistedQueries, path=settings.graphql_path),
             Middleware(HttpCaching, graphql_path=settings.graphql_path),
         ],

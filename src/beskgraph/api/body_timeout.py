@@ -59,7 +59,15 @@ class BodyTimeout:
         reason = f"the request body did not arrive within {self.seconds:g} s"
         scope.setdefault("state", {})[REASON_KEY] = reason
         body = f"{reason}\n".encode()
-        await send({"type": "http.response.start", "status": 408, "headers": [
-            (b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
-            (b"connection", b"close")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 408,
+                "headers": [
+                    (b"content-type", b"text/plain; charset=utf-8"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})

@@ -156,8 +156,11 @@ class _Request:
         """ETag, Cache-Control and Last-Modified of a cacheable answer (GET and HEAD)."""
         if not self.readable:
             return []
-        return [(b"etag", self.etag.encode()), (b"cache-control", self.freshness().encode()),
-                (b"last-modified", self.last_modified.encode())]
+        return [
+            (b"etag", self.etag.encode()),
+            (b"cache-control", self.freshness().encode()),
+            (b"last-modified", self.last_modified.encode()),
+        ]
 
 
 class HttpCaching:
@@ -188,16 +191,25 @@ class HttpCaching:
             await self.app(scope, receive, _uncached(send))
             return
         if request.readable:
-            request.key = _digest("GET", scope["path"], scope["query_string"],
-                                  *(request.headers.get(h, "") for h in KEY_HEADERS))
+            request.key = _digest(
+                "GET",
+                scope["path"],
+                scope["query_string"],
+                *(request.headers.get(h, "") for h in KEY_HEADERS),
+            )
         elif request.method == "POST" and scope["path"] == self.graphql_path:
             messages, body = await read_whole_body(scope, receive, settings.max_query_bytes)
             receive = replaying(messages, receive)
             canonical = canonical_json(body) if body is not None else None
             if canonical is not None:
                 media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-                request.key = _digest("POST", scope["path"], canonical, media,
-                                      *(request.headers.get(h, "") for h in KEY_HEADERS))
+                request.key = _digest(
+                    "POST",
+                    scope["path"],
+                    canonical,
+                    media,
+                    *(request.headers.get(h, "") for h in KEY_HEADERS),
+                )
         if request.key is not None:
             try:
                 request.version = await versions.current()
@@ -242,8 +254,11 @@ class HttpCaching:
             self.cache.put(now, request.key, entry)
 
     async def _send_entry(self, request: _Request, entry: Entry, send: Send) -> None:
-        if request.readable and "if-none-match" not in request.headers and _not_modified_since(
-                request.headers.get("if-modified-since"), request.last_modified):
+        if (
+            request.readable
+            and "if-none-match" not in request.headers
+            and _not_modified_since(request.headers.get("if-modified-since"), request.last_modified)
+        ):
             await _not_modified(request, send)
             return
         coding = request.coding if None in entry.bodies and _worth(entry) else None
@@ -289,8 +304,12 @@ def _storable(headers: MutableHeaders) -> bool:
     varying on nothing but the request headers the key has)."""
     vary = {name.strip().lower() for name in headers.get("vary", "").split(",") if name.strip()}
     control = headers.get("cache-control", "")
-    return vary <= VARY_ALLOWED and "set-cookie" not in headers and "no-store" not in control \
+    return (
+        vary <= VARY_ALLOWED
+        and "set-cookie" not in headers
+        and "no-store" not in control
         and "private" not in control
+    )
 
 
 class _Compressing:
@@ -331,8 +350,12 @@ class _Compressing:
                 headers.setdefault("cache-control", self.request.freshness())
             await self._send(message)
             return
-        self.cacheable = (self.request.key is not None and message["status"] == 200
-                          and not self.request.refused() and _storable(headers))
+        self.cacheable = (
+            self.request.key is not None
+            and message["status"] == 200
+            and not self.request.refused()
+            and _storable(headers)
+        )
         if self.cacheable:
             for name, value in self.request.validators():
                 headers[name.decode()] = value.decode()
@@ -354,10 +377,19 @@ class _Compressing:
         assert self.start is not None and self.headers is not None
         body = b"".join(self.chunks)
         headers = self.headers
-        if self.cacheable and self.request.readable and (
+        if (
+            self.cacheable
+            and self.request.readable
+            and (
                 _matches(self.request.headers.get("if-none-match", ""), self.request.etag)
-                or ("if-none-match" not in self.request.headers and _not_modified_since(
-                    self.request.headers.get("if-modified-since"), self.request.last_modified))):
+                or (
+                    "if-none-match" not in self.request.headers
+                    and _not_modified_since(
+                        self.request.headers.get("if-modified-since"), self.request.last_modified
+                    )
+                )
+            )
+        ):
             await _not_modified(self.request, self._send)
             return
         coding = self._coding() if len(body) >= MIN_BYTES else None

@@ -30,10 +30,20 @@ import zstandard
 MIN_BYTES = 1024  # smaller responses gain little and cost a header
 PREFERENCE = ("zstd", "br", "gzip")  # among codings a client accepts equally
 GZIP_LEVEL, BROTLI_QUALITY, ZSTD_LEVEL = 6, 5, 3
-COMPRESSIBLE = ("text/", "application/json", "application/graphql-response+json", "application/ld+json",
-                "application/sparql-results", "application/n-triples", "application/n-quads",
-                "application/trig", "application/rdf+xml", "application/xml", "application/javascript",
-                "image/svg+xml")
+COMPRESSIBLE = (
+    "text/",
+    "application/json",
+    "application/graphql-response+json",
+    "application/ld+json",
+    "application/sparql-results",
+    "application/n-triples",
+    "application/n-quads",
+    "application/trig",
+    "application/rdf+xml",
+    "application/xml",
+    "application/javascript",
+    "image/svg+xml",
+)
 
 
 @dataclass(frozen=True)

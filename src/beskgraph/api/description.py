@@ -132,7 +132,8 @@ def _dumps(g: Graph, dataset: URIRef, base: str, settings: Settings) -> None:
 def _services(g: Graph, dataset: URIRef, base: str, settings: Settings) -> None:
     """The SPARQL endpoint and, if mounted, the GraphQL endpoint as dcat:DataServices."""
     services: list[tuple[URIRef, str, URIRef | None]] = [
-        (URIRef(base + "/sparql"), "SPARQL 1.1 endpoint", SD.SPARQL11Query)]
+        (URIRef(base + "/sparql"), "SPARQL 1.1 endpoint", SD.SPARQL11Query)
+    ]
     if settings.graphql_path:
         services.append((URIRef(base + settings.graphql_path), "GraphQL endpoint", None))
     for url, title, conforms in services:
@@ -168,8 +169,13 @@ def service_graph(store: Store, base: str) -> Graph:
     g.add((service, SD.feature, SD.UnionDefaultGraph))
     for fmt in (*SOLUTIONS_ANSWERS, *GRAPH_ANSWERS):
         g.add((service, SD.resultFormat, fmt.iri))
-    g.add((service, DCTERMS.description,
-           Literal("Read-only; the default graph is the union of all named graphs.", lang="en")))
+    g.add(
+        (
+            service,
+            DCTERMS.description,
+            Literal("Read-only; the default graph is the union of all named graphs.", lang="en"),
+        )
+    )
     dataset = URIRef(dataset_iri())
     g.add((service, SD.defaultDataset, dataset))
     g.add((dataset, RDF.type, SD.Dataset))

@@ -44,8 +44,9 @@ log = logging.getLogger("beskgraph")
 class DumpCache:
     """Dump files of one store, by format name (``beskgraph.formats.table.GRAPH_FORMATS``)."""
 
-    def __init__(self, store: Store, directory: str | os.PathLike[str] | None, max_builds: int, *,
-                 shared: bool = False) -> None:
+    def __init__(
+        self, store: Store, directory: str | os.PathLike[str] | None, max_builds: int, *, shared: bool = False
+    ) -> None:
         self.store, self.shared = store, shared
         if directory is not None:
             Path(directory).mkdir(parents=True, exist_ok=True)
@@ -54,8 +55,9 @@ class DumpCache:
         else:
             self.directory = private_dump_dir(directory, remove_at_exit=False)
             self._cleanup = weakref.finalize(self, shutil.rmtree, self.directory, ignore_errors=True)
-        self._files: PerGeneration[CompleteFile] = PerGeneration(anyio.CapacityLimiter(max_builds),
-                                                                 self._retire)
+        self._files: PerGeneration[CompleteFile] = PerGeneration(
+            anyio.CapacityLimiter(max_builds), self._retire
+        )
         self._retired: dict[str, Path] = {}
         self.readers = anyio.CapacityLimiter(READERS)  # threads reading dump files for responses
 
@@ -73,8 +75,9 @@ class DumpCache:
             if self.shared and final.exists():  # another worker built it
                 return CompleteFile(final, final.stat().st_size, etag_file.read_text())
             started = time.monotonic()
-            handle, partial = tempfile.mkstemp(dir=self.directory, prefix=f".{final.name}.",
-                                               suffix=".partial")
+            handle, partial = tempfile.mkstemp(
+                dir=self.directory, prefix=f".{final.name}.", suffix=".partial"
+            )
             digest = hashlib.sha256()
             try:
                 with os.fdopen(handle, "wb") as out:
@@ -88,8 +91,9 @@ class DumpCache:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(partial)
                 raise
-        log.info("dump %s of generation %d written in %.1f s", final.name, generation,
-                 time.monotonic() - started)
+        log.info(
+            "dump %s of generation %d written in %.1f s", final.name, generation, time.monotonic() - started
+        )
         return CompleteFile(final, final.stat().st_size, f'"{digest.hexdigest()}"')
 
     @contextlib.contextmanager

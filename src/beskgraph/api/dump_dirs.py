@@ -49,7 +49,6 @@ def owner(folder: Path) -> int | None:
     return int(pid) if folder.name.startswith(PREFIX) and pid.isdigit() else None
 
 
-
 def _remove(path: Path, pid: int) -> None:
     if os.getpid() == pid:  # not in a forked child that inherited the hook
         with contextlib.suppress(OSError):

@@ -62,14 +62,16 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
 class CompleteFileResponse(Response):
     """The whole ``file`` (200), one range of it (206), 304 for a matching If-None-Match, or 416."""
 
-    def __init__(self, file: CompleteFile, media_type: str, headers: Mapping[str, str],
-                 limiter: anyio.CapacityLimiter) -> None:
+    def __init__(
+        self, file: CompleteFile, media_type: str, headers: Mapping[str, str], limiter: anyio.CapacityLimiter
+    ) -> None:
         self.file, self.limiter = file, limiter
         self.status_code = 200
         self.media_type = media_type
         self.background = None
-        self.init_headers({**headers, "ETag": file.etag, "Accept-Ranges": "bytes",
-                           "Content-Length": str(file.size)})
+        self.init_headers(
+            {**headers, "ETag": file.etag, "Accept-Ranges": "bytes", "Content-Length": str(file.size)}
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         asked = Headers(scope=scope)
@@ -88,8 +90,12 @@ class CompleteFileResponse(Response):
                 return
             if chosen is not None:
                 (start, end), status = chosen, 206
-                headers.update({"Content-Range": f"bytes {start}-{end - 1}/{self.file.size}",
-                                "Content-Length": str(end - start)})
+                headers.update(
+                    {
+                        "Content-Range": f"bytes {start}-{end - 1}/{self.file.size}",
+                        "Content-Length": str(end - start),
+                    }
+                )
         await send({"type": "http.response.start", "status": status, "headers": headers.raw})
         if scope["method"] == "HEAD" or start >= end:
             await send({"type": "http.response.body", "body": b""})
@@ -109,8 +115,9 @@ class CompleteFileResponse(Response):
         handle = await to_thread.run_sync(os.open, self.file.path, os.O_RDONLY, limiter=self.limiter)
         try:
             while start < end:
-                chunk = await to_thread.run_sync(os.pread, handle, min(CHUNK, end - start), start,
-                                                 limiter=self.limiter)
+                chunk = await to_thread.run_sync(
+                    os.pread, handle, min(CHUNK, end - start), start, limiter=self.limiter
+                )
                 if not chunk:
                     raise RuntimeError(f"{self.file.path.name} is shorter than {self.file.size} bytes")
                 start += len(chunk)

@@ -33,8 +33,9 @@ class Offer(Protocol):
 OfferT = TypeVar("OfferT", bound=Offer)
 
 
-def acceptable(accept: str | None, offers: Sequence[OfferT],
-               aliases: Mapping[str, str] = ALIASES) -> OfferT | None:
+def acceptable(
+    accept: str | None, offers: Sequence[OfferT], aliases: Mapping[str, str] = ALIASES
+) -> OfferT | None:
     """The first offer (in the server's order of preference) the Accept header allows;
     ``aliases``: media types clients send for an offer's."""
     for media, _q in parse_accept(accept):
@@ -42,8 +43,9 @@ def acceptable(accept: str | None, offers: Sequence[OfferT],
         for offer in offers:
             if media == offer.media_type:
                 return offer
-            if media in ("*/*", offer.media_type.split("/")[0] + "/*") \
-                    and not refuses(accept, offer.media_type, aliases):
+            if media in ("*/*", offer.media_type.split("/")[0] + "/*") and not refuses(
+                accept, offer.media_type, aliases
+            ):
                 return offer  # a wildcard, unless a range of its own gives the offer q=0
     return None
 
@@ -52,15 +54,20 @@ def negotiate(accept: str | None, offers: Sequence[Format]) -> Format:
     """Like :func:`acceptable`; NotAcceptable (406) when no offer fits."""
     chosen = acceptable(accept, offers)
     if chosen is None:
-        raise NotAcceptable(f"none of the requested media types ({accept}) fits; offered: "
-                            + ", ".join(offer.media_type for offer in offers))
+        raise NotAcceptable(
+            f"none of the requested media types ({accept}) fits; offered: "
+            + ", ".join(offer.media_type for offer in offers)
+        )
     return chosen
 
 
 def answer_formats(accept: str | None) -> AnswerFormats:
     """The format of a query's answer for each form of query; NotAcceptable when none fits any."""
-    chosen = AnswerFormats(acceptable(accept, SOLUTIONS_ANSWERS), acceptable(accept, BOOLEAN_ANSWERS),
-                           acceptable(accept, GRAPH_ANSWERS))
+    chosen = AnswerFormats(
+        acceptable(accept, SOLUTIONS_ANSWERS),
+        acceptable(accept, BOOLEAN_ANSWERS),
+        acceptable(accept, GRAPH_ANSWERS),
+    )
     if chosen == AnswerFormats(None, None, None):
         negotiate(accept, (*SOLUTIONS_ANSWERS, *GRAPH_ANSWERS))
     return chosen

@@ -79,12 +79,15 @@ def resolve(texts: QueryTexts, extensions: Any, query: Any) -> str | None:
         return None
     persisted = extensions["persistedQuery"]
     if not isinstance(persisted, dict) or persisted.get("version") != 1:
-        raise PersistedQueryError("Unsupported persisted query version (only version 1 is)",
-                                  "PERSISTED_QUERY_NOT_SUPPORTED")
+        raise PersistedQueryError(
+            "Unsupported persisted query version (only version 1 is)", "PERSISTED_QUERY_NOT_SUPPORTED"
+        )
     digest = persisted.get("sha256Hash")
     if not isinstance(digest, str) or not SHA256_HEX.fullmatch(digest):
-        raise PersistedQueryError("persistedQuery.sha256Hash must be 64 hexadecimal digits (SHA-256)",
-                                  "PERSISTED_QUERY_HASH_MISMATCH")
+        raise PersistedQueryError(
+            "persistedQuery.sha256Hash must be 64 hexadecimal digits (SHA-256)",
+            "PERSISTED_QUERY_HASH_MISMATCH",
+        )
     digest = digest.lower()
     if isinstance(query, str) and query:
         if hashlib.sha256(query.encode("utf-8", "surrogatepass")).hexdigest() != digest:
@@ -173,7 +176,15 @@ async def _error(scope: Scope, send: Send, error: PersistedQueryError) -> None:
     if error.mistake:
         refuse(Request(scope), str(error))
     body = json.dumps({"errors": [{"message": str(error), "extensions": {"code": error.code}}]}).encode()
-    await send({"type": "http.response.start", "status": status, "headers": [
-        (b"content-type", f"{media}; charset=utf-8".encode()), (b"content-length", str(len(body)).encode()),
-        (b"cache-control", NO_CACHE)]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", f"{media}; charset=utf-8".encode()),
+                (b"content-length", str(len(body)).encode()),
+                (b"cache-control", NO_CACHE),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

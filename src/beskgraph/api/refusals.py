@@ -42,8 +42,14 @@ class RefusalLog:
             if message["type"] == "http.response.start" and message["status"] >= 400:
                 client = scope.get("client") or ("-", 0)
                 reason = scope.get("state", {}).get(REASON_KEY, "")
-                log.warning("refused %s %s %d from %s%s", scope["method"], scope["path"],
-                            message["status"], client[0], f": {_one_line(reason)}" if reason else "")
+                log.warning(
+                    "refused %s %s %d from %s%s",
+                    scope["method"],
+                    scope["path"],
+                    message["status"],
+                    client[0],
+                    f": {_one_line(reason)}" if reason else "",
+                )
             await send(message)
 
         await self.app(scope, receive, send_and_log)

@@ -54,8 +54,12 @@ TURTLE, JSONLD, NTRIPLES = (Representation.of(f) for f in (formats.TURTLE, forma
 TEXT = Representation("txt", "text/plain")
 # Server preference for */*: machines asking for anything get Turtle; browsers ask for HTML.
 OFFERS = (TURTLE, HTML, JSONLD, NTRIPLES)
-ALIASES = {"application/xhtml+xml": HTML.media_type, "application/x-turtle": TURTLE.media_type,
-           "application/turtle": TURTLE.media_type, "application/json": JSONLD.media_type}
+ALIASES = {
+    "application/xhtml+xml": HTML.media_type,
+    "application/x-turtle": TURTLE.media_type,
+    "application/turtle": TURTLE.media_type,
+    "application/json": JSONLD.media_type,
+}
 SOURCE_DOCUMENT = str(BG.SourceDocument)
 Renderer = Callable[[Request, tuple[ox.Triple, ...]], Response]
 
@@ -79,8 +83,9 @@ def rdf_response(triples: list[ox.Triple], representation: Representation, path:
     assert fmt is not None
     headers = {"Vary": "Accept", "Link": alternates(path)}
     headers["Content-Type"] = fmt.media_type if fmt is formats.JSONLD else f"{fmt.media_type}; charset=utf-8"
-    return Response(write_triples(fmt, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""),
-                    headers=headers)
+    return Response(
+        write_triples(fmt, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""), headers=headers
+    )
 
 
 def alternates(path: str) -> str:
@@ -90,8 +95,9 @@ def alternates(path: str) -> str:
 
 def not_acceptable(offers: Iterable[Representation]) -> Response:
     media = ", ".join(f.media_type for f in offers)
-    return PlainTextResponse(f"not acceptable; this resource is offered as {media}", status_code=406,
-                             headers={"Vary": "Accept"})
+    return PlainTextResponse(
+        f"not acceptable; this resource is offered as {media}", status_code=406, headers={"Vary": "Accept"}
+    )
 
 
 # ---------------------------------------------------------------------------

@@ -25,8 +25,11 @@ class Entry:
 
     @property
     def size(self) -> int:
-        return (ENTRY_OVERHEAD + sum(len(k) + len(v) for k, v in self.headers)
-                + sum(len(body) for body in self.bodies.values()))
+        return (
+            ENTRY_OVERHEAD
+            + sum(len(k) + len(v) for k, v in self.headers)
+            + sum(len(body) for body in self.bodies.values())
+        )
 
 
 class ResponseCache:

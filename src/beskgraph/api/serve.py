@@ -34,16 +34,21 @@ def _settings(settings: Settings | None, host: str, port: int) -> Settings:
     settings = settings or Settings.from_env()
     if not settings.public_url:
         settings = replace(settings, public_url=listen_url(host, port))
-        log.info("links in descriptions start with %s (set BESKGRAPH_PUBLIC_URL for a public address)",
-                 settings.public_url)
+        log.info(
+            "links in descriptions start with %s (set BESKGRAPH_PUBLIC_URL for a public address)",
+            settings.public_url,
+        )
     return settings
 
 
 def uvicorn_limits(settings: Settings) -> dict[str, Any]:
     """uvicorn's connection limits, from the settings (see ``Settings.max_connections`` ...)."""
-    return {"limit_concurrency": settings.max_connections or None,
-            "timeout_keep_alive": settings.keep_alive_timeout, "http": settings.http_parser,
-            "h11_max_incomplete_event_size": settings.max_header_bytes}
+    return {
+        "limit_concurrency": settings.max_connections or None,
+        "timeout_keep_alive": settings.keep_alive_timeout,
+        "http": settings.http_parser,
+        "h11_max_incomplete_event_size": settings.max_header_bytes,
+    }
 
 
 def _port(port: int | None) -> int:
@@ -105,11 +110,13 @@ def serve_workers(
             if int(old.name.removeprefix("generation-")) < generation - 1:
                 shutil.rmtree(old, ignore_errors=True)
         app.state.dumps.close()
-        app.state.dumps = DumpCache(store, dumps / f"generation-{generation}", settings.max_dump_builds,
-                                    shared=True)
+        app.state.dumps = DumpCache(
+            store, dumps / f"generation-{generation}", settings.max_dump_builds, shared=True
+        )
         return app
 
     code_digest()  # once, before the workers are forked (25 ms of reading files)
     timed_load: Load = timed
-    Supervisor(timed_load, make_app, listening_socket(host, port), count, log_level,
-               uvicorn_limits(settings)).run()
+    Supervisor(
+        timed_load, make_app, listening_socket(host, port), count, log_level, uvicorn_limits(settings)
+    ).run()

@@ -78,8 +78,9 @@ class Settings:
         for item in fields(cls):
             raw = os.environ.get(env_name(item.name))
             if raw is not None:
-                values[item.name] = _convert(raw, types[item.name], env_name(item.name),
-                                             item.metadata.get("separator"))
+                values[item.name] = _convert(
+                    raw, types[item.name], env_name(item.name), item.metadata.get("separator")
+                )
         if isinstance(url := values.get("public_url"), str):
             values["public_url"] = url.rstrip("/")
         values.update(overrides)

@@ -21,12 +21,15 @@ from beskgraph.store.terms import sparql_iri
 from beskgraph.text import SourceError, SourceText
 from beskgraph.vocabulary import sparql_prefixes
 
-DOCUMENT_QUERY = sparql_prefixes("bg", "dcterms", "oa") + """SELECT ?name ?length ?start ?end ?exact WHERE {{
+DOCUMENT_QUERY = (
+    sparql_prefixes("bg", "dcterms", "oa")
+    + """SELECT ?name ?length ?start ?end ?exact WHERE {{
   {doc} dcterms:identifier ?name .
   OPTIONAL {{ {doc} bg:characterCount ?length }}
   OPTIONAL {{ ?span dcterms:isPartOf {doc} ; oa:start ?start ; oa:end ?end ; oa:exact ?exact }}
 }}
 """
+)
 
 
 class SourceTexts:

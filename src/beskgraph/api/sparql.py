@@ -151,12 +151,14 @@ class Answers:
     def __init__(self, app: Starlette) -> None:
         settings: Settings = app.state.settings
         self.store = app.state.store
-        self.slots = QuerySlots(settings.max_concurrent_queries, settings.max_waiting_queries,
-                                settings.query_wait_timeout)
+        self.slots = QuerySlots(
+            settings.max_concurrent_queries, settings.max_waiting_queries, settings.query_wait_timeout
+        )
         # Threads that wait for a slot or a query process; their own pool, so a crowd of
         # queries never takes the threads /health, dumps and GraphQL need.
-        self.threads = anyio.CapacityLimiter(2 * settings.max_concurrent_queries
-                                             + settings.max_waiting_queries)
+        self.threads = anyio.CapacityLimiter(
+            2 * settings.max_concurrent_queries + settings.max_waiting_queries
+        )
 
     @classmethod
     def of(cls, app: Starlette) -> Answers:
@@ -182,8 +184,13 @@ async def _watch_disconnect(request: Request, cancel: threading.Event) -> None:
 async def answer(request: Request, job: QueryJob, settings: Settings) -> tuple[bytes, str]:
     """Run ``job`` in a worker thread, stopping it when the client goes."""
     answers = Answers.of(request.app)
-    budget = Budget(settings.query_timeout, settings.query_check_timeout, settings.max_result_bytes,
-                    settings.max_query_memory, settings.remote_query_ceiling)
+    budget = Budget(
+        settings.query_timeout,
+        settings.query_check_timeout,
+        settings.max_result_bytes,
+        settings.max_query_memory,
+        settings.remote_query_ceiling,
+    )
     cancel = threading.Event()
     # A backstop only: the query process, or the remote store's read timeout, ends first.
     longest = settings.query_wait_timeout + budget.check_timeout + budget.timeout + BACKSTOP_MARGIN
@@ -193,9 +200,13 @@ async def answer(request: Request, job: QueryJob, settings: Settings) -> tuple[b
             async with anyio.create_task_group() as tasks:
                 tasks.start_soon(_watch_disconnect, request, cancel)
                 try:
-                    outcome.append(await to_thread.run_sync(
-                        partial(answers.run, job, budget, cancel), limiter=answers.threads,
-                        abandon_on_cancel=True))
+                    outcome.append(
+                        await to_thread.run_sync(
+                            partial(answers.run, job, budget, cancel),
+                            limiter=answers.threads,
+                            abandon_on_cancel=True,
+                        )
+                    )
                 except Exception as exc:  # raised below, not wrapped in the task group's ExceptionGroup
                     outcome.append(exc)
                 tasks.cancel_scope.cancel()

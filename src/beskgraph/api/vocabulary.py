@@ -33,7 +33,13 @@ def shapes_triples() -> tuple[ox.Triple, ...]:
 
 def ontology_modules() -> set[str]:
     """The owl:Ontology IRIs declared in ontology/, and their version IRIs."""
-    modules = {t.subject.value for t in ontology_triples()  # type: ignore[union-attr]
-               if t.predicate.value == RDF_TYPE and t.object.value == OWL_ONTOLOGY}  # type: ignore[union-attr]
-    return modules | {t.object.value for t in ontology_triples()  # type: ignore[union-attr]
-                      if t.predicate.value == OWL_VERSION_IRI and t.subject.value in modules}  # type: ignore[union-attr]
+    modules = {
+        t.subject.value  # type: ignore[union-attr]
+        for t in ontology_triples()
+        if t.predicate.value == RDF_TYPE and t.object.value == OWL_ONTOLOGY  # type: ignore[union-attr]
+    }
+    return modules | {
+        t.object.value  # type: ignore[union-attr]
+        for t in ontology_triples()
+        if t.predicate.value == OWL_VERSION_IRI and t.subject.value in modules  # type: ignore[union-attr]
+    }

@@ -82,9 +82,19 @@ class GenerationGate:
             await self.app(scope, receive, send)
             return
         body = b"the graph was reloaded; retry\n"
-        await send({"type": "http.response.start", "status": 503, "headers": [
-            (b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
-            (b"retry-after", b"0"), (b"connection", b"close"), (b"cache-control", b"no-store")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 503,
+                "headers": [
+                    (b"content-type", b"text/plain; charset=utf-8"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"retry-after", b"0"),
+                    (b"connection", b"close"),
+                    (b"cache-control", b"no-store"),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
 
@@ -131,8 +141,15 @@ def listening_socket(host: str, port: int) -> socket.socket:
 class Supervisor:
     """Forks, watches, replaces and stops the workers (see module doc)."""
 
-    def __init__(self, load: Load, make_app: MakeApp, sock: socket.socket, workers: int,
-                 log_level: str = "info", limits: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        load: Load,
+        make_app: MakeApp,
+        sock: socket.socket,
+        workers: int,
+        log_level: str = "info",
+        limits: Mapping[str, Any] | None = None,
+    ) -> None:
         self.load, self.make_app, self.sock = load, make_app, sock
         self.count, self.log_level = max(1, workers), log_level
         self.limits = dict(limits or {})  # uvicorn.Config's keyword arguments (connection limits)
@@ -214,8 +231,12 @@ class Supervisor:
             log.error("reload failed; generation %d is still served: %s", self.generation, exc)
             return
         self._switch(new)
-        log.info("generation %d published to %d workers in %.1f s", self.generation, len(new),
-                 time.monotonic() - loading.started)
+        log.info(
+            "generation %d published to %d workers in %.1f s",
+            self.generation,
+            len(new),
+            time.monotonic() - loading.started,
+        )
 
     # -- workers -------------------------------------------------------------------
 
@@ -330,7 +351,8 @@ def _worker_main(supervisor: Supervisor, generation: int, ready: int, go: int, p
     if os.read(go, 1) != b"1":
         return 0  # the supervisor gave up on this generation
     gated = GenerationGate(app, supervisor.shared, generation)
-    config = uvicorn.Config(gated, log_level=supervisor.log_level, timeout_graceful_shutdown=GRACEFUL_SECONDS,
-                            **supervisor.limits)
+    config = uvicorn.Config(
+        gated, log_level=supervisor.log_level, timeout_graceful_shutdown=GRACEFUL_SECONDS, **supervisor.limits
+    )
     uvicorn.Server(config).run(sockets=[supervisor.sock])
     return 0

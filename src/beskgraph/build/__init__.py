@@ -27,5 +27,16 @@ from .pipeline import Progress, build, parse_all
 from .result import BuildFailed, BuildResult, format_for, serialise
 from .sources import find_sources
 
-__all__ = ["BuildFailed", "BuildResult", "GraphChunk", "Progress", "build", "document_graph", "find_sources",
-           "format_for", "graph_chunk", "parse_all", "serialise"]
+__all__ = [
+    "BuildFailed",
+    "BuildResult",
+    "GraphChunk",
+    "Progress",
+    "build",
+    "document_graph",
+    "find_sources",
+    "format_for",
+    "graph_chunk",
+    "parse_all",
+    "serialise",
+]

@@ -40,8 +40,13 @@ class DocumentJob:
 
     def __call__(self, index: int) -> tuple[GraphChunk, DocumentOutcome]:
         document, read = self.documents[index], self.outcomes[index]
-        entry = build_cache.key("graph", read.name, read.content_hash or "",
-                                criteria_signature(document, self.criteria), str(self.validate))
+        entry = build_cache.key(
+            "graph",
+            read.name,
+            read.content_hash or "",
+            criteria_signature(document, self.criteria),
+            str(self.validate),
+        )
         if self.cache is not None and (hit := self.cache.get("graph", entry)) is not None:
             chunk, outcome = hit
             return chunk, replace(outcome, parsed=read.parsed, validated=False)
@@ -65,8 +70,9 @@ class DocumentJob:
         if outcome.ok:
             add_status(graph, read.name, read.content_hash, problems)
         else:
-            graph = left_out_graph(read.name, read.kind, len(document.source.text), read.content_hash,
-                                   problems)
+            graph = left_out_graph(
+                read.name, read.kind, len(document.source.text), read.content_hash, problems
+            )
         chunk = graph_chunk(graph)
         outcome.seconds["serialise"] = lap()
         outcome.triples = chunk.triples if outcome.ok else 0
@@ -79,9 +85,14 @@ def criteria_signature(document: ParsedDocument, criteria: CriterionIndex) -> st
     """What a card's graph takes from the corpus: the criteria its answers were matched to."""
     if not isinstance(document, Card):
         return ""
-    parts = sorted({f"{t.kind.value}\0{a.criterion_key}\0{criterion.key}\0{criterion.statement}"
-                    for t in document.tests for a in t.assessments
-                    for criterion in (criteria[(t.kind, a.criterion_key)],)})
+    parts = sorted(
+        {
+            f"{t.kind.value}\0{a.criterion_key}\0{criterion.key}\0{criterion.statement}"
+            for t in document.tests
+            for a in t.assessments
+            for criterion in (criteria[(t.kind, a.criterion_key)],)
+        }
+    )
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 

@@ -33,8 +33,12 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def parse_all(paths: list[Path], progress: Progress | None = None, workers: int | None = None,
-              cache: BuildCache | None = None) -> list[ReadDocument]:
+def parse_all(
+    paths: list[Path],
+    progress: Progress | None = None,
+    workers: int | None = None,
+    cache: BuildCache | None = None,
+) -> list[ReadDocument]:
     """Read and parse every file (from the cache when its bytes are unchanged)."""
     out = []
     reads = _in_workers(Reader(cache), paths, workers, "reading", paths)
@@ -45,9 +49,16 @@ def parse_all(paths: list[Path], progress: Progress | None = None, workers: int 
     return out
 
 
-def build(paths: Iterable[Path], *, strict: bool = False, validate: bool = True,
-          progress: Progress | None = None, workers: int | None = None,
-          cache: BuildCache | None = None, previous: Mapping[str, str] | None = None) -> BuildResult:
+def build(
+    paths: Iterable[Path],
+    *,
+    strict: bool = False,
+    validate: bool = True,
+    progress: Progress | None = None,
+    workers: int | None = None,
+    cache: BuildCache | None = None,
+    previous: Mapping[str, str] | None = None,
+) -> BuildResult:
     """Build the dataset from source files; raise :class:`BuildFailed` if it cannot be used.
 
     Parsing, and mapping + validating + serialising each document's graph, run in
@@ -91,8 +102,9 @@ def build(paths: Iterable[Path], *, strict: bool = False, validate: bool = True,
     return result
 
 
-def _in_workers(function: Callable[[T], R], items: Sequence[T], workers: int | None, doing: str,
-                paths: Sequence[Path]) -> list[R]:
+def _in_workers(
+    function: Callable[[T], R], items: Sequence[T], workers: int | None, doing: str, paths: Sequence[Path]
+) -> list[R]:
     """:func:`parallel_map`; a worker that dies (the OOM killer, a signal) fails the build,
     naming the document it held (``paths[i]`` is item ``i``'s)."""
     try:

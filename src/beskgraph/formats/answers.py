@@ -22,8 +22,11 @@ class AnswerFormats:
     graph: Format | None = TURTLE
 
     def __post_init__(self) -> None:
-        for fmt, allowed in ((self.solutions, SOLUTIONS_ANSWERS), (self.boolean, BOOLEAN_ANSWERS),
-                             (self.graph, GRAPH_ANSWERS)):
+        for fmt, allowed in (
+            (self.solutions, SOLUTIONS_ANSWERS),
+            (self.boolean, BOOLEAN_ANSWERS),
+            (self.graph, GRAPH_ANSWERS),
+        ):
             if fmt is not None and fmt not in allowed:
                 raise ValueError(f"{fmt.name} cannot hold this form of answer")
 

@@ -53,8 +53,13 @@ class Format:
 
 def _entry(name: str, syntax: ox.RdfFormat | ox.QueryResultsFormat, iri: URIRef | None = None) -> Format:
     local = syntax.iri.removeprefix(str(FORMATS))
-    return Format(name, syntax, syntax.media_type.split(";", 1)[0], syntax.file_extension,
-                  iri if iri is not None else FORMATS[local])
+    return Format(
+        name,
+        syntax,
+        syntax.media_type.split(";", 1)[0],
+        syntax.file_extension,
+        iri if iri is not None else FORMATS[local],
+    )
 
 
 TURTLE = _entry("turtle", ox.RdfFormat.TURTLE)
@@ -88,8 +93,9 @@ def graph_format(name: str) -> Format:
     """One of :data:`GRAPH_FORMATS` by name, extension or media type."""
     fmt = by_name(name)
     if fmt not in GRAPH_FORMATS:
-        raise ValueError(f"{name!r} is not a format of the graph; use one of "
-                         f"{', '.join(f.name for f in GRAPH_FORMATS)}")
+        raise ValueError(
+            f"{name!r} is not a format of the graph; use one of {', '.join(f.name for f in GRAPH_FORMATS)}"
+        )
     return fmt
 
 

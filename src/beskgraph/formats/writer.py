@@ -101,8 +101,9 @@ def _graphless(fmt: Format, lines: list[bytes]) -> bytes:
         return _lines(lines)
     triples = ox.parse(_lines(lines), format=ox.RdfFormat.N_TRIPLES)
     if fmt is JSONLD:
-        return b"".join(write_jsonld([ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
-                                      for t in triples]))
+        return b"".join(
+            write_jsonld([ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples])
+        )
     if fmt not in GRAPHLESS:
         raise ValueError(f"{fmt.name} is not a format of a graph's triples")
     return serialize_rdf(triples, fmt.rdf_format)
@@ -114,8 +115,9 @@ def write_triples(fmt: Format, ntriples: bytes) -> bytes:
     return _graphless(fmt, canonical_lines(ntriples))
 
 
-def write(fmt: Format, nquads: Callable[[], bytes],
-          union: Callable[[], bytes] | None = None) -> Iterator[bytes]:
+def write(
+    fmt: Format, nquads: Callable[[], bytes], union: Callable[[], bytes] | None = None
+) -> Iterator[bytes]:
     """The named graphs of ``nquads`` (N-Quads) in ``fmt``, deterministically: Turtle and
     N-Triples hold the union of the graphs.
 
@@ -136,8 +138,10 @@ def write(fmt: Format, nquads: Callable[[], bytes],
     elif fmt is TRIG:
         parts = [split_quad(line) for line in lines]
         parts.sort(key=lambda part: part[1])  # stable: each graph's triples stay sorted
-        graphs = [turtle_graph(graph.decode()[1:-1], [triple for triple, _ in group])
-                  for graph, group in groupby(parts, key=lambda part: part[1])]
+        graphs = [
+            turtle_graph(graph.decode()[1:-1], [triple for triple, _ in group])
+            for graph, group in groupby(parts, key=lambda part: part[1])
+        ]
         yield from _chunks(join_trig(graphs))
     elif fmt is JSONLD:
         lines.sort(key=lambda line: (split_quad(line)[1], line))

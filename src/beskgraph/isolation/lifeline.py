@@ -24,8 +24,17 @@ from collections.abc import Iterable
 
 PR_SET_PDEATHSIG = 1
 PR_SET_NAME = 15
-RESET_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT, signal.SIGPIPE,
-                 signal.SIGALRM, signal.SIGCHLD, signal.SIGUSR1, signal.SIGUSR2)
+RESET_SIGNALS = (
+    signal.SIGTERM,
+    signal.SIGINT,
+    signal.SIGHUP,
+    signal.SIGQUIT,
+    signal.SIGPIPE,
+    signal.SIGALRM,
+    signal.SIGCHLD,
+    signal.SIGUSR1,
+    signal.SIGUSR2,
+)
 
 
 def _prctl(option: int, value: int | bytes) -> bool:

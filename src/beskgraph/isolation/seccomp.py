@@ -54,8 +54,12 @@ def _program(arch: _Arch) -> list[bytes]:
     """BPF: foreign ABI -> kill; forbidden call -> EPERM; anything else -> allow."""
     deny = _RET_ERRNO | errno.EPERM
     n = len(arch.forbidden)
-    program = [_insn(_LD_W_ABS, 4), _insn(_JEQ_K, arch.audit, 1, 0), _insn(_RET_K, _RET_KILL_PROCESS),
-               _insn(_LD_W_ABS, 0)]
+    program = [
+        _insn(_LD_W_ABS, 4),
+        _insn(_JEQ_K, arch.audit, 1, 0),
+        _insn(_RET_K, _RET_KILL_PROCESS),
+        _insn(_LD_W_ABS, 0),
+    ]
     if arch.x32:
         program.append(_insn(_JGE_K, _X32_BIT, n + 1, 0))
     program += [_insn(_JEQ_K, nr, n - i, 0) for i, nr in enumerate(arch.forbidden)]
@@ -77,8 +81,12 @@ def forbid_network() -> None:
     fprog = _SockFprog(len(code) // 8, ctypes.cast(buffer, ctypes.c_void_p))
     if libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
         raise SandboxUnavailable(f"prctl(PR_SET_NO_NEW_PRIVS) failed: errno {ctypes.get_errno()}")
-    if libc.syscall(arch.seccomp_nr, _SECCOMP_SET_MODE_FILTER, _SECCOMP_FILTER_FLAG_TSYNC,
-                    ctypes.byref(fprog)) != 0:
+    if (
+        libc.syscall(
+            arch.seccomp_nr, _SECCOMP_SET_MODE_FILTER, _SECCOMP_FILTER_FLAG_TSYNC, ctypes.byref(fprog)
+        )
+        != 0
+    ):
         raise SandboxUnavailable(f"seccomp(SET_MODE_FILTER) failed: errno {ctypes.get_errno()}")
     try:
         socket.socket(socket.AF_INET, socket.SOCK_STREAM).close()

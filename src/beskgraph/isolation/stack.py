@@ -11,8 +11,9 @@ T = TypeVar("T")
 DEEP_STACK = 256 << 20  # bytes of address space; only the pages used are ever committed
 
 
-def call_with_stack(function: Callable[[], T], *, recursion_limit: int | None = None,
-                    stack_bytes: int = DEEP_STACK) -> T:
+def call_with_stack(
+    function: Callable[[], T], *, recursion_limit: int | None = None, stack_bytes: int = DEEP_STACK
+) -> T:
     """``function()`` on a fresh thread with ``stack_bytes`` of stack and at least
     ``recursion_limit`` Python frames; its exception is raised here."""
     outcome: list[T] = []

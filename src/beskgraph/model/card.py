@@ -36,10 +36,10 @@ class Answer(Controlled):
 class TargetGroupKind(Controlled):
     """Kinds of target group on a card, kept apart in the concept scheme."""
 
-    BROAD = "broad", BG.BroadGroup                # Ledige; Borgere langt fra arbejdsmarkedet
-    LEGAL = "legal", BG.LegalTargetGroup          # §6.1 Dagpengemodtagere
-    SEGMENT = "segment", BG.Segment               # Længerevarende ledige, Alle borgere over 30 år
-    CATCH_ALL = "catch-all", BG.CatchAll          # Alle målgrupper
+    BROAD = "broad", BG.BroadGroup  # Ledige; Borgere langt fra arbejdsmarkedet
+    LEGAL = "legal", BG.LegalTargetGroup  # §6.1 Dagpengemodtagere
+    SEGMENT = "segment", BG.Segment  # Længerevarende ledige, Alle borgere over 30 år
+    CATCH_ALL = "catch-all", BG.CatchAll  # Alle målgrupper
 
 
 class Section(str, Enum):
@@ -61,9 +61,9 @@ class TargetGroupRef:
     name: str
     kind: TargetGroupKind
     span: Span
-    notation: str | None = None   # "§6.1"
+    notation: str | None = None  # "§6.1"
     paragraph: str | None = None  # "6"
-    item: str | None = None       # "1"
+    item: str | None = None  # "1"
 
 
 @dataclass(frozen=True)

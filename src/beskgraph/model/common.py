@@ -19,9 +19,9 @@ class DocumentKind(Controlled):
     CORRESPONDENCE = "correspondence", BG.Correspondence
     PARLIAMENTARY_ANSWER = "parliamentary-answer", BG.ParliamentaryAnswer  # a minister's answer to a question
     PRESS_RELEASE = "press-release", BG.PressRelease
-    WEB_PAGE = "web-page", BG.WebPage                    # an agency's web page
+    WEB_PAGE = "web-page", BG.WebPage  # an agency's web page
     COMMITTEE_LETTER = "committee-letter", BG.CommitteeLetter  # a letter to a parliamentary committee
-    OTHER = "other", BG.Other                            # any other readable text
+    OTHER = "other", BG.Other  # any other readable text
 
 
 @dataclass(frozen=True)
@@ -66,11 +66,11 @@ class Severity(Controlled):
 class Stage(str, Enum):
     """Where in the pipeline a problem was found."""
 
-    READ = "read"            # the bytes are not text (empty, binary, undecodable, too large)
-    PARSE = "parse"          # the text is not a document of its kind, or only partly
-    CORPUS = "corpus"        # it clashes with another document (duplicate card, same name)
-    MAP = "map"              # turning the records into RDF failed
-    VALIDATE = "validate"    # the graph breaks a SHACL shape
+    READ = "read"  # the bytes are not text (empty, binary, undecodable, too large)
+    PARSE = "parse"  # the text is not a document of its kind, or only partly
+    CORPUS = "corpus"  # it clashes with another document (duplicate card, same name)
+    MAP = "map"  # turning the records into RDF failed
+    VALIDATE = "validate"  # the graph breaks a SHACL shape
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ class Problem:
     message: str
     line: int | None = None
     focus: str | None = None  # IRI of the node the problem is about
-    path: str | None = None   # IRI of the property
+    path: str | None = None  # IRI of the property
 
     def describe(self, document: str) -> str:
         """``file:line: message [<focus> path]``, the form the summary prints."""

@@ -108,18 +108,25 @@ def parse_card(source: SourceText) -> Card:
         raise SourceError(source.path, 1, "empty document")
     municipality = find_municipality(first.stripped)
     if municipality is None:
-        raise SourceError(source.path, first.number,
-                          f"first line {first.stripped!r} is not a known municipality")
+        raise SourceError(
+            source.path, first.number, f"first line {first.stripped!r} is not a known municipality"
+        )
     title = _read_title(source, cursor)
-    card = Card(source=source, kind=DocumentKind.CATALOGUE_CARD,
-                municipality=Located(first.stripped, source.strip_span(first.span)),
-                municipality_code=municipality.code, title=title)
+    card = Card(
+        source=source,
+        kind=DocumentKind.CATALOGUE_CARD,
+        municipality=Located(first.stripped, source.strip_span(first.span)),
+        municipality_code=municipality.code,
+        title=title,
+    )
     card.target_groups = _read_target_groups(source, cursor)
     _read_sections(source, cursor, card)
     _read_tests(source, cursor, card)
-    card.figures = [replace(figure, municipality_code=card.municipality_code)
-                    for _, text in sorted(card.sections.items(), key=lambda item: item[0].name)
-                    for figure in case_load_figures(source.slice(text.span), text.span)]
+    card.figures = [
+        replace(figure, municipality_code=card.municipality_code)
+        for _, text in sorted(card.sections.items(), key=lambda item: item[0].name)
+        for figure in case_load_figures(source.slice(text.span), text.span)
+    ]
     return card
 
 
@@ -153,8 +160,15 @@ def _classify_target_group(label: str, span: Span) -> TargetGroupRef:
     lowered = label.lower()
     if match := LEGAL_GROUP.match(label):
         paragraph, item, _name = match.groups()
-        return TargetGroupRef(label, LEGAL_ITEM.sub("", label).strip(), TargetGroupKind.LEGAL, span,
-                              f"§{paragraph}.{item}", paragraph, item)
+        return TargetGroupRef(
+            label,
+            LEGAL_ITEM.sub("", label).strip(),
+            TargetGroupKind.LEGAL,
+            span,
+            f"§{paragraph}.{item}",
+            paragraph,
+            item,
+        )
     if lowered in CATCH_ALL:
         return TargetGroupRef(label, label, TargetGroupKind.CATCH_ALL, span)
     if lowered in BROAD_GROUPS:
@@ -197,8 +211,7 @@ def _read_tests(source: SourceText, cursor: _Cursor, card: Card) -> None:
             cursor.next()
         else:
             cursor.next()
-            card.warn(line.span.start, f"unexpected line after the sections left out: "
-                                       f"{line.stripped!r}")
+            card.warn(line.span.start, f"unexpected line after the sections left out: {line.stripped!r}")
         closed = closed or _key(cursor.lines[cursor.index - 1]) == "dokumenter"
     _check_complete(source, card, closed)
 
@@ -211,9 +224,12 @@ def _check_complete(source: SourceText, card: Card, closed: bool) -> None:
     elif not closed:
         test = card.tests[-1]
         name = next(n for n, k in TEST_NAMES.items() if k is test.kind).capitalize()
-        card.warn(test.span.end, f"the card ends inside the answers of its {name} (no "
-                                 f"'Dokumenter' after them): it may be cut off; "
-                                 f"{len(test.assessments)} answer(s) read")
+        card.warn(
+            test.span.end,
+            f"the card ends inside the answers of its {name} (no "
+            f"'Dokumenter' after them): it may be cut off; "
+            f"{len(test.assessments)} answer(s) read",
+        )
 
 
 def _read_test(source: SourceText, cursor: _Cursor, card: Card) -> TestResult:
@@ -227,8 +243,7 @@ def _read_test(source: SourceText, cursor: _Cursor, card: Card) -> TestResult:
         if match and _key(scope_line).startswith(_key(name_line)):
             cursor.next()
             start = scope_line.span.start + scope_line.text.index(match.group(2))
-            scope = Located(collapse(match.group(2)),
-                            source.strip_span(Span(start, scope_line.span.end)))
+            scope = Located(collapse(match.group(2)), source.strip_span(Span(start, scope_line.span.end)))
     bullets: list[list[Line]] = []
     while (line := cursor.peek()) is not None and not cursor.at_test_block():
         if _key(line) in PAGE_NOISE:
@@ -241,12 +256,16 @@ def _read_test(source: SourceText, cursor: _Cursor, card: Card) -> TestResult:
             bullets.append([line])
         else:
             bullets[-1].append(line)  # a bullet wrapped over several lines
-    assessments = [_assessment(source, card, position, lines)
-                   for position, lines in enumerate(bullets, 1)]
+    assessments = [_assessment(source, card, position, lines) for position, lines in enumerate(bullets, 1)]
     end = bullets[-1][-1].span.end if bullets else name_line.span.end
-    return TestResult(kind=kind, score=float(score_line.stripped.replace(",", ".")),
-                      score_text=Located(score_line.stripped, source.strip_span(score_line.span)),
-                      scope=scope, assessments=assessments, span=Span(score_line.span.start, end))
+    return TestResult(
+        kind=kind,
+        score=float(score_line.stripped.replace(",", ".")),
+        score_text=Located(score_line.stripped, source.strip_span(score_line.span)),
+        scope=scope,
+        assessments=assessments,
+        span=Span(score_line.span.start, end),
+    )
 
 
 def _assessment(source: SourceText, card: Card, position: int, lines: list[Line]) -> Assessment:
@@ -264,11 +283,18 @@ def _assessment(source: SourceText, card: Card, position: int, lines: list[Line]
         answer = {"ja": Answer.YES, "delvist": Answer.PARTIAL, "nej": Answer.NO}[label.group(1).lower()]
     else:
         answer = _implied_answer(text, threshold)
-        card.warn(first.span.start, f"answer printed without its label; read as {answer.name} "
-                                    "from its wording")
-    return Assessment(position=position, answer=answer, text=text, span=span,
-                      threshold=threshold, inferred=label is None,
-                      criterion_key=criterion_key(text))
+        card.warn(
+            first.span.start, f"answer printed without its label; read as {answer.name} from its wording"
+        )
+    return Assessment(
+        position=position,
+        answer=answer,
+        text=text,
+        span=span,
+        threshold=threshold,
+        inferred=label is None,
+        criterion_key=criterion_key(text),
+    )
 
 
 def _implied_answer(text: str, threshold: int | None) -> Answer:

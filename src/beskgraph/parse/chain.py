@@ -25,8 +25,9 @@ from .parties import PERSON_WITH_ROLE, canonical, named_municipalities
 
 MINISTRY_NOUNS = r"brev|skrivelse|henvendelse|svar"
 REPLY_NOUNS = r"redegørelse|besvarelse"
-NOUN = re.compile(rf"\b(?:(?P<ministry>{MINISTRY_NOUNS})|(?P<reply>{REPLY_NOUNS}))(?:n|en|et|er|ne|rne)?\b",
-                  re.IGNORECASE)
+NOUN = re.compile(
+    rf"\b(?:(?P<ministry>{MINISTRY_NOUNS})|(?P<reply>{REPLY_NOUNS}))(?:n|en|et|er|ne|rne)?\b", re.IGNORECASE
+)
 RECEIVED = re.compile(r"\bmodtaget\b", re.IGNORECASE)
 SIGNED = re.compile(r"\bunderskrevet\b(?P<rest>.*)$", re.IGNORECASE)
 NEAR = 60
@@ -60,8 +61,9 @@ class _Sentence:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        nouns = [(m.start(), m.end(), "ministry" if m.group("ministry") else "reply")
-                 for m in NOUN.finditer(text)]
+        nouns = [
+            (m.start(), m.end(), "ministry" if m.group("ministry") else "reply") for m in NOUN.finditer(text)
+        ]
         self._starts = [start for start, _, _ in nouns]
         self._ends = [end for _, end, _ in nouns]
         self._kinds = [kind for _, _, kind in nouns]
@@ -90,9 +92,16 @@ class _Sentence:
         return [m.municipality.code for m in named_municipalities(self.text)]
 
 
-def _read_sentence(doc: Correspondence, replies: _Replies,
-                   referred: dict[tuple[str, str, str], Letter], ministry: Party | None,
-                   letter: Letter, draft: Draft, start: int, end: int) -> None:
+def _read_sentence(
+    doc: Correspondence,
+    replies: _Replies,
+    referred: dict[tuple[str, str, str], Letter],
+    ministry: Party | None,
+    letter: Letter,
+    draft: Draft,
+    start: int,
+    end: int,
+) -> None:
     if letter.date is None:
         return
     sentence = _Sentence(draft.body.text[start:end])
@@ -113,8 +122,14 @@ def _read_sentence(doc: Correspondence, replies: _Replies,
             _refer(referred, ministry, noun, code, found, span)
 
 
-def _refer(referred: dict[tuple[str, str, str], Letter], ministry: Party | None, noun: str,
-           code: str, found: Temporal, span: Span) -> None:
+def _refer(
+    referred: dict[tuple[str, str, str], Letter],
+    ministry: Party | None,
+    noun: str,
+    code: str,
+    found: Temporal,
+    span: Span,
+) -> None:
     municipality = Party(Side.MUNICIPALITY, canonical(code), span, municipality_code=code)
     minister = ministry or Party(Side.MINISTRY, None, span)  # named where it signed
     sender, recipient = (minister, municipality) if noun == "ministry" else (municipality, minister)
@@ -122,8 +137,16 @@ def _refer(referred: dict[tuple[str, str, str], Letter], ministry: Party | None,
     key = (noun, code, when)
     if key in referred:
         return
-    letter = Letter(key="", span=span, date_text=found.text, date_span=None, sender=sender,
-                    recipients=[recipient], referred_only=True, municipality_code=code)
+    letter = Letter(
+        key="",
+        span=span,
+        date_text=found.text,
+        date_span=None,
+        sender=sender,
+        recipients=[recipient],
+        referred_only=True,
+        municipality_code=code,
+    )
     if found.kind == "date":
         letter.date = when
     else:
@@ -144,14 +167,24 @@ class _Replies:
     def latest(self, letter: Letter) -> Letter | None:
         """The latest reply from ``letter``'s municipality written by ``letter``'s date."""
         if id(letter) not in self._latest:
-            replies = [lt for lt in self._by_code.get(letter.municipality_code, [])
-                       if (lt.date or "") <= (letter.date or "")]
+            replies = [
+                lt
+                for lt in self._by_code.get(letter.municipality_code, [])
+                if (lt.date or "") <= (letter.date or "")
+            ]
             self._latest[id(letter)] = max(replies, key=lambda lt: lt.sort_date) if replies else None
         return self._latest[id(letter)]
 
 
-def _received(doc: Correspondence, replies: _Replies, letter: Letter,
-              draft: Draft, sentence: _Sentence, found: Temporal, offset: int) -> None:
+def _received(
+    doc: Correspondence,
+    replies: _Replies,
+    letter: Letter,
+    draft: Draft,
+    sentence: _Sentence,
+    found: Temporal,
+    offset: int,
+) -> None:
     """``Jeg har den 6. juli 2018 modtaget redegørelsen … underskrevet borgmester X``."""
     reply = replies.latest(letter)
     if reply is None:
@@ -165,15 +198,19 @@ def _received(doc: Correspondence, replies: _Replies, letter: Letter,
     base = offset + signed.start("rest")
     for match in PERSON_WITH_ROLE.finditer(signed.group("rest")):
         span = draft.body.span(base + match.start(), base + match.end())
-        reply.signatories.append(Party(Side.MUNICIPALITY, reply.sender.organisation if
-                                       reply.sender else None, span,
-                                       municipality_code=reply.municipality_code,
-                                       person=match.group("name"),
-                                       role=match.group("role").lower()))
+        reply.signatories.append(
+            Party(
+                Side.MUNICIPALITY,
+                reply.sender.organisation if reply.sender else None,
+                span,
+                municipality_code=reply.municipality_code,
+                person=match.group("name"),
+                role=match.group("role").lower(),
+            )
+        )
     if reply.sender and reply.sender.person is None and reply.signatories:
         first = reply.signatories[0]
-        reply.sender = replace(reply.sender, person=first.person, role=first.role,
-                               person_span=first.span)
+        reply.sender = replace(reply.sender, person=first.person, role=first.role, person_span=first.span)
 
 
 def _chain(doc: Correspondence) -> None:
@@ -193,7 +230,8 @@ def _chain(doc: Correspondence) -> None:
                 waiting = []
             waiting.append((index, letter))
             side = letter.sender.side  # type: ignore[union-attr]
-            other = max((item for s, item in latest.items() if s != side), default=None,
-                        key=lambda item: item[0])
+            other = max(
+                (item for s, item in latest.items() if s != side), default=None, key=lambda item: item[0]
+            )
             if other is not None and other[1].key not in letter.in_reply_to:
                 letter.in_reply_to.append(other[1].key)

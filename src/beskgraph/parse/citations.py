@@ -14,26 +14,39 @@ from ..text import Span
 from .dates import find_dates
 
 ACT_TYPES = {
-    "lbk": "LBK", "lovbekendtgørelse": "LBK", "lovbekendtgørelsen": "LBK",
-    "lov": "LOV", "loven": "LOV",
-    "bek": "BEK", "bekendtgørelse": "BEK", "bekendtgørelsen": "BEK",
+    "lbk": "LBK",
+    "lovbekendtgørelse": "LBK",
+    "lovbekendtgørelsen": "LBK",
+    "lov": "LOV",
+    "loven": "LOV",
+    "bek": "BEK",
+    "bekendtgørelse": "BEK",
+    "bekendtgørelsen": "BEK",
 }
 _TYPE = r"(?P<type>LBK|LOV|BEK|lovbekendtgørelsen?|bekendtgørelsen?|lov)"
-_DATE = (r"(?P<date>\d{1,2}\.?\s*[A-Za-zæøå]{3,10}\.?\s+\d{4}|\d{1,2}[-./]\d{1,2}[-./]\d{4}"
-         r"|\d{4}-\d\d-\d\d)")
+_DATE = (
+    r"(?P<date>\d{1,2}\.?\s*[A-Za-zæøå]{3,10}\.?\s+\d{4}|\d{1,2}[-./]\d{1,2}[-./]\d{4}"
+    r"|\d{4}-\d\d-\d\d)"
+)
 
 
 def _provision(tag: str = "") -> str:
     """§ n[, stk. n][, nr. n] with group names ending in ``tag``."""
-    return (rf"§\s*(?P<paragraph{tag}>\d+(?:\s?[a-z])?)\b"
-            rf"(?:\s*,?\s*stk\.\s*(?P<subsection{tag}>\d+(?:\s?[a-z])?)\b)?"
-            rf"(?:\s*,?\s*nr\.\s*(?P<item{tag}>\d+(?:\s?[a-z])?)\b)?")
+    return (
+        rf"§\s*(?P<paragraph{tag}>\d+(?:\s?[a-z])?)\b"
+        rf"(?:\s*,?\s*stk\.\s*(?P<subsection{tag}>\d+(?:\s?[a-z])?)\b)?"
+        rf"(?:\s*,?\s*nr\.\s*(?P<item{tag}>\d+(?:\s?[a-z])?)\b)?"
+    )
 
 
-ACT = re.compile(rf"\b{_TYPE}\s+nr\.?\s*(?P<number>\d+)\s+af\s+(?:den\s+)?{_DATE}"
-                 rf"(?:\s*,?\s*{_provision()})?", re.IGNORECASE)
-SAME_ACT = re.compile(rf"\bsamme\s+lovs\s+{_provision('1')}|{_provision('2')},?\s+i\s+samme\s+lov\b",
-                      re.IGNORECASE)
+ACT = re.compile(
+    rf"\b{_TYPE}\s+nr\.?\s*(?P<number>\d+)\s+af\s+(?:den\s+)?{_DATE}"
+    rf"(?:\s*,?\s*{_provision()})?",
+    re.IGNORECASE,
+)
+SAME_ACT = re.compile(
+    rf"\bsamme\s+lovs\s+{_provision('1')}|{_provision('2')},?\s+i\s+samme\s+lov\b", re.IGNORECASE
+)
 
 
 def _year(date_text: str) -> int | None:
@@ -55,28 +68,45 @@ def find_citations(text: str, offset: int = 0, letter: str | None = None) -> lis
     """Every act or provision citation in ``text``; spans are ``offset`` + position."""
     found: list[tuple[int, LegalCitation]] = []
     last: LegalCitation | None = None
-    events = sorted([(m.start(), "act", m) for m in ACT.finditer(text)]
-                    + [(m.start(), "same", m) for m in SAME_ACT.finditer(text)],
-                    key=lambda event: event[0])
+    events = sorted(
+        [(m.start(), "act", m) for m in ACT.finditer(text)]
+        + [(m.start(), "same", m) for m in SAME_ACT.finditer(text)],
+        key=lambda event: event[0],
+    )
     for start, kind, match in events:
         if kind == "act":
             year = _year(match.group("date"))
             if year is None:
                 continue
             last = LegalCitation(
-                act_type=ACT_TYPES[match.group("type").lower()], number=int(match.group("number")),
-                year=year, date_text=match.group("date"), paragraph=_part(match, "paragraph"),
-                subsection=_part(match, "subsection"), item=_part(match, "item"),
-                text=match.group(0), span=Span(offset + start, offset + match.end()),
-                letter=letter)
+                act_type=ACT_TYPES[match.group("type").lower()],
+                number=int(match.group("number")),
+                year=year,
+                date_text=match.group("date"),
+                paragraph=_part(match, "paragraph"),
+                subsection=_part(match, "subsection"),
+                item=_part(match, "item"),
+                text=match.group(0),
+                span=Span(offset + start, offset + match.end()),
+                letter=letter,
+            )
             found.append((start, last))
         elif last is not None:
-            found.append((start, LegalCitation(
-                act_type=last.act_type, number=last.number, year=last.year,
-                date_text=last.date_text, paragraph=_part(match, "paragraph"),
-                subsection=_part(match, "subsection"), item=_part(match, "item"),
-                text=match.group(0), span=Span(offset + start, offset + match.end()),
-                letter=letter)))
+            found.append(
+                (
+                    start,
+                    LegalCitation(
+                        act_type=last.act_type,
+                        number=last.number,
+                        year=last.year,
+                        date_text=last.date_text,
+                        paragraph=_part(match, "paragraph"),
+                        subsection=_part(match, "subsection"),
+                        item=_part(match, "item"),
+                        text=match.group(0),
+                        span=Span(offset + start, offset + match.end()),
+                        letter=letter,
+                    ),
+                )
+            )
     return [citation for _, citation in found]
-
-

@@ -37,27 +37,39 @@ from .letter_parts import Draft
 
 ACKNOWLEDGES = re.compile(r"\bnoterer\s+mig\b|\bbemærker\s+(?:jeg|mig)\b", re.IGNORECASE)
 LETTER_NOUNS = re.compile(r"\b(?:brev|skrivelse|henvendelse|svar)\b", re.IGNORECASE)
-CIRCUMSTANCE = re.compile(r"^(?:Idet|Da|Fordi|Eftersom|Selvom|Selv om|Hvis|Når|Mens|Skønt|Uanset)\b"
-                          r"[^,]*,")
+CIRCUMSTANCE = re.compile(
+    r"^(?:Idet|Da|Fordi|Eftersom|Selvom|Selv om|Hvis|Når|Mens|Skønt|Uanset)\b"
+    r"[^,]*,"
+)
 TOPIC = re.compile(r"\b(?:vedr\.|vedrørende|angående|om perioden)\s*$", re.IGNORECASE)
 OTHER_ACTOR = re.compile(
     r"\b(?:regering(?:en|ens)?|minister(?:iet|ens|iets|en)?|styrelsen|folketinget|staten"
     r"|lov(?:en|givningen)|reform(?:en)?|model(?:len)?)\b"
-    r"|\b(?:I|du)\s+(?:vil|skal|har|er|kan|forventer|bad|beder|ønsker|giver)\b", re.IGNORECASE)
-MODAL = re.compile(r"\b(?:vil|skal|forvent\w*|planlægge[rs]|regner\s+med|agter|sigter\s+mod)\b",
-                   re.IGNORECASE)
-DEADLINE_WORD = re.compile(r"\b(?:senest(?:\s+den)?|pr\.|inden(?:\s+den)?|fra(?:\s+den)?"
-                           r"|i\s+løbet\s+af|med\s+udgangen\s+af)\s*$|^(?:ultimo|medio|primo|udgangen)",
-                           re.IGNORECASE)
+    r"|\b(?:I|du)\s+(?:vil|skal|har|er|kan|forventer|bad|beder|ønsker|giver)\b",
+    re.IGNORECASE,
+)
+MODAL = re.compile(
+    r"\b(?:vil|skal|forvent\w*|planlægge[rs]|regner\s+med|agter|sigter\s+mod)\b", re.IGNORECASE
+)
+DEADLINE_WORD = re.compile(
+    r"\b(?:senest(?:\s+den)?|pr\.|inden(?:\s+den)?|fra(?:\s+den)?"
+    r"|i\s+løbet\s+af|med\s+udgangen\s+af)\s*$|^(?:ultimo|medio|primo|udgangen)",
+    re.IGNORECASE,
+)
 BOUNDARY = re.compile(r",\s+|;\s+|:\s+|\s+(?=og\s+at\b|men\b)")
 _DEADLINE_LEAD = re.compile(r"(?:ultimo|medio|primo|udgangen)", re.IGNORECASE)  # DEADLINE_WORD's "^"
 
 
 def _deadline(found: Temporal, draft: Draft, start: int) -> Deadline:
-    return Deadline(start=found.start.isoformat(), end=found.end.isoformat(), kind=DeadlineKind(found.kind),
-                    text=found.text, span=draft.content.span(start + found.begin,
-                                                             start + found.finish),
-                    onwards=found.onwards, relative=found.relative)
+    return Deadline(
+        start=found.start.isoformat(),
+        end=found.end.isoformat(),
+        kind=DeadlineKind(found.kind),
+        text=found.text,
+        span=draft.content.span(start + found.begin, start + found.finish),
+        onwards=found.onwards,
+        relative=found.relative,
+    )
 
 
 class Sentence:
@@ -79,8 +91,10 @@ class Sentence:
         """The clause holding ``found``: between the boundaries around it."""
         before = bisect.bisect_right(self._boundary_ends, found.begin)
         after = bisect.bisect_left(self._boundary_starts, found.finish)
-        return (self._boundary_ends[before - 1] if before else 0,
-                self._boundary_starts[after] if after < len(self._boundary_starts) else len(self.text))
+        return (
+            self._boundary_ends[before - 1] if before else 0,
+            self._boundary_starts[after] if after < len(self._boundary_starts) else len(self.text),
+        )
 
     def other_actor(self, start: int, end: int) -> bool:
         """Whether the clause ``text[start:end]`` names another actor (read once a clause)."""
@@ -98,8 +112,9 @@ class Sentence:
     def deadline_word_before(self, begin: int) -> bool:
         """``DEADLINE_WORD.search(text[:begin])``: a deadline preposition just before, or a
         sentence opening with ``ultimo`` …"""
-        return ends_with(DEADLINE_WORD, self.text, begin, 3) \
-            or (self._lead is not None and self._lead.end() <= begin)
+        return ends_with(DEADLINE_WORD, self.text, begin, 3) or (
+            self._lead is not None and self._lead.end() <= begin
+        )
 
 
 def is_promise(sentence: str | Sentence, found: Temporal) -> bool:
@@ -114,8 +129,11 @@ def is_promise(sentence: str | Sentence, found: Temporal) -> bool:
     start, end = read.clause(found)
     if read.other_actor(start, end):
         return False
-    return read.modal_before(end) or read.deadline_word_before(found.begin) \
+    return (
+        read.modal_before(end)
+        or read.deadline_word_before(found.begin)
         or bool(DEADLINE_WORD.search(found.text))
+    )
 
 
 def _segments(sentence: str, found: list[Temporal]) -> Iterator[tuple[int, int, Temporal]]:
@@ -139,14 +157,17 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def find_commitments(written: list[tuple[Letter, Draft]],
-                     tables: list[Span]) -> list[Commitment]:
+def find_commitments(written: list[tuple[Letter, Draft]], tables: list[Span]) -> list[Commitment]:
     """Commitments of every reply, linked to the acknowledgements in the minister's letters."""
     out: list[Commitment] = []
     in_tables = Coverage([(t.start, t.end) for t in tables]).covers
     for letter, draft in written:
-        if letter.date is None or letter.sender is None or not letter.municipality_code \
-                or letter.sender.side != Side.MUNICIPALITY:
+        if (
+            letter.date is None
+            or letter.sender is None
+            or not letter.municipality_code
+            or letter.sender.side != Side.MUNICIPALITY
+        ):
             continue
         anchor = date.fromisoformat(letter.date)
         for start, end in draft.content.sentences():
@@ -154,19 +175,23 @@ def find_commitments(written: list[tuple[Letter, Draft]],
                 continue
             sentence = draft.content.text[start:end].replace("\n", " ")
             read = Sentence(sentence)
-            promised = [f for f in find_dates(sentence, anchor)
-                        if f.end >= anchor and is_promise(read, f)]
+            promised = [f for f in find_dates(sentence, anchor) if f.end >= anchor and is_promise(read, f)]
             for a, b, item in _segments(sentence, promised):
                 a, b = _trimmed(sentence, a, b)
-                out.append(Commitment(text=sentence[a:b], span=draft.content.span(start + a, start + b),
-                                      municipality_code=letter.municipality_code,
-                                      letter=letter.key, deadline=_deadline(item, draft, start)))
+                out.append(
+                    Commitment(
+                        text=sentence[a:b],
+                        span=draft.content.span(start + a, start + b),
+                        municipality_code=letter.municipality_code,
+                        letter=letter.key,
+                        deadline=_deadline(item, draft, start),
+                    )
+                )
     promises: dict[tuple[str | None, tuple[str | None, ...]], list[Commitment]] = {}
     for commitment in out:
         promises.setdefault(_promise_key(commitment), []).append(commitment)
     for letter, draft in written:
-        if letter.sender and letter.sender.side == Side.MINISTRY and letter.date \
-                and letter.municipality_code:
+        if letter.sender and letter.sender.side == Side.MINISTRY and letter.date and letter.municipality_code:
             added = _acknowledge(out, promises, letter, letter.municipality_code, draft)
             for commitment in added:  # this letter's own: never matched by itself
                 promises.setdefault(_promise_key(commitment), []).append(commitment)
@@ -182,8 +207,13 @@ def _promise_key(commitment: Commitment) -> tuple[str | None, tuple[str | None, 
     return commitment.municipality_code, _deadline_key(commitment.deadline)
 
 
-def _acknowledge(out: list[Commitment], promises: dict[tuple[str | None, tuple[str | None, ...]],
-                 list[Commitment]], letter: Letter, municipality_code: str, draft: Draft) -> list[Commitment]:
+def _acknowledge(
+    out: list[Commitment],
+    promises: dict[tuple[str | None, tuple[str | None, ...]], list[Commitment]],
+    letter: Letter,
+    municipality_code: str,
+    draft: Draft,
+) -> list[Commitment]:
     """Link ``letter``'s acknowledgements to the promises (``promises``: by municipality and
     deadline, in the order of ``out``); the commitments it states on its own, added."""
     anchor = date.fromisoformat(letter.date or "")
@@ -195,18 +225,28 @@ def _acknowledge(out: list[Commitment], promises: dict[tuple[str | None, tuple[s
         span = draft.content.span(start, end)
         for found in find_dates(text, anchor):
             deadline = _deadline(found, draft, start)
-            matches = [c for c in promises.get((municipality_code, _deadline_key(deadline)), [])
-                       if c.letter != letter.key]
+            matches = [
+                c
+                for c in promises.get((municipality_code, _deadline_key(deadline)), [])
+                if c.letter != letter.key
+            ]
             for commitment in matches:
                 commitment.acknowledged_by = letter.key
                 commitment.acknowledgement_span = span
             if not matches:
                 if deadline.relative:
                     continue  # counted from an unknown date: nothing to state on its own
-                added.append(Commitment(text=text.strip(), span=span,
-                                        municipality_code=municipality_code,
-                                        letter=letter.key, deadline=deadline,
-                                        acknowledged_by=letter.key, acknowledgement_span=span))
+                added.append(
+                    Commitment(
+                        text=text.strip(),
+                        span=span,
+                        municipality_code=municipality_code,
+                        letter=letter.key,
+                        deadline=deadline,
+                        acknowledged_by=letter.key,
+                        acknowledgement_span=span,
+                    )
+                )
                 out.append(added[-1])
     return added
 

@@ -112,15 +112,17 @@ def match_criteria(cards: Iterable[Card]) -> CriterionIndex:
     ranks = list(Answer)  # most positive first
     for kind, a in answers:
         clusters[(kind.value, a.criterion_key)].add_wording(ranks.index(a.answer), a.text)
-    return {(TestKind.from_value(kind), key):
-            Criterion(TestKind.from_value(kind), cluster.representative, cluster.statement)
-            for (kind, key), cluster in clusters.items()}
+    return {
+        (TestKind.from_value(kind), key): Criterion(
+            TestKind.from_value(kind), cluster.representative, cluster.statement
+        )
+        for (kind, key), cluster in clusters.items()
+    }
 
 
 def neutral_statement(text: str) -> str:
     """``"I mindst 9 ud af 10 samtaler er …"`` -> ``"I x ud af 10 samtaler er …"``."""
-    text = re.sub(r"\b(mindst|færre end|under)\s+\d+\s+ud af\s+10\b", "x ud af 10", text,
-                  flags=re.IGNORECASE)
+    text = re.sub(r"\b(mindst|færre end|under)\s+\d+\s+ud af\s+10\b", "x ud af 10", text, flags=re.IGNORECASE)
     text = re.sub(r"\b[Ff]ærre end x\b", "x", text)
     text = re.sub(r"\bhar ikke (en fast|faste)\b", r"har \1", text)
     return text[0].upper() + text[1:] if text else text

@@ -20,28 +20,58 @@ from functools import cache
 from ..fuzzy import repair
 from .before import ends_with
 
-MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
-          "september", "oktober", "november", "december")
-_ABBREVIATIONS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8,
-                  "sep": 9, "sept": 9, "okt": 10, "nov": 11, "dec": 12}
+MONTHS = (
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+_ABBREVIATIONS = {
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "okt": 10,
+    "nov": 11,
+    "dec": 12,
+}
 _WORD = r"[A-Za-zÆØÅæøå]{3,10}"
 _YEAR = r"(?:19|20)\d\d"
 _DAY_MONTH = rf"(?P<day>\d{{1,2}})\.?\s*(?P<month>{_WORD})\.?(?:\s+(?P<year>{_YEAR}))?"
 _RANGE = re.compile(
     rf"\b(?P<d1>\d{{1,2}})\.\s*(?P<m1>{_WORD})\s*(?:-|til|–)\s*(?:den\s+)?"
-    rf"(?P<d2>\d{{1,2}})\.\s*(?P<m2>{_WORD})(?:\s+(?P<year>{_YEAR}))?", re.IGNORECASE)
+    rf"(?P<d2>\d{{1,2}})\.\s*(?P<m2>{_WORD})(?:\s+(?P<year>{_YEAR}))?",
+    re.IGNORECASE,
+)
 _NUMERIC = re.compile(
     rf"\b(?:(?P<iso>{_YEAR})-(?P<im>\d\d)-(?P<id>\d\d)"
-    rf"|(?P<d>\d{{1,2}})[-./](?P<m>\d{{1,2}})[-./](?P<y>{_YEAR}))\b")
+    rf"|(?P<d>\d{{1,2}})[-./](?P<m>\d{{1,2}})[-./](?P<y>{_YEAR}))\b"
+)
 _TEXTUAL = re.compile(rf"\b{_DAY_MONTH}", re.IGNORECASE)
-_PART = re.compile(rf"\b(?P<n>[1-4])\.\s*(?P<unit>halvår|kvartal)\s+(?P<year>{_YEAR})",
-                   re.IGNORECASE)
+_PART = re.compile(rf"\b(?P<n>[1-4])\.\s*(?P<unit>halvår|kvartal)\s+(?P<year>{_YEAR})", re.IGNORECASE)
 _MONTH_PERIOD = re.compile(
     rf"\b(?:(?P<pos>ultimo|medio|primo|udgangen\s+af|slutningen\s+af)\s+)?(?P<month>{_WORD})"
-    rf"(?:\s+måned)?(?:\s+(?P<year>{_YEAR}))?\b", re.IGNORECASE)
+    rf"(?:\s+måned)?(?:\s+(?P<year>{_YEAR}))?\b",
+    re.IGNORECASE,
+)
 _RELATIVE = re.compile(
     r"\b(?:senest\s+om|senest|om)\s+(?P<n>\d{1,2})\s+"
-    r"(?P<unit>måneder|måned|uger|uge|dage|dag|år)\b(?!\s+efter)", re.IGNORECASE)
+    r"(?P<unit>måneder|måned|uger|uge|dage|dag|år)\b(?!\s+efter)",
+    re.IGNORECASE,
+)
 _ONWARDS = re.compile(r"\bfra(?:\s+og\s+med)?\s+(?:den\s+)?$", re.IGNORECASE)
 _OCR_DIGITS = re.compile(r"(?<=\d)[OoIli]|[OoIli](?=\d)")
 _MONTH_AFTER = re.compile(r"\b(?:i|fra|pr\.|for|til|siden|af)\s*$")  # a bare month after these
@@ -107,8 +137,12 @@ def parse_date(text: str, anchor: date | None = None) -> date | None:
     for attempt in (text, repair(text)):
         attempt = _deocr(attempt.strip()).rstrip(".")
         found = find_dates(attempt, anchor)
-        if len(found) == 1 and found[0].kind == "date" and found[0].finish - found[0].begin >= \
-                len(attempt) - 1 and found[0].begin <= 1:
+        if (
+            len(found) == 1
+            and found[0].kind == "date"
+            and found[0].finish - found[0].begin >= len(attempt) - 1
+            and found[0].begin <= 1
+        ):
             return found[0].start
     return None
 
@@ -146,8 +180,16 @@ def find_dates(text: str, anchor: date | None = None) -> list[Temporal]:
             if at < len(taken) and taken[at][0] < item.finish:
                 continue
             if _is_onwards(clean, item):
-                item = Temporal(item.start, item.end, item.kind, item.text, item.begin,
-                                item.finish, onwards=True, relative=item.relative)
+                item = Temporal(
+                    item.start,
+                    item.end,
+                    item.kind,
+                    item.text,
+                    item.begin,
+                    item.finish,
+                    onwards=True,
+                    relative=item.relative,
+                )
             found.append(item)
             kept.append((item.begin, item.finish))
         taken.extend(kept)
@@ -180,8 +222,9 @@ def _is_onwards(text: str, item: Temporal) -> bool:
     if re.search(r"\s(?:-|–|til)\s", item.text):
         return False
     after = text[item.finish : item.finish + 10].lower()
-    return bool(_ONWARDS.search(text[max(0, item.begin - 16) : item.begin])) \
-        or after.lstrip().startswith("og frem")
+    return bool(_ONWARDS.search(text[max(0, item.begin - 16) : item.begin])) or after.lstrip().startswith(
+        "og frem"
+    )
 
 
 def _single(day: date | None, m: re.Match[str], text: str) -> Temporal | None:
@@ -205,8 +248,14 @@ def _part(m: re.Match[str], text: str) -> Temporal:
     n, year = int(m.group("n")), int(m.group("year"))
     months = 6 if m.group("unit").lower() == "halvår" else 3
     first_month = (n - 1) * months + 1
-    return Temporal(date(year, first_month, 1), _month_end(year, first_month + months - 1),
-                    "period", text[m.start() : m.end()], m.start(), m.end())
+    return Temporal(
+        date(year, first_month, 1),
+        _month_end(year, first_month + months - 1),
+        "period",
+        text[m.start() : m.end()],
+        m.start(),
+        m.end(),
+    )
 
 
 _POSITIONS = {"primo": (1, 10), "medio": (11, 20), "ultimo": (21, 31)}
@@ -217,8 +266,12 @@ def _month_period(m: re.Match[str], text: str, year: int | None) -> Temporal | N
     word = m.group("month").lower()
     if month is None or year is None or (word not in MONTHS and not m.group("year")):
         return None  # a bare abbreviation or a fuzzy word needs a year to count as a month
-    if not m.group("year") and not m.group("pos") and "måned" not in m.group(0).lower() \
-            and not ends_with(_MONTH_AFTER, text, m.start(), 1):
+    if (
+        not m.group("year")
+        and not m.group("pos")
+        and "måned" not in m.group(0).lower()
+        and not ends_with(_MONTH_AFTER, text, m.start(), 1)
+    ):
         return None
     last = _month_end(year, month)
     span = text[m.start() : m.end()]
@@ -226,8 +279,14 @@ def _month_period(m: re.Match[str], text: str, year: int | None) -> Temporal | N
     if position in ("udgangen", "slutningen"):
         return Temporal(last, last, "date", span, m.start(), m.end())
     low, high = _POSITIONS.get(position, (1, 31))
-    return Temporal(date(year, month, low), min(last, date(year, month, min(high, last.day))),
-                    "period", span, m.start(), m.end())
+    return Temporal(
+        date(year, month, low),
+        min(last, date(year, month, min(high, last.day))),
+        "period",
+        span,
+        m.start(),
+        m.end(),
+    )
 
 
 def _relative(m: re.Match[str], text: str, anchor: date) -> Temporal:
@@ -240,8 +299,7 @@ def _relative(m: re.Match[str], text: str, anchor: date) -> Temporal:
         end, duration = anchor + timedelta(days=n), f"P{n}D"
     else:
         end, duration = add_months(anchor, 12 * n), f"P{n}Y"
-    return Temporal(end, end, "date", text[m.start() : m.end()], m.start(), m.end(),
-                    relative=duration)
+    return Temporal(end, end, "date", text[m.start() : m.end()], m.start(), m.end(), relative=duration)
 
 
 def iso(day: date | None) -> str | None:

@@ -15,17 +15,23 @@ from .letter_parts import Draft
 from .parties import canonical, municipality_code
 
 NUMBER = r"\d{1,3}(?:\.\d{3})+|\d+"
-COUNT = re.compile(rf"(?<![\d,.])(?P<value>{NUMBER})\s+(?P<unit>borgere|personer|ledige"
-                   r"|serviceopkald|sager|medarbejdere)\b(?P<measure>[^,.;]*?)"
-                   r"(?=\s+(?:og|svarende|der|siden|fra)\b|[,.;]|$)")
+COUNT = re.compile(
+    rf"(?<![\d,.])(?P<value>{NUMBER})\s+(?P<unit>borgere|personer|ledige"
+    r"|serviceopkald|sager|medarbejdere)\b(?P<measure>[^,.;]*?)"
+    r"(?=\s+(?:og|svarende|der|siden|fra)\b|[,.;]|$)"
+)
 SHARE = re.compile(r"(?:svarende til|\bde|\baf)\s+(?P<value>\d+(?:,\d+)?)\s?%(?P<rest>[^.]*)")
-RANGE = re.compile(rf"(?P<unit>[a-zæøå]+pladser|[a-zæøå]+stillinger)\s+fra\s+(?P<low>{NUMBER})"
-                   rf"\s+til\s+(?P<high>{NUMBER})\b")
+RANGE = re.compile(
+    rf"(?P<unit>[a-zæøå]+pladser|[a-zæøå]+stillinger)\s+fra\s+(?P<low>{NUMBER})"
+    rf"\s+til\s+(?P<high>{NUMBER})\b"
+)
 YEAR = re.compile(r"\b[Ii]\s+(?P<year>(?:19|20)\d\d)\b")
 SINCE = re.compile(r"\b(?:siden|fra)\s+(?:den\s+)?")
 CASE_LOAD = re.compile(
     r"(?P<value>\d+)\s+(?:sager\s+)?pr\.?\s+(?P<per>rådgiver|jobformidler|sagsbehandler"
-    r"|medarbejder|jobkonsulent|konsulent|fuldtidsstilling|årsværk)\b", re.IGNORECASE)
+    r"|medarbejder|jobkonsulent|konsulent|fuldtidsstilling|årsværk)\b",
+    re.IGNORECASE,
+)
 PERCENT_LINE = re.compile(r"^-?\d+(?:,\d+)?\s?%$")
 
 
@@ -49,10 +55,10 @@ def case_load_figures(text: str, span: Span) -> list[Figure]:
         if not named:
             continue
         per = match.group("per").lower()
-        at = Span(min(span.start + match.start(), span.end), min(span.start + match.end(),
-                                                                  span.end))
-        out.append(Figure(value=float(match.group("value")), unit=f"sager pr. {per}",
-                          measure="sagsstamme", span=at))
+        at = Span(min(span.start + match.start(), span.end), min(span.start + match.end(), span.end))
+        out.append(
+            Figure(value=float(match.group("value")), unit=f"sager pr. {per}", measure="sagsstamme", span=at)
+        )
     return out
 
 
@@ -60,10 +66,18 @@ def find_figures(source: SourceText, written: list[tuple[Letter, Draft]]) -> lis
     out: list[Figure] = []
     for letter, draft in written:
         found = _sentence_figures(letter, draft) + _percent_tables(letter, draft)
-        found += [Figure(**{**f.__dict__, "span": draft.body.span(f.span.start, f.span.end),
-                            "letter": letter.key, "subject": _subject(letter),
-                            "municipality_code": letter.municipality_code})
-                  for f in case_load_figures(draft.body.text, Span(0, len(draft.body.text)))]
+        found += [
+            Figure(
+                **{
+                    **f.__dict__,
+                    "span": draft.body.span(f.span.start, f.span.end),
+                    "letter": letter.key,
+                    "subject": _subject(letter),
+                    "municipality_code": letter.municipality_code,
+                }
+            )
+            for f in case_load_figures(draft.body.text, Span(0, len(draft.body.text)))
+        ]
         seen: set[tuple[float, str]] = set()
         for figure in sorted(found, key=lambda f: f.span.start):
             if (figure.value, figure.unit) not in seen:
@@ -85,15 +99,27 @@ def _sentence_figures(letter: Letter, draft: Draft) -> list[Figure]:
         periods = _Periods(text, anchor)
         period = periods.after(0) or period
 
-        def figure(value: str, unit: str, measure: str, a: int, b: int,
-                   when: tuple[str, str, str | None] | None = period,
-                   at: int = start) -> Figure:
-            return Figure(value=parse_decimal(value), unit=unit, measure=measure.strip(),
-                          span=draft.body.span(at + a, at + b), letter=letter.key,
-                          period=when[0] if when else None,
-                          period_start=when[1] if when else None,
-                          period_end=when[2] if when else None, subject=_subject(letter),
-                          municipality_code=letter.municipality_code)
+        def figure(
+            value: str,
+            unit: str,
+            measure: str,
+            a: int,
+            b: int,
+            when: tuple[str, str, str | None] | None = period,
+            at: int = start,
+        ) -> Figure:
+            return Figure(
+                value=parse_decimal(value),
+                unit=unit,
+                measure=measure.strip(),
+                span=draft.body.span(at + a, at + b),
+                letter=letter.key,
+                period=when[0] if when else None,
+                period_start=when[1] if when else None,
+                period_end=when[2] if when else None,
+                subject=_subject(letter),
+                municipality_code=letter.municipality_code,
+            )
 
         last_measure = ""
         for m in COUNT.finditer(text):
@@ -104,10 +130,14 @@ def _sentence_figures(letter: Letter, draft: Draft) -> list[Figure]:
             out.append(figure(m.group("value"), "%", f"andel {measure}".strip(), *m.span()))
         for m in RANGE.finditer(text):
             change = periods.after(m.end())
-            out.append(figure(m.group("low"), "pladser", f"antal {m.group('unit')} før",
-                              m.start(), m.end("low"), None))
-            out.append(figure(m.group("high"), "pladser", f"antal {m.group('unit')}",
-                              m.end("low"), m.end(), change))
+            out.append(
+                figure(
+                    m.group("low"), "pladser", f"antal {m.group('unit')} før", m.start(), m.end("low"), None
+                )
+            )
+            out.append(
+                figure(m.group("high"), "pladser", f"antal {m.group('unit')}", m.end("low"), m.end(), change)
+            )
     return out
 
 
@@ -167,9 +197,13 @@ def _percent_tables(letter: Letter, draft: Draft) -> list[Figure]:
         caption = captions.above(index - rows - 1)
         columns = [(header, lines[index:run_end])]
         at = run_end
-        while at + rows < len(lines) and all(  # a header and a whole column of values
-                PERCENT_LINE.match(c.text) for c in lines[at + 1 : at + 1 + rows]) \
-                and not PERCENT_LINE.match(lines[at].text):
+        while (
+            at + rows < len(lines)
+            and all(  # a header and a whole column of values
+                PERCENT_LINE.match(c.text) for c in lines[at + 1 : at + 1 + rows]
+            )
+            and not PERCENT_LINE.match(lines[at].text)
+        ):
             columns.append((lines[at], lines[at + 1 : at + 1 + rows]))
             at += 1 + rows
         out += _table_figures(letter, caption, labels, columns)
@@ -202,8 +236,12 @@ class _Captions:
         return self._texts[at]
 
 
-def _table_figures(letter: Letter, caption: str | None, labels: list[Classified],
-                   columns: list[tuple[Classified, list[Classified]]]) -> list[Figure]:
+def _table_figures(
+    letter: Letter,
+    caption: str | None,
+    labels: list[Classified],
+    columns: list[tuple[Classified, list[Classified]]],
+) -> list[Figure]:
     measure = "udvikling"
     comparisons: list[tuple[str, str]] = []
     if caption is not None:
@@ -218,8 +256,18 @@ def _table_figures(letter: Letter, caption: str | None, labels: list[Classified]
         start, end = comparisons[k] if comparisons else (None, None)
         for label, value in zip(labels, values, strict=True):
             code = municipality_code(label.text)
-            out.append(Figure(
-                value=parse_decimal(value.text.rstrip("% ")), unit="%", measure=measure,
-                span=value.line.span, period=header.text, period_start=start, period_end=end,
-                subject=label.text, municipality_code=code, letter=letter.key))
+            out.append(
+                Figure(
+                    value=parse_decimal(value.text.rstrip("% ")),
+                    unit="%",
+                    measure=measure,
+                    span=value.line.span,
+                    period=header.text,
+                    period_start=start,
+                    period_end=end,
+                    subject=label.text,
+                    municipality_code=code,
+                    letter=letter.key,
+                )
+            )
     return out

@@ -25,17 +25,19 @@ LETTERED = re.compile(r"^(?P<label>[A-H])\s*(?P<mark>[:)])\s*(?P<title>\S.*)$")
 INTRO = re.compile(r"(?:\b(?:initiativer|tiltag)\b[^:]*|\b(?:har|vil)\s+vi):$", re.IGNORECASE)
 GROUP = re.compile(r"initiativ|tiltag|koncept", re.IGNORECASE)
 CLOSING_HEADING = re.compile(r"krav|forvent|afslut|tilgang|opsummer|konklu", re.IGNORECASE)
-CONNECTIVE = re.compile(r"^(?:Herudover|Derudover|Desuden|Endelig|Afslutningsvis|Samlet|Som\b"
-                        r"|Vi\b|Det\b|Jobcentret\b)")
-WEEK = re.compile(r"^(?P<label>.+?\d+)\s*\((?:[^)]*?)\binden\s+uge\s+(?P<week>\d+)[^)]*\)$",
-                  re.IGNORECASE)
+CONNECTIVE = re.compile(
+    r"^(?:Herudover|Derudover|Desuden|Endelig|Afslutningsvis|Samlet|Som\b"
+    r"|Vi\b|Det\b|Jobcentret\b)"
+)
+WEEK = re.compile(r"^(?P<label>.+?\d+)\s*\((?:[^)]*?)\binden\s+uge\s+(?P<week>\d+)[^)]*\)$", re.IGNORECASE)
 FOCUS = re.compile(r"\bfokus\s+på\s+(?P<focus>[^.]+)")
 PURPOSE = {"formål", "beskrivelse", "indhold", "målgruppe"}
 STATUS = {"status", "tidsplan", "frist"}
 
 
-def find_initiatives(source: SourceText, written: list[tuple[Letter, Draft]]
-                     ) -> tuple[list[Initiative], list[Span]]:
+def find_initiatives(
+    source: SourceText, written: list[tuple[Letter, Draft]]
+) -> tuple[list[Initiative], list[Span]]:
     """Initiatives of every reply, numbered in the order the letter gives them, and the
     spans of the tables they were read from."""
     out: list[Initiative] = []
@@ -43,16 +45,25 @@ def find_initiatives(source: SourceText, written: list[tuple[Letter, Draft]]
     for letter, draft in written:
         tables = find_tables(draft.lines)
         table_spans += [t.span for t in tables]
-        found = _lettered(letter, draft, tables) + _lists(letter, draft) \
-            + _headed(letter, draft) + _table_rows(letter, tables)
+        found = (
+            _lettered(letter, draft, tables)
+            + _lists(letter, draft)
+            + _headed(letter, draft)
+            + _table_rows(letter, tables)
+        )
         found.sort(key=lambda i: i.span.start)
         out += [replace(initiative, position=n) for n, initiative in enumerate(found, 1)]
     return out, table_spans
 
 
 def _make(letter: Letter, title: str, span: Span, **extra) -> Initiative:
-    return Initiative(title=title.strip().rstrip(":"), span=span,
-                      municipality_code=letter.municipality_code, letter=letter.key, **extra)
+    return Initiative(
+        title=title.strip().rstrip(":"),
+        span=span,
+        municipality_code=letter.municipality_code,
+        letter=letter.key,
+        **extra,
+    )
 
 
 def _is_heading(text: str) -> bool:
@@ -90,8 +101,9 @@ def _lettered(letter: Letter, draft: Draft, tables: list[Table]) -> list[Initiat
         parts = sections.get(label) or [contents[label]]
         title = contents[label][0] if label in contents else parts[0][0]
         description = " ".join(t for t, _ in parts[1:]) or None
-        out.append(_make(letter, title, parts[0][1].cover(parts[-1][1]), label=label,
-                         description=description))
+        out.append(
+            _make(letter, title, parts[0][1].cover(parts[-1][1]), label=label, description=description)
+        )
     return out
 
 
@@ -99,8 +111,13 @@ def _lists(letter: Letter, draft: Draft) -> list[Initiative]:
     out: list[Initiative] = []
     items: list[tuple[str, Span]] | None = None
     for text, span in [*draft.paragraphs(), ("", Span(0, 0))]:
-        ends = not text or text.endswith(":") or _is_heading(text) or CONNECTIVE.match(text) \
+        ends = (
+            not text
+            or text.endswith(":")
+            or _is_heading(text)
+            or CONNECTIVE.match(text)
             or LETTERED.match(text)
+        )
         if items is not None and ends:
             out += [_item(letter, t, s) for t, s in items]
             items = None
@@ -151,10 +168,15 @@ def _block(letter: Letter, heading: str, span: Span, texts: list[str]) -> Initia
     description = " ".join(texts) or None
     focus = FOCUS.search(description or "")
     week = WEEK.match(heading)
-    return _make(letter, week.group("label") if week else heading, span,
-                 label=week.group("label") if week else None,
-                 week_deadline=int(week.group("week")) if week else None,
-                 description=description, focus=focus.group("focus").strip() if focus else None)
+    return _make(
+        letter,
+        week.group("label") if week else heading,
+        span,
+        label=week.group("label") if week else None,
+        week_deadline=int(week.group("week")) if week else None,
+        description=description,
+        focus=focus.group("focus").strip() if focus else None,
+    )
 
 
 def _table_rows(letter: Letter, tables: list[Table]) -> list[Initiative]:
@@ -164,10 +186,16 @@ def _table_rows(letter: Letter, tables: list[Table]) -> list[Initiative]:
         for row in table.rows:
             purpose = next((c for h, c in row.cells.items() if h in PURPOSE), None)
             status = next((c for h, c in row.cells.items() if h in STATUS), None)
-            out.append(_make(letter, row.name.text, row.name.span,
-                             purpose=purpose.text if purpose else None,
-                             purpose_span=purpose.span if purpose else None,
-                             status=status.text if status else None,
-                             status_span=status.span if status else None,
-                             description=purpose.text if purpose else None))
+            out.append(
+                _make(
+                    letter,
+                    row.name.text,
+                    row.name.span,
+                    purpose=purpose.text if purpose else None,
+                    purpose_span=purpose.span if purpose else None,
+                    status=status.text if status else None,
+                    status_span=status.span if status else None,
+                    description=purpose.text if purpose else None,
+                )
+            )
     return out

@@ -41,7 +41,9 @@ def assign_keys(letters: list[Letter]) -> None:
     dated = [lt for lt in letters if not lt.key.startswith(UNDATED)]
     undated = [lt for lt in letters if lt.key.startswith(UNDATED)]
     for group, always in ((dated, False), (undated, True)):
-        for letter, key in zip(group, distinct([lt.key for lt in group],
-                                               [_content(lt) for lt in group], always=always),
-                               strict=True):
+        for letter, key in zip(
+            group,
+            distinct([lt.key for lt in group], [_content(lt) for lt in group], always=always),
+            strict=True,
+        ):
             letter.key = key

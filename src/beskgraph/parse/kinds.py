@@ -17,19 +17,24 @@ from .letter_parts import is_closing, is_salutation
 
 HEAD = 40  # lines in which a text names its kind, addressee or date
 
-QUESTION = re.compile(r"^(?:(?:svar på|besvarelse af)\s+)?spørgsmål\s+(?:nr\.?\s*)?[A-ZÆØÅ]?\s?\d+\b",
-                      re.IGNORECASE)
+QUESTION = re.compile(
+    r"^(?:(?:svar på|besvarelse af)\s+)?spørgsmål\s+(?:nr\.?\s*)?[A-ZÆØÅ]?\s?\d+\b", re.IGNORECASE
+)
 ANSWER = re.compile(r"^svar\s*:?\s*$|^svar\s*:", re.IGNORECASE)
-PARLIAMENT = re.compile(r"\bFolketinget\b|\budvalg(?:et)?\b|\bAlm\.?\s?del\b|\bministeren\b",
-                        re.IGNORECASE)
+PARLIAMENT = re.compile(r"\bFolketinget\b|\budvalg(?:et)?\b|\bAlm\.?\s?del\b|\bministeren\b", re.IGNORECASE)
 PRESS_RELEASE = re.compile(r"^(?:pressemeddelelse|nyhed(?:er)?|presse)\b", re.IGNORECASE)
-PRESS_CONTACT = re.compile(r"^(?:yderligere oplysninger|for yderligere information|pressekontakt"
-                           r"|kontakt(?:person)?)\b", re.IGNORECASE)
+PRESS_CONTACT = re.compile(
+    r"^(?:yderligere oplysninger|for yderligere information|pressekontakt"
+    r"|kontakt(?:person)?)\b",
+    re.IGNORECASE,
+)
 UPDATED = re.compile(r"^(?:senest|sidst)?\s*(?:opdateret|revideret)\b", re.IGNORECASE)
 BREADCRUMB = re.compile(r"^(?:Forside|Du er her)\b|\S\s+[>›»/]\s+\S.*\s[>›»/]\s+\S")
-PAGE_FURNITURE = re.compile(r"^(?:til toppen|del (?:siden|på)|print(?: siden)?|udskriv|cookies?"
-                            r"|hjælp til siden|læs også|relaterede sider|relateret indhold)\b",
-                            re.IGNORECASE)
+PAGE_FURNITURE = re.compile(
+    r"^(?:til toppen|del (?:siden|på)|print(?: siden)?|udskriv|cookies?"
+    r"|hjælp til siden|læs også|relaterede sider|relateret indhold)\b",
+    re.IGNORECASE,
+)
 COMMITTEE_ADDRESSEE = re.compile(r"^(?:Til\s+)?(?:Folketingets\s+)?[A-ZÆØÅ][\wæøå-]*udvalg(?:et)?\b")
 
 
@@ -44,8 +49,11 @@ def _closes(keys: list[str]) -> bool:
 def looks_like_parliamentary_answer(source: SourceText) -> bool:
     """A question heading (``Spørgsmål nr. 312``), the answer's ``Svar:`` and parliament named."""
     keys = _keys(source)
-    return (any(QUESTION.match(k) for k in keys) and any(ANSWER.match(k) for k in keys)
-            and any(PARLIAMENT.search(k) for k in keys[:HEAD]))
+    return (
+        any(QUESTION.match(k) for k in keys)
+        and any(ANSWER.match(k) for k in keys)
+        and any(PARLIAMENT.search(k) for k in keys[:HEAD])
+    )
 
 
 def looks_like_press_release(source: SourceText) -> bool:
@@ -53,14 +61,18 @@ def looks_like_press_release(source: SourceText) -> bool:
     keys = _keys(source)
     return any(PRESS_RELEASE.match(k) for k in keys[:5]) or (
         any("pressemeddelelse" in k.lower() for k in keys[:HEAD])
-        and any(PRESS_CONTACT.match(k) for k in keys))
+        and any(PRESS_CONTACT.match(k) for k in keys)
+    )
 
 
 def looks_like_web_page(source: SourceText) -> bool:
     """Two of: a breadcrumb trail, an ``Opdateret``/``Senest opdateret`` date, page furniture."""
     keys = _keys(source)
-    cues = (any(BREADCRUMB.search(k) for k in keys[:HEAD]), any(UPDATED.match(k) for k in keys),
-            any(PAGE_FURNITURE.match(k) for k in keys))
+    cues = (
+        any(BREADCRUMB.search(k) for k in keys[:HEAD]),
+        any(UPDATED.match(k) for k in keys),
+        any(PAGE_FURNITURE.match(k) for k in keys),
+    )
     return sum(cues) >= 2
 
 
@@ -68,7 +80,8 @@ def looks_like_committee_letter(source: SourceText) -> bool:
     """Addressed to a committee of the parliament, with a greeting or a closing."""
     keys = _keys(source)
     return any(COMMITTEE_ADDRESSEE.match(k) for k in keys[:15]) and (
-        any(is_salutation(k) for k in keys[:HEAD]) or _closes(keys))
+        any(is_salutation(k) for k in keys[:HEAD]) or _closes(keys)
+    )
 
 
 RECOGNISERS: tuple[tuple[DocumentKind, Callable[[SourceText], bool]], ...] = (

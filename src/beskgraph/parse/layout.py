@@ -23,55 +23,80 @@ from .dates import parse_date
 
 class Kind(str, Enum):
     BLANK = "blank"
-    HEADER = "header"          # running header of the appendix
+    HEADER = "header"  # running header of the appendix
     PAGE_IMAGE = "page-image"  # 2567877_0003.png
-    COUNTER = "counter"        # Side 2/3, a bare page number, a lone bullet
-    CONTACT = "contact"        # address, phone, fax, e-mail, web, CVR, return address
-    LABEL = "label"            # Dato / J.nr. / Sag ... with or without value
-    VALUE = "value"            # the value line after a label
-    DATE = "date"              # a line that is only a date (or a place and a date)
-    PARTY = "party"            # ministry, committee, municipality, unit, "Til ..."
-    STAMP = "stamp"            # a received-stamp (MODTAGET and its date)
+    COUNTER = "counter"  # Side 2/3, a bare page number, a lone bullet
+    CONTACT = "contact"  # address, phone, fax, e-mail, web, CVR, return address
+    LABEL = "label"  # Dato / J.nr. / Sag ... with or without value
+    VALUE = "value"  # the value line after a label
+    DATE = "date"  # a line that is only a date (or a place and a date)
+    PARTY = "party"  # ministry, committee, municipality, unit, "Til ..."
+    STAMP = "stamp"  # a received-stamp (MODTAGET and its date)
     TEXT = "text"
 
 
 EMAIL = re.compile(r"\[\s*email\s*(?:&#160;)?\s*protected\s*\]", re.IGNORECASE)
 HEADER = re.compile(
     r"^(?P<abbr>[A-ZÆØÅ]{2,6}),\s*(?P<collection>[\w. ]+?)\s+-\s+(?P<session>\d{4}-\d{2})\s+-\s+"
-    r"(?P<kind>Bilag|Spørgsmål|Svar på spørgsmål)\s+(?P<number>\d+)\s*:\s*(?P<title>.*)$")
+    r"(?P<kind>Bilag|Spørgsmål|Svar på spørgsmål)\s+(?P<number>\d+)\s*:\s*(?P<title>.*)$"
+)
 PAGE_IMAGE = re.compile(r"^(?P<doc>\d+)_(?P<page>\d{3,5})\.(?:png|jpe?g|tiff?)$", re.IGNORECASE)
-COUNTER = re.compile(r"^(?:Side\s*\d+(?:\s*(?:/|af)\s*\d+)?|\d{1,3}|[-–•·]|Side|af)$",
-                     re.IGNORECASE)
+COUNTER = re.compile(r"^(?:Side\s*\d+(?:\s*(?:/|af)\s*\d+)?|\d{1,3}|[-–•·]|Side|af)$", re.IGNORECASE)
 _AT = r"(?:@|\s?[(\[{]\s?(?:at|a|snabel-a)\s?[)\]}]\s?|\s(?:at)\s)"
 _DOT = r"(?:\s?[.,]\s?|\s?[(\[{]\s?(?:dot|punktum)\s?[)\]}]\s?|\s(?:dot)\s)"
 ADDRESS = re.compile(  # an e-mail or web address, also as obfuscated or OCR'd (post(at)bm.dk)
     rf"[\w.+-]+{_AT}[\w-]+(?:{_DOT}[\w-]+)+|(?:https?://|w{{2,3}}\s?[.,]\s?)[\w-]+(?:{_DOT}[\w/-]+)+",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 CONTACT = re.compile(
     r"^(?:T|Tlf|Telefon|Fax|Mobil|Dir\.?\s*tlf|E|Mail|E-?mail|Web|CVR|EAN|SE|P-nr)\.?\s*:?\s*"
     r"(?:[+\d(]|\[|$)|^(?:www\.|https?://)\S+$|^\S+@\S+$|^(?:Kontakt|Returadresse)\s*:",
-    re.IGNORECASE)
-CONTACT_ADDRESS = re.compile(rf"^(?:(?:E|Mail|E-?mail|Web|Internet|Hjemmeside)\.?\s*:?\s*)?"
-                             rf"(?:{ADDRESS.pattern})\s*$", re.IGNORECASE)
+    re.IGNORECASE,
+)
+CONTACT_ADDRESS = re.compile(
+    rf"^(?:(?:E|Mail|E-?mail|Web|Internet|Hjemmeside)\.?\s*:?\s*)?"
+    rf"(?:{ADDRESS.pattern})\s*$",
+    re.IGNORECASE,
+)
 STAMP_WORDS = ("modtaget", "indgaaet", "indkommet", "received")
-DATED = re.compile(r"^(?P<place>[A-ZÆØÅ][\wæøå.-]*(?:\s[A-ZÆØÅ][\wæøå.-]*)?),?\s+(?:(?:d\.|den)\s+)?"
-                   r"(?P<date>\d.{5,25})$")
+DATED = re.compile(
+    r"^(?P<place>[A-ZÆØÅ][\wæøå.-]*(?:\s[A-ZÆØÅ][\wæøå.-]*)?),?\s+(?:(?:d\.|den)\s+)?"
+    r"(?P<date>\d.{5,25})$"
+)
 POSTCODE = re.compile(r"^(?:[A-ZÆØÅ][\w. -]*\s\d+[A-Za-z]?,\s*)?\d{4}\s+[A-ZÆØÅ][\w .-]{1,25}$")
 STREET = re.compile(r"^[A-ZÆØÅ][\wæøåé. -]{2,30}\s\d{1,3}[A-Za-z]?(?:,\s*\d\.?\s*sal)?$")
 LABEL = re.compile(
     r"^(?P<label>Dato|J\.\s?nr\.?|Jnr\.?|Journalnr\.?|Journalnummer|Sagsnr\.?|Sagsnummer"
     r"|Sags-?id|Sag|Dokumentnummer|Dok\.\s?nr\.?|Vores ref\.?|Deres ref\.?)"
-    r"(?:\s*:\s*|\s+|$)(?P<value>.*)$", re.IGNORECASE)
-SCHEMES = {"dato": "dato", "jnr": "jnr", "journalnr": "jnr", "journalnummer": "jnr",
-           "sagsnr": "sagsnr", "sagsnummer": "sagsnr", "sagsid": "sagsid", "sags-id": "sagsid",
-           "sag": "sag", "dokumentnummer": "dokumentnummer", "doknr": "dokumentnummer",
-           "voresref": "ref", "deresref": "ref"}
+    r"(?:\s*:\s*|\s+|$)(?P<value>.*)$",
+    re.IGNORECASE,
+)
+SCHEMES = {
+    "dato": "dato",
+    "jnr": "jnr",
+    "journalnr": "jnr",
+    "journalnummer": "jnr",
+    "sagsnr": "sagsnr",
+    "sagsnummer": "sagsnr",
+    "sagsid": "sagsid",
+    "sags-id": "sagsid",
+    "sag": "sag",
+    "dokumentnummer": "dokumentnummer",
+    "doknr": "dokumentnummer",
+    "voresref": "ref",
+    "deresref": "ref",
+}
 IDENTIFIER = re.compile(r"^(?=.*\d)[\w][\w ./-]{0,28}$")
-MINISTRY = re.compile(r"^(?:Til\s+)?(?P<office>[A-ZÆØÅa-zæøå]+minister(?:en|iet)?)"
-                      r"(?P<person>(?:\s+[A-ZÆØÅ][\w.-]*){1,4})?$")
+MINISTRY = re.compile(
+    r"^(?:Til\s+)?(?P<office>[A-ZÆØÅa-zæøå]+minister(?:en|iet)?)"
+    r"(?P<person>(?:\s+[A-ZÆØÅ][\w.-]*){1,4})?$"
+)
 COMMITTEE = re.compile(r"^(?:Til\s+)?(?P<name>[A-ZÆØÅ][\wæøå-]*udvalget)$")
-UNIT = re.compile(r"^[A-ZÆØÅ][\wæøå-]*(?:sekretariat(?:et)?|forvaltning(?:en)?|kontor(?:et)?"
-                  r"|afdeling(?:en)?|direktion(?:en)?)$", re.IGNORECASE)
+UNIT = re.compile(
+    r"^[A-ZÆØÅ][\wæøå-]*(?:sekretariat(?:et)?|forvaltning(?:en)?|kontor(?:et)?"
+    r"|afdeling(?:en)?|direktion(?:en)?)$",
+    re.IGNORECASE,
+)
 ADDRESSEE = re.compile(r"^Til\s+\S")
 INITIALS = re.compile(r"^[A-ZÆØÅ]{2,4}$")
 
@@ -140,7 +165,7 @@ def read_office(text: str) -> Office | None:
     addressed = bool(re.match(r"Til\s", text))
     if match := MINISTRY.match(text):
         return Office(match.group("office"), (match.group("person") or "").strip() or None, addressed)
-    words = text.split()[1 if addressed else 0:]
+    words = text.split()[1 if addressed else 0 :]
     if len(words) > 1 and words[1][0].islower():  # one word split in two
         words = [words[0] + words[1], *words[2:]]
     if not words or len(words) > 5 or not all(w[0].isupper() for w in words[1:]):
@@ -165,8 +190,9 @@ def is_stamp(text: str) -> bool:
     if not words or len(words) > 6:
         return False
     first = fold(words[0])
-    return any(edit_distance(first, word) <= allowed_edits(len(word)) for word in STAMP_WORDS) \
-        and (len(words) == 1 or parse_date(" ".join(words[1:])) is not None)
+    return any(edit_distance(first, word) <= allowed_edits(len(word)) for word in STAMP_WORDS) and (
+        len(words) == 1 or parse_date(" ".join(words[1:])) is not None
+    )
 
 
 def empty_value(value: str) -> bool:
@@ -194,8 +220,7 @@ def classify(lines: list[Line]) -> list[Classified]:
                 value = ""
             if value and not IDENTIFIER.match(value) and parse_date(value) is None:
                 kinds[index], labels[index] = Kind.TEXT, None  # "Sag og ..." is prose
-            elif not value and index + 1 < len(lines) and _is_value(texts[index + 1], kinds,
-                                                                    index + 1):
+            elif not value and index + 1 < len(lines) and _is_value(texts[index + 1], kinds, index + 1):
                 kinds[index + 1], labels[index + 1] = Kind.VALUE, labels[index]
         elif POSTCODE.match(repair(text)) and kinds[index] in (Kind.TEXT, Kind.PARTY):
             kinds[index] = Kind.CONTACT
@@ -205,23 +230,27 @@ def classify(lines: list[Line]) -> list[Classified]:
             _mark_block(kinds, texts, index)
         elif kinds[index] == Kind.TEXT and INITIALS.match(text):
             kinds[index] = Kind.CONTACT
-        elif kinds[index] == Kind.STAMP and index + 1 < len(lines) and len(text.split()) == 1 \
-                and kinds[index + 1] in (Kind.DATE, Kind.TEXT) and parse_date(texts[index + 1]):
+        elif (
+            kinds[index] == Kind.STAMP
+            and index + 1 < len(lines)
+            and len(text.split()) == 1
+            and kinds[index + 1] in (Kind.DATE, Kind.TEXT)
+            and parse_date(texts[index + 1])
+        ):
             kinds[index + 1] = Kind.STAMP  # the stamp's date, on the line below its word
-    return [Classified(line, kind, label) for line, kind, label in zip(lines, kinds, labels,
-                                                                        strict=True)]
+    return [Classified(line, kind, label) for line, kind, label in zip(lines, kinds, labels, strict=True)]
 
 
 def _is_value(text: str, kinds: list[Kind], index: int) -> bool:
     return kinds[index] in (Kind.TEXT, Kind.DATE, Kind.COUNTER) and (
-        bool(IDENTIFIER.match(text)) or parse_date(text) is not None)
+        bool(IDENTIFIER.match(text)) or parse_date(text) is not None
+    )
 
 
 def _mark_block(kinds: list[Kind], texts: list[str], index: int) -> None:
     """A return address runs to its postcode; a contact block is one name line."""
     if texts[index].lower().startswith("kontakt"):
-        if index + 1 < len(kinds) and kinds[index + 1] == Kind.TEXT \
-                and len(texts[index + 1].split()) <= 5:
+        if index + 1 < len(kinds) and kinds[index + 1] == Kind.TEXT and len(texts[index + 1].split()) <= 5:
             kinds[index + 1] = Kind.CONTACT
         return
     for ahead in range(index + 1, min(index + 4, len(kinds))):
@@ -230,5 +259,15 @@ def _mark_block(kinds: list[Kind], texts: list[str], index: int) -> None:
             break
 
 
-NOISE = {Kind.BLANK, Kind.HEADER, Kind.PAGE_IMAGE, Kind.COUNTER, Kind.CONTACT, Kind.LABEL,
-         Kind.VALUE, Kind.DATE, Kind.PARTY, Kind.STAMP}
+NOISE = {
+    Kind.BLANK,
+    Kind.HEADER,
+    Kind.PAGE_IMAGE,
+    Kind.COUNTER,
+    Kind.CONTACT,
+    Kind.LABEL,
+    Kind.VALUE,
+    Kind.DATE,
+    Kind.PARTY,
+    Kind.STAMP,
+}

@@ -19,14 +19,27 @@ from .layout import NOISE, Classified, Kind, empty_value, is_stamp, read_label
 from .stitch import Stitched, line_width, stitch
 
 SALUTATION = re.compile(r"^K(?:æ|ae|a|e)re\s+(?P<whom>\S.*)$", re.IGNORECASE)
-CLOSINGS = ("venlig hilsen", "med venlig hilsen", "med venlige hilsner", "venlige hilsner",
-            "de bedste hilsner", "bedste hilsner", "mange hilsner")
-SUBJECT = re.compile(r"^(?:Vedrørende|Vedr\.|Ang\.|Angående|Emne:|Om:|Re:"
-                     r"|(?:Uddybende |Opfølgende |Supplerende )?[Rr]edegørelse (?:for|fra|om)\b)")
-NAME = re.compile(r"^[A-ZÆØÅ][a-zæøåé]+(?:[ -](?:[A-ZÆØÅ]\.|[A-ZÆØÅ][a-zæøåé]+)){1,3}"
-                  r"(?:\s+\([a-zæøå]+\))?$")
-ROLE_WORD = (r"[A-ZÆØÅa-zæøå]*(?:minister|mester|chef|direktør|formand|leder|konsulent"
-             r"|sekretær|rådgiver)")
+CLOSINGS = (
+    "venlig hilsen",
+    "med venlig hilsen",
+    "med venlige hilsner",
+    "venlige hilsner",
+    "de bedste hilsner",
+    "bedste hilsner",
+    "mange hilsner",
+)
+SUBJECT = re.compile(
+    r"^(?:Vedrørende|Vedr\.|Ang\.|Angående|Emne:|Om:|Re:"
+    r"|(?:Uddybende |Opfølgende |Supplerende )?[Rr]edegørelse (?:for|fra|om)\b)"
+)
+NAME = re.compile(
+    r"^[A-ZÆØÅ][a-zæøåé]+(?:[ -](?:[A-ZÆØÅ]\.|[A-ZÆØÅ][a-zæøåé]+)){1,3}"
+    r"(?:\s+\([a-zæøå]+\))?$"
+)
+ROLE_WORD = (
+    r"[A-ZÆØÅa-zæøå]*(?:minister|mester|chef|direktør|formand|leder|konsulent"
+    r"|sekretær|rådgiver)"
+)
 ROLE = re.compile(rf"^{ROLE_WORD}$")
 UNIT_OF = re.compile(r"^(?P<unit>[^,]+),\s*(?P<organisation>.+?\s+Kommune)$")
 
@@ -89,9 +102,10 @@ def is_closing(text: str) -> bool:
     if len(key) < 8 or key[0] not in "mvdb":
         return False
     for closing in _CLOSING_KEYS:
-        tail = key[len(closing):]
+        tail = key[len(closing) :]
         if difflib.SequenceMatcher(None, key[: len(closing)], closing).ratio() >= 0.85 and (
-                not tail or (tail.startswith("og") and len(tail) <= 20)):
+            not tail or (tail.startswith("og") and len(tail) <= 20)
+        ):
             return True
     return False
 
@@ -102,8 +116,7 @@ def _first_words_like(text: str, words: tuple[str, ...]) -> int:
     found = text.split()
     for count in (1, 2):
         key = fold("".join(found[:count]))
-        if len(found) >= count and any(edit_distance(key, w) <= allowed_edits(len(w))
-                                       for w in words):
+        if len(found) >= count and any(edit_distance(key, w) <= allowed_edits(len(w)) for w in words):
             return count
     return 0
 
@@ -207,12 +220,17 @@ def repair_identifier(value: str) -> str:
     """A case number as OCR may have read it, repaired: look-alike letters in its digit
     groups (``l8/6995``), a digit group split by a space (``37 29``), a space on one side
     of a separator (``18/ 6995``)."""
-    value = re.sub(r"[^\W_]*\d[^\W_]*", lambda m: repair_word(m.group(0))
-                   if sum(c.isdigit() for c in m.group(0)) * 2 >= len(m.group(0)) else m.group(0),
-                   value)
+    value = re.sub(
+        r"[^\W_]*\d[^\W_]*",
+        lambda m: (
+            repair_word(m.group(0))
+            if sum(c.isdigit() for c in m.group(0)) * 2 >= len(m.group(0))
+            else m.group(0)
+        ),
+        value,
+    )
     value = re.sub(r"(?<=\d) (?=\d)", "", value)
-    return re.sub(r"(?<=\S)([/-]) (?=\S)|(?<=\S) ([/-])(?=\S)", lambda m: m.group(1) or m.group(2),
-                  value)
+    return re.sub(r"(?<=\S)([/-]) (?=\S)|(?<=\S) ([/-])(?=\S)", lambda m: m.group(1) or m.group(2), value)
 
 
 def _read_metadata(source: SourceText, draft: Draft) -> None:
@@ -231,8 +249,7 @@ def _read_metadata(source: SourceText, draft: Draft) -> None:
             scheme, value = item.label, match.group("value").strip() or None
             if value is not None and empty_value(value):
                 value = None
-            if value is None and index + 1 < len(draft.lines) \
-                    and draft.lines[index + 1].kind == Kind.VALUE:
+            if value is None and index + 1 < len(draft.lines) and draft.lines[index + 1].kind == Kind.VALUE:
                 continue  # read with its value line
         elif item.kind == Kind.VALUE:
             scheme, value = item.label, item.text
@@ -247,8 +264,13 @@ def _read_metadata(source: SourceText, draft: Draft) -> None:
                 draft.date_span = _located(source, where, found[1])
         elif (scheme, value) not in seen:
             seen.add((scheme, value))
-            draft.identifiers.append(Identifier(by_value(IdentifierScheme, scheme), repair_identifier(value),
-                                                _located(source, where, value)))
+            draft.identifiers.append(
+                Identifier(
+                    by_value(IdentifierScheme, scheme),
+                    repair_identifier(value),
+                    _located(source, where, value),
+                )
+            )
 
 
 def _read_opening(source: SourceText, draft: Draft) -> int:
@@ -272,8 +294,9 @@ def _read_opening(source: SourceText, draft: Draft) -> int:
         return salutation_at
     if subject_at is not None:
         return _after_subject(draft, subject_at)
-    return next((i for i, c in enumerate(lines)
-                 if c.kind == Kind.TEXT and len(c.text.split()) >= 4), len(lines))
+    return next(
+        (i for i, c in enumerate(lines) if c.kind == Kind.TEXT and len(c.text.split()) >= 4), len(lines)
+    )
 
 
 def _subject_lines(draft: Draft, at: int, stop: int | None) -> list[Classified]:
@@ -312,13 +335,17 @@ def _read_closing(source: SourceText, draft: Draft) -> None:
     for item in after[:6]:
         text = re.sub(r"\s*\([a-zæøå]+\)$", "", item.text)
         if (match := UNIT_OF.match(text)) and draft.signature_unit is None:
-            draft.signature_unit = (match.group("unit"), match.group("organisation"),
-                                    source.strip_span(item.line.span))
+            draft.signature_unit = (
+                match.group("unit"),
+                match.group("organisation"),
+                source.strip_span(item.line.span),
+            )
         elif NAME.match(text) and not ROLE.match(text):
             draft.signatures.append(Signature(text, None, source.strip_span(item.line.span)))
         elif ROLE.match(text) and draft.signatures and draft.signatures[-1].role is None:
             last = draft.signatures[-1]
-            draft.signatures[-1] = Signature(last.name, text.lower(),
-                                             last.span.cover(source.strip_span(item.line.span)))
+            draft.signatures[-1] = Signature(
+                last.name, text.lower(), last.span.cover(source.strip_span(item.line.span))
+            )
         elif len(text.split()) > 6:
             break

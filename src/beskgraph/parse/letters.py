@@ -27,19 +27,22 @@ from .mentions import find_citations_in, find_mentions
 from .parties import assign, people
 
 TITLE_COMMITTEE = re.compile(r"^(?P<committee>[A-ZÆØÅ][\wæøå-]*udvalget)\s+(?P<session>\d{4}-\d{2})$")
-TITLE_NUMBER = re.compile(r"^(?P<abbr>[A-ZÆØÅ]{2,6})\s+(?P<collection>Alm\.?\s?del|[LB]\s?\d+)\s+"
-                          r"(?:Bilag|Spørgsmål)\s+(?P<number>\d+)$")
-PUBLIC_STATUS = re.compile(r"^(?:Offentligt|Fortroligt|Lukket|Til offentliggørelse)$",
-                           re.IGNORECASE)
+TITLE_NUMBER = re.compile(
+    r"^(?P<abbr>[A-ZÆØÅ]{2,6})\s+(?P<collection>Alm\.?\s?del|[LB]\s?\d+)\s+"
+    r"(?:Bilag|Spørgsmål)\s+(?P<number>\d+)$"
+)
+PUBLIC_STATUS = re.compile(r"^(?:Offentligt|Fortroligt|Lukket|Til offentliggørelse)$", re.IGNORECASE)
 
 
 def looks_like_correspondence(source: SourceText) -> bool:
     """Letters greet and close, or carry an appendix's page images and running header."""
     lines = classify(source.lines())
-    cues = [any(c.kind == Kind.TEXT and is_salutation(c.text) for c in lines),
-            any(c.kind == Kind.TEXT and is_closing(c.text) for c in lines),
-            any(c.kind in (Kind.HEADER, Kind.PAGE_IMAGE) for c in lines),
-            any(c.kind == Kind.LABEL for c in lines)]
+    cues = [
+        any(c.kind == Kind.TEXT and is_salutation(c.text) for c in lines),
+        any(c.kind == Kind.TEXT and is_closing(c.text) for c in lines),
+        any(c.kind in (Kind.HEADER, Kind.PAGE_IMAGE) for c in lines),
+        any(c.kind == Kind.LABEL for c in lines),
+    ]
     return sum(cues) >= 2
 
 
@@ -58,15 +61,23 @@ def parse_correspondence(source: SourceText) -> Correspondence:
     for draft in drafts:
         sender, recipients, signatories, concerned = assign(source, draft, known)
         letter = Letter(
-            key="", span=draft.span, date=draft.date.isoformat() if draft.date else None,
-            date_text=draft.date_text, date_span=draft.date_span, sender=sender,
+            key="",
+            span=draft.span,
+            date=draft.date.isoformat() if draft.date else None,
+            date_text=draft.date_text,
+            date_span=draft.date_span,
+            sender=sender,
             received=draft.received.isoformat() if draft.received else None,
             received_span=draft.received_span,
-            recipients=recipients, signatories=signatories, subject=draft.subject,
-            subject_span=draft.subject_span, identifiers=draft.identifiers,
+            recipients=recipients,
+            signatories=signatories,
+            subject=draft.subject,
+            subject_span=draft.subject_span,
+            identifiers=draft.identifiers,
             text=draft.body.text,
             municipality_code=concerned.municipality.code if concerned else None,
-            municipality_score=concerned.score if concerned else 1.0)
+            municipality_score=concerned.score if concerned else 1.0,
+        )
         if letter.date is None:
             doc.warn(draft.span.start, "letter without a date")
         if sender is None or sender.organisation is None:
@@ -83,8 +94,7 @@ def parse_correspondence(source: SourceText) -> Correspondence:
     return doc
 
 
-def read_appendix(source: SourceText, lines: list[Classified]
-                  ) -> tuple[Appendix | None, set[int]]:
+def read_appendix(source: SourceText, lines: list[Classified]) -> tuple[Appendix | None, set[int]]:
     """The appendix's title block and running header, and the indices of title lines."""
     consumed: set[int] = set()
     fields: dict[str, str] = {}
@@ -98,30 +108,38 @@ def read_appendix(source: SourceText, lines: list[Classified]
         if PUBLIC_STATUS.match(item.text) and consumed:
             fields["status"] = item.text
             consumed.add(index)
-    header = next((HEADER.match(normalise(c.line.text)) for c in lines if c.kind == Kind.HEADER),
-                  None)
+    header = next((HEADER.match(normalise(c.line.text)) for c in lines if c.kind == Kind.HEADER), None)
     if header:
         for name in ("abbr", "collection", "session", "number", "title"):
             fields.setdefault(name, header.group(name))
-    pages = tuple(PageMarker(c.line.stripped, int(m.group("page")), source.strip_span(c.line.span))
-                  for c in lines if (m := PAGE_IMAGE.match(c.line.stripped)))
+    pages = tuple(
+        PageMarker(c.line.stripped, int(m.group("page")), source.strip_span(c.line.span))
+        for c in lines
+        if (m := PAGE_IMAGE.match(c.line.stripped))
+    )
     if not fields:
         return None, consumed
     title_lines = [lines[i].line.span for i in sorted(consumed)] or [lines[0].line.span]
     span = title_lines[0].cover(title_lines[-1])
     number = fields.get("number")
-    return Appendix(committee=fields.get("committee"), abbreviation=fields.get("abbr"),
-                    session=fields.get("session"), collection=fields.get("collection"),
-                    number=int(number) if number else None, title=fields.get("title"),
-                    public_status=fields.get("status"), span=span, pages=pages), consumed
+    return Appendix(
+        committee=fields.get("committee"),
+        abbreviation=fields.get("abbr"),
+        session=fields.get("session"),
+        collection=fields.get("collection"),
+        number=int(number) if number else None,
+        title=fields.get("title"),
+        public_status=fields.get("status"),
+        span=span,
+        pages=pages,
+    ), consumed
 
 
 def pages(lines: list[Classified]) -> list[list[Classified]]:
     """Split at page images and after running headers (the footer of a page)."""
     out: list[list[Classified]] = [[]]
     for item in lines:
-        if item.kind == Kind.PAGE_IMAGE and any(c.kind not in (Kind.HEADER, Kind.BLANK)
-                                                for c in out[-1]):
+        if item.kind == Kind.PAGE_IMAGE and any(c.kind not in (Kind.HEADER, Kind.BLANK) for c in out[-1]):
             out.append([])
         out[-1].append(item)
         if item.kind == Kind.HEADER:
@@ -151,8 +169,7 @@ def segment(lines: list[Classified]) -> list[list[Classified]]:
                 letters[-1].extend(part)
             closed = closed or _has(part, is_closing)
             greets = greets or part_greets
-    return [letter for letter in letters
-            if any(c.kind == Kind.TEXT for c in letter)]
+    return [letter for letter in letters if any(c.kind == Kind.TEXT for c in letter)]
 
 
 def _split_page(page: list[Classified]) -> list[list[Classified]]:
@@ -160,9 +177,9 @@ def _split_page(page: list[Classified]) -> list[list[Classified]]:
 
     One walk over the page: each part is cut where the one before ended, and a salutation
     found after one closing serves the closings before it too."""
+
     def first(test, start: int, stop: int) -> int | None:
-        return next((i for i in range(start, stop)
-                     if page[i].kind == Kind.TEXT and test(page[i].text)), None)
+        return next((i for i in range(start, stop) if page[i].kind == Kind.TEXT and test(page[i].text)), None)
 
     parts: list[list[Classified]] = []
     start, later = 0, None

@@ -26,9 +26,11 @@ from .letter_parts import ROLE_WORD, Draft
 
 PERSON_WITH_ROLE = re.compile(
     rf"\b(?P<role>{ROLE_WORD})\s+(?P<name>[A-ZÆØÅ][a-zæøåé]+(?:[ -](?:[A-ZÆØÅ]\.|[A-ZÆØÅ][a-zæøåé]+"
-    r")){1,3})")
-ROLE_LIST = re.compile(rf"^(?:Til|Kære)\s+(?P<roles>{ROLE_WORD}(?:\s*(?:,|og)\s*{ROLE_WORD})*)$",
-                       re.IGNORECASE)
+    r")){1,3})"
+)
+ROLE_LIST = re.compile(
+    rf"^(?:Til|Kære)\s+(?P<roles>{ROLE_WORD}(?:\s*(?:,|og)\s*{ROLE_WORD})*)$", re.IGNORECASE
+)
 COMMITTEE_MEMBERS = re.compile(r"medlemmer(?:ne)? af (?P<name>[A-ZÆØÅ][\wæøå-]*udvalget)")
 
 
@@ -118,8 +120,9 @@ def concerned_municipality(draft: Draft) -> NameMatch | None:
     return _most_named(draft)
 
 
-def assign(source: SourceText, draft: Draft, known: dict[str, str]
-           ) -> tuple[Party | None, list[Party], list[Party], NameMatch | None]:
+def assign(
+    source: SourceText, draft: Draft, known: dict[str, str]
+) -> tuple[Party | None, list[Party], list[Party], NameMatch | None]:
     """Sender, recipients, signatories and the municipality the letter concerns (with how
     closely its name matched)."""
     head = ministry_letterhead(draft)
@@ -129,19 +132,37 @@ def assign(source: SourceText, draft: Draft, known: dict[str, str]
     return _from_municipality(draft, known)
 
 
-def _from_ministry(source: SourceText, draft: Draft, head: Classified | None,
-                   known: dict[str, str]) -> tuple[Party, list[Party], list[Party], NameMatch | None]:
+def _from_ministry(
+    source: SourceText, draft: Draft, head: Classified | None, known: dict[str, str]
+) -> tuple[Party, list[Party], list[Party], NameMatch | None]:
     head_office = read_office(head.text) if head else None
-    office = head_office.office if head_office else next(
-        (r for s in draft.signatures if (r := s.role or known.get(s.name, ""))
-         and "minister" in r), "minister")
+    office = (
+        head_office.office
+        if head_office
+        else next(
+            (r for s in draft.signatures if (r := s.role or known.get(s.name, "")) and "minister" in r),
+            "minister",
+        )
+    )
     signature = draft.signatures[0] if draft.signatures else None
     at = signature.span if signature else source.strip_span(head.line.span) if head else draft.span
-    sender = Party(Side.MINISTRY, ministry_name(office), at,
-                   person=signature.name if signature else None, role=minister_role(office))
-    signatories = [Party(Side.MINISTRY, sender.organisation, s.span, person=s.name,
-                         role=s.role or known.get(s.name) or sender.role)
-                   for s in draft.signatures]
+    sender = Party(
+        Side.MINISTRY,
+        ministry_name(office),
+        at,
+        person=signature.name if signature else None,
+        role=minister_role(office),
+    )
+    signatories = [
+        Party(
+            Side.MINISTRY,
+            sender.organisation,
+            s.span,
+            person=s.name,
+            role=s.role or known.get(s.name) or sender.role,
+        )
+        for s in draft.signatures
+    ]
     committee = _committee(draft)
     if committee is not None:
         return sender, [committee], signatories, None
@@ -153,10 +174,17 @@ def _from_ministry(source: SourceText, draft: Draft, head: Classified | None,
     roles: list[tuple[str | None, Span]] = [*_addressed_roles(source, draft)] or [(None, draft.span)]
     for role, where in roles:
         holder = _holder(role, draft)
-        recipients.append(Party(Side.MUNICIPALITY, canonical(code), where,
-                                municipality_code=code, role=role,
-                                person=holder[0] if holder else None,
-                                person_span=holder[1] if holder else None))
+        recipients.append(
+            Party(
+                Side.MUNICIPALITY,
+                canonical(code),
+                where,
+                municipality_code=code,
+                role=role,
+                person=holder[0] if holder else None,
+                person_span=holder[1] if holder else None,
+            )
+        )
     return sender, recipients, signatories, concerned
 
 
@@ -175,8 +203,10 @@ def _addressed_roles(source: SourceText, draft: Draft) -> list[tuple[str, Span]]
     span of its own word (``Til borgmester, beskæftigelsesudvalgsformand og jobcenterchef``)."""
     for item in draft.lines:
         if item.kind in (Kind.PARTY, Kind.TEXT) and ROLE_LIST.match(item.text):
-            return [(m.group(0).lower(), _in_line(source, item, m.group(0), m.start()))
-                    for m in re.finditer(rf"\b{ROLE_WORD}\b", item.line.text)]
+            return [
+                (m.group(0).lower(), _in_line(source, item, m.group(0), m.start()))
+                for m in re.finditer(rf"\b{ROLE_WORD}\b", item.line.text)
+            ]
     return []
 
 
@@ -195,39 +225,68 @@ def _holder(role: str | None, draft: Draft) -> tuple[str, Span] | None:
     return None
 
 
-def _from_municipality(draft: Draft, known: dict[str, str]
-                       ) -> tuple[Party | None, list[Party], list[Party], NameMatch | None]:
+def _from_municipality(
+    draft: Draft, known: dict[str, str]
+) -> tuple[Party | None, list[Party], list[Party], NameMatch | None]:
     found = municipality_match(draft.signature_unit[1]) if draft.signature_unit else None
     found = found or concerned_municipality(draft)
     code = found.municipality.code if found else None
     unit = draft.signature_unit[0] if draft.signature_unit else None
     if unit is None:
-        unit = next((c.text for c in draft.letterhead() + draft.party_lines()
-                     if UNIT.match(c.text)), None)
+        unit = next((c.text for c in draft.letterhead() + draft.party_lines() if UNIT.match(c.text)), None)
     signature = draft.signatures[0] if draft.signatures else None
     organisation = canonical(code) if code else None
-    sender = Party(Side.MUNICIPALITY, organisation, signature.span if signature else draft.span,
-                   unit=unit, municipality_code=code,
-                   person=signature.name if signature else None,
-                   role=(signature.role or known.get(signature.name)) if signature else None)
-    signatories = [Party(Side.MUNICIPALITY, organisation, s.span, unit=unit,
-                         municipality_code=code, person=s.name, role=s.role or known.get(s.name))
-                   for s in draft.signatures]
+    sender = Party(
+        Side.MUNICIPALITY,
+        organisation,
+        signature.span if signature else draft.span,
+        unit=unit,
+        municipality_code=code,
+        person=signature.name if signature else None,
+        role=(signature.role or known.get(signature.name)) if signature else None,
+    )
+    signatories = [
+        Party(
+            Side.MUNICIPALITY,
+            organisation,
+            s.span,
+            unit=unit,
+            municipality_code=code,
+            person=s.name,
+            role=s.role or known.get(s.name),
+        )
+        for s in draft.signatures
+    ]
     return sender, [_minister(draft, known)], signatories, found
 
 
 def _minister(draft: Draft, known: dict[str, str]) -> Party:
     """The minister addressed: a ``[Til] <x>minister <Name>`` line, else one named in the text."""
-    ministry = next((o for c in draft.letterhead() if (o := read_office(c.text))
-                     and not o.person and o.office.endswith("iet")), None)
+    ministry = next(
+        (
+            o
+            for c in draft.letterhead()
+            if (o := read_office(c.text)) and not o.person and o.office.endswith("iet")
+        ),
+        None,
+    )
     for item in draft.lines:
         office = read_office(item.text) if item.kind == Kind.PARTY else None
         if office and office.person:
-            return Party(Side.MINISTRY, ministry_name((ministry or office).office), item.line.span,
-                         person=office.person, role=minister_role(office.office))
+            return Party(
+                Side.MINISTRY,
+                ministry_name((ministry or office).office),
+                item.line.span,
+                person=office.person,
+                role=minister_role(office.office),
+            )
     for match in PERSON_WITH_ROLE.finditer(draft.body.text):
         if "minister" in match.group("role").lower():
-            return Party(Side.MINISTRY, ministry_name(match.group("role")),
-                         draft.body.span(match.start(), match.end()),
-                         person=match.group("name"), role=match.group("role").lower())
+            return Party(
+                Side.MINISTRY,
+                ministry_name(match.group("role")),
+                draft.body.span(match.start(), match.end()),
+                person=match.group("name"),
+                role=match.group("role").lower(),
+            )
     return Party(Side.MINISTRY, None, draft.span)

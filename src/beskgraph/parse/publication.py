@@ -34,8 +34,11 @@ UPDATED_LABEL = re.compile(rf"{UPDATED.pattern}\s*(?:den\s+)?:?\s*", re.IGNORECA
 SENTENCE_END = re.compile(r"[.!?](?=\s+[\"'(]?[A-ZÆØÅ0-9])|\n\s*\n")
 REFERS = re.compile(r"^[^.;:!?\n]*?\b(?:af|dateret|fra|den|d\.)\s*$", re.IGNORECASE)
 SHARE = re.compile(r"(?<![\d,.])(?P<value>\d{1,3}(?:,\d+)?)\s?(?:%|procent\b)(?P<rest>[^.;:!?\n]{0,80})")
-AMOUNT = re.compile(r"(?<![\d,.])(?P<value>\d{1,3}(?:[.,]\d+)?)\s+(?P<scale>mio\.|mia\.|millioner|milliarder)"
-                    r"\s+(?:kr\.|kroner)(?P<rest>[^.;:!?\n]{0,80})", re.IGNORECASE)
+AMOUNT = re.compile(
+    r"(?<![\d,.])(?P<value>\d{1,3}(?:[.,]\d+)?)\s+(?P<scale>mio\.|mia\.|millioner|milliarder)"
+    r"\s+(?:kr\.|kroner)(?P<rest>[^.;:!?\n]{0,80})",
+    re.IGNORECASE,
+)
 
 
 def read_publication(source: SourceText, kind: DocumentKind) -> Publication:
@@ -69,18 +72,37 @@ def _title(source: SourceText, head: list[Classified]) -> Located | None:
         text = normalise(classified.line.text)
         if SUBJECT.match(text) or QUESTION.match(text):
             return _located(source, classified.line)
-    return next((_located(source, c.line) for c, after in lines
-                 if _heading_like(normalise(c.line.text))
-                 and (after is None or after.kind != Kind.CONTACT)), None)
+    return next(
+        (
+            _located(source, c.line)
+            for c, after in lines
+            if _heading_like(normalise(c.line.text)) and (after is None or after.kind != Kind.CONTACT)
+        ),
+        None,
+    )
 
 
 def _heading_like(text: str) -> bool:
     """A short line that does not end like a sentence and is no boilerplate."""
     words = text.split()
-    return (0 < len(words) <= MAX_TITLE_WORDS and any(c.isalpha() for c in text)
-            and not text.endswith((".", ",", ":", ";")) and not is_salutation(text)
-            and not any(p.search(text) for p in (PRESS_RELEASE, BREADCRUMB, PAGE_FURNITURE, UPDATED,
-                                                 COMMITTEE_ADDRESSEE, PUBLISHED, BOILERPLATE)))
+    return (
+        0 < len(words) <= MAX_TITLE_WORDS
+        and any(c.isalpha() for c in text)
+        and not text.endswith((".", ",", ":", ";"))
+        and not is_salutation(text)
+        and not any(
+            p.search(text)
+            for p in (
+                PRESS_RELEASE,
+                BREADCRUMB,
+                PAGE_FURNITURE,
+                UPDATED,
+                COMMITTEE_ADDRESSEE,
+                PUBLISHED,
+                BOILERPLATE,
+            )
+        )
+    )
 
 
 def _located(source: SourceText, line: Line) -> Located:
@@ -144,8 +166,7 @@ def _letters(source: SourceText, anchor: date | None) -> list[LetterReference]:
             if anchor is None or when.start <= anchor:
                 iso = when.start.isoformat()
                 end = noun.end() + when.finish
-                found.setdefault(iso, LetterReference(iso, text[noun.start() : end],
-                                                      Span(noun.start(), end)))
+                found.setdefault(iso, LetterReference(iso, text[noun.start() : end], Span(noun.start(), end)))
             break
     return sorted(found.values(), key=lambda r: r.span.start)
 
@@ -166,19 +187,39 @@ def _figures(source: SourceText) -> list[Figure]:
     names = municipality_name_pattern()
     for start, end in _sentences(source.text):
         sentence = source.text[start : min(end, start + MAX_SENTENCE)]
-        named = [(m.start(), code) for m in names.finditer(sentence)
-                 if (code := municipality_code(m.group(0)))]
+        named = [
+            (m.start(), code) for m in names.finditer(sentence) if (code := municipality_code(m.group(0)))
+        ]
         year = YEAR.search(sentence)
-        when = (year.group("year"), f"{year.group('year')}-01-01", f"{year.group('year')}-12-31") \
-            if year else (None, None, None)
+        when = (
+            (year.group("year"), f"{year.group('year')}-01-01", f"{year.group('year')}-12-31")
+            if year
+            else (None, None, None)
+        )
 
-        def add(value: str, unit: str, measure: str, span: tuple[int, int], sentence_start: int = start,
-                named: list[tuple[int, str]] = named, period: tuple = when) -> None:
+        def add(
+            value: str,
+            unit: str,
+            measure: str,
+            span: tuple[int, int],
+            sentence_start: int = start,
+            named: list[tuple[int, str]] = named,
+            period: tuple = when,
+        ) -> None:
             at = Span(sentence_start + span[0], sentence_start + span[1])
-            out.setdefault((at.start, unit), Figure(
-                value=parse_decimal(value), unit=unit, measure=" ".join(measure.split()) or unit,
-                span=at, period=period[0], period_start=period[1], period_end=period[2],
-                municipality_code=_nearest(named, span[0])))
+            out.setdefault(
+                (at.start, unit),
+                Figure(
+                    value=parse_decimal(value),
+                    unit=unit,
+                    measure=" ".join(measure.split()) or unit,
+                    span=at,
+                    period=period[0],
+                    period_start=period[1],
+                    period_end=period[2],
+                    municipality_code=_nearest(named, span[0]),
+                ),
+            )
 
         for m in COUNT.finditer(sentence):
             add(m.group("value"), m.group("unit"), f"{m.group('unit')}{m.group('measure')}", m.span())

@@ -14,12 +14,48 @@ from dataclasses import dataclass
 from ..text import Line, Span
 from .layout import EMAIL
 
-_CHARS = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2212": "-", "\u201c": '"', "\u201d": '"',
-                        "\u201e": '"', "\u00ab": '"', "\u00bb": '"', "\u2018": "'", "\u2019": "'",
-                        "\u00b4": "'", "\u00a0": " "})
+_CHARS = str.maketrans(
+    {
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u00b4": "'",
+        "\u00a0": " ",
+    }
+)
 _KEEP_HYPHEN_BEFORE = {"og", "eller", "samt", "til", "men"}
-ABBREVIATIONS = {"pr", "nr", "stk", "jf", "jfr", "bl.a", "f.eks", "ca", "m.v", "mv", "evt", "dvs",
-                 "inkl", "ang", "vedr", "j.nr", "hhv", "mm", "m.m", "kl", "tlf", "dir", "ift"}
+ABBREVIATIONS = {
+    "pr",
+    "nr",
+    "stk",
+    "jf",
+    "jfr",
+    "bl.a",
+    "f.eks",
+    "ca",
+    "m.v",
+    "mv",
+    "evt",
+    "dvs",
+    "inkl",
+    "ang",
+    "vedr",
+    "j.nr",
+    "hhv",
+    "mm",
+    "m.m",
+    "kl",
+    "tlf",
+    "dir",
+    "ift",
+}
 
 
 @dataclass(frozen=True)
@@ -89,20 +125,45 @@ def _last_word(text: str, start: int, end: int) -> str:
 def _tokens(line: Line) -> list[tuple[str, int]]:
     """Words of a line (e-mail placeholders removed) with their source offsets."""
     raw = EMAIL.sub(lambda m: " " * len(m.group(0)), line.text).translate(_CHARS)
-    return [(m.group(0).replace("\u00ad", ""), line.span.start + m.start())
-            for m in re.finditer(r"\S+", raw)]
+    return [(m.group(0).replace("\u00ad", ""), line.span.start + m.start()) for m in re.finditer(r"\S+", raw)]
 
 
-_FUNCTION_WORDS = {"og", "eller", "for", "af", "i", "til", "med", "at", "på", "om", "som", "der",
-                   "den", "det", "en", "et", "de", "samt", "fra", "ved", "hos", "under"}
+_FUNCTION_WORDS = {
+    "og",
+    "eller",
+    "for",
+    "af",
+    "i",
+    "til",
+    "med",
+    "at",
+    "på",
+    "om",
+    "som",
+    "der",
+    "den",
+    "det",
+    "en",
+    "et",
+    "de",
+    "samt",
+    "fra",
+    "ved",
+    "hos",
+    "under",
+}
 MARKER = re.compile(r"^(?:[A-H][:)]\s|\d{1,2}[.)]\s+[A-ZÆØÅ])")
 
 
 def is_heading(text: str) -> bool:
     """Short, capitalised, unpunctuated: ``Lovgivningens krav``, ``Jobsamtale 3 (… uge 12)``."""
     words = re.sub(r"\([^)]*\)", "", text).split()
-    return bool(re.match(r"[A-ZÆØÅ]", text)) and not text.endswith((".", ",", ":", ";", "-")) \
-        and 0 < len(words) <= 8 and words[-1].lower() not in _FUNCTION_WORDS
+    return (
+        bool(re.match(r"[A-ZÆØÅ]", text))
+        and not text.endswith((".", ",", ":", ";", "-"))
+        and 0 < len(words) <= 8
+        and words[-1].lower() not in _FUNCTION_WORDS
+    )
 
 
 def breaks_paragraph(previous: str, following: str, width: int, heading: bool = False) -> bool:
@@ -156,7 +217,6 @@ def stitch(lines: list[Line], width: int | None = None) -> Stitched:
 
 def _joiner(previous: str, following: str, width: int, ended: bool) -> str:
     first = following.split()[0].lower()
-    if re.search(r"\w-$", previous) and re.match(r"[a-zæøå]", following) \
-            and first not in _KEEP_HYPHEN_BEFORE:
+    if re.search(r"\w-$", previous) and re.match(r"[a-zæøå]", following) and first not in _KEEP_HYPHEN_BEFORE:
         return ""
     return "\n" if breaks_paragraph(previous, following, width, ended) else " "

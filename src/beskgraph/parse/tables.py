@@ -24,12 +24,46 @@ from ..text import Span
 from .layout import Classified, Kind
 from .stitch import stitch
 
-HEADER_WORDS = {"tilbud", "formål", "status", "indsats", "målgruppe", "beskrivelse", "tidsplan",
-                "frist", "ansvarlig", "aktivitet", "periode", "bemærkninger", "initiativ", "tiltag"}
+HEADER_WORDS = {
+    "tilbud",
+    "formål",
+    "status",
+    "indsats",
+    "målgruppe",
+    "beskrivelse",
+    "tidsplan",
+    "frist",
+    "ansvarlig",
+    "aktivitet",
+    "periode",
+    "bemærkninger",
+    "initiativ",
+    "tiltag",
+}
 SECTION = re.compile(r"^[A-H]\)\s")
 MAX_CUTS = 20_000  # ways of cutting a column weighed at most
-_STOP = {"og", "til", "der", "som", "for", "med", "fra", "har", "at", "af", "en", "et", "de",
-         "den", "det", "er", "på", "i", "om", "eller"}
+_STOP = {
+    "og",
+    "til",
+    "der",
+    "som",
+    "for",
+    "med",
+    "fra",
+    "har",
+    "at",
+    "af",
+    "en",
+    "et",
+    "de",
+    "den",
+    "det",
+    "er",
+    "på",
+    "i",
+    "om",
+    "eller",
+}
 
 
 @dataclass(frozen=True)
@@ -63,15 +97,17 @@ def _words(text: str) -> set[str]:
 def _starts(lines: list[Classified]) -> list[int]:
     """Lines that may open a cell: capitalised ones, and every forced start."""
     forced = set(_forced(lines))
-    return [i for i, c in enumerate(lines)
-            if i in forced or re.match(r"[A-ZÆØÅ\"']", c.text)] or [0]
+    return [i for i, c in enumerate(lines) if i in forced or re.match(r"[A-ZÆØÅ\"']", c.text)] or [0]
 
 
 def _forced(lines: list[Classified]) -> list[int]:
     """Lines that must open a cell: a fragment that cannot open a sentence (it begins with
     a digit or a small letter) after a line that ends one."""
-    return [i for i in range(1, len(lines))
-            if lines[i - 1].text.endswith((".", "!", "?")) and re.match(r"[0-9a-zæøå]", lines[i].text)]
+    return [
+        i
+        for i in range(1, len(lines))
+        if lines[i - 1].text.endswith((".", "!", "?")) and re.match(r"[0-9a-zæøå]", lines[i].text)
+    ]
 
 
 def _refers_back(previous: str, text: str) -> bool:
@@ -85,8 +121,9 @@ def _refers_back(previous: str, text: str) -> bool:
     return bool(re.search(rf"\b{re.escape(stem)}\b", previous.lower()))
 
 
-def _best_cut(lines: list[Classified], count: int,
-              score: Callable[[list[list[Classified]]], int]) -> list[list[Classified]] | None:
+def _best_cut(
+    lines: list[Classified], count: int, score: Callable[[list[list[Classified]]], int]
+) -> list[list[Classified]] | None:
     """``lines`` cut into ``count`` cells at lines that may open one, every forced start
     among the cuts (unless there are more of them than cuts), the best by ``score``; None
     when the lines cannot make ``count`` cells or there are too many ways to weigh."""
@@ -109,16 +146,18 @@ def _best_cut(lines: list[Classified], count: int,
 
 def split_cells(lines: list[Classified], count: int, anchors: list[str]) -> list[Cell]:
     """Cut ``lines`` into ``count`` cells at capitalised lines, best matching ``anchors``."""
+
     def score(cells: list[list[Classified]]) -> int:
         texts = [" ".join(c.text for c in cell) for cell in cells]
-        return sum(len(_words(text) & _words(anchor))
-                   for text, anchor in zip(texts, anchors, strict=False)) \
-            - sum(_refers_back(texts[k - 1], texts[k]) for k in range(1, len(texts)))
+        return sum(
+            len(_words(text) & _words(anchor)) for text, anchor in zip(texts, anchors, strict=False)
+        ) - sum(_refers_back(texts[k - 1], texts[k]) for k in range(1, len(texts)))
 
     starts = _starts(lines)
     if len(starts) + (starts[0] != 0) <= count:
-        return [_cell(c) for c in (lines[a:b] for a, b in
-                                   itertools.pairwise([*sorted({0, *starts}), len(lines)]))]
+        return [
+            _cell(c) for c in (lines[a:b] for a, b in itertools.pairwise([*sorted({0, *starts}), len(lines)]))
+        ]
     cells = _best_cut(lines, count, score)
     return [_cell(c) for c in cells] if cells else [_cell(lines)]
 
@@ -165,20 +204,24 @@ def _rows(columns: list[tuple[str, list[Classified]]], names: list[Classified]) 
     name_cells = [_cell([n]) for n in names]
     anchors = [n.text for n in name_cells]
     per_column: list[list[Cell]] = [[] for _ in columns[1:]]
-    order = sorted(range(len(columns) - 1),
-                   key=lambda k: len(_starts(columns[k + 1][1])) > len(names))
+    order = sorted(range(len(columns) - 1), key=lambda k: len(_starts(columns[k + 1][1])) > len(names))
     for k in order:
         column = columns[k + 1][1]
         cells = split_cells(column, len(names), anchors) if column else []
         per_column[k] = cells
         anchors = [f"{a} {c.text}" for a, c in zip(anchors, cells, strict=False)]
-    return [Row(name, {columns[k + 1][0].lower(): cells[i]
-                       for k, cells in enumerate(per_column) if i < len(cells)})
-            for i, name in enumerate(name_cells)]
+    return [
+        Row(
+            name,
+            {columns[k + 1][0].lower(): cells[i] for k, cells in enumerate(per_column) if i < len(cells)},
+        )
+        for i, name in enumerate(name_cells)
+    ]
 
 
-def _continuation(lines: list[Classified], at: int, headers: list[str], before: list[Row]
-                  ) -> tuple[list[Row], int]:
+def _continuation(
+    lines: list[Classified], at: int, headers: list[str], before: list[Row]
+) -> tuple[list[Row], int]:
     """Rows continued on the next page: names, then each further column's cells."""
     while at < len(lines) and lines[at].kind != Kind.TEXT:
         at += 1
@@ -195,14 +238,15 @@ def _continuation(lines: list[Classified], at: int, headers: list[str], before: 
         if item.text.endswith((".", ",", ":")) or not re.match(r"[A-ZÆØÅ]", item.text):
             break
         names.append(item)
-    rest = block[len(names):]
+    rest = block[len(names) :]
     columns = [header.lower() for header in headers[1:]]
     cells = _column_cells(rest, len(names), [_vocabulary(before, c) for c in columns])
     if not names or cells is None:
         return [], at
-    rows = [Row(_cell([name]), {column: cells[k * len(names) + i]
-                                for k, column in enumerate(columns)})
-            for i, name in enumerate(names)]
+    rows = [
+        Row(_cell([name]), {column: cells[k * len(names) + i] for k, column in enumerate(columns)})
+        for i, name in enumerate(names)
+    ]
     return rows, at
 
 
@@ -210,16 +254,17 @@ def _vocabulary(rows: list[Row], column: str) -> set[str]:
     return set().union(*(_words(r.cells[column].text) for r in rows if column in r.cells))
 
 
-def _column_cells(lines: list[Classified], count: int, vocabularies: list[set[str]]
-                  ) -> list[Cell] | None:
+def _column_cells(lines: list[Classified], count: int, vocabularies: list[set[str]]) -> list[Cell] | None:
     """``lines`` cut into ``count`` cells per column, columns in turn, each cell sharing
     the most words with the column it falls in; None when no cut fits."""
     if not lines or _starts(lines)[0] != 0:
         return None
 
     def score(cells: list[list[Classified]]) -> int:
-        return sum(len(_words(" ".join(c.text for c in cell)) & vocabularies[k // count])
-                   for k, cell in enumerate(cells))
+        return sum(
+            len(_words(" ".join(c.text for c in cell)) & vocabularies[k // count])
+            for k, cell in enumerate(cells)
+        )
 
     cells = _best_cut(lines, count * len(vocabularies), score)
     return [_cell(c) for c in cells] if cells else None

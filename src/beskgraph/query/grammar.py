@@ -61,8 +61,9 @@ def _parse(query: str) -> object:
 def inspect_query(query: str, max_depth: int) -> QueryInfo:
     """Parse ``query`` (nested at most ``max_depth`` deep); refuse SERVICE; form and FROM graphs."""
     try:
-        tree = call_with_stack(lambda: _parse(query),
-                               recursion_limit=BASE_FRAMES + FRAMES_PER_LEVEL * max_depth)
+        tree = call_with_stack(
+            lambda: _parse(query), recursion_limit=BASE_FRAMES + FRAMES_PER_LEVEL * max_depth
+        )
     except RecursionError as exc:
         raise QueryRefused("the query is nested too deeply to parse", "max_query_depth") from exc
     body = tree[1]  # type: ignore[index]

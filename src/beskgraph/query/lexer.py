@@ -44,8 +44,10 @@ from dataclasses import dataclass
 from beskgraph.query.errors import QueryRefused
 
 # SPARQL 1.1 grammar, productions [164]-[173].
-_BASE = (r"A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D"
-         r"\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\U00010000-\U000EFFFF")
+_BASE = (
+    r"A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D"
+    r"\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\U00010000-\U000EFFFF"
+)
 _U = _BASE + "_"
 _MARKS = r"\u00B7\u0300-\u036F\u203F-\u2040"
 _CHARS = _U + r"\-0-9" + _MARKS  # PN_CHARS
@@ -144,11 +146,18 @@ class _Tokens:
         if char in _STRING:
             match = _STRING[char].match(query, pos)
             if not match:
-                raise QueryRefused(f"a string that is not closed (on its line, for one in single quotes), "
-                                   f"or holds an escape SPARQL does not know ({_where(query, pos)})")
+                raise QueryRefused(
+                    f"a string that is not closed (on its line, for one in single quotes), "
+                    f"or holds an escape SPARQL does not know ({_where(query, pos)})"
+                )
             return Token("string", match.group(), pos)
-        for kind, pattern in (("iri", _IRI), ("var", _VAR), ("blank", _BLANK), ("langtag", _LANGTAG),
-                              ("number", _NUMBER)):
+        for kind, pattern in (
+            ("iri", _IRI),
+            ("var", _VAR),
+            ("blank", _BLANK),
+            ("langtag", _LANGTAG),
+            ("number", _NUMBER),
+        ):
             match = pattern.match(query, pos)
             if match:
                 return Token(kind, match.group(), pos)
@@ -174,7 +183,7 @@ class _Tokens:
                     self._no_prefix_before = end
         if colon < len(query) and query[colon] == ":":
             local = _LOCAL.match(query, colon + 1)
-            return Token("pname", query[pos:local.end() if local else colon + 1], pos)
+            return Token("pname", query[pos : local.end() if local else colon + 1], pos)
         word = _WORD.match(query, pos)
         return Token("word", word.group(), pos) if word else None
 
@@ -211,8 +220,12 @@ class _Context:
             return _LIST
         if previous is not None and previous.kind == "word":
             return _LIST if previous.text.upper() == "VALUES" else _EXPRESSION
-        if (previous is not None and previous.kind in ("iri", "pname") and before is not None
-                and before.text.upper() == "FILTER"):
+        if (
+            previous is not None
+            and previous.kind in ("iri", "pname")
+            and before is not None
+            and before.text.upper() == "FILTER"
+        ):
             return _EXPRESSION  # FILTER ex:f(...)
         return _LIST
 
@@ -221,8 +234,11 @@ class _Context:
         previous = self.previous
         if not self.stack or self.stack[-1] != _EXPRESSION or previous is None:
             return False
-        return (previous.kind in _OPERAND_ENDS or previous.text in (")", "]")
-                or previous.text.lower() in ("true", "false"))
+        return (
+            previous.kind in _OPERAND_ENDS
+            or previous.text in (")", "]")
+            or previous.text.lower() in ("true", "false")
+        )
 
 
 def _check_iri(token: Token, context: _Context, query: str) -> None:

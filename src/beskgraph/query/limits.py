@@ -29,9 +29,7 @@ def check_shape(query: str, limits: QueryLimits) -> QueryShape:
     """Measure ``query`` (one linear pass); refuse it over a limit, or with SERVICE."""
     shape = measure(query, stop_after=limits.max_query_tokens)
     if shape.tokens > limits.max_query_tokens:
-        raise QueryRefused(
-            f"the query has more than {limits.max_query_tokens} tokens", "max_query_tokens"
-        )
+        raise QueryRefused(f"the query has more than {limits.max_query_tokens} tokens", "max_query_tokens")
     if shape.depth > limits.max_query_depth:
         raise QueryRefused(
             f"the query nests {{ }}, ( ) or [ ] {shape.depth} deep, more than {limits.max_query_depth}",
@@ -44,8 +42,10 @@ def check_shape(query: str, limits: QueryLimits) -> QueryShape:
             "max_query_patterns",
         )
     if shape.service:
-        raise QueryRefused(f"{SERVICE_REFUSED}; nor is any word or prefix name containing 'service' "
-                           "outside strings, IRIs and comments")
+        raise QueryRefused(
+            f"{SERVICE_REFUSED}; nor is any word or prefix name containing 'service' "
+            "outside strings, IRIs and comments"
+        )
     return shape
 
 

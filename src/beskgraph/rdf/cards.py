@@ -33,6 +33,7 @@ SECTION_PROPERTIES = {
     Section.MANAGEMENT: BG.managementRecommendation,
 }
 
+
 def card_to_rdf(card: Card, graph: Graph, criteria: CriterionIndex) -> URIRef:
     """Add one card to ``graph`` (its document's named graph); returns the intervention."""
     node = iris.intervention(card.municipality_code, card.title.value)
@@ -76,8 +77,9 @@ def _score(value: float) -> Literal:
     return decimal(f"{value:.1f}")
 
 
-def _test_result(graph: Graph, card: Card, intervention: URIRef, test: TestResult,
-                 criteria: CriterionIndex) -> URIRef:
+def _test_result(
+    graph: Graph, card: Card, intervention: URIRef, test: TestResult, criteria: CriterionIndex
+) -> URIRef:
     node = iris.test_result(intervention, test.kind.value)
     graph.add((node, RDF.type, BG.TestResult))
     graph.add((node, BG.testKind, test.kind.iri))
@@ -94,13 +96,13 @@ def _test_result(graph: Graph, card: Card, intervention: URIRef, test: TestResul
     matched = [criteria[(test.kind, a.criterion_key)] for a in test.assessments]
     keys = distinct([iris.answer_key(c.key) for c in matched], [a.text for a in test.assessments])
     for assessment, criterion, key in zip(test.assessments, matched, keys, strict=True):
-        graph.add((node, BG.assessment,
-                   _assessment(graph, card, iris.assessment(node, key), assessment, criterion)))
+        graph.add(
+            (node, BG.assessment, _assessment(graph, card, iris.assessment(node, key), assessment, criterion))
+        )
     return node
 
 
-def _assessment(graph: Graph, card: Card, node: URIRef, assessment: Assessment,
-                matched: Criterion) -> URIRef:
+def _assessment(graph: Graph, card: Card, node: URIRef, assessment: Assessment, matched: Criterion) -> URIRef:
     graph.add((node, RDF.type, BG.Assessment))
     graph.add((node, BG.answer, assessment.answer.iri))
     graph.add((node, BG.text, Literal(assessment.text, lang="da")))

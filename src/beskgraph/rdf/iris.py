@@ -112,8 +112,9 @@ def act_expression(year: int, number: int, language: str = "da") -> URIRef:
     return iri("act", f"{year}-{number}", language)
 
 
-def legal_provision(year: int, number: int, paragraph: str, subsection: str | None = None,
-                    item: str | None = None) -> URIRef:
+def legal_provision(
+    year: int, number: int, paragraph: str, subsection: str | None = None, item: str | None = None
+) -> URIRef:
     """A subdivision (§, stk., nr.) of an act; retsinformation mints none, so we do."""
     parts = ["provision", f"{year}-{number}", f"p{slugify(paragraph)}"]
     if subsection:
@@ -148,8 +149,11 @@ def build_graph() -> URIRef:
 
 
 # The graphs every build has besides the documents' (no document's graph may take their name).
-BUILT_IN_GRAPHS = {REFERENCE_GRAPH_NAME: "reference data", ONTOLOGY_GRAPH_NAME: "ontology",
-                   BUILD_GRAPH_NAME: "build provenance"}
+BUILT_IN_GRAPHS = {
+    REFERENCE_GRAPH_NAME: "reference data",
+    ONTOLOGY_GRAPH_NAME: "ontology",
+    BUILD_GRAPH_NAME: "build provenance",
+}
 
 
 def built_in_graph(graph: str) -> str | None:

@@ -19,8 +19,9 @@ ACT_TYPES = {"LOV": "Lov", "LBK": "Lovbekendtgørelse", "BEK": "Bekendtgørelse"
 
 def add_act(graph: Graph, act: Act) -> URIRef:
     """An act of Lovtidende A from the reference list, identified by its ELI."""
-    node = add_cited_act(graph, act.type, act.year, act.number,
-                         f"{act.date[8:10]}/{act.date[5:7]}/{act.date[:4]}")
+    node = add_cited_act(
+        graph, act.type, act.year, act.number, f"{act.date[8:10]}/{act.date[5:7]}/{act.date[:4]}"
+    )
     graph.add((node, ELI.date_document, Literal(act.date, datatype=XSD.date)))
     expression = iris.act_expression(act.year, act.number)
     graph.add((node, ELI.is_realized_by, expression))
@@ -31,8 +32,7 @@ def add_act(graph: Graph, act: Act) -> URIRef:
     return node
 
 
-def add_cited_act(graph: Graph, act_type: str, year: int, number: int,
-                  date_text: str | None) -> URIRef:
+def add_cited_act(graph: Graph, act_type: str, year: int, number: int, date_text: str | None) -> URIRef:
     """An act as a citation names it (``LBK nr. 1342 af 20. november 2016``), by its ELI."""
     node = iris.act_eli(year, number)
     graph.add((node, RDF.type, ELI.LegalResource))
@@ -50,8 +50,14 @@ def _act_type(graph: Graph, code: str) -> URIRef:
     return node
 
 
-def add_provision(graph: Graph, year: int, number: int, paragraph: str,
-                  subsection: str | None = None, item: str | None = None) -> URIRef:
+def add_provision(
+    graph: Graph,
+    year: int,
+    number: int,
+    paragraph: str,
+    subsection: str | None = None,
+    item: str | None = None,
+) -> URIRef:
     """A subdivision of an act, linked to the act's ELI; the same IRI wherever it is cited."""
     node = iris.legal_provision(year, number, paragraph, subsection, item)
     graph.add((node, RDF.type, ELI.LegalResourceSubdivision))

@@ -77,8 +77,7 @@ def mentioned(graph: Graph, kind: MentionKind, label: str, code: str | None) -> 
 def commitment_to_rdf(doc: Correspondence, commitment: Commitment, graph: Graph) -> URIRef:
     deadline = commitment.deadline
     letter = iris.letter(commitment.letter)
-    node = iris.part(letter, "commitment", short_hash(
-        f"{commitment.text} {deadline.text} {deadline.start}"))
+    node = iris.part(letter, "commitment", short_hash(f"{commitment.text} {deadline.text} {deadline.start}"))
     graph.add((node, RDF.type, BG.Commitment))
     graph.add((node, BG.committedBy, iris.municipality(commitment.municipality_code)))
     graph.add((node, BG.statedIn, letter))
@@ -97,8 +96,7 @@ def commitment_to_rdf(doc: Correspondence, commitment: Commitment, graph: Graph)
     return node
 
 
-def initiative_to_rdf(doc: Correspondence, initiative: Initiative, key: str,
-                      graph: Graph) -> URIRef:
+def initiative_to_rdf(doc: Correspondence, initiative: Initiative, key: str, graph: Graph) -> URIRef:
     letter = iris.letter(initiative.letter)
     node = iris.part(letter, "initiative", key)
     graph.add((node, RDF.type, BG.Initiative))
@@ -106,9 +104,12 @@ def initiative_to_rdf(doc: Correspondence, initiative: Initiative, key: str,
     graph.add((node, BG.describedIn, letter))
     if initiative.municipality_code:
         graph.add((node, BG.municipality, iris.municipality(initiative.municipality_code)))
-    for predicate, value in ((SCHEMA.description, initiative.description),
-                             (BG.focus, initiative.focus), (BG.purpose, initiative.purpose),
-                             (BG.status, initiative.status)):
+    for predicate, value in (
+        (SCHEMA.description, initiative.description),
+        (BG.focus, initiative.focus),
+        (BG.purpose, initiative.purpose),
+        (BG.status, initiative.status),
+    ):
         if value:
             graph.add((node, predicate, Literal(value, lang="da")))
     if initiative.label:
@@ -119,8 +120,9 @@ def initiative_to_rdf(doc: Correspondence, initiative: Initiative, key: str,
         graph.add((node, BG.position, integer(initiative.position)))
     derive(graph, node, doc, initiative.span)
     if initiative.purpose_span is not None:
-        properties = [BG.purpose] + ([SCHEMA.description]
-                                     if initiative.description == initiative.purpose else [])
+        properties = [BG.purpose] + (
+            [SCHEMA.description] if initiative.description == initiative.purpose else []
+        )
         derive_field(graph, node, doc, initiative.purpose_span, *properties)
     if initiative.status_span is not None:
         derive_field(graph, node, doc, initiative.status_span, BG.status)
@@ -134,24 +136,26 @@ def provision(graph: Graph, citation: LegalCitation) -> URIRef:
     if act is not None:
         act_node = add_act(graph, act)
     else:  # an act the reference list lacks: its ELI and its name as cited
-        act_node = add_cited_act(graph, citation.act_type, citation.year, citation.number,
-                                 citation.date_text)
+        act_node = add_cited_act(graph, citation.act_type, citation.year, citation.number, citation.date_text)
     if citation.paragraph is None:
         graph.add((act_node, BG.citedAs, Literal(citation.text)))
         return act_node
-    node = add_provision(graph, citation.year, citation.number, citation.paragraph,
-                         citation.subsection, citation.item)
+    node = add_provision(
+        graph, citation.year, citation.number, citation.paragraph, citation.subsection, citation.item
+    )
     graph.add((node, ELI.id_local, Literal(citation.provision)))
     graph.add((node, BG.citedAs, Literal(citation.text)))
     return node
 
 
-def observation_to_rdf(doc: ParsedDocument, figure: Figure, graph: Graph,
-                       parent: URIRef) -> URIRef:
+def observation_to_rdf(doc: ParsedDocument, figure: Figure, graph: Graph, parent: URIRef) -> URIRef:
     """A figure as an observation within ``parent`` (the letter or intervention stating it),
     keyed by what it says: value, unit, measure, subject and period."""
-    node = iris.part(parent, "observation", short_hash(
-        f"{figure.value} {figure.unit} {figure.measure} {figure.subject} {figure.period}"))
+    node = iris.part(
+        parent,
+        "observation",
+        short_hash(f"{figure.value} {figure.unit} {figure.measure} {figure.subject} {figure.period}"),
+    )
     graph.add((node, RDF.type, SCHEMA.Observation))
     graph.add((node, SCHEMA.value, decimal(figure.value)))
     graph.add((node, SCHEMA.unitText, Literal(figure.unit)))
@@ -163,8 +167,7 @@ def observation_to_rdf(doc: ParsedDocument, figure: Figure, graph: Graph,
         graph.add((node, SCHEMA.observationAbout, area))
     if figure.period:
         graph.add((node, BG.period, Literal(figure.period, lang="da")))
-    for predicate, value in ((BG.periodStart, figure.period_start),
-                             (BG.periodEnd, figure.period_end)):
+    for predicate, value in ((BG.periodStart, figure.period_start), (BG.periodEnd, figure.period_end)):
         if value:
             graph.add((node, predicate, Literal(value, datatype=XSD.date)))
     graph.add((node, BG.statedIn, parent))

@@ -36,17 +36,22 @@ def correspondence_to_rdf(doc: Correspondence, graph: Graph) -> None:
 
 
 def appendix_to_rdf(doc: Correspondence, appendix: Appendix, graph: Graph) -> URIRef:
-    label = " ".join(str(p) for p in (appendix.abbreviation, appendix.collection, "Bilag",
-                                       appendix.number) if p)
+    label = " ".join(
+        str(p) for p in (appendix.abbreviation, appendix.collection, "Bilag", appendix.number) if p
+    )
     node = iris.iri("appendix", slugify(f"{label} {appendix.session or ''}"))
     graph.add((node, RDF.type, BG.ParliamentaryAppendix))
     graph.add((node, SKOS.notation, Literal(label)))
-    for predicate, value in ((DCTERMS.title, appendix.title), (BG.session, appendix.session),
-                             (BG.collection, appendix.collection),
-                             (BG.publicStatus, appendix.public_status)):
+    for predicate, value in (
+        (DCTERMS.title, appendix.title),
+        (BG.session, appendix.session),
+        (BG.collection, appendix.collection),
+        (BG.publicStatus, appendix.public_status),
+    ):
         if value:
-            graph.add((node, predicate, Literal(value, lang="da") if predicate == DCTERMS.title
-                       else Literal(value)))
+            graph.add(
+                (node, predicate, Literal(value, lang="da") if predicate == DCTERMS.title else Literal(value))
+            )
     if appendix.number is not None:
         graph.add((node, BG.appendixNumber, integer(appendix.number)))
     if appendix.committee:
@@ -63,8 +68,7 @@ def appendix_to_rdf(doc: Correspondence, appendix: Appendix, graph: Graph) -> UR
     return node
 
 
-def letter_to_rdf(doc: Correspondence, letter: Letter, graph: Graph,
-                  appendix: URIRef | None) -> URIRef:
+def letter_to_rdf(doc: Correspondence, letter: Letter, graph: Graph, appendix: URIRef | None) -> URIRef:
     node = iris.letter(letter.key)
     graph.add((node, RDF.type, BG.Letter))
     graph.add((node, RDF.type, SCHEMA.Message))
@@ -130,8 +134,15 @@ def match_score(graph: Graph, node: URIRef, score: float) -> None:
         graph.add((node, BG.matchScore, decimal(f"{score:.2f}")))
 
 
-def list_item(doc: Correspondence, graph: Graph, letter: URIRef, link: URIRef, position: int,
-              targets: list[URIRef], at: Span) -> URIRef:
+def list_item(
+    doc: Correspondence,
+    graph: Graph,
+    letter: URIRef,
+    link: URIRef,
+    position: int,
+    targets: list[URIRef],
+    at: Span,
+) -> URIRef:
     """The ``position``-th party of ``link`` as written (a ``schema:ListItem`` whose items
     are the party's nodes: organisation, post, person): the order of a letter's
     recipients and signatories, which their shared nodes cannot hold."""
@@ -170,8 +181,7 @@ def party(doc: Correspondence, graph: Graph, who: Party, person_too: bool) -> li
     org = _organisation_of(graph, who)
     out: list[URIRef] = []
     if org is not None and who.unit:
-        unit = iris.iri("organisation", slugify(f"{who.municipality_code or who.organisation} "
-                                                f"{who.unit}"))
+        unit = iris.iri("organisation", slugify(f"{who.municipality_code or who.organisation} {who.unit}"))
         graph.add((unit, RDF.type, PartyKind.UNIT.iri))
         named(graph, unit, who.unit)
         graph.add((unit, ORG.unitOf, org))
@@ -227,7 +237,8 @@ def person(doc: ParsedDocument, graph: Graph, who: Party) -> URIRef:
 
 
 def scheme_concept(graph: Graph, scheme: IdentifierScheme) -> URIRef:
-    node = add_concept(graph, iris.concept("identifier-scheme", scheme.value), "identifier-schemes",
-                       scheme.label)
+    node = add_concept(
+        graph, iris.concept("identifier-scheme", scheme.value), "identifier-schemes", scheme.label
+    )
     graph.add((node, SKOS.notation, Literal(scheme.value)))
     return node

@@ -84,8 +84,7 @@ def derive(graph: Graph, node: URIRef, document: ParsedDocument, at: Span | None
     graph.add((selector, BG.line, integer(text.line_of(at.start))))
 
 
-def derive_field(graph: Graph, node: URIRef, document: ParsedDocument, at: Span,
-                 *properties: URIRef) -> None:
+def derive_field(graph: Graph, node: URIRef, document: ParsedDocument, at: Span, *properties: URIRef) -> None:
     """A span that holds the value of ``properties`` of ``node``: the span says so."""
     derive(graph, node, document, at)
     selector = iris.span(iris.source_document(document.source.name), at)
@@ -93,8 +92,15 @@ def derive_field(graph: Graph, node: URIRef, document: ParsedDocument, at: Span,
         graph.add((selector, BG.forProperty, prop))
 
 
-def mention(graph: Graph, document: ParsedDocument, node: URIRef, target: URIRef, entity: URIRef,
-            surface: str, at: Span) -> URIRef:
+def mention(
+    graph: Graph,
+    document: ParsedDocument,
+    node: URIRef,
+    target: URIRef,
+    entity: URIRef,
+    surface: str,
+    at: Span,
+) -> URIRef:
     """``target`` names ``entity``: ``schema:mentions``, and a ``bg:Mention`` annotation ``node``
     with the words as written and their span."""
     graph.add((target, SCHEMA.mentions, entity))
@@ -131,10 +137,20 @@ def build_graph(documents: Iterable[ParsedDocument], started: datetime, ended: d
     activity = iris.build_activity(key)
     graph.add((activity, RDF.type, PROV.Activity))
     count = len(documents)
-    graph.add((activity, RDFS.label, Literal(f"{SOFTWARE} {__version__}: bygning af {count} kildedokumenter",
-                                             lang="da")))
-    graph.add((activity, RDFS.label, Literal(f"{SOFTWARE} {__version__}: build of {count} source documents",
-                                             lang="en")))
+    graph.add(
+        (
+            activity,
+            RDFS.label,
+            Literal(f"{SOFTWARE} {__version__}: bygning af {count} kildedokumenter", lang="da"),
+        )
+    )
+    graph.add(
+        (
+            activity,
+            RDFS.label,
+            Literal(f"{SOFTWARE} {__version__}: build of {count} source documents", lang="en"),
+        )
+    )
     graph.add((activity, PROV.wasAssociatedWith, software))
     graph.add((activity, PROV.startedAtTime, _time(started)))
     graph.add((activity, PROV.endedAtTime, _time(ended)))

@@ -32,8 +32,15 @@ def publication_to_rdf(doc: Publication, graph: Graph) -> URIRef:
     _date(graph, node, doc, SCHEMA.datePublished, doc.published)
     _date(graph, node, doc, SCHEMA.dateModified, doc.updated)
     for named in doc.municipalities:
-        mention(graph, doc, URIRef(f"{node}/mention/{named.code}"), node, iris.municipality(named.code),
-                named.surface, named.span)
+        mention(
+            graph,
+            doc,
+            URIRef(f"{node}/mention/{named.code}"),
+            node,
+            iris.municipality(named.code),
+            named.surface,
+            named.span,
+        )
     for reference in doc.letters:
         letter = URIRef(f"{node}/referred-letter/{reference.date}")
         graph.add((letter, RDF.type, BG.Letter))

@@ -31,8 +31,10 @@ def add_status(graph: Graph, name: str, content_hash: str | None, problems: list
 
 
 def problem_node(graph: Graph, document: URIRef, problem: Problem) -> URIRef:
-    key = f"{problem.severity.value} {problem.stage.value} {problem.line} {problem.focus} " \
-          f"{problem.path} {problem.message}"
+    key = (
+        f"{problem.severity.value} {problem.stage.value} {problem.line} {problem.focus} "
+        f"{problem.path} {problem.message}"
+    )
     node = URIRef(f"{document}/problem/{short_hash(key)}")
     graph.add((node, RDF.type, BG.Problem))
     graph.add((node, BG.severity, problem.severity.iri))
@@ -47,8 +49,9 @@ def problem_node(graph: Graph, document: URIRef, problem: Problem) -> URIRef:
     return node
 
 
-def left_out_graph(name: str, kind: str | None, characters: int | None, content_hash: str | None,
-                   problems: list[Problem]) -> Graph:
+def left_out_graph(
+    name: str, kind: str | None, characters: int | None, content_hash: str | None, problems: list[Problem]
+) -> Graph:
     """The named graph of a document left out: its source node, status and problems only."""
     graph = Graph(identifier=iris.named_graph(name))
     source_node(graph, name, kind, characters)

@@ -66,8 +66,10 @@ def read_documents(store: Store, nodes: Sequence[str] | None = None) -> dict[str
     """The documents of ``nodes`` (every searchable node when None), sorted texts and types."""
     documents: dict[str, NodeDocument] = {}
     for only in _restrictions("x", nodes):
-        texts = (f"SELECT ?x ?p ?o (LANG(?o) AS ?lang) WHERE {{ {only} {_PROPERTIES} ?x ?p ?o . "
-                 f"FILTER(isLiteral(?o)) {_searchable()} }}")
+        texts = (
+            f"SELECT ?x ?p ?o (LANG(?o) AS ?lang) WHERE {{ {only} {_PROPERTIES} ?x ?p ?o . "
+            f"FILTER(isLiteral(?o)) {_searchable()} }}"
+        )
         for row in store.select(texts):
             iri = str(row["x"])
             document = documents.get(iri) or documents.setdefault(iri, NodeDocument(iri))
@@ -88,8 +90,10 @@ def nodes_by_graph(store: Store, graphs: Sequence[str] | None = None) -> dict[st
     """``{graph: searchable nodes it states a text of}`` for ``graphs`` (every graph when None)."""
     found: dict[str, set[str]] = defaultdict(set)
     for only in _restrictions("g", graphs):
-        query = (f"SELECT DISTINCT ?g ?x WHERE {{ {only} {_PROPERTIES} GRAPH ?g {{ ?x ?p ?o }} "
-                 f"FILTER(isLiteral(?o)) {_searchable()} }}")
+        query = (
+            f"SELECT DISTINCT ?g ?x WHERE {{ {only} {_PROPERTIES} GRAPH ?g {{ ?x ?p ?o }} "
+            f"FILTER(isLiteral(?o)) {_searchable()} }}"
+        )
         for row in store.select(query):
             found[str(row["g"])].add(str(row["x"]))
     return found

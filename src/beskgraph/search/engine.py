@@ -144,8 +144,13 @@ class Engine:
     @staticmethod
     def _document(node: NodeDocument) -> tantivy.Document:
         names = [whole(v) for name in ("name", "alt") for v in node.texts.get(name, ())]
-        fields: dict[str, object] = {"iri": node.iri, "types": list(node.types), "label": node.label,
-                                     "exact": names, "key": tie_key(node.iri)}
+        fields: dict[str, object] = {
+            "iri": node.iri,
+            "types": list(node.types),
+            "label": node.label,
+            "exact": names,
+            "key": tie_key(node.iri),
+        }
         for field in FIELDS:
             if node.texts.get(field.name):
                 fields[field.name] = list(node.texts[field.name])
@@ -158,8 +163,9 @@ class Engine:
         words = self._query_words.analyze(text) or self._all_words.analyze(text)
         return list(dict.fromkeys(words))[:MAX_WORDS]
 
-    def query(self, text: str, words: Sequence[str], types: Sequence[str] | None, *,
-              every_word: bool) -> tantivy.Query:
+    def query(
+        self, text: str, words: Sequence[str], types: Sequence[str] | None, *, every_word: bool
+    ) -> tantivy.Query:
         """Every (or any) word in some field, weighted per field; phrase and whole-name bonuses;
         a class filter."""
         occur = tantivy.Occur.Must if every_word else tantivy.Occur.Should
@@ -178,14 +184,21 @@ class Engine:
         return tantivy.Query.boolean_query([(tantivy.Occur.Must, matching), (tantivy.Occur.Must, wanted)])
 
     def _word(self, word: str) -> tantivy.Query:
-        return tantivy.Query.boolean_query([
-            (tantivy.Occur.Should,
-             tantivy.Query.boost_query(tantivy.Query.term_query(self.schema, field.name, word), field.weight))
-            for field in FIELDS
-        ])
+        return tantivy.Query.boolean_query(
+            [
+                (
+                    tantivy.Occur.Should,
+                    tantivy.Query.boost_query(
+                        tantivy.Query.term_query(self.schema, field.name, word), field.weight
+                    ),
+                )
+                for field in FIELDS
+            ]
+        )
 
-    def matches(self, text: str, types: Sequence[str] | None, limit: int, *,
-                fallback: bool = True) -> tuple[Matches, tantivy.Query | None]:
+    def matches(
+        self, text: str, types: Sequence[str] | None, limit: int, *, fallback: bool = True
+    ) -> tuple[Matches, tantivy.Query | None]:
         """The best ``limit`` matches (every word, else, with ``fallback``, any word) and the query
         that found them."""
         words = self.words(text)
@@ -199,8 +212,10 @@ class Engine:
             if total or not every_word or len(words) == 1 or not fallback:
                 addresses = [address for _, address in found.hits]
                 keys = searcher.fast_field_values("key", addresses) if addresses else []
-                hits = [(float(score), int(key or 0), address)
-                        for (score, address), key in zip(found.hits, keys, strict=True)]
+                hits = [
+                    (float(score), int(key or 0), address)
+                    for (score, address), key in zip(found.hits, keys, strict=True)
+                ]
                 hits.sort(key=lambda hit: (-hit[0], hit[1]))
                 return Matches(total, hits, every_word), query
         raise AssertionError("unreachable")
@@ -209,8 +224,9 @@ class Engine:
         """The IRI of the node with this tie key (a match's second member)."""
         return self._iris[key]
 
-    def hits(self, matches: Sequence[tuple[float, int, tantivy.DocAddress]],
-             query: tantivy.Query) -> list[Hit]:
+    def hits(
+        self, matches: Sequence[tuple[float, int, tantivy.DocAddress]], query: tantivy.Query
+    ) -> list[Hit]:
         """Hits with their stored fields and a highlighted snippet."""
         searcher = self.index.searcher()
         generators: dict[str, tantivy.SnippetGenerator] = {}
@@ -218,12 +234,25 @@ class Engine:
         for score, _, address in matches:
             document = searcher.doc(address)
             stored = document.to_dict()
-            out.append(Hit(stored["iri"][0], tuple(stored.get("types", ())), (stored.get("label") or [""])[0],
-                           score, self._snippet(searcher, query, document, stored, generators)))
+            out.append(
+                Hit(
+                    stored["iri"][0],
+                    tuple(stored.get("types", ())),
+                    (stored.get("label") or [""])[0],
+                    score,
+                    self._snippet(searcher, query, document, stored, generators),
+                )
+            )
         return out
 
-    def _snippet(self, searcher: tantivy.Searcher, query: tantivy.Query, document: tantivy.Document,
-                 stored: dict[str, list[str]], generators: dict[str, tantivy.SnippetGenerator]) -> Snippet:
+    def _snippet(
+        self,
+        searcher: tantivy.Searcher,
+        query: tantivy.Query,
+        document: tantivy.Document,
+        stored: dict[str, list[str]],
+        generators: dict[str, tantivy.SnippetGenerator],
+    ) -> Snippet:
         for name in SNIPPET_ORDER:
             if not stored.get(name):
                 continue
@@ -248,5 +277,10 @@ def _characters(snippet: tantivy.Snippet) -> Snippet:
     text = snippet.fragment()
     encoded = text.encode()
     ranges = sorted((h.start, h.end) for h in snippet.highlighted())
-    return Snippet(text, tuple((len(encoded[:start].decode(errors="ignore")),
-                                len(encoded[:end].decode(errors="ignore"))) for start, end in ranges))
+    return Snippet(
+        text,
+        tuple(
+            (len(encoded[:start].decode(errors="ignore")), len(encoded[:end].decode(errors="ignore")))
+            for start, end in ranges
+        ),
+    )

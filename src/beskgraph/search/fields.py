@@ -22,13 +22,44 @@ class Field:
 
 
 FIELDS = (
-    Field("name", 3.0, tuple(str(p) for p in (
-        SKOS.prefLabel, RDFS.label, DCTERMS.title, SCHEMA.name, SCHEMA.headline, BG.citation, BG.statement))),
-    Field("alt", 2.0, tuple(str(p) for p in (
-        SKOS.altLabel, SKOS.notation, BG.kommunekode, BG.citedAs, SCHEMA.jobTitle))),
-    Field("body", 1.0, tuple(str(p) for p in (
-        DCTERMS.description, SCHEMA.description, SCHEMA.text, BG.purpose, BG.focus, BG.experiences,
-        BG.advice, BG.organisationRequirements))),
+    Field(
+        "name",
+        3.0,
+        tuple(
+            str(p)
+            for p in (
+                SKOS.prefLabel,
+                RDFS.label,
+                DCTERMS.title,
+                SCHEMA.name,
+                SCHEMA.headline,
+                BG.citation,
+                BG.statement,
+            )
+        ),
+    ),
+    Field(
+        "alt",
+        2.0,
+        tuple(str(p) for p in (SKOS.altLabel, SKOS.notation, BG.kommunekode, BG.citedAs, SCHEMA.jobTitle)),
+    ),
+    Field(
+        "body",
+        1.0,
+        tuple(
+            str(p)
+            for p in (
+                DCTERMS.description,
+                SCHEMA.description,
+                SCHEMA.text,
+                BG.purpose,
+                BG.focus,
+                BG.experiences,
+                BG.advice,
+                BG.organisationRequirements,
+            )
+        ),
+    ),
 )
 FIELD_OF = {prop: field.name for field in FIELDS for prop in field.properties}
 PROPERTIES = tuple(FIELD_OF)

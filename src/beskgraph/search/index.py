@@ -94,11 +94,19 @@ class SearchIndex:
             except BaseException:
                 self._watch.forget()  # the next search reads everything again
                 raise
-            done = Refreshed(changes.first, len(changes.changed) + len(changes.removed), nodes,
-                             time.perf_counter() - started)
+            done = Refreshed(
+                changes.first,
+                len(changes.changed) + len(changes.removed),
+                nodes,
+                time.perf_counter() - started,
+            )
         if done.graphs:
-            log.info("search index: %d graph(s) changed, %d node(s) indexed in %.2f s",
-                     done.graphs, done.nodes, done.seconds)
+            log.info(
+                "search index: %d graph(s) changed, %d node(s) indexed in %.2f s",
+                done.graphs,
+                done.nodes,
+                done.seconds,
+            )
         return done
 
     def _apply(self, changes: GraphChanges) -> int:
@@ -121,8 +129,13 @@ class SearchIndex:
         self.engine.replace(affected, documents.values())
         return len(affected)
 
-    def search(self, text: str, types: Sequence[str] | None = None, first: int = 20,
-               after: tuple[float, str] | None = None) -> SearchPage:
+    def search(
+        self,
+        text: str,
+        types: Sequence[str] | None = None,
+        first: int = 20,
+        after: tuple[float, str] | None = None,
+    ) -> SearchPage:
         """The nodes matching ``text``, best first, ``first`` of them after ``after``.
 
         ``types``: only nodes of one of these classes (IRIs). ``after``: a page's

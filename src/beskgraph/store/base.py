@@ -19,8 +19,19 @@ from beskgraph.store.serialize import rdf_format
 from beskgraph.store.terms import binding_term, binding_value, literal_value, sparql_iri, term_value
 
 # Names modules import from here, whose homes are the modules above.
-__all__ = ["SPARQL_JSON", "Store", "binding_term", "binding_value", "literal_value", "note_query",
-           "parse_accept", "rdf_format", "record_queries", "sparql_iri", "term_value"]
+__all__ = [
+    "SPARQL_JSON",
+    "Store",
+    "binding_term",
+    "binding_value",
+    "literal_value",
+    "note_query",
+    "parse_accept",
+    "rdf_format",
+    "record_queries",
+    "sparql_iri",
+    "term_value",
+]
 SPARQL_JSON = _SPARQL_JSON.media_type
 
 
@@ -42,8 +53,9 @@ class Store(Protocol):
         """The graph of a CONSTRUCT/DESCRIBE query as N-Triples."""
         ...
 
-    def answer(self, job: QueryJob, budget: Budget,
-               cancel: threading.Event | None = None) -> tuple[bytes, str]:
+    def answer(
+        self, job: QueryJob, budget: Budget, cancel: threading.Event | None = None
+    ) -> tuple[bytes, str]:
         """A client's query, checked and run within ``budget`` in a query process (see
         ``beskgraph.store.children``): the answer in the format ``job.formats`` holds for
         its form, and that format's media type. ``cancel`` stops it (the client went away)."""

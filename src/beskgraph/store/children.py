@@ -113,8 +113,15 @@ class ResultWriter(Protocol):
 
     def graphs(self) -> list[str]: ...
 
-    def write_result(self, query: str, formats: AnswerFormats, default_graph_uris: Sequence[str],
-                     named_graph_uris: Sequence[str], base_iri: str | None, out: IO[bytes]) -> str: ...
+    def write_result(
+        self,
+        query: str,
+        formats: AnswerFormats,
+        default_graph_uris: Sequence[str],
+        named_graph_uris: Sequence[str],
+        base_iri: str | None,
+        out: IO[bytes],
+    ) -> str: ...
 
 
 class ChildProcess(Protocol):
@@ -129,14 +136,20 @@ class ChildProcess(Protocol):
 # Child side
 
 
-def serve_job(job: QueryJob, budget: Budget, open_store: Callable[[], ResultWriter | None],
-              data_fd: int, meta_fd: int, parent_pid: int) -> NoReturn:
+def serve_job(
+    job: QueryJob,
+    budget: Budget,
+    open_store: Callable[[], ResultWriter | None],
+    data_fd: int,
+    meta_fd: int,
+    parent_pid: int,
+) -> NoReturn:
     """Body of a query child (see module doc); ends the process."""
 
     def report(message: dict[str, object]) -> None:
         data = json.dumps(message).encode() + b"\n"
         while data:
-            data = data[os.write(meta_fd, data):]
+            data = data[os.write(meta_fd, data) :]
 
     sandboxed = False
     try:
@@ -161,8 +174,9 @@ def serve_job(job: QueryJob, budget: Budget, open_store: Callable[[], ResultWrit
             if info is not None:
                 default, named = resolve_dataset(info, default, named, store.graphs)  # type: ignore[assignment]
             with os.fdopen(data_fd, "wb", buffering=1 << 16) as sink:
-                media = call_with_stack(lambda: store.write_result(
-                    job.text, job.formats, default, named, job.base_iri, sink))
+                media = call_with_stack(
+                    lambda: store.write_result(job.text, job.formats, default, named, job.base_iri, sink)
+                )
             report({"media_type": media})
         else:
             report({"media_type": None})
@@ -176,8 +190,13 @@ def serve_job(job: QueryJob, budget: Budget, open_store: Callable[[], ResultWrit
         report({"error": "sandbox", "message": f"no network sandbox for queries here: {exc}"[:MAX_MESSAGE]})
     except BaseException as exc:
         if sandboxed and _stopped_by_sandbox(exc):
-            report({"error": "network", "message": f"the query tried to open a network connection, "
-                                                   f"which query processes may not ({exc})"[:MAX_MESSAGE]})
+            report(
+                {
+                    "error": "network",
+                    "message": f"the query tried to open a network connection, "
+                    f"which query processes may not ({exc})"[:MAX_MESSAGE],
+                }
+            )
         else:
             report({"error": "store", "message": f"{type(exc).__name__}: {exc}"[:MAX_MESSAGE]})
     finally:
@@ -273,8 +292,9 @@ def _ended(status: int, budget: Budget) -> Exception:
     return StoreError(f"the query process ended without an answer (exit status {status})")
 
 
-def run_child(started: Started, job: QueryJob, budget: Budget,
-              cancel: threading.Event | None = None) -> ChildOutcome:
+def run_child(
+    started: Started, job: QueryJob, budget: Budget, cancel: threading.Event | None = None
+) -> ChildOutcome:
     """Collect what a started child answers, within ``budget``; the child is reaped on return."""
     child, data_r, meta_r = started
     checking = job.check_depth is not None
@@ -296,8 +316,10 @@ def run_child(started: Started, job: QueryJob, budget: Budget,
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 if checking:
-                    raise QueryRefused(f"the query could not be checked within {budget.check_timeout:g} s",
-                                       "query_check_timeout")
+                    raise QueryRefused(
+                        f"the query could not be checked within {budget.check_timeout:g} s",
+                        "query_check_timeout",
+                    )
                 raise QueryTimeout(f"query exceeded its time limit of {budget.timeout:g} s")
             for key, _ in waiter.select(min(remaining, POLL)):
                 chunk = os.read(key.fd, 1 << 16)
@@ -311,8 +333,9 @@ def run_child(started: Started, job: QueryJob, budget: Budget,
                         message = json.loads(line)
                         if "checked" in message:
                             checked = message["checked"]
-                            info = QueryInfo(checked["form"], tuple(checked["from_graphs"]),
-                                             tuple(checked["from_named"]))
+                            info = QueryInfo(
+                                checked["form"], tuple(checked["from_graphs"]), tuple(checked["from_named"])
+                            )
                             checking = False
                             deadline = time.monotonic() + budget.timeout
                         else:

@@ -57,8 +57,10 @@ def _open(path: Path, read_only: bool) -> ox.Store:
     except OSError as exc:
         if "LOCK" not in str(exc):
             raise
-        raise StoreError(f"oxigraph:{path} is in use by another process (it holds the store's lock); "
-                         "stop that process or give another directory") from None
+        raise StoreError(
+            f"oxigraph:{path} is in use by another process (it holds the store's lock); "
+            "stop that process or give another directory"
+        ) from None
     if not read_only:  # the lock is ours: no loader is writing these any more
         for stale in path.glob("bulk-*.sst"):  # a bulk load's batches, left by a killed load
             with contextlib.suppress(OSError):
@@ -110,8 +112,9 @@ class EmbeddedStore:
             default_graph = [ox.NamedNode(g) for g in default_graph_uris]
             named_graphs = [ox.NamedNode(g) for g in named_graph_uris]
         try:
-            return self._store.query(query, base_iri=base_iri, default_graph=default_graph,
-                                     named_graphs=named_graphs)
+            return self._store.query(
+                query, base_iri=base_iri, default_graph=default_graph, named_graphs=named_graphs
+            )
         except SyntaxError as exc:
             raise QuerySyntaxError(str(exc)) from exc
         except (OSError, ValueError) as exc:
@@ -306,8 +309,14 @@ def _disk_worker(
     job: QueryJob, budget: Budget, path: str, data_fd: int, meta_fd: int, parent_pid: int
 ) -> None:
     """Fork-server child: open the on-disk store read-only and serve ``job``."""
-    serve_job(job, budget, lambda: EmbeddedStore(path, read_only=True, isolation="thread"),
-              data_fd, meta_fd, parent_pid)
+    serve_job(
+        job,
+        budget,
+        lambda: EmbeddedStore(path, read_only=True, isolation="thread"),
+        data_fd,
+        meta_fd,
+        parent_pid,
+    )
 
 
 def _parse(data: bytes, format: str) -> list[ox.Quad]:

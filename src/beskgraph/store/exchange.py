@@ -32,8 +32,13 @@ POLL = 0.05  # seconds between looks at the cancel flag while waiting
 class Exchange:
     """``send(read_timeout)`` opens the streamed answer; :meth:`wait` for it or :meth:`abandon` it."""
 
-    def __init__(self, send: Callable[[float | None], httpx.Response], url: str, max_bytes: int | None,
-                 ceiling: float | None) -> None:
+    def __init__(
+        self,
+        send: Callable[[float | None], httpx.Response],
+        url: str,
+        max_bytes: int | None,
+        ceiling: float | None,
+    ) -> None:
         self._send, self._url, self._max_bytes, self._ceiling = send, url, max_bytes, ceiling
         self._lock = threading.Lock()
         self._done = threading.Event()

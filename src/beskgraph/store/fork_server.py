@@ -87,8 +87,9 @@ class ForkServer:
 
         def parent() -> None:
             try:
-                process = subprocess.Popen(command, pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
-                                           env=env)
+                process = subprocess.Popen(
+                    command, pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=env
+                )
             except BaseException as exc:
                 started.append(exc)
                 ready.set()
@@ -223,4 +224,3 @@ def main(server_pid: int, socket_fd: int) -> None:
                 status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
                 os.write(status_w, _STATUS.pack(status))
                 os.close(status_w)
-

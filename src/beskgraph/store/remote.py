@@ -79,8 +79,13 @@ SPARQL_XML = _SPARQL_XML.media_type
 READ_MARGIN = 2.0  # seconds beyond a query's time limit before the client gives up waiting
 # What the server is asked for: result sets and booleans as XML, graphs as N-Triples (asking
 # for both at once, when the form is not known, Virtuoso refuses a CONSTRUCT with a 406).
-PARSED = {"SelectQuery": SPARQL_XML, "AskQuery": SPARQL_XML, "ConstructQuery": "application/n-triples",
-          "DescribeQuery": "application/n-triples", None: f"{SPARQL_XML}, application/n-triples;q=0.9"}
+PARSED = {
+    "SelectQuery": SPARQL_XML,
+    "AskQuery": SPARQL_XML,
+    "ConstructQuery": "application/n-triples",
+    "DescribeQuery": "application/n-triples",
+    None: f"{SPARQL_XML}, application/n-triples;q=0.9",
+}
 ASK_RETVAL = "__ASK_RETVAL"  # Virtuoso's one variable when it answers an ASK as a SELECT
 _NAME = re.compile(rb'<(?:variable|binding) name="[^"]*"')
 T = TypeVar("T")
@@ -144,7 +149,13 @@ class RemoteStore:
     # -- HTTP ------------------------------------------------------------------------
 
     def _send(
-        self, method: str, url: str, *, retry: bool, timeout: float | None = None, stream: bool = False,
+        self,
+        method: str,
+        url: str,
+        *,
+        retry: bool,
+        timeout: float | None = None,
+        stream: bool = False,
         **kwargs,
     ) -> httpx.Response:
         """One request with bounded retries; maps failures to store errors.
@@ -255,8 +266,15 @@ class RemoteStore:
         base_iri: str | None = None,
     ) -> tuple[bytes, str]:
         """Forward the query (under ``base_iri``, see :func:`with_base`); ``timeout`` bounds the wait."""
-        return self._forward(with_base(query, base_iri), formats, default_graph_uris, named_graph_uris,
-                             timeout, max_bytes, None)
+        return self._forward(
+            with_base(query, base_iri),
+            formats,
+            default_graph_uris,
+            named_graph_uris,
+            timeout,
+            max_bytes,
+            None,
+        )
 
     def answer(
         self, job: QueryJob, budget: Budget, cancel: threading.Event | None = None, held: Held | None = None
@@ -272,8 +290,18 @@ class RemoteStore:
         if outcome.info is not None:
             default, named = resolve_dataset(outcome.info, default, named, self.graphs)
             form = outcome.info.form
-        return self._forward(with_base(job.text, job.base_iri), job.formats, default, named, budget.timeout,
-                             budget.max_bytes, form, cancel, held, budget.ceiling)
+        return self._forward(
+            with_base(job.text, job.base_iri),
+            job.formats,
+            default,
+            named,
+            budget.timeout,
+            budget.max_bytes,
+            form,
+            cancel,
+            held,
+            budget.ceiling,
+        )
 
     def _forward(
         self,
@@ -296,10 +324,20 @@ class RemoteStore:
         has finished, for at most ``ceiling`` seconds (see ``exchange``).
         """
         read_timeout = timeout + READ_MARGIN if timeout is not None else None
-        send = partial(self._query, query, PARSED.get(form, PARSED[None]), default_graph_uris,
-                       named_graph_uris, stream=True)
-        exchange = Exchange(lambda limit: send(timeout=limit), self.query_url, max_bytes,
-                            read_timeout if ceiling is None else max(ceiling, read_timeout or 0.0))
+        send = partial(
+            self._query,
+            query,
+            PARSED.get(form, PARSED[None]),
+            default_graph_uris,
+            named_graph_uris,
+            stream=True,
+        )
+        exchange = Exchange(
+            lambda limit: send(timeout=limit),
+            self.query_url,
+            max_bytes,
+            read_timeout if ceiling is None else max(ceiling, read_timeout or 0.0),
+        )
         received = exchange.wait(read_timeout, cancel)
         if received is None:
             exchange.abandon(held.keep() if held is not None else None)
@@ -373,8 +411,14 @@ class RemoteStore:
 
     def count(self) -> int:
         """Number of quads in the named graphs (after a quick ping: a frozen store fails fast)."""
-        self._send("POST", self.query_url, retry=False, timeout=self.probe_timeout,
-                   data={"query": "ASK {}"}, headers={"Accept": SPARQL_XML}).close()
+        self._send(
+            "POST",
+            self.query_url,
+            retry=False,
+            timeout=self.probe_timeout,
+            data={"query": "ASK {}"},
+            headers={"Accept": SPARQL_XML},
+        ).close()
         rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
         return int(rows[0]["n"]) if rows else 0  # type: ignore[call-overload]
 
@@ -420,10 +464,15 @@ class RemoteStore:
         sizes = self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
         quads: list[ox.Quad] = []
         for batch in _batches(sorted((str(r["g"]), int(r["n"])) for r in sizes), self.dump_batch):  # type: ignore[call-overload]
-            query = ("SELECT ?s ?p ?o ?g WHERE { VALUES ?g { " + " ".join(sparql_iri(g) for g in batch)
-                     + " } GRAPH ?g { ?s ?p ?o } }")
-            quads += [ox.Quad(row["s"], row["p"], row["o"], row["g"])
-                      for row in consumed(self._results(query), _terms, SPARQL_XML)]
+            query = (
+                "SELECT ?s ?p ?o ?g WHERE { VALUES ?g { "
+                + " ".join(sparql_iri(g) for g in batch)
+                + " } GRAPH ?g { ?s ?p ?o } }"
+            )
+            quads += [
+                ox.Quad(row["s"], row["p"], row["o"], row["g"])
+                for row in consumed(self._results(query), _terms, SPARQL_XML)
+            ]
         return dump_dataset(format, lambda: quads_nquads(quads))
 
     def close(self) -> None:
@@ -539,12 +588,16 @@ def parse_results(body: bytes, media: str, form: str | None) -> ox.QuerySolution
             # Virtuoso names the column of a bare expression ``callret-1``: not a SPARQL name
             renamed = _NAME.sub(lambda m: m.group(0).replace(b"-", b"_"), body)
             result = ox.parse_query_results(renamed, format=fmt)
-    if isinstance(result, ox.QuerySolutions) and [v.value for v in result.variables] == [ASK_RETVAL] and \
-            form in (None, "AskQuery"):
+    if (
+        isinstance(result, ox.QuerySolutions)
+        and [v.value for v in result.variables] == [ASK_RETVAL]
+        and form in (None, "AskQuery")
+    ):
         rows: list[ox.QuerySolution] = consumed(result, _solutions, media)
         answer = bool(rows) and str(rows[0][ASK_RETVAL].value) not in ("0", "false")
-        result = ox.parse_query_results(b'{"head":{},"boolean":%s}' % (b"true" if answer else b"false"),
-                                        format=ox.QueryResultsFormat.JSON)
+        result = ox.parse_query_results(
+            b'{"head":{},"boolean":%s}' % (b"true" if answer else b"false"), format=ox.QueryResultsFormat.JSON
+        )
     return result
 
 

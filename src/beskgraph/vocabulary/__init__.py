@@ -29,5 +29,27 @@ from .standard import (
     XSD,
 )
 
-__all__ = ["BG", "DCAT", "DCTERMS", "ELI", "FOAF", "FORMATS", "OA", "ORG", "OWL", "PREFIXES", "PROV", "RDF",
-           "RDFS", "SCHEMA", "SD", "SH", "SKOS", "VOID", "WD", "XSD", "bind_prefixes", "sparql_prefixes"]
+__all__ = [
+    "BG",
+    "DCAT",
+    "DCTERMS",
+    "ELI",
+    "FOAF",
+    "FORMATS",
+    "OA",
+    "ORG",
+    "OWL",
+    "PREFIXES",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SCHEMA",
+    "SD",
+    "SH",
+    "SKOS",
+    "VOID",
+    "WD",
+    "XSD",
+    "bind_prefixes",
+    "sparql_prefixes",
+]

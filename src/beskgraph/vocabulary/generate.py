@@ -53,23 +53,27 @@ def ontology(folder: Path = ONTOLOGY_DIR) -> Graph:
 
 
 def _label(graph: Graph, term: URIRef) -> str:
-    labels = sorted(str(o) for o in graph.objects(term, RDFS.label)
-                    if isinstance(o, Literal) and o.language == "en")
+    labels = sorted(
+        str(o) for o in graph.objects(term, RDFS.label) if isinstance(o, Literal) and o.language == "en"
+    )
     return " ".join(labels[0].split()) if labels else ""
 
 
 def _lines(graph: Graph, terms: Iterable[URIRef]) -> list[str]:
     out = []
-    for term in sorted(terms, key=lambda t: str(t)[len(NAMESPACE):]):
+    for term in sorted(terms, key=lambda t: str(t)[len(NAMESPACE) :]):
         label = _label(graph, term)
-        out.append(f"    {str(term)[len(NAMESPACE):]}: URIRef" + (f"  # {label}" if label else ""))
+        out.append(f"    {str(term)[len(NAMESPACE) :]}: URIRef" + (f"  # {label}" if label else ""))
     return out
 
 
 def module_text(graph: Graph) -> str:
     """The module: every typed term of the namespace, under the heading of its kind."""
-    declared = {s for s in graph.subjects(RDF.type, None)
-                if isinstance(s, URIRef) and str(s).startswith(NAMESPACE) and len(str(s)) > len(NAMESPACE)}
+    declared = {
+        s
+        for s in graph.subjects(RDF.type, None)
+        if isinstance(s, URIRef) and str(s).startswith(NAMESPACE) and len(str(s)) > len(NAMESPACE)
+    }
     placed: set[URIRef] = set()
     blocks = []
     for heading, kinds in GROUPS:
@@ -87,8 +91,10 @@ def main(argv: list[str]) -> int:
     if "--check" in argv:
         current = MODULE.read_text(encoding="utf-8") if MODULE.exists() else ""
         if current != text:
-            print(f"{MODULE.name} is not what ontology/ gives: run python -m beskgraph.vocabulary.generate",
-                  file=sys.stderr)
+            print(
+                f"{MODULE.name} is not what ontology/ gives: run python -m beskgraph.vocabulary.generate",
+                file=sys.stderr,
+            )
             return 1
         return 0
     MODULE.write_text(text, encoding="utf-8")

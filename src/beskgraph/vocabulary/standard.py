@@ -37,8 +37,26 @@ from rdflib.namespace import (
 )
 from rdflib.term import URIRef
 
-__all__ = ["DCAT", "DCTERMS", "ELI", "FOAF", "FORMATS", "OA", "ORG", "OWL", "PROV", "RDF", "RDFS",
-           "SCHEMA", "SD", "SH", "SKOS", "VOID", "WD", "XSD"]
+__all__ = [
+    "DCAT",
+    "DCTERMS",
+    "ELI",
+    "FOAF",
+    "FORMATS",
+    "OA",
+    "ORG",
+    "OWL",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SCHEMA",
+    "SD",
+    "SH",
+    "SKOS",
+    "VOID",
+    "WD",
+    "XSD",
+]
 
 
 class XSD(_XSD):

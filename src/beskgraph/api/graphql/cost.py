@@ -68,8 +68,13 @@ class Linear:
         return self.fixed + self.per_item * page
 
 
-def operation_cost(schema: GraphQLSchema, document: Any, fragment_order: tuple[str, ...],
-                   operation: OperationDefinitionNode, variables: Mapping[str, Any] | None) -> int:
+def operation_cost(
+    schema: GraphQLSchema,
+    document: Any,
+    fragment_order: tuple[str, ...],
+    operation: OperationDefinitionNode,
+    variables: Mapping[str, Any] | None,
+) -> int:
     """The cost of ``operation`` of a validated ``document`` (see module doc)."""
     costing = _Costing(schema, operation, variables or {})
     fragments = fragment_map(document)
@@ -83,8 +88,9 @@ def operation_cost(schema: GraphQLSchema, document: Any, fragment_order: tuple[s
 
 
 class _Costing:
-    def __init__(self, schema: GraphQLSchema, operation: OperationDefinitionNode,
-                 variables: Mapping[str, Any]) -> None:
+    def __init__(
+        self, schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Mapping[str, Any]
+    ) -> None:
         self.schema, self.variables = schema, variables
         self.defaults = {d.variable.name.value: d.default_value for d in operation.variable_definitions or ()}
         self.fragments: dict[str, Linear] = {}
@@ -111,8 +117,9 @@ class _Costing:
         joins = JOIN_COST * joined_items(tuple(node.arguments or ()), self.variables, self.defaults)
         return self.shaped(node, definition, parent, named) + Linear(joins)
 
-    def shaped(self, node: FieldNode, definition: GraphQLField, parent: GraphQLNamedType,
-               named: GraphQLNamedType) -> Linear:
+    def shaped(
+        self, node: FieldNode, definition: GraphQLField, parent: GraphQLNamedType, named: GraphQLNamedType
+    ) -> Linear:
         """What the field's response can hold."""
         inner = 0
         if node.selection_set:

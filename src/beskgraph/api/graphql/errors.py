@@ -24,8 +24,12 @@ MAX_SHOWN = 160  # characters of a message kept in a log line
 def is_fault(error: GraphQLError) -> bool:
     """Raised at a field by something other than a GraphQLError (variable errors have no path),
     and not graphql-core's report of a missing non-null value (data, not a bug)."""
-    return error.path is not None and error.original_error is not None and not isinstance(
-        error.original_error, GraphQLError) and not _incomplete(error)
+    return (
+        error.path is not None
+        and error.original_error is not None
+        and not isinstance(error.original_error, GraphQLError)
+        and not _incomplete(error)
+    )
 
 
 def _incomplete(error: GraphQLError) -> bool:
@@ -63,5 +67,6 @@ def log_faults(errors: list[GraphQLError]) -> None:
     """Log each fault with its traceback (the only errors logged so)."""
     for error in errors:
         if is_fault(error):
-            log.error("GraphQL field %s failed", ".".join(map(str, error.path or ())),
-                      exc_info=error.original_error)
+            log.error(
+                "GraphQL field %s failed", ".".join(map(str, error.path or ())), exc_info=error.original_error
+            )

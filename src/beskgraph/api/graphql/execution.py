@@ -58,8 +58,9 @@ GRACE = 0.5  # seconds a stopped run may take to end before its request stops wa
 
 # A stopped run leaves coroutines the executor had made but not yet awaited; their
 # warnings would fill the log with one line each for every query stopped.
-warnings.filterwarnings("ignore", r"coroutine '(Executor|ExecutionContext|GraphQLCoreConverter)\.",
-                        RuntimeWarning)
+warnings.filterwarnings(
+    "ignore", r"coroutine '(Executor|ExecutionContext|GraphQLCoreConverter)\.", RuntimeWarning
+)
 
 
 class Stop(Enum):
@@ -187,8 +188,14 @@ class GuardedExecutionContext(StrawberryGraphQLCoreExecutionContext):
         self.guard = run.guard if run is not None else None
         self._plans: dict[int, tuple[Any, list[tuple[str, Any, Any]]]] = {}
 
-    def execute_fields(self, parent_type: GraphQLObjectType, source_value: Any, path: Path | None,
-                       grouped_field_set: Any, position_context: Any) -> Any:
+    def execute_fields(
+        self,
+        parent_type: GraphQLObjectType,
+        source_value: Any,
+        path: Path | None,
+        grouped_field_set: Any,
+        position_context: Any,
+    ) -> Any:
         """graphql-core's ``execute_fields``, with the fields of a prefetched object (see
         ``fields.fast``) completed here: a scalar from its attribute, an object field from
         what the planner attached for its response key, without resolve info, arguments or a
@@ -196,8 +203,9 @@ class GuardedExecutionContext(StrawberryGraphQLCoreExecutionContext):
         through graphql-core's ``execute_field``."""
         prefetched = getattr(source_value, "_prefetched", None)
         if prefetched is None:
-            return super().execute_fields(parent_type, source_value, path, grouped_field_set,
-                                          position_context)
+            return super().execute_fields(
+                parent_type, source_value, path, grouped_field_set, position_context
+            )
         results: dict[str, Any] = {}
         awaitable_fields: list[str] = []
         attributes = source_value.__dict__
@@ -217,15 +225,27 @@ class GuardedExecutionContext(StrawberryGraphQLCoreExecutionContext):
                             results[response_name] = serialized
                             continue
                 elif step is not None:
-                    result = self._fast(step, response_name, field_details_list, parent_type, path,
-                                        prefetched, position_context)
+                    result = self._fast(
+                        step,
+                        response_name,
+                        field_details_list,
+                        parent_type,
+                        path,
+                        prefetched,
+                        position_context,
+                    )
                     if result is not _SLOW:
                         results[response_name] = result
                         if result is not None and type(result) is not dict and self.is_awaitable(result):
                             awaitable_fields.append(response_name)
                         continue
-                result = self.execute_field(parent_type, source_value, field_details_list,
-                                            Path(path, response_name, parent_type.name), position_context)
+                result = self.execute_field(
+                    parent_type,
+                    source_value,
+                    field_details_list,
+                    Path(path, response_name, parent_type.name),
+                    position_context,
+                )
                 if result is not Undefined:
                     results[response_name] = result
                     if self.is_awaitable(result):
@@ -244,9 +264,16 @@ class GuardedExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
         return get_results()
 
-    def _fast(self, step: tuple[Any, ...], response_name: str, field_details_list: Any,
-              parent_type: GraphQLObjectType, path: Path | None, prefetched: dict[str, Any],
-              position_context: Any) -> Any:
+    def _fast(
+        self,
+        step: tuple[Any, ...],
+        response_name: str,
+        field_details_list: Any,
+        parent_type: GraphQLObjectType,
+        path: Path | None,
+        prefetched: dict[str, Any],
+        position_context: Any,
+    ) -> Any:
         """``__typename``, or an object field the planner attached (``_SLOW``: graphql-core's way)."""
         if step[0] is _TYPENAME:
             return parent_type.name
@@ -287,15 +314,20 @@ class GuardedExecutionContext(StrawberryGraphQLCoreExecutionContext):
             self.guard.charge(LEAF_OVERHEAD + (len(serialized) if type(serialized) is str else 0))
         return serialized
 
-    def _complete(self, return_type: Any, field_details_list: Any, path: Path, value: Any,
-                  position_context: Any) -> Any:
+    def _complete(
+        self, return_type: Any, field_details_list: Any, path: Path, value: Any, position_context: Any
+    ) -> Any:
         """Complete a prefetched object or list of them (checked by ``_completable``): its fields
         by ``execute_fields``, with no resolve info or type check (the planner built it)."""
         if isinstance(return_type, GraphQLNonNull):
             return_type = return_type.of_type
         if isinstance(return_type, GraphQLList):
-            items = [self._complete(return_type.of_type, field_details_list, Path(path, index, None), item,
-                                    position_context) for index, item in enumerate(value)]
+            items = [
+                self._complete(
+                    return_type.of_type, field_details_list, Path(path, index, None), item, position_context
+                )
+                for index, item in enumerate(value)
+            ]
             waiting = [index for index, item in enumerate(items) if self.is_awaitable(item)]
             if not waiting:
                 return items
@@ -307,8 +339,11 @@ class GuardedExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 return items
 
             return gather_items()
-        runtime = return_type if isinstance(return_type, GraphQLObjectType) else self.schema.get_type(
-            type(value).__name__)
+        runtime = (
+            return_type
+            if isinstance(return_type, GraphQLObjectType)
+            else self.schema.get_type(type(value).__name__)
+        )
         if self.guard is not None and runtime.name not in PRECHARGED:
             self.guard.charge_object()
         grouped_field_set = self.collect_subfields(runtime, field_details_list)[0]
@@ -319,8 +354,10 @@ class GuardedExecutionContext(StrawberryGraphQLCoreExecutionContext):
         found = self._plans.get(id(grouped_field_set))
         if found is None:
             middleware = self.middleware_manager is not None and self.middleware_manager.middlewares
-            steps = [(name, details, None if middleware else _step(parent_type, details[0].node.name.value))
-                     for name, details in grouped_field_set.items()]
+            steps = [
+                (name, details, None if middleware else _step(parent_type, details[0].node.name.value))
+                for name, details in grouped_field_set.items()
+            ]
             found = self._plans[id(grouped_field_set)] = (grouped_field_set, steps)  # kept: its id stays
         return found[1]
 
@@ -385,17 +422,20 @@ class GuardedSchema(strawberry.Schema):
     """A strawberry schema that runs prepared documents under a guard (see module doc)."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs, extensions=[PreparedDocument],
-                         execution_context_class=GuardedExecutionContext)
+        super().__init__(
+            **kwargs, extensions=[PreparedDocument], execution_context_class=GuardedExecutionContext
+        )
 
-    def process_errors(self, errors: list[GraphQLError],
-                       execution_context: ExecutionContext | None = None) -> None:
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
         """Only faults are logged here, with their traceback; the HTTP layer logs the rest."""
         log_faults(errors)
 
 
-async def run_guarded(execute: Callable[[], Awaitable[T]], run: Run, timeout: float, receive: Receive,
-                      limiter: CapacityLimiter) -> T:
+async def run_guarded(
+    execute: Callable[[], Awaitable[T]], run: Run, timeout: float, receive: Receive, limiter: CapacityLimiter
+) -> T:
     """``await execute()`` on a loop of its own in a worker thread (at most ``limiter`` at
     once); ``Stopped`` when the time limit (queueing included), the client's disconnect or
     the response budget stopped it.
@@ -420,8 +460,12 @@ async def run_guarded(execute: Callable[[], Awaitable[T]], run: Run, timeout: fl
             raise Stopped(guard.stopped or Stop.TIMEOUT)
         ended: asyncio.Future[T] = loop.create_future()
         ended.add_done_callback(lambda f: f.cancelled() or f.exception())  # read even if abandoned
-        threading.Thread(target=_run_in_thread, args=(execute, run, loop, ended, limiter, slot),
-                         name="graphql-run", daemon=True).start()
+        threading.Thread(
+            target=_run_in_thread,
+            args=(execute, run, loop, ended, limiter, slot),
+            name="graphql-run",
+            daemon=True,
+        ).start()
         try:
             return await asyncio.wait_for(asyncio.shield(ended), deadline - loop.time() + GRACE)
         except TimeoutError:
@@ -431,8 +475,14 @@ async def run_guarded(execute: Callable[[], Awaitable[T]], run: Run, timeout: fl
         watcher.cancel()
 
 
-def _run_in_thread(execute: Callable[[], Awaitable[T]], run: Run, loop: asyncio.AbstractEventLoop,
-                   ended: asyncio.Future[T], limiter: CapacityLimiter, slot: object) -> None:
+def _run_in_thread(
+    execute: Callable[[], Awaitable[T]],
+    run: Run,
+    loop: asyncio.AbstractEventLoop,
+    ended: asyncio.Future[T],
+    limiter: CapacityLimiter,
+    slot: object,
+) -> None:
     """The run, in a thread of its own (always started, unlike a pooled worker's queued job);
     its outcome and its slot go back to the server's loop when it ends."""
     outcome: tuple[Any, BaseException | None]

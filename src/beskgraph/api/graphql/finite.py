@@ -30,5 +30,10 @@ class FiniteFloatsRule(ValidationRule):
         named = get_named_type(self.context.get_input_type())
         if getattr(named, "name", None) == "Float" and not math.isfinite(float(node.value)):
             written = node.value if len(node.value) <= 20 else f"{node.value[:10]}… ({len(node.value)} chars)"
-            self.report_error(GraphQLError(f"Float cannot represent {written}: beyond a double's range",
-                                           node, extensions={"code": BAD_USER_INPUT}))
+            self.report_error(
+                GraphQLError(
+                    f"Float cannot represent {written}: beyond a double's range",
+                    node,
+                    extensions={"code": BAD_USER_INPUT},
+                )
+            )

@@ -10,8 +10,10 @@ from beskgraph.api.graphql.fields import prefetched
 from beskgraph.api.graphql.types import Node
 from beskgraph.search import Snippet as IndexSnippet
 
-RANGE = ("A range of a text's characters, `start` up to but not including `end` (counted in Unicode "
-         "code points, as a span's offsets are).")
+RANGE = (
+    "A range of a text's characters, `start` up to but not including `end` (counted in Unicode "
+    "code points, as a span's offsets are)."
+)
 
 
 @strawberry.type(description=RANGE)
@@ -60,9 +62,7 @@ class SearchEdge:
     snippet: Snippet = strawberry.field(description="Where in its text it matched.")
 
 
-@strawberry.type(
-    description="A page of a search's hits, best first, read with keyset cursors like any list."
-)
+@strawberry.type(description="A page of a search's hits, best first, read with keyset cursors like any list.")
 class SearchConnection:
     edges: list[SearchEdge] = strawberry.field(
         resolver=prefetched, description="The page's hits with their cursors, scores and snippets."

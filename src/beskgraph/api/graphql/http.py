@@ -63,8 +63,9 @@ log = logging.getLogger("beskgraph.graphql")
 class RequestError(Exception):
     """A request that cannot be executed: status, message, error code."""
 
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None,
-                 code: str = "BAD_REQUEST") -> None:
+    def __init__(
+        self, status: int, message: str, headers: dict[str, str] | None = None, code: str = "BAD_REQUEST"
+    ) -> None:
         super().__init__(message)
         self.status, self.headers, self.code = status, headers or {}, code
 
@@ -81,10 +82,19 @@ def _media_type(accept: str | None) -> str | None:
     return None
 
 
-def _respond(body: dict[str, Any], status: int, media: str, headers: dict[str, str] | None = None,
-             content: bytes | None = None) -> Response:
-    return Response(encode(body) if content is None else content, status, headers=headers,
-                    media_type=f"{media}; charset=utf-8")
+def _respond(
+    body: dict[str, Any],
+    status: int,
+    media: str,
+    headers: dict[str, str] | None = None,
+    content: bytes | None = None,
+) -> Response:
+    return Response(
+        encode(body) if content is None else content,
+        status,
+        headers=headers,
+        media_type=f"{media}; charset=utf-8",
+    )
 
 
 def _json(raw: str | bytes, name: str) -> Any:
@@ -114,13 +124,15 @@ async def _params(request: Request, max_bytes: int) -> dict[str, Any]:
         return params
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != JSON:
-        raise RequestError(415, "POST a JSON body with Content-Type: application/json",
-                           code="UNSUPPORTED_MEDIA_TYPE")
+        raise RequestError(
+            415, "POST a JSON body with Content-Type: application/json", code="UNSUPPORTED_MEDIA_TYPE"
+        )
     try:
         body = await read_body(request, max_bytes)
     except BodyTooLarge as exc:
-        raise RequestError(413, f"the request body exceeds {exc.limit} bytes",
-                           code="REQUEST_TOO_LARGE") from exc
+        raise RequestError(
+            413, f"the request body exceeds {exc.limit} bytes", code="REQUEST_TOO_LARGE"
+        ) from exc
     except ClientGone as exc:
         raise RequestError(exc.status, str(exc), code="CLIENT_DISCONNECTED") from exc
     if not body:
@@ -140,8 +152,11 @@ def _check(params: dict[str, Any]) -> tuple[str, dict[str, Any] | None, str | No
         raise RequestError(400, "`variables` must be a map")
     longest = _longest_text(variables)
     if longest > MAX_VARIABLE_CHARS:
-        raise RequestError(400, f"a variable holds a text of {longest} characters; at most "
-                           f"{MAX_VARIABLE_CHARS} are allowed", code="BAD_USER_INPUT")
+        raise RequestError(
+            400,
+            f"a variable holds a text of {longest} characters; at most {MAX_VARIABLE_CHARS} are allowed",
+            code="BAD_USER_INPUT",
+        )
     if operation is not None and not isinstance(operation, str):
         raise RequestError(400, "`operationName` must be a string")
     if extensions is not None and not isinstance(extensions, dict):
@@ -193,12 +208,14 @@ class GraphQLEndpoint:
             return HTMLResponse(_graphiql_page(request))
         media = _media_type(accept)
         if media is None:
-            error = limit_error("NOT_ACCEPTABLE",
-                                f"cannot answer in {accept}; ask for {GRAPHQL_RESPONSE} or {JSON}")
+            error = limit_error(
+                "NOT_ACCEPTABLE", f"cannot answer in {accept}; ask for {GRAPHQL_RESPONSE} or {JSON}"
+            )
             return _refused(request, [error], 406, JSON)
         try:
             query, variables, operation, extensions = _check(
-                await _params(request, request.app.state.settings.max_query_bytes))
+                await _params(request, request.app.state.settings.max_query_bytes)
+            )
         except RequestError as exc:
             return _refused(request, [limit_error(exc.code, str(exc))], exc.status, media, exc.headers)
         request_status = 400 if media == GRAPHQL_RESPONSE else 200
@@ -216,26 +233,50 @@ class GraphQLEndpoint:
             return _refused(request, too_long, request_status, media)
         cost = operation_cost(schema._schema, prepared.document, prepared.fragment_order, chosen, variables)
         if cost > self.limits.max_cost:
-            error = limit_error("QUERY_TOO_COSTLY", f"the query could return {cost} fields; at most "
-                                f"{self.limits.max_cost} are allowed (ask for smaller pages or fewer "
-                                "nested lists)", cost=cost, limit=self.limits.max_cost)
+            error = limit_error(
+                "QUERY_TOO_COSTLY",
+                f"the query could return {cost} fields; at most "
+                f"{self.limits.max_cost} are allowed (ask for smaller pages or fewer "
+                "nested lists)",
+                cost=cost,
+                limit=self.limits.max_cost,
+            )
             return _refused(request, [error], request_status, media)
-        return await self._run(request, media, prepared, query, variables, operation,
-                               {"requested": cost, "limit": self.limits.max_cost},
-                               _wants_explain(request, extensions))
+        return await self._run(
+            request,
+            media,
+            prepared,
+            query,
+            variables,
+            operation,
+            {"requested": cost, "limit": self.limits.max_cost},
+            _wants_explain(request, extensions),
+        )
 
-    async def _run(self, request: Request, media: str, prepared: Prepared, query: str,
-                   variables: dict[str, Any] | None, operation: str | None, cost: dict[str, int],
-                   explained: bool) -> Response:
+    async def _run(
+        self,
+        request: Request,
+        media: str,
+        prepared: Prepared,
+        query: str,
+        variables: dict[str, Any] | None,
+        operation: str | None,
+        cost: dict[str, int],
+        explained: bool,
+    ) -> Response:
         loader = Loader(request.app.state.store)
         guard = Guard(self.limits.max_response_bytes, self.limits.max_objects)
         started = time.monotonic()
         try:
             result = await run_guarded(
-                lambda: schema.execute(query, variable_values=variables, context_value=Context(loader),
-                                       operation_name=operation),
-                Run(prepared.document, guard), self.limits.timeout, request.receive,  # type: ignore[arg-type]
-                self.running)
+                lambda: schema.execute(
+                    query, variable_values=variables, context_value=Context(loader), operation_name=operation
+                ),
+                Run(prepared.document, guard),
+                self.limits.timeout,
+                request.receive,  # type: ignore[arg-type]
+                self.running,
+            )
         except CannotGetOperationTypeError as exc:
             error = limit_error("OPERATION_RESOLUTION_FAILURE", exc.as_http_error_reason())
             return _refused(request, [error], 400, media)
@@ -259,21 +300,30 @@ class GraphQLEndpoint:
         try:
             content = await encode_limited(body, self.limits.max_response_bytes, guard.used)
         except TooLarge:
-            return self._stopped(request, media, Stop.TOO_LARGE, time.monotonic() - started,
-                                 f"{self.limits.max_response_bytes} bytes")
+            return self._stopped(
+                request,
+                media,
+                Stop.TOO_LARGE,
+                time.monotonic() - started,
+                f"{self.limits.max_response_bytes} bytes",
+            )
         if errors:
             _report(request, status, summary(errors))
         return _respond(body, status, media, headers, content)
 
-    def _stopped(self, request: Request, media: str, reason: Stop, seconds: float,
-                 exceeded: str | None = None) -> Response:
+    def _stopped(
+        self, request: Request, media: str, reason: Stop, seconds: float, exceeded: str | None = None
+    ) -> Response:
         messages = {
             Stop.TIMEOUT: f"the query was stopped at the time limit of {self.limits.timeout:g} s",
             Stop.DISCONNECTED: f"the client disconnected; the query was stopped after {seconds:.1f} s",
             Stop.TOO_LARGE: f"the response would exceed {exceeded}; ask for fewer fields or smaller pages",
         }
-        statuses = {Stop.TIMEOUT: 503 if media == GRAPHQL_RESPONSE else 200, Stop.DISCONNECTED: 499,
-                    Stop.TOO_LARGE: 400 if media == GRAPHQL_RESPONSE else 200}
+        statuses = {
+            Stop.TIMEOUT: 503 if media == GRAPHQL_RESPONSE else 200,
+            Stop.DISCONNECTED: 499,
+            Stop.TOO_LARGE: 400 if media == GRAPHQL_RESPONSE else 200,
+        }
         return _refused(request, [limit_error(reason.value, messages[reason])], statuses[reason], media)
 
 
@@ -290,12 +340,18 @@ def _query_only(document: DocumentNode, name: str | None) -> None:
     """GET runs queries only (checked before validation, as the spec asks)."""
     chosen = get_operation_ast(document, name)
     if chosen is not None and chosen.operation is not OperationType.QUERY:
-        raise RequestError(405, "GET runs queries only; POST mutations", {"Allow": "POST"},
-                           code="METHOD_NOT_ALLOWED")
+        raise RequestError(
+            405, "GET runs queries only; POST mutations", {"Allow": "POST"}, code="METHOD_NOT_ALLOWED"
+        )
 
 
-def _refused(request: Request, errors: list[GraphQLError], status: int, media: str,
-             headers: dict[str, str] | None = None) -> Response:
+def _refused(
+    request: Request,
+    errors: list[GraphQLError],
+    status: int,
+    media: str,
+    headers: dict[str, str] | None = None,
+) -> Response:
     """A response of errors only, reported as one log line."""
     _report(request, status, summary(errors))
     return _respond({"errors": [formatted(error) for error in errors]}, status, media, headers)
@@ -306,8 +362,9 @@ def _report(request: Request, status: int, reason: str) -> None:
     refuse(request, reason)
     if status < 400:
         client = request.client.host if request.client else "-"
-        log.warning("errors in %s %s %d from %s: %s", request.method, request.url.path, status, client,
-                    reason)
+        log.warning(
+            "errors in %s %s %d from %s: %s", request.method, request.url.path, status, client, reason
+        )
 
 
 def _prefers_html(accept: str | None) -> bool:
@@ -320,8 +377,10 @@ STATIC_PATH = "/graphql/static"
 
 def _graphiql_page(request: Request) -> str:
     base = request.scope.get("root_path", "") + STATIC_PATH
-    return (resources.files("beskgraph.api.graphql") / "graphiql.html").read_text("utf-8").replace(
-        "{{STATIC}}", base
+    return (
+        (resources.files("beskgraph.api.graphql") / "graphiql.html")
+        .read_text("utf-8")
+        .replace("{{STATIC}}", base)
     )
 
 

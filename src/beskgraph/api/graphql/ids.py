@@ -33,8 +33,9 @@ def node_iri(value: str, type_name: str) -> str:
         return checked_iri(value)
     found, iri = decode_id(value)
     if found != type_name:
-        raise GraphQLError(f"{value!r} is the ID of a {found}, not of a {type_name}",
-                           extensions={"code": "BAD_ID"})
+        raise GraphQLError(
+            f"{value!r} is the ID of a {found}, not of a {type_name}", extensions={"code": "BAD_ID"}
+        )
     return iri
 
 

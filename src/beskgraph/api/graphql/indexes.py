@@ -43,8 +43,17 @@ def counted(parent_classes: Sequence[str], path: Path, listing: Listing) -> str 
     if not path.inverse or path.sequence:
         return None
     along = "|".join(f"<{p}>" for p in path.predicates)  # as a Count names its path, child to parent
-    return next((m.predicate for m in MEASURES if isinstance(m, Count) and m.parent in parent_classes
-                 and m.child == listing.classes[0] and m.path == along), None)
+    return next(
+        (
+            m.predicate
+            for m in MEASURES
+            if isinstance(m, Count)
+            and m.parent in parent_classes
+            and m.child == listing.classes[0]
+            and m.path == along
+        ),
+        None,
+    )
 
 
 def counts(store: Store, measure: str, parents: Sequence[str]) -> dict[str, int] | None:

@@ -53,8 +53,13 @@ class Limits:
     def from_env(cls, **overrides: object) -> Limits:
         """Defaults, then ``BESKGRAPH_GRAPHQL_*`` environment variables, then ``overrides``."""
         values: dict[str, object] = {}
-        for name, kind in (("max_cost", int), ("timeout", float), ("max_response_bytes", int),
-                           ("max_objects", int), ("max_concurrent", int)):
+        for name, kind in (
+            ("max_cost", int),
+            ("timeout", float),
+            ("max_response_bytes", int),
+            ("max_objects", int),
+            ("max_concurrent", int),
+        ):
             raw = os.environ.get(f"BESKGRAPH_GRAPHQL_{name.upper()}")
             if raw is not None:
                 values[name] = kind(raw)

@@ -55,8 +55,9 @@ def document_list_errors(document: DocumentNode) -> list[GraphQLError]:
     return errors[:10]
 
 
-def variable_list_errors(document: DocumentNode, operation: OperationDefinitionNode,
-                         variables: Mapping[str, Any] | None) -> list[GraphQLError]:
+def variable_list_errors(
+    document: DocumentNode, operation: OperationDefinitionNode, variables: Mapping[str, Any] | None
+) -> list[GraphQLError]:
     """Lists in the variables past their limit, each named by the argument it is given to."""
     places = _Places()
     visit(document, places)
@@ -72,8 +73,11 @@ def variable_list_errors(document: DocumentNode, operation: OperationDefinitionN
     return errors[:10]
 
 
-def joined_items(arguments: tuple[ArgumentNode, ...], variables: Mapping[str, Any],
-                 defaults: Mapping[str, ValueNode | None]) -> int:
+def joined_items(
+    arguments: tuple[ArgumentNode, ...],
+    variables: Mapping[str, Any],
+    defaults: Mapping[str, ValueNode | None],
+) -> int:
     """Items of the joined lists in a field's arguments (each adds a join to its query)."""
     count = 0
     todo: list[tuple[str, Any]] = [(a.name.value, a.value) for a in arguments]
@@ -98,8 +102,14 @@ def _too_long(path: str, owner: str, length: int) -> list[GraphQLError]:
     limit = list_limit(path.rsplit(".", 1)[-1])
     if length <= limit:
         return []
-    return [limit_error(BAD_USER_INPUT, f"the list `{path}` ({owner}) holds {length} items; at most "
-                        f"{limit} are allowed", limit=limit, actual=length)]
+    return [
+        limit_error(
+            BAD_USER_INPUT,
+            f"the list `{path}` ({owner}) holds {length} items; at most {limit} are allowed",
+            limit=limit,
+            actual=length,
+        )
+    ]
 
 
 class _Places(Visitor):

@@ -186,8 +186,9 @@ def _interventions(f: inputs.InterventionFilter | None) -> list[str]:
     cls = types.Intervention
     found = _code(cls, ("municipality", "code"), f.municipality)
     found += _node(f.target_group, types.TargetGroup, _chain(cls, "target_groups"))
-    return found + _node(f.legal_provision, types.LegalProvision,
-                         _chain(cls, "target_groups", "legal_provision"))
+    return found + _node(
+        f.legal_provision, types.LegalProvision, _chain(cls, "target_groups", "legal_provision")
+    )
 
 
 def _min_scores(f: inputs.InterventionFilter | None) -> tuple[Minimum, ...]:
@@ -217,8 +218,12 @@ def _intervention_sort(order: inputs.InterventionOrder | None) -> SortKey:
         f"OPTIONAL {{ ?s {tests} ?_t . ?_t {kind} {iri(order.test_kind.value)} ; {score} ?_v }} "
         f"BIND(COALESCE(?_v, {NO_NUMBER}) AS ?k)"
     )
-    return SortKey(pattern, f"Intervention.score.{order.test_kind.name}", _descending(order),
-                   score_measure(order.test_kind.value))
+    return SortKey(
+        pattern,
+        f"Intervention.score.{order.test_kind.name}",
+        _descending(order),
+        score_measure(order.test_kind.value),
+    )
 
 
 def _criteria(f: inputs.CriterionFilter | None) -> list[str]:
@@ -434,8 +439,13 @@ def listing(cls: type, filter: Any, order: Any, default: Enum | None = None) -> 
     if order is None and default is not None and spec.order is not None:
         order = spec.order(field=default)
     text = getattr(filter, "text", None) if spec.indexed_text else None
-    return Listing(_classes(among) or NONE, tuple(spec.patterns(filter)), spec.sort(order),
-                   text if text and text.strip() else None, minimums=spec.minimums(filter))
+    return Listing(
+        _classes(among) or NONE,
+        tuple(spec.patterns(filter)),
+        spec.sort(order),
+        text if text and text.strip() else None,
+        minimums=spec.minimums(filter),
+    )
 
 
 NONE = ("urn:beskgraph:none",)  # the class of a listing that can have no node

@@ -130,8 +130,9 @@ class Loader:
             grouped[str(row["parent"])].append((_key(row["k"]), str(row["s"])))
         return grouped
 
-    async def related_counts(self, path: Path, listing: Listing, parents: Sequence[str],
-                             parent_classes: Sequence[str] = ()) -> dict[str, int]:
+    async def related_counts(
+        self, path: Path, listing: Listing, parents: Sequence[str], parent_classes: Sequence[str] = ()
+    ) -> dict[str, int]:
         """How many children each parent (of these classes) has along ``path`` (no rows fetched):
         from an aggregate when one counts them."""
         measure = indexes.counted(parent_classes, path, listing)
@@ -159,8 +160,9 @@ class Loader:
 
     # -- top-level lists -----------------------------------------------------------------
 
-    async def listed(self, listing: Listing, request: PageRequest, *, rows: bool,
-                     count: bool) -> tuple[Page, int]:
+    async def listed(
+        self, listing: Listing, request: PageRequest, *, rows: bool, count: bool
+    ) -> tuple[Page, int]:
         """A top-level list's page (when ``rows``) and total (when ``count``): a search's from
         the index; a list by score ranked by its aggregate (one query for its nodes); any other
         from a page query and a count query."""
@@ -175,8 +177,9 @@ class Loader:
             query = queries.members_query(replace(matched, minimums=()))
             members = [str(row["s"]) for row in await self.select(query)]
             return await self._call(indexes.ranked_page, self.store, matched, members, request)
-        found = await self.each([self.page(matched, request) if rows else _none(),
-                                 self.count(matched) if count else _none()])
+        found = await self.each(
+            [self.page(matched, request) if rows else _none(), self.count(matched) if count else _none()]
+        )
         return found[0] or NO_ROWS, found[1] or 0
 
     async def page(self, listing: Listing, request: PageRequest) -> Page:

@@ -53,9 +53,12 @@ def decode_cursor(cursor: str, ordering: str) -> Row:
     except (binascii.Error, ValueError, TypeError, RecursionError, StoreError) as exc:
         raise GraphQLError(f"invalid cursor: {shown!r}", extensions={"code": "BAD_CURSOR"}) from exc
     if made_for != ordering:
-        raise GraphQLError(f"the cursor {shown!r} belongs to a list ordered by {made_for[:80]!r}, not to "
-                           f"this one, ordered by {ordering!r}; read the list from its start in this "
-                           "ordering", extensions={"code": "BAD_CURSOR"})
+        raise GraphQLError(
+            f"the cursor {shown!r} belongs to a list ordered by {made_for[:80]!r}, not to "
+            f"this one, ordered by {ordering!r}; read the list from its start in this "
+            "ordering",
+            extensions={"code": "BAD_CURSOR"},
+        )
     return value, node
 
 

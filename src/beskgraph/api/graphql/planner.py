@@ -257,7 +257,10 @@ class Planner:
             if path is None:
                 [work] = works
                 work.pages[None], work.counts[None] = await self.loader.listed(
-                    listing, work.request, rows=rows_needed, count=counted  # type: ignore[arg-type]
+                    listing,
+                    work.request,
+                    rows=rows_needed,
+                    count=counted,  # type: ignore[arg-type]
                 )
                 return
             parents = list(dict.fromkeys(obj.iri for work in works for obj in work.objects))
@@ -348,8 +351,9 @@ class Planner:
             elif name == "edges":
                 edge_type = get_named_type(runtime.fields["edges"].type)
                 made._prefetched[key] = [
-                    self._edge(ordering, row, children[row[1]], edge_type, nodes, groups,
-                               page.hits.get(row[1]))
+                    self._edge(
+                        ordering, row, children[row[1]], edge_type, nodes, groups, page.hits.get(row[1])
+                    )
                     for row in rows
                 ]
         return made

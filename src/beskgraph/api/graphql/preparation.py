@@ -53,9 +53,17 @@ class Prepared:
 def prepare(schema: GraphQLSchema, query: str) -> Prepared:
     """Parse, measure and validate ``query``; linear in its length (see module doc)."""
     if len(query) > MAX_QUERY_CHARS:
-        return Prepared(None, (limit_error(PARSE_FAILED, f"the query has {len(query)} characters; at most "
-                                           f"{MAX_QUERY_CHARS} are read", limit=MAX_QUERY_CHARS),),
-                        size=len(query))
+        return Prepared(
+            None,
+            (
+                limit_error(
+                    PARSE_FAILED,
+                    f"the query has {len(query)} characters; at most {MAX_QUERY_CHARS} are read",
+                    limit=MAX_QUERY_CHARS,
+                ),
+            ),
+            size=len(query),
+        )
     try:
         document = parse(query, max_lexical_tokens=MAX_TOKENS, max_comments=MAX_COMMENTS)
     except GraphQLError as error:
@@ -63,12 +71,30 @@ def prepare(schema: GraphQLSchema, query: str) -> Prepared:
     tokens, nesting, longest = token_measures(document)
     size = len(query) + BYTES_PER_TOKEN * tokens
     if nesting > MAX_NESTING:
-        return Prepared(None, (limit_error(PARSE_FAILED, f"the document nests brackets {nesting} deep; at "
-                                           f"most {MAX_NESTING} are allowed", limit=MAX_NESTING),), size=size)
+        return Prepared(
+            None,
+            (
+                limit_error(
+                    PARSE_FAILED,
+                    f"the document nests brackets {nesting} deep; at most {MAX_NESTING} are allowed",
+                    limit=MAX_NESTING,
+                ),
+            ),
+            size=size,
+        )
     if longest > MAX_VARIABLE_CHARS:  # as in the variables: each string goes into SPARQL
-        return Prepared(None, (limit_error(BAD_USER_INPUT, f"a string in the document holds {longest} "
-                                           f"characters; at most {MAX_VARIABLE_CHARS} are allowed",
-                                           limit=MAX_VARIABLE_CHARS),), size=size)
+        return Prepared(
+            None,
+            (
+                limit_error(
+                    BAD_USER_INPUT,
+                    f"a string in the document holds {longest} "
+                    f"characters; at most {MAX_VARIABLE_CHARS} are allowed",
+                    limit=MAX_VARIABLE_CHARS,
+                ),
+            ),
+            size=size,
+        )
     order, errors = fragment_order(document)
     errors = errors or shape_errors(document, order) or document_list_errors(document)
     if not errors:
@@ -87,8 +113,9 @@ class DocumentCache:
     """LRU of prepared documents, bounded in entries and in estimated bytes (thread-safe);
     a document larger than ``max_bytes / 8`` is prepared every time, never kept."""
 
-    def __init__(self, schema: GraphQLSchema, entries: int = CACHE_ENTRIES,
-                 max_bytes: int = CACHE_BYTES) -> None:
+    def __init__(
+        self, schema: GraphQLSchema, entries: int = CACHE_ENTRIES, max_bytes: int = CACHE_BYTES
+    ) -> None:
         self.schema, self.entries, self.max_bytes = schema, entries, max_bytes
         self.bytes = 0
         self._items: OrderedDict[str, Prepared] = OrderedDict()

@@ -108,8 +108,11 @@ class TypeInfo:
     def path(self, python_name: str) -> Path:
         """The RDF path of a scalar or link field, by its Python name."""
         if not self.paths:
-            self.paths.update((f.python_name, f.spec.path) for f in self.fields.values()
-                              if isinstance(f.spec, (Value, Link)) and f.spec.path)
+            self.paths.update(
+                (f.python_name, f.spec.path)
+                for f in self.fields.values()
+                if isinstance(f.spec, (Value, Link)) and f.spec.path
+            )
         if python_name not in self.paths:
             raise KeyError(f"{self.name}.{python_name} has no RDF path")
         return self.paths[python_name]

@@ -74,8 +74,9 @@ class Context:
         self.planner = Planner(self.loader)
 
 
-async def execute_prepared(document: DocumentNode, query: str, variables: dict[str, Any] | None,
-                           loader: Loader) -> ExecutionResult:
+async def execute_prepared(
+    document: DocumentNode, query: str, variables: dict[str, Any] | None, loader: Loader
+) -> ExecutionResult:
     """Run a parsed and validated document as the server runs it (``http.py``), without its limits:
     for benchmarks, which time what a request costs once its document is in the cache."""
     _RUN.set(Run(document, Guard(max_bytes=2**62, max_objects=2**62)))

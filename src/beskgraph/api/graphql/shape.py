@@ -49,8 +49,11 @@ class Shape:
     depth: int = 0  # levels of nested fields
 
     def __add__(self, other: Shape) -> Shape:
-        return Shape(min(self.fields + other.fields, CAP), min(self.aliases + other.aliases, CAP),
-                     max(self.depth, other.depth))
+        return Shape(
+            min(self.fields + other.fields, CAP),
+            min(self.aliases + other.aliases, CAP),
+            max(self.depth, other.depth),
+        )
 
 
 def token_measures(document: DocumentNode) -> tuple[int, int, int]:
@@ -92,8 +95,9 @@ def fragment_order(document: DocumentNode) -> tuple[list[str], list[GraphQLError
     errors = []
     cyclic = sorted(set(fragments) - set(order))
     if cyclic:
-        errors.append(limit_error(VALIDATION_FAILED, "fragments spread themselves (a cycle): "
-                                  + ", ".join(cyclic[:10])))
+        errors.append(
+            limit_error(VALIDATION_FAILED, "fragments spread themselves (a cycle): " + ", ".join(cyclic[:10]))
+        )
     used = _reachable(document, needs)
     unused = [name for name in fragments if name not in used]
     if unused:
@@ -122,24 +126,46 @@ def shape_errors(document: DocumentNode, order: list[str]) -> list[GraphQLError]
     errors = []
     for shape in shapes:
         if shape.depth > MAX_DEPTH:
-            errors.append(limit_error("MAX_DEPTH_LIMIT", f"the operation exceeds maximum operation depth "
-                                      f"of {MAX_DEPTH} ({shape.depth} levels)", limit=MAX_DEPTH,
-                                      actual=shape.depth))
+            errors.append(
+                limit_error(
+                    "MAX_DEPTH_LIMIT",
+                    f"the operation exceeds maximum operation depth of {MAX_DEPTH} ({shape.depth} levels)",
+                    limit=MAX_DEPTH,
+                    actual=shape.depth,
+                )
+            )
         if shape.aliases > MAX_ALIASES:
-            errors.append(limit_error("MAX_ALIASES_LIMIT", f"{shape.aliases} aliases found; at most "
-                                      f"{MAX_ALIASES} are allowed", limit=MAX_ALIASES, actual=shape.aliases))
+            errors.append(
+                limit_error(
+                    "MAX_ALIASES_LIMIT",
+                    f"{shape.aliases} aliases found; at most {MAX_ALIASES} are allowed",
+                    limit=MAX_ALIASES,
+                    actual=shape.aliases,
+                )
+            )
     fields = min(sum(shape.fields for shape in shapes), CAP)
     if fields > MAX_FIELDS:
-        errors.append(limit_error("MAX_FIELDS_LIMIT", f"the document selects {fields} fields once its "
-                                  f"fragments are inlined; at most {MAX_FIELDS} are allowed",
-                                  limit=MAX_FIELDS, actual=fields))
+        errors.append(
+            limit_error(
+                "MAX_FIELDS_LIMIT",
+                f"the document selects {fields} fields once its "
+                f"fragments are inlined; at most {MAX_FIELDS} are allowed",
+                limit=MAX_FIELDS,
+                actual=fields,
+            )
+        )
     if errors:
         return errors
     overlaps = sum(_overlaps(op.selection_set, fragments) for op in operations(document))
     if overlaps > MAX_OVERLAPS:
-        errors.append(limit_error("MAX_OVERLAPS_LIMIT", f"the document selects the same response keys at "
-                                  f"the same places too often (more than {MAX_OVERLAPS} pairs to merge)",
-                                  limit=MAX_OVERLAPS))
+        errors.append(
+            limit_error(
+                "MAX_OVERLAPS_LIMIT",
+                f"the document selects the same response keys at "
+                f"the same places too often (more than {MAX_OVERLAPS} pairs to merge)",
+                limit=MAX_OVERLAPS,
+            )
+        )
     return errors
 
 

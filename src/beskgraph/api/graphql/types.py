@@ -298,9 +298,7 @@ class Document(Node):
     status: DocumentStatus | None = value(BG.documentStatus)
     content_hash: str | None = value(BG.contentHash)
     character_count: int | None = value(BG.characterCount)
-    named_graph: str = value(
-        BG.namedGraph, description="IRI of the named graph holding what was read."
-    )
+    named_graph: str = value(BG.namedGraph, description="IRI of the named graph holding what was read.")
     problems: list[Problem] = link(
         BG.problem,
         sort=lambda p: (p.first(_AT_LINE) or 0, str(p.first(_MESSAGE))),
@@ -398,9 +396,7 @@ class Organisation(Party, Sourced):
 
 @node_type(ORG.Post, description="A post in an organisation (borgmester, jobcenterchef), whoever holds it.")
 class Post(Party):
-    name: str = value(
-        SKOS.prefLabel, description="The post and its organisation, as written."
-    )
+    name: str = value(SKOS.prefLabel, description="The post and its organisation, as written.")
     post_in: Party | None = link(ORG.postIn, description="The organisation the post is in.")
     held_by: Person | None = link(ORG.heldBy, description="The person holding it.")
     role: str = value(ORG.role, description="IRI of its role, a concept of the roles scheme.")
@@ -452,9 +448,7 @@ class Commitment(Sourced):
 @node_type(BG.Initiative)
 class Initiative(Sourced):
     title: str = value(DCTERMS.title, description="The initiative's title.")
-    description: str | None = value(
-        SCHEMA.description, description="What the letter says of it."
-    )
+    description: str | None = value(SCHEMA.description, description="What the letter says of it.")
     municipality: Municipality | None = link(BG.municipality, description="The municipality it is of.")
     letter: Letter = link(BG.describedIn)
     week_deadline: int | None = value(BG.weekDeadline)

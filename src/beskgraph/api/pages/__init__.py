@@ -39,16 +39,22 @@ ASSETS = "/assets"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
-async def _rendered(request: Request, build: Callable[[], Any],
-                    render: Callable[[Any], Response]) -> Response:
+async def _rendered(
+    request: Request, build: Callable[[], Any], render: Callable[[Any], Response]
+) -> Response:
     """``render(build())`` in a worker thread, within the pages' bounds (``bounds``)."""
     try:
         return await bounded(request, lambda: render(build()))
     except (Busy, TimeoutError) as exc:
         retry = str(max(1, math.ceil(request.app.state.settings.page_timeout)))
         reason = "for mange sider bygges nu" if isinstance(exc, Busy) else "siden blev ikke færdig i tide"
-        response = page(request, "error.html", status=503, title="Prøv igen om lidt",
-                        message=f"Siden kan ikke vises lige nu: {reason}. Prøv igen om {retry} s.")
+        response = page(
+            request,
+            "error.html",
+            status=503,
+            title="Prøv igen om lidt",
+            message=f"Siden kan ikke vises lige nu: {reason}. Prøv igen om {retry} s.",
+        )
         response.headers["Retry-After"] = retry
         return response
     except BadPage as exc:  # the client's error: a page number the section does not have
@@ -57,8 +63,13 @@ async def _rendered(request: Request, build: Callable[[], Any],
 
 def render_store_error(request: Request, status: int, reason: str) -> Response:
     """The page for a browser when the store failed (see ``beskgraph.api.errors``)."""
-    return page(request, "error.html", status=status, title="Lageret svarer ikke",
-                message=f"Grafens lager svarer ikke lige nu: {reason}")
+    return page(
+        request,
+        "error.html",
+        status=status,
+        title="Lageret svarer ikke",
+        message=f"Grafens lager svarer ikke lige nu: {reason}",
+    )
 
 
 async def render_resource(request: Request, found: Description) -> Response:
@@ -66,13 +77,17 @@ async def render_resource(request: Request, found: Description) -> Response:
     store = request.app.state.store
     asked = Asked(request.url.path, dict(request.query_params), request.app.state.settings.page_rows)
     build = partial(views.node_page, store, found, source_texts(request), asked)
-    return await _rendered(request, build,
-                           lambda result: page(request, result.template, **result.context))
+    return await _rendered(request, build, lambda result: page(request, result.template, **result.context))
 
 
 def render_missing_page(request: Request, path: str) -> Response:
-    return page(request, "error.html", status=404, title="Ikke fundet",
-                message=f"Grafen har intet med adressen {path}.")
+    return page(
+        request,
+        "error.html",
+        status=404,
+        title="Ikke fundet",
+        message=f"Grafen har intet med adressen {path}.",
+    )
 
 
 def render_vocabulary(request: Request, triples: tuple[ox.Triple, ...]) -> Response:
@@ -83,8 +98,9 @@ def render_shapes(request: Request, triples: tuple[ox.Triple, ...]) -> Response:
     return page(request, "shapes.html", **shapes_context(triples))
 
 
-async def _overview(request: Request, template: str, build: Callable[[], dict[str, Any]],
-                    **extra: Any) -> Response:
+async def _overview(
+    request: Request, template: str, build: Callable[[], dict[str, Any]], **extra: Any
+) -> Response:
     return await _rendered(request, build, lambda context: page(request, template, **context, **extra))
 
 
@@ -97,8 +113,13 @@ async def compare(request: Request) -> Response:
     store = request.app.state.store
     group = params.get("group") or None
     if group is not None and not _is_iri(group):  # the client's error, not the store's
-        return page(request, "error.html", status=400, title="Ugyldig målgruppe",
-                    message=f"Målgruppen skal være en IRI, ikke {group!r}.")
+        return page(
+            request,
+            "error.html",
+            status=400,
+            title="Ugyldig målgruppe",
+            message=f"Målgruppen skal være en IRI, ikke {group!r}.",
+        )
     build = partial(overviews.compare, store, params.get("test"), group)
     return await _overview(request, "compare.html", build)
 
@@ -147,5 +168,12 @@ def routes() -> list[BaseRoute]:
     ]
 
 
-__all__ = ["render_missing_page", "render_resource", "render_shapes", "render_store_error",
-           "render_vocabulary", "routes", "wants_html"]
+__all__ = [
+    "render_missing_page",
+    "render_resource",
+    "render_shapes",
+    "render_store_error",
+    "render_vocabulary",
+    "routes",
+    "wants_html",
+]

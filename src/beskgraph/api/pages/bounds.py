@@ -30,8 +30,9 @@ class PageRuns:
 
     def __init__(self, settings: Settings) -> None:
         self.timeout = settings.page_timeout
-        self.slots = QuerySlots(settings.max_concurrent_pages, settings.max_waiting_pages,
-                                settings.page_timeout)
+        self.slots = QuerySlots(
+            settings.max_concurrent_pages, settings.max_waiting_pages, settings.page_timeout
+        )
         self.threads = anyio.CapacityLimiter(2 * settings.max_concurrent_pages + settings.max_waiting_pages)
 
     @classmethod

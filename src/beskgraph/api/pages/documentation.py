@@ -63,10 +63,15 @@ def vocabulary_context(triples: tuple[ox.Triple, ...]) -> dict[str, Any]:
     ontologies = [e for e in entries.values() if str(OWL.Ontology) in e.types]
     classes = [e for e in entries.values() if str(OWL.Class) in e.types]
     properties = [e for e in entries.values() if PROPERTY_TYPES & set(e.types)]
-    values = [e for e in entries.values() if e.iri.startswith(str(BG)) and e not in classes
-              and e not in properties and e.types]
+    values = [
+        e
+        for e in entries.values()
+        if e.iri.startswith(str(BG)) and e not in classes and e not in properties and e.types
+    ]
+
     def by_name(e: Entry) -> str:
         return e.labels.get("da", e.curie).lower()
+
     return {
         "title": "Ontologi",
         "ontologies": ontologies,
@@ -83,7 +88,8 @@ def shapes_context(triples: tuple[ox.Triple, ...]) -> dict[str, Any]:
     shapes = []
     for subject, own in by_subject.items():
         if not isinstance(subject, ox.NamedNode) or not any(
-                t.predicate.value == str(RDF.type) and t.object.value == str(SH.NodeShape) for t in own):  # type: ignore[union-attr]
+            t.predicate.value == str(RDF.type) and t.object == ox.NamedNode(str(SH.NodeShape)) for t in own
+        ):
             continue
         entry = Entry(subject.value, subject.value.split("#", 1)[-1])
         for t in own:

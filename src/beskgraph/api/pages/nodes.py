@@ -21,8 +21,20 @@ from beskgraph.vocabulary import BG, PROV, RDF
 RDF_TYPE, SOURCE_SPAN, DERIVED_FROM = str(RDF.type), str(BG.sourceSpan), str(PROV.wasDerivedFrom)
 HIDDEN = {RDF_TYPE, SOURCE_SPAN, DERIVED_FROM}  # shown in their own sections
 LANGUAGE_ORDER = {"da": 0, "": 1, "en": 2}
-MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
-          "oktober", "november", "december")
+MONTHS = (
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 MAX_LABEL = 90
 
 
@@ -141,8 +153,10 @@ class Span:
 def fetch_spans(store: Store, node: str) -> list[Span]:
     spans: dict[str, Span] = {}
     for row in store.select(q.fill(q.SPANS, node=node)):
-        span = spans.setdefault(str(row["span"]), Span(str(row["span"]), str(row.get("exact", "")),
-                                                         row.get("line")))  # type: ignore[arg-type]
+        span = spans.setdefault(
+            str(row["span"]),
+            Span(str(row["span"]), str(row.get("exact", "")), row.get("line")),  # type: ignore[arg-type]
+        )
         if "property" in row:
             span.properties.append(str(row["property"]))
     return list(spans.values())
@@ -197,8 +211,14 @@ def to_value(obj: object, labels: dict[str, str], spans: list[Span], prop: str) 
     return Value(str(obj))
 
 
-def group_facts(triples: Iterable[ox.Triple], labels: dict[str, str], spans: list[Span],
-                *, inbound: bool = False, node: str) -> list[Fact]:
+def group_facts(
+    triples: Iterable[ox.Triple],
+    labels: dict[str, str],
+    spans: list[Span],
+    *,
+    inbound: bool = False,
+    node: str,
+) -> list[Fact]:
     """Facts of ``node`` (or, ``inbound``, the facts that point to it) grouped by property."""
     grouped: dict[str, list[Value]] = {}
     for triple in shown(triples, node, inbound=inbound):
@@ -209,16 +229,18 @@ def group_facts(triples: Iterable[ox.Triple], labels: dict[str, str], spans: lis
     return sorted(facts, key=lambda f: f.property.da.lower())
 
 
-def fact_window(store: Store, node: str, section: tuple[str, str], asked: Asked,
-                *, inbound: bool) -> tuple[list[ox.Triple], Window]:
+def fact_window(
+    store: Store, node: str, section: tuple[str, str], asked: Asked, *, inbound: bool
+) -> tuple[list[ox.Triple], Window]:
     """One page of the facts of ``node`` (``inbound``: of the links to it), by property."""
     keys = q.INCOMING_KEYS if inbound else q.FACTS_KEYS
     found = window(store, keys, section, asked, node=node)
     if not found.total:
         return [], found
     template = q.INCOMING if inbound else q.FACT
-    return sorted_triples(store.construct(q.paged_triples(keys, template, found.size, found.offset,
-                                                          node=node))), found
+    return sorted_triples(
+        store.construct(q.paged_triples(keys, template, found.size, found.offset, node=node))
+    ), found
 
 
 def shown(triples: Iterable[ox.Triple], node: str, *, inbound: bool) -> Iterator[ox.Triple]:

@@ -32,8 +32,11 @@ TEST_KINDS = {slug: kind.iri for kind, slug in TEST_SLUGS.items()}
 def home(store: Store) -> dict[str, Any]:
     counts = {str(r["class"]): int(r["n"]) for r in store.select(q.PROLOGUE + q.COUNTS)}  # type: ignore[call-overload]
     build = store.select(q.PROLOGUE + q.LAST_BUILD)
-    attention = [r for r in store.select(q.PROLOGUE + q.ATTENTION)
-                 if r.get("mismatches") or r.get("inferred") or r.get("status")]
+    attention = [
+        r
+        for r in store.select(q.PROLOGUE + q.ATTENTION)
+        if r.get("mismatches") or r.get("inferred") or r.get("status")
+    ]
     active = store.select(q.PROLOGUE + q.ACTIVE_MUNICIPALITIES)
     interventions = fetch_tests(store, q.ALL_INTERVENTIONS)
     return {
@@ -43,8 +46,10 @@ def home(store: Store) -> dict[str, Any]:
         "attention": attention,
         "municipalities": active,
         "interventions": {(t.intervention, t.title, t.municipality) for t in interventions},
-        "labels": fetch_labels(store, [str(r["doc"]) for r in attention]
-                               + [t.municipality for t in interventions if t.municipality]),
+        "labels": fetch_labels(
+            store,
+            [str(r["doc"]) for r in attention] + [t.municipality for t in interventions if t.municipality],
+        ),
     }
 
 
@@ -85,8 +90,9 @@ def compare(store: Store, test: str | None, group: str | None) -> dict[str, Any]
     columns: dict[str, Column] = {}
     rows: dict[str, Row] = {}
     for result in tests:
-        column = columns.setdefault(result.intervention,
-                                    Column(result.intervention, result.title, result.municipality))
+        column = columns.setdefault(
+            result.intervention, Column(result.intervention, result.title, result.municipality)
+        )
         if kind is not None and result.kind != str(kind):
             continue
         column.tests[result.kind or ""] = result
@@ -129,10 +135,16 @@ class Event:
 def timeline(store: Store) -> dict[str, Any]:
     letters = fetch_letters(store, q.ALL_LETTERS)
     commitments = fetch_commitments(store, q.ALL_COMMITMENTS)
-    events = [Event(item.date, "referred" if item.referred else "letter", letter=item)
-              for item in letters if item.date]
-    events += [Event(c.end or c.start, "deadline", commitment=c)  # type: ignore[arg-type]
-               for c in commitments if c.end or c.start]
+    events = [
+        Event(item.date, "referred" if item.referred else "letter", letter=item)
+        for item in letters
+        if item.date
+    ]
+    events += [
+        Event(c.end or c.start, "deadline", commitment=c)  # type: ignore[arg-type]
+        for c in commitments
+        if c.end or c.start
+    ]
     events.sort(key=lambda e: (e.date, e.kind != "letter", e.letter.iri if e.letter else e.commitment.iri))  # type: ignore[union-attr]
     years: dict[int, list[Event]] = {}
     for event in events:

@@ -89,8 +89,9 @@ def window(store: Store, keys: str, section: tuple[str, str], asked: Asked, **ir
     parameter, anchor = section
     number = requested(asked.query, parameter)
     total = int(store.select(q.counted(keys, **iris))[0]["n"])  # type: ignore[call-overload]
-    found = Window(parameter, anchor, number, max(1, asked.rows), total, asked.path,
-                   tuple(asked.query.items()))
+    found = Window(
+        parameter, anchor, number, max(1, asked.rows), total, asked.path, tuple(asked.query.items())
+    )
     if number > found.pages:
         raise BadPage(parameter, str(number), found.pages)
     return found
@@ -101,8 +102,9 @@ def page_rows(store: Store, keys: str, found: Window, **iris: str) -> list[dict[
     return store.select(q.paged(keys, found.size, found.offset, **iris)) if found.total else []
 
 
-def paged_keys(store: Store, keys: str, section: tuple[str, str], asked: Asked,
-               **iris: str) -> tuple[list[str], Window]:
+def paged_keys(
+    store: Store, keys: str, section: tuple[str, str], asked: Asked, **iris: str
+) -> tuple[list[str], Window]:
     """The keys (the first variable of ``keys``) on the requested page, and the page."""
     found = window(store, keys, section, asked, **iris)
     return [str(next(iter(row.values()))) for row in page_rows(store, keys, found, **iris)], found

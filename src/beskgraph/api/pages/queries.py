@@ -46,8 +46,14 @@ def paged(keys: str, limit: int, offset: int, **iris: str) -> str:
 
 def paged_triples(keys: str, template: str, limit: int, offset: int, **iris: str) -> str:
     """The triples ``template`` makes of the rows of ``keys`` from ``offset``, at most ``limit``."""
-    return fill("CONSTRUCT {{ " + template + " }} WHERE {{ {{ " + keys
-                + f"\nLIMIT {int(limit)} OFFSET {int(offset)} }}}} }}}}", **iris)
+    return fill(
+        "CONSTRUCT {{ "
+        + template
+        + " }} WHERE {{ {{ "
+        + keys
+        + f"\nLIMIT {int(limit)} OFFSET {int(offset)} }}}} }}}}",
+        **iris,
+    )
 
 
 # What a node's facts table lists (``nodes.HIDDEN`` are shown in sections of their own).
@@ -55,8 +61,11 @@ SHOWN = "FILTER(?p NOT IN (rdf:type, bg:sourceSpan, prov:wasDerivedFrom))"
 FACTS_KEYS = "SELECT DISTINCT ?p ?o WHERE {{ {node} ?p ?o " + SHOWN + " }} ORDER BY ?p ?o"
 FACT = "{node} ?p ?o"
 # The links to a node, not from its own hash IRIs (a source document's spans).
-INCOMING_KEYS = ("SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {node} " + SHOWN
-                 + ' FILTER(isBlank(?s) || !STRSTARTS(STR(?s), CONCAT(STR({node}), "#"))) }} ORDER BY ?p ?s')
+INCOMING_KEYS = (
+    "SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {node} "
+    + SHOWN
+    + ' FILTER(isBlank(?s) || !STRSTARTS(STR(?s), CONCAT(STR({node}), "#"))) }} ORDER BY ?p ?s'
+)
 INCOMING = "?s ?p {node}"
 GRAPH_SIZE = "SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
 

@@ -17,8 +17,15 @@ ENV = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-ENV.filters.update(href=href, span_href=span_href, date=da_date, number=da_number, thousands=thousands,
-                   term=lambda iri: term(iri).da, term_en=lambda iri: term(iri).en)
+ENV.filters.update(
+    href=href,
+    span_href=span_href,
+    date=da_date,
+    number=da_number,
+    thousands=thousands,
+    term=lambda iri: term(iri).da,
+    term_en=lambda iri: term(iri).en,
+)
 ENV.globals["assets"] = "/assets"
 
 

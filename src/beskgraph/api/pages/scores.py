@@ -90,11 +90,19 @@ def fetch_tests(store: Store, where: str, **iris: str) -> list[TestView]:
         if answered is None or str(row["a"]) in seen:
             continue
         seen.add(str(row["a"]))
-        answered.answers.append(Answer(
-            str(row["a"]), row.get("position"), optional(row, "answer"),  # type: ignore[arg-type]
-            row.get("threshold"), str(row.get("text", "")), bool(row.get("inferred", False)),  # type: ignore[arg-type]
-            optional(row, "criterion"), str(row.get("statement", "")), optional(row, "span"),
-        ))
+        answered.answers.append(
+            Answer(
+                str(row["a"]),
+                row.get("position"),  # type: ignore[arg-type]
+                optional(row, "answer"),
+                row.get("threshold"),  # type: ignore[arg-type]
+                str(row.get("text", "")),
+                bool(row.get("inferred", False)),
+                optional(row, "criterion"),
+                str(row.get("statement", "")),
+                optional(row, "span"),
+            )
+        )
     for test in tests.values():
         test.answers.sort(key=lambda a: (a.position is None, a.position or 0, a.iri))
     return sorted(tests.values(), key=lambda t: (t.title, t.kind or ""))

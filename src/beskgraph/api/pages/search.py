@@ -52,6 +52,8 @@ def search(store: Store, query: str, limit: int = LIMIT) -> Results:
         return Results([], 0, True)
     page = search_index(store).search(query, first=limit)
     labels = fetch_labels(store, [h.iri for h in page.hits])
-    hits = [Hit(h.iri, labels.get(h.iri) or h.label or h.iri, kind(h.types), h.score, h.snippet)
-            for h in page.hits]
+    hits = [
+        Hit(h.iri, labels.get(h.iri) or h.label or h.iri, kind(h.types), h.score, h.snippet)
+        for h in page.hits
+    ]
     return Results(hits, page.total, page.every_word)

@@ -95,7 +95,7 @@ def curie(iri: str) -> str:
     """``bg:Letter`` for a term of a known vocabulary, else the IRI."""
     for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
         if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns):]}"
+            return f"{prefix}:{iri[len(ns) :]}"
     return iri
 
 

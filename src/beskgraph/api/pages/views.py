@@ -175,9 +175,11 @@ def commitments_page(store: Store, where: str, asked: Asked, **iris: str) -> tup
 def municipality(store: Store, iri: str, context: dict[str, Any], _: SourceTexts, asked: Asked) -> str:
     context["tests"], context["tests_page"] = tests_page(store, q.OF_MUNICIPALITY, asked, node=iri)
     context["letters"], context["letters_page"] = letters_page(
-        store, q.LETTERS_OF_MUNICIPALITY, asked, node=iri)
+        store, q.LETTERS_OF_MUNICIPALITY, asked, node=iri
+    )
     context["commitments"], context["commitments_page"] = commitments_page(
-        store, q.COMMITMENTS_OF, asked, node=iri)
+        store, q.COMMITMENTS_OF, asked, node=iri
+    )
     context["labels"].update(fetch_labels(store, [c.letter for c in context["commitments"] if c.letter]))
     return "municipality.html"
 
@@ -219,14 +221,21 @@ def letter(store: Store, iri: str, context: dict[str, Any], _: SourceTexts, aske
         item.relation = "this" if item.iri == iri else relations.get(item.iri, "")
     context["thread"] = thread
     parties = store.select(q.fill(q.PARTIES, node=iri))
-    context["parties"] = {role: [str(r["party"]) for r in parties if r["role"] == role]
-                          for role in ("sender", "recipient", "signatory", "author")}
+    context["parties"] = {
+        role: [str(r["party"]) for r in parties if r["role"] == role]
+        for role in ("sender", "recipient", "signatory", "author")
+    }
     context["commitments"], context["commitments_page"] = commitments_page(
-        store, q.COMMITMENTS_IN_LETTER, asked, node=iri)
+        store, q.COMMITMENTS_IN_LETTER, asked, node=iri
+    )
     context["initiatives"] = store.select(q.fill(q.INITIATIVES_IN_LETTER, node=iri))
-    context["labels"].update(fetch_labels(
-        store, [a for c in context["commitments"] for a, _ in c.acknowledged]
-        + [str(r["party"]) for r in parties]))
+    context["labels"].update(
+        fetch_labels(
+            store,
+            [a for c in context["commitments"] for a, _ in c.acknowledged]
+            + [str(r["party"]) for r in parties],
+        )
+    )
     return "letter.html"
 
 
@@ -241,8 +250,7 @@ class Highlight:
     end: int
 
 
-def source_document(store: Store, iri: str, context: dict[str, Any], texts: SourceTexts,
-                    asked: Asked) -> str:
+def source_document(store: Store, iri: str, context: dict[str, Any], texts: SourceTexts, asked: Asked) -> str:
     text = texts.text(store, iri)
     context["text"] = text
     context["highlight"] = highlight(text, asked.query.get("char"))
