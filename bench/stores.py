@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import re
 import sys
 import tempfile
 import time
@@ -38,13 +37,9 @@ from beskgraph.api.graphql.schema import Context, schema
 from beskgraph.search import search_index
 from beskgraph.store import EmbeddedStore, Store, StoreError, open_store
 
-INVERSE_FLAG = re.compile(r"\?o \?p \?s (FILTER\(\?p IN \([^()]*\)\)) BIND\(true AS \?inv\)")
-
 
 def portable(query: str) -> str:
-    """The same query in shapes Virtuoso 7.2 gets right: the inverse branch of a record query
-    binds its own variable instead of a flag, and an IRI sort key is projected, not bound."""
-    query = INVERSE_FLAG.sub(r"?inv ?p ?s \1", query)
+    """The same query in a shape Virtuoso 7.2 gets right: an IRI sort key projected, not bound."""
     if "BIND(STR(?s) AS ?k)" in query:
         query = query.replace("BIND(STR(?s) AS ?k)", "").replace("?s ?k WHERE", "?s (STR(?s) AS ?k) WHERE", 1)
     return query

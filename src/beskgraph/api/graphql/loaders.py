@@ -96,8 +96,9 @@ class Loader:
         records = {node: Record() for node in nodes}
         query = queries.record_query(info.forward, info.inverse, info.sequences, nodes)
         for row in await self.select(query):  # IRIs come as str (Store.select)
-            record, predicate, value = records[row["s"]], row["p"], row["o"]  # type: ignore[index]
             inverse = "inv" in row
+            record, predicate = records[row["s"]], row["p"]  # type: ignore[index]
+            value = row["inv"] if inverse else row["o"]
             if not inverse and predicate == RDF_TYPE:
                 record.types.add(value)  # type: ignore[arg-type]
             record.values[(predicate, inverse)].append(value)  # type: ignore[index]

@@ -173,8 +173,10 @@ def relation_count_query(listing: Listing, path: Path, parents: Sequence[str]) -
 def record_query(
     forward: Sequence[str], inverse: Sequence[str], sequences: Sequence[Path], nodes: Sequence[str]
 ) -> str:
-    """Every value of these predicates (and rdf:type) of a batch of nodes: rows ``?s ?p ?o ?inv``
-    (a chained path's values come with ``?p`` its SPARQL text).
+    """Every value of these predicates (and rdf:type) of a batch of nodes: rows ``?s ?p ?o``,
+    or ``?s ?p ?inv`` for a node ``?inv`` that points at ``?s`` (a chained path's values come
+    with ``?p`` its SPARQL text). The inverse branch binds a variable of its own, not a flag:
+    Virtuoso 7.2 cannot compile a UNION of VALUES blocks one of which BINDs a constant (SP031).
 
     The predicates are a FILTER, not a VALUES block: with ``VALUES ?p`` the engine
     scans every triple of those predicates (all rdf:type triples...) before joining on
@@ -185,7 +187,7 @@ def record_query(
     nodes_in = values("s", nodes)
     parts = [f"{{ {nodes_in} ?s ?p ?o {_predicate_in([*forward, RDF_TYPE])} }}"]
     if inverse:
-        parts.append(f"{{ {nodes_in} ?o ?p ?s {_predicate_in(inverse)} BIND(true AS ?inv) }}")
+        parts.append(f"{{ {nodes_in} ?inv ?p ?s {_predicate_in(inverse)} }}")
     for path in sequences:
         parts.append(f"{{ {nodes_in} ?s {path.sparql} ?o BIND({string(path.sparql)} AS ?p) }}")
     return f"SELECT DISTINCT ?s ?p ?o ?inv WHERE {{\n  {' UNION '.join(parts)}\n}}"
