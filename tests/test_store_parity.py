@@ -50,6 +50,7 @@ GRAPHQL = {
         assessments { nodes { answer threshold inferred criterion { statement } } } } } } }""",
     "criteria": """{ criteria(first: 100, filter: {testKind: EVIDENCE}) { totalCount
         edges { cursor node { statement assessments(first: 10) { totalCount } } } } }""",
+    "by iri": "{ interventions(first: 4) { totalCount edges { cursor node { title } } } }",
     "municipality": '{ municipality(code: "746") { name region { name } interventions(first: 5) { nodes { title } } } }',
 }
 
@@ -100,21 +101,14 @@ def test_sparql_answers_are_identical(clients, name, accept):
     assert len(answers[0].content) > 10
 
 
-# Virtuoso 7.2.5 (Debian bookworm) mis-evaluates two query shapes the GraphQL layer sends:
-# BIND(STR(?s) AS ?k) under ORDER BY pairs each ?s with the ?k of another row (a listing
-# sorted by IRI), and a UNION of VALUES blocks one of which has BIND(true AS ?inv) does not
-# compile (SP031, the batched record query). Shapes that give the same answers everywhere:
-# (STR(?s) AS ?k) in the projection, and the inverse branch binding its own variable (?i)
-# instead of a flag. Strict: these fail loudly once the GraphQL layer sends such shapes.
-VIRTUOSO_MISREADS = {"nested"}  # criteria are listed by statement now, so that shape is not sent
+# Virtuoso 7.2.5 (Debian bookworm) did not compile the record query while its inverse branch
+# bound a constant flag (SP031): "nested" failed on it, and passes since that branch binds a
+# variable of its own. "by iri" lists by IRI, a sort key Virtuoso once paired with another
+# row's subject under ORDER BY.
 
 
 @pytest.mark.parametrize("name", sorted(GRAPHQL))
-def test_graphql_answers_are_identical(request, clients, name):
-    if request.node.callspec.params["clients"] == "virtuoso" and name in VIRTUOSO_MISREADS:
-        request.applymarker(
-            pytest.mark.xfail(strict=True, reason="Virtuoso 7.2 query-shape bugs (see above)")
-        )
+def test_graphql_answers_are_identical(clients, name):
     answers = [c.post("/graphql", json={"query": GRAPHQL[name]}).json() for c in clients]
     assert "errors" not in answers[0], answers[0]
     assert answers[0] == answers[1]
