@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import strawberry
 from graphql import (
     GraphQLEnumType,
     GraphQLInputObjectType,
@@ -19,9 +20,9 @@ from graphql import (
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
-from beskgraph.api.graphql.fields import ClassValue, Link, Value
+from beskgraph.api.graphql.fields import ClassValue, Link, Value, class_value
 from beskgraph.api.graphql.ontology import comment
-from beskgraph.api.graphql.registry import TYPES, TypeInfo, candidates
+from beskgraph.api.graphql.registry import TYPES, TypeInfo, candidates, type_info
 from beskgraph.api.graphql.schema import schema
 from beskgraph.api.graphql.sdl import printed
 from beskgraph.config import ONTOLOGY_DIR, SHAPES_DIR
@@ -131,6 +132,20 @@ def test_undescribed_declarations_take_the_ontology_comment(ontology: Graph) -> 
                 assert described == comment(path.predicates[0])
                 checked += 1
     assert checked >= 30
+
+
+def test_a_field_whose_type_cannot_be_read_is_refused_by_name() -> None:
+    """A class value is of an enum (its members are the classes); any other type is refused when
+    the node type's fields are read, naming the field."""
+
+    @strawberry.type
+    class Misdeclared:
+        kind: str = class_value("Its kind.")
+
+    with pytest.raises(
+        TypeError, match=r"^kind: a link holds objects, a class value an enum, not <class 'str'>$"
+    ):
+        type_info(Misdeclared, ())
 
 
 # ---------------------------------------------------------------------------

@@ -39,6 +39,7 @@ class Edge(Generic[T]):
         "`after` or `before` to the same list in the same order."
     )
     node: T = strawberry.field(resolver=prefetched, description="The item.")
+    _prefetched: strawberry.Private[dict[str, Any]]  # what its fields answer, by response key
 
 
 @strawberry.type(
@@ -54,6 +55,7 @@ class Connection(Generic[T]):
     total_count: int = strawberry.field(
         resolver=prefetched, description="How many items the whole list has (every page)."
     )
+    _prefetched: strawberry.Private[dict[str, Any]]  # what its fields answer, by response key
 
 
 PAGE_ARGUMENTS = (

@@ -26,7 +26,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import anyio
 import strawberry
@@ -90,10 +90,12 @@ class Guard:
 
     def attach(self) -> None:
         """Called by the run itself, on its own loop: stop it from now on when asked."""
+        task = asyncio.current_task()
+        assert task is not None  # called from within the run's coroutine
         with self._lock:
-            self._run = asyncio.get_running_loop(), asyncio.current_task()  # type: ignore[assignment]
+            self._run = asyncio.get_running_loop(), task
             if self.stopped is not None:
-                self._run[1].cancel()
+                task.cancel()
 
     def detach(self) -> None:
         with self._lock:
@@ -339,10 +341,10 @@ class GuardedExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 return items
 
             return gather_items()
-        runtime = (
+        runtime = (  # an interface's: the object type named as the object's class (the planner's)
             return_type
             if isinstance(return_type, GraphQLObjectType)
-            else self.schema.get_type(type(value).__name__)
+            else cast(GraphQLObjectType, self.schema.get_type(type(value).__name__))
         )
         if self.guard is not None and runtime.name not in PRECHARGED:
             self.guard.charge_object()
@@ -517,7 +519,7 @@ async def _guarded(execute: Callable[[], Awaitable[T]], run: Run) -> T:
     except asyncio.CancelledError:
         if run.guard.stopped is None:
             raise
-        result = None  # type: ignore[assignment]
+        raise Stopped(run.guard.stopped) from None
     finally:
         run.guard.detach()
     if run.guard.stopped is not None:

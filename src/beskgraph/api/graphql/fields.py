@@ -178,8 +178,8 @@ class Failed:
     error: Exception
 
 
-def read(holder: Any, key: str) -> Any:
-    """What was prefetched for a response key (raising a failure's error)."""
+def read(holder: Any, key: str | int) -> Any:
+    """What was prefetched for a response key (a field's ``info.path.key``), raising a failure's error."""
     found = holder._prefetched[key]
     if isinstance(found, Failed):
         raise found.error

@@ -46,7 +46,7 @@ from beskgraph.api.graphql.execution import Guard, Run, Stop, Stopped, run_guard
 from beskgraph.api.graphql.limits import MAX_VARIABLE_CHARS, Limits, limit_error
 from beskgraph.api.graphql.list_inputs import variable_list_errors
 from beskgraph.api.graphql.loaders import Loader
-from beskgraph.api.graphql.preparation import DocumentCache, Prepared
+from beskgraph.api.graphql.preparation import DocumentCache
 from beskgraph.api.graphql.schema import Context, schema
 from beskgraph.api.refusals import refuse
 from beskgraph.formats.accept import parse_accept, refuses
@@ -225,13 +225,15 @@ class GraphQLEndpoint:
                 _query_only(prepared.document, operation)
             if prepared.errors:
                 return _refused(request, list(prepared.errors), request_status, media)
-            chosen = _operation(prepared.document, operation)  # type: ignore[arg-type]
+            document = prepared.document
+            assert document is not None  # parsed: it has no errors
+            chosen = _operation(document, operation)
         except RequestError as exc:
             return _refused(request, [limit_error(exc.code, str(exc))], exc.status, media, exc.headers)
-        too_long = variable_list_errors(prepared.document, chosen, variables)  # type: ignore[arg-type]
+        too_long = variable_list_errors(document, chosen, variables)
         if too_long:
             return _refused(request, too_long, request_status, media)
-        cost = operation_cost(schema._schema, prepared.document, prepared.fragment_order, chosen, variables)
+        cost = operation_cost(schema._schema, document, prepared.fragment_order, chosen, variables)
         if cost > self.limits.max_cost:
             error = limit_error(
                 "QUERY_TOO_COSTLY",
@@ -245,7 +247,7 @@ class GraphQLEndpoint:
         return await self._run(
             request,
             media,
-            prepared,
+            document,
             query,
             variables,
             operation,
@@ -257,7 +259,7 @@ class GraphQLEndpoint:
         self,
         request: Request,
         media: str,
-        prepared: Prepared,
+        document: DocumentNode,
         query: str,
         variables: dict[str, Any] | None,
         operation: str | None,
@@ -272,9 +274,9 @@ class GraphQLEndpoint:
                 lambda: schema.execute(
                     query, variable_values=variables, context_value=Context(loader), operation_name=operation
                 ),
-                Run(prepared.document, guard),
+                Run(document, guard),
                 self.limits.timeout,
-                request.receive,  # type: ignore[arg-type]
+                request.receive,
                 self.running,
             )
         except CannotGetOperationTypeError as exc:

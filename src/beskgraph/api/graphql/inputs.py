@@ -19,8 +19,9 @@ from beskgraph.api.graphql.ontology import describe
 from beskgraph.vocabulary import BG, ORG, SCHEMA, SH
 
 
-def term(iri: str, description: str | None = None) -> EnumValueDefinition:
-    """An enum value standing for an ontology term, described as the ontology describes it."""
+def term(iri: str, description: str | None = None) -> Any:
+    """An enum value standing for an ontology term, described as the ontology describes it (typed
+    ``Any``: ``strawberry.enum`` puts the IRI in its place, so the member's value is a str)."""
     return strawberry.enum_value(str(iri), description=description or describe(iri))
 
 

@@ -20,7 +20,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import strawberry
 from graphql import GraphQLError
@@ -51,18 +51,24 @@ def _screaming(name: str) -> str:
     return "".join(f"_{c}" if c.isupper() and i else c for i, c in enumerate(name)).upper()
 
 
-NodeType = strawberry.enum(
-    Enum(
-        "NodeType",
-        {
-            _screaming(cls.__name__): strawberry.enum_value(  # type: ignore[misc]
-                cls.__name__, description=cls.__strawberry_definition__.description
-            )
-            for cls in declared()
-        },
-    ),
-    description="A type of node, to filter lists of any node (`search`, `readFrom`, `citedBy`).",
-)
+if TYPE_CHECKING:
+
+    class NodeType(Enum):
+        """One member per declared node type, its value the type's name (made below)."""
+
+else:
+    NodeType = strawberry.enum(
+        Enum(
+            "NodeType",
+            {
+                _screaming(cls.__name__): strawberry.enum_value(
+                    cls.__name__, description=cls.__strawberry_definition__.description
+                )
+                for cls in declared()
+            },
+        ),
+        description="A type of node, to filter lists of any node (`search`, `readFrom`, `citedBy`).",
+    )
 
 
 @strawberry.input(description="Which nodes to list.")
@@ -90,7 +96,7 @@ def _chain(cls: type, *names: str) -> str:
         parts.append(info.path(name).sparql)
         target = next(f.target for f in info.fields.values() if f.python_name == name)
         if target in TYPE_CLASSES:
-            info = info_of(target)  # type: ignore[arg-type]
+            info = info_of(target)
     return "/".join(parts)
 
 
@@ -204,7 +210,9 @@ def _min_score(index: int, minimum: inputs.MinScore) -> Minimum:
         f"?s {tests} ?_t{index} . ?_t{index} {kind} {iri(minimum.test_kind.value)} ; "
         f"{score} ?_s{index} . FILTER(?_s{index} >= {value})"
     )
-    return Minimum(score_measure(minimum.test_kind.value), float(minimum.score), pattern)  # type: ignore[arg-type]
+    measure = score_measure(minimum.test_kind.value)
+    assert measure is not None  # each test kind's score has its aggregate (``aggregates.measures``)
+    return Minimum(measure, float(minimum.score), pattern)
 
 
 def _intervention_sort(order: inputs.InterventionOrder | None) -> SortKey:
@@ -451,7 +459,7 @@ def listing(cls: type, filter: Any, order: Any, default: Enum | None = None) -> 
 NONE = ("urn:beskgraph:none",)  # the class of a listing that can have no node
 
 
-def search(text: str, types_wanted: list[Enum] | None) -> Listing:
+def search(text: str, types_wanted: list[NodeType] | None) -> Listing:
     """Nodes of these types (every type when None) matching ``text``, in the search index's
     ranking, best first. The ordering's name is the query's own, so a cursor of one search is
     refused by another."""

@@ -32,6 +32,7 @@ from beskgraph.store import EmbeddedStore, Store, StoreError, StoreUnavailable
 
 _POOL = ThreadPoolExecutor(max_workers=16, thread_name_prefix="beskgraph-graphql-store")
 T = TypeVar("T")
+U = TypeVar("U")
 
 
 class Loader:
@@ -81,6 +82,12 @@ class Loader:
         if self.inline or len(loads) < 2:
             return [await load for load in loads]
         return list(await asyncio.gather(*loads))
+
+    async def both(self, first: Awaitable[T], second: Awaitable[U]) -> tuple[T, U]:
+        """Await two loads of different kinds, as :meth:`each` does."""
+        if self.inline:
+            return await first, await second
+        return await asyncio.gather(first, second)
 
     # -- nodes ---------------------------------------------------------------------
 
@@ -178,10 +185,10 @@ class Loader:
             query = queries.members_query(replace(matched, minimums=()))
             members = [str(row["s"]) for row in await self.select(query)]
             return await self._call(indexes.ranked_page, self.store, matched, members, request)
-        found = await self.each(
-            [self.page(matched, request) if rows else _none(), self.count(matched) if count else _none()]
+        return await self.both(
+            self.page(matched, request) if rows else _ready(NO_ROWS),
+            self.count(matched) if count else _ready(0),
         )
-        return found[0] or NO_ROWS, found[1] or 0
 
     async def page(self, listing: Listing, request: PageRequest) -> Page:
         descending = listing.sort.descending != request.backward
@@ -205,5 +212,5 @@ def _key(value: object) -> queries.Key:
     return str(value)
 
 
-async def _none() -> None:
-    return None
+async def _ready(value: T) -> T:
+    return value

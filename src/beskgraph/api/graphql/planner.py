@@ -17,9 +17,10 @@ graphql-core reaches it, so it is reported at its own path.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, cast
 
 from graphql import (
     FieldNode,
@@ -63,7 +64,7 @@ class Group:
 
     info: TypeInfo
     nodes: list[FieldNode]
-    objects: list[Any] = field(default_factory=list)
+    objects: list[Any] = dataclasses.field(default_factory=list)
 
 
 @dataclass
@@ -79,10 +80,11 @@ class Work:
     arguments: dict[str, Any]
     listing: Listing | None = None  # a connection's, with its page request
     request: PageRequest | None = None
-    linked: list[list[str]] = field(default_factory=list)  # a link's nodes, per object
-    pages: dict[str | None, Page] = field(default_factory=dict)  # a connection's, per parent (None: top)
-    counts: dict[str | None, int] = field(default_factory=dict)
-    selected: dict[str, list[FieldNode]] = field(default_factory=dict)  # what is asked of a connection
+    linked: list[list[str]] = dataclasses.field(default_factory=list)  # a link's nodes, per object
+    # a connection's pages and counts, per parent (None: top), and what is asked of it
+    pages: dict[str | None, Page] = dataclasses.field(default_factory=dict)
+    counts: dict[str | None, int] = dataclasses.field(default_factory=dict)
+    selected: dict[str, list[FieldNode]] = dataclasses.field(default_factory=dict)
     error: Exception | None = None
 
     def fail(self, error: Exception) -> None:
@@ -90,6 +92,12 @@ class Work:
         self.error = error
         for obj in self.objects:
             obj._prefetched[self.key] = Failed(error)
+
+    @property
+    def target(self) -> type:
+        """The class of the objects the field holds (set for every link and connection)."""
+        assert self.field.target is not None
+        return self.field.target
 
     def children(self) -> list[str]:
         if isinstance(self.field.spec, Relation):
@@ -169,7 +177,7 @@ class Planner:
             self._info, self._strawberry = raw, info.schema
             self._guard = current_guard()
             # strawberry gives resolvers the coerced dict; graphql-core's helpers want the container
-            self._variables = VariableValues(sources={}, coerced=raw.variable_values)
+            self._variables = VariableValues(sources={}, coerced=info.variable_values)
         return raw
 
     # -- levels ---------------------------------------------------------------------
@@ -204,7 +212,7 @@ class Planner:
         await self.loader.each([self._rows(key, same) for key, same in connections.items()])
         ready = [work for work in works if work.error is None]
         try:
-            found = await self._objects([(work.field.target, work.children()) for work in ready])
+            found = await self._objects([(work.target, work.children()) for work in ready])
         except Exception as exc:
             for work in ready:
                 work.fail(exc)
@@ -226,13 +234,11 @@ class Planner:
                 for obj in work.objects
             ]
             return
+        assert isinstance(spec, Relation)  # the planner loads links and connections only
         if work.listing is None:
             work.listing = listings.listing(
-                work.field.target,
-                work.arguments.get("filter"),  # type: ignore[arg-type]
-                work.arguments.get("order_by"),
-                spec.order,
-            )  # type: ignore[union-attr]
+                work.target, work.arguments.get("filter"), work.arguments.get("order_by"), spec.order
+            )
             work.request = PageRequest.of(
                 *(work.arguments.get(a) for a in ("first", "after", "last", "before"))
             )
@@ -256,11 +262,9 @@ class Planner:
         try:
             if path is None:
                 [work] = works
+                assert work.request is not None  # given with the listing (``_prepare``)
                 work.pages[None], work.counts[None] = await self.loader.listed(
-                    listing,
-                    work.request,
-                    rows=rows_needed,
-                    count=counted,  # type: ignore[arg-type]
+                    listing, work.request, rows=rows_needed, count=counted
                 )
                 return
             parents = list(dict.fromkeys(obj.iri for work in works for obj in work.objects))
@@ -273,13 +277,11 @@ class Planner:
                 return
             related = await self.loader.related(path, listing, parents)
             for work in works:
+                assert work.request is not None  # given with the listing (``_prepare``)
                 for obj in work.objects:
                     rows = related[obj.iri]
                     work.pages[obj.iri] = slice_rows(
-                        rows,
-                        work.request,
-                        listing.sort.descending,  # type: ignore[arg-type]
-                        listing.ordering,
+                        rows, work.request, listing.sort.descending, listing.ordering
                     )
                     work.counts[obj.iri] = len(rows)
         except Exception as exc:
@@ -307,7 +309,7 @@ class Planner:
         self, work: Work, children: dict[str, tuple[TypeInfo, Record]], groups: dict[tuple[str, int], Group]
     ) -> None:
         assert work.listing is not None
-        runtime = get_named_type(work.definition.type)
+        runtime = cast(GraphQLObjectType, get_named_type(work.definition.type))  # a connection type
         top = work.field.spec.path is None  # type: ignore[union-attr]
         for obj in work.objects:
             parent = None if top else obj.iri
@@ -320,7 +322,7 @@ class Planner:
                 runtime,
                 work.selected,
                 groups,
-            )  # type: ignore[arg-type]
+            )
 
     def _connection(
         self,

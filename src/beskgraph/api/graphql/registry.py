@@ -44,7 +44,7 @@ def _date(value: object) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
-CONVERTERS: dict[object, Callable[[object], object]] = {
+CONVERTERS: dict[object, Callable[[Any], object]] = {  # raise ValueError on what they cannot read
     str: str,
     int: int,
     float: float,
@@ -65,7 +65,7 @@ class FieldInfo:
     many: bool
     optional: bool
     target: type | None = None  # object, interface or enum class the field holds
-    convert: Callable[[object], object] | None = None
+    convert: Callable[[Any], object] | None = None
 
     members: tuple[tuple[str, Enum], ...] = ()  # a class value's (class IRI, member), in order
 
@@ -73,18 +73,20 @@ class FieldInfo:
         """The value of a scalar field in ``record`` (unreadable values are left out)."""
         if self.members:
             return next((member for iri, member in self.members if iri in record.types), None)
-        path: Path = self.spec.path  # type: ignore[union-attr]
+        spec, convert = self.spec, self.convert
+        assert isinstance(spec, Value) and convert is not None  # a class value's answered above
+        path = spec.path
         if not self.many and not path.sequence and len(path.predicates) == 1:  # the common case, direct
             raw = record.values.get((path.predicates[0], path.inverse))
             if raw and len(raw) == 1:
                 try:
-                    return self.convert(raw[0])  # type: ignore[misc]
+                    return convert(raw[0])
                 except (ValueError, KeyError):
                     return None
         found = []
         for value in record.along(path):
             try:
-                found.append(self.convert(value))  # type: ignore[misc]
+                found.append(convert(value))
             except (ValueError, KeyError):
                 continue
         return found if self.many else (found[0] if found else None)
@@ -120,7 +122,7 @@ class TypeInfo:
     def build(self, iri: str, record: Record) -> Any:
         """An object of this type over ``record``: its scalar fields are plain attributes, each
         read from the record the first time it is asked for (``_scalar``)."""
-        obj = object.__new__(self.cls)
+        obj: Any = object.__new__(self.cls)
         obj.__dict__.update(iri=iri, _record=record, _prefetched={})
         return obj
 
@@ -168,12 +170,11 @@ def resolve(types: Iterable[str], among: tuple[TypeInfo, ...]) -> TypeInfo | Non
 
 def unwrap(annotation: object) -> tuple[object, bool, bool]:
     """(inner type, is a list, is optional) of a strawberry field type."""
-    optional = isinstance(annotation, StrawberryOptional)
-    if optional:
-        annotation = annotation.of_type  # type: ignore[union-attr]
-    many = isinstance(annotation, StrawberryList)
-    if many:
-        annotation = annotation.of_type  # type: ignore[union-attr]
+    optional = many = False
+    if isinstance(annotation, StrawberryOptional):
+        optional, annotation = True, annotation.of_type
+    if isinstance(annotation, StrawberryList):
+        many, annotation = True, annotation.of_type
         if isinstance(annotation, StrawberryOptional):
             annotation = annotation.of_type
     if isinstance(annotation, StrawberryEnumDefinition):
@@ -207,10 +208,13 @@ def _field_info(definition: StrawberryField, spec: Spec) -> FieldInfo:
         else:
             info.convert = CONVERTERS[inner]
         info.target = inner if isinstance(inner, type) else None
+    elif isinstance(spec, ClassValue) and isinstance(inner, type) and issubclass(inner, Enum):
+        info.target = inner
+        info.members = tuple((member.value, member) for member in inner)
+    elif isinstance(spec, Link) and isinstance(inner, type):
+        info.target = inner
     else:
-        info.target = inner  # type: ignore[assignment]
-    if isinstance(spec, ClassValue):
-        info.members = tuple((member.value, member) for member in inner)  # type: ignore[union-attr]
+        raise TypeError(f"{definition.python_name}: a link holds objects, a class value an enum, not {inner}")
     return info
 
 

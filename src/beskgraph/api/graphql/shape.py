@@ -221,5 +221,5 @@ def spreads(selection_set: SelectionSetNode) -> Iterator[str]:
         for selection in todo.pop().selections:
             if isinstance(selection, FragmentSpreadNode):
                 yield selection.name.value
-            elif selection.selection_set is not None:
+            elif isinstance(selection, (FieldNode, InlineFragmentNode)) and selection.selection_set:
                 todo.append(selection.selection_set)

@@ -289,6 +289,10 @@ class Source(Node):
     document: Document = link(DCTERMS.isPartOf, description="The document it is part of.")
 
 
+_AT_LINE = Path((str(BG.atLine),))  # a problem's line and message: a document's problems' order
+_MESSAGE = Path((str(BG.message),))
+
+
 @node_type(BG.SourceDocument)
 class Document(Node):
     name: str = value(DCTERMS.identifier, description="The file name.")
@@ -309,10 +313,6 @@ class Document(Node):
         inverse=True,
         description="Every node read from it (interventions, letters, commitments, ...).",
     )
-
-
-_AT_LINE = Path((str(BG.atLine),))
-_MESSAGE = Path((str(BG.message),))
 
 
 @node_type(BG.Problem)
