@@ -4,28 +4,21 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
-import httpx
 import pytest
 import uvicorn
-from processes import stop
 from starlette.applications import Starlette
-from virtuoso_server import virtuoso
 
+from bench.virtuoso import Virtuoso, running_virtuoso
 from beskgraph.build import BuildResult, build
 from beskgraph.config import SEEDS_DIR
 from beskgraph.store import EmbeddedStore, Store, open_store
-
-__all__ = ["virtuoso"]  # a session fixture: a real Virtuoso (tests/virtuoso_server.py)
+from tests.support.servers import free_port, oxigraph_server
+from tests.support.stores import SAMPLE_TRIG
 
 # Builds (also in the servers and CLIs the tests start) cache into a folder of this session.
 _CACHE = None if "BESKGRAPH_CACHE" in os.environ else tempfile.mkdtemp(prefix="beskgraph-test-cache-")
@@ -59,28 +52,6 @@ def seed_build() -> BuildResult:
 # the GraphQL suite). ``any_store`` runs a test against the embedded store and a real
 # ``oxigraph serve`` (or the server at env BESKGRAPH_TEST_REMOTE).
 
-SAMPLE_TRIG = b"""
-@prefix ex: <http://example.org/> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-@prefix schema: <https://schema.org/> .
-
-ex:graph1 {
-  ex:alice a schema:Person ; schema:name "Alice" ; ex:age 42 ; ex:score 2.5 ;
-      ex:active true ; ex:born "1980-05-17"^^xsd:date ; schema:knows ex:bob .
-  ex:card1 a ex:Card ; schema:name "Kort 1"@da ; ex:note [ schema:name "anonymous note" ] .
-}
-ex:graph2 {
-  ex:bob a schema:Person ; schema:name "Bob" ; ex:age 7 .
-}
-"""
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that was free a moment ago."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 @pytest.fixture
 def serve_app() -> Iterator[Callable[[Starlette], str]]:
@@ -107,49 +78,6 @@ def serve_app() -> Iterator[Callable[[Starlette], str]]:
         thread.join(timeout=10)
 
 
-@contextmanager
-def oxigraph_server(location: Path, *options: str) -> Iterator[str]:
-    """A real ``oxigraph serve --union-default-graph`` (plus ``options``) on a free port: its base URL."""
-    # the venv's bin/ need not be on PATH (CI runs .venv/bin/pytest without activating)
-    beside = Path(sys.executable).parent / "oxigraph"
-    binary = str(beside) if beside.exists() else shutil.which("oxigraph")
-    if binary is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI must run the remote-store suite: `pip install oxigraph` (in .[test])")
-        pytest.skip("the oxigraph server binary is not installed (pip install oxigraph)")
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            binary,
-            "serve",
-            "--location",
-            str(location),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--union-default-graph",
-            *options,
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            if httpx.get(f"{url}/query", params={"query": "ASK {}"}, timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline or proc.poll() is not None:
-            proc.kill()
-            raise RuntimeError("oxigraph serve did not start")
-        time.sleep(0.05)
-    try:
-        yield url
-    finally:
-        stop(proc)
-
-
 @pytest.fixture(scope="session")
 def oxigraph_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of a real Oxigraph server (union default graph) for the session."""
@@ -159,6 +87,22 @@ def oxigraph_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         return
     with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
+    """A real Virtuoso for the session, like ``oxigraph serve`` (started by :mod:`bench.virtuoso`),
+    or the one at env ``BESKGRAPH_TEST_VIRTUOSO`` (``query URL|GSP URL|user|password``)."""
+    external = os.environ.get("BESKGRAPH_TEST_VIRTUOSO")
+    if external:
+        yield Virtuoso(*external.split("|"))
+        return
+    if shutil.which("virtuoso-t") is None or shutil.which("isql-vt") is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the Virtuoso suite: apt-get install virtuoso-opensource")
+        pytest.skip("Virtuoso is not installed (apt-get install virtuoso-opensource)")
+    with running_virtuoso(tmp_path_factory.mktemp("virtuoso"), free_port(), free_port()) as server:
+        yield server
 
 
 @pytest.fixture(params=["embedded", "remote"])

@@ -17,7 +17,9 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS
 
-MANIFEST_DIR = Path(__file__).parent / "conformance" / "sparql11-protocol"
+from tests.support.paths import TESTS
+
+MANIFEST_DIR = TESTS / "conformance" / "sparql11-protocol"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
 HTS = Namespace("http://www.w3.org/2011/http-statusCodes#")

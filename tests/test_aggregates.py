@@ -3,9 +3,6 @@ both kept in step with writes, on the embedded store, `oxigraph serve` and Virtu
 
 from __future__ import annotations
 
-from derived_helpers import BASE, BG, MIDDELFART_CARD, rewrite, store
-from graphql_fixtures import seed_trig
-
 from beskgraph.aggregates import (
     ASSESSMENT_COUNT,
     CORRESPONDENCE_COUNT,
@@ -23,6 +20,8 @@ from beskgraph.aggregates import (
     materialise,
 )
 from beskgraph.store import Store, record_queries
+from tests.support.derived import BASE, BG, MIDDELFART_CARD, rewrite, store
+from tests.support.graphql import seed_trig
 
 __all__ = ["seed_trig", "store"]  # fixtures
 MIDDELFART, TAARNBY, AARHUS = BASE + "municipality/410", BASE + "municipality/185", BASE + "municipality/751"

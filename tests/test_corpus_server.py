@@ -15,10 +15,8 @@ import httpx
 import pytest
 
 from beskgraph.config import SEEDS_DIR
+from tests.support.paths import CORPUS, ROOT
 
-ROOT = Path(__file__).resolve().parents[1]  # the repository
-
-CORPUS = Path(__file__).parent / "data" / "corpus"
 BG = "https://w3id.org/beskgraph/ontology#"
 
 

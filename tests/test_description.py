@@ -13,7 +13,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import SAMPLE_TRIG, free_port
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF
 from starlette.applications import Starlette
@@ -23,8 +22,9 @@ from beskgraph.api.links import dataset_iri, listen_url
 from beskgraph.api.settings import CC_BY_4, Settings
 from beskgraph.store import EmbeddedStore, Store
 from beskgraph.vocabulary import DCAT, SCHEMA, SD, VOID
-
-ROOT = Path(__file__).resolve().parents[1]  # the repository
+from tests.support.paths import ROOT
+from tests.support.servers import free_port
+from tests.support.stores import SAMPLE_TRIG
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*(ConjunctiveGraph|default_context).*:DeprecationWarning")
 

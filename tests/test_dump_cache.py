@@ -12,7 +12,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import SAMPLE_TRIG
 from starlette.applications import Starlette
 
 from beskgraph.api.app import create_app
@@ -20,6 +19,7 @@ from beskgraph.api.dump_cache import DumpCache
 from beskgraph.api.file_response import Unsatisfiable, byte_range
 from beskgraph.api.settings import Settings
 from beskgraph.store import EmbeddedStore, StoreError
+from tests.support.stores import SAMPLE_TRIG
 
 EX = "http://example.org/"
 

@@ -7,7 +7,6 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from conftest import SAMPLE_TRIG
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, RDF
@@ -18,6 +17,7 @@ from beskgraph.api.links import dataset_iri
 from beskgraph.api.settings import CC_BY_4, Settings
 from beskgraph.store import EmbeddedStore, Store
 from beskgraph.vocabulary import PREFIXES
+from tests.support.stores import SAMPLE_TRIG
 
 # rdflib's own parsers still use APIs it has deprecated.
 pytestmark = pytest.mark.filterwarnings("ignore:.*(ConjunctiveGraph|default_context).*:DeprecationWarning")

@@ -13,8 +13,8 @@ from beskgraph.model.common import Stage
 from beskgraph.parse import parse_document
 from beskgraph.rdf import iris
 from beskgraph.text import SourceError, SourceText
+from tests.support.paths import CORPUS
 
-CORPUS = Path(__file__).parent / "data" / "corpus"
 CARD = SourceText.read(CORPUS / "kort_vejle_crlf.txt").text  # decoded, line ends made \n
 NOTE = SourceText.read(CORPUS / "notat_samarbejde_a_kasser_latin1.txt").text
 

@@ -27,8 +27,8 @@ from beskgraph.parse.dates import find_dates, parse_date
 from beskgraph.parse.letters import parse_correspondence
 from beskgraph.parse.publication import read_publication
 from beskgraph.text import SourceError, SourceText
+from tests.support.paths import CORPUS
 
-CORPUS = Path(__file__).parent / "data" / "corpus"
 settings.register_profile("ci", derandomize=True, print_blob=True)  # CI: the same examples every run
 settings.load_profile("ci" if os.environ.get("CI") else "default")
 

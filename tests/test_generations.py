@@ -10,10 +10,10 @@ from collections.abc import Callable
 
 import anyio
 import pytest
-from conftest import SAMPLE_TRIG
 
 from beskgraph.api.generations import LoadTimes, PerGeneration
 from beskgraph.store import EmbeddedStore, RemoteStore, Store, StoreError, open_store
+from tests.support.stores import SAMPLE_TRIG
 
 EX = "http://example.org/"
 TRIPLE = f'<{EX}x> <{EX}says> "new" .'.encode()

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from union_graph import union
 
 from beskgraph.rdf import iris
+from tests.support.union_graph import union
 
 PREFIXES = """
 PREFIX bg: <https://w3id.org/beskgraph/ontology#>

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import graphql_fixtures as fx
 import pytest
-from graphql_fixtures import BASE, BG, data, errors, run, synthetic_interventions
 from starlette.testclient import TestClient
 
+import tests.support.graphql as fx
 from beskgraph.api.graphql.ids import encode_id
 from beskgraph.api.graphql.limits import MAX_DEPTH, MAX_PAGE_SIZE
 from beskgraph.store import Store
+from tests.support.graphql import BASE, BG, data, errors, run, synthetic_interventions
 
 # fixtures shared with the other GraphQL suites
 gql_client, gql_store, seed_trig = fx.gql_client, fx.gql_store, fx.seed_trig
 
-ROOT = Path(__file__).resolve().parents[1]
 MIDDELFART = f"{BASE}intervention/410-skaerpet-fokus-paa-langtidsledighed-ved-24-ugers-ledighed"
 
 INTERVENTION_TESTS = """

@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from graphql_fixtures import synthetic_interventions
 from starlette.applications import Starlette
 
 from bench.graphql_attacks import stream_until_answered
@@ -27,6 +26,7 @@ from beskgraph.api.graphql.execution import GRACE
 from beskgraph.api.graphql.limits import Limits
 from beskgraph.build import BuildResult, serialise
 from beskgraph.store import EmbeddedStore, Store
+from tests.support.graphql import synthetic_interventions
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 # allowed by the cost limit (432 102) and slow: 100 cards x 3 answers x 40 answers of their criterion

@@ -16,17 +16,18 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-import graphql_fixtures as fx
 import httpx
 import pytest
-from graphql_fixtures import graphql_app
 from starlette.applications import Starlette
 
+import tests.support.graphql as fx
 from beskgraph.api.graphql.ids import encode_id
 from beskgraph.store import EmbeddedStore
+from tests.support.graphql import graphql_app
+from tests.support.paths import TESTS
 
 seed_trig = fx.seed_trig
-CODEGEN = Path(__file__).resolve().parent / "codegen"
+CODEGEN = TESTS / "codegen"
 MIDDELFART = (
     "https://w3id.org/beskgraph/intervention/410-skaerpet-fokus-paa-langtidsledighed-ved-24-ugers-ledighed"
 )

@@ -4,7 +4,6 @@ and the declarations held to the shapes (nullability) and the ontology (terms, d
 from __future__ import annotations
 
 from collections import defaultdict
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,8 +24,8 @@ from beskgraph.api.graphql.registry import TYPES, TypeInfo, candidates
 from beskgraph.api.graphql.schema import schema
 from beskgraph.api.graphql.sdl import printed
 from beskgraph.config import ONTOLOGY_DIR, SHAPES_DIR
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]  # the repository
 GRAPHQL = schema._schema
 BG = "https://w3id.org/beskgraph/ontology#"
 STANDARD_VOCABULARIES = (

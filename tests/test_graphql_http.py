@@ -7,23 +7,23 @@ import re
 import shutil
 import subprocess
 from collections.abc import Callable
-from pathlib import Path
 
-import graphql_fixtures as fx
 import pytest
-from conftest import free_port
 from gql import Client, gql
 from gql.transport.httpx import HTTPXTransport
-from graphql_fixtures import graphql_app
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
+import tests.support.graphql as fx
 from beskgraph.build import BuildResult, serialise
 from beskgraph.store import EmbeddedStore, Store, open_store
+from tests.support.graphql import graphql_app
+from tests.support.paths import TESTS
+from tests.support.servers import free_port
 
 gql_store, seed_trig = fx.gql_store, fx.seed_trig  # fixtures shared with test_graphql.py
 
-AUDIT_DIR = Path(__file__).resolve().parent / "graphql-http"
+AUDIT_DIR = TESTS / "graphql-http"
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 QUERY = '{ municipality(code: "410") { name } }'
 

@@ -13,17 +13,18 @@ from typing import Any
 
 import httpx
 import pytest
-from graphql_fixtures import BASE, BG, graphql_app, seed_trig
 
 from beskgraph.build import build, serialise
 from beskgraph.cache import BuildCache
 from beskgraph.config import SEEDS_DIR
 from beskgraph.launch import fill_store
 from beskgraph.store import Store
+from tests.support.graphql import BASE, BG, graphql_app, seed_trig
 
 __all__ = ["seed_trig"]  # fixture
 
-CORPUS = Path(__file__).parent / "data" / "corpus"
+from tests.support.paths import CORPUS
+
 MIDDELFART_CARD = "000_2ad044e4a048410a.txt"
 
 

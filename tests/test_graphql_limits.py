@@ -11,7 +11,6 @@ import base64
 import json
 import logging
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,6 +33,7 @@ from beskgraph.api.graphql.preparation import DocumentCache, prepare
 from beskgraph.api.graphql.schema import schema
 from beskgraph.build import BuildResult, serialise
 from beskgraph.store import EmbeddedStore
+from tests.support.paths import ROOT
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 NESTED = """{ municipalities(first: 100) { nodes { code
@@ -468,7 +468,7 @@ def test_limits_come_from_the_environment_and_the_readme_states_the_defaults(
     monkeypatch.setenv("BESKGRAPH_GRAPHQL_MAX_COST", "1000")
     limits = Limits.from_env(max_concurrent=2)
     assert (limits.timeout, limits.max_cost, limits.max_concurrent) == (2.5, 1000, 2)
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     defaults = Limits()
     for stated in (
         f"past {defaults.max_cost:,}".replace(",", " "),

@@ -4,14 +4,14 @@ Embedded and remote store alike."""
 
 from __future__ import annotations
 
-import graphql_fixtures as fx
 import pytest
-from graphql_fixtures import BASE, BG, data, errors
 from starlette.testclient import TestClient
 
+import tests.support.graphql as fx
 from beskgraph.api.graphql.ids import encode_id
 from beskgraph.api.graphql.registry import TYPES
 from beskgraph.store import Store
+from tests.support.graphql import BASE, BG, data, errors
 
 gql_client, gql_store, seed_trig = fx.gql_client, fx.gql_store, fx.seed_trig
 

@@ -12,7 +12,6 @@ import brotli
 import httpx
 import pytest
 import zstandard
-from conftest import free_port
 from starlette.applications import Starlette
 
 from beskgraph.api.app import create_app
@@ -20,6 +19,7 @@ from beskgraph.api.settings import Settings
 from beskgraph.build import BuildResult
 from beskgraph.launch import extra_routes
 from beskgraph.store import EmbeddedStore, open_store
+from tests.support.servers import free_port
 
 MUNICIPALITIES = "{ municipalities(first: 100) { totalCount nodes { code name } } }"
 ASK = "ASK { ?s ?p ?o }"

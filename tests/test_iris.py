@@ -8,7 +8,6 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF
-from union_graph import union
 
 from beskgraph.build import build
 from beskgraph.config import SEEDS_DIR
@@ -17,6 +16,7 @@ from beskgraph.rdf import iris
 from beskgraph.rdf.letters import correspondence_to_rdf
 from beskgraph.text import SourceText
 from beskgraph.vocabulary import BG, SCHEMA
+from tests.support.union_graph import union
 
 APPENDIX = "003_aec37f0f2b66ca76.txt"
 # New names that also sort the files in another order.

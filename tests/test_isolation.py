@@ -14,10 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from canary import Canary
-from conftest import SAMPLE_TRIG
 from starlette.applications import Starlette
-from stores import run_query
 
 from beskgraph.api.app import create_app
 from beskgraph.isolation import lifeline, seccomp
@@ -27,6 +24,8 @@ from beskgraph.query.grammar import QueryInfo
 from beskgraph.store import EmbeddedStore, StoreUnavailable
 from beskgraph.store.children import Budget, QueryJob
 from beskgraph.store.errors import NetworkRefused
+from tests.support.canary import Canary
+from tests.support.stores import SAMPLE_TRIG, run_query
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux process controls")
 

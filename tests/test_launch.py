@@ -16,8 +16,7 @@ from beskgraph.build import build, serialise
 from beskgraph.config import SEEDS_DIR
 from beskgraph.launch import fill_store
 from beskgraph.store import EmbeddedStore
-
-ROOT = Path(__file__).resolve().parents[1]  # the repository
+from tests.support.paths import ROOT
 
 
 def free_port() -> int:

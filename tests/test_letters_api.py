@@ -3,9 +3,10 @@ remote store)."""
 
 from __future__ import annotations
 
-import graphql_fixtures as fx
-from graphql_fixtures import data
 from starlette.testclient import TestClient
+
+import tests.support.graphql as fx
+from tests.support.graphql import data
 
 gql_client, gql_store, seed_trig = fx.gql_client, fx.gql_store, fx.seed_trig
 

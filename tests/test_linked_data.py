@@ -10,11 +10,11 @@ import httpx
 import pytest
 import rdflib
 import rdflib.compare
-from pages_fixtures import BASE, BG, BROWSER_ACCEPT, seed_app, seed_store, seed_trig, site
 from starlette.applications import Starlette
 
 from beskgraph.config import SEEDS_DIR
 from beskgraph.store import EmbeddedStore
+from tests.support.pages import BASE, BG, BROWSER_ACCEPT, seed_app, seed_store, seed_trig, site
 
 __all__ = ["seed_store", "seed_trig", "site"]  # fixtures
 

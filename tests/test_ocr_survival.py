@@ -16,12 +16,11 @@ from collections import Counter
 from functools import cache
 from pathlib import Path
 
-from ocr_noise import Noise, corrupt
-
 from beskgraph.config import SEEDS_DIR
 from beskgraph.model.correspondence import Correspondence
 from beskgraph.parse.letters import parse_correspondence
 from beskgraph.text import SourceText, normalise
+from tests.ocr_noise import Noise, corrupt
 
 SEEDS = 24
 SURVIVAL = 0.95

@@ -8,11 +8,11 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from pages_fixtures import BASE, BROWSER_ACCEPT, MIDDELFART, seed_app, seed_store, seed_trig, site
 from starlette.applications import Starlette
 
 from beskgraph.api.pages.search import search
 from beskgraph.store import EmbeddedStore
+from tests.support.pages import BASE, BROWSER_ACCEPT, MIDDELFART, seed_app, seed_store, seed_trig, site
 
 __all__ = ["seed_store", "seed_trig", "site"]  # fixtures
 

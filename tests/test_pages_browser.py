@@ -14,20 +14,21 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from pages_fixtures import MIDDELFART, seed_app, seed_store, seed_trig
 from starlette.applications import Starlette
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
 from beskgraph.store import EmbeddedStore
+from tests.support.pages import MIDDELFART, seed_app, seed_store, seed_trig
+from tests.support.paths import TESTS
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
 __all__ = ["seed_store", "seed_trig"]  # fixtures
 
 CHROMIUM = Path(os.environ.get("BESKGRAPH_CHROMIUM", "/usr/bin/chromium"))
-AXE = Path(__file__).resolve().parent / "browser" / "node_modules" / "axe-core" / "axe.min.js"
-ARTIFACTS = Path(__file__).resolve().parent / "browser" / "artifacts"
+AXE = TESTS / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = TESTS / "browser" / "artifacts"
 FLAGS = [
     "--headless",
     "--no-sandbox",

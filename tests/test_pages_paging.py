@@ -8,7 +8,6 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from pages_fixtures import BROWSER_ACCEPT, seed_app
 from starlette.applications import Starlette
 
 from bench.corpus import generate
@@ -17,6 +16,7 @@ from beskgraph.api.pages.terms import term
 from beskgraph.build import build, serialise
 from beskgraph.config import SEEDS_DIR
 from beskgraph.store import EmbeddedStore
+from tests.support.pages import BROWSER_ACCEPT, seed_app
 
 ROWS = 10
 HIDDEN = {

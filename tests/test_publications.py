@@ -17,8 +17,8 @@ from beskgraph.model.publication import Publication
 from beskgraph.parse import parse_document
 from beskgraph.rdf import iris
 from beskgraph.vocabulary import BG, OA, SCHEMA
+from tests.support.paths import CORPUS
 
-CORPUS = Path(__file__).parent / "data" / "corpus"
 ANSWER = "svar_beu_spoergsmaal_118.txt"
 PRESS = "pressemeddelelse_langtidsledighed_nordjylland.txt"
 WEB = "webside_star_fleksjob.txt"

@@ -4,13 +4,13 @@ wrongly typed reference is a violation)."""
 
 from __future__ import annotations
 
-from publish_fixtures import served_seed_graph, served_seeds
 from rdflib import Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 
 from beskgraph.validate import shapes_graph
 from beskgraph.vocabulary import SH
+from tests.support.publish import served_seed_graph, served_seeds
 
 __all__ = ["served_seed_graph", "served_seeds"]  # fixtures
 

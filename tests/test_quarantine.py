@@ -24,8 +24,8 @@ from beskgraph.store.embedded import EmbeddedStore
 from beskgraph.sync import stored_hashes, sync
 from beskgraph.validate import check
 from beskgraph.vocabulary import BG, SH
+from tests.support.paths import CORPUS
 
-CORPUS = Path(__file__).parent / "data" / "corpus"
 LEFT_OUT = {  # document -> (stage, line, start of the reason)
     "tom.txt": (Stage.READ, 1, "empty document"),
     "scannet_side.txt": (Stage.READ, 1, "binary data, not text"),

@@ -19,11 +19,11 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
-from sandboxed_engine import TARGET, SandboxedEngine
 
 from beskgraph.query import QueryLimits, QueryRefused, check_shape, decode_escapes, inspect_query
 from beskgraph.query.grammar import GrammarError
 from beskgraph.query.line_ends import normalise_line_ends
+from tests.sandboxed_engine import TARGET, SandboxedEngine
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs the seccomp sandbox")
 

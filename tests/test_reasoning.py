@@ -8,12 +8,12 @@ import httpx
 import owlrl
 import pyshacl
 import pytest
-from publish_fixtures import served_seed_graph, served_seeds
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS
 
 from beskgraph.validate import check, ontology_graph, shapes_graph
 from beskgraph.vocabulary import BG
+from tests.support.publish import served_seed_graph, served_seeds
 
 __all__ = ["served_seed_graph", "served_seeds"]  # fixtures
 

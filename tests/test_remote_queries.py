@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import httpx
 import pytest
-from conftest import oxigraph_server
 from starlette.applications import Starlette
 
 from beskgraph.api.app import create_app
 from beskgraph.api.settings import Settings
 from beskgraph.store import RemoteStore, StoreUnavailable, open_store
 from beskgraph.store.errors import StoreAnswerBroken
+from tests.support.paths import ROOT
+from tests.support.servers import oxigraph_server
 
 EX = "http://example.org/"
 ROWS = "\n".join(f"<{EX}s{i}> <{EX}p> {i} ." for i in range(1000)).encode()
@@ -140,7 +140,7 @@ def test_a_query_the_store_does_not_finish_keeps_its_slot_up_to_the_ceiling(
 def test_the_remote_ceiling_is_a_minute_as_documented() -> None:
     """Four queries the store never finishes close /sparql for everyone until the ceiling:
     a public endpoint can live with a minute (it was five)."""
-    docs = (Path(__file__).parent.parent / "docs" / "security-sparql.md").read_text("utf-8")
+    docs = (ROOT / "docs" / "security-sparql.md").read_text("utf-8")
     [row] = [line for line in docs.splitlines() if line.startswith("| `REMOTE_QUERY_CEILING` |")]
     assert Settings().remote_query_ceiling == 60.0
     assert "| 60 s a remote store's query keeps its slot |" in row

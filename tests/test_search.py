@@ -4,7 +4,10 @@ with writes on the embedded store, `oxigraph serve` and Virtuoso."""
 from __future__ import annotations
 
 import pytest
-from derived_helpers import (
+
+from beskgraph.search import SearchIndex, search_index
+from beskgraph.store import EmbeddedStore, Store
+from tests.support.derived import (
     BASE,
     BG,
     MIDDELFART_CARD,
@@ -13,10 +16,7 @@ from derived_helpers import (
     rewrite,
     store,
 )
-from graphql_fixtures import seed_trig
-
-from beskgraph.search import SearchIndex, search_index
-from beskgraph.store import EmbeddedStore, Store
+from tests.support.graphql import seed_trig
 
 __all__ = ["seed_trig", "store"]  # fixtures
 

@@ -17,14 +17,14 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import free_port
-from test_worker_lifetime import wait_until
 
 from beskgraph.api.dump_dirs import PREFIX, owner
 from beskgraph.api.settings import Settings
 from beskgraph.config import SEEDS_DIR
+from tests.support.paths import ROOT
+from tests.support.server import wait_until
+from tests.support.servers import free_port
 
-ROOT = Path(__file__).resolve().parents[1]  # the repository
 RELEASE = "Pressemeddelelse\n\nOm ledighed\n\nDato: 3. marts 2020\n\nOdense Kommune.\n"
 OPTIONS = (
     "--host",

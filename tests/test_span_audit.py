@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
-from span_audit import audit, contains
-from union_graph import union
 
 from beskgraph.vocabulary import BG, OA, SCHEMA
+from tests.span_audit import audit, contains
+from tests.support.union_graph import union
 
 # The longest span a node of each type may have in the seed graph, in characters: a
 # letter is a whole letter; everything else is at most a section of one.

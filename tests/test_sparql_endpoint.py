@@ -16,7 +16,6 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-from conftest import SAMPLE_TRIG, free_port
 from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
@@ -25,6 +24,8 @@ from starlette.applications import Starlette
 from beskgraph.api.app import create_app
 from beskgraph.api.settings import Settings
 from beskgraph.store import EmbeddedStore, RemoteStore, Store
+from tests.support.servers import free_port
+from tests.support.stores import SAMPLE_TRIG
 
 # rdflib's own parsers still use APIs it has deprecated.
 pytestmark = pytest.mark.filterwarnings("ignore:.*(ConjunctiveGraph|default_context).*:DeprecationWarning")

@@ -12,14 +12,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import SAMPLE_TRIG
-from processes import descendants
 from starlette.applications import Starlette
-from stores import KINDS, fresh_store
 
 from beskgraph.api.app import create_app
 from beskgraph.api.settings import Settings
 from beskgraph.store import EmbeddedStore, RemoteStore, Store
+from tests.support.processes import descendants
+from tests.support.stores import KINDS, SAMPLE_TRIG, fresh_store
 
 EX = "http://example.org/"
 BIG = "\n".join(f"<{EX}s{i}> <{EX}p> {i} ." for i in range(300)).encode()

@@ -21,12 +21,12 @@ import httpx
 import pytest
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF
-from sparql_protocol import Expected, ProtocolTest, check_format, load_manifest, run_test
 from starlette.applications import Starlette
 
 from beskgraph.api.app import create_app
 from beskgraph.api.settings import Settings
 from beskgraph.store import EmbeddedStore
+from tests.sparql_protocol import Expected, ProtocolTest, check_format, load_manifest, run_test
 
 TESTS = load_manifest()
 DATA0 = "http://kasei.us/2009/09/sparql/data/data0.rdf"

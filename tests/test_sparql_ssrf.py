@@ -16,14 +16,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-from canary import Canary
-from conftest import SAMPLE_TRIG
 from starlette.applications import Starlette
-from stores import KINDS, fresh_store
 
 from beskgraph.api.app import create_app
 from beskgraph.api.settings import Settings
 from beskgraph.store import EmbeddedStore, Store
+from tests.support.canary import Canary
+from tests.support.stores import KINDS, SAMPLE_TRIG, fresh_store
 
 # {U}: the canary's URL; {H}: its host:port. Each of these must be refused.
 REFUSED = {

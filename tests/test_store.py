@@ -16,10 +16,8 @@ from pathlib import Path
 import anyio
 import pyoxigraph as ox
 import pytest
-from conftest import SAMPLE_TRIG, free_port
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
-from stores import run_query
 
 from beskgraph.store import (
     EmbeddedStore,
@@ -34,6 +32,8 @@ from beskgraph.store import (
     open_store,
     record_queries,
 )
+from tests.support.servers import free_port
+from tests.support.stores import SAMPLE_TRIG, run_query
 
 # rdflib's own parsers still use APIs it has deprecated.
 pytestmark = pytest.mark.filterwarnings("ignore:.*(ConjunctiveGraph|default_context).*:DeprecationWarning")

@@ -9,11 +9,11 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from conftest import free_port
 from starlette.applications import Starlette
 
 from beskgraph.api.app import create_app
 from beskgraph.store import EmbeddedStore, RemoteStore
+from tests.support.servers import free_port
 
 PATHS = [
     "/sparql?query=ASK%20%7B%7D",

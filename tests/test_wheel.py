@@ -19,9 +19,7 @@ from pathlib import Path
 import pytest
 
 from beskgraph.config import SEEDS_DIR
-
-ROOT = Path(__file__).resolve().parents[1]  # the repository
-CORPUS = Path(__file__).parent / "data" / "corpus"
+from tests.support.paths import CORPUS, ROOT
 
 
 def run(

@@ -16,10 +16,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from processes import group
-from test_worker_lifetime import wait_until
 
 from beskgraph.config import SEEDS_DIR
+from tests.support.processes import group
+from tests.support.server import wait_until
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux /proc and prctl")
 

@@ -13,15 +13,15 @@ from pathlib import Path
 
 import httpx
 import pytest
-from processes import Proc, descendants
 from starlette.applications import Starlette
-from test_worker_lifetime import Server, wait_until
 
 from beskgraph.api.app import create_app
 from beskgraph.api.workers import GenerationGate, SharedGeneration
 from beskgraph.build import BuildResult
 from beskgraph.config import SEEDS_DIR
 from beskgraph.store import EmbeddedStore
+from tests.support.processes import Proc, descendants
+from tests.support.server import Server, wait_until
 
 pytestmark = pytest.mark.skipif(
     not hasattr(os, "fork") or not os.path.exists("/proc/self/io"), reason="Linux: fork and /proc"

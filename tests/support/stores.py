@@ -13,6 +13,21 @@ from beskgraph.store.children import Budget, QueryJob
 
 KINDS = ["memory", "disk", "remote"]
 
+SAMPLE_TRIG = b"""
+@prefix ex: <http://example.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix schema: <https://schema.org/> .
+
+ex:graph1 {
+  ex:alice a schema:Person ; schema:name "Alice" ; ex:age 42 ; ex:score 2.5 ;
+      ex:active true ; ex:born "1980-05-17"^^xsd:date ; schema:knows ex:bob .
+  ex:card1 a ex:Card ; schema:name "Kort 1"@da ; ex:note [ schema:name "anonymous note" ] .
+}
+ex:graph2 {
+  ex:bob a schema:Person ; schema:name "Bob" ; ex:age 7 .
+}
+"""
+
 
 def fresh_store(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> Store:
     """An empty store of ``kind``; the remote one is the session's ``oxigraph serve``, emptied."""

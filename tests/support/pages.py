@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from graphql_fixtures import seed_trig
 from starlette.applications import Starlette
 
 from beskgraph.api.app import create_app
 from beskgraph.api.graphql import graphql_routes
 from beskgraph.api.settings import Settings
 from beskgraph.store import EmbeddedStore
+from tests.support.graphql import seed_trig
 
 BASE = "https://w3id.org/beskgraph/"
 BG = "https://w3id.org/beskgraph/ontology#"
