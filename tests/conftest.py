@@ -34,7 +34,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 @pytest.fixture(scope="session", autouse=True)
 def pinned_build_time() -> Iterator[None]:
     """Builds in the tests record one fixed build time (``SOURCE_DATE_EPOCH``, as reproducible
-    builds do), so two builds compare byte for byte; tests/test_publish_provenance.py builds
+    builds do), so two builds compare byte for byte; tests/publish/test_publish_provenance.py builds
     on the real clock."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from beskgraph.query import QueryLimits, QueryRefused, check_shape, decode_escapes, inspect_query
 from beskgraph.query.grammar import GrammarError
 from beskgraph.query.line_ends import normalise_line_ends
-from tests.sandboxed_engine import TARGET, SandboxedEngine
+from tests.query.sandboxed_engine import TARGET, SandboxedEngine
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs the seccomp sandbox")
 

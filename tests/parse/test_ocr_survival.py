@@ -1,5 +1,5 @@
 """How many of a letter's key facts survive a scanner: each of the seed appendix's eleven
-letters, corrupted by the OCR-noise generator (tests/ocr_noise.py) with 24 seeds, is
+letters, corrupted by the OCR-noise generator (tests/parse/ocr_noise.py) with 24 seeds, is
 parsed on its own and compared with the clean letter parsed on its own.
 
 Key facts: the sender (side, and municipality or organisation), the municipality the
@@ -20,7 +20,7 @@ from beskgraph.config import SEEDS_DIR
 from beskgraph.model.correspondence import Correspondence
 from beskgraph.parse.letters import parse_correspondence
 from beskgraph.text import SourceText, normalise
-from tests.ocr_noise import Noise, corrupt
+from tests.parse.ocr_noise import Noise, corrupt
 
 SEEDS = 24
 SURVIVAL = 0.95

@@ -26,7 +26,7 @@ from starlette.applications import Starlette
 from beskgraph.api.app import create_app
 from beskgraph.api.settings import Settings
 from beskgraph.store import EmbeddedStore
-from tests.sparql_protocol import Expected, ProtocolTest, check_format, load_manifest, run_test
+from tests.api.sparql.sparql_protocol import Expected, ProtocolTest, check_format, load_manifest, run_test
 
 TESTS = load_manifest()
 DATA0 = "http://kasei.us/2009/09/sparql/data/data0.rdf"

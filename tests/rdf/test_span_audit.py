@@ -8,7 +8,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
 from beskgraph.vocabulary import BG, OA, SCHEMA
-from tests.span_audit import audit, contains
+from tests.rdf.span_audit import audit, contains
 from tests.support.union_graph import union
 
 # The longest span a node of each type may have in the seed graph, in characters: a
