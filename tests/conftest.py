@@ -14,7 +14,7 @@ import uvicorn
 from starlette.applications import Starlette
 
 from bench.virtuoso import Virtuoso, running_virtuoso
-from beskgraph.build import BuildResult, build
+from beskgraph.build import BuildResult, build, serialise
 from beskgraph.config import SEEDS_DIR
 from beskgraph.store import EmbeddedStore, Store, open_store
 from tests.support.servers import free_port, oxigraph_server
@@ -45,6 +45,13 @@ def pinned_build_time() -> Iterator[None]:
 def seed_build() -> BuildResult:
     """The seeds built and validated once per test session."""
     return build([SEEDS_DIR])
+
+
+@pytest.fixture(scope="session")
+def seed_trig(seed_build: BuildResult) -> bytes:
+    """The seed build as TriG, the data the API suites load into their stores."""
+    trig = serialise(seed_build.dataset, "trig")
+    return trig.encode() if isinstance(trig, str) else trig
 
 
 # ---------------------------------------------------------------------------

@@ -13,12 +13,10 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-import tests.support.graphql as fx
 from beskgraph.store import EmbeddedStore
 from tests.support.graphql import graphql_app
 from tests.support.paths import ROOT
 
-seed_trig = fx.seed_trig
 README_URL = "http://127.0.0.1:8000"
 
 

@@ -14,9 +14,7 @@ from starlette.applications import Starlette
 
 from beskgraph.config import SEEDS_DIR
 from beskgraph.store import EmbeddedStore
-from tests.support.pages import BASE, BG, BROWSER_ACCEPT, seed_app, seed_store, seed_trig, site
-
-__all__ = ["seed_store", "seed_trig", "site"]  # fixtures
+from tests.support.pages import BASE, BG, BROWSER_ACCEPT, seed_app
 
 STRUCTURAL = {
     "test",

@@ -20,10 +20,8 @@ from beskgraph.aggregates import (
     materialise,
 )
 from beskgraph.store import Store, record_queries
-from tests.support.derived import BASE, BG, MIDDELFART_CARD, rewrite, store
-from tests.support.graphql import seed_trig
+from tests.support.derived import BASE, BG, MIDDELFART_CARD, rewrite
 
-__all__ = ["seed_trig", "store"]  # fixtures
 MIDDELFART, TAARNBY, AARHUS = BASE + "municipality/410", BASE + "municipality/185", BASE + "municipality/751"
 INTERVENTION = BASE + "intervention/410-skaerpet-fokus-paa-langtidsledighed-ved-24-ugers-ledighed"
 

@@ -14,11 +14,7 @@ from tests.support.derived import (
     graph_ntriples,
     put_as_another_program,
     rewrite,
-    store,
 )
-from tests.support.graphql import seed_trig
-
-__all__ = ["seed_trig", "store"]  # fixtures
 
 
 @pytest.fixture(scope="module")

@@ -20,9 +20,7 @@ from beskgraph.build import build
 from beskgraph.config import SEEDS_DIR
 from beskgraph.rdf.literals import decimal, duration, integer
 from beskgraph.validate import check
-from tests.support.publish import download, parse_trig, serve_build, served_seed_graph, served_seeds
-
-__all__ = ["served_seed_graph", "served_seeds"]  # fixtures
+from tests.support.publish import download, parse_trig, serve_build
 
 
 def lines(nquads: bytes) -> set[bytes]:

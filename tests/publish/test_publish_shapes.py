@@ -10,9 +10,6 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from beskgraph.validate import shapes_graph
 from beskgraph.vocabulary import SH
-from tests.support.publish import served_seed_graph, served_seeds
-
-__all__ = ["served_seed_graph", "served_seeds"]  # fixtures
 
 META = (str(OWL), str(RDFS), str(RDF))  # the ontology's own declarations (owl:Class, …)
 

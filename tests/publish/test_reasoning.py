@@ -13,9 +13,6 @@ from rdflib.namespace import OWL, PROV, RDF, RDFS
 
 from beskgraph.validate import check, ontology_graph, shapes_graph
 from beskgraph.vocabulary import BG
-from tests.support.publish import served_seed_graph, served_seeds
-
-__all__ = ["served_seed_graph", "served_seeds"]  # fixtures
 
 ERRORS = Namespace("http://www.daml.org/2002/03/agents/agent-ont#")  # where owlrl reports inconsistencies
 

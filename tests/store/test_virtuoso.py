@@ -6,10 +6,8 @@ import pytest
 
 from beskgraph.store import EmbeddedStore, Store, StoreError, open_store
 from tests.support.derived import BASE, KINDS, empty_store
-from tests.support.graphql import seed_trig
 from tests.support.stores import run_query
 
-__all__ = ["seed_trig"]  # a fixture
 REMOTE = [kind for kind in KINDS if kind != "embedded"]
 
 

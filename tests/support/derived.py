@@ -4,7 +4,6 @@ a rebuild would (its triples edited and a new digest), or as another program wou
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -29,15 +28,6 @@ def rewrite(store: Store, graph: str, old: str, new: str) -> None:
 
 
 KINDS = ["embedded", "oxigraph", "virtuoso"]
-
-
-@pytest.fixture(params=KINDS)
-def store(request: pytest.FixtureRequest, seed_trig: bytes) -> Iterator[Store]:
-    """The seed build in each kind of store: embedded, `oxigraph serve`, Virtuoso (a fixture)."""
-    store = empty_store(request.param, request)
-    store.load_dataset(seed_trig, "application/trig")
-    yield store
-    store.close()
 
 
 def empty_store(kind: str, request: pytest.FixtureRequest) -> Store:

@@ -1,49 +1,23 @@
-"""Fixtures and helpers of the GraphQL suites (import the fixtures into a test module).
-
-``gql_store`` is the real seed build loaded into each store kind of ``store_factory``
-(embedded, then a real ``oxigraph serve``); ``gql_client`` is httpx (Starlette's
-TestClient) against the ASGI app with /graphql wired in.
-"""
+"""Helpers of the GraphQL suites: the app with /graphql, queries that must succeed or fail,
+and synthetic interventions (the fixtures are in tests/api/graphql/conftest.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from typing import Any
 
-import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from beskgraph.api.app import create_app
 from beskgraph.api.graphql import graphql_routes
-from beskgraph.build import BuildResult, serialise
 from beskgraph.store import Store
 
 BASE = "https://w3id.org/beskgraph/"
 BG = "https://w3id.org/beskgraph/ontology#"
 
 
-@pytest.fixture(scope="session")
-def seed_trig(seed_build: BuildResult) -> bytes:
-    """The seed build as TriG, the data every GraphQL test starts from."""
-    trig = serialise(seed_build.dataset, "trig")
-    return trig.encode() if isinstance(trig, str) else trig
-
-
-@pytest.fixture
-def gql_store(store_factory: Callable[[bytes], Store], seed_trig: bytes) -> Store:
-    """A store of each kind (embedded, remote) loaded with the seed build."""
-    return store_factory(seed_trig)
-
-
 def graphql_app(store: Store) -> Starlette:
     return create_app(store, extra_routes=graphql_routes())
-
-
-@pytest.fixture
-def gql_client(gql_store: Store) -> Iterator[TestClient]:
-    with TestClient(graphql_app(gql_store)) as client:
-        yield client
 
 
 def run(

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import httpx
-import pytest
 from rdflib import Dataset, Graph
 from starlette.applications import Starlette
 
@@ -40,15 +39,3 @@ def parse_trig(data: bytes) -> Graph:
     dataset = Dataset()
     dataset.parse(data=data, format="trig")
     return union(dataset)
-
-
-@pytest.fixture
-def served_seeds(serve_app: Callable[[Starlette], str], seed_build: BuildResult) -> str:
-    """Base URL of a server holding the seed build."""
-    return serve_build(serve_app, seed_build)
-
-
-@pytest.fixture
-def served_seed_graph(served_seeds: str) -> Graph:
-    """The seed graph as the server gives it back (``/dump.trig``, every named graph)."""
-    return parse_trig(download(served_seeds, "/dump.trig"))

@@ -5,14 +5,12 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
-import tests.support.graphql as fx
 from beskgraph.api.graphql.ids import encode_id
 from beskgraph.api.graphql.limits import MAX_DEPTH, MAX_PAGE_SIZE
 from beskgraph.store import Store
 from tests.support.graphql import BASE, BG, data, errors, run, synthetic_interventions
 
 # fixtures shared with the other GraphQL suites
-gql_client, gql_store, seed_trig = fx.gql_client, fx.gql_store, fx.seed_trig
 
 MIDDELFART = f"{BASE}intervention/410-skaerpet-fokus-paa-langtidsledighed-ved-24-ugers-ledighed"
 

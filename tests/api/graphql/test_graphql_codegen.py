@@ -20,13 +20,11 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-import tests.support.graphql as fx
 from beskgraph.api.graphql.ids import encode_id
 from beskgraph.store import EmbeddedStore
 from tests.support.graphql import graphql_app
 from tests.support.paths import TESTS
 
-seed_trig = fx.seed_trig
 CODEGEN = TESTS / "codegen"
 MIDDELFART = (
     "https://w3id.org/beskgraph/intervention/410-skaerpet-fokus-paa-langtidsledighed-ved-24-ugers-ledighed"

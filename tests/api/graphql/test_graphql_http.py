@@ -14,14 +14,11 @@ from gql.transport.httpx import HTTPXTransport
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-import tests.support.graphql as fx
 from beskgraph.build import BuildResult, serialise
 from beskgraph.store import EmbeddedStore, Store, open_store
 from tests.support.graphql import graphql_app
 from tests.support.paths import TESTS
 from tests.support.servers import free_port
-
-gql_store, seed_trig = fx.gql_store, fx.seed_trig  # fixtures shared with test_graphql.py
 
 AUDIT_DIR = TESTS / "graphql-http"
 GRAPHQL_RESPONSE = "application/graphql-response+json"

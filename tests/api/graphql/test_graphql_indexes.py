@@ -19,10 +19,7 @@ from beskgraph.cache import BuildCache
 from beskgraph.config import SEEDS_DIR
 from beskgraph.launch import fill_store
 from beskgraph.store import Store
-from tests.support.graphql import BASE, BG, graphql_app, seed_trig
-
-__all__ = ["seed_trig"]  # fixture
-
+from tests.support.graphql import BASE, BG, graphql_app
 from tests.support.paths import CORPUS
 
 MIDDELFART_CARD = "000_2ad044e4a048410a.txt"

@@ -7,13 +7,10 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
-import tests.support.graphql as fx
 from beskgraph.api.graphql.ids import encode_id
 from beskgraph.api.graphql.registry import TYPES
 from beskgraph.store import Store
 from tests.support.graphql import BASE, BG, data, errors
-
-gql_client, gql_store, seed_trig = fx.gql_client, fx.gql_store, fx.seed_trig
 
 BROENDBY_REPLY = f"{BASE}letter/2018-07-05-broendby-til-beskaeftigelsesministeriet"
 RUDERSDAL_REPLY = f"{BASE}letter/2018-07-09-rudersdal-til-beskaeftigelsesministeriet"

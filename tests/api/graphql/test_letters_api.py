@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from starlette.testclient import TestClient
 
-import tests.support.graphql as fx
 from tests.support.graphql import data
-
-gql_client, gql_store, seed_trig = fx.gql_client, fx.gql_store, fx.seed_trig
 
 RUDERSDAL = """{ letters(filter: {municipality: "230", dateFrom: "2018-07-01"}, orderBy: {field: DATE}) {
     nodes { date referredOnly sender { partyKind name }

@@ -12,9 +12,7 @@ from starlette.applications import Starlette
 
 from beskgraph.api.pages.search import search
 from beskgraph.store import EmbeddedStore
-from tests.support.pages import BASE, BROWSER_ACCEPT, MIDDELFART, seed_app, seed_store, seed_trig, site
-
-__all__ = ["seed_store", "seed_trig", "site"]  # fixtures
+from tests.support.pages import BASE, BROWSER_ACCEPT, MIDDELFART, seed_app
 
 
 def get(site: str, path: str, **params: str) -> str:

@@ -19,12 +19,11 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
 from beskgraph.store import EmbeddedStore
-from tests.support.pages import MIDDELFART, seed_app, seed_store, seed_trig
+from tests.support.pages import MIDDELFART, seed_app
 from tests.support.paths import TESTS
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
-__all__ = ["seed_store", "seed_trig"]  # fixtures
 
 CHROMIUM = Path(os.environ.get("BESKGRAPH_CHROMIUM", "/usr/bin/chromium"))
 AXE = TESTS / "browser" / "node_modules" / "axe-core" / "axe.min.js"
