@@ -17,8 +17,8 @@ from bench.virtuoso import Virtuoso, running_virtuoso
 from beskgraph.build import BuildResult, build, serialise
 from beskgraph.config import SEEDS_DIR
 from beskgraph.store import EmbeddedStore, Store, open_store
-from tests.support.servers import free_port, oxigraph_server
-from tests.support.stores import SAMPLE_TRIG
+from tests.support.servers import STARTED, free_port, oxigraph_server
+from tests.support.stores import SAMPLE_TRIG, kinds
 
 # Builds (also in the servers and CLIs the tests start) cache into a folder of this session.
 _CACHE = None if "BESKGRAPH_CACHE" in os.environ else tempfile.mkdtemp(prefix="beskgraph-test-cache-")
@@ -39,6 +39,40 @@ def pinned_build_time() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
         yield
+
+
+# ---------------------------------------------------------------------------
+# The integration marker (``pytest -m "not integration"`` runs the rest in seconds). A test
+# that uses a fixture starting a server, directly or through other fixtures, is marked
+# here; the store kinds a server holds are marked where they are parametrised
+# (tests.support.stores.kinds); a module that starts processes itself says so in its
+# ``pytestmark``. A test left unmarked that starts a server anyway fails.
+
+SERVER_FIXTURES = frozenset({"serve_app", "oxigraph_url", "virtuoso"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SERVER_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.integration)
+
+
+_SERVERS_BEFORE = pytest.StashKey[int]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    item.stash[_SERVERS_BEFORE] = len(STARTED)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    """A test that started a server (in a fixture it asks for at run time, say) and is not
+    marked integration fails, so the fast run never waits for one."""
+    yield
+    started = STARTED[item.stash.get(_SERVERS_BEFORE, len(STARTED)) :]
+    if started and item.get_closest_marker("integration") is None:
+        pytest.fail(f"{item.nodeid} starts {', '.join(started)}: mark it integration")
 
 
 @pytest.fixture(scope="session")
@@ -77,6 +111,7 @@ def serve_app() -> Iterator[Callable[[Starlette], str]]:
                 raise RuntimeError("uvicorn did not start")
             time.sleep(0.01)
         servers.append((server, thread))
+        STARTED.append("uvicorn")
         return f"http://127.0.0.1:{port}"
 
     yield start
@@ -109,10 +144,11 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
             pytest.fail("CI must run the Virtuoso suite: apt-get install virtuoso-opensource")
         pytest.skip("Virtuoso is not installed (apt-get install virtuoso-opensource)")
     with running_virtuoso(tmp_path_factory.mktemp("virtuoso"), free_port(), free_port()) as server:
+        STARTED.append("Virtuoso")
         yield server
 
 
-@pytest.fixture(params=["embedded", "remote"])
+@pytest.fixture(params=kinds("embedded", "remote"))
 def store_factory(request: pytest.FixtureRequest) -> Iterator[Callable[[bytes], Store]]:
     """Factory ``(trig_bytes) -> Store``: a fresh store of the parametrised kind, loaded.
 

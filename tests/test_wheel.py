@@ -21,6 +21,9 @@ import pytest
 from beskgraph.config import SEEDS_DIR
 from tests.support.paths import CORPUS, ROOT
 
+# integration: pip, a wheel and a fresh virtual environment
+pytestmark = pytest.mark.integration
+
 
 def run(
     *command: str | Path, cwd: Path, env: dict[str, str] | None = None

@@ -188,6 +188,7 @@ def test_listen_url() -> None:
     assert listen_url("0.0.0.0", 8000) == f"http://{socket.getfqdn()}:8000"
 
 
+@pytest.mark.integration  # a ``python server.py`` process
 def test_server_py_links_to_the_address_it_was_started_on(tmp_path: Path) -> None:
     graph = tmp_path / "sample.trig"
     graph.write_bytes(SAMPLE_TRIG)

@@ -24,6 +24,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     return generate(12, tmp_path_factory.mktemp("corpus"), SEEDS_DIR, seed=7)
 
 
+@pytest.mark.integration  # a generated corpus
 def test_the_same_seed_gives_the_same_text(corpus: list[Path], tmp_path: Path) -> None:
     again = generate(12, tmp_path, SEEDS_DIR, seed=7)
     assert [p.read_bytes() for p in again] == [p.read_bytes() for p in corpus]
@@ -31,6 +32,7 @@ def test_the_same_seed_gives_the_same_text(corpus: list[Path], tmp_path: Path) -
     assert [p.read_bytes() for p in other] != [p.read_bytes() for p in corpus]
 
 
+@pytest.mark.integration  # a generated corpus
 def test_generated_text_builds_with_the_real_parsers(corpus: list[Path]) -> None:
     result = build(corpus)
     assert not result.failed
@@ -51,6 +53,7 @@ def test_generated_text_builds_with_the_real_parsers(corpus: list[Path]) -> None
     assert len(evidence) == 11 and all((t, BG.scoreReproduces, Literal(True)) in graph for t in evidence)
 
 
+@pytest.mark.integration  # a generated corpus
 def test_answers_are_redrawn_with_matching_thresholds(corpus: list[Path]) -> None:
     seed_answers = re.findall(
         r"• (Ja|Delvist|Nej): (.*)", (SEEDS_DIR / "000_2ad044e4a048410a.txt").read_text()
@@ -64,6 +67,7 @@ def test_answers_are_redrawn_with_matching_thresholds(corpus: list[Path]) -> Non
             assert expected in text.lower(), (label, text)
 
 
+@pytest.mark.integration  # a generated corpus
 def test_correspondence_gets_other_municipalities_years_and_people(corpus: list[Path]) -> None:
     seed = (SEEDS_DIR / "003_aec37f0f2b66ca76.txt").read_text(encoding="utf-8")
     letters = next(p for p in corpus if p.name.endswith("_letters.txt")).read_text(encoding="utf-8")

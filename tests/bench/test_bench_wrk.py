@@ -17,6 +17,9 @@ from beskgraph.api.graphql import schema
 from beskgraph.build import BuildResult
 from beskgraph.store import EmbeddedStore
 
+# integration: wrk against ``server.py``
+pytestmark = pytest.mark.integration
+
 
 @pytest.fixture(scope="module")
 def store(seed_build: BuildResult) -> EmbeddedStore:

@@ -13,6 +13,9 @@ from bench.soak import canary, markdown, run
 from bench.stats import slope
 from beskgraph.build import BuildResult
 
+# integration: a soak run against a real server
+pytestmark = pytest.mark.integration
+
 
 @pytest.fixture(scope="module")
 def seed_graph(tmp_path_factory: pytest.TempPathFactory, seed_build: BuildResult) -> Path:

@@ -24,6 +24,7 @@ def run_cli(*args: str, seed: str = "0") -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.integration  # the command line in a process
 def test_two_builds_give_byte_identical_turtle_and_trig(tmp_path: Path):
     for suffix in ("ttl", "trig"):
         first, second = tmp_path / f"a.{suffix}", tmp_path / f"b.{suffix}"
@@ -51,6 +52,7 @@ def test_trig_and_nquads_keep_the_named_graphs(seed_build):
                 assert isomorphic(parsed.graph(graph.identifier), graph), (fmt, graph.identifier)
 
 
+@pytest.mark.integration  # the command line in a process
 def test_summary_reports_kinds_triples_warnings_and_the_left_out_document(tmp_path: Path):
     result = run_cli("build", "-o", str(tmp_path / "g.trig"))
     assert result.returncode == 0, result.stderr
@@ -59,6 +61,7 @@ def test_summary_reports_kinds_triples_warnings_and_the_left_out_document(tmp_pa
     assert "002_d90a65f16f5ed762.txt:77: answer printed without its label" in result.stderr
 
 
+@pytest.mark.integration  # the command line in a process
 def test_bad_documents_are_reported_and_the_rest_is_built(tmp_path: Path):
     # binary junk is left out with its reason; a text of no known kind is taken in as "other"
     sources = tmp_path / "sources"
@@ -77,6 +80,7 @@ def test_bad_documents_are_reported_and_the_rest_is_built(tmp_path: Path):
     assert not (tmp_path / "strict.ttl").exists()
 
 
+@pytest.mark.integration  # the command line in a process
 def test_a_failed_build_leaves_the_previous_output_untouched(tmp_path: Path):
     out = tmp_path / "g.ttl"
     assert run_cli("build", "-o", str(out)).returncode == 0
@@ -96,6 +100,7 @@ def test_a_failed_build_leaves_the_previous_output_untouched(tmp_path: Path):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
+@pytest.mark.integration  # the command line in a process
 def test_validate_and_export_commands(tmp_path: Path):
     out = tmp_path / "g.trig"
     assert run_cli("build", "-o", str(out)).returncode == 0
@@ -115,6 +120,7 @@ def test_validate_and_export_commands(tmp_path: Path):
 
 
 @pytest.mark.parametrize("fmt", ["turtle", "jsonld"])
+@pytest.mark.integration  # the command line in a process
 def test_export_formats_parse(fmt, tmp_path: Path):
     target = tmp_path / "export"
     assert run_cli("export", "--format", fmt, "-o", str(target)).returncode == 0
@@ -125,6 +131,7 @@ def test_export_formats_parse(fmt, tmp_path: Path):
         assert len(Graph().parse(target, format="turtle")) > 3000
 
 
+@pytest.mark.integration  # build worker processes
 def test_parallel_build_gives_the_same_bytes_as_one_process(seed_build, monkeypatch):
     monkeypatch.setattr(workers, "MIN_ITEMS_PER_WORKER", 1)  # fork even for five documents
     parallel = build_module.build([SEEDS_DIR], workers=2)
@@ -135,6 +142,7 @@ def test_parallel_build_gives_the_same_bytes_as_one_process(seed_build, monkeypa
     assert parallel.triples == seed_build.triples == len(seed_build.serialise("nquads").splitlines())
 
 
+@pytest.mark.integration  # build worker processes
 def test_parallel_build_reports_a_violation_with_file_and_line(tmp_path: Path, monkeypatch):
     monkeypatch.setattr(workers, "MIN_ITEMS_PER_WORKER", 1)
     for seed in sorted(SEEDS_DIR.glob("*.txt")):

@@ -16,6 +16,9 @@ import pytest
 from beskgraph.config import SEEDS_DIR
 from beskgraph.output import write_atomically
 
+# integration: the command line in processes
+pytestmark = pytest.mark.integration
+
 SEED = SEEDS_DIR / "000_2ad044e4a048410a.txt"
 
 

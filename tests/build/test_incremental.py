@@ -20,6 +20,9 @@ from beskgraph.launch import fill_store
 from beskgraph.rdf import iris
 from beskgraph.store import EmbeddedStore, open_store
 
+# integration: builds of a generated corpus, and oxigraph serve
+pytestmark = pytest.mark.integration
+
 
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:

@@ -26,6 +26,9 @@ from beskgraph.validate import check
 from beskgraph.vocabulary import BG, SH
 from tests.support.paths import CORPUS
 
+# integration: builds of the seeds with a corpus of bad and noisy documents, and the command line
+pytestmark = pytest.mark.integration
+
 LEFT_OUT = {  # document -> (stage, line, start of the reason)
     "tom.txt": (Stage.READ, 1, "empty document"),
     "scannet_side.txt": (Stage.READ, 1, "binary data, not text"),

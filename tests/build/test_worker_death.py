@@ -21,7 +21,11 @@ from beskgraph.config import SEEDS_DIR
 from tests.support.processes import group
 from tests.support.server import wait_until
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux /proc and prctl")
+# integration: builds whose worker processes die
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux /proc and prctl"),
+]
 
 PREVIOUS = b"# the previous build\n"
 VICTIM = "oom-victim.txt"

@@ -17,6 +17,9 @@ import pytest
 from beskgraph.config import SEEDS_DIR
 from tests.support.paths import CORPUS, ROOT
 
+# integration: a ``python server.py`` process
+pytestmark = pytest.mark.integration
+
 BG = "https://w3id.org/beskgraph/ontology#"
 
 

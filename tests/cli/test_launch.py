@@ -11,12 +11,16 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from beskgraph.build import build, serialise
 from beskgraph.config import SEEDS_DIR
 from beskgraph.launch import fill_store
 from beskgraph.store import EmbeddedStore
 from tests.support.paths import ROOT
+
+# integration: ``python server.py`` processes
+pytestmark = pytest.mark.integration
 
 
 def free_port() -> int:

@@ -25,6 +25,9 @@ from tests.support.paths import ROOT
 from tests.support.server import wait_until
 from tests.support.servers import free_port
 
+# integration: ``python server.py`` processes
+pytestmark = pytest.mark.integration
+
 RELEASE = "Pressemeddelelse\n\nOm ledighed\n\nDato: 3. marts 2020\n\nOdense Kommune.\n"
 OPTIONS = (
     "--host",

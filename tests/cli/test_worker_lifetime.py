@@ -22,7 +22,11 @@ import pytest
 from tests.support.processes import group
 from tests.support.server import Server, wait_until
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux /proc and prctl")
+# integration: ``python server.py`` and build processes
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux /proc and prctl"),
+]
 
 
 @pytest.fixture(params=["memory", "disk"])

@@ -23,9 +23,14 @@ from beskgraph.store import EmbeddedStore
 from tests.support.processes import Proc, descendants
 from tests.support.server import Server, wait_until
 
-pytestmark = pytest.mark.skipif(
-    not hasattr(os, "fork") or not os.path.exists("/proc/self/io"), reason="Linux: fork and /proc"
-)
+# integration: ``python server.py --workers 2`` processes
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(
+        not hasattr(os, "fork") or not os.path.exists("/proc/self/io"), reason="Linux: fork and /proc"
+    ),
+]
+
 
 TITLES = "{ interventions(first: 10) { nodes { title } } }"
 CARD, OLD, NEW = "001_0790efc861254765.txt", "Projekt Flere skal med 2", "Projekt Flere skal med 3"

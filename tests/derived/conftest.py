@@ -8,9 +8,10 @@ import pytest
 
 from beskgraph.store import Store
 from tests.support.derived import KINDS, empty_store
+from tests.support.stores import kinds
 
 
-@pytest.fixture(params=KINDS)
+@pytest.fixture(params=kinds(*KINDS))
 def store(request: pytest.FixtureRequest, seed_trig: bytes) -> Iterator[Store]:
     """The seed build in each kind of store: embedded, `oxigraph serve`, Virtuoso."""
     store = empty_store(request.param, request)

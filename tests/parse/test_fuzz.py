@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -28,6 +29,9 @@ from beskgraph.parse.letters import parse_correspondence
 from beskgraph.parse.publication import read_publication
 from beskgraph.text import SourceError, SourceText
 from tests.support.paths import CORPUS
+
+# integration: a long fuzz search
+pytestmark = pytest.mark.integration
 
 settings.register_profile("ci", derandomize=True, print_blob=True)  # CI: the same examples every run
 settings.load_profile("ci" if os.environ.get("CI") else "default")

@@ -22,6 +22,9 @@ from beskgraph.config import SEEDS_DIR
 from beskgraph.parse.letters import parse_correspondence
 from beskgraph.text import SourceText
 
+# integration: long letters parsed under a line tracer
+pytestmark = pytest.mark.integration
+
 OWN = str(Path(beskgraph.__file__).parent)
 LETTERS = (SEEDS_DIR / "003_aec37f0f2b66ca76.txt").read_text(encoding="utf-8")
 DATED = (

@@ -16,11 +16,16 @@ from collections import Counter
 from functools import cache
 from pathlib import Path
 
+import pytest
+
 from beskgraph.config import SEEDS_DIR
 from beskgraph.model.correspondence import Correspondence
 from beskgraph.parse.letters import parse_correspondence
 from beskgraph.text import SourceText, normalise
 from tests.parse.ocr_noise import Noise, corrupt
+
+# integration: eleven letters under 24 seeds of noise
+pytestmark = pytest.mark.integration
 
 SEEDS = 24
 SURVIVAL = 0.95

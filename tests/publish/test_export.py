@@ -22,6 +22,9 @@ from beskgraph.formats.table import GRAPH_FORMATS, TRIG, Format
 from beskgraph.launch import fill_store
 from beskgraph.store import EmbeddedStore
 
+# integration: the command line in processes, and the server
+pytestmark = pytest.mark.integration
+
 
 def cli(*args: str) -> bytes:
     done = subprocess.run([sys.executable, "-m", "beskgraph.cli", *args], capture_output=True, timeout=600)

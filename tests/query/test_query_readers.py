@@ -25,7 +25,11 @@ from beskgraph.query.grammar import GrammarError
 from beskgraph.query.line_ends import normalise_line_ends
 from tests.query.sandboxed_engine import TARGET, SandboxedEngine
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs the seccomp sandbox")
+# integration: a long search, each query read by a sandboxed child
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs the seccomp sandbox"),
+]
 
 SERVICE = f"SERVICE <{TARGET}> {{ ?leak ?y ?z }}"
 # Names where readers may disagree: combining marks and U+203F/U+2040 (raw and escaped),

@@ -399,6 +399,7 @@ def test_embedded_on_disk_queries_see_every_write_at_once(tmp_path: Path) -> Non
     assert [p.name for p in tmp_path.iterdir()] == ["db"]  # the last snapshot is gone with the store
 
 
+@pytest.mark.integration  # a second process on the store
 def test_a_store_directory_in_use_is_named_in_one_line(tmp_path: Path) -> None:
     first = EmbeddedStore(tmp_path / "store")
     try:
@@ -426,6 +427,7 @@ def test_a_store_directory_in_use_is_named_in_one_line(tmp_path: Path) -> None:
         first.close()
 
 
+@pytest.mark.integration  # a second process on the store
 def test_a_killed_bulk_load_leaves_no_batch_files_once_the_store_is_opened_again(tmp_path: Path) -> None:
     store = tmp_path / "store"
     quads = "".join(f'<http://e/s{i}> <http://e/p> "{i}" <http://e/g{i % 3}> .\n' for i in range(1_100_000))

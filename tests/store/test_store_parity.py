@@ -17,6 +17,9 @@ from beskgraph.api.graphql import graphql_routes
 from beskgraph.build import serialise
 from beskgraph.store import EmbeddedStore, open_store
 
+# integration: oxigraph serve and Virtuoso
+pytestmark = pytest.mark.integration
+
 PREFIXES = """PREFIX bg: <https://w3id.org/beskgraph/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>

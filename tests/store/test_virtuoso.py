@@ -8,6 +8,9 @@ from beskgraph.store import EmbeddedStore, Store, StoreError, open_store
 from tests.support.derived import BASE, KINDS, empty_store
 from tests.support.stores import run_query
 
+# integration: Virtuoso
+pytestmark = pytest.mark.integration
+
 REMOTE = [kind for kind in KINDS if kind != "embedded"]
 
 

@@ -17,6 +17,8 @@ import pytest
 
 from tests.support.processes import stop
 
+STARTED: list[str] = []  # every server a test of this session started, in order
+
 
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that was free a moment ago."""
@@ -62,6 +64,7 @@ def oxigraph_server(location: Path, *options: str) -> Iterator[str]:
             proc.kill()
             raise RuntimeError("oxigraph serve did not start")
         time.sleep(0.05)
+    STARTED.append("oxigraph serve")
     try:
         yield url
     finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,6 +13,15 @@ from beskgraph.store import EmbeddedStore, Store, open_store
 from beskgraph.store.children import Budget, QueryJob
 
 KINDS = ["memory", "disk", "remote"]
+SERVER_KINDS = frozenset({"remote", "oxigraph", "virtuoso"})  # store kinds a server the tests start holds
+
+
+def kinds(*names: str) -> list[Any]:
+    """Store kinds as fixture params; a test on a kind a server holds is an integration test."""
+    return [
+        pytest.param(name, marks=pytest.mark.integration) if name in SERVER_KINDS else name for name in names
+    ]
+
 
 SAMPLE_TRIG = b"""
 @prefix ex: <http://example.org/> .

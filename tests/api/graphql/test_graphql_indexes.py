@@ -21,6 +21,7 @@ from beskgraph.launch import fill_store
 from beskgraph.store import Store
 from tests.support.graphql import BASE, BG, graphql_app
 from tests.support.paths import CORPUS
+from tests.support.stores import kinds
 
 MIDDELFART_CARD = "000_2ad044e4a048410a.txt"
 
@@ -299,7 +300,7 @@ def test_the_order_by_score_is_the_sparql_order(
 # After an incremental reload
 
 
-@pytest.fixture(params=["embedded", "remote"])
+@pytest.fixture(params=kinds("embedded", "remote"))
 def reloadable(
     request: pytest.FixtureRequest, tmp_path: Path, store_factory: Callable[[bytes], Store]
 ) -> tuple[Store, Path]:

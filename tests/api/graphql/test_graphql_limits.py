@@ -380,6 +380,7 @@ def _fuzzed(client: TestClient, query: str, variables: dict[str, Any]) -> None:
     field=st.sampled_from(["after", "before"]),
     listing=st.sampled_from(["municipalities", "criteria", "letters", 'search(text: "a", ']),
 )
+@pytest.mark.integration  # a fuzz search
 def test_fuzzed_cursors_get_bad_cursor(client: TestClient, cursor: str, field: str, listing: str) -> None:
     if listing.startswith("search"):
         field = "after"
@@ -397,6 +398,7 @@ def test_fuzzed_cursors_get_bad_cursor(client: TestClient, cursor: str, field: s
     code=st.text(max_size=10),
     date=st.text(max_size=12) | st.dates().map(str),
 )
+@pytest.mark.integration  # a fuzz search
 def test_fuzzed_arguments_get_coded_errors(
     client: TestClient, first: int | None, text: str, ident: str, code: str, date: str
 ) -> None:

@@ -17,6 +17,9 @@ from beskgraph.store.errors import StoreAnswerBroken
 from tests.support.paths import ROOT
 from tests.support.servers import oxigraph_server
 
+# integration: oxigraph serve with its own timeout
+pytestmark = pytest.mark.integration
+
 EX = "http://example.org/"
 ROWS = "\n".join(f"<{EX}s{i}> <{EX}p> {i} ." for i in range(1000)).encode()
 # 10^9 rows to count: the store blocks in it until its own --timeout-s stops it.

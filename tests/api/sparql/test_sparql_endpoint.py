@@ -346,6 +346,7 @@ def test_rdflib_sparqlstore_client(endpoint: str) -> None:
     assert ages == {EX + "alice": 42, EX + "bob": 7}
 
 
+@pytest.mark.integration  # a server process
 def test_serve_honours_port_env() -> None:
     port = free_port()
     code = (

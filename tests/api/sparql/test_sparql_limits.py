@@ -18,7 +18,7 @@ from beskgraph.api.app import create_app
 from beskgraph.api.settings import Settings
 from beskgraph.store import EmbeddedStore, RemoteStore, Store
 from tests.support.processes import descendants
-from tests.support.stores import KINDS, SAMPLE_TRIG, fresh_store
+from tests.support.stores import KINDS, SAMPLE_TRIG, fresh_store, kinds
 
 EX = "http://example.org/"
 BIG = "\n".join(f"<{EX}s{i}> <{EX}p> {i} ." for i in range(300)).encode()
@@ -38,7 +38,7 @@ def query_processes() -> list[int]:
     return [p.pid for p in descendants(os.getpid(), "bg-query")]
 
 
-@pytest.fixture(params=KINDS)
+@pytest.fixture(params=kinds(*KINDS))
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     opened = fresh_store(request.param, request, tmp_path)
     opened.load_dataset(SAMPLE_TRIG, "application/trig")

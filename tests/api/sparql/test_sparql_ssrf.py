@@ -22,7 +22,7 @@ from beskgraph.api.app import create_app
 from beskgraph.api.settings import Settings
 from beskgraph.store import EmbeddedStore, Store
 from tests.support.canary import Canary
-from tests.support.stores import KINDS, SAMPLE_TRIG, fresh_store
+from tests.support.stores import KINDS, SAMPLE_TRIG, fresh_store, kinds
 
 # {U}: the canary's URL; {H}: its host:port. Each of these must be refused.
 REFUSED = {
@@ -104,7 +104,7 @@ def canary() -> Iterator[Canary]:
         yield running
 
 
-@pytest.fixture(params=KINDS)
+@pytest.fixture(params=kinds(*KINDS))
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     opened = fresh_store(request.param, request, tmp_path)
     opened.load_dataset(SAMPLE_TRIG, "application/trig")
