@@ -13,11 +13,12 @@ import pytest
 import uvicorn
 from starlette.applications import Starlette
 
+from bench.loopback import free_port
 from bench.virtuoso import Virtuoso, running_virtuoso
 from beskgraph.build import BuildResult, build, serialise
 from beskgraph.config import SEEDS_DIR
 from beskgraph.store import EmbeddedStore, Store, open_store
-from tests.support.servers import STARTED, free_port, oxigraph_server
+from tests.support.servers import STARTED, oxigraph_server
 from tests.support.stores import SAMPLE_TRIG, kinds
 
 # Builds (also in the servers and CLIs the tests start) cache into a folder of this session.

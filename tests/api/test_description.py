@@ -17,13 +17,13 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF
 from starlette.applications import Starlette
 
+from bench.loopback import free_port
 from beskgraph.api.app import create_app
 from beskgraph.api.links import dataset_iri, listen_url
 from beskgraph.api.settings import CC_BY_4, Settings
 from beskgraph.store import EmbeddedStore, Store
 from beskgraph.vocabulary import DCAT, SCHEMA, SD, VOID
 from tests.support.paths import ROOT
-from tests.support.servers import free_port
 from tests.support.stores import SAMPLE_TRIG
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*(ConjunctiveGraph|default_context).*:DeprecationWarning")

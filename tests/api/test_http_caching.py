@@ -14,12 +14,12 @@ import pytest
 import zstandard
 from starlette.applications import Starlette
 
+from bench.loopback import free_port
 from beskgraph.api.app import create_app
 from beskgraph.api.settings import Settings
 from beskgraph.build import BuildResult
 from beskgraph.launch import extra_routes
 from beskgraph.store import EmbeddedStore, open_store
-from tests.support.servers import free_port
 
 MUNICIPALITIES = "{ municipalities(first: 100) { totalCount nodes { code name } } }"
 ASK = "ASK { ?s ?p ?o }"

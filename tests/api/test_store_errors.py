@@ -11,9 +11,9 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from bench.loopback import free_port
 from beskgraph.api.app import create_app
 from beskgraph.store import EmbeddedStore, RemoteStore
-from tests.support.servers import free_port
 
 PATHS = [
     "/sparql?query=ASK%20%7B%7D",

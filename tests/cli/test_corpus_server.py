@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bench.loopback import free_port
 from beskgraph.config import SEEDS_DIR
 from tests.support.paths import CORPUS, ROOT
 
@@ -21,14 +22,6 @@ from tests.support.paths import CORPUS, ROOT
 pytestmark = pytest.mark.integration
 
 BG = "https://w3id.org/beskgraph/ontology#"
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def serve(*sources: Path) -> Iterator[str]:

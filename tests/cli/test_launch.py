@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -13,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bench.loopback import free_port
 from beskgraph.build import build, serialise
 from beskgraph.config import SEEDS_DIR
 from beskgraph.launch import fill_store
@@ -21,12 +21,6 @@ from tests.support.paths import ROOT
 
 # integration: ``python server.py`` processes
 pytestmark = pytest.mark.integration
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for_health(port: int, process: subprocess.Popen, timeout: float = 60) -> dict:

@@ -18,12 +18,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bench.loopback import free_port
 from beskgraph.api.dump_dirs import PREFIX, owner
 from beskgraph.api.settings import Settings
 from beskgraph.config import SEEDS_DIR
 from tests.support.paths import ROOT
 from tests.support.server import wait_until
-from tests.support.servers import free_port
 
 # integration: ``python server.py`` processes
 pytestmark = pytest.mark.integration

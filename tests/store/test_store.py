@@ -19,6 +19,7 @@ import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
+from bench.loopback import free_port
 from beskgraph.store import (
     EmbeddedStore,
     NotAcceptable,
@@ -32,7 +33,6 @@ from beskgraph.store import (
     open_store,
     record_queries,
 )
-from tests.support.servers import free_port
 from tests.support.stores import SAMPLE_TRIG, run_query
 
 # rdflib's own parsers still use APIs it has deprecated.

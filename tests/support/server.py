@@ -14,9 +14,9 @@ from pathlib import Path
 
 import httpx
 
+from bench.loopback import free_port
 from tests.support.paths import ROOT
 from tests.support.processes import Proc, group
-from tests.support.servers import free_port
 
 # On the seed graph (~7 000 triples): 7 000^3 rows, none kept (hours, in constant memory).
 SLOW = "SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i FILTER(STRLEN(STR(?c)) + STRLEN(STR(?i)) < 0) }"

@@ -1,30 +1,21 @@
-"""Servers the tests start on loopback: a free port, and a real ``oxigraph serve``."""
+"""A real ``oxigraph serve`` on loopback, and every server the tests started."""
 
 from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
 import pytest
 
+from bench.loopback import answers_sparql, free_port
 from tests.support.processes import stop
 
 STARTED: list[str] = []  # every server a test of this session started, in order
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that was free a moment ago."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextmanager
@@ -53,17 +44,8 @@ def oxigraph_server(location: Path, *options: str) -> Iterator[str]:
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            if httpx.get(f"{url}/query", params={"query": "ASK {}"}, timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline or proc.poll() is not None:
-            proc.kill()
-            raise RuntimeError("oxigraph serve did not start")
-        time.sleep(0.05)
+    if not answers_sparql(f"{url}/query", proc, 20):
+        raise RuntimeError("oxigraph serve did not start")
     STARTED.append("oxigraph serve")
     try:
         yield url

@@ -14,11 +14,11 @@ from gql.transport.httpx import HTTPXTransport
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
+from bench.loopback import free_port
 from beskgraph.build import BuildResult, serialise
 from beskgraph.store import EmbeddedStore, Store, open_store
 from tests.support.graphql import graphql_app
 from tests.support.paths import TESTS
-from tests.support.servers import free_port
 
 AUDIT_DIR = TESTS / "graphql-http"
 GRAPHQL_RESPONSE = "application/graphql-response+json"

@@ -21,10 +21,10 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 from starlette.applications import Starlette
 
+from bench.loopback import free_port
 from beskgraph.api.app import create_app
 from beskgraph.api.settings import Settings
 from beskgraph.store import EmbeddedStore, RemoteStore, Store
-from tests.support.servers import free_port
 from tests.support.stores import SAMPLE_TRIG
 
 # rdflib's own parsers still use APIs it has deprecated.
