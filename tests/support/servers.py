@@ -19,8 +19,9 @@ STARTED: list[str] = []  # every server a test of this session started, in order
 
 
 @contextmanager
-def oxigraph_server(location: Path, *options: str) -> Iterator[str]:
-    """A real ``oxigraph serve --union-default-graph`` (plus ``options``) on a free port: its base URL."""
+def oxigraph_server(location: Path, *options: str, read_only: bool = False) -> Iterator[str]:
+    """A real ``oxigraph serve --union-default-graph`` (plus ``options``) on a free port: its base
+    URL; ``serve-read-only`` (every write refused) with ``read_only``."""
     # the venv's bin/ need not be on PATH (CI runs .venv/bin/pytest without activating)
     beside = Path(sys.executable).parent / "oxigraph"
     binary = str(beside) if beside.exists() else shutil.which("oxigraph")
@@ -32,7 +33,7 @@ def oxigraph_server(location: Path, *options: str) -> Iterator[str]:
     proc = subprocess.Popen(
         [
             binary,
-            "serve",
+            "serve-read-only" if read_only else "serve",
             "--location",
             str(location),
             "--bind",

@@ -7,8 +7,7 @@ from starlette.testclient import TestClient
 
 from beskgraph.api.graphql.ids import encode_id
 from beskgraph.api.graphql.limits import MAX_DEPTH, MAX_PAGE_SIZE
-from beskgraph.store import Store
-from tests.support.graphql import BASE, BG, data, errors, run, synthetic_interventions
+from tests.support.graphql import BASE, BG, data, errors, run
 
 # fixtures shared with the other GraphQL suites
 
@@ -158,23 +157,6 @@ def test_backward_pagination_mirrors_forward(gql_client: TestClient) -> None:
     assert back["pageInfo"] == {"hasPreviousPage": True, "hasNextPage": True}
 
 
-def test_cursor_stays_valid_when_a_municipality_is_added(gql_client: TestClient, gql_store: Store) -> None:
-    query = """query ($after: String) { municipalities(first: 10, after: $after) {
-        totalCount pageInfo { endCursor } nodes { code } } }"""
-    first = data(gql_client, query)["municipalities"]
-    expected_next = data(gql_client, query, {"after": first["pageInfo"]["endCursor"]})["municipalities"]
-    # a new municipality-like node sorting before the cursor, and one inside the next page
-    added = (
-        f"<{BASE}graph/test-added> {{ "
-        f'<{BASE}municipality/100> a <{BG}Municipality> ; <{BG}kommunekode> "100" . '
-        f'<{BASE}municipality/999> a <{BG}Municipality> ; <{BG}kommunekode> "999" . }}'
-    ).encode()
-    gql_store.load_dataset(added, "application/trig")
-    after = data(gql_client, query, {"after": first["pageInfo"]["endCursor"]})["municipalities"]
-    assert after["totalCount"] == 100
-    assert after["nodes"] == expected_next["nodes"]
-
-
 def test_node_and_lookup_by_id(gql_client: TestClient) -> None:
     card = data(gql_client, "query ($id: ID!) { intervention(id: $id) { id iri title } }", {"id": MIDDELFART})
     assert card["intervention"]["iri"] == MIDDELFART
@@ -302,26 +284,6 @@ def test_a_mentioned_organisation_is_a_node(gql_client: TestClient) -> None:
 # No N+1, explain
 
 
-NESTED = """{ municipalities(first: 100) { nodes { code
-    interventions(first: 100) { nodes { title
-        evidenceTest { score assessments(first: 10) { nodes { answer criterion { statement } } } } } } } } }"""
-
-
-def _query_count(client: TestClient) -> tuple[int, int]:
-    body = run(client, NESTED, explain=True)
-    interventions = sum(len(m["interventions"]["nodes"]) for m in body["data"]["municipalities"]["nodes"])
-    return len(body["extensions"]["explain"]["sparql"]), interventions
-
-
-def test_nested_query_cost_does_not_grow_with_data(gql_client: TestClient, gql_store: Store) -> None:
-    small, small_cards = _query_count(gql_client)
-    gql_store.load_dataset(synthetic_interventions(60), "application/trig")
-    large, large_cards = _query_count(gql_client)
-    assert large_cards == small_cards + 60
-    assert large == small
-    assert small <= 12
-
-
 COUNTS = """{ municipalities(first: 100) { nodes { code interventions { %s } } } }"""
 
 
@@ -390,28 +352,6 @@ def test_depth_alias_and_token_limits(gql_client: TestClient) -> None:
 def test_bad_cursor_is_a_graphql_error(gql_client: TestClient) -> None:
     [error] = errors(gql_client, '{ municipalities(after: "not-a-cursor") { totalCount } }')
     assert error["extensions"]["code"] == "BAD_CURSOR"
-
-
-def test_a_value_the_shapes_require_but_the_store_lacks_is_a_coded_error(
-    gql_client: TestClient, gql_store: Store
-) -> None:
-    """A store not built by beskgraph may lack a value the schema promises: the client gets a
-    coded error at the field's path (not an internal error), and the rest of its data."""
-    gql_store.load_dataset(
-        f"<{BASE}graph/test-bare> {{ <{BASE}municipality/999> a <{BG}Municipality> ; "
-        f'<{BG}kommunekode> "999" . }}'.encode(),
-        "application/trig",
-    )
-    body = gql_client.post(
-        "/graphql",
-        json={
-            "query": '{ a: municipality(code: "999") { code name } b: municipality(code: "410") { name } }'
-        },
-    ).json()
-    [error] = body["errors"]
-    assert error["extensions"]["code"] == "INCOMPLETE_DATA" and error["path"] == ["a", "name"]
-    assert "non-nullable field Municipality.name" in error["message"]
-    assert body["data"] == {"a": None, "b": {"name": "Middelfart"}}
 
 
 def test_connections_of_one_relation_at_one_level_share_a_query(gql_client: TestClient) -> None:
