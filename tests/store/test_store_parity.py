@@ -14,7 +14,6 @@ from starlette.testclient import TestClient
 
 from beskgraph.api.app import create_app
 from beskgraph.api.graphql import graphql_routes
-from beskgraph.build import serialise
 from beskgraph.store import EmbeddedStore, open_store
 
 # integration: oxigraph serve and Virtuoso
@@ -58,8 +57,7 @@ GRAPHQL = {
 
 
 @pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
-def clients(request, seed_build):
-    trig = serialise(seed_build.dataset, "trig")
+def clients(request, seed_trig):
     embedded = EmbeddedStore()
     if request.param == "virtuoso":
         remote = request.getfixturevalue("virtuoso").empty_store()
@@ -68,7 +66,7 @@ def clients(request, seed_build):
         for graph in remote.graphs():
             remote.drop_graph(graph)
     for store in (embedded, remote):
-        store.load_dataset(trig, "application/trig")
+        store.load_dataset(seed_trig, "application/trig")
     with (
         TestClient(create_app(embedded, extra_routes=graphql_routes())) as one,
         TestClient(create_app(remote, extra_routes=graphql_routes())) as other,

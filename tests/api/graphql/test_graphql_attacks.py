@@ -24,7 +24,6 @@ from beskgraph.api.app import create_app
 from beskgraph.api.graphql import graphql_routes, list_inputs
 from beskgraph.api.graphql.execution import GRACE
 from beskgraph.api.graphql.limits import Limits
-from beskgraph.build import BuildResult, serialise
 from beskgraph.store import EmbeddedStore, Store
 from tests.support.graphql import synthetic_interventions
 
@@ -41,10 +40,9 @@ pytestmark = pytest.mark.filterwarnings("ignore:coroutine .* was never awaited:R
 
 
 @pytest.fixture(scope="module")
-def big_store(seed_build: BuildResult) -> Iterator[Store]:
-    trig = serialise(seed_build.dataset, "trig")
+def big_store(seed_trig: bytes) -> Iterator[Store]:
     store = EmbeddedStore()
-    store.load_dataset(trig.encode() if isinstance(trig, str) else trig, "application/trig")
+    store.load_dataset(seed_trig, "application/trig")
     store.load_dataset(synthetic_interventions(400), "application/trig")
     yield store
     store.close()

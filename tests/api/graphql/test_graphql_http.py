@@ -15,7 +15,6 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from bench.loopback import free_port
-from beskgraph.build import BuildResult, serialise
 from beskgraph.store import EmbeddedStore, Store, open_store
 from tests.support.graphql import graphql_app
 from tests.support.paths import TESTS
@@ -26,11 +25,10 @@ QUERY = '{ municipality(code: "410") { name } }'
 
 
 @pytest.fixture(scope="module")
-def seeded_client(seed_build: BuildResult) -> TestClient:
+def seeded_client(seed_trig: bytes) -> TestClient:
     """The ASGI app on an embedded store with the seeds (HTTP behaviour is store-independent)."""
-    trig = serialise(seed_build.dataset, "trig")
     store = EmbeddedStore()
-    store.load_dataset(trig.encode() if isinstance(trig, str) else trig, "application/trig")
+    store.load_dataset(seed_trig, "application/trig")
     return TestClient(graphql_app(store))
 
 

@@ -31,7 +31,6 @@ from beskgraph.api.graphql.limits import (
 )
 from beskgraph.api.graphql.preparation import DocumentCache, prepare
 from beskgraph.api.graphql.schema import schema
-from beskgraph.build import BuildResult, serialise
 from beskgraph.store import EmbeddedStore
 from tests.support.paths import ROOT
 
@@ -42,10 +41,9 @@ NESTED = """{ municipalities(first: 100) { nodes { code
 
 
 @pytest.fixture(scope="module")
-def client(seed_build: BuildResult) -> Iterator[TestClient]:
-    trig = serialise(seed_build.dataset, "trig")
+def client(seed_trig: bytes) -> Iterator[TestClient]:
     store = EmbeddedStore()
-    store.load_dataset(trig.encode() if isinstance(trig, str) else trig, "application/trig")
+    store.load_dataset(seed_trig, "application/trig")
     with TestClient(create_app(store, extra_routes=graphql_routes(limits=Limits()))) as test_client:
         yield test_client
 
@@ -430,10 +428,9 @@ def test_the_document_cache_is_bounded_in_bytes() -> None:
     assert len(cache) == kept
 
 
-def test_explain_output_is_capped(seed_build: BuildResult) -> None:
-    trig = serialise(seed_build.dataset, "trig")
+def test_explain_output_is_capped(seed_trig: bytes) -> None:
     store = EmbeddedStore()
-    store.load_dataset(trig.encode() if isinstance(trig, str) else trig, "application/trig")
+    store.load_dataset(seed_trig, "application/trig")
     limits = Limits(max_explain_bytes=5000)
     with TestClient(create_app(store, extra_routes=graphql_routes(limits=limits))) as capped:
         text = "ledighed " * 400  # 3.6 KB in every SPARQL query (a sender's name: text goes to the index)
