@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 import uvicorn
+from rdflib import Graph
 from starlette.applications import Starlette
 
 from bench.loopback import free_port
@@ -20,6 +21,7 @@ from beskgraph.config import SEEDS_DIR
 from beskgraph.store import EmbeddedStore, Store, open_store
 from tests.support.servers import STARTED, oxigraph_server
 from tests.support.stores import SAMPLE_TRIG, kinds
+from tests.support.union_graph import union
 
 # Builds (also in the servers and CLIs the tests start) cache into a folder of this session.
 _CACHE = None if "BESKGRAPH_CACHE" in os.environ else tempfile.mkdtemp(prefix="beskgraph-test-cache-")
@@ -80,6 +82,16 @@ def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
 def seed_build() -> BuildResult:
     """The seeds built and validated once per test session."""
     return build([SEEDS_DIR])
+
+
+@pytest.fixture(scope="session")
+def seed_graph(seed_build: BuildResult) -> Iterator[Graph]:
+    """The seed build's named graphs in one graph (what SHACL validates), shared by every test
+    that only reads it; a test that changes it fails the session (change a ``copy`` instead)."""
+    graph = union(seed_build)
+    triples = set(graph)
+    yield graph
+    assert set(graph) == triples, "a test changed the shared seed graph: give it a copy"
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
 from beskgraph.build import BuildFailed, BuildResult, build
@@ -25,6 +25,7 @@ from beskgraph.sync import stored_hashes, sync
 from beskgraph.validate import check
 from beskgraph.vocabulary import BG, SH
 from tests.support.paths import CORPUS
+from tests.support.union_graph import union
 
 # integration: builds of the seeds with a corpus of bad and noisy documents, and the command line
 pytestmark = pytest.mark.integration
@@ -51,13 +52,6 @@ WITH_WARNINGS = {
 @pytest.fixture(scope="module")
 def corpus_build() -> BuildResult:
     return build([SEEDS_DIR, CORPUS])
-
-
-def union(result: BuildResult) -> Graph:
-    graph = Graph()
-    for named in result.dataset.graphs():
-        graph += named
-    return graph
 
 
 def test_every_document_gets_a_status_and_bad_ones_are_left_out_with_their_reason(corpus_build):

@@ -17,6 +17,7 @@ from beskgraph.build import BuildResult, build
 from beskgraph.config import SEEDS_DIR
 from beskgraph.rdf import iris
 from beskgraph.vocabulary import BG, SCHEMA
+from tests.support.union_graph import union
 
 APPENDIX = "003_aec37f0f2b66ca76.txt"
 APPENDIX_PAGE = "https://www.ft.dk/samling/20211/almdel/BEU/bilag/243/2567877/index.htm"
@@ -24,13 +25,6 @@ APPENDIX_PAGE = "https://www.ft.dk/samling/20211/almdel/BEU/bilag/243/2567877/in
 
 def build_graph(result: BuildResult) -> Graph:
     return result.dataset.graph(iris.build_graph())
-
-
-def union(result: BuildResult) -> Graph:
-    graph = Graph()
-    for named in result.dataset.graphs():
-        graph += named
-    return graph
 
 
 def times(result: BuildResult) -> tuple[datetime, datetime]:

@@ -8,7 +8,6 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from beskgraph.rdf import iris
-from tests.support.union_graph import union
 
 PREFIXES = """
 PREFIX bg: <https://w3id.org/beskgraph/ontology#>
@@ -23,8 +22,8 @@ PREFIX schema: <https://schema.org/>
 
 
 @pytest.fixture(scope="module")
-def graph(seed_build) -> Graph:
-    return union(seed_build)
+def graph(seed_graph: Graph) -> Graph:
+    return seed_graph
 
 
 def rows(graph: Graph, query: str) -> list[tuple]:

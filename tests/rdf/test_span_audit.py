@@ -9,7 +9,6 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 
 from beskgraph.vocabulary import BG, OA, SCHEMA
 from tests.rdf.span_audit import audit, contains
-from tests.support.union_graph import union
 
 # The longest span a node of each type may have in the seed graph, in characters: a
 # letter is a whole letter; everything else is at most a section of one.
@@ -26,8 +25,8 @@ LONGEST = {
 
 
 @pytest.fixture(scope="module")
-def graph(seed_build) -> Graph:
-    return union(seed_build)
+def graph(seed_graph: Graph) -> Graph:
+    return seed_graph
 
 
 def test_seed_graph_passes_the_span_audit(graph: Graph) -> None:

@@ -13,10 +13,10 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, SKOS, XSD
 
-from beskgraph.build import BuildResult
 from beskgraph.rdf import iris
 from beskgraph.validate import check
 from beskgraph.vocabulary import BG, ELI, OA, SCHEMA
+from tests.support.union_graph import copy
 
 Corruption = Callable[[Graph], set[URIRef]]  # changes the graph; returns the nodes to validate
 
@@ -270,11 +270,9 @@ CORRUPTIONS: dict[str, tuple[Corruption, str]] = {
 
 
 @pytest.fixture
-def graph(seed_build: BuildResult) -> Graph:
-    union = Graph()
-    for named in seed_build.dataset.graphs():
-        union += named
-    return union
+def graph(seed_graph: Graph) -> Graph:
+    """The seed graph, a copy of this test's own to corrupt."""
+    return copy(seed_graph)
 
 
 def test_the_uncorrupted_seed_graph_conforms(graph: Graph) -> None:
