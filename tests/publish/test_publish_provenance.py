@@ -68,6 +68,7 @@ def test_the_pinned_build_time_is_sources_date_epoch(seed_build: BuildResult) ->
     assert graph.value(activity, PROV.startedAtTime) == graph.value(activity, PROV.endedAtTime) == pinned
 
 
+@pytest.mark.integration  # the seeds built again
 def test_a_build_on_the_real_clock_differs_only_in_its_two_times(
     seed_build: BuildResult, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
@@ -33,6 +34,7 @@ def nquads(result) -> set[str]:
     return {line.decode() for line in result.serialise("nquads").splitlines() if line.strip()}
 
 
+@pytest.mark.integration  # the seeds built again
 def test_renaming_every_file_renames_only_what_names_the_file(seed_build, tmp_path: Path) -> None:
     for old, new in RENAMED.items():
         shutil.copy(SEEDS_DIR / old, tmp_path / new)

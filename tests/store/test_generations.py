@@ -37,6 +37,7 @@ def test_every_write_moves_the_generation_and_reads_do_not(
     assert seen == sorted(set(seen))  # strictly growing
 
 
+@pytest.mark.integration  # a write of 200 000 triples
 def test_a_read_overlapping_a_write_sees_the_generation_change() -> None:
     store = EmbeddedStore()
     store.load_dataset(SAMPLE_TRIG, "application/trig")

@@ -27,7 +27,11 @@ from beskgraph.store.errors import NetworkRefused
 from tests.support.canary import Canary
 from tests.support.stores import SAMPLE_TRIG, run_query
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux process controls")
+# integration: sandboxed helper processes, their parents killed
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux process controls"),
+]
 
 
 def in_child(body: Callable[[], int]) -> int:

@@ -370,6 +370,7 @@ def silent_server() -> Iterator[str]:
     sock.close()
 
 
+@pytest.mark.integration  # a loopback server that never answers, and waits for time-outs
 def test_slow_remote_store_times_out(silent_server: str) -> None:
     store = open_store(silent_server, read_timeout=0.5)
     start = time.monotonic()
