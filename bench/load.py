@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import socket
 import socketserver
 import subprocess
 import sys
@@ -22,16 +21,11 @@ from typing import IO, Any
 import httpx
 
 from bench.calls import Call, graphql_calls
+from bench.loopback import free_port
 from bench.requests import Request
 from bench.stats import summary
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass(frozen=True)
@@ -64,7 +58,7 @@ def running_server(
     another to compare versions); ``env`` adds environment variables; ``workers`` is
     ``--workers`` (default: the server's own).
     """
-    port = _free_port()
+    port = free_port()
     command = [
         sys.executable,
         str(source / "server.py"),

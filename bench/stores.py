@@ -26,7 +26,7 @@ from typing import Any
 
 from bench import indexed
 from bench.graphs import NQUADS, add_output_options, built_graph, publish, work_folder
-from bench.load import _free_port
+from bench.loopback import free_port
 from bench.requests import Request, typical_requests
 from bench.run import machine
 from bench.stats import summary
@@ -91,7 +91,7 @@ def remote(name: str, work: Path) -> Iterator[Store]:
     """The remote store to measure: a Virtuoso of its own, or the server at a URL, emptied."""
     if name == "virtuoso":
         with running_virtuoso(
-            Path(tempfile.mkdtemp(prefix="virtuoso-", dir=work)), _free_port(), _free_port()
+            Path(tempfile.mkdtemp(prefix="virtuoso-", dir=work)), free_port(), free_port()
         ) as server:
             store = server.empty_store()
             yield store

@@ -12,13 +12,11 @@ import contextlib
 import secrets
 import shutil
 import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
-
+from bench.loopback import answers_sparql
 from beskgraph.store import Store, open_store
 
 # Virtuoso keeps its quad-map schema, LDP vocabulary and service description as graphs.
@@ -114,18 +112,9 @@ def start_virtuoso(
         [binary, "+foreground", "+configfile", str(ini)], cwd=directory, stdout=log, stderr=subprocess.STDOUT
     )
     base = f"http://127.0.0.1:{http_port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            if httpx.get(f"{base}/sparql", params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline or proc.poll() is not None:
-            proc.kill()
-            log_tail = (directory / "virtuoso.log").read_text(errors="replace")[-2000:]
-            raise RuntimeError(f"virtuoso-t did not start: {log_tail}")
-        time.sleep(0.2)
+    if not answers_sparql(f"{base}/sparql", proc, 90):
+        log_tail = (directory / "virtuoso.log").read_text(errors="replace")[-2000:]
+        raise RuntimeError(f"virtuoso-t did not start: {log_tail}")
     password = secrets.token_urlsafe(12)
     setup = [f"DB.DBA.RDF_GRAPH_GROUP_CREATE('{PRIVATE}', 1)"]
     setup += [f"DB.DBA.RDF_GRAPH_GROUP_INS('{PRIVATE}', '{graph}')" for graph in SYSTEM_GRAPHS]

@@ -2,30 +2,27 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
-import httpx
 import pytest
 import uvicorn
-from processes import stop
+from rdflib import Graph
 from starlette.applications import Starlette
-from virtuoso_server import virtuoso
 
-from beskgraph.build import BuildResult, build
+from bench.loopback import free_port
+from bench.virtuoso import Virtuoso, running_virtuoso
+from beskgraph.build import BuildResult, build, serialise
 from beskgraph.config import SEEDS_DIR
 from beskgraph.store import EmbeddedStore, Store, open_store
-
-__all__ = ["virtuoso"]  # a session fixture: a real Virtuoso (tests/virtuoso_server.py)
+from tests.support.servers import STARTED, oxigraph_server
+from tests.support.stores import SAMPLE_TRIG, kinds
+from tests.support.union_graph import union
 
 # Builds (also in the servers and CLIs the tests start) cache into a folder of this session.
 _CACHE = None if "BESKGRAPH_CACHE" in os.environ else tempfile.mkdtemp(prefix="beskgraph-test-cache-")
@@ -41,45 +38,85 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 @pytest.fixture(scope="session", autouse=True)
 def pinned_build_time() -> Iterator[None]:
     """Builds in the tests record one fixed build time (``SOURCE_DATE_EPOCH``, as reproducible
-    builds do), so two builds compare byte for byte; tests/test_publish_provenance.py builds
+    builds do), so two builds compare byte for byte; tests/publish/test_publish_provenance.py builds
     on the real clock."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
         yield
 
 
+# ---------------------------------------------------------------------------
+# The integration marker (``pytest -m "not integration"`` runs the rest in seconds). A test
+# that uses a fixture starting a server, directly or through other fixtures, is marked
+# here; the store kinds a server holds are marked where they are parametrised
+# (tests.support.stores.kinds); a module that starts processes itself says so in its
+# ``pytestmark``. A test left unmarked that starts a server anyway fails.
+
+SERVER_FIXTURES = frozenset({"serve_app", "oxigraph_url", "virtuoso"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SERVER_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.integration)
+
+
+_SERVERS_BEFORE = pytest.StashKey[int]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    item.stash[_SERVERS_BEFORE] = len(STARTED)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    """A test that started a server (in a fixture it asks for at run time, say) and is not
+    marked integration fails, so the fast run never waits for one."""
+    yield
+    started = STARTED[item.stash.get(_SERVERS_BEFORE, len(STARTED)) :]
+    if started and item.get_closest_marker("integration") is None:
+        pytest.fail(f"{item.nodeid} starts {', '.join(started)}: mark it integration")
+
+
+def kept_for_the_session() -> None:
+    """What is alive now (the session's seed build and graphs, pytest's own objects) stays to
+    the end: out of the cyclic collector's way (``gc.freeze``), so that the many collections
+    the tests cause do not walk it again each time (a quarter of the fast run's time)."""
+    gc.collect()
+    gc.freeze()
+
+
 @pytest.fixture(scope="session")
 def seed_build() -> BuildResult:
     """The seeds built and validated once per test session."""
-    return build([SEEDS_DIR])
+    result = build([SEEDS_DIR])
+    kept_for_the_session()
+    return result
+
+
+@pytest.fixture(scope="session")
+def seed_graph(seed_build: BuildResult) -> Iterator[Graph]:
+    """The seed build's named graphs in one graph (what SHACL validates), shared by every test
+    that only reads it; a test that changes it fails the session (change a ``copy`` instead)."""
+    graph = union(seed_build)
+    triples = set(graph)
+    kept_for_the_session()
+    yield graph
+    assert set(graph) == triples, "a test changed the shared seed graph: give it a copy"
+
+
+@pytest.fixture(scope="session")
+def seed_trig(seed_build: BuildResult) -> bytes:
+    """The seed build as TriG, the data the API suites load into their stores."""
+    trig = serialise(seed_build.dataset, "trig")
+    return trig.encode() if isinstance(trig, str) else trig
 
 
 # ---------------------------------------------------------------------------
 # Stores and live HTTP servers (store / SPARQL endpoint / dumps suites; reusable by
 # the GraphQL suite). ``any_store`` runs a test against the embedded store and a real
 # ``oxigraph serve`` (or the server at env BESKGRAPH_TEST_REMOTE).
-
-SAMPLE_TRIG = b"""
-@prefix ex: <http://example.org/> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-@prefix schema: <https://schema.org/> .
-
-ex:graph1 {
-  ex:alice a schema:Person ; schema:name "Alice" ; ex:age 42 ; ex:score 2.5 ;
-      ex:active true ; ex:born "1980-05-17"^^xsd:date ; schema:knows ex:bob .
-  ex:card1 a ex:Card ; schema:name "Kort 1"@da ; ex:note [ schema:name "anonymous note" ] .
-}
-ex:graph2 {
-  ex:bob a schema:Person ; schema:name "Bob" ; ex:age 7 .
-}
-"""
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that was free a moment ago."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -99,55 +136,13 @@ def serve_app() -> Iterator[Callable[[Starlette], str]]:
                 raise RuntimeError("uvicorn did not start")
             time.sleep(0.01)
         servers.append((server, thread))
+        STARTED.append("uvicorn")
         return f"http://127.0.0.1:{port}"
 
     yield start
     for server, thread in servers:
         server.should_exit = True
         thread.join(timeout=10)
-
-
-@contextmanager
-def oxigraph_server(location: Path, *options: str) -> Iterator[str]:
-    """A real ``oxigraph serve --union-default-graph`` (plus ``options``) on a free port: its base URL."""
-    # the venv's bin/ need not be on PATH (CI runs .venv/bin/pytest without activating)
-    beside = Path(sys.executable).parent / "oxigraph"
-    binary = str(beside) if beside.exists() else shutil.which("oxigraph")
-    if binary is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI must run the remote-store suite: `pip install oxigraph` (in .[test])")
-        pytest.skip("the oxigraph server binary is not installed (pip install oxigraph)")
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            binary,
-            "serve",
-            "--location",
-            str(location),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--union-default-graph",
-            *options,
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            if httpx.get(f"{url}/query", params={"query": "ASK {}"}, timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline or proc.poll() is not None:
-            proc.kill()
-            raise RuntimeError("oxigraph serve did not start")
-        time.sleep(0.05)
-    try:
-        yield url
-    finally:
-        stop(proc)
 
 
 @pytest.fixture(scope="session")
@@ -161,7 +156,24 @@ def oxigraph_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(params=["embedded", "remote"])
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
+    """A real Virtuoso for the session, like ``oxigraph serve`` (started by :mod:`bench.virtuoso`),
+    or the one at env ``BESKGRAPH_TEST_VIRTUOSO`` (``query URL|GSP URL|user|password``)."""
+    external = os.environ.get("BESKGRAPH_TEST_VIRTUOSO")
+    if external:
+        yield Virtuoso(*external.split("|"))
+        return
+    if shutil.which("virtuoso-t") is None or shutil.which("isql-vt") is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the Virtuoso suite: apt-get install virtuoso-opensource")
+        pytest.skip("Virtuoso is not installed (apt-get install virtuoso-opensource)")
+    with running_virtuoso(tmp_path_factory.mktemp("virtuoso"), free_port(), free_port()) as server:
+        STARTED.append("Virtuoso")
+        yield server
+
+
+@pytest.fixture(params=kinds("embedded", "remote"))
 def store_factory(request: pytest.FixtureRequest) -> Iterator[Callable[[bytes], Store]]:
     """Factory ``(trig_bytes) -> Store``: a fresh store of the parametrised kind, loaded.
 

@@ -8,21 +8,16 @@ import re
 import shutil
 import subprocess
 from collections.abc import Callable
-from pathlib import Path
 
-import graphql_fixtures as fx
 import httpx
 import pytest
-from graphql_fixtures import graphql_app
 from starlette.applications import Starlette
 
 from beskgraph.store import EmbeddedStore
+from tests.support.graphql import graphql_app
+from tests.support.paths import ROOT
 
-seed_trig = fx.seed_trig
 README_URL = "http://127.0.0.1:8000"
-
-
-ROOT = Path(__file__).resolve().parents[1]  # the repository
 
 
 def _readme() -> str:

@@ -19,9 +19,10 @@ from pathlib import Path
 import pytest
 
 from beskgraph.config import SEEDS_DIR
+from tests.support.paths import CORPUS, ROOT
 
-ROOT = Path(__file__).resolve().parents[1]  # the repository
-CORPUS = Path(__file__).parent / "data" / "corpus"
+# integration: pip, a wheel and a fresh virtual environment
+pytestmark = pytest.mark.integration
 
 
 def run(

@@ -7,7 +7,7 @@
         letters: Connection[Letter] = relation(BG.municipality, inverse=True)
 
 The annotation is the field's GraphQL type (non-null where the shapes require a value;
-tests/test_graphql_contract.py holds the two together); the declaration names the path
+tests/api/graphql/test_graphql_contract.py holds the two together); the declaration names the path
 and, unless it gives its own, takes its description from the ontology. Record queries,
 the planner's loads, filter and sort paths and the drift checks all derive from these.
 

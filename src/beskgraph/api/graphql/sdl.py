@@ -2,7 +2,7 @@
 
     python -m beskgraph.api.graphql.sdl > schema.graphql
 
-tests/test_graphql_contract.py fails when the printed schema and the file differ; a
+tests/api/graphql/test_graphql_contract.py fails when the printed schema and the file differ; a
 change to the contract is made on purpose, with the file and CHANGELOG.md.
 """
 

@@ -3,7 +3,7 @@
 One module, because the types refer to each other (strawberry resolves the annotations
 here). Scalars are plain attributes; fields returning objects are prefetched by the
 planner (see ``fields.py``). Nullability follows the shapes (``sh:minCount 1`` ->
-non-null), descriptions the ontology: tests/test_graphql_contract.py checks both.
+non-null), descriptions the ontology: tests/api/graphql/test_graphql_contract.py checks both.
 """
 
 from __future__ import annotations

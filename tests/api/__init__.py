@@ -1,0 +1,1 @@
+"""The HTTP API (beskgraph.api): dumps, descriptions, caching, linked data, refusals, store errors."""

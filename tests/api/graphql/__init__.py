@@ -1,0 +1,1 @@
+"""GraphQL (beskgraph.api.graphql): the contract, queries, limits, attacks, clients."""

@@ -1,0 +1,1 @@
+"""The SPARQL endpoint (beskgraph.api.sparql): protocol, limits, conformance, no request reaches outside."""

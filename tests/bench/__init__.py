@@ -1,0 +1,1 @@
+"""The benchmark's machinery (bench/): corpus, statistics, wrk and soak runs."""

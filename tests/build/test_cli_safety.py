@@ -1,0 +1,133 @@
+"""The command line never loses data: a missing source, a build that finds or keeps no
+document, a signal during the write: the previous output stays as it was and no temporary
+file is left behind; outputs get the permissions the umask gives; rebuilds report what
+changed."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from beskgraph.config import SEEDS_DIR
+from beskgraph.output import write_atomically
+
+# integration: the command line in processes
+pytestmark = pytest.mark.integration
+
+SEED = SEEDS_DIR / "000_2ad044e4a048410a.txt"
+
+
+def cli(*args: str, umask: int | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "COLUMNS": "200"}
+    return subprocess.run(
+        [sys.executable, "-m", "beskgraph.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        preexec_fn=(lambda: os.umask(umask)) if umask is not None else None,
+    )
+
+
+@pytest.fixture
+def previous(tmp_path: Path) -> Path:
+    out = tmp_path / "out" / "g.trig"
+    assert cli("build", str(SEED), "-o", str(out)).returncode == 0
+    return out
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+
+
+@pytest.mark.parametrize(
+    ("sources", "message"),
+    [
+        (["/nonexistent/beskgraph-sources"], "source not found: /nonexistent/beskgraph-sources"),
+        (["EMPTY"], "no source documents in "),
+        (["BAD"], "no document could be used"),
+    ],
+)
+def test_no_usable_source_is_an_error_and_the_previous_output_stays(
+    previous: Path, tmp_path: Path, sources: list[str], message: str
+):
+    (tmp_path / "EMPTY").mkdir()
+    (tmp_path / "BAD").mkdir()
+    (tmp_path / "BAD" / "tom.txt").write_bytes(b"")
+    before = previous.read_bytes()
+    result = cli("build", *[str(tmp_path / s) if s.isupper() else s for s in sources], "-o", str(previous))
+    assert result.returncode == 1
+    assert "build failed (previous output left untouched)" in result.stderr and message in result.stderr
+    assert previous.read_bytes() == before and leftovers(previous.parent) == []
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o027, 0o640), (0o077, 0o600)])
+def test_outputs_honour_the_umask(tmp_path: Path, umask: int, mode: int):
+    out = tmp_path / "g.nq"
+    assert cli("build", str(SEED), "-o", str(out), umask=umask).returncode == 0
+    assert out.stat().st_mode & 0o777 == mode
+
+
+BLOCKING_WRITE = """
+import os, sys, time
+def fsync(fd):  # the data is written; the rename has not happened: stop here
+    print("writing", flush=True)
+    time.sleep(60)
+os.fsync = fsync
+from beskgraph.cli import app
+app(sys.argv[1:])
+"""
+
+
+@pytest.mark.parametrize(
+    ("signum", "code"), [(signal.SIGTERM, 128 + signal.SIGTERM), (signal.SIGINT, 128 + signal.SIGINT)]
+)
+def test_a_signal_during_the_write_removes_the_temporary_file(previous: Path, signum: int, code: int):
+    before = previous.read_bytes()
+    process = subprocess.Popen(
+        [sys.executable, "-c", BLOCKING_WRITE, "build", str(SEEDS_DIR), "-o", str(previous)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    try:
+        assert process.stdout is not None and process.stdout.readline() == "writing\n"
+        assert len(leftovers(previous.parent)) == 1  # the temporary file, written in full
+        process.send_signal(signum)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == code, stderr
+    assert "interrupted (previous output left untouched)" in stderr
+    assert previous.read_bytes() == before and leftovers(previous.parent) == []
+
+
+def test_temporary_files_of_a_killed_write_are_swept_by_the_next(tmp_path: Path):
+    out = tmp_path / "g.trig"
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    stray = tmp_path / f".g.trig.{dead}.tmp-abc123"
+    stray.write_bytes(b"half a graph")
+    alive = tmp_path / f".g.trig.{os.getpid()}.tmp-def456"  # a write still going on: not ours to remove
+    alive.write_bytes(b"")
+    write_atomically(out, b"data")
+    assert out.read_bytes() == b"data" and not stray.exists() and alive.exists()
+
+
+def test_a_rebuild_reports_what_changed(previous: Path, tmp_path: Path):
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / SEED.name).write_bytes(SEED.read_bytes())
+    (sources / "notat.txt").write_text(
+        "Notat om samarbejde\n\nJobcenter Køge og a-kasserne mødes hver uge.\n", encoding="utf-8"
+    )
+    result = cli("build", str(sources), "-o", str(previous))
+    assert result.returncode == 0, result.stderr
+    assert "changes: 1 added, 0 changed, 0 removed, 1 unchanged; parsed 1, validated 1" in result.stderr

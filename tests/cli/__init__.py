@@ -1,0 +1,1 @@
+"""``python server.py`` / ``beskgraph serve`` as a process: options, launch, workers, lifetime."""

@@ -1,0 +1,216 @@
+"""``server.py --workers 2``: one load served by two processes that give the same answers,
+ready only when both are, reloaded (SIGHUP) for both at once, stopped together."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from beskgraph.api.app import create_app
+from beskgraph.api.workers import GenerationGate, SharedGeneration
+from beskgraph.build import BuildResult
+from beskgraph.config import SEEDS_DIR
+from beskgraph.store import EmbeddedStore
+from tests.support.processes import Proc, descendants
+from tests.support.server import Server, wait_until
+
+# integration: ``python server.py --workers 2`` processes
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(
+        not hasattr(os, "fork") or not os.path.exists("/proc/self/io"), reason="Linux: fork and /proc"
+    ),
+]
+
+
+TITLES = "{ interventions(first: 10) { nodes { title } } }"
+CARD, OLD, NEW = "001_0790efc861254765.txt", "Projekt Flere skal med 2", "Projekt Flere skal med 3"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+def workers(server: Server) -> list[Proc]:
+    return [p for p in server.members() if p.name == "bg-worker"]
+
+
+def writes(pid: int) -> int:
+    """Write system calls the process has made (each answer is at least one)."""
+    with open(f"/proc/{pid}/io") as io:
+        return next(int(line.split()[1]) for line in io if line.startswith("syscw"))
+
+
+def sources(tmp_path: Path) -> Path:
+    copied = tmp_path / "sources"
+    shutil.copytree(SEEDS_DIR, copied)
+    return copied
+
+
+@pytest.fixture(params=["memory", "disk"])
+def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
+    store = "memory" if request.param == "memory" else f"oxigraph:{tmp_path / 'db'}"
+    running = Server(tmp_path, store, "--workers", "2", str(sources(tmp_path)))
+    yield running
+    running.stop()
+
+
+def fresh(server: Server, path: str, **params: str) -> httpx.Response:
+    """One request on a connection of its own (so the kernel may hand it to either worker)."""
+    accept = "text/csv" if path == "/sparql" else "application/json"
+    return httpx.get(
+        f"http://127.0.0.1:{server.port}{path}",
+        params=params,
+        headers={"Connection": "close", "Accept": accept},
+        timeout=30,
+    )
+
+
+def crowd(server: Server, requests: list[tuple[str, str | None]]) -> list[httpx.Response]:
+    """The requests, eight at a time on connections of their own: a busy worker leaves the
+    next connection to the other."""
+    with ThreadPoolExecutor(8) as pool:
+        return list(pool.map(lambda r: fresh(server, r[0], **({"query": r[1]} if r[1] else {})), requests))
+
+
+def test_every_worker_gives_the_same_answers(server: Server) -> None:
+    assert wait_until(lambda: len(workers(server)) == 2, 10), server.members()
+    before = {w.pid: writes(w.pid) for w in workers(server)}
+    answers = {
+        (r.status_code, r.headers["etag"], r.content)
+        for r in crowd(server, [("/graphql", TITLES), ("/sparql", COUNT)] * 20)
+    }
+    assert len(answers) == 2, answers  # one GraphQL and one SPARQL answer, whichever worker gave it
+    assert all(status == 200 for status, _etag, _body in answers)
+    assert OLD.encode() in b"".join(body for _status, _etag, body in answers)
+    served = {pid: writes(pid) - count for pid, count in before.items()}
+    assert all(count >= 5 for count in served.values()), served  # both workers answered
+
+
+def test_a_reload_reaches_every_worker_at_once(server: Server, tmp_path: Path) -> None:
+    before = fresh(server, "/graphql", query=TITLES)
+    assert OLD in before.text
+    kept = [httpx.Client(base_url=f"http://127.0.0.1:{server.port}", timeout=30) for _ in range(4)]
+    assert all(OLD in client.get("/graphql", params={"query": TITLES}).text for client in kept)
+    card = tmp_path / "sources" / CARD
+    card.write_text(card.read_text(encoding="utf-8").replace(OLD, NEW), encoding="utf-8")
+    old_workers = {w.pid for w in workers(server)}
+    os.kill(server.process.pid, signal.SIGHUP)
+    assert wait_until(lambda: "generation 2 published to 2 workers" in server.log(), 120), server.log()
+    for client in kept:  # connections opened to the old workers: never an old answer again
+        try:
+            late = client.get("/graphql", params={"query": TITLES})
+        except httpx.TransportError:
+            continue  # the old worker closed the connection
+        finally:
+            client.close()
+        assert (late.status_code, late.headers.get("retry-after")) == (503, "0") or (
+            late.status_code == 200 and NEW in late.text
+        ), late.text
+    answers = [fresh(server, "/graphql", query=TITLES) for _ in range(20)]
+    assert all(a.status_code == 200 and NEW in a.text and OLD not in a.text for a in answers)
+    assert {a.headers["etag"] for a in answers} != {before.headers["etag"]}
+    stale = httpx.get(
+        f"http://127.0.0.1:{server.port}/graphql",
+        params={"query": TITLES},
+        headers={"If-None-Match": before.headers["etag"]},
+    )
+    assert stale.status_code == 200 and NEW in stale.text
+    assert wait_until(lambda: not old_workers & {w.pid for w in workers(server)}, 15), server.members()
+    assert len(workers(server)) == 2
+
+
+class WatchedServer(Server):
+    """A server whose first 200 from /health is checked against its workers and its log."""
+
+    first_ready: tuple[int, str] | None = None
+
+    def healthy(self) -> bool:
+        ready = super().healthy()
+        if ready and self.first_ready is None:
+            self.first_ready = (len(workers(self)), self.log())
+        return ready
+
+
+def test_health_answers_only_once_every_worker_is_ready(tmp_path: Path) -> None:
+    started = WatchedServer(tmp_path, "memory", "--workers", "2")
+    try:
+        assert started.first_ready is not None
+        count, log = started.first_ready
+        assert count == 2
+        # each worker logs that it is ready before it tells the supervisor so
+        assert log.count(" ready (generation 1)") == 2, log
+        assert "Traceback" not in started.log()
+    finally:
+        started.stop()
+
+
+def test_sigterm_to_the_supervisor_ends_every_worker_and_query(tmp_path: Path) -> None:
+    server = Server(tmp_path, f"oxigraph:{tmp_path / 'db'}", "--workers", "2")
+    try:
+        server.start_slow_queries(2)
+        assert len(workers(server)) == 2
+        started = time.monotonic()
+        os.kill(server.process.pid, signal.SIGTERM)  # the supervisor only, as `kill PID` does
+        code = server.process.wait(timeout=30)
+        assert time.monotonic() - started < 10
+        assert code == 0
+        assert wait_until(lambda: server.members() == [], 5), server.members()
+        assert "Traceback" not in server.log()
+    finally:
+        server.stop()
+
+
+def test_a_worker_that_dies_is_replaced_and_its_queries_die_with_it(tmp_path: Path) -> None:
+    server = Server(tmp_path, "memory", "--workers", "2")
+    try:
+        server.start_slow_queries(4)
+        victim = max(workers(server), key=lambda w: len(descendants(w.pid, "bg-query"))).pid
+        assert descendants(victim, "bg-query")
+        os.kill(victim, signal.SIGKILL)
+
+        def queries_of_living_workers() -> bool:
+            queries = {p.pid for p in server.members() if p.name == "bg-query"}
+            living = {q.pid for w in workers(server) for q in descendants(w.pid, "bg-query")}
+            return queries == living
+
+        assert wait_until(queries_of_living_workers, 5), server.members()
+        assert wait_until(
+            lambda: len(workers(server)) == 2 and victim not in {w.pid for w in workers(server)}, 30
+        )
+        assert f"worker {victim} ended (signal 9); starting another" in server.log()
+        assert all(fresh(server, "/sparql", query=COUNT).status_code == 200 for _ in range(6))
+    finally:
+        server.stop()
+
+
+def test_a_worker_of_an_older_generation_answers_nothing_from_it(
+    serve_app: Callable[[Starlette], str], seed_build: BuildResult
+) -> None:
+    store = EmbeddedStore()
+    store.load_dataset(seed_build.serialise("nquads"), "application/n-quads")
+    shared = SharedGeneration()
+    shared.publish(1)
+    url = serve_app(GenerationGate(create_app(store), shared, 1))  # type: ignore[arg-type]
+    with httpx.Client(base_url=url) as client:
+        assert client.get("/sparql", params={"query": COUNT}).status_code == 200
+        shared.publish(2)  # a reload published: this worker's graph is the old one
+        late = client.get("/sparql", params={"query": COUNT})
+    assert late.status_code == 503
+    assert late.headers["retry-after"] == "0" and late.headers["connection"] == "close"
+    assert late.headers["cache-control"] == "no-store"
+
+
+def test_the_workers_of_one_load_build_each_dump_once(server: Server) -> None:
+    before = {w.pid: writes(w.pid) for w in workers(server)}
+    answers = crowd(server, [("/dump.nt", None)] * 12)
+    assert all(writes(pid) - count >= 3 for pid, count in before.items())  # both workers answered
+    assert {a.status_code for a in answers} == {200}
+    assert len({a.headers["etag"] for a in answers}) == 1 and len({a.content for a in answers}) == 1
+    assert server.log().count(" written in ") == 1, server.log()  # one build for both workers

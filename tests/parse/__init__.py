@@ -1,0 +1,1 @@
+"""The parsers (beskgraph.parse): catalogue cards, letters, publications, dates, citations; OCR noise and fuzzing."""

@@ -1,0 +1,1 @@
+"""Reading a query (beskgraph.query) before any engine sees it."""

@@ -1,0 +1,1 @@
+"""Validation (beskgraph.validate): the SHACL shapes pass the seeds and reject corruptions."""

@@ -1,0 +1,91 @@
+"""SHACL passes on the seeds and catches broken data with a readable, located report."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal
+from rdflib.namespace import DCTERMS
+
+from beskgraph.build import BuildFailed, build
+from beskgraph.config import SEEDS_DIR
+from beskgraph.validate import check
+from beskgraph.vocabulary import BG
+from tests.support.union_graph import copy
+
+MIDDELFART = "000_2ad044e4a048410a.txt"
+
+
+@pytest.fixture
+def graph(seed_graph: Graph) -> Graph:
+    """The seed graph, a copy of this test's own to break."""
+    return copy(seed_graph)
+
+
+def test_seed_graph_conforms(graph):
+    assert check(graph) == []
+
+
+def test_score_of_7_5_leaves_the_card_out_and_fails_a_strict_build_naming_file_and_line(tmp_path: Path):
+    text = (SEEDS_DIR / MIDDELFART).read_text(encoding="utf-8")
+    broken = tmp_path / "middelfart.txt"
+    broken.write_text(text.replace("\n3,1\nGod praksis test", "\n7,5\nGod praksis test"), encoding="utf-8")
+    with pytest.raises(BuildFailed) as error:
+        build([broken], strict=True)
+    message = str(error.value)
+    assert "publishedScore" in message
+    assert "published score in [0, 5]" in message
+    assert "middelfart.txt:55" in message  # the line the score 7,5 stands on
+    # without --strict the card is left out (quarantined), and the build says why
+    (outcome,) = build([broken]).documents
+    assert not outcome.ok and outcome.error == message.splitlines()[1].strip()
+
+
+def test_card_without_title_is_caught(graph):
+    intervention = next(s for s in graph.subjects(BG.municipality, None) if "/410-" in str(s))
+    graph.remove((intervention, DCTERMS.title, None))
+    (violation,) = check(graph)
+    assert violation.focus == str(intervention)
+    assert violation.path == str(DCTERMS.title)
+    assert violation.message == "An intervention has exactly one non-empty title."
+    assert violation.source == MIDDELFART and violation.line == 6  # the title's line
+
+
+def test_answer_without_criterion_is_caught(graph):
+    answer = next(s for s in graph.subjects(BG.criterion, None) if "/410-" in str(s))
+    graph.remove((answer, BG.criterion, None))
+    (violation,) = check(graph)
+    assert (violation.focus, violation.path) == (str(answer), str(BG.criterion))
+    assert violation.source == MIDDELFART and violation.line is not None and violation.line > 40
+    assert str(violation).startswith(f"{MIDDELFART}:{violation.line}: Violation: <{answer}>")
+
+
+def test_answer_with_two_values_and_a_bad_municipality_code_are_caught(graph):
+    answer = next(graph.subjects(BG.answer, BG.Yes))
+    graph.add((answer, BG.answer, BG.No))
+    municipality = next(graph.subjects(BG.kommunekode, Literal("410")))
+    graph.set((municipality, BG.kommunekode, Literal("41")))
+    messages = {v.message for v in check(graph)}
+    assert "An answer has exactly one value: Ja, Delvist or Nej." in messages
+    assert "A municipality has exactly one three-digit kommunekode." in messages
+
+
+def test_negative_recomputed_score_is_caught(graph):
+    result = next(graph.subjects(BG.scoreReproduces, Literal(True)))
+    graph.set((result, BG.computedScore, Literal(Decimal("-1.0"))))
+    violations = check(graph)
+    assert [v.path for v in violations if v.path] == [str(BG.computedScore)]
+    # the result's bg:scoreReproduces no longer agrees with its scores either
+    [reproduces] = [v for v in violations if not v.path]
+    assert reproduces.focus == str(result) and "bg:scoreReproduces" in reproduces.message
+
+
+def test_focus_nodes_limit_what_is_validated(graph):
+    intervention = next(s for s in graph.subjects(BG.municipality, None) if "/410-" in str(s))
+    graph.remove((intervention, DCTERMS.title, None))
+    (violation,) = check(graph, focus={intervention})
+    assert violation.focus == str(intervention)
+    others = {s for s in graph.subjects(BG.municipality, None) if s != intervention}
+    assert others and check(graph, focus=others) == []

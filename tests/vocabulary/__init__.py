@@ -1,0 +1,1 @@
+"""The vocabularies (beskgraph.vocabulary): closed classes and controlled values."""
