@@ -74,7 +74,9 @@ def test_outputs_honour_the_umask(tmp_path: Path, umask: int, mode: int):
 
 
 BLOCKING_WRITE = """
-import os, sys, time
+import os, signal, sys, time
+# Ctrl-C as at a terminal, even when the test runs as a background job (which inherits SIGINT ignored)
+signal.signal(signal.SIGINT, signal.default_int_handler)
 def fsync(fd):  # the data is written; the rename has not happened: stop here
     print("writing", flush=True)
     time.sleep(60)
