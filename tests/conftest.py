@@ -38,8 +38,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 @pytest.fixture(scope="session", autouse=True)
 def pinned_build_time() -> Iterator[None]:
     """Builds in the tests record one fixed build time (``SOURCE_DATE_EPOCH``, as reproducible
-    builds do), so two builds compare byte for byte; tests/publish/test_publish_provenance.py builds
-    on the real clock."""
+    builds do), so two builds compare byte for byte; tests/publish/test_publish_provenance.py
+    builds on the real clock."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
         yield
@@ -82,7 +82,7 @@ def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
 def kept_for_the_session() -> None:
     """What is alive now (the session's seed build and graphs, pytest's own objects) stays to
     the end: out of the cyclic collector's way (``gc.freeze``), so that the many collections
-    the tests cause do not walk it again each time (a quarter of the fast run's time)."""
+    the tests cause do not walk it again each time (a fifth of the fast run's time)."""
     gc.collect()
     gc.freeze()
 
