@@ -376,7 +376,10 @@ def test_slow_remote_store_times_out(silent_server: str) -> None:
     start = time.monotonic()
     with pytest.raises(StoreUnavailable, match="did not answer in time"):
         store.select("SELECT * { ?s ?p ?o }")
-    with pytest.raises(StoreUnavailable):
+    # With a time limit, the limit and the connection's read time-out end at the same moment
+    # (both are the limit plus a margin): either error may be the one reported, and both say
+    # that no answer came in time; what must hold is that the query ends, and soon.
+    with pytest.raises((StoreUnavailable, QueryTimeout)):
         run_query(store, "ASK {}", timeout=0.3)
     assert time.monotonic() - start < 5
 
