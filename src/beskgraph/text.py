@@ -16,6 +16,22 @@ from pathlib import Path
 
 from .decoding import DecodeError, decode
 
+# Danish month names, January first: dates in the sources, and on the pages.
+MONTHS = (
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
 
 @dataclass(frozen=True, order=True)
 class Span:

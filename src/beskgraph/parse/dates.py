@@ -18,22 +18,9 @@ from datetime import date, timedelta
 from functools import cache
 
 from ..fuzzy import repair
+from ..text import MONTHS
 from .before import ends_with
 
-MONTHS = (
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 _ABBREVIATIONS = {
     "jan": 1,
     "feb": 2,

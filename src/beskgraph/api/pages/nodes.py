@@ -15,26 +15,12 @@ from beskgraph.api.pages.terms import Term, term
 from beskgraph.api.paths import local_path
 from beskgraph.store import Store
 from beskgraph.store.terms import literal_value
-from beskgraph.text import collapse
+from beskgraph.text import MONTHS, collapse
 from beskgraph.vocabulary import BG, PROV, RDF
 
 RDF_TYPE, SOURCE_SPAN, DERIVED_FROM = str(RDF.type), str(BG.sourceSpan), str(PROV.wasDerivedFrom)
 HIDDEN = {RDF_TYPE, SOURCE_SPAN, DERIVED_FROM}  # shown in their own sections
 LANGUAGE_ORDER = {"da": 0, "": 1, "en": 2}
-MONTHS = (
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 MAX_LABEL = 90
 
 
