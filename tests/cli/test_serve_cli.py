@@ -188,7 +188,7 @@ def test_sigterm_removes_the_dump_directory_and_a_start_sweeps_stale_ones(tmp_pa
 def test_a_build_that_fails_is_one_line_and_exit_code_1(tmp_path: Path) -> None:
     missing = tmp_path / "no-such-corpus"
     run = subprocess.run(
-        [sys.executable, "server.py", str(missing)],
+        [sys.executable, "server.py", str(missing), "--port", str(free_port())],
         cwd=ROOT,
         capture_output=True,
         text=True,
