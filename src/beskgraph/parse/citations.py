@@ -8,6 +8,7 @@ resolved to the act cited last. The date is kept as written; the year keys the a
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..model.correspondence import LegalCitation
 from ..text import Span
@@ -95,11 +96,8 @@ def find_citations(text: str, offset: int = 0, letter: str | None = None) -> lis
             found.append(
                 (
                     start,
-                    LegalCitation(
-                        act_type=last.act_type,
-                        number=last.number,
-                        year=last.year,
-                        date_text=last.date_text,
+                    replace(  # the act of the citation before it
+                        last,
                         paragraph=_part(match, "paragraph"),
                         subsection=_part(match, "subsection"),
                         item=_part(match, "item"),
