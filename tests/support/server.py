@@ -22,6 +22,13 @@ from tests.support.processes import Proc, group
 SLOW = "SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i FILTER(STRLEN(STR(?c)) + STRLEN(STR(?i)) < 0) }"
 
 
+def slow_query(number: int) -> str:
+    """The ``number``-th of several different slow queries: the server answers a request
+    made while the same one is running by waiting for that one's answer (up to 15 s), so
+    identical queries would not all get a query process of their own."""
+    return SLOW.replace("< 0", f"< -{number}")
+
+
 def wait_until(condition, seconds: float) -> bool:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -69,11 +76,13 @@ class Server:
         return group(self.process.pid)
 
     def start_slow_queries(self, count: int) -> None:
-        def run() -> None:
+        def run(query: str) -> None:
             with contextlib.suppress(httpx.HTTPError):  # the server goes away: that is the point
-                httpx.get(f"http://127.0.0.1:{self.port}/sparql", params={"query": SLOW}, timeout=60)
+                httpx.get(f"http://127.0.0.1:{self.port}/sparql", params={"query": query}, timeout=60)
 
-        self.clients = [threading.Thread(target=run, daemon=True) for _ in range(count)]
+        self.clients = [
+            threading.Thread(target=run, args=(slow_query(number),), daemon=True) for number in range(count)
+        ]
         for client in self.clients:
             client.start()
         busy = lambda: len([p for p in self.members() if p.name == "bg-query"]) == count  # noqa: E731
