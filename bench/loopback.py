@@ -3,18 +3,45 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
+import os
 import socket
 import subprocess
 import time
 
 import httpx
 
+# Ports handed out for servers to bind: below Linux's ephemeral range (32768-60999), where the
+# kernel picks the local port of every outgoing connection, so no client can take one between
+# free_port() and the server's bind. BESKGRAPH_PORTS=FIRST-LAST gives a process its own share
+# (parallel test workers get disjoint ones); each process starts at a place of its own in it.
+PORTS = range(20_000, 32_768)
+
+
+def _share() -> range:
+    given = os.environ.get("BESKGRAPH_PORTS")
+    if not given:
+        return PORTS
+    first, last = (int(end) for end in given.split("-"))
+    return range(first, last + 1)
+
+
+_turn = itertools.count(os.getpid() * 7919)
+
 
 def free_port() -> int:
-    """A TCP port on 127.0.0.1 that was free a moment ago."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A TCP port on 127.0.0.1 that is free now: the next one of this process's share
+    (``BESKGRAPH_PORTS``) that can be bound, taken in turn so none is given out twice."""
+    share = _share()
+    for _ in range(len(share)):
+        port = share[next(_turn) % len(share)]
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise OSError(f"no free port in {share.start}-{share.stop - 1}")
 
 
 def answers_sparql(endpoint: str, process: subprocess.Popen[bytes], seconds: float) -> bool:

@@ -15,8 +15,9 @@ import uvicorn
 from rdflib import Graph
 from starlette.applications import Starlette
 
-from bench.loopback import free_port
+from bench.loopback import PORTS, free_port
 from bench.virtuoso import Virtuoso, running_virtuoso
+from beskgraph.api.workers import listening_socket
 from beskgraph.build import BuildResult, build, serialise
 from beskgraph.config import SEEDS_DIR
 from beskgraph.store import EmbeddedStore, Store, open_store
@@ -24,15 +25,37 @@ from tests.support.servers import STARTED, oxigraph_server
 from tests.support.stores import SAMPLE_TRIG, kinds
 from tests.support.union_graph import union
 
+# Parallel test workers (pytest-xdist's) each hand out ports of their own share, so no two
+# servers they start are given the same port (bench.loopback.free_port).
+if "PYTEST_XDIST_WORKER" in os.environ:
+    _worker, _workers = (
+        int(os.environ["PYTEST_XDIST_WORKER"][2:]),
+        int(os.environ["PYTEST_XDIST_WORKER_COUNT"]),
+    )
+    _size = len(PORTS) // _workers
+    os.environ["BESKGRAPH_PORTS"] = (
+        f"{PORTS.start + _worker * _size}-{PORTS.start + (_worker + 1) * _size - 1}"
+    )
+
 # Builds (also in the servers and CLIs the tests start) cache into a folder of this session.
 _CACHE = None if "BESKGRAPH_CACHE" in os.environ else tempfile.mkdtemp(prefix="beskgraph-test-cache-")
 if _CACHE:
     os.environ["BESKGRAPH_CACHE"] = _CACHE
 
 
+# The processes the tests start (server.py, the CLI, builds, pip) import beskgraph afresh; with
+# PYTHONDONTWRITEBYTECODE each compiled every module again (0.3 s of CPU a process). They share a
+# bytecode cache of this session outside the tree instead (PYTHONPYCACHEPREFIX), so the tree
+# stays as free of bytecode as asked.
+_PYCACHE = None
+if os.environ.pop("PYTHONDONTWRITEBYTECODE", None):
+    _PYCACHE = os.environ["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="beskgraph-test-pycache-")
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    if _CACHE:
-        shutil.rmtree(_CACHE, ignore_errors=True)
+    for made in (_CACHE, _PYCACHE):
+        if made:
+            shutil.rmtree(made, ignore_errors=True)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -125,10 +148,11 @@ def serve_app() -> Iterator[Callable[[Starlette], str]]:
     servers: list[tuple[uvicorn.Server, threading.Thread]] = []
 
     def start(app: Starlette) -> str:
-        port = free_port()
-        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+        sock = listening_socket("127.0.0.1", 0)  # bound here: no other server can take its port
+        port = sock.getsockname()[1]
+        config = uvicorn.Config(app, log_level="warning", lifespan="off")
         server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, daemon=True)
+        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
         thread.start()
         deadline = time.monotonic() + 10
         while not server.started:
