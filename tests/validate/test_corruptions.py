@@ -6,7 +6,7 @@ everything they point at as context). The uncorrupted graph conforms."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 import pytest
@@ -16,7 +16,7 @@ from rdflib.namespace import DCTERMS, ORG, PROV, RDF, SKOS, XSD
 from beskgraph.rdf import iris
 from beskgraph.validate import check
 from beskgraph.vocabulary import BG, ELI, OA, SCHEMA
-from tests.support.union_graph import copy
+from tests.support.union_graph import changed_in_place
 
 Corruption = Callable[[Graph], set[URIRef]]  # changes the graph; returns the nodes to validate
 
@@ -270,9 +270,10 @@ CORRUPTIONS: dict[str, tuple[Corruption, str]] = {
 
 
 @pytest.fixture
-def graph(seed_graph: Graph) -> Graph:
-    """The seed graph, a copy of this test's own to corrupt."""
-    return copy(seed_graph)
+def graph(seed_graph: Graph) -> Iterator[Graph]:
+    """The seed graph, to corrupt for this test only."""
+    with changed_in_place(seed_graph) as graph:
+        yield graph
 
 
 def test_the_uncorrupted_seed_graph_conforms(graph: Graph) -> None:

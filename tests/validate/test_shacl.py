@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,15 +14,16 @@ from beskgraph.build import BuildFailed, build
 from beskgraph.config import SEEDS_DIR
 from beskgraph.validate import check
 from beskgraph.vocabulary import BG
-from tests.support.union_graph import copy
+from tests.support.union_graph import changed_in_place
 
 MIDDELFART = "000_2ad044e4a048410a.txt"
 
 
 @pytest.fixture
-def graph(seed_graph: Graph) -> Graph:
-    """The seed graph, a copy of this test's own to break."""
-    return copy(seed_graph)
+def graph(seed_graph: Graph) -> Iterator[Graph]:
+    """The seed graph, to break for this test only."""
+    with changed_in_place(seed_graph) as graph:
+        yield graph
 
 
 def test_seed_graph_conforms(graph):
