@@ -11,6 +11,7 @@ from collections.abc import Callable
 import anyio
 import pytest
 
+from beskgraph.api import generations
 from beskgraph.api.generations import LoadTimes, PerGeneration
 from beskgraph.store import EmbeddedStore, RemoteStore, Store, StoreError, open_store
 from tests.support.stores import SAMPLE_TRIG
@@ -129,13 +130,14 @@ def test_per_generation_keeps_computing_for_others_when_a_caller_gives_up() -> N
     asyncio.run(main())
 
 
-def test_load_times() -> None:
-    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+def test_load_times(monkeypatch: pytest.MonkeyPatch) -> None:
+    made = dt.datetime(2026, 12, 1, 8, 0, 0, tzinfo=dt.UTC)
+    monkeypatch.setattr(generations, "_now", lambda: made)
     times = LoadTimes()
-    time.sleep(1.1)
+    monkeypatch.setattr(generations, "_now", lambda: made + dt.timedelta(seconds=2))  # two seconds on
     first = times.of(7)
-    assert before <= first < before + dt.timedelta(seconds=1)  # dated when made: the load preceded it
+    assert first == made  # dated when made: the load preceded it
     assert times.of(7) == first
     later = times.of(9)
-    assert later > first
+    assert later == made + dt.timedelta(seconds=2)  # a later generation: when first seen
     assert times.of(9) == later

@@ -119,7 +119,7 @@ def test_mutation_over_get_is_405_and_unacceptable_accept_is_406(seeded_client: 
 
 
 def test_store_down_is_503_with_a_clear_error() -> None:
-    store = open_store(f"http://127.0.0.1:{free_port()}")  # nothing listens there
+    store = open_store(f"http://127.0.0.1:{free_port()}", retries=0)  # nothing listens there
     with TestClient(graphql_app(store)) as client:
         strict = client.post("/graphql", json={"query": QUERY}, headers={"accept": GRAPHQL_RESPONSE})
         lenient = client.post("/graphql", json={"query": QUERY})
