@@ -43,19 +43,17 @@ if _CACHE:
     os.environ["BESKGRAPH_CACHE"] = _CACHE
 
 
-# The processes the tests start (server.py, the CLI, builds, pip) import beskgraph afresh; with
-# PYTHONDONTWRITEBYTECODE each compiled every module again (0.3 s of CPU a process). They share a
-# bytecode cache of this session outside the tree instead (PYTHONPYCACHEPREFIX), so the tree
-# stays as free of bytecode as asked.
-_PYCACHE = None
-if os.environ.pop("PYTHONDONTWRITEBYTECODE", None):
-    _PYCACHE = os.environ["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="beskgraph-test-pycache-")
+# The processes the tests start (test workers, server.py, the CLI, builds) import beskgraph
+# afresh; under PYTHONDONTWRITEBYTECODE each compiled every module of it again (0.3 s of CPU a
+# process). They write their bytecode as Python does by default (__pycache__/, ignored by git).
+# (A cache outside the tree, PYTHONPYCACHEPREFIX, cost more: it hides the installed packages'
+# bytecode, so every process compiled those too.)
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    for made in (_CACHE, _PYCACHE):
-        if made:
-            shutil.rmtree(made, ignore_errors=True)
+    if _CACHE:
+        shutil.rmtree(_CACHE, ignore_errors=True)
 
 
 @pytest.fixture(scope="session", autouse=True)
