@@ -368,7 +368,7 @@ class GuardedExecutionContext(StrawberryGraphQLCoreExecutionContext):
             self.guard.charge_object()
         return super().complete_object_value(return_type, *args, **kwargs)
 
-    def complete_leaf_value(self, return_type: GraphQLLeafType, result: Any) -> Any:  # type: ignore[override]
+    def complete_leaf_value(self, return_type: GraphQLLeafType, result: Any) -> Any:  # type: ignore[override]  # graphql-core types result as Any; the override narrows nothing
         value = super().complete_leaf_value(return_type, result)
         if self.guard is not None:
             self.guard.charge(LEAF_OVERHEAD + (len(value) if isinstance(value, str) else 0))

@@ -64,7 +64,7 @@ class Limits:
             if raw is not None:
                 values[name] = kind(raw)
         values.update(overrides)
-        return replace(cls(), **values)  # type: ignore[arg-type]
+        return replace(cls(), **values)  # type: ignore[arg-type]  # values are typed per field above; replace() sees dict[str, object]
 
 
 def limit_error(code: str, message: str, **extensions: object) -> GraphQLError:

@@ -104,15 +104,15 @@ class Loader:
         query = queries.record_query(info.forward, info.inverse, info.sequences, nodes)
         for row in await self.select(query):  # IRIs come as str (Store.select)
             inverse = "inv" in row
-            record, predicate = records[row["s"]], row["p"]  # type: ignore[index]
+            record, predicate = records[row["s"]], row["p"]  # type: ignore[index]  # rows hold objects; ?s and ?p are IRIs, str (Store.select)
             value = row["inv"] if inverse else row["o"]
             if not inverse and predicate == RDF_TYPE:
-                record.types.add(value)  # type: ignore[arg-type]
-            record.values[(predicate, inverse)].append(value)  # type: ignore[index]
+                record.types.add(value)  # type: ignore[arg-type]  # a value of rdf:type is an IRI, str
+            record.values[(predicate, inverse)].append(value)  # type: ignore[index]  # ?p is an IRI, str
         if info.orders:
             for row in await self.select(queries.order_query(info.orders, nodes)):
                 positions = records[str(row["s"])].positions[str(row["link"])]
-                value, position = str(row["o"]), int(row["pos"])  # type: ignore[call-overload]
+                value, position = str(row["o"]), int(row["pos"])  # type: ignore[call-overload]  # ?pos is bound to an integer literal by the order query
                 positions[value] = min(position, positions.get(value, position))
         return records
 
@@ -153,7 +153,7 @@ class Loader:
         if matched is None:
             return counts
         for row in await self.select(queries.relation_count_query(matched, path, parents)):
-            counts[str(row["parent"])] = int(row["n"])  # type: ignore[call-overload]
+            counts[str(row["parent"])] = int(row["n"])  # type: ignore[call-overload]  # ?n is a COUNT, an integer
         return counts
 
     async def _matched(self, listing: Listing) -> Listing | None:
@@ -198,7 +198,7 @@ class Loader:
 
     async def count(self, listing: Listing) -> int:
         rows = await self.select(queries.count_query(listing))
-        return int(rows[0]["n"]) if rows else 0  # type: ignore[call-overload]
+        return int(rows[0]["n"]) if rows else 0  # type: ignore[call-overload]  # ?n is a COUNT, an integer
 
     async def lookup(self, classes: Sequence[str], path: Path, value: str) -> str | None:
         """The node of these classes whose field equals ``value`` (any case), if there is one."""

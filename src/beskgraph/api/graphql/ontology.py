@@ -23,7 +23,7 @@ def _english() -> dict[tuple[str, str], str]:
     for triple in ontology_triples():
         obj = triple.object
         if triple.predicate.value in (COMMENT, *LABELS) and getattr(obj, "language", None) == "en":
-            found.setdefault((triple.subject.value, triple.predicate.value), obj.value)  # type: ignore[union-attr]
+            found.setdefault((triple.subject.value, triple.predicate.value), obj.value)  # type: ignore[union-attr]  # the object has a language, so it is a literal with .value
     return found
 
 

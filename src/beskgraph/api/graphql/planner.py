@@ -244,13 +244,13 @@ class Planner:
             )
         assert work.request is not None
         work.request.position(work.listing.ordering)  # a cursor of another list is refused, rows or not
-        work.selected = self.collect(get_named_type(work.definition.type), work.nodes)  # type: ignore[arg-type]
+        work.selected = self.collect(get_named_type(work.definition.type), work.nodes)  # type: ignore[arg-type]  # a connection's named type is an object type
 
     @staticmethod
     def _rows_key(work: Work) -> tuple[Any, ...]:
         """What a connection's query depends on: its relation (none: a top-level list, its own
         query), its listing, and whether rows or only counts are asked for."""
-        path = work.field.spec.path  # type: ignore[union-attr]
+        path = work.field.spec.path  # type: ignore[union-attr]  # a connection field's spec is a Relation (with .path)
         rows = any(nodes[0].name.value not in ONLY_COUNTED for nodes in work.selected.values())
         counted = any(nodes[0].name.value == "totalCount" for nodes in work.selected.values())
         return (path, work.listing, rows, counted, id(work) if path is None else None)
@@ -291,11 +291,11 @@ class Planner:
     def _links(
         self, work: Work, children: dict[str, tuple[TypeInfo, Record]], groups: dict[tuple[str, int], Group]
     ) -> None:
-        spec: Link = work.field.spec  # type: ignore[assignment]
+        spec: Link = work.field.spec  # type: ignore[assignment]  # only Link fields reach _links
         for obj, iris in zip(work.objects, work.linked, strict=True):
             kept = [iri for iri in iris if iri in children and self._keeps(spec, work, children[iri][1])]
             if spec.sort is not None:
-                kept.sort(key=lambda iri: spec.sort(children[iri][1]))  # type: ignore[misc]
+                kept.sort(key=lambda iri: spec.sort(children[iri][1]))  # type: ignore[misc]  # spec.sort is not None here
             built = [self._build(*children[iri], iri, work.nodes, groups) for iri in kept]
             obj._prefetched[work.key] = built if work.field.many else (built[0] if built else None)
 
@@ -310,7 +310,7 @@ class Planner:
     ) -> None:
         assert work.listing is not None
         runtime = cast(GraphQLObjectType, get_named_type(work.definition.type))  # a connection type
-        top = work.field.spec.path is None  # type: ignore[union-attr]
+        top = work.field.spec.path is None  # type: ignore[union-attr]  # a connection field's spec is a Relation (with .path)
         for obj in work.objects:
             parent = None if top else obj.iri
             page = work.pages.get(parent, NO_ROWS)

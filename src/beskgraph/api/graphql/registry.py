@@ -33,7 +33,7 @@ def node_type(*classes: str, description: str | None = None) -> Callable[[type[T
 
     def wrap(cls: type[T]) -> type[T]:
         done = strawberry.type(cls, description=description or describe(classes[0]))
-        done.__getattr__ = _scalar  # type: ignore[attr-defined]
+        done.__getattr__ = _scalar  # type: ignore[attr-defined]  # a strawberry type gets a class-level __getattr__ at run time
         _DECLARED.append((done, tuple(str(c) for c in classes)))
         return done
 
@@ -184,9 +184,9 @@ def unwrap(annotation: object) -> tuple[object, bool, bool]:
 
 def connection_node(annotation: object) -> type:
     """The node class of a ``Connection[T]`` type."""
-    definition = annotation.__strawberry_definition__  # type: ignore[attr-defined]
+    definition = annotation.__strawberry_definition__  # type: ignore[attr-defined]  # strawberry adds __strawberry_definition__ at run time
     nodes = next(f for f in definition.fields if f.python_name == "nodes")
-    return unwrap(nodes.type)[0]  # type: ignore[return-value]
+    return unwrap(nodes.type)[0]  # type: ignore[return-value]  # the nodes field of a Connection is a list of a node class
 
 
 def _field_info(definition: StrawberryField, spec: Spec) -> FieldInfo:
@@ -224,9 +224,9 @@ def _camel(name: str) -> str:
 
 
 def type_info(cls: type, classes: tuple[str, ...]) -> TypeInfo:
-    info = TypeInfo(cls, cls.__strawberry_definition__.name, classes)  # type: ignore[attr-defined]
+    info = TypeInfo(cls, cls.__strawberry_definition__.name, classes)  # type: ignore[attr-defined]  # strawberry adds __strawberry_definition__ at run time
     paths: list[Path] = []
-    for definition in cls.__strawberry_definition__.fields:  # type: ignore[attr-defined]
+    for definition in cls.__strawberry_definition__.fields:  # type: ignore[attr-defined]  # strawberry adds __strawberry_definition__ at run time
         spec = (definition.metadata or {}).get(SPEC)
         if spec is None:
             continue

@@ -38,7 +38,7 @@ def _list_arguments(definition: StrawberryField) -> None:
 def _assemble() -> None:
     registry.finalise()
     for cls in (*registry.declared(), *INTERFACES, Query):
-        for definition in cls.__strawberry_definition__.fields:  # type: ignore[attr-defined]
+        for definition in cls.__strawberry_definition__.fields:  # type: ignore[attr-defined]  # strawberry adds __strawberry_definition__ at run time
             spec = (definition.metadata or {}).get(SPEC)
             if isinstance(spec, Relation) and definition.base_resolver.wrapped_func.__name__ != "search":
                 _list_arguments(definition)
