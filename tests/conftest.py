@@ -119,12 +119,13 @@ def seed_build() -> BuildResult:
 @pytest.fixture(scope="session")
 def seed_graph(seed_build: BuildResult) -> Iterator[Graph]:
     """The seed build's named graphs in one graph (what SHACL validates), shared by every test
-    that only reads it; a test that changes it fails the session (change a ``copy`` instead)."""
+    that only reads it; a test that changes it fails the session (change it through
+    ``tests.support.union_graph.changed_in_place``, which undoes the changes)."""
     graph = union(seed_build)
     triples = set(graph)
     kept_for_the_session()
     yield graph
-    assert set(graph) == triples, "a test changed the shared seed graph: give it a copy"
+    assert set(graph) == triples, "a test changed the shared seed graph: use changed_in_place"
 
 
 @pytest.fixture(scope="session")

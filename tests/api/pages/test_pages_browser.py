@@ -88,7 +88,11 @@ def assert_stayed_home(urls: list[str], *origins: str) -> None:
 
 
 def shot(page: object, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+    """A full-page screenshot in tests/browser/artifacts/ for a person to look at, when asked
+    for with ``BESKGRAPH_SCREENSHOTS=1``: nothing asserts on them, and they took 10 s of the
+    browser tests' 36 s."""
+    if os.environ.get("BESKGRAPH_SCREENSHOTS") == "1":
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
 
 
 def test_a_reader_walks_from_search_to_sources_comparison_and_letters(
