@@ -18,7 +18,8 @@ from starlette.applications import Starlette
 
 from beskgraph.api.app import create_app
 from beskgraph.isolation import lifeline, seccomp
-from beskgraph.isolation.stack import call_with_stack
+from beskgraph.isolation.memory import cap_memory
+from beskgraph.isolation.stack import TWO_DEEP_STACKS, call_with_stack
 from beskgraph.query import decode_escapes
 from beskgraph.query.grammar import QueryInfo
 from beskgraph.store import EmbeddedStore, StoreUnavailable
@@ -268,3 +269,23 @@ def test_deep_recursion_runs_on_a_deep_stack() -> None:
     assert sys.getrecursionlimit() < 60_000  # restored
     with pytest.raises(ZeroDivisionError):
         call_with_stack(lambda: 1 // 0)
+
+
+def test_two_deep_stacks_in_a_row_start_under_a_query_process_cap() -> None:
+    """A query process checks the query on a deep stack, then runs it on another, under a
+    memory cap: the first stack can still be mapped when the second thread starts. With room
+    for one, some pairs fail to start ("can't start new thread", as a /sparql query on the
+    on-disk store once did under load, answered 500)."""
+
+    def pairs() -> int:
+        cap_memory((50 << 20) + TWO_DEEP_STACKS)
+        failed = 0
+        for _ in range(300):
+            try:
+                call_with_stack(lambda: None)
+                call_with_stack(lambda: None)
+            except RuntimeError:
+                failed += 1
+        return min(failed, 255)
+
+    assert in_child(pairs) == 0

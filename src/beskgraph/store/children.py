@@ -39,7 +39,7 @@ from beskgraph.formats.answers import AnswerFormats
 from beskgraph.isolation import lifeline
 from beskgraph.isolation.memory import cap_memory
 from beskgraph.isolation.seccomp import SandboxUnavailable, forbid_network
-from beskgraph.isolation.stack import DEEP_STACK, call_with_stack
+from beskgraph.isolation.stack import TWO_DEEP_STACKS, call_with_stack
 from beskgraph.query import GrammarError, QueryInfo, QueryRefused, inspect_query, resolve_dataset
 from beskgraph.store.errors import (
     NetworkRefused,
@@ -163,7 +163,8 @@ def serve_job(
             if job.require_sandbox:
                 raise
         if budget.max_memory is not None:
-            cap_memory(budget.max_memory + DEEP_STACK)  # the engine's thread stack is mapped whole
+            # the grammar check's thread and then the engine's, each with a deep stack mapped whole
+            cap_memory(budget.max_memory + TWO_DEEP_STACKS)
         info = None
         if job.check_depth is not None:
             info = inspect_query(job.text, job.check_depth)
