@@ -15,6 +15,8 @@ import httpx
 # kernel picks the local port of every outgoing connection, so no client can take one between
 # free_port() and the server's bind. BESKGRAPH_PORTS=FIRST-LAST gives a process its own share
 # (parallel test workers get disjoint ones); each process starts at a place of its own in it.
+# Only the process that starts a server asks for its port: a child given the same share (or
+# a fork, which continues its parent's turn) could be handed a port its parent holds.
 PORTS = range(20_000, 32_768)
 
 
