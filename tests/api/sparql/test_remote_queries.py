@@ -14,6 +14,7 @@ from beskgraph.api.app import create_app
 from beskgraph.api.settings import Settings
 from beskgraph.store import RemoteStore, StoreUnavailable, open_store
 from beskgraph.store.errors import StoreAnswerBroken
+from tests.api.sparql.client import post_query
 from tests.support.paths import ROOT
 from tests.support.servers import oxigraph_server
 
@@ -24,15 +25,6 @@ EX = "http://example.org/"
 ROWS = "\n".join(f"<{EX}s{i}> <{EX}p> {i} ." for i in range(1000)).encode()
 # 10^9 rows to count: the store blocks in it until its own --timeout-s stops it.
 RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f }"
-
-
-def post(endpoint: str, query: str, timeout: float = 60) -> httpx.Response:
-    return httpx.post(
-        endpoint,
-        content=query.encode(),
-        timeout=timeout,
-        headers={"Content-Type": "application/sparql-query"},
-    )
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +48,7 @@ def test_an_answer_the_store_breaks_off_is_a_502_naming_why(
     assert broken.status_code == 200 and broken.text.endswith("The SPARQL operation has been cancelled")
     for accept in ("application/sparql-results+json", "text/csv"):
         response = (
-            post(endpoint, RUNAWAY)
+            post_query(endpoint, RUNAWAY)
             if accept.endswith("json")
             else httpx.post(endpoint, data={"query": RUNAWAY}, headers={"Accept": accept}, timeout=60)
         )
@@ -64,7 +56,9 @@ def test_an_answer_the_store_breaks_off_is_a_502_naming_why(
         assert response.headers["content-type"].startswith("text/plain")
         assert "broke off" in response.text and "The SPARQL operation has been cancelled" in response.text
     assert (
-        post(endpoint, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }").json()["results"]["bindings"][0]["n"]["value"]
+        post_query(endpoint, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }").json()["results"]["bindings"][0]["n"][
+            "value"
+        ]
         == "1000"
     )
 
@@ -106,7 +100,7 @@ def first_answer(endpoint: str) -> float:
     """Ask until a slot is free (503 with Retry-After meanwhile); when the answer came."""
     deadline = time.monotonic() + 3 * STORE_LIMIT
     while time.monotonic() < deadline:
-        response = post(endpoint, "ASK {}")
+        response = post_query(endpoint, "ASK {}")
         if response.status_code == 200:
             assert response.json()["boolean"] is True
             return time.monotonic()
@@ -120,12 +114,12 @@ def test_a_query_keeps_its_slot_until_the_store_has_finished_with_it(
 ) -> None:
     endpoint = one_slot(serve_app, slow_store, ceiling=60)
     started = time.monotonic()
-    response = post(endpoint, RUNAWAY)
+    response = post_query(endpoint, RUNAWAY)
     assert response.status_code == 503 and "time" in response.text
     assert time.monotonic() - started < STORE_LIMIT - 3  # the client is answered at its own limit
     # The store still counts: its slot is taken (it was free again here, and a client could
     # pile up four runaway queries on the store every 12 s).
-    busy = post(endpoint, "ASK {}")
+    busy = post_query(endpoint, "ASK {}")
     assert busy.status_code == 503 and "too many queries" in busy.text and busy.headers["retry-after"] == "1"
     assert first_answer(endpoint) - started >= STORE_LIMIT - 0.5  # when the store gave up
 
@@ -135,7 +129,7 @@ def test_a_query_the_store_does_not_finish_keeps_its_slot_up_to_the_ceiling(
 ) -> None:
     endpoint = one_slot(serve_app, slow_store, ceiling=2)
     started = time.monotonic()
-    assert post(endpoint, RUNAWAY).status_code == 503
+    assert post_query(endpoint, RUNAWAY).status_code == 503
     freed = first_answer(endpoint) - started
     assert 2 <= freed < STORE_LIMIT - 0.5  # the connection closed at the ceiling, before the store gave up
 

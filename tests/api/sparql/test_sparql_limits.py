@@ -17,6 +17,7 @@ from starlette.applications import Starlette
 from beskgraph.api.app import create_app
 from beskgraph.api.settings import Settings
 from beskgraph.store import EmbeddedStore, RemoteStore, Store
+from tests.api.sparql.client import post_query
 from tests.support.processes import descendants
 from tests.support.stores import KINDS, SAMPLE_TRIG, fresh_store, kinds
 
@@ -47,15 +48,6 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     opened.close()
 
 
-def get(endpoint: str, query: str, timeout: float = 60) -> httpx.Response:
-    return httpx.post(
-        endpoint,
-        content=query.encode(),
-        timeout=timeout,
-        headers={"Content-Type": "application/sparql-query"},
-    )
-
-
 # --- limits refuse instead of crashing ------------------------------------------------
 
 
@@ -64,11 +56,11 @@ def test_a_10000_branch_union_is_refused_before_any_store(
 ) -> None:
     # It segfaulted the server on disk and aborted oxigraph serve as a remote store.
     base = serve_app(create_app(store))
-    response = get(base + "/sparql", UNION_10K)
+    response = post_query(base + "/sparql", UNION_10K)
     assert response.status_code == 400
     assert "max_query_tokens" in response.text and "BESKGRAPH_MAX_QUERY_TOKENS" in response.text
     assert httpx.get(base + "/health").json()["status"] == "ok"
-    assert get(base + "/sparql", "ASK { ?s ?p ?o }").json()["boolean"] is True
+    assert post_query(base + "/sparql", "ASK { ?s ?p ?o }").json()["boolean"] is True
 
 
 @pytest.mark.parametrize("depth", [50, 300])
@@ -76,14 +68,14 @@ def test_deeply_nested_groups_get_their_answer(
     serve_app: Callable[[Starlette], str], store: Store, depth: int
 ) -> None:
     endpoint = serve_app(create_app(store)) + "/sparql"
-    response = get(endpoint, nested(depth))
+    response = post_query(endpoint, nested(depth))
     assert response.status_code == 200, response.text
     assert response.json()["boolean"] is True
 
 
 def test_nesting_beyond_the_limit_is_a_clear_400(serve_app: Callable[[Starlette], str]) -> None:
     endpoint = serve_app(create_app(EmbeddedStore(), settings=Settings(max_query_depth=100))) + "/sparql"
-    response = get(endpoint, nested(101))
+    response = post_query(endpoint, nested(101))
     assert response.status_code == 400
     assert "101 deep, more than 100" in response.text and "BESKGRAPH_MAX_QUERY_DEPTH" in response.text
 
@@ -95,10 +87,12 @@ def test_the_check_has_its_own_time_limit_and_holds_no_lock(serve_app: Callable[
     base = serve_app(create_app(EmbeddedStore(), settings=settings))
     slow_to_parse = "ASK { FILTER(" + " + ".join("1" for _ in range(8_000)) + " > 0) }"
     outcome: dict[str, httpx.Response] = {}
-    worker = threading.Thread(target=lambda: outcome.setdefault("r", get(base + "/sparql", slow_to_parse)))
+    worker = threading.Thread(
+        target=lambda: outcome.setdefault("r", post_query(base + "/sparql", slow_to_parse))
+    )
     worker.start()
     time.sleep(0.1)
-    assert get(base + "/sparql", "ASK {}").json()["boolean"] is True
+    assert post_query(base + "/sparql", "ASK {}").json()["boolean"] is True
     assert httpx.get(base + "/health").status_code == 200
     worker.join(30)
     assert outcome["r"].status_code == 400
@@ -111,10 +105,10 @@ def test_a_query_over_its_memory_is_stopped(serve_app: Callable[[Starlette], str
     store.replace_graph(EX + "big", BIG, "text/turtle")
     settings = Settings(query_timeout=30, max_query_memory=300_000_000)
     endpoint = serve_app(create_app(store, settings=settings)) + "/sparql"
-    response = get(endpoint, BLOCKING)
+    response = post_query(endpoint, BLOCKING)
     assert response.status_code == 503
     assert "more than its 286 MB of memory" in response.text
-    assert get(endpoint, "ASK { ?s ?p ?o }").json()["boolean"] is True
+    assert post_query(endpoint, "ASK { ?s ?p ?o }").json()["boolean"] is True
 
 
 # --- slow queries stop on every store ----------------------------------------------------
@@ -123,12 +117,12 @@ def test_a_query_over_its_memory_is_stopped(serve_app: Callable[[Starlette], str
 def test_a_slow_query_is_stopped_on_every_store(serve_app: Callable[[Starlette], str], store: Store) -> None:
     base = serve_app(create_app(store, settings=Settings(query_timeout=1.0)))
     started = time.monotonic()
-    response = get(base + "/sparql", SPINNING)
+    response = post_query(base + "/sparql", SPINNING)
     assert response.status_code == 503
     assert "time" in response.text  # "time limit" (embedded) or "in time" (remote)
     assert time.monotonic() - started < 15
     assert query_processes() == []  # killed and reaped, not left running
-    assert get(base + "/sparql", "ASK { ?s ?p ?o }").json()["boolean"] is True
+    assert post_query(base + "/sparql", "ASK { ?s ?p ?o }").json()["boolean"] is True
 
 
 def test_a_frozen_remote_store_is_reported_within_seconds(serve_app: Callable[[Starlette], str]) -> None:
@@ -190,7 +184,7 @@ def test_at_most_n_query_processes_under_a_crowd(crowded: str) -> None:
     def hammer(client_timeout: float) -> None:
         while time.monotonic() < stop:
             try:
-                response = get(crowded, SPINNING, timeout=client_timeout)
+                response = post_query(crowded, SPINNING, timeout=client_timeout)
             except httpx.TimeoutException:
                 continue  # a client that gives up and goes
             statuses.append(response.status_code)
@@ -202,7 +196,7 @@ def test_at_most_n_query_processes_under_a_crowd(crowded: str) -> None:
     def polite_ask() -> None:  # another client: a cheap query, retrying as told
         started = time.monotonic()
         while time.monotonic() - started < 30:
-            response = get(crowded, "ASK { ?s ?p ?o }")
+            response = post_query(crowded, "ASK { ?s ?p ?o }")
             if response.status_code == 200:
                 answered["seconds"] = time.monotonic() - started
                 answered["boolean"] = response.json()["boolean"]
@@ -233,9 +227,9 @@ def test_a_client_that_goes_stops_its_query_and_only_then_frees_its_slot(
     settings = Settings(query_timeout=60, max_concurrent_queries=1, max_waiting_queries=4)
     endpoint = serve_app(create_app(store, settings=settings)) + "/sparql"
     with pytest.raises(httpx.TimeoutException):
-        get(endpoint, SPINNING, timeout=0.5)
+        post_query(endpoint, SPINNING, timeout=0.5)
     started = time.monotonic()
-    response = get(endpoint, "ASK { ?s ?p ?o }")
+    response = post_query(endpoint, "ASK { ?s ?p ?o }")
     assert response.json()["boolean"] is True
     assert time.monotonic() - started < 10  # not the 60 s the abandoned query could run
     assert query_processes() == []
@@ -250,7 +244,7 @@ def test_no_threads_processes_or_memory_left_after_slow_queries(
     settings = Settings(query_timeout=0.5, max_concurrent_queries=4)
     endpoints = [serve_app(create_app(store, settings=settings)) + "/sparql" for store in stores]
     for endpoint in endpoints:  # warm up: threads, the fork server
-        assert get(endpoint, BLOCKING).status_code == 503
+        assert post_query(endpoint, BLOCKING).status_code == 503
 
     def threads() -> int:
         return len(os.listdir("/proc/self/task"))
@@ -262,7 +256,7 @@ def test_no_threads_processes_or_memory_left_after_slow_queries(
     baseline_threads, baseline_rss = threads(), rss()
     for _ in range(3):
         batch = [
-            threading.Thread(target=get, args=(endpoint, query))
+            threading.Thread(target=post_query, args=(endpoint, query))
             for endpoint in endpoints
             for query in (BLOCKING, SPINNING)
         ]
