@@ -15,7 +15,6 @@ import httpx
 import pytest
 
 from beskgraph.build import build, serialise
-from beskgraph.cache import BuildCache
 from beskgraph.config import SEEDS_DIR
 from beskgraph.launch import fill_store
 from beskgraph.store import Store
@@ -310,11 +309,11 @@ def reloadable(
 
 
 def test_search_counts_and_orders_follow_an_incremental_reload(
-    reloadable: tuple[Store, Path], tmp_path: Path, serve: Callable[[Store], Served]
+    reloadable: tuple[Store, Path], serve: Callable[[Store], Served]
 ) -> None:
     store, sources = reloadable
-    cache = BuildCache(tmp_path / "cache")
-    fill_store(store, sources=[sources], cache=cache)
+    # the session's build cache (tests/conftest.py): the seeds are not validated again here
+    fill_store(store, sources=[sources])
     served = serve(store)
     counts = "query ($code: String!) { municipality(code: $code) { interventions { totalCount } } }"
     assert served.data(counts, {"code": "410"})["municipality"]["interventions"]["totalCount"] == 1
@@ -329,7 +328,7 @@ def test_search_counts_and_orders_follow_an_incremental_reload(
         text.replace("Middelfart\n", "Kolding\n", 1).replace("Skærpet fokus", "Skærpet kompasfokus", 1),
         encoding="utf-8",
     )
-    done = fill_store(store, sources=[sources], rebuild=True, cache=cache)
+    done = fill_store(store, sources=[sources], rebuild=True)
     assert "1 changed" in done, done
 
     found = served.data(SEARCH, {"text": "kompasfokus", "types": ["INTERVENTION"]})["search"]
