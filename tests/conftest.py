@@ -19,6 +19,7 @@ from bench.loopback import PORTS, free_port
 from bench.virtuoso import Virtuoso, running_virtuoso
 from beskgraph.api.workers import listening_socket
 from beskgraph.build import BuildResult, build, serialise
+from beskgraph.cache import BuildCache, default_cache
 from beskgraph.config import SEEDS_DIR
 from beskgraph.store import EmbeddedStore, Store, open_store
 from tests.support.servers import STARTED, oxigraph_server
@@ -122,9 +123,18 @@ def kept_for_the_session() -> None:
 
 
 @pytest.fixture(scope="session")
-def seed_build() -> BuildResult:
+def build_cache() -> BuildCache | None:
+    """The session's build cache (the folder ``BESKGRAPH_CACHE`` names, which the CLIs and
+    servers the tests start use too): a build whose claims are not about caching takes the
+    graphs of documents built before from it (tests/build/test_incremental.py shows that is
+    the same as building them again)."""
+    return default_cache()
+
+
+@pytest.fixture(scope="session")
+def seed_build(build_cache: BuildCache | None) -> BuildResult:
     """The seeds built and validated once per test session."""
-    result = build([SEEDS_DIR])
+    result = build([SEEDS_DIR], cache=build_cache)
     kept_for_the_session()
     return result
 

@@ -50,8 +50,8 @@ WITH_WARNINGS = {
 
 
 @pytest.fixture(scope="module")
-def corpus_build() -> BuildResult:
-    return build([SEEDS_DIR, CORPUS])
+def corpus_build(build_cache: BuildCache | None) -> BuildResult:
+    return build([SEEDS_DIR, CORPUS], cache=build_cache)
 
 
 def test_every_document_gets_a_status_and_bad_ones_are_left_out_with_their_reason(corpus_build):
@@ -130,17 +130,17 @@ def test_every_usable_document_is_served(corpus_build):
     assert statuses == {str(BG.Valid), str(BG.ValidWithWarnings), str(BG.LeftOut)}
 
 
-def test_strict_fails_naming_every_document_left_out():
+def test_strict_fails_naming_every_document_left_out(build_cache: BuildCache | None):
     with pytest.raises(BuildFailed) as error:
-        build([SEEDS_DIR, CORPUS], strict=True)
+        build([SEEDS_DIR, CORPUS], strict=True, cache=build_cache)
     message = str(error.value)
     assert message.startswith("strict build: 5 document(s) left out:")
     for name, (_, line, reason) in LEFT_OUT.items():
         assert f"{name}:{line}: " in message and reason in message
 
 
-def test_warnings_alone_do_not_fail_a_strict_build():
-    result = build([SEEDS_DIR, CORPUS / "kort_aarhus_afbrudt.txt"], strict=True)
+def test_warnings_alone_do_not_fail_a_strict_build(build_cache: BuildCache | None):
+    result = build([SEEDS_DIR, CORPUS / "kort_aarhus_afbrudt.txt"], strict=True, cache=build_cache)
     assert result.statuses() == {Status.OK: 4, Status.WARNINGS: 2}
 
 
@@ -230,12 +230,12 @@ PRESS_RELEASE = "Pressemeddelelse\n\nOm {title}\n\nDato: 3. marts 2020\n\nOdense
 
 @pytest.mark.parametrize("name", ["reference.txt", "Ontology.txt", "build.md"])
 def test_a_document_named_like_a_built_in_graph_is_left_out(
-    tmp_path: Path, seed_build: BuildResult, name: str
+    tmp_path: Path, seed_build: BuildResult, name: str, build_cache: BuildCache | None
 ):
     corpus = tmp_path / "corpus"
     shutil.copytree(SEEDS_DIR, corpus)
     (corpus / name).write_text(PRESS_RELEASE.format(title="reference"), encoding="utf-8")
-    result = build([corpus])
+    result = build([corpus], cache=build_cache)
     graph = iris.named_graph(name)
     built_in = iris.built_in_graph(str(graph))
     assert built_in in ("reference data", "ontology", "build provenance")
@@ -253,19 +253,21 @@ def _chunk(result: BuildResult, graph: URIRef) -> bytes:
     return b"".join(next(c for c in result.chunks if c.name == str(graph)).nquads)
 
 
-def test_a_document_named_reference_does_not_replace_the_reference_data_on_sync(tmp_path: Path):
+def test_a_document_named_reference_does_not_replace_the_reference_data_on_sync(
+    tmp_path: Path, build_cache: BuildCache | None
+):
     corpus = tmp_path / "corpus"
     shutil.copytree(SEEDS_DIR, corpus)
     release = corpus / "reference.txt"
     release.write_text(PRESS_RELEASE.format(title="reference"), encoding="utf-8")
     store = EmbeddedStore()
-    sync(store, build([corpus]))
+    sync(store, build([corpus], cache=build_cache))
     municipalities = (
         f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{iris.reference_graph()}> {{ ?m a <{BG.Municipality}> }} }}"
     )
     before = _count(store, municipalities)
     release.write_text(PRESS_RELEASE.format(title="noget andet"), encoding="utf-8")  # changed: synced again
-    sync(store, build([corpus], previous=stored_hashes(store)))
+    sync(store, build([corpus], previous=stored_hashes(store), cache=build_cache))
     assert before == 98 == _count(store, municipalities)
 
 

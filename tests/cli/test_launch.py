@@ -13,8 +13,7 @@ import httpx
 import pytest
 
 from bench.loopback import free_port
-from beskgraph.build import build, serialise
-from beskgraph.config import SEEDS_DIR
+from beskgraph.build import BuildResult, serialise
 from beskgraph.launch import fill_store
 from beskgraph.store import EmbeddedStore
 from tests.support.paths import ROOT
@@ -72,9 +71,9 @@ def test_persistent_store_is_served_without_rebuilding(tmp_path: Path):
     reopened.close()
 
 
-def test_a_built_graph_file_is_loaded_as_it_is(tmp_path: Path):
+def test_a_built_graph_file_is_loaded_as_it_is(tmp_path: Path, seed_build: BuildResult):
     graph = tmp_path / "g.trig"
-    graph.write_bytes(serialise(build([SEEDS_DIR]).dataset, "trig"))
+    graph.write_bytes(serialise(seed_build.dataset, "trig"))
     store = EmbeddedStore()
     assert fill_store(store, graph=graph) == f"loaded {graph}"
     assert len([g for g in store.graphs() if g.endswith("/graph/reference")]) == 1

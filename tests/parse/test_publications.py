@@ -12,6 +12,7 @@ from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS, RDF, XSD
 
 from beskgraph.build import build
+from beskgraph.cache import BuildCache
 from beskgraph.model.common import DocumentKind
 from beskgraph.model.publication import Publication
 from beskgraph.parse import parse_document
@@ -110,8 +111,10 @@ def test_persons_with_their_roles():
 
 
 @pytest.fixture(scope="module")
-def graph() -> Graph:
-    result = build([CORPUS / ANSWER, CORPUS / PRESS, CORPUS / WEB, CORPUS / COMMITTEE, CORPUS / NOTE])
+def graph(build_cache: BuildCache | None) -> Graph:
+    result = build(
+        [CORPUS / ANSWER, CORPUS / PRESS, CORPUS / WEB, CORPUS / COMMITTEE, CORPUS / NOTE], cache=build_cache
+    )
     assert not result.failed
     union = Graph()
     for named in result.dataset.graphs():

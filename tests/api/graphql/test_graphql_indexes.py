@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from beskgraph.build import build, serialise
+from beskgraph.cache import BuildCache
 from beskgraph.config import SEEDS_DIR
 from beskgraph.launch import fill_store
 from beskgraph.store import Store
@@ -72,8 +73,8 @@ def seeds(
 
 
 @pytest.fixture(scope="module")
-def corpus_trig() -> bytes:
-    trig = serialise(build([SEEDS_DIR, CORPUS]).dataset, "trig")
+def corpus_trig(build_cache: BuildCache | None) -> bytes:
+    trig = serialise(build([SEEDS_DIR, CORPUS], cache=build_cache).dataset, "trig")
     return trig.encode() if isinstance(trig, str) else trig
 
 
