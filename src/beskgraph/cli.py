@@ -178,7 +178,10 @@ def export_command(
     dump of the same graph has."""
     try:
         fmt = graph_format(format)
-        data = export(graph, fmt) if graph else run_build([SEEDS_DIR], quiet=True).serialise(fmt)
+        if graph:
+            data = export(graph, fmt)
+        else:  # the seeds, built as `build` builds them (from the build cache where unchanged)
+            data = run_build([SEEDS_DIR], quiet=True, cache=default_cache()).serialise(fmt)
     except (OSError, ValueError, SyntaxError) as error:
         console.print(f"[red]cannot export[/red]: {escape(str(error))}")
         raise typer.Exit(2) from None
