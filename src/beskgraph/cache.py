@@ -2,12 +2,14 @@
 re-parses and re-validates only what changed.
 
 Entries are keyed by a digest of the *pipeline* (beskgraph's code, shapes, ontology,
-reference data and the RDF libraries' versions), the file name and the SHA-256 of the
-file's bytes; a document's graph also by everything it takes from the rest of the
-corpus (the criteria its answers were matched to). Change any of these and the key
-changes, so an entry is never stale: it is only unused. Entries are compressed pickles
-written atomically (several build processes may share a cache); one that cannot be read
-is treated as missing. Entries unused for :data:`KEEP_DAYS` days are removed.
+reference data and the RDF libraries' versions), the settings a build reads (the base of
+the IRIs it mints, ``BESKGRAPH_BASE``, and the size limit of a document,
+``BESKGRAPH_MAX_DOCUMENT_BYTES``), the file name and the SHA-256 of the file's bytes; a
+document's graph also by everything it takes from the rest of the corpus (the criteria its
+answers were matched to). Change any of these and the key changes, so an entry is never
+stale: it is only unused. Entries are compressed pickles written atomically (several build
+processes may share a cache); one that cannot be read is treated as missing. Entries unused
+for :data:`KEEP_DAYS` days are removed.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .config import ONTOLOGY_DIR, REFERENCE_DIR, SHAPES_DIR
+from .config import ONTOLOGY_DIR, REFERENCE_DIR, SHAPES_DIR, base_iri
+from .decoding import max_document_bytes
 
 KEEP_DAYS = 30
 LIBRARIES = ("rdflib", "pyshacl", "pyoxigraph", "charset-normalizer")
@@ -58,9 +61,15 @@ def pipeline_digest() -> str:
     return digest.hexdigest()
 
 
+def settings() -> str:
+    """The settings that decide what the build makes of a document, read now (the environment
+    may change between builds of one process, as between a server's rebuilds)."""
+    return f"base={base_iri()}\0max-document-bytes={max_document_bytes()}"
+
+
 def key(*parts: str) -> str:
-    """A cache key from its parts (the pipeline digest always among them)."""
-    return hashlib.sha256("\0".join((pipeline_digest(), *parts)).encode()).hexdigest()
+    """A cache key from its parts (the pipeline digest and the settings always among them)."""
+    return hashlib.sha256("\0".join((pipeline_digest(), settings(), *parts)).encode()).hexdigest()
 
 
 class BuildCache:

@@ -123,8 +123,10 @@ def _executor_with_a_focus_set(validator: pyshacl.Validator) -> SHACLExecutor:
 
 
 # The one place beskgraph reaches into pyshacl: the executor Validator.run validates with
-# gets the focus nodes as a set. The same nodes, the same results (tests/validate/test_shacl.py
-# compares them with pyshacl's list); written for pyshacl 0.40 (pinned in pyproject.toml).
+# gets the focus nodes as a set. It reads them only with ``len`` and ``in``: the same nodes,
+# the same results (tests/validate/test_shacl.py holds it to pyshacl's list). Importing
+# beskgraph.validate does it for the whole process, so for every caller of pyshacl in it;
+# written for pyshacl 0.40 (pinned in pyproject.toml).
 setattr(pyshacl.Validator, "make_executor", _executor_with_a_focus_set)  # noqa: B010
 
 

@@ -138,3 +138,23 @@ def test_a_remote_store_is_brought_in_line_graph_by_graph(tmp_path: Path, oxigra
         assert b"".join(store.dump("nquads")) == b"".join(local.dump("nquads"))
     finally:
         store.close()
+
+
+def test_the_settings_a_build_reads_are_part_of_the_cache_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # an entry made under another base IRI or size limit is not taken: the build's graphs
+    # minted under the old base, or a card left out under a limit since lifted, would be stale
+    cache = BuildCache(tmp_path / "cache")
+    card = SEEDS_DIR / "000_2ad044e4a048410a.txt"
+    build([card], cache=cache)
+    monkeypatch.setenv("BESKGRAPH_BASE", "http://example.org/bg/")
+    rebased = build([card], cache=cache)
+    assert validated(rebased) == {card.name}
+    document = graphs(rebased)[str(iris.named_graph(card.name))]
+    assert document and all(line.startswith(b"<http://example.org/bg/") for line in document)
+    monkeypatch.setenv("BESKGRAPH_MAX_DOCUMENT_BYTES", "1000")
+    (outcome,) = build([card], cache=cache).documents
+    assert not outcome.ok and "BESKGRAPH_MAX_DOCUMENT_BYTES" in (outcome.error or "")
+    monkeypatch.delenv("BESKGRAPH_MAX_DOCUMENT_BYTES")
+    assert [d.ok for d in build([card], cache=cache).documents] == [True]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyshacl
 import pytest
-from rdflib import Graph, Literal
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
@@ -120,3 +120,22 @@ def test_focus_given_as_a_set_finds_what_pyshacls_own_list_finds(graph, card, mo
         (str(answer), str(BG.criterion)),
     }
     assert any("kommunekode" in v.message for v in with_a_set)
+
+
+def test_pyshacl_validates_with_the_focus_nodes_it_was_given_held_as_a_set(graph, card, monkeypatch):
+    assert validate_module._make_executor.__qualname__ == "Validator.make_executor"  # pyshacl's own
+    executors = []
+
+    def spy(validator):
+        executors.append(validate_module._executor_with_a_focus_set(validator))
+        return executors[-1]
+
+    monkeypatch.setattr(pyshacl.Validator, "make_executor", spy)
+    check(graph, focus=card)
+    [executor] = executors
+    focus = executor.focus_nodes
+    assert isinstance(focus, validate_module._FocusSet)
+    given = card | {o for s in card for o in graph.objects(s) if isinstance(o, URIRef)}
+    assert sorted(focus) == sorted(n for n in given if isinstance(n, URIRef))  # every one, no other
+    for node in {*graph.subjects(), *graph.objects(), BNode(), Literal(str(next(iter(focus))))}:
+        assert (node in focus) == (node in list(focus)), node
