@@ -36,6 +36,9 @@ SOURCES_HELP = "Source files or folders (default: seeds/)."
 OUTPUT_HELP = f"Output file; format from its suffix ({' '.join(f'.{f.extension}' for f in GRAPH_FORMATS)})."
 INPUT_HELP = "A built graph; default: build from seeds/."
 CACHE_HELP = "Build cache folder (default: $BESKGRAPH_CACHE, else ~/.cache/beskgraph)."
+# the build cache's options, the same for every command that builds
+CacheOption = Annotated[Path | None, typer.Option(help=CACHE_HELP)]
+NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Parse and validate everything.")]
 STATUS_LABELS = {
     Status.OK: "ok",
     Status.WARNINGS: "[yellow]warnings[/yellow]",
@@ -118,8 +121,8 @@ def build_command(
     sources: Annotated[list[Path] | None, typer.Argument(help=SOURCES_HELP)] = None,
     output: Annotated[Path, typer.Option("-o", "--output", help=OUTPUT_HELP)] = DEFAULT_OUTPUT,
     strict: Annotated[bool, typer.Option(help="Fail if any document is left out.")] = False,
-    cache: Annotated[Path | None, typer.Option(help=CACHE_HELP)] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Parse and validate everything.")] = False,
+    cache: CacheOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Build the graph from source documents, validate it with SHACL and write it.
 
@@ -173,6 +176,8 @@ def export_command(
     format: Annotated[str, typer.Option("--format", "-f", help=FORMAT_HELP)] = "turtle",
     graph: Annotated[Path | None, typer.Option("--input", "-i", help=INPUT_HELP)] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File; default stdout.")] = None,
+    cache: CacheOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Export the graph as TriG, N-Quads, JSON-LD, Turtle or N-Triples: the bytes the server's
     dump of the same graph has."""
@@ -181,7 +186,7 @@ def export_command(
         if graph:
             data = export(graph, fmt)
         else:  # the seeds, built as `build` builds them (from the build cache where unchanged)
-            data = run_build([SEEDS_DIR], quiet=True, cache=default_cache()).serialise(fmt)
+            data = run_build([SEEDS_DIR], quiet=True, cache=_cache(cache, no_cache)).serialise(fmt)
     except (OSError, ValueError, SyntaxError) as error:
         console.print(f"[red]cannot export[/red]: {escape(str(error))}")
         raise typer.Exit(2) from None

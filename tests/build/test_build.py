@@ -135,6 +135,21 @@ def test_export_formats_parse(fmt, tmp_path: Path):
         assert len(Graph().parse(target, format="turtle")) > 3000
 
 
+@pytest.mark.integration  # the command line in a process
+def test_export_builds_through_the_build_cache_as_build_does(tmp_path: Path):
+    cached, uncached = tmp_path / "cache", tmp_path / "none"
+    assert (
+        run_cli("export", "-f", "nquads", "-o", str(tmp_path / "a.nq"), "--cache", str(cached)).returncode
+        == 0
+    )
+    assert any(path.is_file() for path in cached.rglob("*"))
+    off = run_cli(
+        "export", "-f", "nquads", "-o", str(tmp_path / "b.nq"), "--cache", str(uncached), "--no-cache"
+    )
+    assert off.returncode == 0 and not uncached.exists()
+    assert (tmp_path / "a.nq").read_bytes() == (tmp_path / "b.nq").read_bytes()
+
+
 @pytest.mark.integration  # build worker processes
 def test_parallel_build_gives_the_same_bytes_as_one_process(seed_build, monkeypatch):
     monkeypatch.setattr(workers, "MIN_ITEMS_PER_WORKER", 1)  # fork even for five documents
