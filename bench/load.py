@@ -21,7 +21,7 @@ from typing import IO, Any
 import httpx
 
 from bench.calls import Call, graphql_calls
-from bench.loopback import free_port
+from bench.loopback import TLS, free_port
 from bench.requests import Request
 from bench.stats import summary
 
@@ -83,7 +83,7 @@ def running_server(
                 if process.poll() is not None:
                     raise RuntimeError(f"server exited: {server.log_tail()}")
                 with contextlib.suppress(httpx.HTTPError):
-                    if httpx.get(f"{server.url}/health", timeout=2).status_code == 200:
+                    if httpx.get(f"{server.url}/health", timeout=2, verify=TLS).status_code == 200:
                         break
                 time.sleep(0.5)
             else:

@@ -9,11 +9,11 @@ import shutil
 import subprocess
 from collections.abc import Callable
 
-import httpx
 import pytest
 from starlette.applications import Starlette
 
 from beskgraph.store import EmbeddedStore
+from tests.support import http
 from tests.support.graphql import graphql_app
 from tests.support.paths import ROOT
 
@@ -78,7 +78,7 @@ def test_the_graphql_examples_run_as_written(live: str) -> None:
     assert len(queries) >= 2
     answers = []
     for query in queries:
-        body = httpx.post(f"{live}/graphql", json={"query": query}, timeout=30).json()
+        body = http.post(f"{live}/graphql", json={"query": query}, timeout=30).json()
         assert "errors" not in body, body["errors"]
         answers.append(body["data"])
     letters = answers[0]["letters"]

@@ -23,6 +23,7 @@ from beskgraph.api.links import dataset_iri, listen_url
 from beskgraph.api.settings import CC_BY_4, Settings
 from beskgraph.store import EmbeddedStore, Store
 from beskgraph.vocabulary import DCAT, SCHEMA, SD, VOID
+from tests.support import http
 from tests.support.paths import ROOT
 from tests.support.stores import SAMPLE_TRIG
 
@@ -52,7 +53,7 @@ def base(serve_app: Callable[[Starlette], str], any_store: Store) -> str:
 
 
 def void(base: str, **headers: str) -> Graph:
-    response = httpx.get(base + "/.well-known/void", headers=headers)
+    response = http.get(base + "/.well-known/void", headers=headers)
     assert response.status_code == 200, response.text
     return Graph().parse(data=response.text, format="turtle")
 
@@ -70,18 +71,18 @@ def test_a_forged_host_header_never_comes_back(base: str, any_store: Store) -> N
         ("/dump.jsonld", {}, "application/ld+json"),  # its Link header names the context
     ]
     for path, params, accept in requests:
-        forged = httpx.get(base + path, params=params, headers={**FORGED, "Accept": accept})
+        forged = http.get(base + path, params=params, headers={**FORGED, "Accept": accept})
         assert forged.status_code == 200, (path, forged.text)
         seen = forged.text + " ".join(forged.headers.values())
         assert "evil" not in seen, path
-        plain = httpx.get(base + path, params=params, headers={"Accept": accept})
+        plain = http.get(base + path, params=params, headers={"Accept": accept})
         assert plain.content == forged.content, path
     port = int(base.rsplit(":", 1)[1])
     assert (URIRef(dataset_iri()), VOID.sparqlEndpoint, URIRef(f"http://127.0.0.1:{port}/sparql")) in void(
         base
     )
     if isinstance(any_store, EmbeddedStore):  # a remote store resolves against its own address
-        result = httpx.get(
+        result = http.get(
             base + "/sparql", params=sparql, headers={"Accept": "application/sparql-results+json"}
         )
         assert result.json()["results"]["bindings"][0]["x"]["value"] == f"http://127.0.0.1:{port}/relative"
@@ -125,12 +126,12 @@ def test_every_dump_is_described_with_its_media_type_and_format(base: str) -> No
         )
         assert g.value(dist, DCTERMS["format"]) == URIRef(FORMATS + name)
         assert g.value(dist, DCTERMS.license) == URIRef(CC_BY_4)
-        served = httpx.head(url)
+        served = http.head(url)
         assert served.status_code == 200 and served.headers["content-type"].split(";")[0] == media
 
 
 def test_service_description_lists_w3c_formats_and_the_named_graphs(base: str) -> None:
-    response = httpx.get(base + "/sparql", headers={"Accept": "text/turtle"})
+    response = http.get(base + "/sparql", headers={"Accept": "text/turtle"})
     g = Graph().parse(data=response.text, format="turtle")
     service = g.value(predicate=RDF.type, object=SD.Service)
     assert g.value(service, SD.endpoint) == URIRef(base + "/sparql")
@@ -162,9 +163,9 @@ def test_public_url_setting_starts_every_link(
     links = {str(o) for o in g.objects() if isinstance(o, URIRef) and str(o).startswith("http")}
     assert f"{public}/sparql" in links and f"{public}/dump.trig" in links
     assert not {link for link in links if "127.0.0.1" in link or "evil" in link}
-    described = httpx.get(base + "/sparql", headers={"Accept": "text/turtle"}).text
+    described = http.get(base + "/sparql", headers={"Accept": "text/turtle"}).text
     assert f"<{public}/sparql>" in described
-    assert httpx.get(base + "/dump.jsonld").headers["link"].startswith(f"<{public}/context.jsonld>")
+    assert http.get(base + "/dump.jsonld").headers["link"].startswith(f"<{public}/context.jsonld>")
 
 
 def test_descriptions_follow_a_new_generation(serve_app: Callable[[Starlette], str]) -> None:
@@ -177,7 +178,7 @@ def test_descriptions_follow_a_new_generation(serve_app: Callable[[Starlette], s
     g = void(base)
     assert g.value(dataset, VOID.triples).toPython() == 15
     assert URIRef(EX + "graph3") in {g.value(n, SD.name) for n in g.objects(dataset, SD.namedGraph)}
-    described = httpx.get(base + "/sparql", headers={"Accept": "text/turtle"}).text
+    described = http.get(base + "/sparql", headers={"Accept": "text/turtle"}).text
     assert f"<{EX}graph3>" in described
 
 
@@ -214,7 +215,7 @@ def test_server_py_links_to_the_address_it_was_started_on(tmp_path: Path) -> Non
         url = f"http://127.0.0.1:{port}"
         for _ in range(200):
             try:
-                if httpx.get(url + "/health", timeout=1).status_code == 200:
+                if http.get(url + "/health", timeout=1).status_code == 200:
                     break
             except httpx.TransportError:
                 assert process.poll() is None, "server exited"

@@ -19,6 +19,7 @@ from beskgraph.api.dump_cache import DumpCache
 from beskgraph.api.file_response import Unsatisfiable, byte_range
 from beskgraph.api.settings import Settings
 from beskgraph.store import EmbeddedStore, StoreError
+from tests.support import http
 from tests.support.stores import SAMPLE_TRIG
 
 EX = "http://example.org/"
@@ -75,7 +76,7 @@ def test_concurrent_requests_share_one_build_per_format(
     assert watched.builds == ["nquads"] * 3  # one build per format, each from the store's N-Quads
     assert watched.most_running == 1  # max_dump_builds defaults to 1
     assert len({r.content for r in responses[:8]}) == 1
-    again = httpx.get(base + "/dump.trig")
+    again = http.get(base + "/dump.trig")
     assert again.content == responses[0].content
     assert watched.builds == ["nquads"] * 3  # served from the file
 
@@ -94,13 +95,13 @@ def test_a_write_gives_new_dumps_and_old_files_are_removed(serve_app: Callable[[
     app = create_app(store)
     base = serve_app(app)
     directory: Path = app.state.dumps.directory
-    first = httpx.get(base + "/dump.nq").content
+    first = http.get(base + "/dump.nq").content
     store.replace_graph(EX + "graph3", f'<{EX}x> <{EX}says> "new" .'.encode(), "application/n-triples")
-    second = httpx.get(base + "/dump.nq").content
+    second = http.get(base + "/dump.nq").content
     assert b'"new"' in second and b'"new"' not in first
     assert len(list(directory.iterdir())) == 2  # the file just replaced is kept a while
     store.drop_graph(EX + "graph3")
-    third = httpx.get(base + "/dump.nq")
+    third = http.get(base + "/dump.nq")
     assert third.content == first  # deterministic: same data, same bytes
     files = sorted(directory.iterdir(), key=lambda p: int(p.name.split(".")[0]))
     assert len(files) == 2 and files[-1].read_bytes() == first  # the first file is gone
@@ -113,12 +114,12 @@ def test_a_failed_build_leaves_no_file_and_is_tried_again(
     app = create_app(watched)
     base = serve_app(app)
     watched.fail = True
-    response = httpx.get(base + "/dump.trig")
+    response = http.get(base + "/dump.trig")
     assert response.status_code == 500
     assert "the store went away" in response.text
     assert list(app.state.dumps.directory.iterdir()) == []  # no partial file, nothing to serve
     watched.fail = False
-    response = httpx.get(base + "/dump.trig")
+    response = http.get(base + "/dump.trig")
     assert response.status_code == 200
     assert response.content == b"".join(EmbeddedStore.dump(watched, "trig"))
     assert [p.suffix for p in app.state.dumps.directory.iterdir()] == [".trig"]
@@ -128,21 +129,21 @@ def test_head_and_range_requests(serve_app: Callable[[Starlette], str]) -> None:
     store = EmbeddedStore()
     store.load_dataset(SAMPLE_TRIG, "application/trig")
     url = serve_app(create_app(store)) + "/dump.trig"
-    full = httpx.get(url)
+    full = http.get(url)
     size = len(full.content)
     assert int(full.headers["content-length"]) == size and full.headers["accept-ranges"] == "bytes"
-    head = httpx.head(url)
+    head = http.head(url)
     assert head.status_code == 200 and head.content == b""
     assert int(head.headers["content-length"]) == size
     assert head.headers["content-type"].startswith("application/trig")
-    part = httpx.get(url, headers={"Range": "bytes=10-49"})
+    part = http.get(url, headers={"Range": "bytes=10-49"})
     assert part.status_code == 206
     assert part.content == full.content[10:50]
     assert part.headers["content-range"] == f"bytes 10-49/{size}"
-    tail = httpx.get(url, headers={"Range": "bytes=-20"})
+    tail = http.get(url, headers={"Range": "bytes=-20"})
     assert tail.content == full.content[-20:]
-    assert httpx.get(url, headers={"Range": f"bytes=20-{size + 99}"}).content == full.content[20:]
-    unsatisfiable = httpx.get(url, headers={"Range": f"bytes={size + 10}-"})
+    assert http.get(url, headers={"Range": f"bytes=20-{size + 99}"}).content == full.content[20:]
+    unsatisfiable = http.get(url, headers={"Range": f"bytes={size + 10}-"})
     assert unsatisfiable.status_code == 416 and unsatisfiable.headers["content-range"] == f"bytes */{size}"
     # several ranges, a malformed one or a stale If-Range: the whole file, as RFC 9110 allows
     for headers in (
@@ -151,20 +152,20 @@ def test_head_and_range_requests(serve_app: Callable[[Starlette], str]) -> None:
         {"Range": "lines=1-2"},
         {"Range": "bytes=0-9", "If-Range": '"stale"'},
     ):
-        whole = httpx.get(url, headers=headers)
+        whole = http.get(url, headers=headers)
         assert (whole.status_code, whole.content) == (200, full.content), headers
-    assert httpx.get(url, headers={"Range": "bytes=0-9", "If-Range": full.headers["etag"]}).status_code == 206
+    assert http.get(url, headers={"Range": "bytes=0-9", "If-Range": full.headers["etag"]}).status_code == 206
 
 
 def test_etag_is_the_content_hash_and_if_none_match_gives_304(serve_app: Callable[[Starlette], str]) -> None:
     store = EmbeddedStore()
     store.load_dataset(SAMPLE_TRIG, "application/trig")
     url = serve_app(create_app(store)) + "/dump.nq"
-    full = httpx.get(url)
+    full = http.get(url)
     assert full.headers["etag"] == f'"{hashlib.sha256(full.content).hexdigest()}"'
-    cached = httpx.get(url, headers={"If-None-Match": f'"other", W/{full.headers["etag"]}'})
+    cached = http.get(url, headers={"If-None-Match": f'"other", W/{full.headers["etag"]}'})
     assert cached.status_code == 304 and cached.content == b""
-    assert httpx.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
+    assert http.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
 
 
 def test_files_live_in_a_private_directory_removed_with_the_cache(tmp_path: Path) -> None:
@@ -212,8 +213,8 @@ def test_a_client_leaving_mid_download_does_not_disturb_the_server(
     data = "".join(f'<{EX}s{i}> <{EX}p> "value number {i}" .\n' for i in range(20000))
     store.replace_graph(EX + "big", data.encode(), "application/n-triples")
     url = serve_app(create_app(store)) + "/dump.nq"
-    size = len(httpx.get(url).content)
+    size = len(http.get(url).content)
     for _ in range(20):
-        with httpx.stream("GET", url) as response:
+        with http.stream("GET", url) as response:
             next(response.iter_raw(1024))  # then hang up
-    assert len(httpx.get(url).content) == size
+    assert len(http.get(url).content) == size

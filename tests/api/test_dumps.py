@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-import httpx
 import pytest
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
@@ -17,6 +16,7 @@ from beskgraph.api.links import dataset_iri
 from beskgraph.api.settings import CC_BY_4, Settings
 from beskgraph.store import EmbeddedStore, Store
 from beskgraph.vocabulary import PREFIXES
+from tests.support import http
 from tests.support.stores import SAMPLE_TRIG
 
 # rdflib's own parsers still use APIs it has deprecated.
@@ -56,7 +56,7 @@ def base(serve_app: Callable[[Starlette], str], any_store: Store) -> str:
     ],
 )
 def test_dataset_dumps_round_trip(base: str, path: str, media: str, fmt: str) -> None:
-    response = httpx.get(base + path)
+    response = http.get(base + path)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith(media)
     got = Dataset()
@@ -65,7 +65,7 @@ def test_dataset_dumps_round_trip(base: str, path: str, media: str, fmt: str) ->
 
 
 def test_turtle_dump_is_the_union(base: str) -> None:
-    response = httpx.get(base + "/dump.ttl")
+    response = http.get(base + "/dump.ttl")
     assert response.headers["content-type"].startswith("text/turtle")
     got = Graph().parse(data=response.text, format="turtle")
     union = Graph()
@@ -86,7 +86,7 @@ def test_dumps_are_deterministic(serve_app: Callable[[Starlette], str]) -> None:
         other.replace_graph(graph, nt, "application/n-triples")
     urls = [serve_app(create_app(s)) for s in (one, other)]
     for path in ("/dump.nq", "/dump.trig", "/dump.ttl", "/dump.jsonld", "/dump.nt"):
-        bodies = {httpx.get(url + path).content for url in urls for _ in range(2)}
+        bodies = {http.get(url + path).content for url in urls for _ in range(2)}
         assert len(bodies) == 1, path
 
 
@@ -96,7 +96,7 @@ def test_large_dump_is_streamed_in_chunks_with_its_length(serve_app: Callable[[S
     data = "".join(f'<{EX}s{i}> <{EX}p> "value number {i}" .\n' for i in range(5000))
     store.replace_graph(EX + "big", data.encode(), "application/n-triples")
     url = serve_app(create_app(store)) + "/dump.nq"
-    with httpx.stream("GET", url) as response:
+    with http.stream("GET", url) as response:
         chunks = list(response.iter_raw())
     assert len(chunks) > 1
     body = b"".join(chunks)
@@ -115,29 +115,29 @@ def test_large_dump_is_streamed_in_chunks_with_its_length(serve_app: Callable[[S
 )
 def test_dump_content_negotiation(base: str, accept: str | None, media: str) -> None:
     headers = {"Accept": accept} if accept else {}
-    response = httpx.get(base + "/dump", headers=headers)
+    response = http.get(base + "/dump", headers=headers)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith(media)
 
 
 def test_dump_errors(base: str) -> None:
-    assert httpx.get(base + "/dump", headers={"Accept": "image/png"}).status_code == 406
-    assert httpx.get(base + "/dump.xlsx").status_code == 404
+    assert http.get(base + "/dump", headers={"Accept": "image/png"}).status_code == 406
+    assert http.get(base + "/dump.xlsx").status_code == 404
 
 
 def test_jsonld_context(base: str) -> None:
-    response = httpx.get(base + "/context.jsonld")
+    response = http.get(base + "/context.jsonld")
     assert response.headers["content-type"].startswith("application/ld+json")
     context = response.json()["@context"]
     assert context == {prefix: str(ns) for prefix, ns in PREFIXES.items()}
-    dump = httpx.get(base + "/dump.jsonld")
+    dump = http.get(base + "/dump.jsonld")
     assert dump.json()["@context"] == context
     assert base + "/context.jsonld" in dump.headers["link"]
     assert '"schema:name"' in dump.text  # compacted with the project prefixes
 
 
 def test_void_description(base: str, any_store: Store) -> None:
-    response = httpx.get(base + "/.well-known/void")
+    response = http.get(base + "/.well-known/void")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/turtle")
     g = Graph().parse(data=response.text, format="turtle")
@@ -162,13 +162,13 @@ def test_void_description(base: str, any_store: Store) -> None:
     assert per_graph == {URIRef(EX + "graph1"): 11, URIRef(EX + "graph2"): 3}
     subsets = {g.value(named, SD.graph) for named in g.objects(dataset, SD.namedGraph)}
     assert subsets == set(g.objects(dataset, VOID.subset))
-    same = httpx.get(base + "/description", headers={"Accept": "application/ld+json"})
+    same = http.get(base + "/description", headers={"Accept": "application/ld+json"})
     assert same.headers["content-type"] == "application/ld+json"
     assert isomorphic(Graph().parse(data=same.text, format="json-ld"), g)
 
 
 def test_health(base: str, any_store: Store) -> None:
-    response = httpx.get(base + "/health")
+    response = http.get(base + "/health")
     assert response.status_code == 200
     body = response.json()
     assert body == {

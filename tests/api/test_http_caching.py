@@ -20,6 +20,7 @@ from beskgraph.api.settings import Settings
 from beskgraph.build import BuildResult
 from beskgraph.launch import extra_routes
 from beskgraph.store import EmbeddedStore, open_store
+from tests.support import http
 
 MUNICIPALITIES = "{ municipalities(first: 100) { totalCount nodes { code name } } }"
 ASK = "ASK { ?s ?p ?o }"
@@ -55,29 +56,27 @@ def test_a_read_answer_has_validators_and_a_repeat_with_its_etag_gets_304(
     served: tuple[str, Starlette], path: str, params: dict[str, str]
 ) -> None:
     url, _app = served
-    first = httpx.get(url + path, params=params, headers=IDENTITY)
+    first = http.get(url + path, params=params, headers=IDENTITY)
     assert first.status_code == 200
     etag = first.headers["etag"]
     assert etag.startswith('W/"') and len(etag) == 3 + 32 + 1
     assert first.headers["cache-control"] == "public, max-age=120"
     assert first.headers["last-modified"].endswith(" GMT")
     assert {"accept", "accept-encoding"} <= {v.strip().lower() for v in first.headers["vary"].split(",")}
-    again = httpx.get(url + path, params=params, headers={**IDENTITY, "If-None-Match": f'"x", {etag}'})
+    again = http.get(url + path, params=params, headers={**IDENTITY, "If-None-Match": f'"x", {etag}'})
     assert again.status_code == 304
     assert again.content == b""
     assert again.headers["etag"] == etag
-    since = httpx.get(
-        url + path, params=params, headers={"If-Modified-Since": first.headers["last-modified"]}
-    )
+    since = http.get(url + path, params=params, headers={"If-Modified-Since": first.headers["last-modified"]})
     assert since.status_code == 304
-    other = httpx.get(url + path, params=params, headers={"If-None-Match": 'W/"not-this-one"'})
+    other = http.get(url + path, params=params, headers={"If-None-Match": 'W/"not-this-one"'})
     assert other.status_code == 200 and other.content == first.content
 
 
 def test_head_has_the_headers_of_get_and_no_body(served: tuple[str, Starlette]) -> None:
     url, _app = served
-    got = httpx.get(url + "/municipality/410", headers=IDENTITY)
-    head = httpx.head(url + "/municipality/410", headers=IDENTITY)
+    got = http.get(url + "/municipality/410", headers=IDENTITY)
+    head = http.head(url + "/municipality/410", headers=IDENTITY)
     assert head.status_code == 200 and head.content == b""
     assert head.headers["etag"] == got.headers["etag"]
     assert int(head.headers["content-length"]) == len(got.content)
@@ -85,16 +84,16 @@ def test_head_has_the_headers_of_get_and_no_body(served: tuple[str, Starlette]) 
 
 def test_a_different_accept_is_a_different_representation(served: tuple[str, Starlette]) -> None:
     url, _app = served
-    as_json = httpx.get(
+    as_json = http.get(
         url + "/sparql", params={"query": ASK}, headers={"Accept": "application/sparql-results+json"}
     )
-    as_xml = httpx.get(
+    as_xml = http.get(
         url + "/sparql", params={"query": ASK}, headers={"Accept": "application/sparql-results+xml"}
     )
     assert as_json.headers["etag"] != as_xml.headers["etag"]
     assert json.loads(as_json.content) == {"head": {}, "boolean": True}
     assert as_xml.content.startswith(b"<?xml")
-    crossed = httpx.get(
+    crossed = http.get(
         url + "/sparql",
         params={"query": ASK},
         headers={"Accept": "application/sparql-results+xml", "If-None-Match": as_json.headers["etag"]},
@@ -114,9 +113,9 @@ def test_answers_over_1_kb_are_compressed_when_the_client_accepts(
     served: tuple[str, Starlette], coding: str, decode: Callable[[bytes], bytes]
 ) -> None:
     url, _app = served
-    plain = httpx.get(url + "/sparql", params={"query": ROWS}, headers={**IDENTITY, "Accept": "text/csv"})
+    plain = http.get(url + "/sparql", params={"query": ROWS}, headers={**IDENTITY, "Accept": "text/csv"})
     assert "content-encoding" not in plain.headers and len(plain.content) > 10_000
-    with httpx.stream(
+    with http.stream(
         "GET",
         url + "/sparql",
         params={"query": ROWS},
@@ -131,9 +130,9 @@ def test_answers_over_1_kb_are_compressed_when_the_client_accepts(
 
 def test_small_answers_and_refused_codings_are_not_compressed(served: tuple[str, Starlette]) -> None:
     url, _app = served
-    small = httpx.get(url + "/sparql", params={"query": ASK}, headers={"Accept-Encoding": "gzip"})
+    small = http.get(url + "/sparql", params={"query": ASK}, headers={"Accept-Encoding": "gzip"})
     assert len(small.content) < 1024 and "content-encoding" not in small.headers
-    refused = httpx.get(
+    refused = http.get(
         url + "/sparql", params={"query": ROWS}, headers={"Accept-Encoding": "gzip;q=0, br;q=0"}
     )
     assert "content-encoding" not in refused.headers
@@ -145,21 +144,21 @@ def test_a_repeated_request_is_answered_from_the_cache(served: tuple[str, Starle
         "query": "query ($n: Int) { municipalities(first: $n) { nodes { code } } }",
         "variables": {"n": 3},
     }
-    first = httpx.post(url + "/graphql", json=body)
+    first = http.post(url + "/graphql", json=body)
     assert first.headers["x-cache"] == "MISS"
     # the same request with its keys in another order and other spacing is the same request
-    again = httpx.post(
+    again = http.post(
         url + "/graphql",
         content=json.dumps(dict(reversed(body.items())), indent=2),
         headers={"Content-Type": "application/json"},
     )
     assert again.headers["x-cache"] == "HIT"
     assert again.content == first.content
-    other = httpx.post(url + "/graphql", json={**body, "variables": {"n": 4}})
+    other = http.post(url + "/graphql", json={**body, "variables": {"n": 4}})
     assert other.headers["x-cache"] == "MISS"
     assert len(other.json()["data"]["municipalities"]["nodes"]) == 4
     for _ in range(2):
-        got = httpx.get(url + "/sparql", params={"query": ASK})
+        got = http.get(url + "/sparql", params={"query": ASK})
     assert got.headers["x-cache"] == "HIT"
     assert app.state.response_cache.hits >= 2
 
@@ -168,18 +167,18 @@ def test_a_load_is_never_answered_from_before_it(served: tuple[str, Starlette], 
     url, _app = served
     query = f"SELECT ?o WHERE {{ <https://example.org/x> <{TITLE}> ?o }}"
     headers = {"Accept": "text/csv"}
-    before = httpx.get(url + "/sparql", params={"query": query}, headers=headers)
-    assert httpx.get(url + "/sparql", params={"query": query}, headers=headers).headers["x-cache"] == "HIT"
+    before = http.get(url + "/sparql", params={"query": query}, headers=headers)
+    assert http.get(url + "/sparql", params={"query": query}, headers=headers).headers["x-cache"] == "HIT"
     store.replace_graph(
         "https://example.org/graph",
         f'<https://example.org/x> <{TITLE}> "new" .\n'.encode(),
         "application/n-triples",
     )
-    after = httpx.get(url + "/sparql", params={"query": query}, headers=headers)
+    after = http.get(url + "/sparql", params={"query": query}, headers=headers)
     assert after.headers["x-cache"] == "MISS"
     assert before.text.split() == ["o"] and after.text.split() == ["o", "new"]
     assert after.headers["etag"] != before.headers["etag"]
-    stale = httpx.get(
+    stale = http.get(
         url + "/sparql", params={"query": query}, headers={**headers, "If-None-Match": before.headers["etag"]}
     )
     assert stale.status_code == 200 and stale.text.split() == ["o", "new"]
@@ -188,19 +187,19 @@ def test_a_load_is_never_answered_from_before_it(served: tuple[str, Starlette], 
 def test_errors_and_refusals_are_never_cached(served: tuple[str, Starlette]) -> None:
     url, _app = served
     for _ in range(2):
-        bad = httpx.get(url + "/sparql", params={"query": "SELECT WHERE {"})
+        bad = http.get(url + "/sparql", params={"query": "SELECT WHERE {"})
         assert bad.status_code == 400
         assert bad.headers["cache-control"] == "no-store" and "etag" not in bad.headers
-        wrong = httpx.post(url + "/graphql", json={"query": "{ noSuchField }"})
+        wrong = http.post(url + "/graphql", json={"query": "{ noSuchField }"})
         assert wrong.json()["errors"] and wrong.headers.get("x-cache") != "HIT"
-    assert httpx.get(url + "/health").headers["cache-control"] == "no-store"
+    assert http.get(url + "/health").headers["cache-control"] == "no-store"
 
 
 def test_a_store_that_is_down_gets_503_that_no_cache_keeps(serve_app: Callable[[Starlette], str]) -> None:
     down = open_store(f"http://127.0.0.1:{free_port()}", connect_timeout=0.5, read_timeout=0.5, retries=0)
     url = serve_app(create_app(down))
     for _ in range(2):
-        answer = httpx.get(url + "/sparql", params={"query": ASK}, timeout=30)
+        answer = http.get(url + "/sparql", params={"query": ASK}, timeout=30)
         assert answer.status_code == 503
         assert answer.headers["cache-control"] == "no-store"
         assert "etag" not in answer.headers and "x-cache" not in answer.headers
@@ -208,11 +207,11 @@ def test_a_store_that_is_down_gets_503_that_no_cache_keeps(serve_app: Callable[[
 
 def test_dumps_keep_their_own_validator(served: tuple[str, Starlette]) -> None:
     url, _app = served
-    dump = httpx.get(url + "/dump.nt", headers=IDENTITY)
+    dump = http.get(url + "/dump.nt", headers=IDENTITY)
     assert dump.headers["etag"].startswith('"') and len(dump.headers["etag"]) == 66  # SHA-256 of the file
     assert dump.headers["cache-control"] == "public, max-age=120"
-    assert httpx.get(url + "/dump.nt", headers={"If-None-Match": dump.headers["etag"]}).status_code == 304
-    part = httpx.get(url + "/dump.nt", headers={"Range": "bytes=0-99"})
+    assert http.get(url + "/dump.nt", headers={"If-None-Match": dump.headers["etag"]}).status_code == 304
+    part = http.get(url + "/dump.nt", headers={"Range": "bytes=0-99"})
     assert part.status_code == 206 and part.content == dump.content[:100]
 
 

@@ -14,6 +14,7 @@ from starlette.applications import Starlette
 
 from beskgraph.config import SEEDS_DIR
 from beskgraph.store import EmbeddedStore
+from tests.support import http
 from tests.support.pages import BASE, BG, BROWSER_ACCEPT, seed_app
 
 STRUCTURAL = {
@@ -96,10 +97,10 @@ def test_every_minted_kind_dereferences_in_four_formats(site: str, seed_store: E
 def test_turtle_and_json_ld_agree_and_describe_inbound_links(site: str) -> None:
     path = "/criterion/evidence/096ff85d5495"
     turtle = rdflib.Graph().parse(
-        data=httpx.get(site + path, headers={"accept": "text/turtle"}).text, format="turtle"
+        data=http.get(site + path, headers={"accept": "text/turtle"}).text, format="turtle"
     )
     jsonld = rdflib.Graph().parse(
-        data=httpx.get(site + path, headers={"accept": "application/ld+json"}).text, format="json-ld"
+        data=http.get(site + path, headers={"accept": "application/ld+json"}).text, format="json-ld"
     )
     assert rdflib.compare.isomorphic(turtle, jsonld)
     criterion = rdflib.URIRef(BASE + path[1:])
@@ -108,9 +109,7 @@ def test_turtle_and_json_ld_agree_and_describe_inbound_links(site: str) -> None:
 
 
 def test_format_parameter_and_link_header(site: str) -> None:
-    response = httpx.get(
-        site + "/municipality/410", params={"format": "ttl"}, headers={"accept": "text/html"}
-    )
+    response = http.get(site + "/municipality/410", params={"format": "ttl"}, headers={"accept": "text/html"})
     assert response.headers["content-type"].startswith("text/turtle")
     assert '"Middelfart"@da' in response.text
     assert (
@@ -118,7 +117,7 @@ def test_format_parameter_and_link_header(site: str) -> None:
         in response.headers["link"]
     )
     # curl's */* gets Turtle; a browser gets HTML
-    assert httpx.get(site + "/municipality/410").headers["content-type"].startswith("text/turtle")
+    assert http.get(site + "/municipality/410").headers["content-type"].startswith("text/turtle")
 
 
 @pytest.mark.parametrize(
@@ -132,13 +131,13 @@ def test_format_parameter_and_link_header(site: str) -> None:
     ],
 )
 def test_accept_weights_are_honoured(site: str, accept: str, media: str) -> None:
-    response = httpx.get(site + "/municipality/410", headers={"accept": accept})
+    response = http.get(site + "/municipality/410", headers={"accept": accept})
     assert response.status_code == 200 and response.headers["content-type"].startswith(media)
 
 
 def test_source_text_is_what_its_fragments_address(site: str, seed_store: EmbeddedStore) -> None:
     doc = BASE + "source/003-aec37f0f2b66ca76"
-    response = httpx.get(site + "/source/003-aec37f0f2b66ca76", headers={"accept": "text/plain"})
+    response = http.get(site + "/source/003-aec37f0f2b66ca76", headers={"accept": "text/plain"})
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/plain")
     text = response.text
     spans = seed_store.select(
@@ -150,7 +149,7 @@ def test_source_text_is_what_its_fragments_address(site: str, seed_store: Embedd
         start, end = str(span["s"]).rsplit("#char=", 1)[1].split(",")
         assert text[int(start) : int(end)] == span["exact"], span["s"]
     # a node that is not a source document has no text/plain form
-    assert httpx.get(site + "/municipality/410", headers={"accept": "text/plain"}).status_code == 406
+    assert http.get(site + "/municipality/410", headers={"accept": "text/plain"}).status_code == 406
 
 
 def test_source_text_must_match_the_graph(
@@ -164,64 +163,64 @@ def test_source_text_must_match_the_graph(
     card = changed / "000_2ad044e4a048410a.txt"
     card.write_text(card.read_text(encoding="utf-8").replace("Middelfart", "Midtfart"), encoding="utf-8")
     site = serve_app(seed_app(seed_store, sources=(str(changed),)))
-    refused = httpx.get(site + "/source/000-2ad044e4a048410a", headers={"accept": "text/plain"})
+    refused = http.get(site + "/source/000-2ad044e4a048410a", headers={"accept": "text/plain"})
     assert refused.status_code == 404 and "not the text the graph was built from" in refused.text
     assert (
-        httpx.get(site + "/source/001-0790efc861254765", headers={"accept": "text/plain"}).status_code == 200
+        http.get(site + "/source/001-0790efc861254765", headers={"accept": "text/plain"}).status_code == 200
     )
-    page = httpx.get(site + "/source/000-2ad044e4a048410a", headers={"accept": "text/html"})
+    page = http.get(site + "/source/000-2ad044e4a048410a", headers={"accept": "text/html"})
     assert page.status_code == 200 and "findes ikke på denne server" in page.text
     empty = serve_app(seed_app(seed_store, sources=(str(tmp_path / "nowhere"),)))
-    assert httpx.get(empty + "/source/000-2ad044e4a048410a?format=txt").status_code == 404
+    assert http.get(empty + "/source/000-2ad044e4a048410a?format=txt").status_code == 404
 
 
 def test_ontology_and_shapes_are_served_at_their_namespace(site: str) -> None:
     turtle = rdflib.Graph().parse(
-        data=httpx.get(site + "/ontology", headers={"accept": "text/turtle"}).text, format="turtle"
+        data=http.get(site + "/ontology", headers={"accept": "text/turtle"}).text, format="turtle"
     )
     municipality = rdflib.URIRef(BG + "Municipality")
     assert (municipality, rdflib.RDFS.label, rdflib.Literal("Kommune", lang="da")) in turtle
     assert (municipality, rdflib.RDFS.label, rdflib.Literal("Municipality", lang="en")) in turtle
-    jsonld = httpx.get(site + "/ontology", headers={"accept": "application/ld+json"})
+    jsonld = http.get(site + "/ontology", headers={"accept": "application/ld+json"})
     assert rdflib.compare.isomorphic(turtle, rdflib.Graph().parse(data=jsonld.text, format="json-ld"))
-    module = httpx.get(site + "/ontology/correspondence", headers={"accept": "text/turtle"})
+    module = http.get(site + "/ontology/correspondence", headers={"accept": "text/turtle"})
     assert module.status_code == 200 and "bg:Letter" in module.text
-    assert httpx.get(site + "/ontology/nothing", headers={"accept": "text/turtle"}).status_code == 404
-    html = httpx.get(site + "/ontology", headers={"accept": BROWSER_ACCEPT}).text
+    assert http.get(site + "/ontology/nothing", headers={"accept": "text/turtle"}).status_code == 404
+    html = http.get(site + "/ontology", headers={"accept": BROWSER_ACCEPT}).text
     for term in ("Municipality", "Letter", "sourceSpan", "Yes"):  # bg:X resolves to /ontology#X
         assert f'id="{term}"' in html, term
     shapes = rdflib.Graph().parse(
-        data=httpx.get(site + "/shapes", headers={"accept": "text/turtle"}).text, format="turtle"
+        data=http.get(site + "/shapes", headers={"accept": "text/turtle"}).text, format="turtle"
     )
     node_shape = rdflib.URIRef("http://www.w3.org/ns/shacl#NodeShape")
     assert (rdflib.URIRef(BG + "MunicipalityShape"), rdflib.RDF.type, node_shape) in shapes
-    shapes_page = httpx.get(site + "/shapes", headers={"accept": BROWSER_ACCEPT}).text
+    shapes_page = http.get(site + "/shapes", headers={"accept": BROWSER_ACCEPT}).text
     assert 'id="MunicipalityShape"' in shapes_page and "three-digit kommunekode" in shapes_page
 
 
 def test_unknown_iris_and_formats(site: str) -> None:
-    assert httpx.get(site + "/municipality/999", headers={"accept": "text/turtle"}).status_code == 404
-    missing = httpx.get(site + "/letter/nothing/here", headers={"accept": BROWSER_ACCEPT})
+    assert http.get(site + "/municipality/999", headers={"accept": "text/turtle"}).status_code == 404
+    missing = http.get(site + "/letter/nothing/here", headers={"accept": BROWSER_ACCEPT})
     assert missing.status_code == 404 and "Ikke fundet" in missing.text
-    assert httpx.get(site + "/municipality/410", headers={"accept": "image/png"}).status_code == 406
-    assert httpx.get(site + "/municipality/410?format=xml").status_code == 406
-    assert httpx.get(site + "/municipality/<script>", headers={"accept": "text/turtle"}).status_code == 404
+    assert http.get(site + "/municipality/410", headers={"accept": "image/png"}).status_code == 406
+    assert http.get(site + "/municipality/410?format=xml").status_code == 406
+    assert http.get(site + "/municipality/<script>", headers={"accept": "text/turtle"}).status_code == 404
 
 
 def test_sparql_editor_only_for_browsers_without_a_query(site: str) -> None:
-    editor = httpx.get(site + "/sparql", headers={"accept": BROWSER_ACCEPT})
+    editor = http.get(site + "/sparql", headers={"accept": BROWSER_ACCEPT})
     assert editor.status_code == 200 and 'id="yasgui"' in editor.text
     for accept in ("*/*", "text/turtle", "application/ld+json"):
-        description = httpx.get(site + "/sparql", headers={"accept": accept})
+        description = http.get(site + "/sparql", headers={"accept": accept})
         assert "sparql-service-description" in description.text, accept
         assert "yasgui" not in description.text
-    answer = httpx.get(
+    answer = http.get(
         site + "/sparql",
         params={"query": "ASK { ?s ?p ?o }"},
         headers={"accept": "application/sparql-results+json"},
     )
     assert answer.json()["boolean"] is True
-    posted = httpx.post(
+    posted = http.post(
         site + "/sparql",
         data={"query": "ASK { ?s ?p ?o }"},
         headers={"accept": "application/sparql-results+json"},
@@ -238,9 +237,9 @@ def test_cors_on_read_endpoints_and_preflight(site: str) -> None:
         "/.well-known/void",
         "/ontology",
     ):
-        response = httpx.get(site + path, headers=origin)
+        response = http.get(site + path, headers=origin)
         assert response.headers.get("access-control-allow-origin") == "*", path
-    preflight = httpx.options(
+    preflight = http.options(
         site + "/graphql",
         headers={
             **origin,
@@ -257,7 +256,7 @@ def test_cors_origins_are_configurable(
     serve_app: Callable[[Starlette], str], seed_store: EmbeddedStore
 ) -> None:
     site = serve_app(seed_app(seed_store, cors_origins=("http://allowed.example",)))
-    allowed = httpx.get(site + "/municipality/410", headers={"origin": "http://allowed.example"})
+    allowed = http.get(site + "/municipality/410", headers={"origin": "http://allowed.example"})
     assert allowed.headers["access-control-allow-origin"] == "http://allowed.example"
-    other = httpx.get(site + "/municipality/410", headers={"origin": "http://other.example"})
+    other = http.get(site + "/municipality/410", headers={"origin": "http://other.example"})
     assert "access-control-allow-origin" not in other.headers

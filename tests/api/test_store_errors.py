@@ -7,13 +7,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-import httpx
 import pytest
 from starlette.applications import Starlette
 
 from bench.loopback import free_port
 from beskgraph.api.app import create_app
 from beskgraph.store import EmbeddedStore, RemoteStore
+from tests.support import http
 
 PATHS = [
     "/sparql?query=ASK%20%7B%7D",
@@ -37,7 +37,7 @@ def down(serve_app: Callable[[Starlette], str]) -> str:
 @pytest.mark.parametrize("path", PATHS)
 def test_a_machine_gets_503_and_the_reason(down: str, path: str, caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING, "beskgraph.refused"):
-        response = httpx.get(down + path, headers={"Accept": "text/turtle, */*;q=0.1"}, timeout=20)
+        response = http.get(down + path, headers={"Accept": "text/turtle, */*;q=0.1"}, timeout=20)
     assert response.status_code == 503
     assert response.headers["content-type"].startswith("text/plain")
     assert response.text.startswith("store unavailable: ") and "unreachable" in response.text
@@ -46,7 +46,7 @@ def test_a_machine_gets_503_and_the_reason(down: str, path: str, caplog: pytest.
 
 @pytest.mark.parametrize("path", ["/", "/municipality/410", "/compare"])
 def test_a_browser_gets_the_error_page(down: str, path: str) -> None:
-    response = httpx.get(down + path, headers={"Accept": "text/html,application/xhtml+xml"}, timeout=20)
+    response = http.get(down + path, headers={"Accept": "text/html,application/xhtml+xml"}, timeout=20)
     assert response.status_code == 503
     assert response.headers["content-type"].startswith("text/html")
     assert "Lageret svarer ikke" in response.text and "unreachable" in response.text
@@ -54,9 +54,9 @@ def test_a_browser_gets_the_error_page(down: str, path: str) -> None:
 
 def test_a_syntax_error_from_the_store_is_400(serve_app: Callable[[Starlette], str]) -> None:
     base = serve_app(create_app(EmbeddedStore()))
-    response = httpx.get(base + "/sparql", params={"query": "SELECT * WHERE { ?s ?p"}, timeout=20)
+    response = http.get(base + "/sparql", params={"query": "SELECT * WHERE { ?s ?p"}, timeout=20)
     assert response.status_code == 400 and response.text.startswith("SPARQL syntax error: ")
-    refused = httpx.get(
+    refused = http.get(
         base + "/sparql", params={"query": "ASK {}"}, headers={"Accept": "text/csv"}, timeout=20
     )
     assert refused.status_code == 406 and "holds a boolean" in refused.text

@@ -5,13 +5,13 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import httpx
 import pytest
 
 from bench.calls import DEFAULT_HOSTILE, hostile
 from bench.soak import canary, markdown, run
 from bench.stats import slope
 from beskgraph.build import BuildResult
+from tests.support import http
 
 # integration: a soak run against a real server
 pytestmark = pytest.mark.integration
@@ -48,8 +48,8 @@ def test_a_short_soak_reports_every_kind(seed_graph: Path) -> None:
 
 def test_the_canary_counts_every_request_it_gets() -> None:
     with canary() as (url, seen):
-        assert httpx.get(url + "/sparql?query=x").json()["results"]["bindings"] == []
-        httpx.post(url + "/other", content=b"body")
+        assert http.get(url + "/sparql?query=x").json()["results"]["bindings"] == []
+        http.post(url + "/other", content=b"body")
     assert seen == ["GET /sparql?query=x HTTP/1.1", "POST /other HTTP/1.1"]
 
 

@@ -16,6 +16,7 @@ import pytest
 
 from bench.loopback import free_port
 from beskgraph.config import SEEDS_DIR
+from tests.support import http
 from tests.support.paths import CORPUS, ROOT
 
 # integration: a ``python server.py`` process
@@ -39,7 +40,7 @@ def serve(*sources: Path) -> Iterator[str]:
         while True:
             assert process.poll() is None, process.stderr.read() if process.stderr else "server exited"
             try:
-                if httpx.get(base + "/health", timeout=2).status_code == 200:
+                if http.get(base + "/health", timeout=2).status_code == 200:
                     break
             except httpx.TransportError:
                 assert time.monotonic() < deadline, "server did not come up"
@@ -56,7 +57,7 @@ def server() -> Iterator[str]:
 
 
 def graphql(base: str, query: str) -> dict:
-    response = httpx.post(base + "/graphql", json={"query": query}, timeout=30)
+    response = http.post(base + "/graphql", json={"query": query}, timeout=30)
     assert response.status_code == 200, response.text
     body = response.json()
     assert "errors" not in body, body["errors"]
@@ -64,7 +65,7 @@ def graphql(base: str, query: str) -> dict:
 
 
 def test_health_counts_documents_and_names_each_left_out_with_its_reason(server: str):
-    documents = httpx.get(server + "/health", timeout=10).json()["documents"]
+    documents = http.get(server + "/health", timeout=10).json()["documents"]
     assert (documents["ok"], documents["withWarnings"], documents["leftOut"]) == (12, 4, 5)
     reasons = {d["document"]: (d["line"], d["reason"]) for d in documents["leftOutDocuments"]}
     assert reasons == {
@@ -140,7 +141,7 @@ def test_every_good_document_is_served_and_nothing_of_a_bad_one(server: str):
         "Vejle",
     ]  # not Odense (7,5), one Vejle (duplicate)
     query = f"SELECT (COUNT(?p) AS ?n) WHERE {{ ?p a <{BG}Publication> }}"
-    rows = httpx.get(server + "/sparql", params={"query": query}, headers={"Accept": "text/csv"}, timeout=10)
+    rows = http.get(server + "/sparql", params={"query": query}, headers={"Accept": "text/csv"}, timeout=10)
     assert rows.text.split() == ["n", "5"]
 
 
@@ -148,7 +149,7 @@ def test_the_server_starts_even_when_no_document_can_be_used(tmp_path: Path):
     (tmp_path / "tom.txt").write_bytes(b"")
     (tmp_path / "scannet_side.txt").write_bytes((CORPUS / "scannet_side.txt").read_bytes())
     for base in serve(tmp_path):
-        documents = httpx.get(base + "/health", timeout=10).json()["documents"]
+        documents = http.get(base + "/health", timeout=10).json()["documents"]
         assert (documents["ok"], documents["leftOut"]) == (0, 2)
         data = graphql(base, '{ documents { totalCount } municipality(code: "410") { name } }')
         assert data == {"documents": {"totalCount": 2}, "municipality": {"name": "Middelfart"}}

@@ -16,6 +16,7 @@ from bench.loopback import free_port
 from beskgraph.build import BuildResult, serialise
 from beskgraph.launch import fill_store
 from beskgraph.store import EmbeddedStore
+from tests.support import http
 from tests.support.paths import ROOT
 
 # integration: ``python server.py`` processes
@@ -27,7 +28,7 @@ def wait_for_health(port: int, process: subprocess.Popen, timeout: float = 60) -
     while time.monotonic() < deadline:
         assert process.poll() is None, process.stderr.read() if process.stderr else "server exited"
         try:
-            return httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).json()
+            return http.get(f"http://127.0.0.1:{port}/health", timeout=2).json()
         except httpx.TransportError:
             time.sleep(0.3)
     raise AssertionError("server did not come up")
@@ -47,7 +48,7 @@ def test_server_py_builds_the_seeds_and_serves_on_the_port_from_env():
         health = wait_for_health(port, process)
         assert health["status"] == "ok"
         assert health["triples"] > 3000
-        answer = httpx.get(
+        answer = http.get(
             f"http://127.0.0.1:{port}/sparql",
             params={"query": 'ASK { ?m <https://w3id.org/beskgraph/ontology#kommunekode> "410" }'},
             headers={"Accept": "application/sparql-results+json"},

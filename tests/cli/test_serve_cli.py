@@ -22,6 +22,7 @@ from bench.loopback import free_port
 from beskgraph.api.dump_dirs import PREFIX, owner
 from beskgraph.api.settings import Settings
 from beskgraph.config import SEEDS_DIR
+from tests.support import http
 from tests.support.paths import ROOT
 from tests.support.server import wait_until
 
@@ -65,7 +66,7 @@ class Served:
     def healthy(self) -> bool:
         assert self.process.poll() is None, self.log.read_text()
         try:
-            return httpx.get(self.url("/health"), timeout=2).status_code == 200
+            return http.get(self.url("/health"), timeout=2).status_code == 200
         except httpx.HTTPError:
             return False
 
@@ -112,7 +113,7 @@ def test_serve_help_documents_every_option() -> None:
 
 
 def test_the_texts_of_the_folders_built_from_are_served(served: Served) -> None:
-    answer = httpx.get(served.url("/source/pressemeddelelse?format=txt"), timeout=30)
+    answer = http.get(served.url("/source/pressemeddelelse?format=txt"), timeout=30)
     assert answer.status_code == 200
     assert answer.text == RELEASE
 
@@ -161,7 +162,7 @@ def test_connections_beyond_the_limit_get_503(served: Served) -> None:
     finally:
         for sock in held:
             sock.close()
-    assert wait_until(lambda: httpx.get(served.url("/health"), timeout=2).status_code == 200, 10)
+    assert wait_until(lambda: http.get(served.url("/health"), timeout=2).status_code == 200, 10)
 
 
 def test_sigterm_removes_the_dump_directory_and_a_start_sweeps_stale_ones(tmp_path: Path) -> None:
@@ -175,7 +176,7 @@ def test_sigterm_removes_the_dump_directory_and_a_start_sweeps_stale_ones(tmp_pa
     server = Served(tmp_path)
     try:
         assert not stale.exists() and live.exists()  # this test's own process is alive
-        assert httpx.get(server.url("/dump.ttl"), timeout=60).status_code == 200
+        assert http.get(server.url("/dump.ttl"), timeout=60).status_code == 200
         [own] = [f for f in dumps.iterdir() if f != live]
         assert owner(own) == server.process.pid and any(own.rglob("*.turtle"))
         os.kill(server.process.pid, signal.SIGTERM)

@@ -20,6 +20,7 @@ from beskgraph.api.workers import GenerationGate, SharedGeneration
 from beskgraph.build import BuildResult
 from beskgraph.config import SEEDS_DIR
 from beskgraph.store import EmbeddedStore
+from tests.support import http
 from tests.support.processes import Proc, descendants
 from tests.support.server import Server, wait_until
 
@@ -64,7 +65,7 @@ def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
 def fresh(server: Server, path: str, **params: str) -> httpx.Response:
     """One request on a connection of its own (so the kernel may hand it to either worker)."""
     accept = "text/csv" if path == "/sparql" else "application/json"
-    return httpx.get(
+    return http.get(
         f"http://127.0.0.1:{server.port}{path}",
         params=params,
         headers={"Connection": "close", "Accept": accept},
@@ -116,7 +117,7 @@ def test_a_reload_reaches_every_worker_at_once(server: Server, tmp_path: Path) -
     answers = [fresh(server, "/graphql", query=TITLES) for _ in range(20)]
     assert all(a.status_code == 200 and NEW in a.text and OLD not in a.text for a in answers)
     assert {a.headers["etag"] for a in answers} != {before.headers["etag"]}
-    stale = httpx.get(
+    stale = http.get(
         f"http://127.0.0.1:{server.port}/graphql",
         params={"query": TITLES},
         headers={"If-None-Match": before.headers["etag"]},

@@ -11,7 +11,6 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from starlette.applications import Starlette
 
@@ -21,6 +20,7 @@ from beskgraph.config import SEEDS_DIR
 from beskgraph.formats.table import GRAPH_FORMATS, TRIG, Format
 from beskgraph.launch import fill_store
 from beskgraph.store import EmbeddedStore
+from tests.support import http
 
 # integration: the command line in processes, and the server
 pytestmark = pytest.mark.integration
@@ -51,7 +51,7 @@ def served(built: Path, serve_app: Callable[[Starlette], str]) -> Iterator[str]:
 
 @pytest.mark.parametrize("fmt", GRAPH_FORMATS, ids=lambda f: f.name)
 def test_export_of_the_built_file_is_the_served_dump(fmt: Format, built: Path, served: str) -> None:
-    dump = httpx.get(f"{served}/dump.{fmt.extension}", timeout=60)
+    dump = http.get(f"{served}/dump.{fmt.extension}", timeout=60)
     assert dump.status_code == 200 and dump.headers["content-type"].startswith(fmt.media_type)
     exported = cli("export", "--format", fmt.name, "--input", str(built))
     assert len(exported) > 100_000
@@ -63,9 +63,9 @@ def test_a_fresh_build_exports_and_writes_the_dumped_bytes(
 ) -> None:
     assert seed_build.serialise(TRIG) == built.read_bytes()
     for fmt in GRAPH_FORMATS:
-        dump = httpx.get(f"{served}/dump.{fmt.extension}", timeout=60).content
+        dump = http.get(f"{served}/dump.{fmt.extension}", timeout=60).content
         assert seed_build.serialise(fmt) == dump, fmt.name
-    assert cli("export", "--format", "jsonld") == httpx.get(f"{served}/dump.jsonld", timeout=60).content
+    assert cli("export", "--format", "jsonld") == http.get(f"{served}/dump.jsonld", timeout=60).content
 
 
 def test_a_file_without_named_graphs_exports_only_to_formats_without_them(

@@ -4,7 +4,6 @@ shapes reject, and the standard types a plain query needs are in the served grap
 
 from __future__ import annotations
 
-import httpx
 import owlrl
 import pyshacl
 import pytest
@@ -13,6 +12,7 @@ from rdflib.namespace import OWL, PROV, RDF, RDFS
 
 from beskgraph.validate import check, ontology_graph, shapes_graph
 from beskgraph.vocabulary import BG
+from tests.support import http
 
 ERRORS = Namespace("http://www.daml.org/2002/03/agents/agent-ont#")  # where owlrl reports inconsistencies
 
@@ -94,7 +94,7 @@ PREFIX schema: <https://schema.org/>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX eli: <http://data.europa.eu/eli/ontology#>
 """
-    response = httpx.get(
+    response = http.get(
         f"{site}/sparql",
         params={"query": prefixes + query},
         headers={"accept": "application/sparql-results+json"},
@@ -163,6 +163,6 @@ def test_the_ontology_describes_itself_and_its_versions_dereference(served_seeds
         version = ontology.value(node, OWL.versionIRI)
         assert str(version) == f"{node}/{ontology.value(node, OWL.versionInfo)}"
         path = str(version).removeprefix("https://w3id.org/beskgraph")
-        response = httpx.get(served_seeds + path, headers={"accept": "text/turtle"}, timeout=30)
+        response = http.get(served_seeds + path, headers={"accept": "text/turtle"}, timeout=30)
         assert response.status_code == 200
         assert f"<{node}>" in response.text or "owl:Ontology" in response.text

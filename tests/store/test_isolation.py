@@ -12,7 +12,6 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from starlette.applications import Starlette
 
@@ -25,6 +24,7 @@ from beskgraph.query.grammar import QueryInfo
 from beskgraph.store import EmbeddedStore, StoreUnavailable
 from beskgraph.store.children import Budget, QueryJob
 from beskgraph.store.errors import NetworkRefused
+from tests.support import http
 from tests.support.canary import Canary
 from tests.support.stores import SAMPLE_TRIG, run_query
 
@@ -143,7 +143,7 @@ def test_a_query_the_sandbox_stops_is_refused_and_logged(
     store.load_dataset(SAMPLE_TRIG, "application/trig")
     endpoint = serve_app(create_app(store)) + "/sparql"
     with caplog.at_level(logging.WARNING, "beskgraph.refused"):
-        response = httpx.get(
+        response = http.get(
             endpoint, params={"query": f"SELECT * {{ ?s ?p ?o SERVICE <{canary.url}> {{ }} }}"}
         )
     assert response.status_code == 400

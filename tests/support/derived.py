@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from beskgraph.store import EmbeddedStore, Store, open_store
+from tests.support import http
 
 BASE = "https://w3id.org/beskgraph/"
 BG = "https://w3id.org/beskgraph/ontology#"
@@ -49,7 +50,7 @@ def put_as_another_program(kind: str, request: pytest.FixtureRequest, graph: str
         url, auth = server.gsp_url, httpx.DigestAuth(server.user, server.password)
     else:
         url, auth = request.getfixturevalue("oxigraph_url") + "/store", None
-    answer = httpx.put(
+    answer = http.put(
         url,
         params={"graph": graph},
         content=ntriples,

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import httpx
 from rdflib import Dataset, Graph
 from starlette.applications import Starlette
 
 from beskgraph.api.app import create_app
 from beskgraph.build import BuildResult
 from beskgraph.store import EmbeddedStore
+from tests.support import http
 
 
 def serve_build(serve_app: Callable[[Starlette], str], result: BuildResult) -> str:
@@ -22,7 +22,7 @@ def serve_build(serve_app: Callable[[Starlette], str], result: BuildResult) -> s
 
 
 def download(site: str, path: str) -> bytes:
-    response = httpx.get(site + path, timeout=120)
+    response = http.get(site + path, timeout=120)
     response.raise_for_status()
     return response.content
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 
 from bench.loopback import free_port
+from tests.support import http
 from tests.support.paths import ROOT
 from tests.support.processes import Proc, group
 
@@ -64,7 +65,7 @@ class Server:
     def healthy(self) -> bool:
         assert self.process.poll() is None, self.log()
         try:
-            return httpx.get(f"http://127.0.0.1:{self.port}/health", timeout=2).status_code == 200
+            return http.get(f"http://127.0.0.1:{self.port}/health", timeout=2).status_code == 200
         except httpx.TransportError:
             return False
 
@@ -78,7 +79,7 @@ class Server:
     def start_slow_queries(self, count: int) -> None:
         def run(query: str) -> None:
             with contextlib.suppress(httpx.HTTPError):  # the server goes away: that is the point
-                httpx.get(f"http://127.0.0.1:{self.port}/sparql", params={"query": query}, timeout=60)
+                http.get(f"http://127.0.0.1:{self.port}/sparql", params={"query": query}, timeout=60)
 
         self.clients = [
             threading.Thread(target=run, args=(slow_query(number),), daemon=True) for number in range(count)

@@ -25,6 +25,7 @@ from beskgraph.api.graphql import graphql_routes, list_inputs
 from beskgraph.api.graphql.execution import GRACE
 from beskgraph.api.graphql.limits import Limits
 from beskgraph.store import EmbeddedStore, Store
+from tests.support import http
 from tests.support.graphql import synthetic_interventions
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -121,16 +122,16 @@ def test_a_query_past_the_time_limit_is_stopped(
 ) -> None:
     url = serve(Limits(timeout=0.05))  # HEAVY takes 0.16 s once the first run has warmed the store
     with caplog.at_level(logging.WARNING, "beskgraph.refused"):
-        strict = httpx.post(
+        strict = http.post(
             f"{url}/graphql", json={"query": HEAVY}, headers={"accept": GRAPHQL_RESPONSE}, timeout=60
         )
-        lenient = httpx.post(f"{url}/graphql", json={"query": HEAVY}, timeout=60)
+        lenient = http.post(f"{url}/graphql", json={"query": HEAVY}, timeout=60)
     assert strict.status_code == 503 and "data" not in strict.json()
     [error] = strict.json()["errors"]
     assert error["extensions"] == {"code": "QUERY_TIMEOUT"} and "0.05 s" in error["message"]
     assert lenient.status_code == 200 and lenient.json()["errors"][0]["extensions"]["code"] == "QUERY_TIMEOUT"
     assert any("503" in r.getMessage() and "QUERY_TIMEOUT" in r.getMessage() for r in caplog.records)
-    fast = httpx.post(f"{url}/graphql", json={"query": '{ municipality(code: "410") { name } }'}, timeout=60)
+    fast = http.post(f"{url}/graphql", json={"query": '{ municipality(code: "410") { name } }'}, timeout=60)
     assert fast.json()["data"] == {"municipality": {"name": "Middelfart"}}
 
 
@@ -158,7 +159,7 @@ def test_a_client_that_goes_away_stops_its_query(
 
 def test_responses_past_the_size_limit_are_refused(serve: Callable[[Limits], str]) -> None:
     url = serve(Limits(max_response_bytes=20_000))
-    letters = httpx.post(
+    letters = http.post(
         f"{url}/graphql",
         json={"query": "{ letters(first: 100) { nodes { text } } }"},
         headers={"accept": GRAPHQL_RESPONSE},
@@ -166,7 +167,7 @@ def test_responses_past_the_size_limit_are_refused(serve: Callable[[Limits], str
     )
     assert letters.status_code == 400 and len(letters.content) < 1000
     assert letters.json()["errors"][0]["extensions"]["code"] == "RESPONSE_TOO_LARGE"
-    small = httpx.post(
+    small = http.post(
         f"{url}/graphql", json={"query": "{ letters(first: 3) { nodes { date } } }"}, timeout=60
     )
     assert len(small.json()["data"]["letters"]["nodes"]) == 3
@@ -174,10 +175,10 @@ def test_responses_past_the_size_limit_are_refused(serve: Callable[[Limits], str
 
 def test_responses_past_the_object_limit_are_stopped(serve: Callable[[Limits], str]) -> None:
     url = serve(Limits(max_objects=200))
-    many = httpx.post(f"{url}/graphql", json={"query": HEAVY}, timeout=60)
+    many = http.post(f"{url}/graphql", json={"query": HEAVY}, timeout=60)
     [error] = many.json()["errors"]
     assert error["extensions"]["code"] == "RESPONSE_TOO_LARGE" and "200 objects" in error["message"]
-    under = httpx.post(
+    under = http.post(
         f"{url}/graphql", json={"query": "{ municipalities(first: 99) { nodes { code } } }"}, timeout=60
     ).json()
     assert len(under["data"]["municipalities"]["nodes"]) == 98  # 98 municipalities and the connection
@@ -201,7 +202,7 @@ def test_a_huge_body_is_refused_before_it_is_read(serve: Callable[[Limits], str]
 
 
 def _graphql(base: str, body: str) -> httpx.Response:
-    return httpx.post(
+    return http.post(
         base + "/graphql",
         content=body.encode(),
         timeout=60,

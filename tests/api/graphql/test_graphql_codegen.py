@@ -16,12 +16,12 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-import httpx
 import pytest
 from starlette.applications import Starlette
 
 from beskgraph.api.graphql.ids import encode_id
 from beskgraph.store import EmbeddedStore
+from tests.support import http
 from tests.support.graphql import graphql_app
 from tests.support.paths import TESTS
 
@@ -125,9 +125,7 @@ def test_the_dashboard_queries_run(live: str) -> None:
     }
     answers = {}
     for name, query in sorted(documents.items()):
-        body = httpx.post(
-            live, json={"query": query, "variables": variables.get(name, {})}, timeout=30
-        ).json()
+        body = http.post(live, json={"query": query, "variables": variables.get(name, {})}, timeout=30).json()
         assert "errors" not in body, (name, body["errors"])
         answers[name] = body["data"]
     assert len(answers["municipality_scores"]["municipalities"]["nodes"]) == 98

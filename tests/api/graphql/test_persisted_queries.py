@@ -15,6 +15,7 @@ from beskgraph.api.settings import Settings
 from beskgraph.build import BuildResult
 from beskgraph.launch import extra_routes
 from beskgraph.store import EmbeddedStore
+from tests.support import http
 
 QUERY = "query Codes($n: Int) { municipalities(first: $n) { nodes { code name } } }"
 DIGEST = hashlib.sha256(QUERY.encode()).hexdigest()
@@ -32,7 +33,7 @@ def url(seed_build: BuildResult, serve_app: Callable[[Starlette], str]) -> str:
 
 
 def _get(url: str, extensions: object, **params: str) -> httpx.Response:
-    return httpx.get(url + "/graphql", params={"extensions": json.dumps(extensions), **params})
+    return http.get(url + "/graphql", params={"extensions": json.dumps(extensions), **params})
 
 
 def test_an_unknown_hash_asks_for_the_query_then_the_hash_alone_runs_it(url: str) -> None:
@@ -43,11 +44,11 @@ def test_an_unknown_hash_asks_for_the_query_then_the_hash_alone_runs_it(url: str
         "errors": [{"message": "PersistedQueryNotFound", "extensions": {"code": "PERSISTED_QUERY_NOT_FOUND"}}]
     }
     assert missing.headers["cache-control"] == "private, no-cache, must-revalidate"
-    strict = httpx.get(
+    strict = http.get(
         url + "/graphql", params={"extensions": json.dumps(PERSISTED)}, headers={"Accept": GRAPHQL_RESPONSE}
     )
     assert strict.status_code == 400 and strict.headers["content-type"].startswith(GRAPHQL_RESPONSE)
-    registered = httpx.post(
+    registered = http.post(
         url + "/graphql", json={"query": QUERY, "variables": {"n": 2}, "extensions": PERSISTED}
     )
     expected = {
@@ -60,7 +61,7 @@ def test_an_unknown_hash_asks_for_the_query_then_the_hash_alone_runs_it(url: str
     assert found.status_code == 200 and found.json()["data"] == expected
     assert found.headers["cache-control"].startswith("public, max-age=")  # a CDN may keep it
     assert _get(url, PERSISTED, variables=variables).headers["etag"] == found.headers["etag"]
-    posted = httpx.post(url + "/graphql", json={"variables": {"n": 2}, "extensions": PERSISTED})
+    posted = http.post(url + "/graphql", json={"variables": {"n": 2}, "extensions": PERSISTED})
     assert posted.json()["data"] == expected
 
 
@@ -76,7 +77,7 @@ def test_a_hash_that_is_not_the_query_s_is_refused(url: str, method: str) -> Non
     if method == "GET":
         answer = _get(url, wrong, query=QUERY)
     else:
-        answer = httpx.post(url + "/graphql", json={"query": QUERY, "extensions": wrong})
+        answer = http.post(url + "/graphql", json={"query": QUERY, "extensions": wrong})
     assert answer.status_code == 400
     assert answer.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_HASH_MISMATCH"
     assert answer.json()["errors"][0]["message"] == "provided sha does not match query"
@@ -88,7 +89,7 @@ def test_other_versions_and_malformed_hashes_are_refused(url: str) -> None:
     version = _get(url, {"persistedQuery": {"version": 2, "sha256Hash": DIGEST}})
     assert version.status_code == 400
     assert version.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_SUPPORTED"
-    short = httpx.post(
+    short = http.post(
         url + "/graphql", json={"extensions": {"persistedQuery": {"version": 1, "sha256Hash": "abc"}}}
     )
     assert short.status_code == 400
@@ -97,11 +98,11 @@ def test_other_versions_and_malformed_hashes_are_refused(url: str) -> None:
 def test_the_kept_texts_are_bounded(url: str) -> None:
     """200 bytes of texts are kept (the fixture's setting): registering two more queries of
     about 100 characters each pushes the first one out."""
-    httpx.post(url + "/graphql", json={"query": QUERY, "variables": {"n": 1}, "extensions": PERSISTED})
+    http.post(url + "/graphql", json={"query": QUERY, "variables": {"n": 1}, "extensions": PERSISTED})
     for n in range(2):
         other = QUERY + " " * (n + 1)
         digest = hashlib.sha256(other.encode()).hexdigest()
-        httpx.post(
+        http.post(
             url + "/graphql",
             json={
                 "query": other,

@@ -6,17 +6,17 @@ import html
 import re
 from collections.abc import Callable
 
-import httpx
 import pytest
 from starlette.applications import Starlette
 
 from beskgraph.api.pages.search import search
 from beskgraph.store import EmbeddedStore
+from tests.support import http
 from tests.support.pages import BASE, BROWSER_ACCEPT, MIDDELFART, seed_app
 
 
 def get(site: str, path: str, **params: str) -> str:
-    response = httpx.get(site + path, params=params or None, headers={"accept": BROWSER_ACCEPT}, timeout=30)
+    response = http.get(site + path, params=params or None, headers={"accept": BROWSER_ACCEPT}, timeout=30)
     assert response.status_code == 200, (path, response.text[:300])
     assert response.headers["content-type"].startswith("text/html")
     return response.text
@@ -99,7 +99,7 @@ def test_compare_filters_by_test_and_target_group(site: str) -> None:
 
 @pytest.mark.parametrize("group", ["x", "<script>alert(1)</script>"])
 def test_compare_refuses_a_target_group_that_is_no_iri(site: str, group: str) -> None:
-    response = httpx.get(
+    response = http.get(
         site + "/compare", params={"group": group}, headers={"accept": BROWSER_ACCEPT}, timeout=30
     )
     assert response.status_code == 400
@@ -112,7 +112,7 @@ def test_sparql_editor_shows_the_public_address_not_the_host_header(
     public = serve_app(seed_app(seed_store, public_url="https://graph.example/beskgraph"))
     local = serve_app(seed_app(seed_store))
     for base, shown in ((public, "https://graph.example/beskgraph"), (local, local)):
-        response = httpx.get(
+        response = http.get(
             base + "/sparql", headers={"accept": BROWSER_ACCEPT, "host": "evil.example"}, timeout=30
         )
         assert response.status_code == 200
@@ -193,7 +193,7 @@ def test_ontology_page_documents_every_class_in_both_languages(site: str) -> Non
 
 
 def test_pages_are_print_ready_and_accessible_in_markup(site: str) -> None:
-    css = httpx.get(site + "/assets/pages.css").text
+    css = http.get(site + "/assets/pages.css").text
     assert "@media print" in css
     for path in ("/", "/" + MIDDELFART, "/compare", "/timeline", "/sparql"):
         page = get(site, path)

@@ -8,13 +8,13 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 
-import httpx
 import pytest
 from starlette.applications import Starlette
 
 from beskgraph.api.app import create_app
 from beskgraph.api.settings import Settings
 from beskgraph.store import RemoteStore
+from tests.support import http
 
 CLIENTS = 24
 
@@ -59,7 +59,7 @@ def test_a_frozen_store_holds_at_most_the_page_slots(
 
     def visit(path: str) -> None:
         started = time.monotonic()
-        response = httpx.get(base + path, headers={"Accept": "text/html"}, timeout=60)
+        response = http.get(base + path, headers={"Accept": "text/html"}, timeout=60)
         answers.append(
             (
                 response.status_code,

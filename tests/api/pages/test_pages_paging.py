@@ -6,7 +6,6 @@ import html
 import re
 from collections.abc import Callable
 
-import httpx
 import pytest
 from starlette.applications import Starlette
 
@@ -16,6 +15,7 @@ from beskgraph.api.pages.terms import term
 from beskgraph.build import build, serialise
 from beskgraph.config import SEEDS_DIR
 from beskgraph.store import EmbeddedStore
+from tests.support import http
 from tests.support.pages import BROWSER_ACCEPT, seed_app
 
 ROWS = 10
@@ -56,7 +56,7 @@ def incoming(store: EmbeddedStore, node: str) -> set[tuple[str, str]]:
 
 
 def get(url: str, status: int = 200) -> str:
-    response = httpx.get(url, headers={"accept": BROWSER_ACCEPT}, timeout=60)
+    response = http.get(url, headers={"accept": BROWSER_ACCEPT}, timeout=60)
     assert response.status_code == status, (url, response.text[:300])
     return response.text
 
@@ -140,7 +140,7 @@ def test_other_sections_keep_their_page_and_the_machine_forms_stay_whole(
         assert f'<span class="total">{len(letters)}</span>' in block
         assert "incoming=3" in (pager_link(page, "breve", "next") or pager_link(page, "breve", "prev"))
     assert sorted(seen) == sorted(href(letter) for letter in letters)
-    turtle = httpx.get(f"{site}{path}?incoming=2", headers={"accept": "application/n-triples"}, timeout=60)
+    turtle = http.get(f"{site}{path}?incoming=2", headers={"accept": "application/n-triples"}, timeout=60)
     whole = corpus_store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p <{municipality}> }}")[0]["n"]
     assert turtle.text.count(f"<{municipality}> .\n") == whole  # every link, not a page of them
 

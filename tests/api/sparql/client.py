@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import httpx
 
+from tests.support import http
+
 
 def post_query(endpoint: str, query: str, timeout: float = 60) -> httpx.Response:
-    return httpx.post(
+    return http.post(
         endpoint,
         content=query.encode(),
         timeout=timeout,

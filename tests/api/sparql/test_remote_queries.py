@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 
-import httpx
 import pytest
 from starlette.applications import Starlette
 
@@ -15,6 +14,7 @@ from beskgraph.api.settings import Settings
 from beskgraph.store import RemoteStore, StoreUnavailable, open_store
 from beskgraph.store.errors import StoreAnswerBroken
 from tests.api.sparql.client import post_query
+from tests.support import http
 from tests.support.paths import ROOT
 from tests.support.servers import oxigraph_server
 
@@ -44,13 +44,13 @@ def test_an_answer_the_store_breaks_off_is_a_502_naming_why(
     endpoint = serve_app(create_app(quick_store, settings=Settings(query_timeout=10))) + "/sparql"
     # Oxigraph has sent "200 OK" and the start of the results when it gives up: it appends
     # its error text to the body, the only place left for it.
-    broken = httpx.post(quick_store.query_url, data={"query": RUNAWAY}, timeout=30)
+    broken = http.post(quick_store.query_url, data={"query": RUNAWAY}, timeout=30)
     assert broken.status_code == 200 and broken.text.endswith("The SPARQL operation has been cancelled")
     for accept in ("application/sparql-results+json", "text/csv"):
         response = (
             post_query(endpoint, RUNAWAY)
             if accept.endswith("json")
-            else httpx.post(endpoint, data={"query": RUNAWAY}, headers={"Accept": accept}, timeout=60)
+            else http.post(endpoint, data={"query": RUNAWAY}, headers={"Accept": accept}, timeout=60)
         )
         assert response.status_code == 502, response.text
         assert response.headers["content-type"].startswith("text/plain")

@@ -25,6 +25,7 @@ from bench.loopback import free_port
 from beskgraph.api.app import create_app
 from beskgraph.api.settings import Settings
 from beskgraph.store import EmbeddedStore, RemoteStore, Store
+from tests.support import http
 from tests.support.stores import SAMPLE_TRIG
 
 # rdflib's own parsers still use APIs it has deprecated.
@@ -56,15 +57,15 @@ def names(response: httpx.Response) -> list[str]:
 
 
 def test_get_post_form_and_post_direct_agree(endpoint: str) -> None:
-    assert names(httpx.get(endpoint, params={"query": NAMES})) == ALL_NAMES
-    assert names(httpx.post(endpoint, data={"query": NAMES})) == ALL_NAMES
-    direct = httpx.post(endpoint, content=NAMES, headers={"Content-Type": "application/sparql-query"})
+    assert names(http.get(endpoint, params={"query": NAMES})) == ALL_NAMES
+    assert names(http.post(endpoint, data={"query": NAMES})) == ALL_NAMES
+    direct = http.post(endpoint, content=NAMES, headers={"Content-Type": "application/sparql-query"})
     assert names(direct) == ALL_NAMES
 
 
 def test_works_on_any_store(serve_app: Callable[[Starlette], str], any_store: Store) -> None:
     url = serve_app(create_app(any_store)) + "/sparql"
-    assert names(httpx.get(url, params={"query": NAMES})) == ALL_NAMES
+    assert names(http.get(url, params={"query": NAMES})) == ALL_NAMES
 
 
 @pytest.mark.parametrize(
@@ -80,7 +81,7 @@ def test_works_on_any_store(serve_app: Callable[[Starlette], str], any_store: St
     ],
 )
 def test_select_content_negotiation(endpoint: str, accept: str, media: str) -> None:
-    response = httpx.get(endpoint, params={"query": NAMES}, headers={"Accept": accept})
+    response = http.get(endpoint, params={"query": NAMES}, headers={"Accept": accept})
     assert response.status_code == 200
     assert response.headers["content-type"].split(";")[0] == media
     if media == "text/csv":
@@ -99,30 +100,30 @@ def test_select_content_negotiation(endpoint: str, accept: str, media: str) -> N
 )
 def test_construct_and_describe_formats(endpoint: str, accept: str, fmt: str) -> None:
     for query in ("CONSTRUCT WHERE { ?s a ?c }", f"DESCRIBE <{EX}bob>"):
-        response = httpx.get(endpoint, params={"query": query}, headers={"Accept": accept})
+        response = http.get(endpoint, params={"query": query}, headers={"Accept": accept})
         assert response.status_code == 200, response.text
         assert response.headers["content-type"].split(";")[0] == accept
         assert len(Graph().parse(data=response.content, format=fmt)) == 3
 
 
 def test_unacceptable_format_is_406(endpoint: str) -> None:
-    response = httpx.get(endpoint, params={"query": "ASK {}"}, headers={"Accept": "image/png"})
+    response = http.get(endpoint, params={"query": "ASK {}"}, headers={"Accept": "image/png"})
     assert response.status_code == 406
     assert "application/sparql-results+json" in response.text
 
 
 def test_syntax_error_is_400_plain_text(endpoint: str) -> None:
-    response = httpx.get(endpoint, params={"query": "SELECT ?s WHERE { ?s "})
+    response = http.get(endpoint, params={"query": "SELECT ?s WHERE { ?s "})
     assert response.status_code == 400
     assert response.headers["content-type"].startswith("text/plain")
     assert "syntax error" in response.text
 
 
 def test_methods_and_media_types(endpoint: str) -> None:
-    assert httpx.put(endpoint, content=b"ASK {}").status_code == 405
-    assert httpx.post(endpoint, content=b"ASK {}").status_code == 415
+    assert http.put(endpoint, content=b"ASK {}").status_code == 405
+    assert http.post(endpoint, content=b"ASK {}").status_code == 415
     too_big = "ASK {} #" + "x" * 1_100_000
-    response = httpx.post(endpoint, content=too_big, headers={"Content-Type": "application/sparql-query"})
+    response = http.post(endpoint, content=too_big, headers={"Content-Type": "application/sparql-query"})
     assert response.status_code == 413
 
 
@@ -132,11 +133,9 @@ def test_methods_and_media_types(endpoint: str) -> None:
 @pytest.mark.parametrize(
     "send",
     [
-        lambda url: httpx.get(url, params={"update": "CLEAR ALL"}),
-        lambda url: httpx.post(url, data={"update": "CLEAR ALL"}),
-        lambda url: httpx.post(
-            url, content="DROP ALL", headers={"Content-Type": "application/sparql-update"}
-        ),
+        lambda url: http.get(url, params={"update": "CLEAR ALL"}),
+        lambda url: http.post(url, data={"update": "CLEAR ALL"}),
+        lambda url: http.post(url, content="DROP ALL", headers={"Content-Type": "application/sparql-update"}),
     ],
     ids=["get", "form", "direct"],
 )
@@ -144,11 +143,11 @@ def test_updates_are_refused(endpoint: str, send: Callable[[str], httpx.Response
     response = send(endpoint)
     assert response.status_code == 403
     assert "read-only" in response.text
-    assert names(httpx.get(endpoint, params={"query": NAMES})) == ALL_NAMES
+    assert names(http.get(endpoint, params={"query": NAMES})) == ALL_NAMES
 
 
 def test_load_in_a_query_is_a_syntax_error(endpoint: str) -> None:
-    response = httpx.get(endpoint, params={"query": "LOAD <http://127.0.0.1:1/data.ttl>"})
+    response = http.get(endpoint, params={"query": "LOAD <http://127.0.0.1:1/data.ttl>"})
     assert response.status_code == 400
 
 
@@ -189,34 +188,34 @@ def test_service_is_refused_without_any_outbound_request(
         f"ASK {{ {{ SELECT ?s {{ SERVICE <{target}> {{ ?s ?p ?o }} }} }} }}",
     ]
     for query in queries:
-        response = httpx.get(endpoint, params={"query": query})
+        response = http.get(endpoint, params={"query": query})
         assert response.status_code == 400, query
         assert "SERVICE" in response.text
     time.sleep(0.2)
     assert seen == []
     # A comment mentioning SERVICE is just a comment.
-    ok = httpx.get(endpoint, params={"query": f"# SERVICE <{target}>\nASK {{ ?s ?p ?o }}"})
+    ok = http.get(endpoint, params={"query": f"# SERVICE <{target}>\nASK {{ ?s ?p ?o }}"})
     assert ok.status_code == 200 and ok.json()["boolean"] is True
 
 
 def test_from_clauses_select_graphs_of_the_store(endpoint: str) -> None:
     query = f"SELECT ?n FROM <{EX}graph2> WHERE {{ ?s <https://schema.org/name> ?n }}"
-    assert names(httpx.get(endpoint, params={"query": query})) == ["Bob"]
+    assert names(http.get(endpoint, params={"query": query})) == ["Bob"]
     named = (
         f"SELECT ?g ?n FROM NAMED <{EX}graph1> WHERE {{ GRAPH ?g {{ "
         f"<{EX}alice> <https://schema.org/name> ?n }} }}"
     )
-    rows = httpx.get(endpoint, params={"query": named}).json()["results"]["bindings"]
+    rows = http.get(endpoint, params={"query": named}).json()["results"]["bindings"]
     assert [(r["g"]["value"], r["n"]["value"]) for r in rows] == [(EX + "graph1", "Alice")]
 
 
 def test_unknown_graphs_are_refused(endpoint: str) -> None:
     unknown = "http://127.0.0.1:1/remote-graph"
     for response in (
-        httpx.get(endpoint, params={"query": f"ASK FROM <{unknown}> {{ }}"}),
-        httpx.get(endpoint, params={"query": f"ASK FROM NAMED <{unknown}> {{ }}"}),
-        httpx.get(endpoint, params={"query": "ASK {}", "default-graph-uri": unknown}),
-        httpx.get(endpoint, params={"query": "ASK {}", "named-graph-uri": unknown}),
+        http.get(endpoint, params={"query": f"ASK FROM <{unknown}> {{ }}"}),
+        http.get(endpoint, params={"query": f"ASK FROM NAMED <{unknown}> {{ }}"}),
+        http.get(endpoint, params={"query": "ASK {}", "default-graph-uri": unknown}),
+        http.get(endpoint, params={"query": "ASK {}", "named-graph-uri": unknown}),
     ):
         assert response.status_code == 400
         assert unknown in response.text
@@ -225,11 +224,11 @@ def test_unknown_graphs_are_refused(endpoint: str) -> None:
 def test_protocol_dataset_overrides_from(endpoint: str) -> None:
     query = f"SELECT ?n FROM <{EX}graph1> WHERE {{ ?s <https://schema.org/name> ?n }}"
     url = f"{endpoint}?query={quote(query)}&default-graph-uri={quote(EX + 'graph2')}"
-    assert names(httpx.get(url)) == ["Bob"]
+    assert names(http.get(url)) == ["Bob"]
 
 
 def test_relative_iris_resolve_against_the_endpoint(endpoint: str) -> None:
-    response = httpx.get(endpoint, params={"query": "SELECT (<x> AS ?x) {}"})
+    response = http.get(endpoint, params={"query": "SELECT (<x> AS ?x) {}"})
     assert response.json()["results"]["bindings"][0]["x"]["value"] == endpoint.rsplit("/", 1)[0] + "/x"
 
 
@@ -239,12 +238,12 @@ def test_relative_iris_resolve_against_the_public_url_on_any_store(
     """A remote store is sent the public base: not its own address, which is none of this service's."""
     base = serve_app(create_app(any_store))
     query = 'SELECT (IRI("x") AS ?i) (<y> AS ?r) {}'
-    row = httpx.get(base + "/sparql", params={"query": query}).json()["results"]["bindings"][0]
+    row = http.get(base + "/sparql", params={"query": query}).json()["results"]["bindings"][0]
     assert (row["i"]["value"], row["r"]["value"]) == (base + "/x", base + "/y")
-    own = httpx.get(base + "/sparql", params={"query": "BASE <http://example.org/a/>\n" + query}).json()
+    own = http.get(base + "/sparql", params={"query": "BASE <http://example.org/a/>\n" + query}).json()
     row = own["results"]["bindings"][0]
     assert (row["i"]["value"], row["r"]["value"]) == ("http://example.org/a/x", "http://example.org/a/y")
-    error = httpx.get(base + "/sparql", params={"query": "\n\nSELECT ?x {"})
+    error = http.get(base + "/sparql", params={"query": "\n\nSELECT ?x {"})
     assert error.status_code == 400 and "(line:3, col:12)" in error.text
 
 
@@ -267,13 +266,13 @@ def test_runaway_query_times_out_while_health_answers(limited_endpoint: str) -> 
 
     def run() -> None:
         start = time.monotonic()
-        result["response"] = httpx.get(limited_endpoint + "/sparql", params={"query": runaway}, timeout=30)
+        result["response"] = http.get(limited_endpoint + "/sparql", params={"query": runaway}, timeout=30)
         result["seconds"] = time.monotonic() - start
 
     thread = threading.Thread(target=run)
     thread.start()
     time.sleep(0.2)  # the runaway query is now running
-    health = httpx.get(limited_endpoint + "/health", timeout=5)
+    health = http.get(limited_endpoint + "/health", timeout=5)
     assert health.status_code == 200 and health.json()["triples"] == 300
     assert thread.is_alive()  # health answered while the runaway query was still running
     thread.join(timeout=20)
@@ -282,12 +281,12 @@ def test_runaway_query_times_out_while_health_answers(limited_endpoint: str) -> 
     assert response.status_code == 503
     assert "time limit" in response.text
     assert result["seconds"] < 5  # type: ignore[operator]
-    after = httpx.get(limited_endpoint + "/sparql", params={"query": "ASK { ?s ?p ?o }"})
+    after = http.get(limited_endpoint + "/sparql", params={"query": "ASK { ?s ?p ?o }"})
     assert after.json()["boolean"] is True
 
 
 def test_result_size_limit(limited_endpoint: str) -> None:
-    response = httpx.get(limited_endpoint + "/sparql", params={"query": "SELECT * { ?a ?p ?b . ?c ?q ?d }"})
+    response = http.get(limited_endpoint + "/sparql", params={"query": "SELECT * { ?a ?p ?b . ?c ?q ?d }"})
     assert response.status_code == 503
     assert "200000 bytes" in response.text
 
@@ -298,27 +297,27 @@ def test_result_size_limit(limited_endpoint: str) -> None:
 def test_unavailable_store_gives_503(serve_app: Callable[[Starlette], str]) -> None:
     store = RemoteStore(f"http://127.0.0.1:{free_port()}/query", retries=1, backoff=0.05)
     base = serve_app(create_app(store))
-    response = httpx.get(base + "/sparql", params={"query": "ASK {}"}, timeout=10)
+    response = http.get(base + "/sparql", params={"query": "ASK {}"}, timeout=10)
     assert response.status_code == 503
     assert "unreachable" in response.text
-    health = httpx.get(base + "/health", timeout=10)
+    health = http.get(base + "/health", timeout=10)
     assert health.status_code == 503
     assert health.json()["status"] == "unavailable"
-    assert httpx.get(base + "/dump.nq", timeout=10).status_code == 503
+    assert http.get(base + "/dump.nq", timeout=10).status_code == 503
 
 
 # --- service description and real clients ---------------------------------------------
 
 
 def test_service_description(endpoint: str) -> None:
-    response = httpx.get(endpoint)
+    response = http.get(endpoint)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/turtle")
     g = Graph().parse(data=response.text, format="turtle")
     sd = "http://www.w3.org/ns/sparql-service-description#"
     assert (None, URIRef(sd + "endpoint"), URIRef(endpoint)) in g
     assert (None, URIRef(sd + "feature"), URIRef(sd + "UnionDefaultGraph")) in g
-    jsonld = httpx.get(endpoint, headers={"Accept": "application/ld+json"})
+    jsonld = http.get(endpoint, headers={"Accept": "application/ld+json"})
     assert jsonld.headers["content-type"] == "application/ld+json"
     assert json.loads(jsonld.text)
 
@@ -358,7 +357,7 @@ def test_serve_honours_port_env() -> None:
         deadline = time.monotonic() + 20
         while True:
             try:
-                response = httpx.get(f"http://127.0.0.1:{port}/health", timeout=1)
+                response = http.get(f"http://127.0.0.1:{port}/health", timeout=1)
                 break
             except httpx.TransportError:
                 assert proc.poll() is None and time.monotonic() < deadline

@@ -18,6 +18,7 @@ from beskgraph.api.app import create_app
 from beskgraph.api.settings import Settings
 from beskgraph.store import EmbeddedStore, RemoteStore, Store
 from tests.api.sparql.client import post_query
+from tests.support import http
 from tests.support.processes import descendants
 from tests.support.stores import KINDS, SAMPLE_TRIG, fresh_store, kinds
 
@@ -59,7 +60,7 @@ def test_a_10000_branch_union_is_refused_before_any_store(
     response = post_query(base + "/sparql", UNION_10K)
     assert response.status_code == 400
     assert "max_query_tokens" in response.text and "BESKGRAPH_MAX_QUERY_TOKENS" in response.text
-    assert httpx.get(base + "/health").json()["status"] == "ok"
+    assert http.get(base + "/health").json()["status"] == "ok"
     assert post_query(base + "/sparql", "ASK { ?s ?p ?o }").json()["boolean"] is True
 
 
@@ -93,7 +94,7 @@ def test_the_check_has_its_own_time_limit_and_holds_no_lock(serve_app: Callable[
     worker.start()
     time.sleep(0.1)
     assert post_query(base + "/sparql", "ASK {}").json()["boolean"] is True
-    assert httpx.get(base + "/health").status_code == 200
+    assert http.get(base + "/health").status_code == 200
     worker.join(30)
     assert outcome["r"].status_code == 400
     assert "could not be checked within 0.2 s" in outcome["r"].text
@@ -134,7 +135,7 @@ def test_a_frozen_remote_store_is_reported_within_seconds(serve_app: Callable[[S
     try:
         base = serve_app(create_app(RemoteStore(f"http://127.0.0.1:{silent.getsockname()[1]}/query")))
         started = time.monotonic()
-        health = httpx.get(base + "/health", timeout=60)
+        health = http.get(base + "/health", timeout=60)
         assert health.status_code == 503 and health.json()["status"] == "unavailable"
         assert time.monotonic() - started < 10  # the store's read timeout is 30 s
     finally:

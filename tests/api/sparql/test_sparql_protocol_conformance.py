@@ -27,6 +27,7 @@ from beskgraph.api.app import create_app
 from beskgraph.api.settings import Settings
 from beskgraph.store import EmbeddedStore
 from tests.api.sparql.sparql_protocol import Expected, ProtocolTest, check_format, load_manifest, run_test
+from tests.support import http
 
 TESTS = load_manifest()
 DATA0 = "http://kasei.us/2009/09/sparql/data/data0.rdf"
@@ -67,7 +68,7 @@ def test_protocol(test: ProtocolTest, serve_app: Callable[[Starlette], str]) -> 
 @pytest.fixture
 def description(serve_app: Callable[[Starlette], str]) -> tuple[str, httpx.Response]:
     endpoint = _endpoint(serve_app, None)
-    return endpoint, httpx.get(endpoint, headers={"Accept": "text/turtle"})
+    return endpoint, http.get(endpoint, headers={"Accept": "text/turtle"})
 
 
 def test_sd_returns_rdf(description: tuple[str, httpx.Response]) -> None:

@@ -21,6 +21,7 @@ from starlette.applications import Starlette
 from beskgraph.api.app import create_app
 from beskgraph.api.settings import Settings
 from beskgraph.store import EmbeddedStore, Store
+from tests.support import http
 from tests.support.canary import Canary
 from tests.support.stores import KINDS, SAMPLE_TRIG, fresh_store, kinds
 
@@ -91,11 +92,11 @@ def send(
     method: str, endpoint: str, query: str, params: dict[str, str], headers: dict[str, str]
 ) -> httpx.Response:
     if method == "GET":
-        return httpx.get(endpoint, params={"query": query, **params}, headers=headers, timeout=30)
+        return http.get(endpoint, params={"query": query, **params}, headers=headers, timeout=30)
     if method == "form":
-        return httpx.post(endpoint, data={"query": query, **params}, headers=headers, timeout=30)
+        return http.post(endpoint, data={"query": query, **params}, headers=headers, timeout=30)
     direct = {**headers, "Content-Type": "application/sparql-query"}
-    return httpx.post(endpoint, params=params, content=query.encode(), headers=direct, timeout=30)
+    return http.post(endpoint, params=params, content=query.encode(), headers=direct, timeout=30)
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +136,7 @@ def test_no_disguise_reaches_the_network(
     time.sleep(0.3)
     assert failures == []
     assert canary.contacts == []
-    assert httpx.get(endpoint, params={"query": "ASK { ?s ?p ?o }"}).json()["boolean"] is True
+    assert http.get(endpoint, params={"query": "ASK { ?s ?p ?o }"}).json()["boolean"] is True
 
 
 def test_refusals_say_why(serve_app: Callable[[Starlette], str], canary: Canary) -> None:
@@ -145,7 +146,7 @@ def test_refusals_say_why(serve_app: Callable[[Starlette], str], canary: Canary)
 
     def reason(template: str) -> str:
         query = template.replace("{U}", canary.url).replace("{H}", canary.host)
-        return httpx.get(endpoint, params={"query": query}).text
+        return http.get(endpoint, params={"query": query}).text
 
     assert "SERVICE (federated query) is not allowed" in reason(REFUSED["u00000022 (the reported bypass)"])
     assert "SERVICE" in reason(REFUSED["variable from BIND"])
