@@ -1,4 +1,5 @@
-"""Servers on loopback: a free port for one, and waiting until a SPARQL server answers."""
+"""Servers on loopback: a free port for one, waiting until a SPARQL server answers, and the TLS
+context requests to them share."""
 
 from __future__ import annotations
 
