@@ -19,7 +19,10 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
+from starlette.routing import BaseRoute
+
 from .aggregates import materialise
+from .api.graphql import graphql_routes  # here, not in each worker a server forks (half a second)
 from .api.settings import Settings
 from .build import BuildResult, build, format_for
 from .cache import BuildCache, default_cache
@@ -118,7 +121,7 @@ def run(options: ServeOptions, settings: Settings) -> None:
         port=options.port,
         workers=options.workers,
         settings=settings,
-        extra_routes=lambda: extra_routes(None),
+        extra_routes=extra_routes,
     )
 
 
@@ -182,8 +185,6 @@ class Checkpoints:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def extra_routes(store: Store | None) -> list:
+def extra_routes() -> list[BaseRoute]:
     """Routes beyond SPARQL and dumps: the GraphQL endpoint (it reaches the store via the app)."""
-    from .api.graphql import graphql_routes
-
     return graphql_routes()

@@ -38,7 +38,7 @@ def store(seed_build: BuildResult) -> EmbeddedStore:
 
 @pytest.fixture
 def served(store: EmbeddedStore, serve_app: Callable[[Starlette], str]) -> tuple[str, Starlette]:
-    app = create_app(store, extra_routes=extra_routes(store), settings=Settings(cache_max_age=120))
+    app = create_app(store, extra_routes=extra_routes(), settings=Settings(cache_max_age=120))
     return serve_app(app), app
 
 

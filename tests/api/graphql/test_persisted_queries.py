@@ -28,7 +28,7 @@ def url(seed_build: BuildResult, serve_app: Callable[[Starlette], str]) -> str:
     store = EmbeddedStore()
     store.load_dataset(seed_build.serialise("nquads"), "application/n-quads")
     return serve_app(
-        create_app(store, extra_routes=extra_routes(store), settings=Settings(persisted_queries_bytes=200))
+        create_app(store, extra_routes=extra_routes(), settings=Settings(persisted_queries_bytes=200))
     )
 
 

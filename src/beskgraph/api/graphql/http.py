@@ -50,7 +50,6 @@ from beskgraph.api.graphql.preparation import DocumentCache
 from beskgraph.api.graphql.schema import Context, schema
 from beskgraph.api.refusals import refuse
 from beskgraph.formats.accept import parse_accept, refuses
-from beskgraph.store import Store
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
@@ -386,14 +385,11 @@ def _graphiql_page(request: Request) -> str:
     )
 
 
-def graphql_routes(store: Store | None = None, *, limits: Limits | None = None) -> list[BaseRoute]:
+def graphql_routes(*, limits: Limits | None = None) -> list[BaseRoute]:
     """The /graphql endpoint and its GraphiQL assets; the store comes from ``app.state``.
 
     ``limits`` default to :meth:`Limits.from_env`.
-
-    ``store`` is accepted for symmetry with other route factories and not needed.
     """
-    del store
     assets = resources.files("beskgraph.api") / "static" / "graphiql"
     return [
         Route("/graphql", GraphQLEndpoint(limits or Limits.from_env()).handle, methods=["GET", "POST"]),
