@@ -19,8 +19,6 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
-from starlette.routing import BaseRoute
-
 from .aggregates import materialise
 from .api.graphql import graphql_routes  # here, not in each worker a server forks (half a second)
 from .api.settings import Settings
@@ -121,7 +119,7 @@ def run(options: ServeOptions, settings: Settings) -> None:
         port=options.port,
         workers=options.workers,
         settings=settings,
-        extra_routes=extra_routes,
+        extra_routes=graphql_routes,  # beyond SPARQL and dumps; it reaches the store via the app
     )
 
 
@@ -183,8 +181,3 @@ class Checkpoints:
             return
         for folder in self.path.parent.glob(self.prefix + "*"):
             shutil.rmtree(folder, ignore_errors=True)
-
-
-def extra_routes() -> list[BaseRoute]:
-    """Routes beyond SPARQL and dumps: the GraphQL endpoint (it reaches the store via the app)."""
-    return graphql_routes()

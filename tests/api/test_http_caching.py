@@ -16,9 +16,9 @@ from starlette.applications import Starlette
 
 from bench.loopback import free_port
 from beskgraph.api.app import create_app
+from beskgraph.api.graphql import graphql_routes
 from beskgraph.api.settings import Settings
 from beskgraph.build import BuildResult
-from beskgraph.launch import extra_routes
 from beskgraph.store import EmbeddedStore, open_store
 from tests.support import http
 
@@ -38,7 +38,7 @@ def store(seed_build: BuildResult) -> EmbeddedStore:
 
 @pytest.fixture
 def served(store: EmbeddedStore, serve_app: Callable[[Starlette], str]) -> tuple[str, Starlette]:
-    app = create_app(store, extra_routes=extra_routes(), settings=Settings(cache_max_age=120))
+    app = create_app(store, extra_routes=graphql_routes(), settings=Settings(cache_max_age=120))
     return serve_app(app), app
 
 

@@ -11,9 +11,9 @@ import pytest
 from starlette.applications import Starlette
 
 from beskgraph.api.app import create_app
+from beskgraph.api.graphql import graphql_routes
 from beskgraph.api.settings import Settings
 from beskgraph.build import BuildResult
-from beskgraph.launch import extra_routes
 from beskgraph.store import EmbeddedStore
 from tests.support import http
 
@@ -28,7 +28,7 @@ def url(seed_build: BuildResult, serve_app: Callable[[Starlette], str]) -> str:
     store = EmbeddedStore()
     store.load_dataset(seed_build.serialise("nquads"), "application/n-quads")
     return serve_app(
-        create_app(store, extra_routes=extra_routes(), settings=Settings(persisted_queries_bytes=200))
+        create_app(store, extra_routes=graphql_routes(), settings=Settings(persisted_queries_bytes=200))
     )
 
 
