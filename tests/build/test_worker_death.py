@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from beskgraph.config import SEEDS_DIR
+from beskgraph.workers import PROCESS_NAME
 from tests.support.processes import group
 from tests.support.server import wait_until
 
@@ -123,7 +124,9 @@ def test_a_dead_worker_ends_the_map_at_once(how: str, signum: int) -> None:
     mapping = subprocess.Popen(
         [sys.executable, "-c", SLOW_MAP, how], start_new_session=True, stderr=subprocess.PIPE, text=True
     )
-    workers = lambda: [p for p in group(mapping.pid) if p.pid != mapping.pid]  # noqa: E731
+    # A worker takes its name after it has reset its signals: one not yet named may still
+    # ignore the SIGINT it inherited, and a Ctrl-C sent then would be lost on it.
+    workers = lambda: [p for p in group(mapping.pid) if p.name == PROCESS_NAME]  # noqa: E731
     try:
         assert wait_until(lambda: len(workers()) == 2, 30), group(mapping.pid)
         if signum == signal.SIGKILL:
