@@ -144,20 +144,24 @@ class SourceError(Exception):
         super().__init__(f"{where}: {reason}")
 
 
-_DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00ad": ""})
+_DASHES_AND_QUOTES = str.maketrans(
+    {
+        **dict.fromkeys("\u2013\u2014\u2212", "-"),
+        "\u00ad": "",  # a soft hyphen
+        **dict.fromkeys("\u201c\u201d\u201e\u00ab\u00bb", '"'),
+        **dict.fromkeys("\u2018\u2019\u00b4", "'"),
+    }
+)
 
 
 def normalise(text: str) -> str:
     """NFC, one kind of dash and quote, single spaces: the form every matcher compares."""
-    text = unicodedata.normalize("NFC", text).translate(_DASHES)
-    text = re.sub("[\u201c\u201d\u201e\u00ab\u00bb]", '"', text)
-    text = re.sub("[\u2018\u2019\u00b4]", "'", text)
-    return re.sub(r"\s+", " ", text).strip()
+    return collapse(unicodedata.normalize("NFC", text).translate(_DASHES_AND_QUOTES))
 
 
 def collapse(text: str) -> str:
     """White space folded to single spaces; every other character kept as written."""
-    return " ".join(text.split())
+    return " ".join(text.split())  # str.split's white space is re's \s
 
 
 _FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "é": "e", "ü": "u", "ö": "oe", "ä": "ae"})
