@@ -22,7 +22,7 @@ from .config import SEEDS_DIR
 from .formats.files import export, read_quads, union_ntriples
 from .formats.table import GRAPH_FORMATS, graph_format
 from .model.common import Status
-from .output import Interrupted, write_atomically
+from .output import Interrupted, write_all, write_atomically
 from .validate import check
 
 app = typer.Typer(
@@ -193,7 +193,8 @@ def export_command(
     if output:
         write_atomically(output, data)
     else:
-        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        write_all(sys.stdout.fileno(), data)
 
 
 def _limit(name: str, text: str) -> str:

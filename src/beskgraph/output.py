@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import select
 import signal
 import tempfile
 import threading
@@ -45,6 +46,19 @@ def write_atomically(path: Path, data: bytes) -> None:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """Every byte of ``data`` to descriptor ``fd`` (standard output, say). One write may take
+    only part (a pipe, a signal mid-write) or, on a non-blocking descriptor that is full,
+    none: under ``PYTHONUNBUFFERED`` ``sys.stdout.buffer`` is the raw file and did that
+    silently, so the bytes go out here, written until none is left."""
+    view = memoryview(data)
+    while view:
+        try:
+            view = view[os.write(fd, view) :]
+        except BlockingIOError:  # non-blocking and full: wait until the reader makes room
+            select.select([], [fd], [])
 
 
 def umask() -> int:

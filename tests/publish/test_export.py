@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -84,3 +85,36 @@ def test_a_file_without_named_graphs_exports_only_to_formats_without_them(
         env={**os.environ, "COLUMNS": "300"},
     )
     assert refused.returncode == 2 and "has no named graphs to write as trig" in refused.stderr
+
+
+@pytest.mark.parametrize("unbuffered", ["1", ""], ids=["PYTHONUNBUFFERED", "buffered"])
+def test_export_to_a_pipe_that_takes_little_at_a_time_gives_every_byte(
+    built: Path, tmp_path: Path, unbuffered: str
+) -> None:
+    """Standard output a non-blocking pipe (as a parent such as Node may leave it) that a slow
+    reader drains: the pipe takes 64 KiB, then refuses more until read. Every byte still
+    arrives. Before, under ``PYTHONUNBUFFERED`` (common in containers) one unchecked write of
+    the raw file sent the first 64 KiB, dropped the rest and exited 0; buffered, the export
+    failed with BlockingIOError. (Profiling a run with py-spy, whose pauses cut blocking
+    writes short, truncated exports to stdout at a multiple of 64 KiB the same way.)"""
+    expected = tmp_path / "expected.ttl"
+    cli("export", "--format", "turtle", "--input", str(built), "-o", str(expected))
+    read_end, write_end = os.pipe()
+    os.set_blocking(write_end, False)  # the write end's open file, shared with the child
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    env.update({"PYTHONUNBUFFERED": unbuffered} if unbuffered else {})
+    export = subprocess.Popen(
+        [sys.executable, "-m", "beskgraph.cli", "export", "--format", "turtle", "--input", str(built)],
+        stdout=write_end,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    os.close(write_end)
+    received = bytearray()
+    with os.fdopen(read_end, "rb", buffering=0) as pipe:
+        while chunk := pipe.read(16384):
+            received += chunk
+            time.sleep(0.002)  # slower than the writer: the pipe fills
+    stderr = export.stderr.read().decode() if export.stderr else ""
+    assert export.wait(timeout=120) == 0, stderr[-2000:]
+    assert bytes(received) == expected.read_bytes(), (len(received), expected.stat().st_size)
