@@ -131,7 +131,7 @@ def build_command(
     """
     try:
         fmt = format_for(output)
-        previous = hashes_in_file(output, fmt.rdf_format) if output.exists() else None
+        previous = hashes_in_file(output, fmt.rdf_format) if output.is_file() else None  # not a FIFO
         result = run_build(
             sources or [SEEDS_DIR], strict=strict, cache=_cache(cache, no_cache), previous=previous
         )
@@ -187,12 +187,12 @@ def export_command(
             data = export(graph, fmt)
         else:  # the seeds, built as `build` builds them (from the build cache where unchanged)
             data = run_build([SEEDS_DIR], quiet=True, cache=_cache(cache, no_cache)).serialise(fmt)
+        if output:
+            write_atomically(output, data)
     except (OSError, ValueError, SyntaxError) as error:
         console.print(f"[red]cannot export[/red]: {escape(str(error))}")
         raise typer.Exit(2) from None
-    if output:
-        write_atomically(output, data)
-    else:
+    if not output:  # a reader that goes away (``| head``) ends the command quietly (click)
         sys.stdout.flush()
         write_all(sys.stdout.fileno(), data)
 

@@ -11,6 +11,7 @@ import os
 import re
 import select
 import signal
+import stat
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -31,7 +32,15 @@ class Interrupted(BaseException):
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path`` and rename it into place."""
+    """Write to a temporary file beside the file ``path`` names and rename it into place; a
+    link to the file stays a link (the file it names is replaced). An output that is not a
+    file, a stream or a device (``/dev/stdout``, ``/dev/null``, a FIFO), is written into: a
+    rename would replace it with a file."""
+    if _is_stream(path):
+        with open(path, "wb", buffering=0) as out:
+            write_all(out.fileno(), data)
+        return
+    path = Path(os.path.realpath(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     _sweep(path)
     with _signals_raise():
@@ -70,6 +79,14 @@ def umask() -> int:
     current = os.umask(0o022)
     os.umask(current)
     return current
+
+
+def _is_stream(path: Path) -> bool:
+    """Whether ``path`` (links followed) exists and is something other than a regular file."""
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
 
 
 def _prefix(path: Path) -> str:

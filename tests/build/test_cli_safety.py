@@ -1,14 +1,17 @@
 """The command line never loses data: a missing source, a build that finds or keeps no
 document, a signal during the write: the previous output stays as it was and no temporary
 file is left behind; outputs get the permissions the umask gives; rebuilds report what
-changed."""
+changed; an output that is a stream (a FIFO, ``/dev/stdout``) is written into, and one reached
+through a link keeps its link."""
 
 from __future__ import annotations
 
 import os
 import signal
+import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -133,3 +136,82 @@ def test_a_rebuild_reports_what_changed(previous: Path, tmp_path: Path):
     result = cli("build", str(sources), "-o", str(previous))
     assert result.returncode == 0, result.stderr
     assert "changes: 1 added, 0 changed, 0 removed, 1 unchanged; parsed 1, validated 1" in result.stderr
+
+
+# --- outputs that are not a regular file ------------------------------------------------
+# ``-o /dev/stdout`` or ``-o /dev/null`` name a link to a stream and a device: the temporary
+# file and rename that make a file's replacement atomic replaced the link, or the device, with
+# a regular file (as root, /dev/stdout was a 700 KB file afterwards). Made here on look-alikes
+# in a temporary folder: a FIFO, and a link to one, as /dev/stdout links to /proc/self/fd/1.
+
+
+def drain(fifo: Path) -> tuple[threading.Thread, bytearray]:
+    """A reader of ``fifo`` in a thread (a FIFO's writer waits for one); what it read."""
+    received = bytearray()
+
+    def read() -> None:
+        with fifo.open("rb") as stream:
+            while chunk := stream.read(65536):
+                received.extend(chunk)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    return reader, received
+
+
+@pytest.mark.parametrize("through_a_link", [False, True], ids=["fifo", "link to a fifo"])
+def test_an_output_that_is_a_stream_is_written_into_and_stays_what_it_was(
+    tmp_path: Path, through_a_link: bool
+) -> None:
+    fifo = tmp_path / "stream"
+    os.mkfifo(fifo)
+    named = fifo
+    if through_a_link:
+        named = tmp_path / "stdout"
+        named.symlink_to(fifo)
+    reader, received = drain(fifo)
+    data = b"@prefix ex: <http://example.org/> .\n" * 20_000  # more than a pipe holds
+    write_atomically(named, data)
+    reader.join(timeout=30)
+    assert bytes(received) == data
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert named.is_symlink() == through_a_link
+    assert leftovers(tmp_path) == []
+
+
+def test_export_to_a_stream_named_as_its_output_gives_every_byte(tmp_path: Path) -> None:
+    fifo = tmp_path / "stdout"
+    os.mkfifo(fifo)
+    reader, received = drain(fifo)
+    exported = cli("export", "--format", "nquads", "-o", str(fifo))
+    reader.join(timeout=30)
+    assert exported.returncode == 0, exported.stderr
+    expected = tmp_path / "expected.nq"
+    assert cli("export", "--format", "nquads", "-o", str(expected)).returncode == 0
+    assert bytes(received) == expected.read_bytes()
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+
+
+def test_a_build_into_a_fifo_does_not_read_it_first(previous: Path, tmp_path: Path) -> None:
+    """A rebuild reads the previous output to report what changed; a FIFO has none to read
+    (reading it waited for a writer that was the build itself)."""
+    fifo = tmp_path / "g.trig"
+    os.mkfifo(fifo)
+    reader, received = drain(fifo)
+    built = cli("build", str(SEED), "-o", str(fifo))
+    reader.join(timeout=30)
+    assert built.returncode == 0, built.stderr
+    assert bytes(received) == previous.read_bytes()
+    assert "changes:" not in built.stderr
+
+
+def test_an_output_reached_through_a_link_replaces_the_file_and_keeps_the_link(tmp_path: Path) -> None:
+    (tmp_path / "builds").mkdir()
+    target = tmp_path / "builds" / "g.trig"
+    target.write_bytes(b"# the previous build\n")
+    link = tmp_path / "latest.trig"
+    link.symlink_to(Path("builds") / "g.trig")
+    write_atomically(link, b"# the new build\n")
+    assert link.is_symlink() and os.readlink(link) == str(Path("builds") / "g.trig")
+    assert target.read_bytes() == b"# the new build\n"
+    assert leftovers(tmp_path) == [] and leftovers(tmp_path / "builds") == []
