@@ -18,6 +18,7 @@ import contextlib
 import hashlib
 import os
 import pickle
+import re
 import tempfile
 import time
 import zlib
@@ -30,15 +31,22 @@ from .config import ONTOLOGY_DIR, REFERENCE_DIR, SHAPES_DIR, base_iri
 from .decoding import max_document_bytes
 
 KEEP_DAYS = 30
+TEMPORARY = ".tmp-"  # the prefix of an entry being written
+_ENTRY = re.compile(r"[0-9a-f]{64}")  # an entry's name: its key
 LIBRARIES = ("rdflib", "pyshacl", "pyoxigraph", "charset-normalizer")
 
 
 def default_location() -> Path | None:
     """``$BESKGRAPH_CACHE`` (``off``: none), else ``$XDG_CACHE_HOME/beskgraph``, else
-    ``~/.cache/beskgraph``."""
+    ``~/.cache/beskgraph``; none for a user without a home (the cache only saves time)."""
     if location := os.environ.get("BESKGRAPH_CACHE"):
         return None if location == "off" else Path(location)
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "beskgraph"
+    if cache_home := os.environ.get("XDG_CACHE_HOME"):
+        return Path(cache_home) / "beskgraph"
+    try:
+        return Path.home() / ".cache" / "beskgraph"
+    except RuntimeError:  # no HOME and no entry in the password database
+        return None
 
 
 def default_cache() -> BuildCache | None:
@@ -69,7 +77,8 @@ def settings() -> str:
 
 def key(*parts: str) -> str:
     """A cache key from its parts (the pipeline digest and the settings always among them)."""
-    return hashlib.sha256("\0".join((pipeline_digest(), settings(), *parts)).encode()).hexdigest()
+    text = "\0".join((pipeline_digest(), settings(), *parts))
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()  # any file name
 
 
 class BuildCache:
@@ -96,24 +105,44 @@ class BuildCache:
         path = self._path(kind, name)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+            handle, temporary = tempfile.mkstemp(prefix=TEMPORARY, dir=path.parent)
+        except OSError:
+            return
+        try:
             with os.fdopen(handle, "wb") as out:
                 out.write(zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1))
             os.replace(temporary, path)
-        except OSError:
-            return
+        except BaseException as error:  # a full disk, a size limit, Ctrl-C: no half entry left
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            if not isinstance(error, OSError):
+                raise
 
     def prune(self, days: float = KEEP_DAYS) -> int:
-        """Remove entries unused for ``days`` days (and stray temporary files); how many."""
+        """Remove entries unused for ``days`` days (and stray temporary files); how many. Only
+        files named as this cache names them are touched: the folder may be one the user
+        gave (``--cache``, ``BESKGRAPH_CACHE``) with files of their own in it."""
         cutoff = time.time() - days * 86400
         removed = 0
         for path in self.root.glob("*/*/*"):
+            if not (_is_entry(path) or _is_temporary(path)):
+                continue
             try:
                 if path.stat().st_mtime < cutoff or (
-                    path.name.startswith(".tmp-") and path.stat().st_mtime < time.time() - 3600
+                    _is_temporary(path) and path.stat().st_mtime < time.time() - 3600
                 ):
                     path.unlink()
                     removed += 1
             except OSError:
                 continue
         return removed
+
+
+def _is_entry(path: Path) -> bool:
+    """A file named by its key, in the folder of its key's first two digits."""
+    return _ENTRY.fullmatch(path.name) is not None and path.parent.name == path.name[:2]
+
+
+def _is_temporary(path: Path) -> bool:
+    """An entry this cache began to write, in a folder it names (two hex digits of a key)."""
+    return path.name.startswith(TEMPORARY) and re.fullmatch(r"[0-9a-f]{2}", path.parent.name) is not None

@@ -56,9 +56,11 @@ def run_build(
     quiet: bool = False,
     cache: BuildCache | None = None,
     previous: dict[str, str] | None = None,
+    output: Path | None = None,
 ) -> BuildResult:
-    """Build with a progress bar over documents, then print the summary."""
-    paths = find_sources(sources)
+    """Build with a progress bar over documents, then print the summary; ``output``, the file
+    the build is written to, is never read as a source (in a source folder it would be)."""
+    paths = find_sources(sources, exclude=[output] if output else ())
     with Progress(
         TextColumn("[bold]building"),
         BarColumn(),
@@ -133,7 +135,11 @@ def build_command(
         fmt = format_for(output)
         previous = hashes_in_file(output, fmt.rdf_format) if output.is_file() else None  # not a FIFO
         result = run_build(
-            sources or [SEEDS_DIR], strict=strict, cache=_cache(cache, no_cache), previous=previous
+            sources or [SEEDS_DIR],
+            strict=strict,
+            cache=_cache(cache, no_cache),
+            previous=previous,
+            output=output,
         )
         if len(result.failed) == len(result.documents):
             raise BuildFailed("no document could be used")
@@ -144,7 +150,7 @@ def build_command(
     except (Interrupted, KeyboardInterrupt) as stop:
         console.print("[red]interrupted[/red] (previous output left untouched)")
         raise typer.Exit(128 + getattr(stop, "signum", 2)) from None
-    console.print(f"wrote {output}")
+    console.print(f"wrote {escape(str(output))}", highlight=False)
 
 
 def load_union(path: Path) -> Graph:
@@ -160,7 +166,7 @@ def validate_command(
     try:
         results = check(load_union(graph))
     except (OSError, ValueError, SyntaxError) as error:
-        console.print(f"[red]cannot read {graph}[/red]: {error}")
+        console.print(f"[red]cannot read[/red] {escape(str(graph))}: {escape(str(error))}", highlight=False)
         raise typer.Exit(2) from None
     for result in results:
         console.print(escape(str(result)), highlight=False)
@@ -168,7 +174,8 @@ def validate_command(
     if violations:
         console.print(f"[red]{violations} violation(s)[/red]")
         raise typer.Exit(1)
-    console.print(f"{graph}: conforms" + (f" ({len(results)} warning(s))" if results else ""))
+    warned = f" ({len(results)} warning(s))" if results else ""
+    console.print(f"{escape(str(graph))}: conforms{warned}", highlight=False)
 
 
 @app.command("export")
@@ -193,6 +200,9 @@ def export_command(
         console.print(f"[red]cannot export[/red]: {escape(str(error))}")
         raise typer.Exit(2) from None
     if not output:  # a reader that goes away (``| head``) ends the command quietly (click)
+        if sys.stdout is None:
+            console.print("[red]cannot export[/red]: standard output is closed (use -o FILE)")
+            raise typer.Exit(2)
         sys.stdout.flush()
         write_all(sys.stdout.fileno(), data)
 

@@ -89,13 +89,16 @@ def _is_stream(path: Path) -> bool:
         return False
 
 
+NAME_KEPT = 200  # characters of the output's name in its temporary file's (a name has 255 at most)
+
+
 def _prefix(path: Path) -> str:
-    return f".{path.name}.{os.getpid()}.tmp-"
+    return f".{path.name[:NAME_KEPT]}.{os.getpid()}.tmp-"
 
 
 def _sweep(path: Path) -> None:
     """Remove temporary files of earlier writes of ``path`` whose process is gone."""
-    pattern = re.compile(rf"^\.{re.escape(path.name)}\.(\d+)\.tmp-")
+    pattern = re.compile(rf"^\.{re.escape(path.name[:NAME_KEPT])}\.(\d+)\.tmp-")
     for stray in path.parent.iterdir():
         match = pattern.match(stray.name)
         if match and not alive(int(match.group(1))):

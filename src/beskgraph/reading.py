@@ -78,6 +78,9 @@ class Reader:
 
     def __call__(self, path: Path) -> ReadDocument:
         started = time.perf_counter()
+        if (shown := readable_name(path)) != path.name:  # its name would be in the graph
+            problem = Problem(Severity.VIOLATION, Stage.READ, "the file name is not UTF-8: rename the file")
+            return ReadDocument(path, None, DocumentOutcome(shown, None, problems=[problem]))
         try:
             content_hash, raw = read_bytes(path)
         except OSError as error:
@@ -101,6 +104,12 @@ class Reader:
         if self.cache is not None:
             self.cache.put("parse", entry, read)
         return read
+
+
+def readable_name(path: Path) -> str:
+    """The file's name as text; bytes of another encoding than UTF-8 (which the system hands
+    on as lone surrogates) shown as U+FFFD."""
+    return path.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def read_bytes(path: Path) -> tuple[str, bytes | None]:

@@ -215,3 +215,42 @@ def test_an_output_reached_through_a_link_replaces_the_file_and_keeps_the_link(t
     assert link.is_symlink() and os.readlink(link) == str(Path("builds") / "g.trig")
     assert target.read_bytes() == b"# the new build\n"
     assert leftovers(tmp_path) == [] and leftovers(tmp_path / "builds") == []
+
+
+def test_a_build_written_into_its_source_folder_does_not_read_itself_back(tmp_path: Path) -> None:
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / SEED.name).write_bytes(SEED.read_bytes())
+    output = sources / "out.trig"
+    first = cli("build", str(sources), "-o", str(output))
+    assert first.returncode == 0, first.stderr
+    built = output.read_bytes()
+    second = cli("build", str(sources), "-o", str(output))
+    assert second.returncode == 0, second.stderr
+    assert output.read_bytes() == built  # before, out.trig was read as a document each time
+    assert "out.trig" not in second.stderr.replace(str(output), "")
+
+
+def test_export_to_a_closed_standard_output_is_a_one_line_error() -> None:
+    closed = subprocess.run(
+        [sys.executable, "-m", "beskgraph.cli", "export", "--format", "nquads"],
+        capture_output=False,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+        timeout=120,
+        preexec_fn=lambda: os.close(1),
+    )
+    assert closed.returncode == 2
+    assert closed.stderr.strip() == "cannot export: standard output is closed (use -o FILE)"
+
+
+def test_file_names_are_printed_as_written_not_read_as_markup(tmp_path: Path) -> None:
+    output = tmp_path / "graph[draft].trig"
+    built = cli("build", str(SEED), "-o", str(output))
+    assert built.returncode == 0, built.stderr
+    assert f"wrote {output}" in built.stderr
+    checked = cli("validate", str(output))
+    assert f"{output}: conforms" in checked.stderr
+    missing = cli("validate", str(tmp_path / "nope[b].trig"))
+    assert "nope[b].trig" in missing.stderr

@@ -2,25 +2,38 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
 from .result import BuildFailed
 
 
-def find_sources(paths: Iterable[Path]) -> list[Path]:
-    """Every file given, and every file (not hidden) in every folder given, sorted by name so
-    every build sees one order. A path that does not exist, or no file at all, is an error."""
+def find_sources(paths: Iterable[Path], exclude: Iterable[Path] = ()) -> list[Path]:
+    """Every file given, and every entry in every folder given (but hidden ones and folders),
+    sorted by name so every build sees one order. A file given under two spellings (a folder
+    and a file in it, a link) is one source; ``exclude`` (the build's own output) is none. An
+    entry that is not a readable file (a dangling link, a FIFO) is kept, to be reported. A
+    path that does not exist, or no file at all, is an error."""
     paths = list(paths)
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise BuildFailed(f"source not found: {', '.join(missing)}")
-    found: list[Path] = []
+    skip = {_real(p) for p in exclude}
+    found: dict[Path, Path] = {}  # real path -> the first spelling given
     for path in paths:
-        if path.is_dir():
-            found.extend(p for p in sorted(path.iterdir()) if p.is_file() and not p.name.startswith("."))
-        else:
-            found.append(path)
+        entries = (
+            [p for p in sorted(path.iterdir()) if not p.name.startswith(".") and not p.is_dir()]
+            if path.is_dir()
+            else [path]
+        )
+        for entry in entries:
+            if (real := _real(entry)) not in skip:
+                found.setdefault(real, entry)
     if not found:
         raise BuildFailed(f"no source documents in {', '.join(str(p) for p in paths) or 'no path'}")
-    return sorted(set(found), key=lambda p: (p.name, str(p)))
+    return sorted(found.values(), key=lambda p: (p.name, str(p)))
+
+
+def _real(path: Path) -> Path:
+    return Path(os.path.realpath(path))
