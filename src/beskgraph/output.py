@@ -1,7 +1,8 @@
 """Writing an output file so that nothing is ever lost: readers see the old file or the new
 one, never half of one; the temporary file goes away whatever stops the write (an error,
 Ctrl-C, SIGTERM, SIGHUP; a SIGKILL's leftovers are swept by the next write); and the file
-gets the permissions the umask gives a new file, like any other tool's output.
+gets the permissions the umask gives a new file, like any other tool's output (a file it
+replaces keeps its own).
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def write_atomically(path: Path, data: bytes) -> None:
                 out.write(data)
                 out.flush()
                 os.fsync(out.fileno())
-            os.chmod(temporary, 0o666 & ~umask())
+            os.chmod(temporary, _mode(path))
             os.replace(temporary, path)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
@@ -68,6 +69,15 @@ def write_all(fd: int, data: bytes) -> None:
             view = view[os.write(fd, view) :]
         except BlockingIOError:  # non-blocking and full: wait until the reader makes room
             select.select([], [fd], [])
+
+
+def _mode(path: Path) -> int:
+    """The permissions of the file ``path`` replaces (a private output stays private), or
+    those the umask gives a new file."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return 0o666 & ~umask()
 
 
 def umask() -> int:

@@ -76,6 +76,12 @@ def test_outputs_honour_the_umask(tmp_path: Path, umask: int, mode: int):
     assert out.stat().st_mode & 0o777 == mode
 
 
+def test_a_rebuild_keeps_the_permissions_of_the_file_it_replaces(previous: Path) -> None:
+    previous.chmod(0o600)  # kept private by its owner
+    assert cli("build", str(SEED), "-o", str(previous), umask=0o022).returncode == 0
+    assert previous.stat().st_mode & 0o777 == 0o600
+
+
 BLOCKING_WRITE = """
 import os, signal, sys, time
 # Ctrl-C as at a terminal, even when the test runs as a background job (which inherits SIGINT ignored)
