@@ -20,7 +20,7 @@ from .cache import BuildCache, default_cache
 from .changes import hashes_in_file
 from .config import SEEDS_DIR
 from .formats.files import export, read_quads, union_ntriples
-from .formats.table import GRAPH_FORMATS, graph_format
+from .formats.table import GRAPH_FORMATS, Format, for_path, graph_format
 from .model.common import Status
 from .output import Interrupted, write_all, write_atomically
 from .validate import check
@@ -195,6 +195,7 @@ def export_command(
         else:  # the seeds, built as `build` builds them (from the build cache where unchanged)
             data = run_build([SEEDS_DIR], quiet=True, cache=_cache(cache, no_cache)).serialise(fmt)
         if output:
+            _check_extension(output, fmt)
             write_atomically(output, data)
     except (OSError, ValueError, SyntaxError) as error:
         console.print(f"[red]cannot export[/red]: {escape(str(error))}")
@@ -205,6 +206,17 @@ def export_command(
             raise typer.Exit(2)
         sys.stdout.flush()
         write_all(sys.stdout.fileno(), data)
+
+
+def _check_extension(output: Path, fmt: Format) -> None:
+    """Refuse to write ``fmt`` under an extension of another graph format (``-f nquads -o
+    g.trig``): every command reading the file would take it for that format."""
+    try:
+        named = for_path(output)
+    except ValueError:  # another extension (or none): the user's choice
+        return
+    if named != fmt:
+        raise ValueError(f"{output} names a {named.name} file; write {fmt.name} as *.{fmt.extension}")
 
 
 def _limit(name: str, text: str) -> str:

@@ -118,3 +118,31 @@ def test_export_to_a_pipe_that_takes_little_at_a_time_gives_every_byte(
     stderr = export.stderr.read().decode() if export.stderr else ""
     assert export.wait(timeout=120) == 0, stderr[-2000:]
     assert bytes(received) == expected.read_bytes(), (len(received), expected.stat().st_size)
+
+
+def test_a_format_is_not_written_under_another_formats_extension(built: Path, tmp_path: Path) -> None:
+    mislabelled = tmp_path / "graph.trig"
+    refused = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "beskgraph.cli",
+            "export",
+            "-f",
+            "nquads",
+            "-i",
+            str(built),
+            "-o",
+            str(mislabelled),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "300"},
+    )
+    assert refused.returncode == 2
+    assert f"cannot export: {mislabelled} names a trig file; write nquads as *.nq" in refused.stderr
+    assert not mislabelled.exists()
+    unnamed = tmp_path / "graph.data"  # an extension of no graph format: the user's choice
+    cli("export", "-f", "nquads", "-i", str(built), "-o", str(unnamed))
+    assert unnamed.read_bytes() == cli("export", "-f", "nquads", "-i", str(built))
