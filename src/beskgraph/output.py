@@ -21,6 +21,7 @@ from types import FrameType
 
 from .isolation.lifeline import alive
 
+NAME_KEPT = 200  # characters of the output's name in its temporary file's (a name has 255 at most)
 SIGNALS = tuple(s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s)
 
 
@@ -97,9 +98,6 @@ def _is_stream(path: Path) -> bool:
         return not stat.S_ISREG(os.stat(path).st_mode)
     except (FileNotFoundError, NotADirectoryError):
         return False
-
-
-NAME_KEPT = 200  # characters of the output's name in its temporary file's (a name has 255 at most)
 
 
 def _prefix(path: Path) -> str:
