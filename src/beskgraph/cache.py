@@ -33,6 +33,7 @@ from .decoding import max_document_bytes
 KEEP_DAYS = 30
 TEMPORARY = ".tmp-"  # the prefix of an entry being written
 _ENTRY = re.compile(r"[0-9a-f]{64}")  # an entry's name: its key
+_FOLDER = re.compile(r"[0-9a-f]{2}")  # the folder of the keys that begin so
 LIBRARIES = ("rdflib", "pyshacl", "pyoxigraph", "charset-normalizer")
 
 
@@ -145,4 +146,4 @@ def _is_entry(path: Path) -> bool:
 
 def _is_temporary(path: Path) -> bool:
     """An entry this cache began to write, in a folder it names (two hex digits of a key)."""
-    return path.name.startswith(TEMPORARY) and re.fullmatch(r"[0-9a-f]{2}", path.parent.name) is not None
+    return path.name.startswith(TEMPORARY) and _FOLDER.fullmatch(path.parent.name) is not None

@@ -190,12 +190,13 @@ def export_command(
     dump of the same graph has."""
     try:
         fmt = graph_format(format)
+        if output:
+            _check_extension(output, fmt)  # before the work, not after it
         if graph:
             data = export(graph, fmt)
         else:  # the seeds, built as `build` builds them (from the build cache where unchanged)
             data = run_build([SEEDS_DIR], quiet=True, cache=_cache(cache, no_cache)).serialise(fmt)
         if output:
-            _check_extension(output, fmt)
             write_atomically(output, data)
     except (OSError, ValueError, SyntaxError) as error:
         console.print(f"[red]cannot export[/red]: {escape(str(error))}")

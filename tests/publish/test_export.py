@@ -33,6 +33,19 @@ def cli(*args: str) -> bytes:
     return done.stdout
 
 
+def refused(*args: str) -> str:
+    """What ``beskgraph`` prints when it refuses ``args`` (exit code 2)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "beskgraph.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "COLUMNS": "300"},
+    )
+    assert done.returncode == 2, done.stderr[-2000:]
+    return done.stderr
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seeds built by the command line into a TriG file."""
@@ -77,14 +90,7 @@ def test_a_file_without_named_graphs_exports_only_to_formats_without_them(
     assert cli("export", "--format", "ntriples", "--input", str(turtle)) == cli(
         "export", "--format", "ntriples", "--input", str(built)
     )
-    refused = subprocess.run(
-        [sys.executable, "-m", "beskgraph.cli", "export", "-f", "trig", "-i", str(turtle)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "COLUMNS": "300"},
-    )
-    assert refused.returncode == 2 and "has no named graphs to write as trig" in refused.stderr
+    assert "has no named graphs to write as trig" in refused("export", "-f", "trig", "-i", str(turtle))
 
 
 @pytest.mark.parametrize("unbuffered", ["1", ""], ids=["PYTHONUNBUFFERED", "buffered"])
@@ -122,26 +128,8 @@ def test_export_to_a_pipe_that_takes_little_at_a_time_gives_every_byte(
 
 def test_a_format_is_not_written_under_another_formats_extension(built: Path, tmp_path: Path) -> None:
     mislabelled = tmp_path / "graph.trig"
-    refused = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "beskgraph.cli",
-            "export",
-            "-f",
-            "nquads",
-            "-i",
-            str(built),
-            "-o",
-            str(mislabelled),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "COLUMNS": "300"},
-    )
-    assert refused.returncode == 2
-    assert f"cannot export: {mislabelled} names a trig file; write nquads as *.nq" in refused.stderr
+    message = refused("export", "-f", "nquads", "-i", str(built), "-o", str(mislabelled))
+    assert f"cannot export: {mislabelled} names a trig file; write nquads as *.nq" in message
     assert not mislabelled.exists()
     unnamed = tmp_path / "graph.data"  # an extension of no graph format: the user's choice
     cli("export", "-f", "nquads", "-i", str(built), "-o", str(unnamed))
