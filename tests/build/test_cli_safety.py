@@ -260,3 +260,14 @@ def test_file_names_are_printed_as_written_not_read_as_markup(tmp_path: Path) ->
     assert f"{output}: conforms" in checked.stderr
     missing = cli("validate", str(tmp_path / "nope[b].trig"))
     assert "nope[b].trig" in missing.stderr
+
+
+def test_a_dangling_link_in_a_source_folder_is_left_out_and_the_rest_built(tmp_path: Path) -> None:
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / SEED.name).write_bytes(SEED.read_bytes())
+    (sources / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    built = cli("build", str(sources), "-o", str(tmp_path / "g.trig"))
+    assert built.returncode == 0, built.stderr
+    assert "left out gone.txt: cannot be read: No such file or directory" in built.stderr
+    assert "documents: 1 catalogue-card; left out: 1" in built.stderr

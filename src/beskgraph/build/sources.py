@@ -13,10 +13,11 @@ def find_sources(paths: Iterable[Path], exclude: Iterable[Path] = ()) -> list[Pa
     """Every file given, and every entry in every folder given (but hidden ones and folders),
     sorted by name so every build sees one order. A file given under two spellings (a folder
     and a file in it, a link) is one source; ``exclude`` (the build's own output) is none. An
-    entry that is not a readable file (a dangling link, a FIFO) is kept, to be reported. A
-    path that does not exist, or no file at all, is an error."""
+    entry that is not a readable file (a dangling link, a FIFO) is kept, to be reported (a
+    build lists its sources and finds them again here). A path that is nothing at all, or no
+    file at all, is an error."""
     paths = list(paths)
-    missing = [str(p) for p in paths if not p.exists()]
+    missing = [str(p) for p in paths if not os.path.lexists(p)]
     if missing:
         raise BuildFailed(f"source not found: {', '.join(missing)}")
     skip = {_real(p) for p in exclude}
