@@ -8,27 +8,27 @@ Documents that cannot be used are left out and logged; the service starts regard
 
 from __future__ import annotations
 
-import atexit
 import gc
 import logging
 import os
-import shutil
-import tempfile
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
 from .aggregates import materialise
+from .api.dump_dirs import private_dir, remove
 from .api.graphql import graphql_routes  # here, not in each worker a server forks (half a second)
 from .api.settings import Settings
+from .api.workers import Load, Loaded
 from .build import BuildResult, build, format_for
 from .cache import BuildCache, default_cache
 from .config import SEEDS_DIR
 from .formats.table import GRAPH_FORMATS
 from .model.common import Status
 from .search import search_index
-from .store import EmbeddedStore, RemoteStore, Store, open_store
+from .store import EmbeddedStore, RemoteStore, Store, disk_folder, open_store
 from .sync import stored_hashes, sync
 
 log = logging.getLogger("beskgraph")
@@ -129,20 +129,20 @@ def source_folders(sources: Sequence[Path]) -> list[Path]:
     return list(dict.fromkeys(f.resolve() for f in folders))
 
 
-def graph_load(options: ServeOptions) -> Callable[[bool], Callable[[], Store]]:
+def graph_load(options: ServeOptions) -> Load:
     """Fill the store (again: ``True``, bringing it in line with the sources) and say how a worker
     process opens what was filled: the in-memory store itself (copied on write by ``fork``), a
     read-only checkpoint of an on-disk store (see :class:`Checkpoints`), or its own connection
     to a remote store."""
     url = (options.store if options.store is not None else os.environ.get("BESKGRAPH_STORE", "")).strip()
     fill = partial(fill_store, graph=options.graph, sources=list(options.sources) or [SEEDS_DIR])
-    if url.startswith("oxigraph:"):
-        return Checkpoints(Path(url.removeprefix("oxigraph:")), fill, options.rebuild).load
+    if (folder := disk_folder(url)) is not None:
+        return Checkpoints(folder, fill, options.rebuild).load
     store = open_store(url)
 
-    def load(again: bool) -> Callable[[], Store]:
+    def load(again: bool) -> Loaded:
         log.info(fill(store, rebuild=options.rebuild or again))
-        return (lambda: open_store(url)) if isinstance(store, RemoteStore) else (lambda: store)
+        return Loaded((lambda: open_store(url)) if isinstance(store, RemoteStore) else (lambda: store))
 
     return load
 
@@ -152,32 +152,38 @@ class Checkpoints:
 
     The store is open only while it is filled; then a checkpoint (hard links to its files)
     is made beside it, one per load, and the store is closed: a process forked with an
-    open RocksDB hangs on its locks. Earlier checkpoints are removed at the next load
-    (their workers are gone by then) and all of them at exit or at the next start.
+    open RocksDB hangs on its locks. A checkpoint is a private directory of this process
+    (see :mod:`beskgraph.api.dump_dirs`), removed once no worker serves it (released by the
+    supervisor), at exit, or, left by a killed server, at the next start; another server's
+    on the same store are left alone.
     """
 
     def __init__(self, path: Path, fill: Callable[..., str], rebuild: bool) -> None:
         self.path, self.fill, self.rebuild = path, fill, rebuild
         self.prefix = f".{path.name}.generation-"
-        self._owner = os.getpid()  # forked workers inherit the exit hook: only this process removes
-        self._remove()
-        atexit.register(self._remove)
 
-    def load(self, again: bool) -> Callable[[], Store]:
-        self._remove()
+    def load(self, again: bool) -> Loaded:
         store = EmbeddedStore(self.path)
         try:
             log.info(self.fill(store, rebuild=self.rebuild or again))
-            folder = Path(tempfile.mkdtemp(prefix=self.prefix, dir=self.path.parent))
-            store.backup(folder / "store")
+            folder = private_dir(self.path.parent, self.prefix)
+            try:
+                store.backup(folder / "store")
+            except BaseException:
+                remove(folder)
+                raise
+        except BaseException as error:
+            _forget_frames(error)  # a failed load's traceback must not keep the store (its lock) open
+            raise
         finally:
             store.close()
             del store
             gc.collect()  # the RocksDB instance closes with its last reference
-        return lambda: EmbeddedStore(folder / "store", read_only=True)
+        return Loaded(lambda: EmbeddedStore(folder / "store", read_only=True), partial(remove, folder))
 
-    def _remove(self) -> None:
-        if os.getpid() != self._owner:
-            return
-        for folder in self.path.parent.glob(self.prefix + "*"):
-            shutil.rmtree(folder, ignore_errors=True)
+
+def _forget_frames(error: BaseException | None) -> None:
+    """Clear the local variables of the frames ``error`` and the errors it chains passed through."""
+    while error is not None:
+        traceback.clear_frames(error.__traceback__)
+        error = error.__cause__ or error.__context__

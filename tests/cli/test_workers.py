@@ -6,7 +6,9 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -125,6 +127,45 @@ def test_a_reload_reaches_every_worker_at_once(server: Server, tmp_path: Path) -
     assert stale.status_code == 200 and NEW in stale.text
     assert wait_until(lambda: not old_workers & {w.pid for w in workers(server)}, 15), server.members()
     assert len(workers(server)) == 2
+
+
+def test_an_on_disk_store_answers_through_its_reloads_and_after_a_failed_one(tmp_path: Path) -> None:
+    db = tmp_path / "db"
+    server = Server(tmp_path, f"oxigraph:{db}", "--workers", "2", str(sources(tmp_path)))
+    answers: list[httpx.Response] = []
+    failures: list[httpx.TransportError] = []
+    done = threading.Event()
+
+    def ask() -> None:
+        while not done.is_set():
+            try:
+                answers.append(fresh(server, "/sparql", query=COUNT))
+            except httpx.TransportError as error:  # a connection closed on its request
+                failures.append(error)
+
+    asking = threading.Thread(target=ask)
+    asking.start()
+    try:
+        (tmp_path / "sources").rename(tmp_path / "away")  # the reload cannot build
+        os.kill(server.process.pid, signal.SIGHUP)
+        assert wait_until(lambda: "reload failed; generation 1 is still served" in server.log(), 120)
+        (tmp_path / "away").rename(tmp_path / "sources")
+        for generation in (2, 3):  # the failed load let the store go: the next ones can open it
+            os.kill(server.process.pid, signal.SIGHUP)
+            published = f"generation {generation} published to 2 workers"
+            assert wait_until(lambda: published in server.log(), 120), server.log()  # noqa: B023
+        answers.append(fresh(server, "/sparql", query=COUNT))
+    finally:
+        done.set()
+        asking.join()
+        server.stop()
+    assert not failures, failures
+    kinds = Counter((a.status_code, a.headers.get("retry-after")) for a in answers)
+    assert set(kinds) <= {(200, None), (503, "0")}, [a.text for a in answers if a.status_code >= 500][:3]
+    assert kinds[(200, None)] >= 10 and answers[-1].status_code == 200
+    assert len({a.text for a in answers if a.status_code == 200}) == 1  # the same graph each time
+    # the checkpoints of generations 1 and 2 went with their workers; the killed server left its last
+    assert len(list(tmp_path.glob(".db.generation-*"))) == 1
 
 
 class WatchedServer(Server):

@@ -1,9 +1,10 @@
-"""Private directories for dump files: named after the process that made them, removed when
-it ends.
+"""Private directories (for dump files, and for the checkpoints of an on-disk store): named
+after the process that made them, removed when it ends.
 
-A directory is ``beskgraph-dumps-<pid>-<random>`` and goes at exit (the server ends
-normally on SIGTERM and SIGINT). One whose process is gone without exiting (SIGKILL, the
-OOM killer, a crash) is removed by the next server that makes its own beside it.
+A directory is ``<prefix><pid>-<random>`` (for dumps ``beskgraph-dumps-<pid>-<random>``) and
+goes at exit (the server ends normally on SIGTERM and SIGINT). One whose process is gone
+without exiting (SIGKILL, the OOM killer, a crash) is removed by the next server that makes
+its own beside it; those of a live process, another server's, are left alone.
 """
 
 from __future__ import annotations
@@ -25,31 +26,37 @@ def private_dump_dir(parent: str | os.PathLike[str] | None, *, remove_at_exit: b
     stale ones there are swept; removed at this process's exit unless told otherwise."""
     root = Path(parent) if parent is not None else Path(tempfile.gettempdir())
     root.mkdir(parents=True, exist_ok=True)
-    sweep_stale(root)
-    path = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=root))
+    return private_dir(root, PREFIX, remove_at_exit=remove_at_exit)
+
+
+def private_dir(root: Path, prefix: str, *, remove_at_exit: bool = True) -> Path:
+    """A new directory ``<prefix><pid>-<random>`` in ``root``, after the stale ones there are swept."""
+    sweep_stale(root, prefix)
+    path = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=root))
     if remove_at_exit:
-        atexit.register(_remove, path, os.getpid())
+        atexit.register(remove, path, os.getpid())
     return path
 
 
-def sweep_stale(root: Path) -> list[Path]:
-    """Remove the dump directories in ``root`` whose process has ended; returns them."""
+def sweep_stale(root: Path, prefix: str = PREFIX) -> list[Path]:
+    """Remove the directories in ``root`` made by a process that has ended; returns them."""
     removed = []
-    for folder in root.glob(PREFIX + "*"):
-        pid = owner(folder)
+    for folder in root.glob(prefix + "*"):
+        pid = owner(folder, prefix)
         if pid is not None and not alive(pid) and folder.is_dir() and not folder.is_symlink():
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder)
     return removed
 
 
-def owner(folder: Path) -> int | None:
-    """The process id a dump directory is named after (None for another name)."""
-    pid, _, _ = folder.name.removeprefix(PREFIX).partition("-")
-    return int(pid) if folder.name.startswith(PREFIX) and pid.isdigit() else None
+def owner(folder: Path, prefix: str = PREFIX) -> int | None:
+    """The process id a private directory is named after (None for another name)."""
+    pid, _, _ = folder.name.removeprefix(prefix).partition("-")
+    return int(pid) if folder.name.startswith(prefix) and pid.isdigit() else None
 
 
-def _remove(path: Path, pid: int) -> None:
-    if os.getpid() == pid:  # not in a forked child that inherited the hook
+def remove(path: Path, pid: int | None = None) -> None:
+    """Remove ``path`` unless this is not process ``pid`` (a forked child that inherited a hook)."""
+    if pid is None or os.getpid() == pid:
         with contextlib.suppress(OSError):
             shutil.rmtree(path)

@@ -22,7 +22,7 @@ from beskgraph.api.generations import LoadTimes
 from beskgraph.api.graph_version import code_digest
 from beskgraph.api.links import listen_url
 from beskgraph.api.settings import Settings
-from beskgraph.api.workers import Load, Supervisor, listening_socket
+from beskgraph.api.workers import Load, Loaded, Supervisor, listening_socket
 from beskgraph.store import RemoteStore, Store
 
 log = logging.getLogger("beskgraph")
@@ -76,7 +76,7 @@ def serve(
 
 
 def serve_workers(
-    load: Callable[[bool], Callable[[], Store]],
+    load: Load,
     host: str = "127.0.0.1",
     port: int | None = None,
     *,
@@ -93,10 +93,10 @@ def serve_workers(
     count = workers or settings.workers or os.cpu_count() or 1
     loaded: list[dt.datetime] = []
 
-    def timed(again: bool) -> Callable[[], Store]:
-        opener = load(again)
+    def timed(again: bool) -> Loaded:
+        done = load(again)
         loaded[:] = [dt.datetime.now(dt.UTC)]
-        return opener
+        return done
 
     dumps = private_dump_dir(settings.dump_dir)  # the supervisor's; removed when it ends
 
@@ -116,7 +116,6 @@ def serve_workers(
         return app
 
     code_digest()  # once, before the workers are forked (25 ms of reading files)
-    timed_load: Load = timed
     Supervisor(
-        timed_load, make_app, listening_socket(host, port), count, log_level, uvicorn_limits(settings)
+        timed, make_app, listening_socket(host, port), count, log_level, uvicorn_limits(settings)
     ).run()

@@ -26,6 +26,7 @@ stops the workers gracefully (uvicorn finishes what is running, for at most
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import mmap
@@ -48,12 +49,27 @@ from beskgraph.store import Store
 
 log = logging.getLogger("beskgraph")
 WORKER_NAME = "bg-worker"  # the workers' ``comm`` (what ps shows)
+DRAIN_SECONDS = 0.2  # a stopping worker waits this long for requests on connections it accepted
 GRACEFUL_SECONDS = 5  # uvicorn's limit for requests still running at shutdown
 KILL_AFTER = 10.0  # seconds after SIGTERM a worker that has not ended is killed
 READY_TIMEOUT = 600.0  # seconds a worker may take to open the graph
-Opener = Callable[[], Store]  # run in a worker: the store it serves
-Load = Callable[[bool], Opener]  # run in the supervisor: (re)load, then how workers open the graph
 MakeApp = Callable[[Store, int], ASGIApp]  # run in a worker: its app on that store, of that generation
+
+
+def _nothing() -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What one load left for the workers."""
+
+    open: Callable[[], Store]  # run in a worker: the store it serves
+    # run in the supervisor once no worker of this load runs or will start (e.g. remove its files)
+    release: Callable[[], None] = _nothing
+
+
+Load = Callable[[bool], Loaded]  # run in the supervisor: (re)load; True: again, on SIGHUP
 
 
 class SharedGeneration:
@@ -103,14 +119,14 @@ class _Loading:
 
     def __init__(self, load: Load) -> None:
         self.started = time.monotonic()
-        self.opener: Opener | None = None
+        self.loaded: Loaded | None = None
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, args=(load,), name="reload", daemon=True)
         self.thread.start()
 
     def _run(self, load: Load) -> None:
         try:
-            self.opener = load(True)
+            self.loaded = load(True)
         except BaseException as exc:  # reported by the supervisor; the old generation goes on
             self.error = exc
 
@@ -156,14 +172,14 @@ class Supervisor:
         self.shared = SharedGeneration()
         self.generation = 0
         self.workers: dict[int, Worker] = {}
-        self.opener: Opener | None = None
+        self.loaded: Loaded | None = None  # what the workers of the current generation open
         self._flags: set[int] = set()
         self._loading: _Loading | None = None
         self._wake: tuple[int, ...] = ()  # the pipe signals wake the supervisor through
 
     def run(self) -> None:
         """Load, start the workers, and supervise them until SIGTERM or SIGINT."""
-        self.opener = self.load(False)  # before the handlers: a signal during the first load ends it
+        self.loaded = self.load(False)  # before the handlers: a signal during the first load ends it
         wake_read, wake_write = self._wake = os.pipe()
         os.set_blocking(wake_write, False)
         os.set_blocking(wake_read, False)
@@ -184,6 +200,8 @@ class Supervisor:
         finally:
             self._stop_all()
             signal.set_wakeup_fd(-1)
+            if self.loaded is not None:
+                self.loaded.release()
 
     def _stopping(self) -> bool:
         return bool(self._flags & {signal.SIGTERM, signal.SIGINT})
@@ -224,13 +242,17 @@ class Supervisor:
         if loading.error is not None:
             log.error("reload failed; generation %d is still served: %s", self.generation, loading.error)
             return
-        self.opener = loading.opener
+        served, self.loaded = self.loaded, loading.loaded
+        assert served is not None and self.loaded is not None
         try:
             new = self._start_generation()
         except RuntimeError as exc:
             log.error("reload failed; generation %d is still served: %s", self.generation, exc)
+            self.loaded.release()
+            self.loaded = served  # a worker replaced from now on opens what the others serve
             return
         self._switch(new)
+        served.release()
         log.info(
             "generation %d published to %d workers in %.1f s",
             self.generation,
@@ -241,7 +263,7 @@ class Supervisor:
     # -- workers -------------------------------------------------------------------
 
     def _fork(self, generation: int) -> Worker:
-        assert self.opener is not None
+        assert self.loaded is not None
         ready_read, ready_write = os.pipe()
         go_read, go_write = os.pipe()
         parent = os.getpid()
@@ -344,8 +366,8 @@ def _worker_main(supervisor: Supervisor, generation: int, ready: int, go: int, p
     lifeline.name_process(WORKER_NAME)
     for other in supervisor.workers.values():
         _close(other)
-    assert supervisor.opener is not None
-    app = supervisor.make_app(supervisor.opener(), generation)
+    assert supervisor.loaded is not None
+    app = supervisor.make_app(supervisor.loaded.open(), generation)
     log.info("worker %d ready (generation %d)", os.getpid(), generation)
     os.write(ready, b"1")
     if os.read(go, 1) != b"1":
@@ -354,5 +376,18 @@ def _worker_main(supervisor: Supervisor, generation: int, ready: int, go: int, p
     config = uvicorn.Config(
         gated, log_level=supervisor.log_level, timeout_graceful_shutdown=GRACEFUL_SECONDS, **supervisor.limits
     )
-    uvicorn.Server(config).run(sockets=[supervisor.sock])
+    _DrainingServer(config).run(sockets=[supervisor.sock])
     return 0
+
+
+class _DrainingServer(uvicorn.Server):
+    """uvicorn's server, which at shutdown stops accepting and then gives the connections it
+    accepted last :data:`DRAIN_SECONDS` to send their request: uvicorn closes a connection
+    whose request it has not read yet, and the client, its request sent, sees a reset. Read, the
+    request is answered (after a reload: 503, retry at once)."""
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        for server in self.servers:
+            server.close()
+        await asyncio.sleep(DRAIN_SECONDS)
+        await super().shutdown(sockets)

@@ -13,6 +13,7 @@ Choose one with ``open_store()`` / env ``BESKGRAPH_STORE``:
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from beskgraph.store.base import Store, note_query, record_queries
@@ -39,10 +40,23 @@ __all__ = [
     "Store",
     "StoreError",
     "StoreUnavailable",
+    "disk_folder",
     "note_query",
     "open_store",
     "record_queries",
 ]
+
+DISK = "oxigraph:"
+
+
+def disk_folder(url: str) -> Path | None:
+    """The folder of an on-disk store URL (``oxigraph:/dir``); None for any other URL."""
+    url = url.strip()
+    if not url.startswith(DISK):
+        return None
+    if not url.removeprefix(DISK).strip():
+        raise ValueError(f"BESKGRAPH_STORE={url!r} names no folder; use 'oxigraph:/path/to/dir'")
+    return Path(url.removeprefix(DISK).strip())
 
 
 def open_store(url: str | None = None, **options: object) -> Store:
@@ -55,8 +69,8 @@ def open_store(url: str | None = None, **options: object) -> Store:
     url = url.strip()
     if url in ("", "memory"):
         return EmbeddedStore(**options)  # type: ignore[arg-type]
-    if url.startswith("oxigraph:"):
-        return EmbeddedStore(url.removeprefix("oxigraph:"), **options)  # type: ignore[arg-type]
+    if (folder := disk_folder(url)) is not None:
+        return EmbeddedStore(folder, **options)  # type: ignore[arg-type]
     if url.startswith(("http://", "https://")):
         env = os.environ
         remote: dict[str, object] = {
