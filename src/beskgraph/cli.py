@@ -229,7 +229,9 @@ def _limit(name: str, text: str) -> str:
 def serve_command(
     sources: Annotated[list[Path] | None, typer.Argument(help=SOURCES_HELP, show_default=False)] = None,
     host: Annotated[str, typer.Option(envvar="HOST", help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(envvar="PORT", help="Port to listen on.")] = 8000,
+    port: Annotated[
+        int, typer.Option(envvar="PORT", min=0, max=65535, help="Port to listen on (0: any free one).")
+    ] = 8000,
     store: Annotated[
         str | None,
         typer.Option(
@@ -286,7 +288,9 @@ def serve_command(
     """Build (or load) the graph and serve GraphQL, SPARQL, pages and dumps until SIGTERM or
     SIGINT (SIGHUP reloads). Every other setting: environment variables BESKGRAPH_*
     (README, Settings)."""
+    from .api.workers import StartFailed
     from .launch import ServeOptions, run
+    from .store import StoreError
 
     given = {
         "workers": workers,
@@ -300,7 +304,7 @@ def serve_command(
     try:
         settings = Settings.from_env(**{name: value for name, value in given.items() if value is not None})
         run(ServeOptions(tuple(sources or ()), host, port, store, graph, rebuild, settings.workers), settings)
-    except (BuildFailed, ValueError) as error:
+    except (BuildFailed, StartFailed, StoreError, ValueError) as error:
         console.print(f"[red]cannot serve[/red]: {escape(str(error))}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
 

@@ -22,9 +22,11 @@ from .api.dump_dirs import private_dir, remove
 from .api.graphql import graphql_routes  # here, not in each worker a server forks (half a second)
 from .api.settings import Settings
 from .api.workers import Load, Loaded
-from .build import BuildResult, build, format_for
+from .build import BuildFailed, BuildResult, build, format_for
 from .cache import BuildCache, default_cache
 from .config import SEEDS_DIR
+from .derived import is_derived
+from .formats.files import graph_names
 from .formats.table import GRAPH_FORMATS
 from .model.common import Status
 from .search import search_index
@@ -61,8 +63,7 @@ def _fill(
     store: Store, *, graph: Path | None, sources: Sequence[Path], rebuild: bool, cache: BuildCache | None
 ) -> str:
     if graph is not None:
-        store.load_dataset(graph.read_bytes(), MEDIA_TYPES[format_for(graph)])
-        return f"loaded {graph}"
+        return _load_file(store, graph)
     held = store.count()
     if held and not rebuild:
         return f"serving the {held} quads already in the store"
@@ -70,6 +71,8 @@ def _fill(
         list(sources), cache=cache or default_cache(), previous=stored_hashes(store) if held else None
     )
     _log_problems(result)
+    if held and len(result.failed) == len(result.documents):
+        raise BuildFailed(f"no document could be used; the {held} quads in the store are kept")
     synced = sync(store, result)
     counts = result.statuses()
     statuses = ", ".join(f"{counts[status]} {status.value}" for status in Status if counts[status])
@@ -78,6 +81,27 @@ def _fill(
         f"built {len(result.documents) - len(result.failed)} documents ({statuses}), "
         f"{result.triples} triples{changes}; {synced}"
     )
+
+
+def _load_file(store: Store, graph: Path) -> str:
+    """Make the store hold the named graphs of a built graph file, and no others."""
+    if not graph.is_file():  # a FIFO or a device would be read until its writer stops
+        raise ValueError(f"--graph {graph}: not a regular file")
+    try:
+        data = graph.read_bytes()
+    except OSError as error:
+        raise ValueError(f"--graph {graph}: {error.strerror}") from None
+    fmt = format_for(graph)
+    try:
+        named = graph_names(data, fmt)
+    except (SyntaxError, ValueError) as error:
+        raise ValueError(f"--graph {graph}: not {fmt.name}: {error}") from None
+    before = {name for name in store.graphs() if not is_derived(name)}  # those are derived again
+    store.load_dataset(data, MEDIA_TYPES[fmt])
+    gone = before - named
+    for name in sorted(gone):  # those of documents no longer in the file
+        store.drop_graph(name)
+    return f"loaded {graph}" + (f"; {len(gone)} graph(s) not in it dropped" if gone else "")
 
 
 def _log_problems(result: BuildResult) -> None:

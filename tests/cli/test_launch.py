@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from bench.loopback import free_port
-from beskgraph.build import BuildResult, serialise
+from beskgraph.build import BuildFailed, BuildResult, serialise
 from beskgraph.launch import fill_store
 from beskgraph.store import EmbeddedStore
 from tests.support import http
@@ -78,3 +78,34 @@ def test_a_built_graph_file_is_loaded_as_it_is(tmp_path: Path, seed_build: Build
     store = EmbeddedStore()
     assert fill_store(store, graph=graph) == f"loaded {graph}"
     assert len([g for g in store.graphs() if g.endswith("/graph/reference")]) == 1
+
+
+def test_a_graph_file_loaded_again_drops_the_graphs_no_longer_in_it(tmp_path: Path, seed_build: BuildResult):
+    graph, store = tmp_path / "g.nq", EmbeddedStore()
+    quads = seed_build.serialise("nquads")
+    graph.write_bytes(quads)
+    fill_store(store, graph=graph)
+    card = "https://w3id.org/beskgraph/graph/001-0790efc861254765"
+    assert card in store.graphs()
+    graph.write_bytes(b"".join(q for q in quads.splitlines(True) if not q.endswith(f"<{card}> .\n".encode())))
+    assert fill_store(store, graph=graph) == f"loaded {graph}; 1 graph(s) not in it dropped"
+    assert card not in store.graphs() and any(g.endswith("/graph/reference") for g in store.graphs())
+
+
+def test_a_graph_file_must_be_a_regular_file(tmp_path: Path):
+    fifo = tmp_path / "graph.trig"
+    os.mkfifo(fifo)  # read, it would block until a writer came and went
+    with pytest.raises(ValueError, match=f"--graph {fifo}: not a regular file"):
+        fill_store(EmbeddedStore(), graph=fifo)
+
+
+def test_sources_of_which_none_can_be_used_leave_the_graph_held(tmp_path: Path):
+    store = EmbeddedStore()
+    fill_store(store)
+    held = store.count()
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "letter.txt").write_bytes(b"\xff\xfe not a document \x00")
+    with pytest.raises(BuildFailed, match=f"no document could be used; the {held} quads"):
+        fill_store(store, sources=[bad], rebuild=True, cache=None)
+    assert store.count() == held

@@ -1,16 +1,19 @@
 """``python server.py`` is ``beskgraph serve``: every option documented; uvicorn's connection
 limits and a body-read timeout set from them; the source texts of the folders it was built
 from served; its private dump directory gone after SIGTERM, and stale ones swept at start;
-a build that fails is one line and exit code 1."""
+a build, a setting, an address or a store it cannot use is one line and exit code 1; port 0;
+signals during the first load; a crash loop of workers ends the server."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +27,7 @@ from beskgraph.api.settings import Settings
 from beskgraph.config import SEEDS_DIR
 from tests.support import http
 from tests.support.paths import ROOT
+from tests.support.processes import group
 from tests.support.server import wait_until
 
 # integration: ``python server.py`` processes
@@ -186,16 +190,149 @@ def test_sigterm_removes_the_dump_directory_and_a_start_sweeps_stale_ones(tmp_pa
         server.stop()
 
 
-def test_a_build_that_fails_is_one_line_and_exit_code_1(tmp_path: Path) -> None:
-    missing = tmp_path / "no-such-corpus"
+def refusal(*args: str, **env: str) -> str:
+    """The one line ``server.py ARGS`` ends with when it cannot serve (exit code 1, no traceback)."""
     run = subprocess.run(
-        [sys.executable, "server.py", str(missing), "--port", str(free_port())],
+        [sys.executable, "server.py", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ, "COLUMNS": "200"},
+        env={**os.environ, "COLUMNS": "200", **env},
     )
-    assert run.returncode == 1
-    assert run.stderr.strip().splitlines()[-1] == f"cannot serve: source not found: {missing}"
-    assert "Traceback" not in run.stderr
+    assert run.returncode == 1, run.stderr
+    assert "Traceback" not in run.stderr, run.stderr
+    return run.stderr.strip().splitlines()[-1]
+
+
+def test_a_build_that_fails_is_one_line_and_exit_code_1(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-corpus"
+    assert refusal(str(missing), "--port", str(free_port())) == f"cannot serve: source not found: {missing}"
+
+
+def test_an_unusable_setting_an_address_or_a_store_is_one_line_and_exit_code_1(tmp_path: Path) -> None:
+    # an unknown HTTP parser made every worker fail after its start, replaced forever
+    assert refusal("--port", "0", BESKGRAPH_HTTP_PARSER="foo") == (
+        "cannot serve: setting http_parser (BESKGRAPH_HTTP_PARSER) is 'foo': expected one of auto, h11, httptools"
+    )
+    assert refusal("--host", "no-such-host.invalid", "--port", "0").startswith(
+        "cannot serve: cannot listen on no-such-host.invalid:0: "
+    )
+    assert refusal("--port", "0", BESKGRAPH_STORE="oxigraph:").startswith(
+        "cannot serve: BESKGRAPH_STORE='oxigraph:' names no folder"
+    )
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        assert (
+            refusal("--port", str(port))
+            == f"cannot serve: cannot listen on 127.0.0.1:{port}: Address already in use"
+        )
+
+
+def test_of_two_servers_started_on_one_port_one_serves_and_the_other_says_why(tmp_path: Path) -> None:
+    port = str(free_port())
+    command = [sys.executable, "server.py", "--port", port, "--workers", "1"]
+    both = [
+        subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        for _ in range(2)
+    ]
+    try:  # both bind before either listens (SO_REUSEADDR): the second to listen is refused
+        assert wait_until(lambda: any(p.poll() is not None for p in both), 120)
+        [loser] = [p for p in both if p.poll() is not None]
+        assert loser.returncode == 1
+        assert loser.stderr is not None
+        last = loser.stderr.read().strip().splitlines()[-1]
+        assert last == f"cannot serve: cannot listen on 127.0.0.1:{port}: Address already in use"
+        assert http.get(f"http://127.0.0.1:{port}/health", timeout=30).status_code == 200
+    finally:
+        for process in both:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def test_port_0_serves_on_a_free_port_and_the_links_say_which(tmp_path: Path) -> None:
+    log = tmp_path / "server.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "server.py", "--port", "0", "--workers", "1"],
+            cwd=ROOT,
+            stdout=out,
+            stderr=out,
+            start_new_session=True,
+        )
+    try:
+        bound = lambda: re.search(r"bound to http://127\.0\.0\.1:(\d+);", log.read_text())  # noqa: E731
+        assert wait_until(bound, 60), log.read_text()
+        base = f"http://127.0.0.1:{bound().group(1)}"  # type: ignore[union-attr]
+        assert wait_until(lambda: _answers(base + "/health"), 120), log.read_text()
+        void = http.get(base + "/.well-known/void", headers={"Accept": "text/turtle"}, timeout=30)
+        assert f"<{base}/sparql>" in void.text and ":0/" not in void.text
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def _answers(url: str) -> bool:
+    try:
+        return http.get(url, timeout=2).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+@pytest.mark.parametrize("sent", [signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_during_the_first_load_stops_cleanly_or_reloads_after_it(
+    tmp_path: Path, sent: signal.Signals
+) -> None:
+    dumps = tmp_path / "dumps"
+    server = subprocess.Popen(
+        [sys.executable, "server.py", "--port", str(free_port()), "--workers", "1"],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        env={**os.environ, "BESKGRAPH_DUMP_DIR": str(dumps), "BESKGRAPH_CACHE": str(tmp_path / "cache")},
+    )
+    lines: list[str] = []
+    reading = threading.Thread(target=lambda: lines.extend(server.stderr), daemon=True)  # type: ignore[arg-type]
+    reading.start()
+    try:
+        assert wait_until(lambda: any("bound to" in line for line in lines), 60), lines
+        os.kill(server.pid, sent)  # the build from an empty cache takes seconds: it is loading
+        if sent == signal.SIGTERM:
+            assert server.wait(timeout=60) == 0
+            reading.join(10)
+            assert any("stopped while loading" in line for line in lines), lines
+            assert not list(dumps.iterdir())  # its dump directory went with it
+        else:
+            assert wait_until(lambda: any("generation 2 published" in line for line in lines), 120), lines
+            assert server.poll() is None
+        assert not any("Traceback" in line for line in lines), lines
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+
+
+def test_workers_that_keep_ending_at_once_stop_the_server_with_the_reason(tmp_path: Path) -> None:
+    server = Served(tmp_path)
+    killed: set[int] = set()
+
+    def kill_the_worker() -> bool:
+        for member in group(server.process.pid):
+            if member.name == "bg-worker" and member.pid not in killed:
+                killed.add(member.pid)
+                os.kill(member.pid, signal.SIGKILL)
+        return server.process.poll() is not None
+
+    try:
+        assert wait_until(kill_the_worker, 120), server.log.read_text()
+        assert server.process.returncode == 1
+        log = server.log.read_text()
+        assert log.strip().splitlines()[-1] == (
+            "cannot serve: 5 workers in a row ended within 10 s of their start, the last with signal 9; "
+            "not starting more (see the log above)"
+        )
+        assert len(killed) == 5 and "Traceback" not in log
+    finally:
+        server.stop()

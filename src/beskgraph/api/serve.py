@@ -22,7 +22,7 @@ from beskgraph.api.generations import LoadTimes
 from beskgraph.api.graph_version import code_digest
 from beskgraph.api.links import listen_url
 from beskgraph.api.settings import Settings
-from beskgraph.api.workers import Load, Loaded, Supervisor, listening_socket
+from beskgraph.api.workers import Load, Loaded, StartFailed, Supervisor, listening_socket
 from beskgraph.store import RemoteStore, Store
 
 log = logging.getLogger("beskgraph")
@@ -88,7 +88,8 @@ def serve_workers(
     """Serve the graph ``load`` loads from ``workers`` processes (0: ``Settings.workers``, else
     one per core) until SIGTERM or SIGINT; SIGHUP loads again (``load(True)``). The workers of
     one load share their dump files (``DumpCache(shared=True)``)."""
-    port = _port(port)
+    sock = listening_socket(host, _port(port))
+    port = sock.getsockname()[1]  # the one the system chose for port 0
     settings = _settings(settings, host, port)
     count = workers or settings.workers or os.cpu_count() or 1
     loaded: list[dt.datetime] = []
@@ -98,7 +99,11 @@ def serve_workers(
         loaded[:] = [dt.datetime.now(dt.UTC)]
         return done
 
-    dumps = private_dump_dir(settings.dump_dir)  # the supervisor's; removed when it ends
+    try:
+        dumps = private_dump_dir(settings.dump_dir)  # the supervisor's; removed when it ends
+    except OSError as error:
+        sock.close()
+        raise StartFailed(f"cannot make a dump directory in {settings.dump_dir}: {error.strerror}") from None
 
     def make_app(store: Store, generation: int) -> Starlette:
         app = create_app(store, extra_routes=extra_routes(), settings=settings)
@@ -116,6 +121,5 @@ def serve_workers(
         return app
 
     code_digest()  # once, before the workers are forked (25 ms of reading files)
-    Supervisor(
-        timed, make_app, listening_socket(host, port), count, log_level, uvicorn_limits(settings)
-    ).run()
+    log.info("bound to %s; answering once every worker is ready", listen_url(host, port))
+    Supervisor(timed, make_app, sock, count, log_level, uvicorn_limits(settings)).run()

@@ -38,7 +38,7 @@ import struct
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import uvicorn
@@ -53,6 +53,9 @@ DRAIN_SECONDS = 0.2  # a stopping worker waits this long for requests on connect
 GRACEFUL_SECONDS = 5  # uvicorn's limit for requests still running at shutdown
 KILL_AFTER = 10.0  # seconds after SIGTERM a worker that has not ended is killed
 READY_TIMEOUT = 600.0  # seconds a worker may take to open the graph
+BACKLOG = 2048  # connections the listening socket queues (uvicorn's default)
+# this many workers in a row ending within this many seconds of their start: a crash loop, given up
+CRASH_LIMIT, CRASH_SECONDS = 5, 10.0
 MakeApp = Callable[[Store, int], ASGIApp]  # run in a worker: its app on that store, of that generation
 
 
@@ -131,12 +134,17 @@ class _Loading:
             self.error = exc
 
 
+class StartFailed(Exception):
+    """The server cannot start or go on serving; the message says why, in one line."""
+
+
 @dataclass
 class Worker:
     pid: int
     generation: int
     ready: int  # read end: the worker writes a byte once ready
     go: int  # write end: a byte lets the worker accept connections
+    started: float = field(default_factory=time.monotonic)
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -149,9 +157,17 @@ def listening_socket(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
+    try:
+        sock.bind((host, port))
+    except (OSError, OverflowError) as error:
+        sock.close()
+        raise StartFailed(f"cannot listen on {host}:{port}: {_reason(error)}") from None
     sock.set_inheritable(True)
     return sock
+
+
+def _reason(error: BaseException) -> str:
+    return (error.strerror if isinstance(error, OSError) else None) or str(error)
 
 
 class Supervisor:
@@ -176,20 +192,33 @@ class Supervisor:
         self._flags: set[int] = set()
         self._loading: _Loading | None = None
         self._wake: tuple[int, ...] = ()  # the pipe signals wake the supervisor through
+        self._quick_ends = 0  # workers in a row that ended unasked soon after they started
+        self._failed: StartFailed | None = None
 
     def run(self) -> None:
-        """Load, start the workers, and supervise them until SIGTERM or SIGINT."""
-        self.loaded = self.load(False)  # before the handlers: a signal during the first load ends it
+        """Load, start the workers, and supervise them until SIGTERM or SIGINT; StartFailed
+        when the address is taken or the workers keep ending."""
+        flag = lambda number, _frame: self._flags.add(number)  # noqa: E731
+        signal.signal(signal.SIGHUP, flag)  # during the first load: reload once serving
+        signal.signal(signal.SIGTERM, _interrupt)  # ends the first load, as SIGINT does
+        try:
+            self.loaded = self.load(False)
+        except KeyboardInterrupt:
+            log.info("stopped while loading")
+            return
         wake_read, wake_write = self._wake = os.pipe()
         os.set_blocking(wake_write, False)
         os.set_blocking(wake_read, False)
         signal.set_wakeup_fd(wake_write)
         for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGCHLD):
-            signal.signal(sig, lambda number, _frame: self._flags.add(number))
+            signal.signal(sig, flag)
         try:
-            self._switch(self._start_generation())
+            try:
+                self._switch(self._start_generation())
+            except RuntimeError as error:  # e.g. a worker could not open the graph
+                raise StartFailed(str(error)) from None
             log.info("serving with %d workers (generation %d); SIGHUP reloads", self.count, self.generation)
-            while not self._stopping():
+            while not self._stopping() and self._failed is None:
                 select.select([wake_read], [], [], 1.0)
                 with contextlib.suppress(BlockingIOError):
                     os.read(wake_read, 512)
@@ -202,6 +231,8 @@ class Supervisor:
             signal.set_wakeup_fd(-1)
             if self.loaded is not None:
                 self.loaded.release()
+        if self._failed is not None:
+            raise self._failed
 
     def _stopping(self) -> bool:
         return bool(self._flags & {signal.SIGTERM, signal.SIGINT})
@@ -222,11 +253,22 @@ class Supervisor:
     def _switch(self, new: list[Worker]) -> None:
         """Publish the new workers' generation, let them accept, stop the others."""
         old = [w for w in self.workers.values() if w.generation != new[0].generation]
+        if self.generation == 0:  # the first: the socket listens from now on
+            self._listen()
         self.generation = new[0].generation
+        self._quick_ends = 0
         self.shared.publish(self.generation)
         for worker in new:
             os.write(worker.go, b"1")
         self._terminate(old)
+
+    def _listen(self) -> None:
+        try:
+            self.sock.listen(BACKLOG)
+        except OSError as error:  # another process bound the address too, and listens on it
+            host, port = self.sock.getsockname()[:2]
+            self._terminate(list(self.workers.values()))
+            raise StartFailed(f"cannot listen on {host}:{port}: {_reason(error)}") from None
 
     def _reload_step(self) -> None:
         """Start a load on SIGHUP (in a thread: the supervisor stays responsive to signals);
@@ -313,6 +355,14 @@ class Supervisor:
             _close(worker)
             # not while a reload writes the store: a copy forked now could hold half of it
             if worker.generation == self.generation and not self._stopping() and self._loading is None:
+                quick = time.monotonic() - worker.started < CRASH_SECONDS
+                self._quick_ends = self._quick_ends + 1 if quick else 0
+                if self._quick_ends >= CRASH_LIMIT:
+                    self._failed = StartFailed(
+                        f"{CRASH_LIMIT} workers in a row ended within {CRASH_SECONDS:g} s of their start, "
+                        f"the last with {_describe(status)}; not starting more (see the log above)"
+                    )
+                    return
                 log.warning("worker %d ended (%s); starting another", pid, _describe(status))
                 replacement = self._fork(self.generation)
                 try:
@@ -346,6 +396,10 @@ class Supervisor:
 
     def _stop_all(self) -> None:
         self._terminate(list(self.workers.values()))
+
+
+def _interrupt(_number: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _close(worker: Worker) -> None:

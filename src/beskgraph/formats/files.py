@@ -17,6 +17,15 @@ def read_quads(path: Path) -> list[ox.Quad]:
     return list(ox.parse(path=path, format=for_path(path).rdf_format))
 
 
+def graph_names(data: bytes, fmt: Format) -> set[str]:
+    """The IRIs of the named graphs in the bytes of a graph file in ``fmt``."""
+    return {
+        quad.graph_name.value
+        for quad in ox.parse(data, format=fmt.rdf_format)
+        if isinstance(quad.graph_name, ox.NamedNode)
+    }
+
+
 def union_ntriples(quads: list[ox.Quad]) -> bytes:
     """The triples of all the graphs, as N-Triples."""
     return ox.serialize({quad.triple for quad in quads}, format=ox.RdfFormat.N_TRIPLES) or b""
