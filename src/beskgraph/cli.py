@@ -145,7 +145,7 @@ def build_command(
             raise BuildFailed("no document could be used")
         write_atomically(output, result.serialise(fmt))
     except (BuildFailed, OSError) as error:
-        console.print(f"[red]build failed[/red] (previous output left untouched): {escape(str(error))}")
+        console.print(f"[red]build failed[/red] (previous output left untouched): {escape(reason(error))}")
         raise typer.Exit(1) from None
     except (Interrupted, KeyboardInterrupt) as stop:
         console.print("[red]interrupted[/red] (previous output left untouched)")
@@ -166,7 +166,8 @@ def validate_command(
     try:
         results = check(load_union(graph))
     except (OSError, ValueError, SyntaxError) as error:
-        console.print(f"[red]cannot read[/red] {escape(str(graph))}: {escape(str(error))}", highlight=False)
+        problem = f"{escape(str(graph))}: {escape(reason(error))}"
+        console.print(f"[red]cannot read[/red] {problem}", highlight=False)
         raise typer.Exit(2) from None
     for result in results:
         console.print(escape(str(result)), highlight=False)
@@ -199,7 +200,7 @@ def export_command(
         if output:
             write_atomically(output, data)
     except (OSError, ValueError, SyntaxError) as error:
-        console.print(f"[red]cannot export[/red]: {escape(str(error))}")
+        console.print(f"[red]cannot export[/red]: {escape(reason(error))}")
         raise typer.Exit(2) from None
     if not output:  # a reader that goes away (``| head``) ends the command quietly (click)
         if sys.stdout is None:
@@ -207,6 +208,13 @@ def export_command(
             raise typer.Exit(2)
         sys.stdout.flush()
         write_all(sys.stdout.fileno(), data)
+
+
+def reason(error: BaseException) -> str:
+    """An error in one line: an OSError as ``file: what`` (not ``[Errno 20] …: 'file'``)."""
+    if isinstance(error, OSError) and error.filename is not None and error.strerror:
+        return f"{error.filename}: {error.strerror}"
+    return str(error)
 
 
 def _check_extension(output: Path, fmt: Format) -> None:

@@ -8,6 +8,7 @@ replaces keeps its own).
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import select
@@ -43,7 +44,7 @@ def write_atomically(path: Path, data: bytes) -> None:
             write_all(out.fileno(), data)
         return
     path = Path(os.path.realpath(path))
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _make_folder(path.parent)
     _sweep(path)
     with _signals_raise():
         handle, temporary = tempfile.mkstemp(prefix=_prefix(path), dir=path.parent)
@@ -57,6 +58,15 @@ def write_atomically(path: Path, data: bytes) -> None:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+
+
+def _make_folder(folder: Path) -> None:
+    """``folder`` and its parents; a file in the way is named (``-o a.trig/b.trig``)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        in_the_way = next(p for p in (folder, *folder.parents) if p.exists() and not p.is_dir())
+        raise NotADirectoryError(errno.ENOTDIR, "a file, not a folder", str(in_the_way)) from None
 
 
 def write_all(fd: int, data: bytes) -> None:

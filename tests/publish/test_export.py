@@ -134,3 +134,12 @@ def test_a_format_is_not_written_under_another_formats_extension(built: Path, tm
     unnamed = tmp_path / "graph.data"  # an extension of no graph format: the user's choice
     cli("export", "-f", "nquads", "-i", str(built), "-o", str(unnamed))
     assert unnamed.read_bytes() == cli("export", "-f", "nquads", "-i", str(built))
+
+
+def test_a_file_in_the_way_of_the_output_folder_is_named(built: Path, tmp_path: Path) -> None:
+    in_the_way = tmp_path / "graph.trig"
+    in_the_way.write_bytes(b"kept\n")
+    for output in (in_the_way / "copy.trig", in_the_way / "sub" / "copy.trig"):
+        message = refused("export", "-f", "trig", "-i", str(built), "-o", str(output))
+        assert f"cannot export: {in_the_way}: a file, not a folder" in message, message
+    assert in_the_way.read_bytes() == b"kept\n"
