@@ -313,6 +313,9 @@ class Supervisor:
         if pid == 0:  # the worker
             code = 1
             try:
+                # the supervisor's signal handling is not the worker's: its wake-up descriptor,
+                # closed here, could be reused by a connection the signal bytes would go to
+                signal.set_wakeup_fd(-1)
                 for fd in (ready_read, go_write, *self._wake):
                     os.close(fd)
                 code = _worker_main(self, generation, ready_write, go_read, parent)
@@ -417,6 +420,11 @@ def _worker_main(supervisor: Supervisor, generation: int, ready: int, go: int, p
     """In a forked worker: open the graph, make the app, report ready, wait, serve."""
     lifeline.bind_to_parent(parent)
     signal.signal(signal.SIGHUP, signal.SIG_IGN)  # a reload is the supervisor's business
+    # until uvicorn takes them over: SIGTERM ends a worker still opening the graph at once (the
+    # supervisor's handler, inherited, only noted it, and the worker was killed 10 s later)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     lifeline.name_process(WORKER_NAME)
     for other in supervisor.workers.values():
         _close(other)
