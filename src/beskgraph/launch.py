@@ -161,6 +161,8 @@ def graph_load(options: ServeOptions) -> Load:
     url = (options.store if options.store is not None else os.environ.get("BESKGRAPH_STORE", "")).strip()
     fill = partial(fill_store, graph=options.graph, sources=list(options.sources) or [SEEDS_DIR])
     if (folder := disk_folder(url)) is not None:
+        if options.graph is None:
+            _apart_from_sources(folder, list(options.sources) or [SEEDS_DIR])
         return Checkpoints(folder, fill, options.rebuild).load
     store = open_store(url)
 
@@ -169,6 +171,18 @@ def graph_load(options: ServeOptions) -> Load:
         return Loaded((lambda: open_store(url)) if isinstance(store, RemoteStore) else (lambda: store))
 
     return load
+
+
+def _apart_from_sources(store: Path, sources: Sequence[Path]) -> None:
+    """Refuse an on-disk store in a source folder (its files would be read as documents, its
+    checkpoints beside it too) or holding one."""
+    store = store.resolve()
+    for source in (p.resolve() for p in sources if p.is_dir()):
+        if store.is_relative_to(source) or source.is_relative_to(store):
+            raise ValueError(
+                f"BESKGRAPH_STORE=oxigraph:{store} and the source folder {source} overlap: "
+                "the store's files would be read as documents; keep the store elsewhere"
+            )
 
 
 class Checkpoints:

@@ -1,6 +1,7 @@
 """The read-only checkpoints an on-disk store is served from: one per load, kept while its
 workers serve it, removed when released; a killed server's swept at the next start, another
-running server's left alone; a failed load lets the store go."""
+running server's left alone, also one whose process cannot be seen but holds its lock; a
+failed load lets the store go; a store overlapping a source folder is refused."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 
 from beskgraph.api.dump_dirs import owner
 from beskgraph.build import BuildFailed
-from beskgraph.launch import Checkpoints
+from beskgraph.launch import Checkpoints, ServeOptions, graph_load
 from beskgraph.store import EmbeddedStore, disk_folder, open_store
 
 
@@ -57,3 +58,40 @@ def test_an_on_disk_store_without_a_folder_is_refused(url: str) -> None:
         disk_folder(url)
     with pytest.raises(ValueError, match="names no folder"):
         open_store(url)
+
+
+def test_a_checkpoint_locked_by_a_server_out_of_sight_is_kept(tmp_path: Path) -> None:
+    """A server in another PID namespace (another container on a shared volume): its pid is
+    not seen from here, but it holds its checkpoint's lock."""
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    theirs = tmp_path / f".db.generation-{ended.pid}-abc"  # a pid not seen here
+    theirs.mkdir()
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(theirs)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        Checkpoints(tmp_path / "db", fill, rebuild=False).load(False)
+        assert theirs.exists()
+    finally:
+        holder.kill()
+        holder.wait()
+    Checkpoints(tmp_path / "db", fill, rebuild=False).load(False)  # its holder gone: stale
+    assert not theirs.exists()
+
+
+HOLD = """
+import fcntl, os, sys, time
+handle = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECTORY)
+fcntl.flock(handle, fcntl.LOCK_SH)
+print("held", flush=True)
+time.sleep(600)
+"""
+
+
+def test_an_on_disk_store_overlapping_a_source_folder_is_refused(tmp_path: Path) -> None:
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    for store, given in ((sources / "db", sources), (tmp_path, sources)):
+        with pytest.raises(ValueError, match="overlap: the store's files would be read as documents"):
+            graph_load(ServeOptions(sources=(given,), store=f"oxigraph:{store}"))
+    graph_load(ServeOptions(sources=(sources,), store=f"oxigraph:{tmp_path / 'db'}"))  # beside it: fine

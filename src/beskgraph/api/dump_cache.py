@@ -22,7 +22,6 @@ import fcntl
 import hashlib
 import logging
 import os
-import shutil
 import tempfile
 import time
 import weakref
@@ -31,7 +30,7 @@ from pathlib import Path
 
 import anyio
 
-from beskgraph.api.dump_dirs import private_dump_dir
+from beskgraph.api.dump_dirs import private_dump_dir, remove
 from beskgraph.api.file_response import CompleteFile
 from beskgraph.api.generations import PerGeneration
 from beskgraph.derived import source_dump
@@ -54,7 +53,7 @@ class DumpCache:
             self.directory = Path(directory)
         else:
             self.directory = private_dump_dir(directory, remove_at_exit=False)
-            self._cleanup = weakref.finalize(self, shutil.rmtree, self.directory, ignore_errors=True)
+            self._cleanup = weakref.finalize(self, remove, self.directory)
         self._files: PerGeneration[CompleteFile] = PerGeneration(
             anyio.CapacityLimiter(max_builds), self._retire
         )

@@ -4,13 +4,18 @@ after the process that made them, removed when it ends.
 A directory is ``<prefix><pid>-<random>`` (for dumps ``beskgraph-dumps-<pid>-<random>``) and
 goes at exit (the server ends normally on SIGTERM and SIGINT). One whose process is gone
 without exiting (SIGKILL, the OOM killer, a crash) is removed by the next server that makes
-its own beside it; those of a live process, another server's, are left alone.
+its own beside it; those of a live process, another server's, are left alone. A process
+holds a shared ``flock`` on each of its directories while it runs (its forked children with
+it): a directory is stale only when its process is not seen *and* nobody holds that lock, so
+a server in another PID namespace (another container on a shared volume), whose process
+cannot be seen from here, keeps its own.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import fcntl
 import os
 import shutil
 import tempfile
@@ -19,6 +24,7 @@ from pathlib import Path
 from beskgraph.isolation.lifeline import alive
 
 PREFIX = "beskgraph-dumps-"
+_HELD: dict[Path, int] = {}  # this process's directories: their locked descriptors
 
 
 def private_dump_dir(parent: str | os.PathLike[str] | None, *, remove_at_exit: bool = True) -> Path:
@@ -33,6 +39,9 @@ def private_dir(root: Path, prefix: str, *, remove_at_exit: bool = True) -> Path
     """A new directory ``<prefix><pid>-<random>`` in ``root``, after the stale ones there are swept."""
     sweep_stale(root, prefix)
     path = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=root))
+    handle = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    fcntl.flock(handle, fcntl.LOCK_SH)  # held until this process and its children end
+    _HELD[path] = handle
     if remove_at_exit:
         atexit.register(remove, path, os.getpid())
     return path
@@ -43,10 +52,27 @@ def sweep_stale(root: Path, prefix: str = PREFIX) -> list[Path]:
     removed = []
     for folder in root.glob(prefix + "*"):
         pid = owner(folder, prefix)
-        if pid is not None and not alive(pid) and folder.is_dir() and not folder.is_symlink():
+        if pid is None or folder.is_symlink() or not folder.is_dir():
+            continue
+        if not alive(pid) and not _held(folder):
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder)
     return removed
+
+
+def _held(folder: Path) -> bool:
+    """Whether a process (here or in another PID namespace) holds the directory's lock."""
+    try:
+        handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(handle)
+    return False
 
 
 def owner(folder: Path, prefix: str = PREFIX) -> int | None:
@@ -60,3 +86,5 @@ def remove(path: Path, pid: int | None = None) -> None:
     if pid is None or os.getpid() == pid:
         with contextlib.suppress(OSError):
             shutil.rmtree(path)
+        if (handle := _HELD.pop(path, None)) is not None:
+            os.close(handle)

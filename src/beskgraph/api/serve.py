@@ -7,8 +7,10 @@ import datetime as dt
 import logging
 import os
 import shutil
+import socket
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -20,9 +22,9 @@ from beskgraph.api.dump_cache import DumpCache
 from beskgraph.api.dump_dirs import private_dump_dir
 from beskgraph.api.generations import LoadTimes
 from beskgraph.api.graph_version import code_digest
-from beskgraph.api.links import listen_url
+from beskgraph.api.links import WILDCARDS, listen_url
 from beskgraph.api.settings import Settings
-from beskgraph.api.workers import Load, Loaded, StartFailed, Supervisor, listening_socket
+from beskgraph.api.workers import Load, Loaded, StartFailed, Supervisor, listening_socket, stop_on_signals
 from beskgraph.store import RemoteStore, Store
 
 log = logging.getLogger("beskgraph")
@@ -88,38 +90,51 @@ def serve_workers(
     """Serve the graph ``load`` loads from ``workers`` processes (0: ``Settings.workers``, else
     one per core) until SIGTERM or SIGINT; SIGHUP loads again (``load(True)``). The workers of
     one load share their dump files (``DumpCache(shared=True)``)."""
-    sock = listening_socket(host, _port(port))
-    port = sock.getsockname()[1]  # the one the system chose for port 0
-    settings = _settings(settings, host, port)
-    count = workers or settings.workers or os.cpu_count() or 1
-    loaded: list[dt.datetime] = []
-
-    def timed(again: bool) -> Loaded:
-        done = load(again)
-        loaded[:] = [dt.datetime.now(dt.UTC)]
-        return done
-
+    flags: set[int] = set()
+    stop_on_signals(flags)  # from here a stop before the workers serve cleans up (dump directory)
     try:
-        dumps = private_dump_dir(settings.dump_dir)  # the supervisor's; removed when it ends
+        sock = listening_socket(host, _port(port))
+        port = sock.getsockname()[1]  # the one the system chose for port 0
+        settings = _settings(settings, host, port)
+        dumps = _dump_dir(settings, sock)  # the supervisor's; removed when it ends
+        loaded: list[dt.datetime] = []
+
+        def timed(again: bool) -> Loaded:
+            done = load(again)
+            loaded[:] = [dt.datetime.now(dt.UTC)]
+            return done
+
+        def make_app(store: Store, generation: int) -> Starlette:
+            assert settings is not None
+            app = create_app(store, extra_routes=extra_routes(), settings=settings)
+            app.state.load_times = LoadTimes(loaded[0])  # the same Last-Modified in every worker
+            if isinstance(store, RemoteStore):
+                return app  # others may write to it: each worker sees the changes in its own time
+            # The workers of one load share their dump files; those of the load before last are gone.
+            for old in dumps.glob("generation-*"):
+                if int(old.name.removeprefix("generation-")) < generation - 1:
+                    shutil.rmtree(old, ignore_errors=True)
+            app.state.dumps.close()
+            app.state.dumps = DumpCache(
+                store, dumps / f"generation-{generation}", settings.max_dump_builds, shared=True
+            )
+            return app
+
+        code_digest()  # once, before the workers are forked (25 ms of reading files)
+        every = " (every interface)" if host in WILDCARDS else ""
+        log.info("bound to %s%s; answering once every worker is ready", listen_url(host, port), every)
+        count = workers or settings.workers or os.cpu_count() or 1
+        # a retired worker may finish what it runs within the time limits: a body, then its query or page
+        retire = settings.body_timeout + max(settings.query_timeout, settings.page_timeout) + 1
+        limits = uvicorn_limits(settings)
+        Supervisor(timed, make_app, sock, count, log_level, limits, retire, flags).run()
+    except KeyboardInterrupt:
+        log.info("stopped while starting")
+
+
+def _dump_dir(settings: Settings, sock: socket.socket) -> Path:
+    try:
+        return private_dump_dir(settings.dump_dir)
     except OSError as error:
         sock.close()
         raise StartFailed(f"cannot make a dump directory in {settings.dump_dir}: {error.strerror}") from None
-
-    def make_app(store: Store, generation: int) -> Starlette:
-        app = create_app(store, extra_routes=extra_routes(), settings=settings)
-        app.state.load_times = LoadTimes(loaded[0])  # the same Last-Modified in every worker
-        if isinstance(store, RemoteStore):
-            return app  # others may write to it: each worker sees the changes in its own time
-        # The workers of one load share their dump files; those of the load before last are gone.
-        for old in dumps.glob("generation-*"):
-            if int(old.name.removeprefix("generation-")) < generation - 1:
-                shutil.rmtree(old, ignore_errors=True)
-        app.state.dumps.close()
-        app.state.dumps = DumpCache(
-            store, dumps / f"generation-{generation}", settings.max_dump_builds, shared=True
-        )
-        return app
-
-    code_digest()  # once, before the workers are forked (25 ms of reading files)
-    log.info("bound to %s; answering once every worker is ready", listen_url(host, port))
-    Supervisor(timed, make_app, sock, count, log_level, uvicorn_limits(settings)).run()

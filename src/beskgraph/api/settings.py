@@ -11,7 +11,7 @@ import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
-from typing import get_type_hints
+from typing import get_args, get_type_hints
 from urllib.parse import urlsplit
 
 from beskgraph.config import SEEDS_DIR
@@ -19,6 +19,7 @@ from beskgraph.query import QueryLimits
 
 CC_BY_4 = "https://creativecommons.org/licenses/by/4.0/"
 MAY_BE_ZERO: Mapping[str, object] = {"minimum": 0}  # a number field's metadata; others must be > 0
+MAX_WORKERS = 256  # beyond it a typo, not a plan: each worker is a process
 HTTP_PARSERS = ("auto", "h11", "httptools")  # uvicorn's; auto: httptools when installed
 
 
@@ -71,7 +72,8 @@ class Settings:
     response_cache_entry_bytes: int = field(default=2_000_000, metadata=MAY_BE_ZERO)
     # query texts kept for persisted queries, per worker
     persisted_queries_bytes: int = field(default=16_000_000, metadata=MAY_BE_ZERO)
-    workers: int = field(default=0, metadata=MAY_BE_ZERO)  # server processes (0: one per core)
+    # server processes (0: one per core)
+    workers: int = field(default=0, metadata={**MAY_BE_ZERO, "maximum": MAX_WORKERS})
     # uvicorn's limits, per worker process
     # connections and requests at once; beyond them 503 (uvicorn's limit_concurrency; 0: no limit)
     max_connections: int = field(default=1000, metadata=MAY_BE_ZERO)
@@ -126,13 +128,19 @@ def _problem(name: str, value: object, kind: object, metadata: Mapping[str, obje
             return f"expected {minimum} or more"
         if minimum is None and value <= 0:
             return "expected a number more than 0"
+        if isinstance(maximum := metadata.get("maximum"), int) and value > maximum:
+            return f"expected {maximum} or less"
     choices = metadata.get("choices")
     if isinstance(choices, tuple) and value not in choices:
         return f"expected one of {', '.join(choices)}"
     if name == "http_parser" and value == "httptools" and importlib.util.find_spec("httptools") is None:
         return "httptools is not installed"
     if name == "public_url" and value is not None:
-        parts = urlsplit(str(value))
+        try:
+            parts = urlsplit(str(value))
+            _ = parts.port  # raises for a port out of range
+        except ValueError as error:
+            return f"not a URL ({error})"
         if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
             return "expected an absolute http(s) URL such as https://example.org/beskgraph"
     if name == "graphql_path" and value is not None and not str(value).startswith("/"):
@@ -144,6 +152,8 @@ _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 
 
 def _convert(raw: str, kind: object, name: str, separator: str | None) -> object:
+    if not raw.strip() and type(None) in get_args(kind):  # empty: none (e.g. no GraphQL path advertised)
+        return None
     if separator is not None:
         return tuple(part.strip() for part in raw.split(separator) if part.strip())
     if kind is bool:

@@ -12,16 +12,18 @@ every worker is ready.
 Reloading (SIGHUP, as for nginx) loads again in the supervisor while the workers serve,
 then starts a new set of workers on the new graph. When all of them are ready, the
 supervisor publishes the new generation (a number in memory shared by all processes),
-lets the new workers accept and stops the old ones gracefully. A request that reaches an
-old worker after the publication (on a connection it kept open) is not answered from
-the old graph: it gets 503 with ``Retry-After: 0`` and ``Connection: close``. So no
-answer ever mixes two loads, and none comes from the old one once the new is published.
-A failed reload leaves the old workers serving.
+lets the new workers accept and retires the old ones: they finish the requests they run
+(for ``Supervisor.retire_seconds``, what the time limits allow one) and end. A request that
+reaches an old worker after the publication (on a connection it kept open) is not
+answered from the old graph: it gets 503 with ``Retry-After: 0`` and ``Connection:
+close``. So no answer ever mixes two loads, and none started after the publication comes
+from the old one. A failed reload leaves the old workers serving.
 
-A worker that dies is replaced. Workers die with the supervisor (PR_SET_PDEATHSIG); their
-query processes die with them (``beskgraph.isolation.lifeline``). SIGTERM or SIGINT
-stops the workers gracefully (uvicorn finishes what is running, for at most
-``GRACEFUL_SECONDS``) and then the supervisor; stragglers are killed.
+A worker that dies is replaced; workers that keep ending (a crash loop) stop the server.
+Workers die with the supervisor (PR_SET_PDEATHSIG); their query processes die with them
+(``beskgraph.isolation.lifeline``). SIGTERM or SIGINT stops the workers gracefully
+(uvicorn finishes what is running, for at most ``GRACEFUL_SECONDS``) and then the
+supervisor; stragglers are killed.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import mmap
 import os
 import select
@@ -49,8 +52,9 @@ from beskgraph.store import Store
 
 log = logging.getLogger("beskgraph")
 WORKER_NAME = "bg-worker"  # the workers' ``comm`` (what ps shows)
+STOP_ACCEPTING_SECONDS = 2.0  # the most a reload waits for the old workers to stop accepting
 DRAIN_SECONDS = 0.2  # a stopping worker waits this long for requests on connections it accepted
-GRACEFUL_SECONDS = 5  # uvicorn's limit for requests still running at shutdown
+GRACEFUL_SECONDS = 5  # uvicorn's limit for requests still running when the server stops
 KILL_AFTER = 10.0  # seconds after SIGTERM a worker that has not ended is killed
 READY_TIMEOUT = 600.0  # seconds a worker may take to open the graph
 BACKLOG = 2048  # connections the listening socket queues (uvicorn's default)
@@ -145,6 +149,7 @@ class Worker:
     ready: int  # read end: the worker writes a byte once ready
     go: int  # write end: a byte lets the worker accept connections
     started: float = field(default_factory=time.monotonic)
+    kill_at: float | None = None  # retired by a reload: killed if still running then
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -181,30 +186,36 @@ class Supervisor:
         workers: int,
         log_level: str = "info",
         limits: Mapping[str, Any] | None = None,
+        retire_seconds: float = GRACEFUL_SECONDS,
+        flags: set[int] | None = None,
     ) -> None:
         self.load, self.make_app, self.sock = load, make_app, sock
         self.count, self.log_level = max(1, workers), log_level
         self.limits = dict(limits or {})  # uvicorn.Config's keyword arguments (connection limits)
+        # how long the workers of a generation a reload replaced may finish what they run
+        self.retire_seconds = max(retire_seconds, GRACEFUL_SECONDS)
         self.shared = SharedGeneration()
         self.generation = 0
         self.workers: dict[int, Worker] = {}
         self.loaded: Loaded | None = None  # what the workers of the current generation open
-        self._flags: set[int] = set()
+        self._flags = flags if flags is not None else set()  # signals received, not yet acted on
         self._loading: _Loading | None = None
         self._wake: tuple[int, ...] = ()  # the pipe signals wake the supervisor through
         self._quick_ends = 0  # workers in a row that ended unasked soon after they started
         self._failed: StartFailed | None = None
+        self._retired: dict[int, Loaded] = {}  # by generation: released when its last worker ends
 
     def run(self) -> None:
         """Load, start the workers, and supervise them until SIGTERM or SIGINT; StartFailed
         when the address is taken or the workers keep ending."""
         flag = lambda number, _frame: self._flags.add(number)  # noqa: E731
-        signal.signal(signal.SIGHUP, flag)  # during the first load: reload once serving
-        signal.signal(signal.SIGTERM, _interrupt)  # ends the first load, as SIGINT does
-        try:
+        stop_on_signals(self._flags)
+        with contextlib.suppress(KeyboardInterrupt):
             self.loaded = self.load(False)
-        except KeyboardInterrupt:
+        if self._stopping() or self.loaded is None:  # the interruption may have been lost
             log.info("stopped while loading")
+            if self.loaded is not None:
+                self.loaded.release()
             return
         wake_read, wake_write = self._wake = os.pipe()
         os.set_blocking(wake_write, False)
@@ -224,13 +235,15 @@ class Supervisor:
                     os.read(wake_read, 512)
                 self._reload_step()
                 self._reap_and_replace()
+                self._kill_overdue()
         except KeyboardInterrupt:
             pass  # stopped while workers were starting
         finally:
             self._stop_all()
             signal.set_wakeup_fd(-1)
-            if self.loaded is not None:
-                self.loaded.release()
+            for loaded in (*self._retired.values(), self.loaded):
+                if loaded is not None:
+                    loaded.release()
         if self._failed is not None:
             raise self._failed
 
@@ -251,7 +264,8 @@ class Supervisor:
         return started
 
     def _switch(self, new: list[Worker]) -> None:
-        """Publish the new workers' generation, let them accept, stop the others."""
+        """Publish the new workers' generation, let them accept, retire the others: they
+        finish what they run (the query and page time limits allow) and end."""
         old = [w for w in self.workers.values() if w.generation != new[0].generation]
         if self.generation == 0:  # the first: the socket listens from now on
             self._listen()
@@ -260,7 +274,16 @@ class Supervisor:
         self.shared.publish(self.generation)
         for worker in new:
             os.write(worker.go, b"1")
-        self._terminate(old)
+        for worker in old:
+            worker.kill_at = time.monotonic() + self.retire_seconds + KILL_AFTER - GRACEFUL_SECONDS
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(worker.pid, signal.SIGTERM)
+        # once this returns, a new connection reaches a new worker: the old ones accept no more
+        waiting = {w.ready for w in old}
+        deadline = time.monotonic() + STOP_ACCEPTING_SECONDS
+        while waiting and time.monotonic() < deadline:
+            readable, _, _ = select.select(list(waiting), [], [], 0.05)
+            waiting.difference_update(readable)  # a byte: it stopped accepting; nothing: it ended
 
     def _listen(self) -> None:
         try:
@@ -293,8 +316,10 @@ class Supervisor:
             self.loaded.release()
             self.loaded = served  # a worker replaced from now on opens what the others serve
             return
+        retired = self.generation
         self._switch(new)
-        served.release()
+        self._retired[retired] = served
+        self._release_unserved()
         log.info(
             "generation %d published to %d workers in %.1f s",
             self.generation,
@@ -344,43 +369,70 @@ class Supervisor:
                     raise RuntimeError(f"worker {worker.pid} ended before it was ready")
 
     def _reap_and_replace(self) -> None:
+        """Reap the workers that ended (only them: a build's own processes are its to wait
+        for); replace those of the current generation, release the loads no worker serves."""
         self._flags.discard(signal.SIGCHLD)
-        while True:
+        for worker in list(self.workers.values()):
             try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
+                pid, status = os.waitpid(worker.pid, os.WNOHANG)
             except ChildProcessError:
-                return
+                pid, status = worker.pid, 0
             if pid == 0:
-                return
-            worker = self.workers.pop(pid, None)
-            if worker is None:
                 continue
+            self.workers.pop(worker.pid, None)
             _close(worker)
             # not while a reload writes the store: a copy forked now could hold half of it
             if worker.generation == self.generation and not self._stopping() and self._loading is None:
-                quick = time.monotonic() - worker.started < CRASH_SECONDS
-                self._quick_ends = self._quick_ends + 1 if quick else 0
-                if self._quick_ends >= CRASH_LIMIT:
-                    self._failed = StartFailed(
-                        f"{CRASH_LIMIT} workers in a row ended within {CRASH_SECONDS:g} s of their start, "
-                        f"the last with {_describe(status)}; not starting more (see the log above)"
-                    )
-                    return
                 log.warning("worker %d ended (%s); starting another", pid, _describe(status))
-                replacement = self._fork(self.generation)
-                try:
-                    self._wait_ready([replacement])
-                except RuntimeError as exc:
-                    log.error("%s; serving with fewer workers", exc)
-                    self._terminate([replacement])
-                    continue
-                os.write(replacement.go, b"1")
+                if not self._replace(worker, f"with {_describe(status)}"):
+                    return
+        self._release_unserved()
+
+    def _replace(self, ended: Worker, how: str) -> bool:
+        """Start a worker in place of ``ended``, again while each ends before it is ready;
+        False once :data:`CRASH_LIMIT` have ended in a row within :data:`CRASH_SECONDS` of
+        their start (a crash loop: the server stops, saying so)."""
+        last, reason = ended, how
+        while True:
+            quick = time.monotonic() - last.started < CRASH_SECONDS
+            self._quick_ends = self._quick_ends + 1 if quick else 0
+            if self._quick_ends >= CRASH_LIMIT:
+                self._failed = StartFailed(
+                    f"{CRASH_LIMIT} workers in a row ended within {CRASH_SECONDS:g} s of their start, "
+                    f"the last {reason}; not starting more (see the log above)"
+                )
+                return False
+            last = self._fork(self.generation)
+            try:
+                self._wait_ready([last])
+            except RuntimeError as exc:
+                log.error("%s", exc)
+                self._terminate([last])
+                reason = "before it was ready"
+                continue
+            os.write(last.go, b"1")
+            return True
+
+    def _release_unserved(self) -> None:
+        """Release the loads of retired generations whose last worker has ended."""
+        serving = {w.generation for w in self.workers.values()}
+        for generation in [g for g in self._retired if g not in serving]:
+            self._retired.pop(generation).release()
+
+    def _kill_overdue(self) -> None:
+        """Kill a retired worker still running past its time (a request that never ends)."""
+        now = time.monotonic()
+        for worker in self.workers.values():
+            if worker.kill_at is not None and now > worker.kill_at:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(worker.pid, signal.SIGKILL)
 
     def _terminate(self, workers: list[Worker]) -> None:
-        """SIGTERM, then wait for them (SIGKILL after :data:`KILL_AFTER`)."""
+        """SIGTERM (SIGINT to a retired one, whom uvicorn then stops at once), then wait for
+        them (SIGKILL after :data:`KILL_AFTER`)."""
         for worker in workers:
             with contextlib.suppress(ProcessLookupError):
-                os.kill(worker.pid, signal.SIGTERM)
+                os.kill(worker.pid, signal.SIGINT if worker.kill_at is not None else signal.SIGTERM)
         deadline = time.monotonic() + KILL_AFTER
         for worker in workers:
             while True:
@@ -401,8 +453,18 @@ class Supervisor:
         self._terminate(list(self.workers.values()))
 
 
-def _interrupt(_number: int, _frame: object) -> None:
-    raise KeyboardInterrupt
+def stop_on_signals(flags: set[int]) -> None:
+    """Until the supervisor serves: SIGTERM and SIGINT stop the start (KeyboardInterrupt), SIGHUP
+    asks for a reload once serving; each is noted in ``flags``, so a stop is kept even when the
+    exception is lost (raised in a fork hook of the build, Python prints and ignores it)."""
+
+    def interrupt(number: int, _frame: object) -> None:
+        flags.add(number)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGHUP, lambda number, _frame: flags.add(number))
 
 
 def _close(worker: Worker) -> None:
@@ -438,18 +500,33 @@ def _worker_main(supervisor: Supervisor, generation: int, ready: int, go: int, p
     config = uvicorn.Config(
         gated, log_level=supervisor.log_level, timeout_graceful_shutdown=GRACEFUL_SECONDS, **supervisor.limits
     )
-    _DrainingServer(config).run(sockets=[supervisor.sock])
+    _WorkerServer(config, supervisor, generation, ready).run(sockets=[supervisor.sock])
     return 0
 
 
-class _DrainingServer(uvicorn.Server):
-    """uvicorn's server, which at shutdown stops accepting and then gives the connections it
-    accepted last :data:`DRAIN_SECONDS` to send their request: uvicorn closes a connection
-    whose request it has not read yet, and the client, its request sent, sees a reset. Read, the
-    request is answered (after a reload: 503, retry at once)."""
+class _WorkerServer(uvicorn.Server):
+    """uvicorn's server, stopping as a worker should.
+
+    It stops accepting and says so on its ready pipe (``told``: a reload waits for that, so a
+    connection made once it is published reaches a new worker), then gives the connections it
+    accepted last :data:`DRAIN_SECONDS`
+    to send their request: uvicorn closes a connection whose request it has not read yet, and
+    the client, its request sent, sees a reset; read, the request is answered (after a reload:
+    503, retry at once). Then it lets the requests running finish: when a reload retired it,
+    as long as their time limits allow (``Supervisor.retire_seconds``); when the server stops,
+    :data:`GRACEFUL_SECONDS`."""
+
+    def __init__(self, config: uvicorn.Config, supervisor: Supervisor, generation: int, told: int) -> None:
+        super().__init__(config)
+        self.supervisor, self.generation, self.told = supervisor, generation, told
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         for server in self.servers:
             server.close()
+        with contextlib.suppress(OSError):
+            os.write(self.told, b"s")  # the supervisor waits for this (or the end) at a reload
         await asyncio.sleep(DRAIN_SECONDS)
+        retired = self.supervisor.shared.value != self.generation
+        limit = self.supervisor.retire_seconds if retired else GRACEFUL_SECONDS
+        self.config.timeout_graceful_shutdown = math.ceil(limit)
         await super().shutdown(sockets)

@@ -80,7 +80,11 @@ def open_store(url: str | None = None, **options: object) -> Store:
             "password": env.get("BESKGRAPH_STORE_PASSWORD") or None,
         }
         query_url = url
-        if urlsplit(url).path in ("", "/"):  # a bare server URL: Oxigraph layout
+        try:
+            path = urlsplit(url).path
+        except ValueError as error:
+            raise ValueError(f"BESKGRAPH_STORE={url!r} is not a URL: {error}") from None
+        if path in ("", "/"):  # a bare server URL: Oxigraph layout
             base = url.rstrip("/")
             query_url = base + "/query"
             remote["update_url"] = remote["update_url"] or base + "/update"

@@ -56,7 +56,7 @@ def _open(path: Path, read_only: bool) -> ox.Store:
         store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
     except OSError as exc:
         if "LOCK" not in str(exc):
-            raise
+            raise StoreError(f"oxigraph:{path} cannot be opened: {exc}") from None
         raise StoreError(
             f"oxigraph:{path} is in use by another process (it holds the store's lock); "
             "stop that process or give another directory"
