@@ -23,7 +23,10 @@ from beskgraph.api.settings import Settings
         ("BESKGRAPH_PAGE_TIMEOUT", "inf", "expected a finite number"),
         ("BESKGRAPH_PUBLIC_URL", "example.org", "expected an absolute http(s) URL"),
         ("BESKGRAPH_PUBLIC_URL", "ftp://example.org", "expected an absolute http(s) URL"),
+        ("BESKGRAPH_PUBLIC_URL", "http://[::1", "not a URL (Invalid IPv6 URL)"),
+        ("BESKGRAPH_PUBLIC_URL", "http://example.org:99999/", "not a URL (Port out of range"),
         ("BESKGRAPH_GRAPHQL_PATH", "graphql", "expected a path starting with /"),
+        ("BESKGRAPH_WORKERS", "100000", "expected 256 or less"),
     ],
 )
 def test_an_unusable_setting_is_refused_by_name(
@@ -55,3 +58,9 @@ def test_a_zero_that_means_something_is_accepted(
     name = variable.removeprefix("BESKGRAPH_").lower()
     expected = value.rstrip("/") if name == "public_url" else type(getattr(Settings(), name))(value)
     assert getattr(Settings.from_env(), name) == expected
+
+
+@pytest.mark.parametrize("name", ["graphql_path", "public_url", "dump_dir"])
+def test_an_empty_optional_setting_is_unset(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    monkeypatch.setenv(f"BESKGRAPH_{name.upper()}", "  ")
+    assert getattr(Settings.from_env(), name) is None

@@ -218,6 +218,10 @@ def test_an_unusable_setting_an_address_or_a_store_is_one_line_and_exit_code_1(t
     assert refusal("--host", "no-such-host.invalid", "--port", "0").startswith(
         "cannot serve: cannot listen on no-such-host.invalid:0: "
     )
+    (tmp_path / "a-file").write_text("not a store\n")
+    assert refusal("--port", "0", BESKGRAPH_STORE=f"oxigraph:{tmp_path / 'a-file'}").startswith(
+        f"cannot serve: oxigraph:{tmp_path / 'a-file'} cannot be opened: "
+    )
     assert refusal("--port", "0", BESKGRAPH_STORE="oxigraph:").startswith(
         "cannot serve: BESKGRAPH_STORE='oxigraph:' names no folder"
     )
