@@ -177,7 +177,7 @@ def _apart_from_sources(store: Path, sources: Sequence[Path]) -> None:
     """Refuse an on-disk store in a source folder (its files would be read as documents, its
     checkpoints beside it too) or holding one."""
     store = store.resolve()
-    for source in (p.resolve() for p in sources if p.is_dir()):
+    for source in source_folders(sources):  # those served: a file's own folder
         if store.is_relative_to(source) or source.is_relative_to(store):
             raise ValueError(
                 f"BESKGRAPH_STORE=oxigraph:{store} and the source folder {source} overlap: "

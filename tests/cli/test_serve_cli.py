@@ -26,6 +26,7 @@ from beskgraph.api.dump_dirs import PREFIX, owner
 from beskgraph.api.settings import Settings
 from beskgraph.config import SEEDS_DIR
 from tests.support import http
+from tests.support.locks import held
 from tests.support.paths import ROOT
 from tests.support.processes import group
 from tests.support.server import wait_until
@@ -177,17 +178,18 @@ def test_sigterm_removes_the_dump_directory_and_a_start_sweeps_stale_ones(tmp_pa
     for folder in (stale, live):
         folder.mkdir(parents=True)
         (folder / "5.turtle").write_bytes(b"left by a killed server\n")
-    server = Served(tmp_path)
-    try:
-        assert not stale.exists() and live.exists()  # this test's own process is alive
-        assert http.get(server.url("/dump.ttl"), timeout=60).status_code == 200
-        [own] = [f for f in dumps.iterdir() if f != live]
-        assert owner(own) == server.process.pid and any(own.rglob("*.turtle"))
-        os.kill(server.process.pid, signal.SIGTERM)
-        assert server.process.wait(timeout=30) == 0
-        assert sorted(dumps.iterdir()) == [live]
-    finally:
-        server.stop()
+    with held(live):  # as its server does while it runs
+        server = Served(tmp_path)
+        try:
+            assert not stale.exists() and live.exists()
+            assert http.get(server.url("/dump.ttl"), timeout=60).status_code == 200
+            [own] = [f for f in dumps.iterdir() if f != live]
+            assert owner(own) == server.process.pid and any(own.rglob("*.turtle"))
+            os.kill(server.process.pid, signal.SIGTERM)
+            assert server.process.wait(timeout=30) == 0
+            assert sorted(dumps.iterdir()) == [live]
+        finally:
+            server.stop()
 
 
 def refusal(*args: str, **env: str) -> str:

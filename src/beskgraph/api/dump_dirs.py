@@ -4,11 +4,12 @@ after the process that made them, removed when it ends.
 A directory is ``<prefix><pid>-<random>`` (for dumps ``beskgraph-dumps-<pid>-<random>``) and
 goes at exit (the server ends normally on SIGTERM and SIGINT). One whose process is gone
 without exiting (SIGKILL, the OOM killer, a crash) is removed by the next server that makes
-its own beside it; those of a live process, another server's, are left alone. A process
-holds a shared ``flock`` on each of its directories while it runs (its forked children with
-it): a directory is stale only when its process is not seen *and* nobody holds that lock, so
-a server in another PID namespace (another container on a shared volume), whose process
-cannot be seen from here, keeps its own.
+its own beside it; those of a running process, another server's, are left alone. What
+tells them apart is a shared ``flock`` each process holds on its directories while it runs
+(its forked children with it), not its pid: a server in another PID namespace (another
+container on a shared volume) cannot be seen from here, and a server that ran as pid 1 in
+a container would always look alive. A directory is made under a temporary name, locked,
+then renamed to its own, so no sweep sees it unlocked.
 """
 
 from __future__ import annotations
@@ -19,9 +20,8 @@ import fcntl
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
-
-from beskgraph.isolation.lifeline import alive
 
 PREFIX = "beskgraph-dumps-"
 _HELD: dict[Path, int] = {}  # this process's directories: their locked descriptors
@@ -38,9 +38,11 @@ def private_dump_dir(parent: str | os.PathLike[str] | None, *, remove_at_exit: b
 def private_dir(root: Path, prefix: str, *, remove_at_exit: bool = True) -> Path:
     """A new directory ``<prefix><pid>-<random>`` in ``root``, after the stale ones there are swept."""
     sweep_stale(root, prefix)
-    path = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=root))
-    handle = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    making = Path(tempfile.mkdtemp(prefix=f".making-{prefix}", dir=root))
+    handle = os.open(making, os.O_RDONLY | os.O_DIRECTORY)
     fcntl.flock(handle, fcntl.LOCK_SH)  # held until this process and its children end
+    path = root / f"{prefix}{os.getpid()}-{making.name.removeprefix(f'.making-{prefix}')}"
+    os.rename(making, path)  # the same directory, locked, under its name
     _HELD[path] = handle
     if remove_at_exit:
         atexit.register(remove, path, os.getpid())
@@ -48,13 +50,17 @@ def private_dir(root: Path, prefix: str, *, remove_at_exit: bool = True) -> Path
 
 
 def sweep_stale(root: Path, prefix: str = PREFIX) -> list[Path]:
-    """Remove the directories in ``root`` made by a process that has ended; returns them."""
+    """Remove the directories in ``root`` whose process has ended (none holds its lock); returns them."""
     removed = []
+    for making in root.glob(f".making-{prefix}*"):  # left by a process killed while it made one
+        with contextlib.suppress(OSError):
+            if time.time() - making.stat().st_mtime > 60 and not _held(making):
+                shutil.rmtree(making, ignore_errors=True)
     for folder in root.glob(prefix + "*"):
         pid = owner(folder, prefix)
         if pid is None or folder.is_symlink() or not folder.is_dir():
             continue
-        if not alive(pid) and not _held(folder):
+        if not _held(folder):
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder)
     return removed

@@ -274,12 +274,13 @@ class Supervisor:
         self.shared.publish(self.generation)
         for worker in new:
             os.write(worker.go, b"1")
-        for worker in old:
+        retiring = [w for w in old if w.kill_at is None]  # not those an earlier reload retired
+        for worker in retiring:
             worker.kill_at = time.monotonic() + self.retire_seconds + KILL_AFTER - GRACEFUL_SECONDS
             with contextlib.suppress(ProcessLookupError):
                 os.kill(worker.pid, signal.SIGTERM)
         # once this returns, a new connection reaches a new worker: the old ones accept no more
-        waiting = {w.ready for w in old}
+        waiting = {w.ready for w in retiring}
         deadline = time.monotonic() + STOP_ACCEPTING_SECONDS
         while waiting and time.monotonic() < deadline:
             readable, _, _ = select.select(list(waiting), [], [], 0.05)
