@@ -95,8 +95,8 @@ def serve_workers(
     try:
         sock = listening_socket(host, _port(port))
         port = sock.getsockname()[1]  # the one the system chose for port 0
-        settings = _settings(settings, host, port)
-        dumps = _dump_dir(settings, sock)  # the supervisor's; removed when it ends
+        served = _settings(settings, host, port)
+        dumps = _dump_dir(served, sock)  # the supervisor's; removed when it ends
         loaded: list[dt.datetime] = []
 
         def timed(again: bool) -> Loaded:
@@ -105,8 +105,7 @@ def serve_workers(
             return done
 
         def make_app(store: Store, generation: int) -> Starlette:
-            assert settings is not None
-            app = create_app(store, extra_routes=extra_routes(), settings=settings)
+            app = create_app(store, extra_routes=extra_routes(), settings=served)
             app.state.load_times = LoadTimes(loaded[0])  # the same Last-Modified in every worker
             if isinstance(store, RemoteStore):
                 return app  # others may write to it: each worker sees the changes in its own time
@@ -116,17 +115,17 @@ def serve_workers(
                     shutil.rmtree(old, ignore_errors=True)
             app.state.dumps.close()
             app.state.dumps = DumpCache(
-                store, dumps / f"generation-{generation}", settings.max_dump_builds, shared=True
+                store, dumps / f"generation-{generation}", served.max_dump_builds, shared=True
             )
             return app
 
         code_digest()  # once, before the workers are forked (25 ms of reading files)
         every = " (every interface)" if host in WILDCARDS else ""
         log.info("bound to %s%s; answering once every worker is ready", listen_url(host, port), every)
-        count = workers or settings.workers or os.cpu_count() or 1
+        count = workers or served.workers or os.cpu_count() or 1
         # a retired worker may finish what it runs within the time limits: a body, then its query or page
-        retire = settings.body_timeout + max(settings.query_timeout, settings.page_timeout) + 1
-        limits = uvicorn_limits(settings)
+        retire = served.body_timeout + max(served.query_timeout, served.page_timeout) + 1
+        limits = uvicorn_limits(served)
         Supervisor(timed, make_app, sock, count, log_level, limits, retire, flags).run()
     except KeyboardInterrupt:
         log.info("stopped while starting")

@@ -54,9 +54,9 @@ def disk_folder(url: str) -> Path | None:
     url = url.strip()
     if not url.startswith(DISK):
         return None
-    if not url.removeprefix(DISK).strip():
+    if not (folder := url.removeprefix(DISK).strip()):
         raise ValueError(f"BESKGRAPH_STORE={url!r} names no folder; use 'oxigraph:/path/to/dir'")
-    return Path(url.removeprefix(DISK).strip())
+    return Path(folder)
 
 
 def open_store(url: str | None = None, **options: object) -> Store:
