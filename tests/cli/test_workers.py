@@ -145,17 +145,25 @@ def test_an_on_disk_store_answers_through_its_reloads_and_after_a_failed_one(tmp
             except httpx.TransportError as error:  # a connection closed on its request
                 failures.append(error)
 
+    def asked_again() -> bool:
+        """Wait for the next answer (or failure): requests go on after each step."""
+        count = len(answers) + len(failures)
+        return wait_until(lambda: len(answers) + len(failures) > count, 30)
+
     asking = threading.Thread(target=ask)
     asking.start()
     try:
+        assert asked_again()
         (tmp_path / "sources").rename(tmp_path / "away")  # the reload cannot build
         os.kill(server.process.pid, signal.SIGHUP)
         assert wait_until(lambda: "reload failed; generation 1 is still served" in server.log(), 120)
+        assert asked_again()  # the old generation's checkpoint is still there to answer from
         (tmp_path / "away").rename(tmp_path / "sources")
         for generation in (2, 3):  # the failed load let the store go: the next ones can open it
             os.kill(server.process.pid, signal.SIGHUP)
             published = f"generation {generation} published to 2 workers"
             assert wait_until(lambda: published in server.log(), 120), server.log()  # noqa: B023
+            assert asked_again()
         answers.append(fresh(server, "/sparql", query=COUNT))
         # the checkpoints of generations 1 and 2 go with their workers, once those have finished
         assert wait_until(lambda: len(list(tmp_path.glob(".db.generation-*"))) == 1, 30)
@@ -166,7 +174,7 @@ def test_an_on_disk_store_answers_through_its_reloads_and_after_a_failed_one(tmp
     assert not failures, failures
     kinds = Counter((a.status_code, a.headers.get("retry-after")) for a in answers)
     assert set(kinds) <= {(200, None), (503, "0")}, [a.text for a in answers if a.status_code >= 500][:3]
-    assert kinds[(200, None)] >= 10 and answers[-1].status_code == 200
+    assert kinds[(200, None)] >= 4 and answers[-1].status_code == 200  # one after each step at least
     assert len({a.text for a in answers if a.status_code == 200}) == 1  # the same graph each time
 
 
