@@ -109,17 +109,23 @@ async def soak(
                 asyncio.create_task(_hostile_client(rough, hostile_calls, i, tally))
                 for i in range(hostile_clients if hostile_calls else 0)
             ]
-            await asyncio.gather(
-                *(
-                    client_loop(client, polite_calls, i * 7, stop, tally)
-                    for i in range(clients - len(attackers))
-                )
-            )
+            starts = _starts(polite_calls, clients - len(attackers))
+            await asyncio.gather(*(client_loop(client, polite_calls, at, stop, tally) for at in starts))
             for attacker in attackers:
                 attacker.cancel()
             await asyncio.gather(*attackers, return_exceptions=True)
             elapsed = time.monotonic() - started
     return tally, sampler, elapsed
+
+
+def _starts(calls: list[Call], clients: int) -> list[int]:
+    """Where in ``calls`` each client starts: each kind of call first by one client (so even a
+    short run sends every kind), the next clients a few calls further on."""
+    first: dict[str, int] = {}
+    for index, call in enumerate(calls):
+        first.setdefault(call.kind, index)
+    firsts = list(first.values())
+    return [firsts[i % len(firsts)] + 7 * (i // len(firsts)) for i in range(clients)]
 
 
 def memory(sampler: Sampler) -> dict[str, Any]:
