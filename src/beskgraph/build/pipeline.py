@@ -128,15 +128,21 @@ def _foundations(cache: BuildCache | None, validate: bool) -> Graph:
     return reference
 
 
+_CHECKED_HERE: set[str] = set()  # the reference checks this process passed (by cache key)
+
+
 def _check_reference(reference: Graph, cache: BuildCache | None) -> None:
+    """Validate the reference data once per pipeline digest and settings: in this process
+    (a server rebuilding, a build without a cache), else in the cache."""
     entry = build_cache.key("reference")
-    if cache is not None and cache.get("checked", entry):
+    if entry in _CHECKED_HERE or (cache is not None and cache.get("checked", entry)):
         return
     checked = Graph() + reference  # validation adds to the graph it checks: not to the output
     violations = [v for v in check(checked, focus=set(reference.subjects())) if v.is_violation]
     if violations:
         listed = "\n".join(f"  {v}" for v in violations[:20])
         raise BuildFailed(f"the reference data (reference/) violates the shapes:\n{listed}")
+    _CHECKED_HERE.add(entry)
     if cache is not None:
         cache.put("checked", entry, True)
 
