@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import gc
 import os
 import shutil
@@ -9,6 +11,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 import uvicorn
@@ -68,6 +71,36 @@ os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 def pytest_sessionfinish(session: pytest.Session) -> None:
     if _CACHE:
         shutil.rmtree(_CACHE, ignore_errors=True)
+
+
+# The seeds are built once a session: by the process that hands out the tests, while the
+# test processes start, into the session's cache, from which each test process's seed build
+# (``seed_build``) then takes the graphs (each test process built them all afresh: 3 s of CPU
+# each, 4 processes on 2 cores). The build holds a lock the test processes wait for.
+_SEED_BUILD_LOCK = Path(_CACHE, "seed-build.lock") if _CACHE else None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if _SEED_BUILD_LOCK and getattr(config.option, "numprocesses", 0) and not hasattr(config, "workerinput"):
+        lock = _SEED_BUILD_LOCK.open("w")
+        fcntl.flock(lock, fcntl.LOCK_EX)  # taken before any test process starts
+
+        def build_seeds() -> None:
+            # a failed build is left to the test processes to make and report again
+            with lock, contextlib.suppress(Exception):
+                build([SEEDS_DIR], cache=default_cache())
+
+        threading.Thread(target=build_seeds, name="seed build", daemon=True).start()
+
+
+@contextlib.contextmanager
+def _after_the_shared_seed_build() -> Iterator[None]:
+    if _SEED_BUILD_LOCK is None:
+        yield
+        return
+    with _SEED_BUILD_LOCK.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_SH)
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -133,8 +166,9 @@ def build_cache() -> BuildCache | None:
 
 @pytest.fixture(scope="session")
 def seed_build(build_cache: BuildCache | None) -> BuildResult:
-    """The seeds built and validated once per test session."""
-    result = build([SEEDS_DIR], cache=build_cache)
+    """The seeds built and validated once per test session (see ``pytest_configure``)."""
+    with _after_the_shared_seed_build():
+        result = build([SEEDS_DIR], cache=build_cache)
     kept_for_the_session()
     return result
 
