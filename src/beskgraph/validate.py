@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Generator, Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import TypeVar
 
 import pyshacl
+from pyshacl import shape as pyshacl_shape
 from pyshacl import validate as shacl_validate
+from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
 from pyshacl.pytypes import SHACLExecutor
 from rdflib import Graph, Literal, URIRef
 from rdflib.graph import (
@@ -149,17 +152,29 @@ def check(data: Graph, focus: Iterable[Node] | None = None) -> list[Violation]:
     )
 
 
-class _FocusSet(list[URIRef]):
-    """Focus nodes that answer ``in`` from a set. pyshacl keeps them in a list and asks, for
-    every node a shape targets and every value a nested shape reaches, whether it is one of
-    them: a quarter of a document's validation went into those list scans."""
+_T = TypeVar("_T")
 
-    def __init__(self, nodes: Iterable[URIRef]) -> None:
+
+class _Members(list[_T]):
+    """A list that answers ``in`` from a set. pyshacl keeps lists it asks ``in`` of for
+    nearly everything it does: the focus nodes (for every node a shape targets and every
+    value a nested shape reaches: a quarter of a document's validation went into those
+    scans) and the constraint parameters (for every predicate of a shape, each time it
+    validates the shape: another sixth)."""
+
+    def __init__(self, nodes: Iterable[_T] = ()) -> None:
         super().__init__(nodes)
-        self._members = frozenset(self)
+        self._members = set(self)
 
     def __contains__(self, node: object) -> bool:
         return node in self._members
+
+    def append(self, node: _T) -> None:
+        super().append(node)
+        self._members.add(node)
+
+    def copy(self) -> _Members[_T]:
+        return _Members(self)
 
 
 _make_executor = pyshacl.Validator.make_executor
@@ -168,16 +183,22 @@ _make_executor = pyshacl.Validator.make_executor
 def _executor_with_a_focus_set(validator: pyshacl.Validator) -> SHACLExecutor:
     executor = _make_executor(validator)
     if executor.focus_nodes:
-        executor.focus_nodes = _FocusSet(executor.focus_nodes)
+        executor.focus_nodes = _Members(executor.focus_nodes)
     return executor
 
 
-# The one place beskgraph reaches into pyshacl: the executor Validator.run validates with
-# gets the focus nodes as a set. It reads them only with ``len`` and ``in``: the same nodes,
-# the same results (tests/validate/test_shacl.py holds it to pyshacl's list). Importing
-# beskgraph.validate does it for the whole process, so for every caller of pyshacl in it;
-# written for pyshacl 0.40 (pinned in pyproject.toml).
+# The two places beskgraph reaches into pyshacl, both to give it a list that answers ``in``
+# from a set (:class:`_Members`): the executor Validator.run validates with gets the focus
+# nodes so (it reads them only with ``len`` and ``in``), and a shape's validation the
+# constraint parameters (which pyshacl keeps in its shape module once it has read them; it
+# copies them, appends to the copy, and asks ``in``). The same lists, the same results
+# (tests/validate/test_shacl.py holds both to pyshacl's own). Importing beskgraph.validate
+# does it for the whole process, so for every caller of pyshacl in it; written for pyshacl
+# 0.40 (pinned in pyproject.toml).
 setattr(pyshacl.Validator, "make_executor", _executor_with_a_focus_set)  # noqa: B010
+setattr(  # noqa: B010
+    pyshacl_shape, "CONSTRAINT_PARAMS", (_Members(ALL_CONSTRAINT_PARAMETERS), CONSTRAINT_PARAMETERS_MAP)
+)
 
 
 ONTOLOGY_TERM_KINDS = {

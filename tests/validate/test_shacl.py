@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pyshacl
 import pytest
+from pyshacl import shape as pyshacl_shape
+from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 from rdflib.term import Node
@@ -122,6 +124,31 @@ def test_focus_given_as_a_set_finds_what_pyshacls_own_list_finds(graph, card, mo
     assert any("kommunekode" in v.message for v in with_a_set)
 
 
+def test_constraint_parameters_held_as_a_set_find_what_pyshacls_own_list_finds(graph, card, monkeypatch):
+    # beskgraph.validate hands pyshacl's shape module its constraint parameters as a set too
+    # (it asked a list for every predicate of a shape, each time it validated the shape)
+    held, parameter_map = pyshacl_shape.CONSTRAINT_PARAMS
+    assert isinstance(held, validate_module._Members) and parameter_map is CONSTRAINT_PARAMETERS_MAP
+    assert list(held) == ALL_CONSTRAINT_PARAMETERS
+    intervention = next(s for s in graph.subjects(BG.municipality, None) if "/410-" in str(s))
+    graph.remove((intervention, DCTERMS.title, None))
+    graph.add((intervention, DCTERMS.title, Literal("en", lang="en")))
+    answer = next(s for s in graph.subjects(BG.criterion, None) if "/410-" in str(s))
+    maybe = URIRef(f"{BG}Maybe")  # neither Ja, Delvist nor Nej
+    graph.set((answer, BG.answer, maybe))
+    with_a_set = check(graph, focus=card)
+    assert pyshacl_shape.CONSTRAINT_PARAMS[0] is held  # still what pyshacl reads
+    monkeypatch.setattr(pyshacl_shape, "CONSTRAINT_PARAMS", (list(held), parameter_map))
+    assert check(graph, focus=card) == with_a_set
+    assert {(v.focus, v.path) for v in with_a_set} >= {
+        (str(intervention), str(DCTERMS.title)),
+        (str(answer), str(BG.answer)),
+    }
+    copied = held.copy()
+    copied.append(maybe)
+    assert maybe in copied and maybe not in held and list(copied) == [*held, maybe]
+
+
 def test_pyshacl_validates_with_the_focus_nodes_it_was_given_held_as_a_set(graph, card, monkeypatch):
     assert validate_module._make_executor.__qualname__ == "Validator.make_executor"  # pyshacl's own
     executors = []
@@ -134,7 +161,7 @@ def test_pyshacl_validates_with_the_focus_nodes_it_was_given_held_as_a_set(graph
     check(graph, focus=card)
     [executor] = executors
     focus = executor.focus_nodes
-    assert isinstance(focus, validate_module._FocusSet)
+    assert isinstance(focus, validate_module._Members)
     given = card | {o for s in card for o in graph.objects(s) if isinstance(o, URIRef)}
     assert sorted(focus) == sorted(n for n in given if isinstance(n, URIRef))  # every one, no other
     for node in {*graph.subjects(), *graph.objects(), BNode(), Literal(str(next(iter(focus))))}:
