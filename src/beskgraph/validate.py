@@ -20,7 +20,6 @@ from rdflib.graph import (
     _TripleSelectorType,
     _TripleType,
 )
-from rdflib.paths import Path
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import IdentifiedNode, Node
@@ -95,7 +94,9 @@ class _KeptAnswers(Graph):
         self, triple: _TripleSelectorType
     ) -> Generator[_TripleOrTriplePathType, None, None]:
         subject, predicate, value = triple
-        if isinstance(predicate, Path):  # read through the patterns it expands to
+        # a path: read through the patterns it expands to (told by not being an IRI: rdflib's
+        # Path is an abstract class, slow to ask isinstance of)
+        if predicate is not None and not isinstance(predicate, URIRef):
             yield from super().triples(triple)
             return
         pattern = (subject, predicate, value)
