@@ -70,35 +70,42 @@ os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     if _CACHE:
+        for thread in _SEED_BUILDS:  # it writes into the cache (a session can end before it has)
+            thread.join()
         shutil.rmtree(_CACHE, ignore_errors=True)
 
 
 # The seeds are built once a session: by the process that hands out the tests, while the
 # test processes start, into the session's cache, from which each test process's seed build
 # (``seed_build``) then takes the graphs (each test process built them all afresh: 3 s of CPU
-# each, 4 processes on 2 cores). The build holds a lock the test processes wait for.
-_SEED_BUILD_LOCK = Path(_CACHE, "seed-build.lock") if _CACHE else None
+# each, 4 processes on 2 cores). The build holds a lock, named to the test processes in
+# ``SEED_BUILD_LOCK``, that they wait for.
+SEED_BUILD_LOCK = "BESKGRAPH_TEST_SEED_BUILD_LOCK"
+_SEED_BUILDS: list[threading.Thread] = []
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    if _SEED_BUILD_LOCK and getattr(config.option, "numprocesses", 0) and not hasattr(config, "workerinput"):
-        lock = _SEED_BUILD_LOCK.open("w")
+    if _CACHE and getattr(config.option, "numprocesses", 0) and not hasattr(config, "workerinput"):
+        path = Path(_CACHE, "seed-build.lock")
+        lock = path.open("w")
         fcntl.flock(lock, fcntl.LOCK_EX)  # taken before any test process starts
+        os.environ[SEED_BUILD_LOCK] = str(path)
 
         def build_seeds() -> None:
             # a failed build is left to the test processes to make and report again
             with lock, contextlib.suppress(Exception):
                 build([SEEDS_DIR], cache=default_cache())
 
-        threading.Thread(target=build_seeds, name="seed build", daemon=True).start()
+        _SEED_BUILDS.append(threading.Thread(target=build_seeds, name="seed build", daemon=True))
+        _SEED_BUILDS[-1].start()
 
 
 @contextlib.contextmanager
 def _after_the_shared_seed_build() -> Iterator[None]:
-    if _SEED_BUILD_LOCK is None:
+    if SEED_BUILD_LOCK not in os.environ:
         yield
         return
-    with _SEED_BUILD_LOCK.open("a") as lock:
+    with open(os.environ[SEED_BUILD_LOCK], "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_SH)
         yield
 
