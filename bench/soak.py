@@ -120,7 +120,8 @@ async def soak(
 
 def _starts(calls: list[Call], clients: int) -> list[int]:
     """Where in ``calls`` each client starts: each kind of call first by one client (so even a
-    short run sends every kind), the next clients a few calls further on."""
+    short run sends every kind: a client sends its first call however late it gets to run),
+    the next clients a few calls further on."""
     first: dict[str, int] = {}
     for index, call in enumerate(calls):
         first.setdefault(call.kind, index)
