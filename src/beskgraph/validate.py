@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Generator, Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import TypeVar
+from typing import SupportsIndex, TypeVar
 
 import pyshacl
 from pyshacl import shape as pyshacl_shape
 from pyshacl import validate as shacl_validate
 from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
 from pyshacl.pytypes import SHACLExecutor
+from pyshacl.shapes_graph import ShapesGraph
 from rdflib import Graph, Literal, URIRef
 from rdflib.graph import (
     _QuadType,
@@ -72,21 +73,27 @@ class ValidationFailed(Exception):
 
 @cache
 def shapes_graph() -> Graph:
-    """Every shape in shapes/."""
-    shapes = _KeptAnswers()
-    shapes += load_turtle(SHAPES_DIR)
-    return shapes
+    """Every shape in shapes/ (read-only: one graph for the whole process)."""
+    return _ReadOnlyShapes(load_turtle(SHAPES_DIR))
 
 
-class _KeptAnswers(Graph):
-    """A graph that keeps the triples matching each pattern it was asked for until it is
-    changed. pyshacl reads a shape's constraints from the shapes graph anew each time it
-    validates the shape (for every focus node a nested shape reaches): those reads were a
-    sixth of a document's validation. (pyshacl adds its own triples to the shapes graph it
-    is given; the same triples each time, so the answers are kept from the second run on.)"""
+class ReadOnlyGraph(TypeError):
+    """A write to the shapes graph."""
 
-    def __init__(self) -> None:
+
+class _ReadOnlyShapes(Graph):
+    """The shapes, read-only, keeping the triples matching each pattern asked for. pyshacl
+    reads a shape's constraints from the shapes graph anew each time it validates the shape
+    (for every focus node a nested shape reaches): those reads were a sixth of a document's
+    validation. pyshacl adds two triples of its own to the shapes graph it is given: they
+    are added here at once, so its adds find them there; any other write is refused, so no
+    kept answer can go stale (a write past this object, to its store, is not seen)."""
+
+    def __init__(self, shapes: Graph) -> None:
         super().__init__()
+        for prefix, namespace in shapes.namespaces():
+            self.bind(prefix, namespace, override=True, replace=True)
+        super().addN((*triple, self) for triple in (*shapes, *ShapesGraph.system_triples))
         self._kept: dict[tuple[Node | None, Node | None, Node | None], tuple[_TripleType, ...]] = {}
 
     # one signature for rdflib's overloads of it (which differ only in how precise they are)
@@ -105,19 +112,16 @@ class _KeptAnswers(Graph):
             kept = self._kept[pattern] = tuple(super().triples(pattern))
         yield from kept
 
-    def add(self, triple: _TripleType) -> _KeptAnswers:
-        if triple not in self:
-            super().add(triple)
-            self._kept.clear()
-        return self
+    def add(self, triple: _TripleType) -> _ReadOnlyShapes:
+        if None not in triple and triple in self:  # pyshacl's own triples, each time
+            return self
+        raise ReadOnlyGraph(f"the shapes graph is read-only: cannot add {triple}")
 
-    def addN(self, quads: Iterable[_QuadType]) -> _KeptAnswers:
-        self._kept.clear()
-        return super().addN(quads)
+    def addN(self, quads: Iterable[_QuadType]) -> _ReadOnlyShapes:
+        raise ReadOnlyGraph("the shapes graph is read-only")
 
-    def remove(self, triple: _TriplePatternType) -> _KeptAnswers:
-        self._kept.clear()
-        return super().remove(triple)
+    def remove(self, triple: _TriplePatternType) -> _ReadOnlyShapes:
+        raise ReadOnlyGraph("the shapes graph is read-only")
 
 
 def check(data: Graph, focus: Iterable[Node] | None = None) -> list[Violation]:
@@ -174,8 +178,32 @@ class _Members(list[_T]):
         super().append(node)
         self._members.add(node)
 
+    def extend(self, nodes: Iterable[_T]) -> None:
+        super().extend(nodes)
+        self._members = set(self)
+
+    def insert(self, index: SupportsIndex, node: _T) -> None:
+        super().insert(index, node)
+        self._members.add(node)
+
+    def remove(self, node: _T) -> None:
+        super().remove(node)
+        self._members = set(self)
+
+    def pop(self, index: SupportsIndex = -1) -> _T:
+        node = super().pop(index)
+        self._members = set(self)
+        return node
+
+    def clear(self) -> None:
+        super().clear()
+        self._members = set()
+
     def copy(self) -> _Members[_T]:
         return _Members(self)
+
+    __copy__ = copy  # (pyshacl only copies, appends and asks ``in``; ``+=`` and item assignment
+    # would leave the set behind)
 
 
 _make_executor = pyshacl.Validator.make_executor
@@ -195,7 +223,7 @@ def _executor_with_a_focus_set(validator: pyshacl.Validator) -> SHACLExecutor:
 # copies them, appends to the copy, and asks ``in``). The same lists, the same results
 # (tests/validate/test_shacl.py holds both to pyshacl's own). Importing beskgraph.validate
 # does it for the whole process, so for every caller of pyshacl in it; written for pyshacl
-# 0.40 (pinned in pyproject.toml).
+# 0.40.1 (pinned in pyproject.toml).
 setattr(pyshacl.Validator, "make_executor", _executor_with_a_focus_set)  # noqa: B010
 setattr(  # noqa: B010
     pyshacl_shape, "CONSTRAINT_PARAMS", (_Members(ALL_CONSTRAINT_PARAMETERS), CONSTRAINT_PARAMETERS_MAP)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -10,15 +11,17 @@ import pyshacl
 import pytest
 from pyshacl import shape as pyshacl_shape
 from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
+from pyshacl.shapes_graph import ShapesGraph
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DCTERMS, RDFS
 from rdflib.term import Node
 
 from beskgraph import validate as validate_module
 from beskgraph.build import BuildFailed, BuildResult, build
-from beskgraph.config import SEEDS_DIR
+from beskgraph.config import SEEDS_DIR, SHAPES_DIR
 from beskgraph.rdf import iris
-from beskgraph.validate import check
+from beskgraph.rdf.ontology import load_turtle
+from beskgraph.validate import check, shapes_graph
 from beskgraph.vocabulary import BG
 from tests.support.union_graph import changed_in_place
 
@@ -106,47 +109,101 @@ def test_focus_nodes_limit_what_is_validated(graph):
     assert others and check(graph, focus=others) == []
 
 
-def test_focus_given_as_a_set_finds_what_pyshacls_own_list_finds(graph, card, monkeypatch):
-    # beskgraph.validate hands pyshacl its focus nodes as a set (list scans took a quarter of
-    # a document's validation); the same nodes must give the same results as pyshacl's list
-    intervention = next(s for s in graph.subjects(BG.municipality, None) if "/410-" in str(s))
-    graph.remove((intervention, DCTERMS.title, None))
-    answer = next(s for s in graph.subjects(BG.criterion, None) if "/410-" in str(s))
-    graph.remove((answer, BG.criterion, None))
-    graph.set((next(graph.subjects(BG.kommunekode, Literal("410"))), BG.kommunekode, Literal("41")))
-    with_a_set = check(graph, focus=card)
-    monkeypatch.setattr(pyshacl.Validator, "make_executor", validate_module._make_executor)
-    assert check(graph, focus=card) == with_a_set
-    assert {(v.focus, v.path) for v in with_a_set} >= {
-        (str(intervention), str(DCTERMS.title)),
-        (str(answer), str(BG.criterion)),
-    }
-    assert any("kommunekode" in v.message for v in with_a_set)
-
-
-def test_constraint_parameters_held_as_a_set_find_what_pyshacls_own_list_finds(graph, card, monkeypatch):
-    # beskgraph.validate hands pyshacl's shape module its constraint parameters as a set too
-    # (it asked a list for every predicate of a shape, each time it validated the shape)
-    held, parameter_map = pyshacl_shape.CONSTRAINT_PARAMS
-    assert isinstance(held, validate_module._Members) and parameter_map is CONSTRAINT_PARAMETERS_MAP
-    assert list(held) == ALL_CONSTRAINT_PARAMETERS
+@pytest.fixture
+def broken_card(graph: Graph) -> set[tuple[str, str]]:
+    """The Middelfart card broken four ways (in ``graph``); the (focus, path) each is found at."""
     intervention = next(s for s in graph.subjects(BG.municipality, None) if "/410-" in str(s))
     graph.remove((intervention, DCTERMS.title, None))
     graph.add((intervention, DCTERMS.title, Literal("en", lang="en")))
-    answer = next(s for s in graph.subjects(BG.criterion, None) if "/410-" in str(s))
-    maybe = URIRef(f"{BG}Maybe")  # neither Ja, Delvist nor Nej
-    graph.set((answer, BG.answer, maybe))
+    answers = sorted(s for s in graph.subjects(BG.criterion, None) if "/410-" in str(s))
+    graph.remove((answers[0], BG.criterion, None))
+    graph.set((answers[1], BG.answer, URIRef(f"{BG}Maybe")))  # neither Ja, Delvist nor Nej
+    graph.set((next(graph.subjects(BG.kommunekode, Literal("410"))), BG.kommunekode, Literal("41")))
+    return {
+        (str(intervention), str(DCTERMS.title)),
+        (str(answers[0]), str(BG.criterion)),
+        (str(answers[1]), str(BG.answer)),
+    }
+
+
+def found(violations: list[validate_module.Violation]) -> set[tuple[str | None, str | None]]:
+    return {(v.focus, v.path) for v in violations}
+
+
+# beskgraph.validate makes pyshacl faster three ways (see there): the same results as pyshacl's own
+
+
+def test_focus_given_as_a_set_finds_what_pyshacls_own_list_finds(graph, card, broken_card, monkeypatch):
+    with_a_set = check(graph, focus=card)
+    monkeypatch.setattr(pyshacl.Validator, "make_executor", validate_module._make_executor)
+    assert check(graph, focus=card) == with_a_set
+    assert found(with_a_set) >= broken_card
+    assert any("kommunekode" in v.message for v in with_a_set)
+
+
+def test_constraint_parameters_held_as_a_set_find_what_pyshacls_own_list_finds(
+    graph, card, broken_card, monkeypatch
+):
+    held, parameter_map = pyshacl_shape.CONSTRAINT_PARAMS
+    assert isinstance(held, validate_module._Members) and parameter_map is CONSTRAINT_PARAMETERS_MAP
+    assert list(held) == ALL_CONSTRAINT_PARAMETERS
     with_a_set = check(graph, focus=card)
     assert pyshacl_shape.CONSTRAINT_PARAMS[0] is held  # still what pyshacl reads
     monkeypatch.setattr(pyshacl_shape, "CONSTRAINT_PARAMS", (list(held), parameter_map))
     assert check(graph, focus=card) == with_a_set
-    assert {(v.focus, v.path) for v in with_a_set} >= {
-        (str(intervention), str(DCTERMS.title)),
-        (str(answer), str(BG.answer)),
-    }
-    copied = held.copy()
-    copied.append(maybe)
-    assert maybe in copied and maybe not in held and list(copied) == [*held, maybe]
+    assert found(with_a_set) >= broken_card
+    maybe = URIRef(f"{BG}Maybe")
+    for copied in (held.copy(), copy.copy(held)):
+        copied.append(maybe)
+        assert maybe in copied and maybe not in held and list(copied) == [*held, maybe]
+    members = validate_module._Members([BG.answer])  # the set kept in step with the list
+    members.extend([maybe, BG.criterion])
+    members.insert(0, DCTERMS.title)
+    members.remove(maybe)
+    assert members.pop() == BG.criterion
+    assert [n in members for n in (DCTERMS.title, BG.answer, maybe, BG.criterion)] == [
+        True,
+        True,
+        False,
+        False,
+    ]
+    members.clear()
+    assert BG.answer not in members
+
+
+def test_the_read_only_shapes_find_what_pyshacl_finds_in_the_shapes_as_read(
+    graph, card, broken_card, monkeypatch
+):
+    kept = check(graph, focus=card)
+    monkeypatch.setattr(validate_module, "shapes_graph", lambda: load_turtle(SHAPES_DIR))
+    monkeypatch.setattr(pyshacl.Validator, "make_executor", validate_module._make_executor)
+    monkeypatch.setattr(
+        pyshacl_shape, "CONSTRAINT_PARAMS", (ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP)
+    )
+    assert check(graph, focus=card) == kept  # pyshacl with none of the three
+    assert found(kept) >= broken_card
+
+
+def test_the_shapes_graph_is_read_only_and_keeps_the_prefixes_of_the_shapes() -> None:
+    shapes, read = shapes_graph(), load_turtle(SHAPES_DIR)
+    assert dict(shapes.namespaces()).items() >= dict(read.namespaces()).items()
+
+    def named(graph: Graph) -> set:  # the triples without blank nodes (each load names its own)
+        return {t for t in graph if not any(isinstance(term, BNode) for term in t)}
+
+    system = set(ShapesGraph.system_triples)  # pyshacl's own triples, added at once
+    assert len(shapes) == len(read) + len(system) and named(shapes) == named(read) | system
+    shape = next(read.subjects())
+    for write in (
+        lambda: shapes.add((shape, RDFS.comment, Literal("x"))),
+        lambda: shapes.add((shape, RDFS.comment, None)),
+        lambda: shapes.remove((shape, None, None)),
+        lambda: shapes.set((shape, RDFS.comment, Literal("x"))),
+        lambda: shapes.parse(data="<urn:a> <urn:b> <urn:c> .", format="turtle"),
+    ):
+        with pytest.raises(validate_module.ReadOnlyGraph):
+            write()
+    assert len(shapes) == len(read) + len(system) and named(shapes) == named(read) | system
 
 
 def test_pyshacl_validates_with_the_focus_nodes_it_was_given_held_as_a_set(graph, card, monkeypatch):
