@@ -11,7 +11,6 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 import uvicorn
@@ -70,43 +69,31 @@ os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     if _CACHE:
-        for thread in _SEED_BUILDS:  # it writes into the cache (a session can end before it has)
-            thread.join()
         shutil.rmtree(_CACHE, ignore_errors=True)
 
 
-# The seeds are built once a session: by the process that hands out the tests, while the
-# test processes start, into the session's cache, from which each test process's seed build
-# (``seed_build``) then takes the graphs (each test process built them all afresh: 3 s of CPU
-# each, 4 processes on 2 cores). The build holds a lock, named to the test processes in
-# ``SEED_BUILD_LOCK``, that they wait for.
-SEED_BUILD_LOCK = "BESKGRAPH_TEST_SEED_BUILD_LOCK"
-_SEED_BUILDS: list[threading.Thread] = []
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    if _CACHE and getattr(config.option, "numprocesses", 0) and not hasattr(config, "workerinput"):
-        path = Path(_CACHE, "seed-build.lock")
-        lock = path.open("w")
-        fcntl.flock(lock, fcntl.LOCK_EX)  # taken before any test process starts
-        os.environ[SEED_BUILD_LOCK] = str(path)
-
-        def build_seeds() -> None:
-            # a failed build is left to the test processes to make and report again
-            with lock, contextlib.suppress(Exception):
-                build([SEEDS_DIR], cache=default_cache())
-
-        _SEED_BUILDS.append(threading.Thread(target=build_seeds, name="seed build", daemon=True))
-        _SEED_BUILDS[-1].start()
+# The seeds are built from scratch once a session: the test processes build them one after
+# another into the session's cache, so the first makes the graphs (3 s of CPU; each of 2 or 4
+# processes made them afresh) and the others take them from the cache.
+SEED_BUILD_WAIT = 300  # seconds a test process waits for another's seed build
 
 
 @contextlib.contextmanager
-def _after_the_shared_seed_build() -> Iterator[None]:
-    if SEED_BUILD_LOCK not in os.environ:
+def _one_seed_build_at_a_time(cache: BuildCache | None) -> Iterator[None]:
+    if cache is None:
         yield
         return
-    with open(os.environ[SEED_BUILD_LOCK], "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_SH)
+    cache.root.mkdir(parents=True, exist_ok=True)
+    with (cache.root / "seed-build.lock").open("a") as lock:
+        deadline = time.monotonic() + SEED_BUILD_WAIT
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"another test process has been building the seeds for {SEED_BUILD_WAIT} s")
+                time.sleep(0.05)
         yield
 
 
@@ -173,8 +160,9 @@ def build_cache() -> BuildCache | None:
 
 @pytest.fixture(scope="session")
 def seed_build(build_cache: BuildCache | None) -> BuildResult:
-    """The seeds built and validated once per test session (see ``pytest_configure``)."""
-    with _after_the_shared_seed_build():
+    """The seeds built and validated once per test session (by one test process: see
+    ``_one_seed_build_at_a_time``)."""
+    with _one_seed_build_at_a_time(build_cache):
         result = build([SEEDS_DIR], cache=build_cache)
     kept_for_the_session()
     return result
