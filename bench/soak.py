@@ -119,9 +119,9 @@ async def soak(
 
 
 def _starts(calls: list[Call], clients: int) -> list[int]:
-    """Where in ``calls`` each client starts: each kind of call first by one client (so even a
-    short run sends every kind: a client sends its first call however late it gets to run),
-    the next clients a few calls further on."""
+    """Where in ``calls`` each client starts: each kind of call first by one client (so a short
+    run with at least as many clients as kinds sends every kind: a client sends its first call
+    however late it gets to run), the next clients a few calls further on."""
     first: dict[str, int] = {}
     for index, call in enumerate(calls):
         first.setdefault(call.kind, index)

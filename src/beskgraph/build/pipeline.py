@@ -115,8 +115,8 @@ def _in_workers(
 
 def _foundations(cache: BuildCache | None, validate: bool) -> Graph:
     """The reference graph, once the shapes, the ontology and the reference data are known
-    to hold: without them nothing can be built (checked once per pipeline digest when there
-    is a cache)."""
+    to hold: without them nothing can be built (the reference data checked once per pipeline
+    digest and settings: in the cache, and in this process)."""
     try:
         shapes_graph()
         ontology_graph()
