@@ -294,18 +294,38 @@ def _violations(results: Graph, data: Graph) -> list[Violation]:
 
 
 def locate(data: Graph, node: URIRef) -> tuple[str | None, int | None]:
-    """The source file and first line a node was extracted from, as far as the graph says."""
-    spans = list(data.objects(node, BG.sourceSpan))
-    if (node, BG.line, None) in data:
-        spans.append(node)
-    lines = [int(line) for span in spans for line in data.objects(span, BG.line) if isinstance(line, Literal)]
+    """The source file and first line a node was extracted from, as far as the graph says; for
+    a node without provenance of its own, those of the first node (in IRI order) that points
+    at it and has a source span, and so on. A line that is not a number is passed over."""
+    seen: set[URIRef] = set()
+    while True:
+        seen.add(node)
+        names, lines = _document_names(data, node), _lines(data, node)
+        pointing = None if names else _first_pointing_at(data, node, seen)
+        if pointing is None:
+            return (names[0] if names else None), (min(lines) if lines else None)
+        node = pointing
+
+
+def _document_names(data: Graph, node: URIRef) -> list[str]:
     documents = list(data.objects(node, PROV.wasDerivedFrom)) + list(data.objects(node, DCTERMS.isPartOf))
     if (node, RDF.type, BG.SourceDocument) in data:  # a source document names itself
         documents.append(node)
-    names = sorted(str(name) for doc in documents for name in data.objects(doc, DCTERMS.identifier))
-    if not names:
-        # a node extracted without its own provenance: name whichever node points at it
-        for subject in data.subjects(None, node):
-            if isinstance(subject, URIRef) and subject != node and (subject, BG.sourceSpan, None) in data:
-                return locate(data, subject)
-    return (names[0] if names else None), (min(lines) if lines else None)
+    return sorted(str(name) for doc in documents for name in data.objects(doc, DCTERMS.identifier))
+
+
+def _lines(data: Graph, node: URIRef) -> list[int]:
+    spans = list(data.objects(node, BG.sourceSpan))
+    if (node, BG.line, None) in data:
+        spans.append(node)
+    lines = (line for span in spans for line in data.objects(span, BG.line))
+    return [int(str(line)) for line in lines if isinstance(line, Literal) and str(line).isdecimal()]
+
+
+def _first_pointing_at(data: Graph, node: URIRef, seen: set[URIRef]) -> URIRef | None:
+    pointing = (
+        subject
+        for subject in data.subjects(None, node)
+        if isinstance(subject, URIRef) and subject not in seen and (subject, BG.sourceSpan, None) in data
+    )
+    return min(pointing, default=None)

@@ -13,7 +13,7 @@ from pyshacl import shape as pyshacl_shape
 from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
 from pyshacl.shapes_graph import ShapesGraph
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDFS
+from rdflib.namespace import DCTERMS, PROV, RDFS
 from rdflib.term import Node
 
 from beskgraph import validate as validate_module
@@ -223,3 +223,36 @@ def test_pyshacl_validates_with_the_focus_nodes_it_was_given_held_as_a_set(graph
     assert sorted(focus) == sorted(n for n in given if isinstance(n, URIRef))  # every one, no other
     for node in {*graph.subjects(), *graph.objects(), BNode(), Literal(str(next(iter(focus))))}:
         assert (node in focus) == (node in list(focus)), node
+
+
+# Where a violation is located (validate.locate): the file and line its node came from
+
+
+def test_a_line_that_is_no_number_is_reported_not_a_crash(graph, card):
+    span = next(o for s in sorted(card) for o in graph.objects(s, BG.sourceSpan))
+    graph.set((span, BG.line, Literal("Baggrunden var en")))
+    found = [v for v in check(graph, focus=card) if v.path == str(BG.line)]
+    assert found and all(v.source == MIDDELFART and v.focus == str(span) for v in found)
+    assert "A span has the line it starts on." in {v.message for v in found}
+
+
+def test_nodes_without_a_document_that_point_at_each_other_are_located_without_one() -> None:
+    first, second, third = (URIRef(f"urn:node:{n}") for n in (1, 2, 3))
+    data = Graph()
+    for node, other, line in ((first, second, 7), (second, first, 9)):
+        data.add((node, BG.sourceSpan, other))
+        data.add((node, BG.line, Literal(line)))
+    data.add((third, BG.sourceSpan, first))
+    assert validate_module.locate(data, first) == (None, 7)
+
+
+def test_a_node_two_documents_point_at_is_located_in_the_first_by_iri() -> None:
+    shared, data = URIRef("urn:criterion"), Graph()
+    for name, line in (("b.txt", 3), ("a.txt", 5)):
+        node, document = URIRef(f"urn:answer:{name}"), URIRef(f"urn:document:{name}")
+        data.add((node, BG.criterion, shared))
+        data.add((node, BG.sourceSpan, node))
+        data.add((node, BG.line, Literal(line)))
+        data.add((node, PROV.wasDerivedFrom, document))
+        data.add((document, DCTERMS.identifier, Literal(name)))
+    assert validate_module.locate(data, shared) == ("a.txt", 5)
