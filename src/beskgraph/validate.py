@@ -123,6 +123,14 @@ class _ReadOnlyShapes(Graph):
     def remove(self, triple: _TriplePatternType) -> _ReadOnlyShapes:
         raise ReadOnlyGraph("the shapes graph is read-only")
 
+    def __copy__(self) -> Graph:
+        """A graph of its own, to change (rdflib's copy would share the store)."""
+        copied = Graph()
+        for prefix, namespace in self.namespaces():
+            copied.bind(prefix, namespace, override=True, replace=True)
+        copied += self
+        return copied
+
 
 def check(data: Graph, focus: Iterable[Node] | None = None) -> list[Violation]:
     """Validate ``data`` against the project's shapes; return every result, violations and
@@ -202,8 +210,8 @@ class _Members(list[_T]):
     def copy(self) -> _Members[_T]:
         return _Members(self)
 
-    __copy__ = copy  # (pyshacl only copies, appends and asks ``in``; ``+=`` and item assignment
-    # would leave the set behind)
+    __copy__ = copy  # (pyshacl only copies, appends and asks ``in``; ``+=``, ``*=``, ``del``
+    # and item assignment would leave the set behind)
 
 
 _make_executor = pyshacl.Validator.make_executor
@@ -318,8 +326,15 @@ def _lines(data: Graph, node: URIRef) -> list[int]:
     spans = list(data.objects(node, BG.sourceSpan))
     if (node, BG.line, None) in data:
         spans.append(node)
-    lines = (line for span in spans for line in data.objects(span, BG.line))
-    return [int(str(line)) for line in lines if isinstance(line, Literal) and str(line).isdecimal()]
+    lines = (_number(line) for span in spans for line in data.objects(span, BG.line))
+    return [line for line in lines if line is not None]
+
+
+def _number(line: Node) -> int | None:
+    try:
+        return int(str(line)) if isinstance(line, Literal) and str(line).isdecimal() else None
+    except ValueError:  # more digits than Python reads
+        return None
 
 
 def _first_pointing_at(data: Graph, node: URIRef, seen: set[URIRef]) -> URIRef | None:
