@@ -25,6 +25,7 @@ from beskgraph.build import BuildResult, build, serialise
 from beskgraph.cache import BuildCache, default_cache
 from beskgraph.config import SEEDS_DIR
 from beskgraph.store import EmbeddedStore, Store, open_store
+from tests.support.server import wait_until
 from tests.support.servers import STARTED, oxigraph_server
 from tests.support.stores import SAMPLE_TRIG, kinds
 from tests.support.union_graph import union
@@ -86,15 +87,16 @@ def _one_seed_build_at_a_time(cache: BuildCache | None) -> Iterator[None]:
         yield
         return
     with lock:
-        deadline = time.monotonic() + SEED_BUILD_WAIT
-        while True:
+
+        def taken() -> bool:
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
             except BlockingIOError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"another test process has been building the seeds for {SEED_BUILD_WAIT} s")
-                time.sleep(0.05)
+                return False
+            return True
+
+        if not wait_until(taken, SEED_BUILD_WAIT):
+            pytest.fail(f"another test process has been building the seeds for {SEED_BUILD_WAIT} s")
         yield
 
 

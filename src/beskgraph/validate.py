@@ -91,8 +91,7 @@ class _ReadOnlyShapes(Graph):
 
     def __init__(self, shapes: Graph) -> None:
         super().__init__()
-        for prefix, namespace in shapes.namespaces():
-            self.bind(prefix, namespace, override=True, replace=True)
+        _bind_prefixes_of(shapes, self)
         super().addN((*triple, self) for triple in (*shapes, *ShapesGraph.system_triples))
         self._kept: dict[tuple[Node | None, Node | None, Node | None], tuple[_TripleType, ...]] = {}
 
@@ -126,10 +125,14 @@ class _ReadOnlyShapes(Graph):
     def __copy__(self) -> Graph:
         """A graph of its own, to change (rdflib's copy would share the store)."""
         copied = Graph()
-        for prefix, namespace in self.namespaces():
-            copied.bind(prefix, namespace, override=True, replace=True)
+        _bind_prefixes_of(self, copied)
         copied += self
         return copied
+
+
+def _bind_prefixes_of(source: Graph, target: Graph) -> None:
+    for prefix, namespace in source.namespaces():
+        target.bind(prefix, namespace, override=True, replace=True)
 
 
 def check(data: Graph, focus: Iterable[Node] | None = None) -> list[Violation]:
