@@ -101,6 +101,10 @@ class BuildCache:
             os.utime(path)  # used: keep it
         return value
 
+    def holds(self, kind: str, name: str) -> bool:
+        """Whether there is an entry (that :meth:`get` may still find unreadable)."""
+        return self._path(kind, name).is_file()
+
     def put(self, kind: str, name: str, value: Any) -> None:
         """Store ``value``; a cache that cannot be written is only a slower build."""
         path = self._path(kind, name)

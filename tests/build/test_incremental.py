@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 
 from bench.corpus import generate
-from beskgraph.build import BuildResult, build
+from beskgraph.build import BuildResult, build, pipeline
 from beskgraph.cache import BuildCache
 from beskgraph.config import SEEDS_DIR
 from beskgraph.launch import fill_store
 from beskgraph.rdf import iris
 from beskgraph.store import EmbeddedStore, open_store
+from beskgraph.validate import shapes_graph
 
 # integration: builds of a generated corpus, and oxigraph serve
 pytestmark = pytest.mark.integration
@@ -71,6 +72,26 @@ def test_a_rebuild_redoes_only_what_changed_and_equals_a_build_from_scratch(corp
     assert fourth.changes.removed == (sorted(names)[-1],) and parsed(fourth) == validated(fourth) == set()
     assert str(iris.named_graph(sorted(names)[-1])) not in graphs(fourth)
     assert fourth.serialise("nquads") == build([corpus]).serialise("nquads")
+
+
+def test_the_shapes_are_read_only_for_a_build_that_validates(tmp_path: Path, monkeypatch) -> None:
+    """A build the cache answers whole does not read the shapes; one that validates reads them
+    (before its workers fork, so they share what was read)."""
+    reads: list[str] = []
+    monkeypatch.setattr(pipeline, "shapes_graph", lambda: reads.append("read") or shapes_graph())
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    cards = sorted(SEEDS_DIR.glob("00[01]_*.txt"))
+    for card in cards:
+        shutil.copy(card, sources)
+    cache = BuildCache(tmp_path / "cache")
+    assert validated(build([sources], cache=cache, workers=2)) == {card.name for card in cards}
+    assert reads
+    reads.clear()
+    assert validated(build([sources], cache=cache, workers=2)) == set() and reads == []
+    edit(sources / cards[0].name, "\nGode råd\n\n", "\nGode råd\n\nHold fast i det, der virker.\n")
+    assert validated(build([sources], cache=cache, workers=2)) == {cards[0].name}
+    assert reads
 
 
 def test_a_changed_answer_revalidates_exactly_the_cards_whose_shared_criteria_changed(

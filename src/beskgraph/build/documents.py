@@ -38,15 +38,28 @@ class DocumentJob:
     validate: bool
     cache: BuildCache | None
 
-    def __call__(self, index: int) -> tuple[GraphChunk, DocumentOutcome]:
+    def entry(self, index: int) -> str:
+        """The cache key of document ``index``'s graph."""
         document, read = self.documents[index], self.outcomes[index]
-        entry = build_cache.key(
+        return build_cache.key(
             "graph",
             read.name,
             read.content_hash or "",
             criteria_signature(document, self.criteria),
             str(self.validate),
         )
+
+    def validates(self) -> bool:
+        """Whether some document will be validated (its graph is not in the cache)."""
+        if not self.validate:
+            return False
+        cache = self.cache
+        indices = range(len(self.documents))
+        return cache is None or not all(cache.holds("graph", self.entry(i)) for i in indices)
+
+    def __call__(self, index: int) -> tuple[GraphChunk, DocumentOutcome]:
+        document, read = self.documents[index], self.outcomes[index]
+        entry = self.entry(index)
         if self.cache is not None and (hit := self.cache.get("graph", entry)) is not None:
             chunk, outcome = hit
             return chunk, replace(outcome, parsed=read.parsed, validated=False)

@@ -79,6 +79,8 @@ def build(
     documents = [r.document for r in usable if r.document is not None]
     criteria = match_criteria(d for d in documents if isinstance(d, Card))
     job = DocumentJob(documents, [r.outcome for r in usable], criteria, reference, validate, cache)
+    if job.validates():
+        _read(shapes_graph)  # once here, not in each worker the documents are validated in
     chunks = [graph_chunk(reference), graph_chunk(ontology_named_graph())]
     outcomes = []
     graphs = _in_workers(job, range(len(usable)), workers, "mapping and validating", [r.path for r in usable])
@@ -114,18 +116,23 @@ def _in_workers(
 
 
 def _foundations(cache: BuildCache | None, validate: bool) -> Graph:
-    """The reference graph, once the shapes, the ontology and the reference data are known
-    to hold: without them nothing can be built (the reference data checked once per pipeline
-    digest and settings: in the cache, and in this process)."""
-    try:
-        shapes_graph()
-        ontology_graph()
-    except Exception as error:
-        raise BuildFailed(f"the shapes or the ontology cannot be read: {error}") from error
+    """The reference graph, once the ontology and the reference data are known to hold:
+    without them nothing can be built (the reference data checked once per pipeline digest
+    and settings: in the cache, and in this process). The shapes are read only when
+    something is validated: a build the cache answers whole does not need them."""
+    _read(ontology_graph)
     reference = reference_graph()
     if validate:
         _check_reference(reference, cache)
     return reference
+
+
+def _read(load: Callable[[], Graph]) -> None:
+    """Read the ontology or the shapes (once a process), or fail the build saying they cannot be read."""
+    try:
+        load()
+    except Exception as error:
+        raise BuildFailed(f"the shapes or the ontology cannot be read: {error}") from error
 
 
 _CHECKED_HERE: set[str] = set()  # the reference checks this process passed (by cache key)
@@ -137,6 +144,7 @@ def _check_reference(reference: Graph, cache: BuildCache | None) -> None:
     entry = build_cache.key("reference")
     if entry in _CHECKED_HERE or (cache is not None and cache.get("checked", entry)):
         return
+    _read(shapes_graph)
     checked = Graph() + reference  # validation adds to the graph it checks: not to the output
     violations = [v for v in check(checked, focus=set(reference.subjects())) if v.is_violation]
     if violations:
