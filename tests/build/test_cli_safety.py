@@ -37,10 +37,19 @@ def cli(*args: str, umask: int | None = None) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.fixture
-def previous(tmp_path: Path) -> Path:
-    out = tmp_path / "out" / "g.trig"
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("built") / "g.trig"
     assert cli("build", str(SEED), "-o", str(out)).returncode == 0
+    return out
+
+
+@pytest.fixture
+def previous(built_once: Path, tmp_path: Path) -> Path:
+    """A previous output of the command line (a copy of one built for the module)."""
+    out = tmp_path / "out" / "g.trig"
+    out.parent.mkdir()
+    out.write_bytes(built_once.read_bytes())
     return out
 
 
