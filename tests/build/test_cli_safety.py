@@ -280,3 +280,34 @@ def test_a_dangling_link_in_a_source_folder_is_left_out_and_the_rest_built(tmp_p
     assert built.returncode == 0, built.stderr
     assert "left out gone.txt: cannot be read: No such file or directory" in built.stderr
     assert "documents: 1 catalogue-card; left out: 1" in built.stderr
+
+
+ENDING = """
+import atexit, sys, threading, time
+from beskgraph.cli import _run_and_end
+atexit.register(print, "exit handler ran")
+if sys.argv[2] == "thread":  # a thread still running: ended the usual way, which waits for it
+    threading.Thread(target=lambda: time.sleep(0.3) or print("thread ended")).start()
+_run_and_end(lambda: print("written", end=" ") or sys.exit(int(sys.argv[1]) if sys.argv[1].isdigit() else sys.argv[1]))
+"""
+
+
+@pytest.mark.parametrize(
+    ("status", "thread", "code", "stdout", "stderr"),
+    [
+        ("0", "", 0, "written exit handler ran\n", ""),
+        ("3", "", 3, "written exit handler ran\n", ""),
+        ("stopped: why", "", 1, "written exit handler ran\n", "stopped: why\n"),
+        ("4", "thread", 4, "written thread ended\nexit handler ran\n", ""),
+    ],
+)
+def test_the_command_ends_as_sys_exit_ends_a_process(
+    status: str, thread: str, code: int, stdout: str, stderr: str
+) -> None:
+    """The CLI and server.py end without freeing every object on the way out (see
+    ``beskgraph.cli._run_and_end``), yet as ``sys.exit`` ends a process: the exit status, the exit
+    handlers run, buffered output written, a running thread waited for."""
+    ended = subprocess.run(
+        [sys.executable, "-c", ENDING, status, thread], capture_output=True, text=True, timeout=60
+    )
+    assert (ended.returncode, ended.stdout, ended.stderr) == (code, stdout, stderr)
