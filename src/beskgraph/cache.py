@@ -60,11 +60,12 @@ def pipeline_digest() -> str:
     """A digest of everything besides a document that decides what the build makes of it."""
     digest = hashlib.sha256()
     package = Path(__file__).resolve().parent
-    files = sorted(package.rglob("*.py")) + [
-        p for d in (SHAPES_DIR, ONTOLOGY_DIR, REFERENCE_DIR) for p in sorted(d.iterdir()) if p.is_file()
-    ]
-    for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    # every entry of the data folders, a file or not: a dangling link or a folder named *.ttl
+    # there fails the build that reads the folder, so it must not leave the cache answering
+    data = [p for d in (SHAPES_DIR, ONTOLOGY_DIR, REFERENCE_DIR) for p in sorted(d.iterdir())]
+    for path in sorted(package.rglob("*.py")) + data:
+        content = path.read_bytes() if path.is_file() else b"\0not a file\0"
+        digest.update(path.name.encode() + b"\0" + content + b"\0")
     for library in LIBRARIES:
         digest.update(f"{library}={metadata.version(library)}\0".encode())
     return digest.hexdigest()

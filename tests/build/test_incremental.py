@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bench.corpus import generate
-from beskgraph.build import BuildResult, build, pipeline
+from beskgraph.build import BuildFailed, BuildResult, build, documents, pipeline
 from beskgraph.cache import BuildCache
 from beskgraph.config import SEEDS_DIR
 from beskgraph.launch import fill_store
@@ -92,6 +92,26 @@ def test_the_shapes_are_read_only_for_a_build_that_validates(tmp_path: Path, mon
     edit(sources / cards[0].name, "\nGode råd\n\n", "\nGode råd\n\nHold fast i det, der virker.\n")
     assert validated(build([sources], cache=cache, workers=2)) == {cards[0].name}
     assert reads
+
+
+def test_shapes_that_cannot_be_read_fail_the_build_even_in_a_worker(tmp_path: Path, monkeypatch) -> None:
+    """A cache entry that is there but cannot be read is rebuilt where the document is built,
+    without the shapes read before: if they cannot be read, the build fails (as it would have
+    before parsing), no document is left out for it."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    shutil.copy(SEEDS_DIR / "000_2ad044e4a048410a.txt", sources)
+    cache = BuildCache(tmp_path / "cache")
+    build([sources], cache=cache)
+    [entry] = (tmp_path / "cache" / "graph").glob("*/*")
+    entry.write_bytes(b"not an entry")
+
+    def unreadable() -> None:
+        raise OSError("the shapes are gone")
+
+    monkeypatch.setattr(documents, "shapes_graph", unreadable)
+    with pytest.raises(BuildFailed, match="the shapes or the ontology cannot be read: the shapes are gone"):
+        build([sources], cache=cache)
 
 
 def test_a_changed_answer_revalidates_exactly_the_cards_whose_shared_criteria_changed(

@@ -175,6 +175,19 @@ def test_broken_reference_data_or_ontology_still_fails_the_build(tmp_path: Path)
     assert result.returncode == 1 and "the shapes or the ontology cannot be read" in result.stderr
 
 
+def test_shapes_that_cannot_be_read_fail_a_build_the_cache_could_answer(tmp_path: Path) -> None:
+    """The cache answers a build only for the very folders it was made with: a dangling link
+    among the shapes (no file, so nothing of it to read) fails the build as before."""
+    home = _project_copy(tmp_path)
+    out, cache = tmp_path / "g.trig", str(tmp_path / "cache")
+    assert _cli(home, "build", "-o", str(out), "--cache", cache).returncode == 0
+    before = out.read_bytes()
+    (home / "shapes" / "zz.ttl").symlink_to(tmp_path / "nowhere.ttl")
+    result = _cli(home, "build", "-o", str(out), "--cache", cache)
+    assert result.returncode == 1 and "the shapes or the ontology cannot be read" in result.stderr
+    assert out.read_bytes() == before
+
+
 def test_two_files_with_one_graph_name_are_not_merged(tmp_path: Path):
     for folder in ("2024", "2025"):
         (tmp_path / folder).mkdir()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from rdflib import Graph
@@ -22,9 +23,10 @@ from ..rdf.provenance import add_source_document
 from ..rdf.publication import publication_to_rdf
 from ..rdf.status import add_status, left_out_graph
 from ..reading import DocumentOutcome
-from ..validate import check, ontology_graph
+from ..validate import check, ontology_graph, shapes_graph
 from ..vocabulary import bind_prefixes
 from .chunks import GraphChunk, graph_chunk
+from .result import BuildFailed
 
 
 @dataclass
@@ -63,6 +65,8 @@ class DocumentJob:
         if self.cache is not None and (hit := self.cache.get("graph", entry)) is not None:
             chunk, outcome = hit
             return chunk, replace(outcome, parsed=read.parsed, validated=False)
+        if self.validate:  # read before the fork, but for an entry that could not be read
+            require(shapes_graph)
         clock = [time.perf_counter()]
 
         def lap() -> float:
@@ -92,6 +96,15 @@ class DocumentJob:
         if self.cache is not None:
             self.cache.put("graph", entry, (chunk, outcome))
         return chunk, outcome
+
+
+def require(load: Callable[[], Graph]) -> None:
+    """Read the ontology or the shapes (once a process), or fail the build saying they cannot
+    be read (a document is not left out for what no document can be built without)."""
+    try:
+        load()
+    except Exception as error:
+        raise BuildFailed(f"the shapes or the ontology cannot be read: {error}") from error
 
 
 def criteria_signature(document: ParsedDocument, criteria: CriterionIndex) -> str:

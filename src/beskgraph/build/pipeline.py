@@ -24,7 +24,7 @@ from ..reading import DocumentOutcome, ReadDocument, Reader, read_bytes
 from ..validate import check, ontology_graph, shapes_graph
 from ..workers import WorkerDied, parallel_map
 from .chunks import graph_chunk
-from .documents import DocumentJob, ontology_named_graph
+from .documents import DocumentJob, ontology_named_graph, require
 from .result import BuildFailed, BuildResult
 from .sources import find_sources
 
@@ -80,7 +80,7 @@ def build(
     criteria = match_criteria(d for d in documents if isinstance(d, Card))
     job = DocumentJob(documents, [r.outcome for r in usable], criteria, reference, validate, cache)
     if job.validates():
-        _read(shapes_graph)  # once here, not in each worker the documents are validated in
+        require(shapes_graph)  # once here, not in each worker the documents are validated in
     chunks = [graph_chunk(reference), graph_chunk(ontology_named_graph())]
     outcomes = []
     graphs = _in_workers(job, range(len(usable)), workers, "mapping and validating", [r.path for r in usable])
@@ -120,19 +120,11 @@ def _foundations(cache: BuildCache | None, validate: bool) -> Graph:
     without them nothing can be built (the reference data checked once per pipeline digest
     and settings: in the cache, and in this process). The shapes are read only when
     something is validated: a build the cache answers whole does not need them."""
-    _read(ontology_graph)
+    require(ontology_graph)
     reference = reference_graph()
     if validate:
         _check_reference(reference, cache)
     return reference
-
-
-def _read(load: Callable[[], Graph]) -> None:
-    """Read the ontology or the shapes (once a process), or fail the build saying they cannot be read."""
-    try:
-        load()
-    except Exception as error:
-        raise BuildFailed(f"the shapes or the ontology cannot be read: {error}") from error
 
 
 _CHECKED_HERE: set[str] = set()  # the reference checks this process passed (by cache key)
@@ -144,7 +136,7 @@ def _check_reference(reference: Graph, cache: BuildCache | None) -> None:
     entry = build_cache.key("reference")
     if entry in _CHECKED_HERE or (cache is not None and cache.get("checked", entry)):
         return
-    _read(shapes_graph)
+    require(shapes_graph)
     checked = Graph() + reference  # validation adds to the graph it checks: not to the output
     violations = [v for v in check(checked, focus=set(reference.subjects())) if v.is_violation]
     if violations:
