@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Generator, Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import SupportsIndex, TypeVar
+from typing import Self, SupportsIndex, TypeVar, overload
 
 import pyshacl
 from pyshacl import shape as pyshacl_shape
@@ -176,7 +176,9 @@ class _Members(list[_T]):
     nearly everything it does: the focus nodes (for every node a shape targets and every
     value a nested shape reaches: a quarter of a document's validation went into those
     scans) and the constraint parameters (for every predicate of a shape, each time it
-    validates the shape: another sixth)."""
+    validates the shape: another sixth). Every change to the list is made to the set too
+    (those that may take items away build it again); ``sort``, ``reverse`` and slices read
+    from it (plain lists) change no membership."""
 
     def __init__(self, nodes: Iterable[_T] = ()) -> None:
         super().__init__(nodes)
@@ -185,25 +187,50 @@ class _Members(list[_T]):
     def __contains__(self, node: object) -> bool:
         return node in self._members
 
+    def _again(self) -> None:
+        self._members = set(self)
+
     def append(self, node: _T) -> None:
         super().append(node)
         self._members.add(node)
-
-    def extend(self, nodes: Iterable[_T]) -> None:
-        super().extend(nodes)
-        self._members = set(self)
 
     def insert(self, index: SupportsIndex, node: _T) -> None:
         super().insert(index, node)
         self._members.add(node)
 
+    def extend(self, nodes: Iterable[_T]) -> None:
+        super().extend(nodes)
+        self._again()
+
+    # (typeshed's list.__iadd__ is itself ignored so: it takes any iterable, __add__ only lists)
+    def __iadd__(self, nodes: Iterable[_T]) -> Self:  # type: ignore[override,misc]
+        self.extend(nodes)
+        return self
+
+    def __imul__(self, times: SupportsIndex) -> Self:
+        super().__imul__(times)
+        self._again()
+        return self
+
+    @overload
+    def __setitem__(self, index: SupportsIndex, node: _T) -> None: ...
+    @overload
+    def __setitem__(self, index: slice, node: Iterable[_T]) -> None: ...
+    def __setitem__(self, index: SupportsIndex | slice, node: _T | Iterable[_T]) -> None:
+        super().__setitem__(index, node)  # type: ignore[index,assignment]  # (either overload)
+        self._again()
+
+    def __delitem__(self, index: SupportsIndex | slice) -> None:
+        super().__delitem__(index)
+        self._again()
+
     def remove(self, node: _T) -> None:
         super().remove(node)
-        self._members = set(self)
+        self._again()
 
     def pop(self, index: SupportsIndex = -1) -> _T:
         node = super().pop(index)
-        self._members = set(self)
+        self._again()
         return node
 
     def clear(self) -> None:
@@ -213,8 +240,7 @@ class _Members(list[_T]):
     def copy(self) -> _Members[_T]:
         return _Members(self)
 
-    __copy__ = copy  # (pyshacl only copies, appends and asks ``in``; ``+=``, ``*=``, ``del``
-    # and item assignment would leave the set behind)
+    __copy__ = copy
 
 
 _make_executor = pyshacl.Validator.make_executor
