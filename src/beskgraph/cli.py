@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import os
 import sys
@@ -344,16 +345,28 @@ def _run_and_end(command: Callable[[], object]) -> NoReturn:
             raise
         status = ended.code
     if status is not None and not isinstance(status, int):
-        print(status, file=sys.stderr)  # as Python prints a SystemExit that is not a number
+        _say(str(status))  # as Python prints a SystemExit that is not a number
         status = 1
     atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr):
+    for stream in (sys.stdout, sys.stderr):  # flushed as Python flushes them at its exit:
+        if stream is None or stream.closed:  # None (closed when it started), or closed: passed over
+            continue
         try:
-            if stream is not None:  # None: closed when Python started
-                stream.flush()
-        except (OSError, ValueError):  # closed, a broken pipe: as Python ends then
-            status = status or 120
+            stream.flush()
+        except Exception as error:  # a broken pipe, a full disk: said for stdout; exit status 120
+            if stream is sys.stdout:
+                _say(f"Exception ignored in: {stream!r}\n{type(error).__name__}: {error}")
+            status = 120
     os._exit(status or 0)
+
+
+def _say(text: str) -> None:
+    """``text`` on stderr (the one Python started with if it was set to None), if it can still
+    be written: as Python's own last words."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        stream = sys.stderr or sys.__stderr__
+        stream.write(text + "\n")  # type: ignore[union-attr]  # (None: AttributeError, suppressed)
+        stream.flush()  # type: ignore[union-attr]
 
 
 if __name__ == "__main__":

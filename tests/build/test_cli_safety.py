@@ -311,3 +311,50 @@ def test_the_command_ends_as_sys_exit_ends_a_process(
         [sys.executable, "-c", ENDING, status, thread], capture_output=True, text=True, timeout=60
     )
     assert (ended.returncode, ended.stdout, ended.stderr) == (code, stdout, stderr)
+
+
+OUTPUT_GONE = """
+import sys, time
+def command():
+    print("written", end="")  # buffered: flushed on the way out
+    {gone}
+    time.sleep(0.3)  # (a reader that goes has gone by now)
+    sys.exit(int(sys.argv[1]) if sys.argv[1].isdigit() else sys.argv[1])
+if sys.argv[2] == "python":
+    command()
+from beskgraph.cli import _run_and_end
+_run_and_end(command)
+"""
+READER_GONE = "pass  # the reader of stdout has gone"
+
+
+@pytest.mark.parametrize(
+    ("gone", "status"),
+    [
+        (READER_GONE, "0"),
+        (READER_GONE, "3"),
+        (READER_GONE, "stopped: why"),
+        ("sys.stdout.close()", "0"),
+        ("sys.stderr.close()", "stopped: why"),
+        ("sys.stderr = None", "stopped: why"),
+    ],
+)
+def test_the_command_ends_as_python_ends_when_its_output_is_gone(gone: str, status: str) -> None:
+    """Output that cannot be written on the way out (a reader that closed the pipe, a closed or
+    absent stream) gives the exit status, output and last words Python's own exit gives."""
+
+    def ended(how: str) -> tuple[int | None, bytes, bytes]:
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # buffered, as usual
+        command = [sys.executable, "-c", OUTPUT_GONE.format(gone=gone), status, how]
+        with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as process:
+            assert process.stdout and process.stderr
+            if gone == READER_GONE:
+                process.stdout.close()  # before anything is written
+            out, err = process.communicate(timeout=60)
+            return process.returncode, out or b"", err
+
+    python = ended("python")
+    assert python[0] == (120 if gone == READER_GONE else 1 if status.startswith("stopped") else int(status))
+    if gone == "sys.stderr.close()" and python[2] == b"\n":  # Python's bare newline after the text
+        python = (*python[:2], b"")  # it could not write: beskgraph writes neither
+    assert ended("beskgraph") == python
