@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from beskgraph.aggregates.measures import MEASURES, Score, Tally
 from beskgraph.derived import derived_graph
-from beskgraph.store import Store
+from beskgraph.store import Store, as_float, as_int
 from beskgraph.vocabulary import BG, XSD
 
 GRAPH = derived_graph("aggregates")
@@ -33,13 +33,13 @@ def compute(store: Store) -> Values:
             table = values.setdefault(measure.predicate, {})
             table.update(
                 {
-                    str(r["n"]): float(r["v"])  # type: ignore[arg-type]
+                    str(r["n"]): as_float(r["v"])
                     for r in store.select(measure.query())
                     if "v" in r
                 }
             )
             continue
-        by_value: dict[str, str] | None = None
+        by_value: dict[str, str] | None = None  # a tally: the predicate of each value of ?by
         if isinstance(measure, Tally):
             by_value = dict(measure.predicates)
             names = list(by_value.values())
@@ -50,9 +50,9 @@ def compute(store: Store) -> Values:
         for table in tables:
             table.update(dict.fromkeys(parents, 0))
         for row in store.select(measure.query()):
-            predicate = by_value.get(str(row["by"])) if by_value else measure.predicate  # type: ignore[union-attr]
+            predicate = by_value.get(str(row["by"])) if by_value is not None else names[0]
             if predicate is not None and str(row["n"]) in parents:
-                values[predicate][str(row["n"])] = int(row["v"])  # type: ignore[call-overload]
+                values[predicate][str(row["n"])] = as_int(row["v"])
     return values
 
 

@@ -28,7 +28,7 @@ from beskgraph.api.settings import Settings
 from beskgraph.config import base_iri
 from beskgraph.formats.table import GRAPH_ANSWERS, SOLUTIONS_ANSWERS
 from beskgraph.formats.writer import GRAPHLESS, write_triples
-from beskgraph.store import Store, StoreError
+from beskgraph.store import Store, StoreError, as_int
 from beskgraph.vocabulary import BG, DCAT, DCTERMS, FOAF, PREFIXES, RDF, SD, SH, VOID, XSD, bind_prefixes
 
 IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
@@ -85,14 +85,14 @@ def void_graph(store: Store, settings: Settings, base: str, modified: dt.datetim
         part = _bnode("class", str(row["class"]))
         g.add((dataset, VOID.classPartition, part))
         g.add((part, VOID["class"], URIRef(str(row["class"]))))
-        g.add((part, VOID.entities, Literal(int(row["n"]), datatype=XSD.integer)))  # type: ignore[call-overload]
+        g.add((part, VOID.entities, Literal(as_int(row["n"]), datatype=XSD.integer)))
         used.add(str(row["class"]))
     rows = store.select("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY ?p")
     for row in rows:
         part = _bnode("property", str(row["p"]))
         g.add((dataset, VOID.propertyPartition, part))
         g.add((part, VOID.property, URIRef(str(row["p"]))))
-        g.add((part, VOID.triples, Literal(int(row["n"]), datatype=XSD.integer)))  # type: ignore[call-overload]
+        g.add((part, VOID.triples, Literal(as_int(row["n"]), datatype=XSD.integer)))
         used.add(str(row["p"]))
     for namespace in sorted({vocabulary(term) for term in used}):
         g.add((dataset, VOID.vocabulary, URIRef(namespace)))
@@ -101,7 +101,7 @@ def void_graph(store: Store, settings: Settings, base: str, modified: dt.datetim
         subset = _named_graph(g, dataset, str(row["g"]))
         g.add((dataset, VOID.subset, subset))
         g.add((subset, RDF.type, VOID.Dataset))
-        g.add((subset, VOID.triples, Literal(int(row["n"]), datatype=XSD.integer)))  # type: ignore[call-overload]
+        g.add((subset, VOID.triples, Literal(as_int(row["n"]), datatype=XSD.integer)))
     return g
 
 
@@ -224,7 +224,7 @@ def document_health(store: Store) -> dict[str, object]:
     counts = {key: 0 for key in STATUS_KEYS.values()}
     for row in store.select(DOCUMENT_COUNTS):
         if (key := STATUS_KEYS.get(str(row["status"]))) is not None:
-            counts[key] = int(row["n"])  # type: ignore[call-overload]
+            counts[key] = as_int(row["n"])
     reasons: dict[str, dict[str, object]] = {}
     if counts["leftOut"]:
         for row in store.select(LEFT_OUT):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from starlette.requests import Request
 
-from beskgraph.store import Store
+from beskgraph.store import Row, Store, as_int
 from beskgraph.store.terms import sparql_iri
 from beskgraph.text import SourceError, SourceText
 from beskgraph.vocabulary import sparql_prefixes
@@ -73,13 +73,13 @@ class SourceTexts:
         return text
 
 
-def _matches(text: str, rows: list[dict[str, object]]) -> bool:
+def _matches(text: str, rows: list[Row]) -> bool:
     """True when ``text`` has the graph's length and every quoted span at its offsets."""
     length = rows[0].get("length")
     if isinstance(length, int) and length != len(text):
         return False
     for row in rows:
-        if "start" in row and text[int(row["start"]) : int(row["end"])] != row["exact"]:  # type: ignore[call-overload]
+        if "start" in row and text[as_int(row["start"]) : as_int(row["end"])] != row["exact"]:
             return False
     return True
 

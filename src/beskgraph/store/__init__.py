@@ -28,6 +28,7 @@ from beskgraph.store.errors import (
     StoreUnavailable,
 )
 from beskgraph.store.remote import RemoteStore
+from beskgraph.store.terms import Row, Value, as_float, as_int
 
 __all__ = [
     "EmbeddedStore",
@@ -37,9 +38,13 @@ __all__ = [
     "QueryTimeout",
     "RemoteStore",
     "ResultTooLarge",
+    "Row",
     "Store",
     "StoreError",
     "StoreUnavailable",
+    "Value",
+    "as_float",
+    "as_int",
     "disk_folder",
     "note_query",
     "open_store",

@@ -16,7 +16,7 @@ from beskgraph.formats.table import SPARQL_JSON as _SPARQL_JSON
 from beskgraph.store.children import Budget, QueryJob
 from beskgraph.store.recording import note_query, record_queries
 from beskgraph.store.serialize import rdf_format
-from beskgraph.store.terms import binding_term, binding_value, literal_value, sparql_iri, term_value
+from beskgraph.store.terms import Row, binding_term, binding_value, literal_value, sparql_iri, term_value
 
 # Names modules import from here, whose homes are the modules above.
 __all__ = [
@@ -41,7 +41,7 @@ class Store(Protocol):
 
     description: str  # e.g. "oxigraph (in memory)" or "sparql http://127.0.0.1:7878/query"
 
-    def select(self, query: str) -> list[dict[str, object]]:
+    def select(self, query: str) -> list[Row]:
         """Rows of a SELECT; IRIs as str, literals as Python values, unbound vars absent."""
         ...
 

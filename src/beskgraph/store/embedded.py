@@ -44,7 +44,7 @@ from beskgraph.store.recording import note_query
 from beskgraph.store.serialize import dump_dataset, rdf_format
 from beskgraph.store.slots import Held
 from beskgraph.store.snapshots import Snapshots
-from beskgraph.store.terms import term_value
+from beskgraph.store.terms import Row, term_value
 from beskgraph.store.union import FILL_DEFAULT, NAMED_ONLY, drop_update, group_by_graph, replace_update
 
 Isolation = Literal["fork", "worker", "thread"]
@@ -120,7 +120,7 @@ class EmbeddedStore:
         except (OSError, ValueError) as exc:
             raise StoreError(str(exc)) from exc
 
-    def select(self, query: str) -> list[dict[str, object]]:
+    def select(self, query: str) -> list[Row]:
         """Rows of a SELECT; IRIs as str, literals as Python values."""
         result = self._query(query)
         if not isinstance(result, ox.QuerySolutions):

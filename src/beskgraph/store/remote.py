@@ -73,6 +73,7 @@ from beskgraph.store.errors import (
 from beskgraph.store.exchange import Exchange
 from beskgraph.store.serialize import dump_dataset, quads_nquads
 from beskgraph.store.slots import Held
+from beskgraph.store.terms import Row, as_int
 
 _RETRY_STATUSES = {500, 502, 503, 504}
 SPARQL_XML = _SPARQL_XML.media_type
@@ -237,7 +238,7 @@ class RemoteStore:
 
     # -- queries -----------------------------------------------------------------------
 
-    def select(self, query: str) -> list[dict[str, object]]:
+    def select(self, query: str) -> list[Row]:
         """Rows of a SELECT; IRIs as str, literals as Python values."""
         return consumed(self._results(query), _rows, SPARQL_XML)
 
@@ -420,7 +421,7 @@ class RemoteStore:
             headers={"Accept": SPARQL_XML},
         ).close()
         rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
-        return int(rows[0]["n"]) if rows else 0  # type: ignore[call-overload]
+        return as_int(rows[0]["n"]) if rows else 0
 
     generation_ttl = 30.0  # seconds the fingerprint of the server's data is trusted
 
@@ -436,7 +437,7 @@ class RemoteStore:
         checked = self._fingerprint
         if checked is None or time.monotonic() - checked[0] >= self.generation_ttl:
             rows = self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-            fingerprint = tuple(sorted((str(r.get("g")), int(r.get("n", 0))) for r in rows))  # type: ignore[call-overload]
+            fingerprint = tuple(sorted((str(r.get("g")), as_int(r.get("n", 0))) for r in rows))
             if checked is not None and fingerprint != checked[1]:
                 self._generation += 1
             self._fingerprint = (time.monotonic(), fingerprint)
@@ -463,7 +464,7 @@ class RemoteStore:
         """
         sizes = self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
         quads: list[ox.Quad] = []
-        for batch in _batches(sorted((str(r["g"]), int(r["n"])) for r in sizes), self.dump_batch):  # type: ignore[call-overload]
+        for batch in _batches(sorted((str(r["g"]), as_int(r["n"])) for r in sizes), self.dump_batch):
             query = (
                 "SELECT ?s ?p ?o ?g WHERE { VALUES ?g { "
                 + " ".join(sparql_iri(g) for g in batch)
@@ -563,7 +564,7 @@ def consumed(result: Results, use: Callable[[Results], T], media: str) -> T:
     raise failure
 
 
-def _rows(result: Results) -> list[dict[str, object]]:
+def _rows(result: Results) -> list[Row]:
     if not isinstance(result, ox.QuerySolutions):
         raise StoreError("select() needs a SELECT query")
     names = [v.value for v in result.variables]

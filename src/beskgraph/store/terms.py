@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -29,8 +30,12 @@ _INTEGER_TYPES = {
 }
 _FLOAT_TYPES = {str(XSD.decimal), str(XSD.double), str(XSD.float)}
 
+_N = TypeVar("_N", int, float)
+Value = str | int | float | bool | dt.date  # (a dt.datetime is a dt.date)
+Row = dict[str, Value]  # a SELECT's solution: its bound variables' values (``Store.select``)
 
-def literal_value(lexical: str, datatype: str | None) -> object:
+
+def literal_value(lexical: str, datatype: str | None) -> Value:
     """A Python value for a literal; the lexical form when the value is not mapped or invalid."""
     try:
         if datatype in _INTEGER_TYPES:
@@ -48,7 +53,7 @@ def literal_value(lexical: str, datatype: str | None) -> object:
     return lexical
 
 
-def term_value(term: object) -> object:
+def term_value(term: object) -> Value:
     """Convert a pyoxigraph term to the Python value ``Store.select`` returns."""
     if isinstance(term, ox.NamedNode):
         return term.value
@@ -59,7 +64,7 @@ def term_value(term: object) -> object:
     return str(term)
 
 
-def binding_value(binding: dict[str, str]) -> object:
+def binding_value(binding: dict[str, str]) -> Value:
     """Convert one SPARQL JSON results binding to the Python value ``select`` returns."""
     kind = binding["type"]
     if kind == "uri":
@@ -68,7 +73,7 @@ def binding_value(binding: dict[str, str]) -> object:
         return "_:" + binding["value"]
     if kind in ("literal", "typed-literal"):
         return literal_value(binding["value"], binding.get("datatype"))
-    return binding.get("value")
+    return str(binding.get("value", ""))  # a kind of term SPARQL 1.1 does not have: its text
 
 
 def binding_term(binding: dict[str, str]) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -93,3 +98,23 @@ def sparql_iri(iri: str) -> str:
         return f"<{ox.NamedNode(iri).value}>"
     except ValueError as exc:
         raise StoreError(f"not a valid graph IRI: {iri!r} ({exc})") from exc
+
+
+def as_int(value: Value) -> int:
+    """A value a query counts or numbers with, as an int (a store may answer a count as text)."""
+    return _number(int, value)
+
+
+def as_float(value: Value) -> float:
+    """A value a query computes, as a float (a store may answer a decimal as text)."""
+    return _number(float, value)
+
+
+def _number(kind: type[_N], value: Value) -> _N:
+    try:
+        if not isinstance(value, dt.date):
+            return kind(value)
+    except ValueError:
+        pass
+    text = value.isoformat() if isinstance(value, dt.date) else value
+    raise StoreError(f"the store answered {text!r} where a number belongs")

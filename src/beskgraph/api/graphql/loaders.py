@@ -28,7 +28,8 @@ from beskgraph.api.graphql.pagination import NO_ROWS, Page, PageRequest, Row, fi
 from beskgraph.api.graphql.queries import RDF_TYPE, Listing
 from beskgraph.api.graphql.records import Record
 from beskgraph.api.graphql.registry import TypeInfo
-from beskgraph.store import EmbeddedStore, Store, StoreError, StoreUnavailable
+from beskgraph.store import EmbeddedStore, Store, StoreError, StoreUnavailable, as_int
+from beskgraph.store import Row as Solution  # (a page's Row is a key and an IRI)
 
 _POOL = ThreadPoolExecutor(max_workers=16, thread_name_prefix="beskgraph-graphql-store")
 T = TypeVar("T")
@@ -46,7 +47,7 @@ class Loader:
         self._types: dict[str, set[str]] = {}
         self._matches: dict[tuple[str, tuple[str, ...]], list[str]] = {}  # (text, classes) -> nodes
 
-    async def select(self, query: str) -> list[dict[str, object]]:
+    async def select(self, query: str) -> list[Solution]:
         """Run a SELECT; store failures become GraphQL errors (see ``_call``)."""
         self.queries.append(query)
         return await self._call(self.store.select, query)
@@ -112,7 +113,7 @@ class Loader:
         if info.orders:
             for row in await self.select(queries.order_query(info.orders, nodes)):
                 positions = records[str(row["s"])].positions[str(row["link"])]
-                value, position = str(row["o"]), int(row["pos"])  # type: ignore[call-overload]  # ?pos is bound to an integer literal by the order query
+                value, position = str(row["o"]), as_int(row["pos"])
                 positions[value] = min(position, positions.get(value, position))
         return records
 
@@ -153,7 +154,7 @@ class Loader:
         if matched is None:
             return counts
         for row in await self.select(queries.relation_count_query(matched, path, parents)):
-            counts[str(row["parent"])] = int(row["n"])  # type: ignore[call-overload]  # ?n is a COUNT, an integer
+            counts[str(row["parent"])] = as_int(row["n"])
         return counts
 
     async def _matched(self, listing: Listing) -> Listing | None:
@@ -198,7 +199,7 @@ class Loader:
 
     async def count(self, listing: Listing) -> int:
         rows = await self.select(queries.count_query(listing))
-        return int(rows[0]["n"]) if rows else 0  # type: ignore[call-overload]  # ?n is a COUNT, an integer
+        return as_int(rows[0]["n"]) if rows else 0
 
     async def lookup(self, classes: Sequence[str], path: Path, value: str) -> str | None:
         """The node of these classes whose field equals ``value`` (any case), if there is one."""

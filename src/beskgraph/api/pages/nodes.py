@@ -13,7 +13,7 @@ from beskgraph.api.pages import queries as q
 from beskgraph.api.pages.paging import Asked, Window, window
 from beskgraph.api.pages.terms import Term, term
 from beskgraph.api.paths import local_path
-from beskgraph.store import Store
+from beskgraph.store import Store, as_int
 from beskgraph.store.terms import literal_value
 from beskgraph.text import MONTHS, collapse
 from beskgraph.vocabulary import BG, PROV, RDF
@@ -83,7 +83,7 @@ def fetch_labels(store: Store, iris: Iterable[str]) -> dict[str, str]:
         return names
     best: dict[str, tuple[int, int]] = {}
     for row in store.select(q.labels_query(wanted)):
-        node, rank = str(row["x"]), int(row["rank"])  # type: ignore[call-overload]
+        node, rank = str(row["x"]), as_int(row["rank"])
         key = (rank, LANGUAGE_ORDER.get(str(row.get("lang", "")), 3))
         if node not in best or key < best[node]:
             best[node], names[node] = key, shorten(str(row["label"]))

@@ -12,7 +12,7 @@ from beskgraph.api.pages.scores import TestView, fetch_tests
 from beskgraph.api.pages.terms import term
 from beskgraph.api.pages.views import Commitment, LetterItem, fetch_commitments, fetch_letters, row_id
 from beskgraph.model.card import TestKind
-from beskgraph.store import Store
+from beskgraph.store import Store, as_int
 from beskgraph.vocabulary import BG
 
 COUNTED = [  # what the home page counts, in this order
@@ -30,7 +30,7 @@ TEST_KINDS = {slug: kind.iri for kind, slug in TEST_SLUGS.items()}
 
 
 def home(store: Store) -> dict[str, Any]:
-    counts = {str(r["class"]): int(r["n"]) for r in store.select(q.PROLOGUE + q.COUNTS)}  # type: ignore[call-overload]
+    counts = {str(r["class"]): as_int(r["n"]) for r in store.select(q.PROLOGUE + q.COUNTS)}
     build = store.select(q.PROLOGUE + q.LAST_BUILD)
     attention = [
         r

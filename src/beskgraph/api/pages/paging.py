@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from beskgraph.api.pages import queries as q
-from beskgraph.store import Store
+from beskgraph.store import Row, Store, as_int
 
 
 class BadPage(ValueError):
@@ -88,7 +88,7 @@ def window(store: Store, keys: str, section: tuple[str, str], asked: Asked, **ir
     """
     parameter, anchor = section
     number = requested(asked.query, parameter)
-    total = int(store.select(q.counted(keys, **iris))[0]["n"])  # type: ignore[call-overload]
+    total = as_int(store.select(q.counted(keys, **iris))[0]["n"])
     found = Window(
         parameter, anchor, number, max(1, asked.rows), total, asked.path, tuple(asked.query.items())
     )
@@ -97,7 +97,7 @@ def window(store: Store, keys: str, section: tuple[str, str], asked: Asked, **ir
     return found
 
 
-def page_rows(store: Store, keys: str, found: Window, **iris: str) -> list[dict[str, object]]:
+def page_rows(store: Store, keys: str, found: Window, **iris: str) -> list[Row]:
     """The rows of ``keys`` on the page ``found``."""
     return store.select(q.paged(keys, found.size, found.offset, **iris)) if found.total else []
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from beskgraph.api.pages import queries as q
 from beskgraph.api.pages.nodes import span_href
 from beskgraph.api.pages.terms import term
-from beskgraph.store import Store
+from beskgraph.store import Row, Store
 from beskgraph.vocabulary import BG
 
 ANSWER_CLASS = {str(BG.Yes): "ja", str(BG.Partial): "delvist", str(BG.No): "nej"}
@@ -108,5 +108,5 @@ def fetch_tests(store: Store, where: str, **iris: str) -> list[TestView]:
     return sorted(tests.values(), key=lambda t: (t.title, t.kind or ""))
 
 
-def optional(row: dict[str, object], key: str) -> str | None:
+def optional(row: Row, key: str) -> str | None:
     return str(row[key]) if key in row else None

@@ -24,7 +24,7 @@ from beskgraph.api.pages.scores import TestView, fetch_tests
 from beskgraph.api.pages.terms import term
 from beskgraph.api.paths import local_path
 from beskgraph.api.source_texts import SourceTexts
-from beskgraph.store import Store
+from beskgraph.store import Store, as_int
 from beskgraph.vocabulary import BG
 
 if TYPE_CHECKING:
@@ -154,7 +154,7 @@ ANSWERS = ("answers", "svar")
 
 
 def graph_size(store: Store, graph: str) -> int:
-    return int(store.select(q.fill(q.GRAPH_SIZE, graph=graph))[0]["n"])  # type: ignore[call-overload]
+    return as_int(store.select(q.fill(q.GRAPH_SIZE, graph=graph))[0]["n"])
 
 
 def tests_page(store: Store, where: str, asked: Asked, **iris: str) -> tuple[list[TestView], Window]:
