@@ -70,6 +70,19 @@ def test_distinct_criteria_stay_apart_even_when_they_share_words():
     assert trained is not tools
 
 
+def test_wordings_that_state_different_numbers_are_two_criteria():
+    """One digit apart, every other word shared: "hver 2. uge" is not "hver 4. uge" (the one
+    card's answer was matched to the other's criterion)."""
+    every_second = "Mindst 9 ud af 10 borgere får samtaler hver 2. uge"
+    every_fourth, every_fourth_no = (
+        "Mindst 9 ud af 10 borgere får samtaler hver 4. uge",
+        ("Færre end 7 ud af 10 borgere får samtaler hver 4. uge"),
+    )
+    second, fourth, fourth_no = clusters(every_second, every_fourth, every_fourth_no)
+    assert second is not fourth and fourth is fourth_no
+    assert neutral_statement(every_second) == "X ud af 10 borgere får samtaler hver 2. uge"
+
+
 def test_same_wording_in_different_tests_is_two_criteria():
     index = cluster_criteria(
         [("evidence", criterion_key(TRAINED)), ("good-practice", criterion_key(TRAINED))]

@@ -3,8 +3,9 @@
 Each answer states a criterion at one threshold ("I mindst 9 ud af 10 samtaler …",
 "I færre end 7 ud af 10 samtaler …", "Jobcenteret har ikke en fast praksis …"). The
 criterion is what remains once the threshold, the negation and the practice scaffolding
-are taken out. Answers whose remainders share most of their content words (Jaccard over
-crude stems) are one criterion; everything else stays apart.
+are taken out. Answers whose remainders state the same numbers ("hver 2. uge") and share
+most of their content words (Jaccard over crude stems) are one criterion; everything else
+stays apart.
 """
 
 from __future__ import annotations
@@ -43,6 +44,12 @@ def criterion_key(text: str) -> str:
 def stems(key: str) -> frozenset[str]:
     words = re.findall(r"[a-zæøå0-9]+", key)
     return frozenset(w[:STEM_LENGTH] for w in words if w not in _STOPWORDS and len(w) > 1)
+
+
+def numbers(key: str) -> frozenset[str]:
+    """The numbers a wording states besides its threshold: "samtaler hver 2. uge" and "hver 4.
+    uge" share every word but one, yet are two criteria."""
+    return frozenset(re.findall(r"\d+", key))
 
 
 def similarity(a: frozenset[str], b: frozenset[str]) -> float:
@@ -90,7 +97,7 @@ def cluster_criteria(answers: Iterable[tuple[str, str]]) -> dict[tuple[str, str]
         own = member_stems.setdefault(key, stems(key))
         best, best_score = None, 0.0
         for cluster in clusters:
-            if cluster.kind != kind:
+            if cluster.kind != kind or numbers(cluster.keys[0]) != numbers(key):
                 continue
             score = min(similarity(own, member_stems[k]) for k in cluster.keys)
             if score >= SIMILARITY and score > best_score:
