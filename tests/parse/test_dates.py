@@ -68,6 +68,15 @@ def test_durations_after_an_event_are_not_deadlines() -> None:
         ("en redegørelse fra maj 2018", date(2018, 5, 1), date(2018, 5, 31)),
         ("i perioden 1. juli – 15. august 2018", date(2018, 7, 1), date(2018, 8, 15)),
         ("fra den 1. juli til 15. august gennemfører", date(2018, 7, 1), date(2018, 8, 15)),
+        # days of one month, the month written once (the start was lost: 30 August alone)
+        ("i perioden 19.-30. august 2019.", date(2019, 8, 19), date(2019, 8, 30)),
+        ("21.–31. august", date(2018, 8, 21), date(2018, 8, 31)),
+        ("fra den 21. til 31. august 2018", date(2018, 8, 21), date(2018, 8, 31)),
+        # months of one year, the year written once (July was taken in the anchor's year)
+        ("fuld effekt i juli/august 2020.", date(2020, 7, 1), date(2020, 8, 31)),
+        ("maj - juni 2019", date(2019, 5, 1), date(2019, 6, 30)),
+        ("fra oktober til december 2019", date(2019, 10, 1), date(2019, 12, 31)),
+        ("december/januar 2020", date(2019, 12, 1), date(2020, 1, 31)),
     ],
 )
 def test_periods(text: str, start: date, end: date) -> None:
@@ -90,6 +99,8 @@ def test_end_of_a_month_without_year() -> None:
 def test_bare_month_needs_a_preposition_or_year() -> None:
     assert _one("som først afsluttes i december.").start == date(2018, 12, 1)
     assert find_dates("Maj og juni er navne", None) == []
+    assert _one("frem til august 2020").text == "august 2020"  # "frem" is no month
+    assert find_dates("i 1.-3. klasse", ANCHOR) == []
 
 
 def test_several_dates_in_order() -> None:

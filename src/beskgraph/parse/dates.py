@@ -2,7 +2,8 @@
 
 Dates: ``31. august 2018``, ``06-07-2018``, ``09.07.2018``, ``2/3-2022``, ``2018-08-31``.
 Periods: ``maj 2018``, ``2. halvår 2018``, ``3. kvartal 2018``, ``ultimo/medio/primo
-august 2018``, ``udgangen af september måned``, ``1. juli – 15. august 2018``, and
+august 2018``, ``udgangen af september måned``, ``1. juli – 15. august 2018``,
+``19.-30. august 2019``, ``juli/august 2020``, and
 ``senest om 6 måneder`` counted from an anchor date (the letter's). A missing year is
 taken from the anchor.
 """
@@ -38,9 +39,13 @@ _ABBREVIATIONS = {
 _WORD = r"[A-Za-zÆØÅæøå]{3,10}"
 _YEAR = r"(?:19|20)\d\d"
 _DAY_MONTH = rf"(?P<day>\d{{1,2}})\.?\s*(?P<month>{_WORD})\.?(?:\s+(?P<year>{_YEAR}))?"
-_RANGE = re.compile(
-    rf"\b(?P<d1>\d{{1,2}})\.\s*(?P<m1>{_WORD})\s*(?:-|til|–)\s*(?:den\s+)?"
+_RANGE = re.compile(  # the first month may be left to the last: "19.-30. august 2019"
+    rf"\b(?P<d1>\d{{1,2}})\.\s*(?:(?P<m1>{_WORD})\s*)?(?:-|til|–)\s*(?:den\s+)?"
     rf"(?P<d2>\d{{1,2}})\.\s*(?P<m2>{_WORD})(?:\s+(?P<year>{_YEAR}))?",
+    re.IGNORECASE,
+)
+_MONTHS_RANGE = re.compile(  # "juli/august 2020", "maj-juni 2019", "oktober til december 2018"
+    rf"\b(?P<m1>{_WORD})(?:\s*[/–-]\s*|\s+til\s+)(?P<m2>{_WORD})\s+(?P<year>{_YEAR})\b",
     re.IGNORECASE,
 )
 _NUMERIC = re.compile(
@@ -195,6 +200,7 @@ def find_dates(text: str, anchor: date | None = None) -> list[Temporal]:
         return _single(_day(year, month, int(m.group("day"))) if month and year else None, m, text)
 
     add(_range(m, text, year_of(m.group("year"))) for m in _RANGE.finditer(clean))
+    add(_months_range(m, text) for m in _MONTHS_RANGE.finditer(clean))
     add(numeric(m) for m in _NUMERIC.finditer(clean))
     add(textual(m) for m in _TEXTUAL.finditer(clean))
     add(_part(m, text) for m in _PART.finditer(clean))
@@ -221,7 +227,8 @@ def _single(day: date | None, m: re.Match[str], text: str) -> Temporal | None:
 
 
 def _range(m: re.Match[str], text: str, year: int | None) -> Temporal | None:
-    m1, m2 = month_number(m.group("m1")), month_number(m.group("m2"))
+    m2 = month_number(m.group("m2"))
+    m1 = month_number(m.group("m1")) if m.group("m1") else m2
     if not (m1 and m2 and year):
         return None
     first = _day(year if m1 <= m2 else year - 1, m1, int(m.group("d1")))
@@ -229,6 +236,16 @@ def _range(m: re.Match[str], text: str, year: int | None) -> Temporal | None:
     if first is None or last is None:
         return None
     return Temporal(first, last, "period", text[m.start() : m.end()], m.start(), m.end())
+
+
+def _months_range(m: re.Match[str], text: str) -> Temporal | None:
+    words = m.group("m1").lower(), m.group("m2").lower()
+    if not all(word in MONTHS or word in _ABBREVIATIONS for word in words):
+        return None  # two words that are not both months ("frem til august 2020")
+    m1, m2 = (month_number(word) or 0 for word in words)
+    year = int(m.group("year"))
+    first = date(year if m1 <= m2 else year - 1, m1, 1)
+    return Temporal(first, _month_end(year, m2), "period", text[m.start() : m.end()], m.start(), m.end())
 
 
 def _part(m: re.Match[str], text: str) -> Temporal:
