@@ -31,13 +31,7 @@ def compute(store: Store) -> Values:
     for measure in MEASURES:
         if isinstance(measure, Score):
             table = values.setdefault(measure.predicate, {})
-            table.update(
-                {
-                    str(r["n"]): as_float(r["v"])
-                    for r in store.select(measure.query())
-                    if "v" in r
-                }
-            )
+            table.update({str(r["n"]): as_float(r["v"]) for r in store.select(measure.query()) if "v" in r})
             continue
         by_value: dict[str, str] | None = None  # a tally: the predicate of each value of ?by
         if isinstance(measure, Tally):
