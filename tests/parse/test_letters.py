@@ -311,6 +311,19 @@ def test_case_load_figures_on_card_texts() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "figures"),
+    [
+        ("Sagsnormen er i gennemsnit 42,5 sager pr. sagsbehandler.", [42.5]),  # was 5
+        ("Sagsnormen er 1.200 sager pr. årsværk.", [1200]),  # was 200
+        ("Sagsstammen er 110-130 sager pr. rådgiver.", []),  # was 130: a range is no one figure
+        ("Sagsstammen er 110–130 sager pr. rådgiver.", []),
+    ],
+)
+def test_a_case_load_is_the_number_as_written(text: str, figures: list[float]) -> None:
+    assert [f.value for f in case_load_figures(text, Span(0, len(text)))] == figures
+
+
 NOISE = re.compile(r"BEU, Alm\.del|\d+_\d{4}\.png|Side \d|\[email|protected\]|CVR \d|www\.")
 
 

@@ -27,8 +27,9 @@ RANGE = re.compile(
 )
 YEAR = re.compile(r"\b[Ii]\s+(?P<year>(?:19|20)\d\d)\b")
 SINCE = re.compile(r"\b(?:siden|fra)\s+(?:den\s+)?")
+# a number as written ("42,5" is not 5, "1.200" not 200); "110-130" is a range, not one figure
 CASE_LOAD = re.compile(
-    r"(?P<value>\d+)\s+(?:sager\s+)?pr\.?\s+(?P<per>rådgiver|jobformidler|sagsbehandler"
+    r"(?<![\d,.\-–])(?P<value>(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?)\s+(?:sager\s+)?pr\.?\s+(?P<per>rådgiver|jobformidler|sagsbehandler"
     r"|medarbejder|jobkonsulent|konsulent|fuldtidsstilling|årsværk)\b",
     re.IGNORECASE,
 )
@@ -57,7 +58,12 @@ def case_load_figures(text: str, span: Span) -> list[Figure]:
         per = match.group("per").lower()
         at = Span(min(span.start + match.start(), span.end), min(span.start + match.end(), span.end))
         out.append(
-            Figure(value=float(match.group("value")), unit=f"sager pr. {per}", measure="sagsstamme", span=at)
+            Figure(
+                value=float(match.group("value").replace(".", "").replace(",", ".")),
+                unit=f"sager pr. {per}",
+                measure="sagsstamme",
+                span=at,
+            )
         )
     return out
 
