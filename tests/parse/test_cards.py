@@ -206,3 +206,35 @@ def test_variant_without_header_noise_with_wrapped_bullet_and_management_text(tm
     assert first.text == "Mindst 9 ud af 10 borgere får en samtale inden for de første 2 uger"
     assert (second.answer, second.threshold) == (Answer.NO, 7)
     assert evidence.computed_score == 2.5
+
+
+def _tests(card_: Card) -> list[tuple[TestKind, float, str, list[tuple[Answer, str]]]]:
+    return [
+        (t.kind, t.score, t.score_text.value, [(a.answer, a.text) for a in t.assessments])
+        for t in card_.tests
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("\nGod praksis test\n", "\nGod praksis-test\n"),  # its answers were added to the Evidenstest
+        ("\nGod praksis test vedr.", "\nGod praksistest vedr."),
+        ("4,3\nEvidenstest\n", "4,3\nEvidens test\n"),
+        ("4,3\nEvidenstest\n", "4,3 ud af 5\nEvidenstest\n"),  # the test was lost, read as text
+        ("3,1\nGod praksis test\n", "3,1/5\nGod praksis test\n"),
+        (" • Ja:", "Ja:"),  # answers without bullets were one answer, scored 5 without a warning
+        (" • ", " – "),  # bullets of other kinds were read as part of the answer
+        (" • ", "◦ "),
+        (" • ", "\t▪\t"),
+    ],
+)
+def test_a_card_printed_another_way_gives_the_same_tests(tmp_path: Path, old: str, new: str) -> None:
+    text = (SEEDS_DIR / MIDDELFART).read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "variant.txt"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    varied = parse_document(path)
+    assert isinstance(varied, Card)
+    assert _tests(varied) == _tests(card(MIDDELFART))
+    assert [w.message for w in varied.warnings] == [w.message for w in card(MIDDELFART).warnings]

@@ -29,11 +29,12 @@ from ..text import Line, SourceError, SourceText, Span, collapse, normalise
 from .criteria import criterion_key
 from .figures import case_load_figures
 
-TEST_NAMES = {"evidenstest": TestKind.EVIDENCE, "god praksis test": TestKind.GOOD_PRACTICE}
+TEST_NAMES = {"evidenstest": TestKind.EVIDENCE, "god praksis test": TestKind.GOOD_PRACTICE}  # as printed
 SECTION_HEADINGS = {normalise(s.value).lower(): s for s in Section}
 PAGE_NOISE = {"se alle svar", "se færre svar", "dokumenter", "vis mere", "vis mindre"}
-SCORE = re.compile(r"^\d(?:[,.]\d+)?$")
-BULLET = re.compile(r"^\s*[•\u2022\u25cf\-\*·]\s*")
+SCORE = re.compile(r"^(?P<score>\d(?:[,.]\d+)?)(?:\s*(?:ud af|/)\s*5)?$")  # "3,1", "3,1 ud af 5"
+# •, ●, -, *, ·, –, —, ◦, ▪, ■, ○: the bullets of lists as web pages and word processors print them
+BULLET = re.compile(r"^\s*[•\u25cf\-\*·\u2013\u2014\u25e6\u25aa\u25a0\u25cb]\s*")
 LABEL = re.compile(r"^(Ja|Delvist|Nej)\s*:\s*", re.IGNORECASE)
 THRESHOLD = re.compile(r"\b(mindst|færre end|under)\s+(\d+)\s+ud af\s+10\b", re.IGNORECASE)
 NEGATION = re.compile(r"\b(har ikke|ikke en fast|ingen fast|sjældent|færre end)\b", re.IGNORECASE)
@@ -43,10 +44,23 @@ BROAD_GROUPS = {"ledige", "borgere langt fra arbejdsmarkedet", "sygemeldte", "un
 CATCH_ALL = {"alle målgrupper"}
 
 
+def _compact(text: str) -> str:
+    """A test's name without spaces and hyphens: "God praksis-test", "Evidens test" are its name too."""
+    return re.sub(r"[\s-]+", "", text)
+
+
+_TEST_KINDS = {_compact(name): kind for name, kind in TEST_NAMES.items()}
+
+
+def _test_kind(key: str) -> TestKind | None:
+    """The test a line (lower-cased, normalised) names on its own, if any."""
+    return _TEST_KINDS.get(_compact(key))
+
+
 def looks_like_card(source: SourceText) -> bool:
     """A card has at least two of the section headings and a test name on a line of its own."""
     keys = {normalise(line.text).lower() for line in source.lines()}
-    return len(keys & SECTION_HEADINGS.keys()) >= 2 and bool(keys & TEST_NAMES.keys())
+    return len(keys & SECTION_HEADINGS.keys()) >= 2 and any(_test_kind(key) for key in keys)
 
 
 def _key(line: Line) -> str:
@@ -54,7 +68,7 @@ def _key(line: Line) -> str:
 
 
 def _is_noise(line: Line) -> bool:
-    return _key(line) in PAGE_NOISE or _key(line) in TEST_NAMES
+    return _key(line) in PAGE_NOISE or _test_kind(_key(line)) is not None
 
 
 def _located(source: SourceText, lines: list[Line]) -> Located | None:
@@ -97,7 +111,7 @@ class _Cursor:
 
     def at_test_block(self) -> bool:
         first, second = self.peek(), self.peek(1)
-        return bool(first and second and SCORE.match(first.stripped) and _key(second) in TEST_NAMES)
+        return bool(first and second and SCORE.match(first.stripped) and _test_kind(_key(second)))
 
 
 def parse_card(source: SourceText) -> Card:
@@ -192,7 +206,7 @@ def _read_sections(source: SourceText, cursor: _Cursor, card: Card) -> None:
         if (heading := SECTION_HEADINGS.get(_key(line))) is not None:
             close()
             current, body = heading, []
-        elif _key(line) in TEST_NAMES:
+        elif _test_kind(_key(line)) is not None:
             continue  # the tab label between the sections and the tests
         elif current is None and line.stripped:
             card.warn(line.span.start, f"text before the first section left out: {line.stripped!r}")
@@ -235,12 +249,13 @@ def _check_complete(source: SourceText, card: Card, closed: bool) -> None:
 def _read_test(source: SourceText, cursor: _Cursor, card: Card) -> TestResult:
     score_line, name_line = cursor.next(), cursor.next()
     assert score_line is not None and name_line is not None
-    kind = TEST_NAMES[_key(name_line)]
+    kind = _test_kind(_key(name_line))
+    assert kind is not None  # at_test_block
     scope = None
     scope_line = cursor.peek()
     if scope_line is not None and not BULLET.match(scope_line.text):
         match = re.match(r"^(.*?)\bvedr\.?\s+(.+)$", scope_line.stripped)
-        if match and _key(scope_line).startswith(_key(name_line)):
+        if match and _test_kind(normalise(match.group(1)).lower()) is kind:
             cursor.next()
             start = scope_line.span.start + scope_line.text.index(match.group(2))
             scope = Located(collapse(match.group(2)), source.strip_span(Span(start, scope_line.span.end)))
@@ -252,16 +267,19 @@ def _read_test(source: SourceText, cursor: _Cursor, card: Card) -> TestResult:
                 break
             continue
         cursor.next()
-        if BULLET.match(line.text) or not bullets:
-            bullets.append([line])
+        if BULLET.match(line.text) or LABEL.match(line.stripped) or not bullets:
+            bullets.append([line])  # a bullet, or an answer printed without one ("Ja: …")
         else:
             bullets[-1].append(line)  # a bullet wrapped over several lines
     assessments = [_assessment(source, card, position, lines) for position, lines in enumerate(bullets, 1)]
     end = bullets[-1][-1].span.end if bullets else name_line.span.end
+    score = SCORE.match(score_line.stripped)
+    assert score is not None  # at_test_block
+    at = score_line.span.start + score_line.text.index(score.group("score"))
     return TestResult(
         kind=kind,
-        score=float(score_line.stripped.replace(",", ".")),
-        score_text=Located(score_line.stripped, source.strip_span(score_line.span)),
+        score=float(score.group("score").replace(",", ".")),
+        score_text=Located(score.group("score"), Span(at, at + len(score.group("score")))),
         scope=scope,
         assessments=assessments,
         span=Span(score_line.span.start, end),
