@@ -40,6 +40,7 @@ class DecodeError(ValueError):
 class Decoded:
     text: str
     encoding: str
+    stray_lines: tuple[int, ...] = ()  # lines of bytes that were not in ``encoding`` (read as cp1252)
 
 
 def max_document_bytes() -> int:
@@ -59,7 +60,7 @@ def decode(raw: bytes) -> Decoded:
     """The text ``raw`` holds, and the encoding it was read in."""
     if reason := too_large(len(raw)):
         raise DecodeError(None, reason)
-    decoded = _by_bom(raw) or _utf8(raw) or _detected(raw)
+    decoded = _by_bom(raw) or _utf8(raw) or _mostly_utf8(raw) or _detected(raw)
     _check_text(decoded.text)
     return decoded
 
@@ -92,6 +93,31 @@ def _utf8(raw: bytes) -> Decoded | None:
         return Decoded(raw.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         return None
+
+
+def _mostly_utf8(raw: bytes) -> Decoded | None:
+    """UTF-8 with a few bytes that are not (a line pasted from a cp1252 file, say): those bytes
+    read as cp1252, their lines kept to be reported. Mostly: fewer such bytes than UTF-8 wrote
+    characters of more than one byte (a cp1252 file has none of those, or next to none)."""
+    text = raw.decode("utf-8", "surrogateescape")  # a byte that is not UTF-8: one of U+DC80-DCFF
+    runs = list(_ESCAPED.finditer(text))
+    wide = len(raw) - len(text)  # the bytes UTF-8 characters take beyond one each
+    if sum(len(run.group()) for run in runs) >= wide:
+        return None
+    lines: list[int] = []
+    line, counted = 1, 0
+    for run in runs:  # in order: the line breaks between two are counted once
+        line, counted = line + text.count("\n", counted, run.start()), run.start()
+        if not lines or lines[-1] != line:
+            lines.append(line)
+    return Decoded(_ESCAPED.sub(_as_cp1252, text), "utf-8", tuple(lines))
+
+
+_ESCAPED = re.compile("[\udc80-\udcff]+")
+
+
+def _as_cp1252(run: re.Match[str]) -> str:
+    return bytes(ord(c) - 0xDC00 for c in run.group()).decode(FALLBACK, errors="replace")
 
 
 def _detected(raw: bytes) -> Decoded:

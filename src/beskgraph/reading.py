@@ -143,6 +143,12 @@ def read_document(path: Path, raw: bytes | None, content_hash: str) -> ReadDocum
         outcome.problems.append(Problem(Severity.VIOLATION, Stage.READ, error.reason, error.line))
         return ReadDocument(path, None, outcome)
     outcome.encoding = source.encoding
+    if lines := source.stray_lines:
+        more = ", ".join(map(str, lines[1:6])) + (f" and {len(lines) - 6} more" if len(lines) > 6 else "")
+        message = f"bytes that are not {source.encoding} read as cp1252" + (
+            f" (also lines {more})" if more else ""
+        )
+        outcome.problems.append(Problem(Severity.WARNING, Stage.READ, message, lines[0]))
     try:
         document = parse_source(source)
     except SourceError as error:

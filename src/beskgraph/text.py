@@ -69,6 +69,7 @@ class SourceText:
     path: Path
     text: str
     encoding: str = "utf-8"  # what the file was decoded from; spans count decoded characters
+    stray_lines: tuple[int, ...] = ()  # lines with bytes not in ``encoding`` (read as cp1252)
     _line_starts: list[int] = field(init=False, repr=False)
     _lines: list[Line] | None = field(init=False, repr=False, default=None)
     _normalised: list[str] | None = field(init=False, repr=False, default=None)
@@ -92,7 +93,7 @@ class SourceText:
         except DecodeError as error:
             raise SourceError(path, error.line, error.reason) from error
         text = decoded.text.replace("\r\n", "\n").replace("\r", "\n")
-        return cls(path, text, decoded.encoding)
+        return cls(path, text, decoded.encoding, decoded.stray_lines)
 
     @property
     def name(self) -> str:

@@ -25,6 +25,11 @@ def graph_lines(result: BuildResult) -> list[bytes]:
     return [line for line in chunk.nquads if b"contentHash" not in line and b"graphDigest" not in line]
 
 
+def _of_a_warning(line: bytes) -> bool:
+    """A line of a document's problem (a warning) or of its status (valid, with warnings or not)."""
+    return b"roblem" in line or b"#documentStatus>" in line
+
+
 @pytest.fixture(scope="module")
 def utf8_lines(tmp_path_factory: pytest.TempPathFactory) -> list[bytes]:
     path = tmp_path_factory.mktemp("utf8") / "kort.txt"
@@ -52,6 +57,34 @@ def test_the_same_card_in_any_encoding_gives_the_same_graph(
     (outcome,) = result.documents
     assert outcome.ok and outcome.encoding == decoded_as
     assert graph_lines(result) == utf8_lines  # same triples: every span's offsets and exact text
+
+
+def test_a_utf8_card_with_lines_of_cp1252_gives_the_same_graph_and_names_those_lines(
+    tmp_path: Path, utf8_lines: list[bytes]
+):
+    """A few lines pasted from a cp1252 file into a UTF-8 one were read as the whole file in a
+    Cyrillic code page (every æ, ø and å wrong, the card read as other text)."""
+    lines = CARD.split("\n")
+    pasted = [n for n, line in enumerate(lines) if any(c in line for c in "æøåÆØÅ")][1:3]
+    raw = b"\n".join(line.encode("cp1252" if n in pasted else "utf-8") for n, line in enumerate(lines))
+    path = tmp_path / "kort.txt"
+    path.write_bytes(raw)
+    result = build([path])
+    (outcome,) = result.documents
+    assert outcome.ok and outcome.encoding == "utf-8"
+    found = graph_lines(result)
+    assert [line for line in found if not _of_a_warning(line)] == [
+        line for line in utf8_lines if not _of_a_warning(line)
+    ]
+    assert any(b"read as cp1252" in line for line in found)  # the warning, in the graph too
+    assert any(
+        b"documentStatus> <https://w3id.org/beskgraph/ontology#ValidWithWarnings>" in line for line in found
+    )
+    (warning,) = [p for p in outcome.problems if p.stage is Stage.READ]
+    assert (warning.line, warning.message) == (
+        pasted[0] + 1,
+        f"bytes that are not utf-8 read as cp1252 (also lines {pasted[1] + 1})",
+    )
 
 
 def test_latin1_text_is_read_and_its_spans_point_at_the_decoded_characters(tmp_path: Path):
