@@ -238,3 +238,17 @@ def test_a_card_printed_another_way_gives_the_same_tests(tmp_path: Path, old: st
     assert isinstance(varied, Card)
     assert _tests(varied) == _tests(card(MIDDELFART))
     assert [w.message for w in varied.warnings] == [w.message for w in card(MIDDELFART).warnings]
+
+
+def test_a_show_more_toggle_inside_a_section_is_left_out_and_the_sections_go_on(tmp_path: Path) -> None:
+    """The page's "Vis mere" inside a description ended the sections there: the rest of the
+    description and every later section were lost (each line a warning)."""
+    text = (SEEDS_DIR / MIDDELFART).read_text(encoding="utf-8")
+    path = tmp_path / "variant.txt"
+    path.write_text(
+        text.replace("\n\nIndsats 24. uge\n", "\nVis mere\n\nIndsats 24. uge\n", 1), encoding="utf-8"
+    )
+    varied, seed = parse_document(path), card(MIDDELFART)
+    assert isinstance(varied, Card)
+    assert {s: t.value for s, t in varied.sections.items()} == {s: t.value for s, t in seed.sections.items()}
+    assert _tests(varied) == _tests(seed) and varied.warnings == seed.warnings

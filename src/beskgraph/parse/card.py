@@ -32,6 +32,7 @@ from .figures import case_load_figures
 TEST_NAMES = {"evidenstest": TestKind.EVIDENCE, "god praksis test": TestKind.GOOD_PRACTICE}  # as printed
 SECTION_HEADINGS = {normalise(s.value).lower(): s for s in Section}
 PAGE_NOISE = {"se alle svar", "se færre svar", "dokumenter", "vis mere", "vis mindre"}
+TOGGLES = {"vis mere", "vis mindre"}  # a section's own: its text goes on after them
 SCORE = re.compile(r"^(?P<score>\d(?:[,.]\d+)?)(?:\s*(?:ud af|/)\s*5)?$")  # "3,1", "3,1 ud af 5"
 # •, ●, -, *, ·, –, —, ◦, ▪, ■, ○: the bullets of lists as web pages and word processors print them
 BULLET = re.compile(r"^\s*[•\u25cf\-\*·\u2013\u2014\u25e6\u25aa\u25a0\u25cb]\s*")
@@ -200,9 +201,11 @@ def _read_sections(source: SourceText, cursor: _Cursor, card: Card) -> None:
 
     while cursor.index < len(cursor.lines):
         line = cursor.lines[cursor.index]
-        if line.stripped and (cursor.at_test_block() or _key(line) in PAGE_NOISE):
+        if line.stripped and (cursor.at_test_block() or _key(line) in PAGE_NOISE - TOGGLES):
             break
         cursor.index += 1
+        if _key(line) in TOGGLES:
+            continue
         if (heading := SECTION_HEADINGS.get(_key(line))) is not None:
             close()
             current, body = heading, []
