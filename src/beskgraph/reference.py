@@ -104,6 +104,19 @@ def match_municipality(name: str) -> NameMatch | None:
 
 _KOMMUNE = re.compile(r"\bKommunes?\b")
 _WORD = re.compile(r"[^\s,;:()\"']+")
+# municipality names that are also Danish words ("Vejen til job", "Greve", "Skive", "Odder")
+WORD_NAMES = frozenset({"Vejen", "Odder", "Greve", "Skive"})
+_SENTENCE_START = re.compile(r"(?:\A|[.!?:•]|\n[ \t]*\n)[\s\"'«»„“(–-]*\Z")
+_BEFORE_KOMMUNE = re.compile(r"\s+Kommunes?\b")
+
+
+def names_the_municipality(text: str, start: int, end: int) -> bool:
+    """Whether the name at ``text[start:end]`` names its municipality: a name that is also a
+    word does before "Kommune", or inside a sentence (Danish capitalises no common noun),
+    not at the start of one, a heading or the text."""
+    if text[start:end] not in WORD_NAMES or _BEFORE_KOMMUNE.match(text, end):
+        return True
+    return _SENTENCE_START.search(text[max(0, start - 80) : start]) is None
 
 
 def find_municipalities(text: str) -> list[tuple[NameMatch, int, int]]:
@@ -113,7 +126,7 @@ def find_municipalities(text: str) -> list[tuple[NameMatch, int, int]]:
     found = [
         (NameMatch(m, 1.0), match.start(), match.end())
         for match in municipality_name_pattern().finditer(text)
-        if (m := find_municipality(match.group(0)))
+        if (m := find_municipality(match.group(0))) and names_the_municipality(text, *match.span())
     ]
     taken = _Disjoint([(s, e) for _, s, e in found])
     for kommune in _KOMMUNE.finditer(text):

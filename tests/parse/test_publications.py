@@ -28,7 +28,11 @@ NOTE = "notat_samarbejde_a_kasser_latin1.txt"
 
 
 def read(name: str) -> Publication:
-    document = parse_document(CORPUS / name)
+    return read_path(CORPUS / name)
+
+
+def read_path(path: Path) -> Publication:
+    document = parse_document(path)
     assert isinstance(document, Publication)
     return document
 
@@ -77,6 +81,25 @@ def test_municipalities_named_but_not_towns_in_addresses():
     press = read(PRESS)
     assert [m.code for m in press.municipalities] == ["851", "860", "813", "825"]
     assert all(press.source.slice(m.span) == m.surface for m in press.municipalities)
+
+
+def test_a_name_that_is_also_a_word_names_its_municipality_only_inside_a_sentence(tmp_path: Path):
+    """ "Vejen til job …" at the start of a heading or a sentence is a road, not Vejen Kommune."""
+    path = tmp_path / "pressemeddelelse.txt"
+    path.write_text(
+        "Pressemeddelelse\n\nVejen til job går gennem virksomhederne\n\n"
+        "Vejen til job er kortere, når jobcentret tager tidlig kontakt. Det viser tal fra Skive.\n",
+        encoding="utf-8",
+    )
+    assert [m.surface for m in read_path(path).municipalities] == ["Skive"]
+    path.write_text(
+        "Pressemeddelelse\n\nLedigheden falder\n\nJobcentret i Vejen og Greve Kommune har flere i job.\n",
+        encoding="utf-8",
+    )
+    assert [(m.code, m.surface) for m in read_path(path).municipalities] == [
+        ("575", "Vejen"),
+        ("253", "Greve"),
+    ]
 
 
 def test_letters_referred_to_by_their_date():

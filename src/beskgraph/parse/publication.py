@@ -15,7 +15,7 @@ from datetime import date
 from ..model.common import DocumentKind, Located
 from ..model.correspondence import Figure
 from ..model.publication import Dated, LetterReference, MunicipalityMention, PersonRole, Publication
-from ..reference import municipality_name_pattern
+from ..reference import municipality_name_pattern, names_the_municipality
 from ..text import Line, SourceText, Span, normalise, parse_decimal
 from .chain import NEAR, NOUN
 from .citations import find_citations
@@ -148,6 +148,8 @@ def _municipalities(source: SourceText, addresses: list[Span]) -> list[Municipal
         code = municipality_code(match.group(0))
         if any(a.start <= match.start() < a.end for a in addresses):
             continue
+        if not names_the_municipality(source.text, *match.span()):
+            continue  # "Vejen til job …"
         if code and code not in found:
             found[code] = MunicipalityMention(code, match.group(0), Span(*match.span()))
     return list(found.values())
