@@ -137,3 +137,18 @@ def test_two_letters_in_one_file_with_other_date_styles(tmp_path: Path) -> None:
     assert (commitment.deadline.start, commitment.deadline.onwards) == ("2018-10-01", True)
     assert commitment.letter == reply.key and commitment.acknowledged_by == answer.key
     assert "Ved Stranden" not in reply.text + answer.text
+
+
+def test_a_ministry_of_two_keeps_its_whole_name(tmp_path: Path) -> None:
+    """A letterhead "Social- og Boligministeren" was read as "Boligministeriet", and a minister
+    signing "Social- og boligminister" as a "boligminister"."""
+    text = OCR.replace("Beskæftigelsesministeren\n", "Social- og Boligministeren\n").replace(
+        "Venlig hiIsen\nTroels Lund Poulsen\n",
+        "Venlig hilsen\nPernille Rosenkrantz-Theil\nSocial- og boligminister\n",
+    )
+    letter = parse(text, tmp_path).letters[0]
+    assert letter.sender.side == Side.MINISTRY
+    assert letter.sender.organisation == "Social- og Boligministeriet"
+    assert [(s.person, s.role) for s in letter.signatories] == [
+        ("Pernille Rosenkrantz-Theil", "social- og boligminister")
+    ]

@@ -87,8 +87,9 @@ SCHEMES = {
     "deresref": "ref",
 }
 IDENTIFIER = re.compile(r"^(?=.*\d)[\w][\w ./-]{0,28}$")
-MINISTRY = re.compile(
-    r"^(?:Til\s+)?(?P<office>[A-ZÆØÅa-zæøå]+minister(?:en|iet)?)"
+MINISTRY = re.compile(  # also a ministry of two or more ("Social- og Boligministeren")
+    r"^(?:Til\s+)?(?P<office>(?:[A-ZÆØÅa-zæøå]+-,?\s+(?:[A-ZÆØÅa-zæøå]+-,?\s+)*og\s+)?"
+    r"[A-ZÆØÅa-zæøå]+minister(?:en|iet)?)"
     r"(?P<person>(?:\s+[A-ZÆØÅ][\w.-]*){1,4})?$"
 )
 COMMITTEE = re.compile(r"^(?:Til\s+)?(?P<name>[A-ZÆØÅ][\wæøå-]*udvalget)$")

@@ -36,7 +36,8 @@ NAME = re.compile(
     r"^[A-ZÆØÅ][a-zæøåé]+(?:[ -](?:[A-ZÆØÅ]\.|[A-ZÆØÅ][a-zæøåé]+)){1,3}"
     r"(?:\s+\([a-zæøå]+\))?$"
 )
-ROLE_WORD = (
+ROLE_WORD = (  # also an office of two or more ("Social- og boligminister")
+    r"(?:[A-ZÆØÅa-zæøå]+-,?\s+(?:[A-ZÆØÅa-zæøå]+-,?\s+)*og\s+)?"
     r"[A-ZÆØÅa-zæøå]*(?:minister|mester|chef|direktør|formand|leder|konsulent"
     r"|sekretær|rådgiver)"
 )
