@@ -60,7 +60,7 @@ def municipalities(directory: Path = REFERENCE_DIR) -> tuple[Municipality, ...]:
 
 
 def _name_key(name: str) -> str:
-    key = normalise(name).lower()
+    key = normalise(name).lower().replace("-", " ")  # "Høje Taastrup" is Høje-Taastrup
     key = re.sub(r"\s+kommunes?$", "", key)
     return key.replace("aa", "å") if key.startswith("aa") else key
 

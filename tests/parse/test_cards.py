@@ -11,6 +11,7 @@ from beskgraph.model.card import Answer, Card, Section, TargetGroupKind, TestKin
 from beskgraph.model.common import DocumentKind
 from beskgraph.parse import detect_kind, parse_document
 from beskgraph.parse.card import parse_card
+from beskgraph.reference import find_municipality
 from beskgraph.text import SourceError, SourceText
 
 MIDDELFART, TAARNBY, SKANDERBORG, KALUNDBORG = (
@@ -227,6 +228,9 @@ def _tests(card_: Card) -> list[tuple[TestKind, float, str, list[tuple[Answer, s
         (" • ", " – "),  # bullets of other kinds were read as part of the answer
         (" • ", "◦ "),
         (" • ", "\t▪\t"),
+        (" • Delvist: ", " • Delvis: "),  # read as unlabelled answers, with a warning each
+        (" • Ja: ", " • Ja - "),
+        ("\nErfaringer og resultater\n", "\nErfaringer og resultater:\n"),  # added to the one before
     ],
 )
 def test_a_card_printed_another_way_gives_the_same_tests(tmp_path: Path, old: str, new: str) -> None:
@@ -237,7 +241,21 @@ def test_a_card_printed_another_way_gives_the_same_tests(tmp_path: Path, old: st
     varied = parse_document(path)
     assert isinstance(varied, Card)
     assert _tests(varied) == _tests(card(MIDDELFART))
+    assert {s: t.value for s, t in varied.sections.items()} == {
+        s: t.value for s, t in card(MIDDELFART).sections.items()
+    }
     assert [w.message for w in varied.warnings] == [w.message for w in card(MIDDELFART).warnings]
+
+
+def test_a_municipality_is_known_with_a_space_for_its_hyphen() -> None:
+    assert [
+        find_municipality(name) for name in ("Høje Taastrup", "Høje-Taastrup", "Lyngby Taarbæk Kommune")
+    ] == [
+        find_municipality("Høje-Taastrup Kommune"),
+        find_municipality("Høje-Taastrup Kommune"),
+        find_municipality("Lyngby-Taarbæk"),
+    ]
+    assert find_municipality("Høje Taastrup") is not None
 
 
 def test_a_show_more_toggle_inside_a_section_is_left_out_and_the_sections_go_on(tmp_path: Path) -> None:

@@ -8,12 +8,16 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS, RDF
+from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from beskgraph.build import build
 from beskgraph.config import SEEDS_DIR
+from beskgraph.model.card import Card
+from beskgraph.parse import parse_document
+from beskgraph.parse.criteria import match_criteria
 from beskgraph.parse.letters import parse_correspondence
 from beskgraph.rdf import iris
+from beskgraph.rdf.cards import card_to_rdf
 from beskgraph.rdf.letters import correspondence_to_rdf
 from beskgraph.text import SourceText
 from beskgraph.vocabulary import BG, SCHEMA
@@ -160,3 +164,29 @@ def test_persons_are_minted_with_the_organisation_they_sign_for(seed_build) -> N
         "219/kirsten-jensen",
     } <= persons
     assert iris.person("Jens Hansen", "219") != iris.person("Jens Hansen", "259")
+
+
+def test_a_target_group_of_the_act_is_named_by_its_provision_however_written(tmp_path: Path) -> None:
+    """ "§ 6, nr. 1 Dagpengemodtagere" is the group "§6.1 Dagpengemodtagere" (it was a second one)."""
+    text = (SEEDS_DIR / "000_2ad044e4a048410a.txt").read_text(encoding="utf-8")
+    written = tmp_path / "kort.txt"
+    written.write_text(
+        text.replace("§6.1 Dagpengemodtagere", "§ 6, nr. 1 Dagpengemodtagere"), encoding="utf-8"
+    )
+    groups = []
+    for path in (SEEDS_DIR / "000_2ad044e4a048410a.txt", written):
+        card = parse_document(path)
+        assert isinstance(card, Card)
+        graph = Graph()
+        card_to_rdf(card, graph, match_criteria([card]))
+        groups.append(
+            {
+                (g, str(graph.value(g, SKOS.altLabel)))
+                for g in graph.subjects(RDF.type, BG.TargetGroup)
+                if graph.value(g, SKOS.notation) is not None
+            }
+        )
+    assert groups == [
+        {(iris.target_group("§6.1 Dagpengemodtagere"), "§6.1 Dagpengemodtagere")},
+        {(iris.target_group("§6.1 Dagpengemodtagere"), "§ 6, nr. 1 Dagpengemodtagere")},
+    ]

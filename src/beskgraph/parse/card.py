@@ -36,7 +36,7 @@ TOGGLES = {"vis mere", "vis mindre"}  # a section's own: its text goes on after 
 SCORE = re.compile(r"^(?P<score>\d(?:[,.]\d+)?)(?:\s*(?:ud af|/)\s*5)?$")  # "3,1", "3,1 ud af 5"
 # •, ●, -, *, ·, –, —, ◦, ▪, ■, ○: the bullets of lists as web pages and word processors print them
 BULLET = re.compile(r"^\s*[•\u25cf\-\*·\u2013\u2014\u25e6\u25aa\u25a0\u25cb]\s*")
-LABEL = re.compile(r"^(Ja|Delvist|Nej)\s*:\s*", re.IGNORECASE)
+LABEL = re.compile(r"^(Ja|Delvist|Delvis|Nej)\s*(?::|\s[-–])\s*", re.IGNORECASE)  # "Ja:", "Delvis:", "Nej -"
 THRESHOLD = re.compile(r"\b(mindst|færre end|under)\s+(\d+)\s+ud af\s+10\b", re.IGNORECASE)
 NEGATION = re.compile(r"\b(har ikke|ikke en fast|ingen fast|sjældent|færre end)\b", re.IGNORECASE)
 LEGAL_GROUP = re.compile(r"^§\s*(\d+)\s*[.,]\s*(?:nr\.\s*)?(\d+)\s+(.+)$")
@@ -65,7 +65,7 @@ def looks_like_card(source: SourceText) -> bool:
 
 
 def _key(line: Line) -> str:
-    return normalise(line.text).lower()
+    return normalise(line.text).lower().removesuffix(":").rstrip()  # "Erfaringer og resultater:"
 
 
 def _is_noise(line: Line) -> bool:
@@ -301,7 +301,9 @@ def _assessment(source: SourceText, card: Card, position: int, lines: list[Line]
     threshold_match = THRESHOLD.search(text)
     threshold = int(threshold_match.group(2)) if threshold_match else None
     if label:
-        answer = {"ja": Answer.YES, "delvist": Answer.PARTIAL, "nej": Answer.NO}[label.group(1).lower()]
+        answer = {"ja": Answer.YES, "delvist": Answer.PARTIAL, "delvis": Answer.PARTIAL, "nej": Answer.NO}[
+            label.group(1).lower()
+        ]
     else:
         answer = _implied_answer(text, threshold)
         card.warn(

@@ -55,7 +55,9 @@ def card_to_rdf(card: Card, graph: Graph, criteria: CriterionIndex) -> URIRef:
 
 
 def _target_group(graph: Graph, card: Card, group: TargetGroupRef) -> URIRef:
-    node = iris.target_group(group.label)
+    # a group of the act is named by its provision ("§ 6, nr. 5 …" is "§6.5 …"), any other as written
+    legal = group.kind is TargetGroupKind.LEGAL
+    node = iris.target_group(f"{group.notation} {group.name}" if legal else group.label)
     graph.add((node, RDF.type, BG.TargetGroup))
     graph.add((node, BG.targetGroupKind, group.kind.iri))
     if group.kind is TargetGroupKind.LEGAL:
