@@ -106,7 +106,8 @@ _KOMMUNE = re.compile(r"\bKommunes?\b")
 _WORD = re.compile(r"[^\s,;:()\"']+")
 # municipality names that are also Danish words ("Vejen til job", "Greve", "Skive", "Odder")
 WORD_NAMES = frozenset({"Vejen", "Odder", "Greve", "Skive"})
-_SENTENCE_START = re.compile(r"(?:\A|[.!?:•]|\n[ \t]*\n)[\s\"'«»„“(–-]*\Z")
+# (a sentence starts after . ! ? or a blank line; a list after a colon or a bullet names its municipalities)
+_SENTENCE_START = re.compile(r"(?:\A|[.!?]|\n[ \t]*\n)[\s\"'«»„“(–-]*\Z")
 _BEFORE_KOMMUNE = re.compile(r"\s+Kommunes?\b")
 
 

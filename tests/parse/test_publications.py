@@ -93,12 +93,15 @@ def test_a_name_that_is_also_a_word_names_its_municipality_only_inside_a_sentenc
     )
     assert [m.surface for m in read_path(path).municipalities] == ["Skive"]
     path.write_text(
-        "Pressemeddelelse\n\nLedigheden falder\n\nJobcentret i Vejen og Greve Kommune har flere i job.\n",
+        "Pressemeddelelse\n\nLedigheden falder\n\nJobcentret i Vejen og Greve Kommune har flere i job "
+        "end i disse kommuner: Odder,\n• Skive\n",
         encoding="utf-8",
     )
     assert [(m.code, m.surface) for m in read_path(path).municipalities] == [
         ("575", "Vejen"),
         ("253", "Greve"),
+        ("727", "Odder"),
+        ("779", "Skive"),
     ]
 
 
