@@ -76,7 +76,6 @@ def test_durations_after_an_event_are_not_deadlines() -> None:
         ("fuld effekt i juli/august 2020.", date(2020, 7, 1), date(2020, 8, 31)),
         ("maj - juni 2019", date(2019, 5, 1), date(2019, 6, 30)),
         ("fra oktober til december 2019", date(2019, 10, 1), date(2019, 12, 31)),
-        ("december/januar 2020", date(2019, 12, 1), date(2020, 1, 31)),
     ],
 )
 def test_periods(text: str, start: date, end: date) -> None:
@@ -101,6 +100,21 @@ def test_bare_month_needs_a_preposition_or_year() -> None:
     assert find_dates("Maj og juni er navne", None) == []
     assert _one("frem til august 2020").text == "august 2020"  # "frem" is no month
     assert find_dates("i 1.-3. klasse", ANCHOR) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [  # what is no range of days or of months is read as before ranges were
+        ("i perioden 30.-3. august 2018", ["3. august 2018"]),  # (a period ending before it starts)
+        ("steg til 12. Til 30. juni 2019", ["30. juni 2019"]),
+        ("kl. 9.-12. juni", ["12. juni"]),
+        ("rykket fra december til november 2019", ["december", "november 2019"]),
+        ("ultimo september - oktober 2019", ["ultimo september", "oktober 2019"]),
+        ("10.-12. oktober til 5. november 2019", ["12. oktober til 5. november 2019"]),
+    ],
+)
+def test_what_is_no_range_is_not_read_as_one(text: str, read: list[str]) -> None:
+    assert [found.text for found in find_dates(text, ANCHOR)] == read
 
 
 def test_several_dates_in_order() -> None:

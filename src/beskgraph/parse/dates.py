@@ -3,7 +3,7 @@
 Dates: ``31. august 2018``, ``06-07-2018``, ``09.07.2018``, ``2/3-2022``, ``2018-08-31``.
 Periods: ``maj 2018``, ``2. halvår 2018``, ``3. kvartal 2018``, ``ultimo/medio/primo
 august 2018``, ``udgangen af september måned``, ``1. juli – 15. august 2018``,
-``19.-30. august 2019``, ``juli/august 2020``, and
+``19.-30. august 2019``, ``juli/august 2020`` (within one year), and
 ``senest om 6 måneder`` counted from an anchor date (the letter's). A missing year is
 taken from the anchor.
 """
@@ -39,15 +39,21 @@ _ABBREVIATIONS = {
 _WORD = r"[A-Za-zÆØÅæøå]{3,10}"
 _YEAR = r"(?:19|20)\d\d"
 _DAY_MONTH = rf"(?P<day>\d{{1,2}})\.?\s*(?P<month>{_WORD})\.?(?:\s+(?P<year>{_YEAR}))?"
-_RANGE = re.compile(  # the first month may be left to the last: "19.-30. august 2019"
-    rf"\b(?P<d1>\d{{1,2}})\.\s*(?:(?P<m1>{_WORD})\s*)?(?:-|til|–)\s*(?:den\s+)?"
+_RANGE = re.compile(
+    rf"\b(?P<d1>\d{{1,2}})\.\s*(?P<m1>{_WORD})\s*(?:-|til|–)\s*(?:den\s+)?"
     rf"(?P<d2>\d{{1,2}})\.\s*(?P<m2>{_WORD})(?:\s+(?P<year>{_YEAR}))?",
     re.IGNORECASE,
 )
-_MONTHS_RANGE = re.compile(  # "juli/august 2020", "maj-juni 2019", "oktober til december 2018"
+_DAYS = re.compile(  # days of one month, written once: "19.-30. august 2019", "21. til 31. august"
+    rf"(?<!kl\. )\b(?P<d1>\d{{1,2}})\.\s*(?:[-–]|(?-i:til))\s*(?:den\s+)?"
+    rf"(?P<d2>\d{{1,2}})\.\s*(?P<m2>{_WORD})(?:\s+(?P<year>{_YEAR}))?",
+    re.IGNORECASE,
+)
+_MONTHS_RANGE = re.compile(  # months of one year, written once: "juli/august 2020", "maj til juni 2019"
     rf"\b(?P<m1>{_WORD})(?:\s*[/–-]\s*|\s+til\s+)(?P<m2>{_WORD})\s+(?P<year>{_YEAR})\b",
     re.IGNORECASE,
 )
+_POSITION_BEFORE = re.compile(r"(?:ultimo|medio|primo|udgangen\s+af|slutningen\s+af)\s+$", re.IGNORECASE)
 _NUMERIC = re.compile(
     rf"\b(?:(?P<iso>{_YEAR})-(?P<im>\d\d)-(?P<id>\d\d)"
     rf"|(?P<d>\d{{1,2}})[-./](?P<m>\d{{1,2}})[-./](?P<y>{_YEAR}))\b"
@@ -200,6 +206,7 @@ def find_dates(text: str, anchor: date | None = None) -> list[Temporal]:
         return _single(_day(year, month, int(m.group("day"))) if month and year else None, m, text)
 
     add(_range(m, text, year_of(m.group("year"))) for m in _RANGE.finditer(clean))
+    add(_range(m, text, year_of(m.group("year"))) for m in _DAYS.finditer(clean))
     add(_months_range(m, text) for m in _MONTHS_RANGE.finditer(clean))
     add(numeric(m) for m in _NUMERIC.finditer(clean))
     add(textual(m) for m in _TEXTUAL.finditer(clean))
@@ -228,9 +235,10 @@ def _single(day: date | None, m: re.Match[str], text: str) -> Temporal | None:
 
 def _range(m: re.Match[str], text: str, year: int | None) -> Temporal | None:
     m2 = month_number(m.group("m2"))
-    m1 = month_number(m.group("m1")) if m.group("m1") else m2
-    if not (m1 and m2 and year):
-        return None
+    one_month = "m1" not in m.groupdict()  # (_DAYS)
+    m1 = m2 if one_month else month_number(m.group("m1"))
+    if not (m1 and m2 and year) or (one_month and int(m.group("d1")) >= int(m.group("d2"))):
+        return None  # ("30.-3. august": not a range of days; its last day is read alone)
     first = _day(year if m1 <= m2 else year - 1, m1, int(m.group("d1")))
     last = _day(year, m2, int(m.group("d2")))
     if first is None or last is None:
@@ -243,9 +251,12 @@ def _months_range(m: re.Match[str], text: str) -> Temporal | None:
     if not all(word in MONTHS or word in _ABBREVIATIONS for word in words):
         return None  # two words that are not both months ("frem til august 2020")
     m1, m2 = (month_number(word) or 0 for word in words)
+    if m1 >= m2 or _POSITION_BEFORE.search(text, max(0, m.start() - 20), m.start()):
+        return None  # "fra december til november 2019", "ultimo september - oktober": read apart
     year = int(m.group("year"))
-    first = date(year if m1 <= m2 else year - 1, m1, 1)
-    return Temporal(first, _month_end(year, m2), "period", text[m.start() : m.end()], m.start(), m.end())
+    return Temporal(
+        date(year, m1, 1), _month_end(year, m2), "period", text[m.start() : m.end()], m.start(), m.end()
+    )
 
 
 def _part(m: re.Match[str], text: str) -> Temporal:
