@@ -41,6 +41,7 @@ DATED = (
 )
 ONE_DATE = "9. april 2018\n"  # a table of dates, one a line
 CLOSINGS = "Med venlig hilsen\nAnne Hansen\nKontorchef\n\nKære Odense Kommune\n"  # letter after letter
+HYPHENED = "job- "  # one run of words ending in a hyphen (an office of two: "Social- og boligminister")
 
 
 def timed(function: Callable[[], Any]) -> tuple[float, Any]:
@@ -143,6 +144,20 @@ def parsers(largest_mb: float) -> list[dict[str, Any]]:
             letters,
             CLOSINGS,
             [s / 16 for s in sizes],
+        ),
+        growth(
+            "letters, words ending in a hyphen",
+            parse_correspondence,
+            letters,
+            HYPHENED,
+            [s / 4 for s in sizes],
+        ),
+        growth(
+            "generic reader, words ending in a hyphen",
+            lambda s: read_publication(s, DocumentKind.OTHER),
+            answer,
+            HYPHENED,
+            [s / 4 for s in sizes],
         ),
     ]
 

@@ -88,7 +88,7 @@ SCHEMES = {
 }
 IDENTIFIER = re.compile(r"^(?=.*\d)[\w][\w ./-]{0,28}$")
 MINISTRY = re.compile(  # also a ministry of two or more ("Social- og Boligministeren")
-    r"^(?:Til\s+)?(?P<office>(?:[A-ZÆØÅa-zæøå]+-,?\s+(?:[A-ZÆØÅa-zæøå]+-,?\s+)*og\s+)?"
+    r"^(?:Til\s+)?(?P<office>(?:(?:[A-ZÆØÅa-zæøå]+-,?\s+){1,3}og\s+)?"
     r"[A-ZÆØÅa-zæøå]+minister(?:en|iet)?)"
     r"(?P<person>(?:\s+[A-ZÆØÅ][\w.-]*){1,4})?$"
 )

@@ -37,7 +37,7 @@ NAME = re.compile(
     r"(?:\s+\([a-zæøå]+\))?$"
 )
 ROLE_WORD = (  # also an office of two or more ("Social- og boligminister")
-    r"(?:[A-ZÆØÅa-zæøå]+-,?\s+(?:[A-ZÆØÅa-zæøå]+-,?\s+)*og\s+)?"
+    r"(?:(?:[A-ZÆØÅa-zæøå]+-,?\s+){1,3}og\s+)?"  # (at most three: linear over "job- job- …")
     r"[A-ZÆØÅa-zæøå]*(?:minister|mester|chef|direktør|formand|leder|konsulent"
     r"|sekretær|rådgiver)"
 )
