@@ -225,12 +225,13 @@ def _tests(card_: Card) -> list[tuple[TestKind, float, str, list[tuple[Answer, s
         ("4,3\nEvidenstest\n", "4,3 ud af 5\nEvidenstest\n"),  # the test was lost, read as text
         ("3,1\nGod praksis test\n", "3,1/5\nGod praksis test\n"),
         (" • Ja:", "Ja:"),  # answers without bullets were one answer, scored 5 without a warning
-        (" • ", " – "),  # bullets of other kinds were read as part of the answer
+        (" • Ja: ", " – Ja: "),  # bullets of other kinds were read as part of the answer
         (" • ", "◦ "),
         (" • ", "\t▪\t"),
         (" • Delvist: ", " • Delvis: "),  # read as unlabelled answers, with a warning each
         (" • Ja: ", " • Ja - "),
-        ("\nErfaringer og resultater\n", "\nErfaringer og resultater:\n"),  # added to the one before
+        (" • Ja: ", "  Ja: "),  # indented, without bullets
+        ("\nEvidenstest vedr. ", "\nEvidenstest, vedr. "),  # the scope as written after "vedr."
     ],
 )
 def test_a_card_printed_another_way_gives_the_same_tests(tmp_path: Path, old: str, new: str) -> None:
@@ -270,3 +271,31 @@ def test_a_show_more_toggle_inside_a_section_is_left_out_and_the_sections_go_on(
     assert isinstance(varied, Card)
     assert {s: t.value for s, t in varied.sections.items()} == {s: t.value for s, t in seed.sections.items()}
     assert _tests(varied) == _tests(seed) and varied.warnings == seed.warnings
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        # a wrapped line of an answer stays in the answer, however it begins
+        ("får samtaler hver 2. uge\n", "får samtaler\n   – typisk telefonisk – hver 2. uge\n"),
+        ("får samtaler hver 2. uge\n", "får samtaler\nja - hver 2. uge\n"),
+        # prose that begins with a dash, or names a heading with a colon, stays prose
+        (" • Alle målgrupper\n", " • Alle målgrupper\n– se også kommunens øvrige indsatser\n"),
+        ("\nErfaringer og resultater\n", "\nDokumenter:\nGode råd:\n\nErfaringer og resultater\n"),
+    ],
+)
+def test_a_card_with_prose_like_its_markup_keeps_its_answers_groups_and_sections(
+    tmp_path: Path, old: str, new: str
+) -> None:
+    text = (SEEDS_DIR / MIDDELFART).read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "variant.txt"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    varied, seed = parse_document(path), card(MIDDELFART)
+    assert isinstance(varied, Card)
+    assert [[a.answer for a in t.assessments] for t in varied.tests] == [
+        [a.answer for a in t.assessments] for t in seed.tests
+    ]
+    assert [g.label for g in varied.target_groups] == [g.label for g in seed.target_groups]
+    assert list(varied.sections) == list(seed.sections)
+    assert not any("without its label" in w.message for w in varied.warnings)

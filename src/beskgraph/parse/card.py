@@ -34,9 +34,12 @@ SECTION_HEADINGS = {normalise(s.value).lower(): s for s in Section}
 PAGE_NOISE = {"se alle svar", "se færre svar", "dokumenter", "vis mere", "vis mindre"}
 TOGGLES = {"vis mere", "vis mindre"}  # a section's own: its text goes on after them
 SCORE = re.compile(r"^(?P<score>\d(?:[,.]\d+)?)(?:\s*(?:ud af|/)\s*5)?$")  # "3,1", "3,1 ud af 5"
-# •, ●, -, *, ·, –, —, ◦, ▪, ■, ○: the bullets of lists as web pages and word processors print them
-BULLET = re.compile(r"^\s*[•\u25cf\-\*·\u2013\u2014\u25e6\u25aa\u25a0\u25cb]\s*")
+# •, ●, -, *, ·, ◦, ▪, ■, ○: the bullets of lists as web pages and word processors print them (not
+# – or —, which begin a wrapped line of prose as often)
+BULLET = re.compile(r"^\s*[•\u25cf\-\*·\u25e6\u25aa\u25a0\u25cb]\s*")
 LABEL = re.compile(r"^(Ja|Delvist|Delvis|Nej)\s*(?::|\s[-–])\s*", re.IGNORECASE)  # "Ja:", "Delvis:", "Nej -"
+UNBULLETED = re.compile(r"^(?:Ja|Delvist|Delvis|Nej)\s*:")  # an answer printed without its bullet
+DASHED = re.compile(r"^\s*[–—]\s*(?=(?:Ja|Delvist|Delvis|Nej)\s*:)")  # "– Ja: …": a dash as its bullet
 THRESHOLD = re.compile(r"\b(mindst|færre end|under)\s+(\d+)\s+ud af\s+10\b", re.IGNORECASE)
 NEGATION = re.compile(r"\b(har ikke|ikke en fast|ingen fast|sjældent|færre end)\b", re.IGNORECASE)
 LEGAL_GROUP = re.compile(r"^§\s*(\d+)\s*[.,]\s*(?:nr\.\s*)?(\d+)\s+(.+)$")
@@ -65,7 +68,7 @@ def looks_like_card(source: SourceText) -> bool:
 
 
 def _key(line: Line) -> str:
-    return normalise(line.text).lower().removesuffix(":").rstrip()  # "Erfaringer og resultater:"
+    return normalise(line.text).lower()
 
 
 def _is_noise(line: Line) -> bool:
@@ -258,7 +261,7 @@ def _read_test(source: SourceText, cursor: _Cursor, card: Card) -> TestResult:
     scope_line = cursor.peek()
     if scope_line is not None and not BULLET.match(scope_line.text):
         match = re.match(r"^(.*?)\bvedr\.?\s+(.+)$", scope_line.stripped)
-        if match and _test_kind(normalise(match.group(1)).lower()) is kind:
+        if match and _compact(_key(scope_line)).startswith(_compact(_key(name_line))):
             cursor.next()
             start = scope_line.span.start + scope_line.text.index(match.group(2))
             scope = Located(collapse(match.group(2)), source.strip_span(Span(start, scope_line.span.end)))
@@ -270,8 +273,8 @@ def _read_test(source: SourceText, cursor: _Cursor, card: Card) -> TestResult:
                 break
             continue
         cursor.next()
-        if BULLET.match(line.text) or LABEL.match(line.stripped) or not bullets:
-            bullets.append([line])  # a bullet, or an answer printed without one ("Ja: …")
+        if _bullet(line) or not bullets or _unbulleted(line, bullets[-1][0]):
+            bullets.append([line])
         else:
             bullets[-1].append(line)  # a bullet wrapped over several lines
     assessments = [_assessment(source, card, position, lines) for position, lines in enumerate(bullets, 1)]
@@ -289,10 +292,24 @@ def _read_test(source: SourceText, cursor: _Cursor, card: Card) -> TestResult:
     )
 
 
+def _bullet(line: Line) -> re.Match[str] | None:
+    return BULLET.match(line.text) or DASHED.match(line.text)
+
+
+def _indent(line: Line) -> int:
+    return len(line.text) - len(line.text.lstrip())
+
+
+def _unbulleted(line: Line, answer: Line) -> bool:
+    """An answer printed without a bullet ("Ja: …" after "Nej: …"), not a wrapped line of the
+    answer before (which goes on deeper in, or begins in lower case: "ja - …")."""
+    return bool(UNBULLETED.match(line.stripped)) and _indent(line) <= _indent(answer)
+
+
 def _assessment(source: SourceText, card: Card, position: int, lines: list[Line]) -> Assessment:
     first = lines[0]
-    bullet = BULLET.match(first.text)
-    body_start = first.span.start + (len(bullet.group(0)) if bullet else 0)
+    bullet = _bullet(first)
+    body_start = first.span.start + (len(bullet.group(0)) if bullet else _indent(first))
     raw = source.text[body_start : lines[-1].span.end]
     label = LABEL.match(raw)
     text_start = body_start + (label.end() if label else 0)
