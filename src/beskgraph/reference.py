@@ -104,18 +104,16 @@ def match_municipality(name: str) -> NameMatch | None:
 
 _KOMMUNE = re.compile(r"\bKommunes?\b")
 _WORD = re.compile(r"[^\s,;:()\"']+")
-# municipality names that are also Danish words ("Vejen til job", "Greve", "Skive", "Odder")
-WORD_NAMES = frozenset({"Vejen", "Odder", "Greve", "Skive"})
-# (a sentence starts after . ! ? or a blank line; a list after a colon or a bullet names its municipalities)
-_SENTENCE_START = re.compile(r"(?:\A|[.!?]|\n[ \t]*\n)[\s\"'«»„“(–-]*\Z")
-_BEFORE_KOMMUNE = re.compile(r"\s+Kommunes?\b")
+# "Vejen til job …", "Vejen frem …": the road, when it opens a sentence or a heading (after . ! ?,
+# a blank line, or a line that ends in neither a small letter nor a comma); "Vejen har …",
+# "i Vejen", "Vejen Kommune" name the municipality
+_THE_ROAD = re.compile(r"Vejen\s+(?:til|frem|mod|ud|ind|videre|tilbage|væk|hen|fra|er|går)\b")
+_SENTENCE_START = re.compile(r"(?:\A|[.!?]|\n[ \t]*\n|[^a-zæøå,\s][ \t]*\n)[\s\"'«»„“(–-]*\Z")
 
 
 def names_the_municipality(text: str, start: int, end: int) -> bool:
-    """Whether the name at ``text[start:end]`` names its municipality: a name that is also a
-    word does before "Kommune", or inside a sentence (Danish capitalises no common noun),
-    not at the start of one, a heading or the text."""
-    if text[start:end] not in WORD_NAMES or _BEFORE_KOMMUNE.match(text, end):
+    """Whether the name at ``text[start:end]`` names its municipality (not "Vejen til job …")."""
+    if not _THE_ROAD.match(text, start):
         return True
     return _SENTENCE_START.search(text[max(0, start - 80) : start]) is None
 

@@ -83,18 +83,20 @@ def test_municipalities_named_but_not_towns_in_addresses():
     assert all(press.source.slice(m.span) == m.surface for m in press.municipalities)
 
 
-def test_a_name_that_is_also_a_word_names_its_municipality_only_inside_a_sentence(tmp_path: Path):
-    """ "Vejen til job …" at the start of a heading or a sentence is a road, not Vejen Kommune."""
+def test_the_road_in_a_heading_is_not_vejen_kommune(tmp_path: Path):
+    """ "Vejen til job …" opening a heading or a sentence is a road, not Vejen Kommune; a name
+    that is also a word names its municipality anywhere else (after an abbreviation, in a list,
+    opening a sentence about it)."""
     path = tmp_path / "pressemeddelelse.txt"
     path.write_text(
         "Pressemeddelelse\n\nVejen til job går gennem virksomhederne\n\n"
-        "Vejen til job er kortere, når jobcentret tager tidlig kontakt. Det viser tal fra Skive.\n",
+        "Vejen frem er kortere, når jobcentret tager tidlig kontakt. Det viser tal fra bl.a. Skive.\n",
         encoding="utf-8",
     )
     assert [m.surface for m in read_path(path).municipalities] == ["Skive"]
     path.write_text(
         "Pressemeddelelse\n\nLedigheden falder\n\nJobcentret i Vejen og Greve Kommune har flere i job "
-        "end i disse kommuner: Odder,\n• Skive\n",
+        "end i disse kommuner: Odder,\n• Skive\n\nVejen har som den første kommune …\n",
         encoding="utf-8",
     )
     assert [(m.code, m.surface) for m in read_path(path).municipalities] == [
