@@ -83,6 +83,27 @@ def test_wordings_that_state_different_numbers_are_two_criteria():
     assert neutral_statement(every_second) == "X ud af 10 borgere får samtaler hver 2. uge"
 
 
+def test_a_threshold_or_a_number_in_words_keeps_one_criterion():
+    """Numbers tell criteria apart only where both wordings state some, beyond the threshold."""
+    pairs = [
+        (
+            "Mindst 9 ud af 10 borgere får en samtale inden for 6 uger",
+            "Færre end 7 ud af 10 borgere får en samtale inden for seks uger",
+        ),
+        (
+            "I 9 ud af 10 samtaler er der afsat 30 minutter til borgeren",
+            "Færre end 7 ud af 10 samtaler er der afsat 30 minutter til borgeren",
+        ),
+        (
+            "Mindst 9 af 10 borgere får en samtale i jobcentret hver måned",
+            "Færre end 7 af 10 borgere får en samtale i jobcentret hver måned",
+        ),
+    ]
+    for first, second in pairs:
+        one, other = clusters(first, second)
+        assert one is other, (first, second)
+
+
 def test_same_wording_in_different_tests_is_two_criteria():
     index = cluster_criteria(
         [("evidence", criterion_key(TRAINED)), ("good-practice", criterion_key(TRAINED))]

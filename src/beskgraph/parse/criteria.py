@@ -3,9 +3,9 @@
 Each answer states a criterion at one threshold ("I mindst 9 ud af 10 samtaler …",
 "I færre end 7 ud af 10 samtaler …", "Jobcenteret har ikke en fast praksis …"). The
 criterion is what remains once the threshold, the negation and the practice scaffolding
-are taken out. Answers whose remainders state the same numbers ("hver 2. uge") and share
-most of their content words (Jaccard over crude stems) are one criterion; everything else
-stays apart.
+are taken out. Answers whose remainders share most of their content words (Jaccard over
+crude stems), and state no different numbers ("hver 2. uge", "hver 4. uge"), are one
+criterion; everything else stays apart.
 """
 
 from __future__ import annotations
@@ -46,10 +46,21 @@ def stems(key: str) -> frozenset[str]:
     return frozenset(w[:STEM_LENGTH] for w in words if w not in _STOPWORDS and len(w) > 1)
 
 
+# a threshold however it is put: "9 ud af 10", "9 af 10", "mindst 90 (%)", "under 70"
+_MEASURE = re.compile(r"\b\d+\s+(?:ud\s+)?af\s+\d+\b|\b(?:mindst|færre end|under|over|højst|maks\w*)\s+\d+\b")
+
+
 def numbers(key: str) -> frozenset[str]:
     """The numbers a wording states besides its threshold: "samtaler hver 2. uge" and "hver 4.
     uge" share every word but one, yet are two criteria."""
-    return frozenset(re.findall(r"\d+", key))
+    return frozenset(re.findall(r"\d+", _MEASURE.sub(" ", key)))
+
+
+def may_be_one(a: str, b: str) -> bool:
+    """Whether two wordings may state one criterion: not if both state numbers and they differ
+    (one that writes none may write them in words: "6 uger", "seks uger")."""
+    ours, theirs = numbers(a), numbers(b)
+    return not (ours and theirs and ours != theirs)
 
 
 def similarity(a: frozenset[str], b: frozenset[str]) -> float:
@@ -97,7 +108,7 @@ def cluster_criteria(answers: Iterable[tuple[str, str]]) -> dict[tuple[str, str]
         own = member_stems.setdefault(key, stems(key))
         best, best_score = None, 0.0
         for cluster in clusters:
-            if cluster.kind != kind or numbers(cluster.keys[0]) != numbers(key):
+            if cluster.kind != kind or not all(may_be_one(key, k) for k in cluster.keys):
                 continue
             score = min(similarity(own, member_stems[k]) for k in cluster.keys)
             if score >= SIMILARITY and score > best_score:

@@ -38,9 +38,9 @@ def ministry_name(office: str) -> str:
     """``Beskæftigelsesministeren`` / ``beskæftigelsesminister`` -> ``Beskæftigelsesministeriet``;
     a known ministry's name as it writes it, however OCR read it."""
     stem = re.sub(r"(?:en|iet)$", "", office.strip(), flags=re.IGNORECASE)
-    if stem.isupper():  # "BESKÆFTIGELSESMINISTEREN" on a stamp or a letterhead
-        stem = stem.lower()
-    name = stem[0].upper() + stem[1:] + "iet"  # "Social- og Boligministeriet" as written
+    name = (
+        stem[0].upper() + stem[1:].lower() + "iet"
+    )  # one name however written ("Social- og boligministeriet")
     return match_ministry(name) or name
 
 
