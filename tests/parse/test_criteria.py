@@ -98,6 +98,14 @@ def test_a_threshold_or_a_number_in_words_keeps_one_criterion():
             "Mindst 9 af 10 borgere får en samtale i jobcentret hver måned",
             "Færre end 7 af 10 borgere får en samtale i jobcentret hver måned",
         ),
+        (
+            "I 90 % af samtalerne er der afsat forberedelsestid i kalenderen",
+            "I 70 % af samtalerne er der afsat forberedelsestid i kalenderen",
+        ),
+        (
+            "Mindst 9/10 borgere har en fast kontaktperson på virksomheden",
+            "7/10 borgere har en fast kontaktperson på virksomheden",
+        ),
     ]
     for first, second in pairs:
         one, other = clusters(first, second)

@@ -111,10 +111,18 @@ def test_bare_month_needs_a_preposition_or_year() -> None:
         ("rykket fra december til november 2019", ["december", "november 2019"]),
         ("ultimo september - oktober 2019", ["ultimo september", "oktober 2019"]),
         ("10.-12. oktober til 5. november 2019", ["12. oktober til 5. november 2019"]),
+        ("kl.10.-12. maj", ["12. maj"]),
+        ("fra 15. august til december 2019", ["15. august", "december 2019"]),
+        ("31. juli/august 2020", ["31. juli", "august 2020"]),
     ],
 )
 def test_what_is_no_range_is_not_read_as_one(text: str, read: list[str]) -> None:
     assert [found.text for found in find_dates(text, ANCHOR)] == read
+
+
+def test_a_range_after_fra_is_a_range_not_from_then_on() -> None:
+    for text in ("I perioden fra 19.-30. august 2019", "fra juli-august 2020", "fra juli/august 2020"):
+        assert not _one(text).onwards, text
 
 
 def test_several_dates_in_order() -> None:

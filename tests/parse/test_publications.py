@@ -96,7 +96,8 @@ def test_the_road_in_a_heading_is_not_vejen_kommune(tmp_path: Path):
     assert [m.surface for m in read_path(path).municipalities] == ["Skive"]
     path.write_text(
         "Pressemeddelelse\n\nLedigheden falder\n\nJobcentret i Vejen og Greve Kommune har flere i job "
-        "end i disse kommuner: Odder,\n• Skive\n\nVejen har som den første kommune …\n",
+        "end i disse kommuner: Odder,\n• Skive\n\nVejen har som den første kommune … Vejen er gået fra 310 "
+        "til 190.\n",
         encoding="utf-8",
     )
     assert [(m.code, m.surface) for m in read_path(path).municipalities] == [

@@ -46,14 +46,15 @@ def stems(key: str) -> frozenset[str]:
     return frozenset(w[:STEM_LENGTH] for w in words if w not in _STOPWORDS and len(w) > 1)
 
 
-# a threshold however it is put: "9 ud af 10", "9 af 10", "mindst 90 (%)", "under 70"
-_MEASURE = re.compile(r"\b\d+\s+(?:ud\s+)?af\s+\d+\b|\b(?:mindst|færre end|under|over|højst|maks\w*)\s+\d+\b")
+# a quantity of time a criterion names ("hver 2. uge", "inden for 6 uger", "30 minutter"); a
+# threshold, however put ("9 ud af 10", "9/10", "90 %", "mindst 90 pct."), is no such quantity
+_QUANTITY = re.compile(r"\b(\d+)\s+(?:uger?|dage?|døgn|måned(?:er)?|timer?|minut(?:ter)?|år)\b")
 
 
 def numbers(key: str) -> frozenset[str]:
-    """The numbers a wording states besides its threshold: "samtaler hver 2. uge" and "hver 4.
-    uge" share every word but one, yet are two criteria."""
-    return frozenset(re.findall(r"\d+", _MEASURE.sub(" ", key)))
+    """The quantities of time a wording names: "samtaler hver 2. uge" and "hver 4. uge" share
+    every word but one, yet are two criteria."""
+    return frozenset(_QUANTITY.findall(key))
 
 
 def may_be_one(a: str, b: str) -> bool:

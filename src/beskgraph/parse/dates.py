@@ -45,7 +45,7 @@ _RANGE = re.compile(
     re.IGNORECASE,
 )
 _DAYS = re.compile(  # days of one month, written once: "19.-30. august 2019", "21. til 31. august"
-    rf"(?<!kl\. )\b(?P<d1>\d{{1,2}})\.\s*(?:[-–]|(?-i:til))\s*(?:den\s+)?"
+    rf"\b(?P<d1>\d{{1,2}})\.\s*(?:[-–]|(?-i:til))\s*(?:den\s+)?"
     rf"(?P<d2>\d{{1,2}})\.\s*(?P<m2>{_WORD})(?:\s+(?P<year>{_YEAR}))?",
     re.IGNORECASE,
 )
@@ -53,7 +53,9 @@ _MONTHS_RANGE = re.compile(  # months of one year, written once: "juli/august 20
     rf"\b(?P<m1>{_WORD})(?:\s*[/–-]\s*|\s+til\s+)(?P<m2>{_WORD})\s+(?P<year>{_YEAR})\b",
     re.IGNORECASE,
 )
-_POSITION_BEFORE = re.compile(r"(?:ultimo|medio|primo|udgangen\s+af|slutningen\s+af)\s+$", re.IGNORECASE)
+# what a range of months must not follow: a position in the month, or a day ("15. august til …")
+_POSITION_BEFORE = re.compile(r"(?:ultimo|medio|primo|udgangen\s+af|slutningen\s+af|\d\.)\s*$", re.IGNORECASE)
+_CLOCK_BEFORE = re.compile(r"\bkl\.?\s*$", re.IGNORECASE)  # "kl. 10.-12. maj": hours, not days
 _NUMERIC = re.compile(
     rf"\b(?:(?P<iso>{_YEAR})-(?P<im>\d\d)-(?P<id>\d\d)"
     rf"|(?P<d>\d{{1,2}})[-./](?P<m>\d{{1,2}})[-./](?P<y>{_YEAR}))\b"
@@ -218,8 +220,9 @@ def find_dates(text: str, anchor: date | None = None) -> list[Temporal]:
 
 
 def _is_onwards(text: str, item: Temporal) -> bool:
-    """``fra oktober 2018``, ``fra 2. halvår 2018 og frem``: from then on (not a range)."""
-    if re.search(r"\s(?:-|–|til)\s", item.text):
+    """``fra oktober 2018``, ``fra 2. halvår 2018 og frem``: from then on (not a range:
+    ``fra 19.-30. august``, ``fra juli/august 2020``, ``fra 1. juli til 15. august``)."""
+    if item.kind == "period" and re.search(r"[-–/]|\btil\b", item.text):
         return False
     after = text[item.finish : item.finish + 10].lower()
     return bool(_ONWARDS.search(text[max(0, item.begin - 16) : item.begin])) or after.lstrip().startswith(
@@ -237,8 +240,13 @@ def _range(m: re.Match[str], text: str, year: int | None) -> Temporal | None:
     m2 = month_number(m.group("m2"))
     one_month = "m1" not in m.groupdict()  # (_DAYS)
     m1 = m2 if one_month else month_number(m.group("m1"))
-    if not (m1 and m2 and year) or (one_month and int(m.group("d1")) >= int(m.group("d2"))):
-        return None  # ("30.-3. august": not a range of days; its last day is read alone)
+    if not (m1 and m2 and year):
+        return None
+    if one_month and (
+        int(m.group("d1")) >= int(m.group("d2"))
+        or _CLOCK_BEFORE.search(text, max(0, m.start() - 6), m.start())
+    ):
+        return None  # ("30.-3. august", "kl. 10.-12. maj": no range of days; the last day is read alone)
     first = _day(year if m1 <= m2 else year - 1, m1, int(m.group("d1")))
     last = _day(year, m2, int(m.group("d2")))
     if first is None or last is None:
