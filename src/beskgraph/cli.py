@@ -366,7 +366,7 @@ def _say(text: str) -> None:
     with contextlib.suppress(OSError, ValueError, AttributeError):
         stream = sys.stderr or sys.__stderr__
         stream.write(text + "\n")  # type: ignore[union-attr]  # (None: AttributeError, suppressed)
-        stream.flush()  # type: ignore[union-attr]
+        stream.flush()  # type: ignore[union-attr]  # (as above)
 
 
 if __name__ == "__main__":

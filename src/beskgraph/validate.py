@@ -96,7 +96,7 @@ class _ReadOnlyShapes(Graph):
         self._kept: dict[tuple[Node | None, Node | None, Node | None], tuple[_TripleType, ...]] = {}
 
     # one signature for rdflib's overloads of it (which differ only in how precise they are)
-    def triples(  # type: ignore[override]
+    def triples(  # type: ignore[override]  # (see above)
         self, triple: _TripleSelectorType
     ) -> Generator[_TripleOrTriplePathType, None, None]:
         subject, predicate, value = triple
@@ -285,6 +285,7 @@ def ontology_values() -> tuple[tuple[URIRef, URIRef, URIRef], ...]:
         for s, o in ontology.subject_objects(RDF.type)
         if isinstance(s, URIRef) and o not in ONTOLOGY_TERM_KINDS
     }
+    # ignored below: its triples are of IRIs
     return tuple(sorted(t for value in values for t in ontology.triples((value, None, None))))  # type: ignore[misc]
 
 

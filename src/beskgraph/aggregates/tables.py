@@ -43,10 +43,10 @@ class Aggregates:
         with self._lock:
             changes = self._watch.poll()
             changed = changes is not None and changes.any
-            if changed:
+            if changes is not None and changed:
                 started = time.perf_counter()
                 try:
-                    self._load(changes.fingerprint)  # type: ignore[union-attr]
+                    self._load(changes.fingerprint)
                 except BaseException:
                     self._watch.forget()
                     raise
@@ -60,6 +60,7 @@ class Aggregates:
         """From the derived graph if it was computed from these very graphs; else computed."""
         stored = read_stored(self.store) if fingerprint is not None else None
         current = fingerprint is not None and stored is not None and stored[0] == fingerprint
+        # ignored below: current: stored is set
         self._values = stored[1] if current else compute(self.store)  # type: ignore[index]
         self._fingerprint, self._unwritten = fingerprint, not current
 

@@ -264,6 +264,7 @@ class HttpCaching:
         coding = request.coding if None in entry.bodies and _worth(entry) else None
         body = entry.bodies.get(coding)
         if body is None:
+            # ignored below: coding is set: an entry always keeps its plain body
             body = compress(entry.bodies[None], coding)  # type: ignore[arg-type]
             if self.cache is not None and request.version is not None and request.key is not None:
                 self.cache.add_body(request.version, request.key, coding, body)

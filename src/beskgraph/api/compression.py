@@ -103,4 +103,4 @@ def chosen_coding(accept_encoding: str | None) -> str | None:
 
 def compressible(content_type: str | None) -> bool:
     """Whether a response of this media type is worth compressing (text, JSON, RDF)."""
-    return bool(content_type) and content_type.lower().startswith(COMPRESSIBLE)  # type: ignore[union-attr]
+    return content_type is not None and content_type.lower().startswith(COMPRESSIBLE)

@@ -110,6 +110,7 @@ class Settings:
         if isinstance(url := values.get("public_url"), str):
             values["public_url"] = url.rstrip("/")
         values.update(overrides)
+        # ignored below: values are typed per field above; replace() sees dict[str, object]
         return replace(cls(), **values)  # type: ignore[arg-type]
 
 

@@ -30,6 +30,7 @@ def _compact(iri: str, table: Table) -> str:
 def _node_ref(term: object, table: Table) -> str:
     if isinstance(term, ox.BlankNode):
         return "_:" + term.value
+    # ignored below: an IRI here: a blank node returned above
     return _compact(term.value, table)  # type: ignore[attr-defined]
 
 
@@ -55,9 +56,11 @@ def _nodes(items: Sequence[ox.Quad], index: int, table: Table) -> tuple[list[str
             quad = items[index]
             index += 1
             if quad.predicate.value == RDF_TYPE and not isinstance(quad.object, ox.Literal):
+                # ignored below: no quoted triples in a dump
                 node.setdefault("@type", []).append(_node_ref(quad.object, table))  # type: ignore[union-attr]
             else:
                 key = _compact(quad.predicate.value, table)
+                # ignored below: no quoted triples in a dump
                 node.setdefault(key, []).append(_value(quad.object, table))  # type: ignore[union-attr]
         nodes.append(json.dumps(node, ensure_ascii=False, sort_keys=True))
     return nodes, index

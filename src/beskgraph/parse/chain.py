@@ -226,10 +226,11 @@ def _chain(doc: Correspondence) -> None:
         for index, letter in enumerate(thread):
             if waiting and waiting[-1][1].sort_date < letter.sort_date:
                 for item in waiting:
+                    # ignored below: a thread's letters have senders
                     latest[item[1].sender.side] = item  # type: ignore[union-attr]
                 waiting = []
             waiting.append((index, letter))
-            side = letter.sender.side  # type: ignore[union-attr]
+            side = letter.sender.side  # type: ignore[union-attr]  # (a thread's letters have senders)
             other = max(
                 (item for s, item in latest.items() if s != side), default=None, key=lambda item: item[0]
             )

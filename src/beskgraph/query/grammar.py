@@ -45,7 +45,7 @@ def _walk(node: object) -> list[CompValue]:
             found.append(item)
             stack.extend(item.values())
         elif isinstance(item, (list, tuple)) or type(item).__name__ == "ParseResults":
-            stack.extend(item)  # type: ignore[arg-type]
+            stack.extend(item)  # type: ignore[arg-type]  # (a ParseResults is iterable; told by name)
     return found
 
 
@@ -66,7 +66,7 @@ def inspect_query(query: str, max_depth: int) -> QueryInfo:
         )
     except RecursionError as exc:
         raise QueryRefused("the query is nested too deeply to parse", "max_query_depth") from exc
-    body = tree[1]  # type: ignore[index]
+    body = tree[1]  # type: ignore[index]  # (rdflib's tree: prologue, query)
     if any(n.name == "ServiceGraphPattern" for n in _walk(tree)):
         raise QueryRefused(SERVICE_REFUSED)
     # CompValue.get() answers the key itself when absent, hence the ``in`` tests.

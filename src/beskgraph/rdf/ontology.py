@@ -49,5 +49,5 @@ def materialise(graph: Graph) -> None:
     that a query without reasoning finds it by a standard class."""
     above = superclasses()
     for node, cls in list(graph.subject_objects(RDF.type)):
-        for sup in above.get(cls, ()):  # type: ignore[call-overload]
+        for sup in above.get(cls, ()):  # type: ignore[call-overload]  # (a type that is no IRI has none)
             graph.add((node, RDF.type, sup))

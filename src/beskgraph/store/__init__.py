@@ -73,8 +73,9 @@ def open_store(url: str | None = None, **options: object) -> Store:
         url = os.environ.get("BESKGRAPH_STORE", "")
     url = url.strip()
     if url in ("", "memory"):
-        return EmbeddedStore(**options)  # type: ignore[arg-type]
+        return EmbeddedStore(**options)  # type: ignore[arg-type]  # (checked by the store's constructor)
     if (folder := disk_folder(url)) is not None:
+        # ignored below: checked by the store's constructor
         return EmbeddedStore(folder, **options)  # type: ignore[arg-type]
     if url.startswith(("http://", "https://")):
         env = os.environ
@@ -95,6 +96,7 @@ def open_store(url: str | None = None, **options: object) -> Store:
             remote["update_url"] = remote["update_url"] or base + "/update"
             remote["gsp_url"] = remote["gsp_url"] or base + "/store"
         remote.update(options)
+        # ignored below: checked by the store's constructor
         return RemoteStore(query_url, **remote)  # type: ignore[arg-type]
     raise ValueError(
         f"BESKGRAPH_STORE={url!r} is not understood; use 'memory', 'oxigraph:/dir' or an http URL"

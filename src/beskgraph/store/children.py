@@ -173,6 +173,7 @@ def serve_job(
         if store is not None:
             default, named = job.default_graphs, job.named_graphs
             if info is not None:
+                # ignored below: lists for the job's tuples: both only read
                 default, named = resolve_dataset(info, default, named, store.graphs)  # type: ignore[assignment]
             with os.fdopen(data_fd, "wb", buffering=1 << 16) as sink:
                 media = call_with_stack(

@@ -48,7 +48,7 @@ def _entries(triples: tuple[ox.Triple, ...]) -> dict[str, Entry]:
         entry = entries.setdefault(iri, Entry(iri, iri.split("#", 1)[1] if "#" in iri else ""))
         prop, obj = t.predicate.value, t.object
         if prop == str(RDF.type):
-            entry.types.append(obj.value)  # type: ignore[union-attr]
+            entry.types.append(obj.value)  # type: ignore[union-attr]  # (no quoted triples in Turtle 1.1)
         elif prop in (str(RDFS.label), str(SKOS.prefLabel)) and isinstance(obj, ox.Literal):
             entry.labels.setdefault(obj.language or "", obj.value)
         elif prop == str(RDFS.comment) and isinstance(obj, ox.Literal):

@@ -141,6 +141,7 @@ def fetch_spans(store: Store, node: str) -> list[Span]:
     for row in store.select(q.fill(q.SPANS, node=node)):
         span = spans.setdefault(
             str(row["span"]),
+            # ignored below: ?line is bound to an xsd:integer: an int
             Span(str(row["span"]), str(row.get("exact", "")), row.get("line")),  # type: ignore[arg-type]
         )
         if "property" in row:
@@ -236,6 +237,7 @@ def shown(triples: Iterable[ox.Triple], node: str, *, inbound: bool) -> Iterator
         if triple.predicate.value in HIDDEN:
             continue
         if inbound:
+            # ignored below: the store holds no quoted triples
             own_hash = triple.subject.value.startswith(node + "#")  # type: ignore[union-attr]
             if triple.object == me and not own_hash:
                 yield triple

@@ -141,10 +141,12 @@ def timeline(store: Store) -> dict[str, Any]:
         if item.date
     ]
     events += [
+        # ignored below: one of them is set: see the filter
         Event(c.end or c.start, "deadline", commitment=c)  # type: ignore[arg-type]
         for c in commitments
         if c.end or c.start
     ]
+    # ignored below: an event has its letter or its commitment
     events.sort(key=lambda e: (e.date, e.kind != "letter", e.letter.iri if e.letter else e.commitment.iri))  # type: ignore[union-attr]
     years: dict[int, list[Event]] = {}
     for event in events:

@@ -79,11 +79,14 @@ def fetch_tests(store: Store, where: str, **iris: str) -> list[TestView]:
         test.title = str(row.get("title", test.title))
         test.municipality = optional(row, "m") or test.municipality
         test.kind = optional(row, "kind") or test.kind
+        # ignored below: an xsd:decimal: a float
         test.published = row.get("published", test.published)  # type: ignore[assignment]
+        # ignored below: an xsd:decimal: a float
         test.computed = row.get("computed", test.computed)  # type: ignore[assignment]
+        # ignored below: an xsd:boolean: a bool
         test.reproduces = row.get("reproduces", test.reproduces)  # type: ignore[assignment]
         test.scope = str(row.get("scope", test.scope))
-        test.count = row.get("count", test.count)  # type: ignore[assignment]
+        test.count = row.get("count", test.count)  # type: ignore[assignment]  # (an xsd:integer: an int)
     seen: set[str] = set()
     for row in store.select(q.fill(q.ANSWERS.replace("{where}", where), **iris)):
         answered = tests.get(str(row["test"]))
@@ -93,9 +96,9 @@ def fetch_tests(store: Store, where: str, **iris: str) -> list[TestView]:
         answered.answers.append(
             Answer(
                 str(row["a"]),
-                row.get("position"),  # type: ignore[arg-type]
+                row.get("position"),  # type: ignore[arg-type]  # (an xsd:integer: an int)
                 optional(row, "answer"),
-                row.get("threshold"),  # type: ignore[arg-type]
+                row.get("threshold"),  # type: ignore[arg-type]  # (an xsd:integer: an int)
                 str(row.get("text", "")),
                 bool(row.get("inferred", False)),
                 optional(row, "criterion"),

@@ -104,7 +104,8 @@ def _ontology_labels() -> dict[str, dict[str, str]]:
     found: dict[str, dict[str, str]] = {}
     for triple in ontology_triples():
         if triple.predicate.value in (RDFS_LABEL, SKOS_PREF_LABEL):
-            language = triple.object.language or ""  # type: ignore[union-attr]
+            language = triple.object.language or ""  # type: ignore[union-attr]  # (a label is a literal)
+            # ignored below: a label is a literal, of an IRI
             found.setdefault(triple.subject.value, {}).setdefault(language, triple.object.value)  # type: ignore[union-attr]
     return found
 

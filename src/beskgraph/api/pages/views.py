@@ -87,8 +87,8 @@ def fetch_letters(store: Store, where: str, **iris: str) -> list[LetterItem]:
     for row in rows:
         iri = str(row["l"])
         item = letters.setdefault(iri, LetterItem(iri, labels.get(iri, iri)))
-        if isinstance(row.get("date"), dt.date) and item.date is None:
-            item.date = row["date"]  # type: ignore[assignment]
+        if isinstance(date := row.get("date"), dt.date) and item.date is None:
+            item.date = date
         item.date_text = str(row.get("dateText", item.date_text))
         item.referred = bool(row.get("referred", item.referred))
     return sorted(letters.values(), key=lambda item: (item.date or dt.date.max, item.iri))
@@ -99,14 +99,16 @@ def fetch_commitments(store: Store, where: str, **iris: str) -> list[Commitment]
     for row in store.select(q.fill(q.COMMITMENTS.replace("{where}", where), **iris)):
         item = found.setdefault(str(row["c"]), Commitment(str(row["c"])))
         item.text = str(row.get("text", item.text))
-        item.start = row.get("start", item.start)  # type: ignore[assignment]
-        item.end = row.get("end", item.end)  # type: ignore[assignment]
+        item.start = row.get("start", item.start)  # type: ignore[assignment]  # (an xsd:date: a date)
+        item.end = row.get("end", item.end)  # type: ignore[assignment]  # (an xsd:date: a date)
         item.deadline = str(row.get("deadline", item.deadline))
         item.by = str(row["by"]) if "by" in row else item.by
         item.letter = str(row["letter"]) if "letter" in row else item.letter
+        # ignored below: an xsd:date: a date
         item.letter_date = row.get("letterDate", item.letter_date)  # type: ignore[assignment]
         item.span = str(row["span"]) if "span" in row else item.span
         if "ack" in row and all(a != str(row["ack"]) for a, _ in item.acknowledged):
+            # ignored below: an xsd:date: a date
             item.acknowledged.append((str(row["ack"]), row.get("ackDate")))  # type: ignore[arg-type]
     return list(found.values())
 
