@@ -107,7 +107,9 @@ _WORD = re.compile(r"[^\s,;:()\"']+")
 # "Vejen til job …", "Vejen frem …": the road, when it opens a sentence or a heading (after . ! ?,
 # a blank line, or a line that ends in neither a small letter nor a comma); "Vejen har …",
 # "i Vejen", "Vejen Kommune" name the municipality
-_THE_ROAD = re.compile(r"Vejen\s+(?:til|frem|mod|ud|ind|videre|tilbage|væk|hen)\b")
+_THE_ROAD = re.compile(  # (not "Vejen til gengæld …", "Vejen til og med …", "Vejen mod forventning …")
+    r"Vejen\s+(?:til|frem|mod|ud|ind|videre|tilbage|væk|hen)\b(?!\s+(?:gengæld|og\s+med|forventning))"
+)
 _SENTENCE_START = re.compile(r"(?:\A|[.!?]|\n[ \t]*\n|[^a-zæøå,\s][ \t]*\n)[\s\"'«»„“(–-]*\Z")
 
 

@@ -106,6 +106,18 @@ def test_a_threshold_or_a_number_in_words_keeps_one_criterion():
             "Mindst 9/10 borgere har en fast kontaktperson på virksomheden",
             "7/10 borgere har en fast kontaktperson på virksomheden",
         ),
+        (  # a time the threshold counts in
+            "Borgerne har samtaler med jobkonsulenten mindst 3 dage om ugen",
+            "Borgerne har samtaler med jobkonsulenten færre end 2 dage om ugen",
+        ),
+        (  # a time one wording names besides those of the other
+            "Borgere får en samtale i jobcentret inden for de første 6 uger (42 dage)",
+            "Borgere får en samtale i jobcentret inden for de første 6 uger",
+        ),
+        (
+            "Ledige under 30 år og over 50 år får en samtale i jobcentret hver måned",
+            "Ledige under 30 og over 50 år får en samtale i jobcentret hver måned",
+        ),
     ]
     for first, second in pairs:
         one, other = clusters(first, second)

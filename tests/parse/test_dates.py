@@ -114,6 +114,7 @@ def test_bare_month_needs_a_preposition_or_year() -> None:
         ("kl.10.-12. maj", ["12. maj"]),
         ("fra 15. august til december 2019", ["15. august", "december 2019"]),
         ("31. juli/august 2020", ["31. juli", "august 2020"]),
+        ("den 15 marts til juni 2019", ["15 marts", "juni 2019"]),
     ],
 )
 def test_what_is_no_range_is_not_read_as_one(text: str, read: list[str]) -> None:

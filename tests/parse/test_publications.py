@@ -17,6 +17,7 @@ from beskgraph.model.common import DocumentKind
 from beskgraph.model.publication import Publication
 from beskgraph.parse import parse_document
 from beskgraph.rdf import iris
+from beskgraph.reference import find_municipalities
 from beskgraph.vocabulary import BG, OA, SCHEMA
 from tests.support.paths import CORPUS
 
@@ -106,6 +107,18 @@ def test_the_road_in_a_heading_is_not_vejen_kommune(tmp_path: Path):
         ("727", "Odder"),
         ("779", "Skive"),
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ledigheden faldt i Kolding. Vejen til gengæld har øget beskæftigelsen.",
+        "Følgende kommuner:\n- Vejen til og med 2019",
+        "Billund ligger lavest. Vejen mod forventning højest.",
+    ],
+)
+def test_vejen_opening_a_sentence_as_an_idiom_does_is_the_municipality(text: str):
+    assert "Vejen" in [m.municipality.name for m, _, _ in find_municipalities(text)]
 
 
 def test_letters_referred_to_by_their_date():

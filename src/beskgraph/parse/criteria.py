@@ -47,21 +47,27 @@ def stems(key: str) -> frozenset[str]:
 
 
 # a quantity of time a criterion names ("hver 2. uge", "inden for 6 uger", "30 minutter"); a
-# threshold, however put ("9 ud af 10", "9/10", "90 %", "mindst 90 pct."), is no such quantity
+# threshold, however put ("9 ud af 10", "9/10", "90 %", "mindst 3 dage"), is no such quantity
 _QUANTITY = re.compile(r"\b(\d+)\s+(?:uger?|dage?|døgn|måned(?:er)?|timer?|minut(?:ter)?|år)\b")
+_THRESHOLD_BEFORE = re.compile(r"(?:mindst|færre end|under|over|højst|mere end|mindre end|maks\w*)\s+$")
 
 
 def numbers(key: str) -> frozenset[str]:
     """The quantities of time a wording names: "samtaler hver 2. uge" and "hver 4. uge" share
     every word but one, yet are two criteria."""
-    return frozenset(_QUANTITY.findall(key))
+    return frozenset(
+        m.group(1)
+        for m in _QUANTITY.finditer(key)
+        if not _THRESHOLD_BEFORE.search(key, max(0, m.start() - 12), m.start())
+    )
 
 
 def may_be_one(a: str, b: str) -> bool:
-    """Whether two wordings may state one criterion: not if both state numbers and they differ
-    (one that writes none may write them in words: "6 uger", "seks uger")."""
+    """Whether two wordings may state one criterion: not if both name quantities of time and
+    none is the same (one that names none may write it in words: "6 uger", "seks uger"; "14
+    dage" and "2 uger" are told apart, a known limit)."""
     ours, theirs = numbers(a), numbers(b)
-    return not (ours and theirs and ours != theirs)
+    return not (ours and theirs and ours.isdisjoint(theirs))
 
 
 def similarity(a: frozenset[str], b: frozenset[str]) -> float:

@@ -54,7 +54,9 @@ _MONTHS_RANGE = re.compile(  # months of one year, written once: "juli/august 20
     re.IGNORECASE,
 )
 # what a range of months must not follow: a position in the month, or a day ("15. august til …")
-_POSITION_BEFORE = re.compile(r"(?:ultimo|medio|primo|udgangen\s+af|slutningen\s+af|\d\.)\s*$", re.IGNORECASE)
+_POSITION_BEFORE = re.compile(
+    r"(?:ultimo|medio|primo|udgangen\s+af|slutningen\s+af|\b\d{1,2}\.?)\s*$", re.IGNORECASE
+)
 _CLOCK_BEFORE = re.compile(r"\bkl\.?\s*$", re.IGNORECASE)  # "kl. 10.-12. maj": hours, not days
 _NUMERIC = re.compile(
     rf"\b(?:(?P<iso>{_YEAR})-(?P<im>\d\d)-(?P<id>\d\d)"
