@@ -37,9 +37,11 @@ SCORE = re.compile(r"^(?P<score>\d(?:[,.]\d+)?)(?:\s*(?:ud af|/)\s*5)?$")  # "3,
 # •, ●, -, *, ·, ◦, ▪, ■, ○: the bullets of lists as web pages and word processors print them (not
 # – or —, which begin a wrapped line of prose as often)
 BULLET = re.compile(r"^\s*[•\u25cf\-\*·\u25e6\u25aa\u25a0\u25cb]\s*")
-LABEL = re.compile(r"^(Ja|Delvist|Delvis|Nej)\s*(?::|\s[-–])\s*", re.IGNORECASE)  # "Ja:", "Delvis:", "Nej -"
-UNBULLETED = re.compile(r"^(?:Ja|Delvist|Delvis|Nej)\s*:")  # an answer printed without its bullet
-DASHED = re.compile(r"^\s*[–—]\s*(?=(?:Ja|Delvist|Delvis|Nej)\s*:)")  # "– Ja: …": a dash as its bullet
+ANSWER_LABELS = {"ja": Answer.YES, "delvist": Answer.PARTIAL, "delvis": Answer.PARTIAL, "nej": Answer.NO}
+_LABEL_WORD = "|".join(word.capitalize() for word in ANSWER_LABELS)  # as printed: "Ja", "Delvist" …
+LABEL = re.compile(rf"^({_LABEL_WORD})\s*(?::|\s[-–])\s*", re.IGNORECASE)  # "Ja:", "Delvis:", "Nej -"
+UNBULLETED = re.compile(rf"^(?:{_LABEL_WORD})\s*:")  # an answer printed without its bullet
+DASHED = re.compile(rf"^\s*[–—]\s*(?=(?:{_LABEL_WORD})\s*:)")  # "– Ja: …": a dash as its bullet
 THRESHOLD = re.compile(r"\b(mindst|færre end|under)\s+(\d+)\s+ud af\s+10\b", re.IGNORECASE)
 NEGATION = re.compile(r"\b(har ikke|ikke en fast|ingen fast|sjældent|færre end)\b", re.IGNORECASE)
 LEGAL_GROUP = re.compile(r"^§\s*(\d+)\s*[.,]\s*(?:nr\.\s*)?(\d+)\s+(.+)$")
@@ -318,9 +320,7 @@ def _assessment(source: SourceText, card: Card, position: int, lines: list[Line]
     threshold_match = THRESHOLD.search(text)
     threshold = int(threshold_match.group(2)) if threshold_match else None
     if label:
-        answer = {"ja": Answer.YES, "delvist": Answer.PARTIAL, "delvis": Answer.PARTIAL, "nej": Answer.NO}[
-            label.group(1).lower()
-        ]
+        answer = ANSWER_LABELS[label.group(1).lower()]
     else:
         answer = _implied_answer(text, threshold)
         card.warn(

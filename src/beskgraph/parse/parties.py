@@ -38,9 +38,8 @@ def ministry_name(office: str) -> str:
     """``Beskæftigelsesministeren`` / ``beskæftigelsesminister`` -> ``Beskæftigelsesministeriet``;
     a known ministry's name as it writes it, however OCR read it."""
     stem = re.sub(r"(?:en|iet)$", "", office.strip(), flags=re.IGNORECASE)
-    name = (
-        stem[0].upper() + stem[1:].lower() + "iet"
-    )  # one name however written ("Social- og boligministeriet")
+    # one name however written: "Social- og Boligministeren" is "Social- og boligministeriet"
+    name = stem[0].upper() + stem[1:].lower() + "iet"
     return match_ministry(name) or name
 
 
